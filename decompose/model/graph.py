@@ -1,0 +1,220 @@
+"""The analyzer's output: a static picture of a Django project, in Django's own vocabulary.
+
+These frozen dataclasses are the contract between ``analyzer`` and every later stage (and the
+shape of ``graph.json``). Constructors normalise, so two graphs built from the same source in any
+file-system order compare (and serialise) equal.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+GRAPH_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the analysed source: POSIX path relative to the analysed root, 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def __json__(self) -> str:
+        return str(self)
+
+    @classmethod
+    def __from_json__(cls, text: str) -> Location:
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> Location:
+        path, sep, line = text.rpartition(":")
+        if not sep or not line.isdigit():
+            raise ValueError(f"not a path:line location: {text!r}")
+        return cls(path, int(line))
+
+
+class RelationKind(enum.StrEnum):
+    """The Django base class a relation field derives from."""
+
+    FOREIGN_KEY = "ForeignKey"
+    ONE_TO_ONE = "OneToOneField"
+    MANY_TO_MANY = "ManyToManyField"
+    GENERIC_FOREIGN_KEY = "GenericForeignKey"
+    GENERIC_RELATION = "GenericRelation"
+
+
+class DependencyKind(enum.StrEnum):
+    """Why one app depends on another; each kind has its own default weight in boundaries."""
+
+    RELATION = "relation"  # a relation field pointing into the other app
+    INHERITANCE = "inheritance"  # a model (or abstract base) subclassing the other app's model
+    IMPORT = "import"  # an import statement (module level or inside a function)
+    ORM = "orm"  # use of the other app's models in code: queries, instantiation
+    SIGNAL = "signal"  # a receiver bound to the other app's sender, or its custom signal sent
+    URL = "url"  # a URLconf include()/view reference into the other app
+    DYNAMIC = "dynamic"  # apps.get_model("app", "Model") and get_model/get_class helpers
+
+
+class DiagnosticLevel(enum.StrEnum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class App:
+    """One entry of INSTALLED_APPS, named as Django names it (``label``) and imports it."""
+
+    label: str
+    name: str  # dotted module path, e.g. "shop.orders" or "django.contrib.auth"
+    path: str | None  # own apps: relative to the analysed root; external: absolute, or None
+    external: bool
+
+
+@dataclass(frozen=True)
+class Field:
+    """A concrete or relation field as declared (inherited abstract fields included)."""
+
+    name: str
+    type: str  # the field class as written, e.g. "models.CharField", "TreeForeignKey"
+    null: bool = False
+    unique: bool = False
+    primary_key: bool = False
+    db_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A forward relation field, with its target resolved to a model label where possible."""
+
+    field: str
+    type: str  # the field class as written
+    kind: RelationKind  # its Django base class
+    target: str | None  # "app_label.Model"; None for a GenericForeignKey or an unresolved target
+    location: Location
+    through: str | None = None  # model label of an explicit through model
+    on_delete: str | None = None  # e.g. "CASCADE", as the attribute name written
+    related_name: str | None = None
+    parent_link: bool = False  # the implicit <parent>_ptr of multi-table inheritance
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model class of a project-own app, as Django's registry would know it."""
+
+    label: str  # "orders.Order"
+    app: str  # app label
+    db_table: str
+    abstract: bool
+    proxy: bool
+    location: Location
+    managed: bool = True
+    parents: tuple[str, ...] = ()  # labels of direct model bases (abstract ones included)
+    fields: tuple[Field, ...] = ()
+    relations: tuple[Relation, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.label.partition(".")[2]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "relations", tuple(sorted(self.relations,
+                                                           key=lambda r: (r.field, r.kind))))
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """An app-level edge of one kind; ``weight`` counts occurrences, each at a location."""
+
+    source: str
+    target: str
+    kind: DependencyKind
+    weight: int
+    locations: tuple[Location, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "locations", tuple(sorted(set(self.locations))))
+
+
+@dataclass(frozen=True)
+class UrlRoute:
+    """A URL path prefix (or exact pattern) and the app whose views serve it."""
+
+    prefix: str  # "/api/orders/"; a regex when ``regex`` is true
+    app: str | None  # None when the view could not be traced to an app
+    location: Location
+    view: str | None = None  # dotted path of the view or viewset, when known
+    name: str | None = None  # the URL name, namespaced like reverse() takes it
+    regex: bool = False
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """A function or ``transaction.atomic`` block that writes models of more than one app.
+
+    Boundaries turn these into distributed transactions when the apps land in different services.
+    """
+
+    kind: str  # "function" or "atomic"
+    name: str  # dotted function path
+    app: str  # the app whose code holds it
+    models: tuple[str, ...]  # labels of models written (save/create/update/delete/bulk_*)
+    location: Location
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(sorted(set(self.models))))
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning or error about the analysed source; never fatal on its own."""
+
+    level: DiagnosticLevel
+    code: str  # short, stable, kebab-case, e.g. "syntax-error", "dynamic-installed-apps"
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.level}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class ProjectGraph:
+    """Everything ``analyze`` learnt about a project; written as ``graph.json``."""
+
+    settings_module: str
+    apps: tuple[App, ...]
+    models: tuple[Model, ...]
+    dependencies: tuple[Dependency, ...]
+    urls: tuple[UrlRoute, ...] = ()
+    write_scopes: tuple[WriteScope, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    schema_version: int = field(default=GRAPH_SCHEMA_VERSION)
+
+    def __post_init__(self) -> None:
+        sort = object.__setattr__
+        sort(self, "apps", tuple(sorted(self.apps, key=lambda a: a.label)))
+        sort(self, "models", tuple(sorted(self.models, key=lambda m: m.label)))
+        sort(self, "dependencies", tuple(sorted(
+            self.dependencies, key=lambda d: (d.source, d.target, d.kind))))
+        sort(self, "urls", tuple(sorted(self.urls, key=lambda u: (u.prefix, u.regex,
+                                                                   u.name or "", u.view or ""))))
+        sort(self, "write_scopes", tuple(sorted(self.write_scopes,
+                                                key=lambda w: (w.location, w.kind, w.name))))
+        sort(self, "warnings", tuple(sorted(self.warnings, key=lambda d: (
+            str(d.location or ""), d.code, d.message))))
+
+    def app(self, label: str) -> App | None:
+        return next((a for a in self.apps if a.label == label), None)
+
+    def model(self, label: str) -> Model | None:
+        return next((m for m in self.models if m.label == label), None)
+
+    @property
+    def own_apps(self) -> tuple[App, ...]:
+        return tuple(a for a in self.apps if not a.external)

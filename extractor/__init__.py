@@ -1,0 +1,1 @@
+"""Moves chosen apps out of the monolith into a standalone Django REST Framework service."""
