@@ -6,6 +6,7 @@ state); ``pyproject.toml``'s table is for teams that keep all tool settings in o
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,5 +46,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text ({exc.reason})", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"invalid TOML: {exc}", path=path, line=line) from None
+        # Python < 3.14 only has the position inside the message: "... (at line 2, column 10)".
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        message = str(exc)[: found.start()].rstrip() if found else str(exc)
+        line = int(found.group(1)) if found else None
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None

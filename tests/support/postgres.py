@@ -8,7 +8,6 @@ The server listens on 127.0.0.1 only, lives in a temp folder and is stopped and 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import pwd
 import shutil
@@ -25,11 +24,11 @@ def _pg_bin(program: str) -> str:
     found = shutil.which(program)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{program}"),
-                        key=lambda p: int(Path(p).parts[4]), reverse=True)
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"),
+                        key=lambda p: int(p.parts[4]), reverse=True)
     if not candidates:
         raise RuntimeError(f"PostgreSQL's {program} not found (apt-get install postgresql)")
-    return candidates[0]
+    return str(candidates[0])
 
 
 def _free_port() -> int:
@@ -58,7 +57,7 @@ def temporary_postgres(dbname: str = "decompose") -> Iterator[str]:
             os.chown(path, uid, gid)
     port = _free_port()
     log = base / "server.log"
-    run = dict(check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = {"check": True, "stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
     try:
         subprocess.run([*prefix, _pg_bin("initdb"), "-D", str(data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], **run)

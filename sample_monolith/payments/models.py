@@ -1,0 +1,34 @@
+from django.db import models
+
+from core.models import TimeStampedModel
+from orders.models import Order
+
+
+class Payment(TimeStampedModel):
+    class Status(models.TextChoices):
+        CAPTURED = "captured", "Captured"
+        REFUNDED = "refunded", "Refunded"
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CAPTURED)
+    reference = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Refund(TimeStampedModel):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Refund of {self.amount} on {self.payment}"

@@ -1,0 +1,54 @@
+# Sourced by scripts/demo and scripts/test: installs what they need, idempotently.
+# Debian packages only when a program is missing; the Python environment in .venv,
+# reinstalled only when pyproject.toml changes.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${DECOMPOSE_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# ensure_debian PROGRAM=PACKAGE ...: apt-get install the packages whose program is missing.
+ensure_debian() {
+    local missing=() pair program package
+    for pair in "$@"; do
+        program="${pair%%=*}"
+        package="${pair#*=}"
+        if ! command -v "$program" >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/"$program" >/dev/null 2>&1; then
+            missing+=("$package")
+        fi
+    done
+    if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        missing+=("python3-venv")
+    fi
+    if ((${#missing[@]})); then
+        if [[ $(id -u) -ne 0 ]]; then
+            echo "missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+            exit 1
+        fi
+        log "apt-get install ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null
+    fi
+}
+
+# ensure_venv EXTRA: a virtualenv with decompose installed editable, with the given extra.
+ensure_venv() {
+    local extra="$1" stamp
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        log "creating $VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    stamp="$VENV/.decompose-$extra-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+    if [[ ! -e "$stamp" ]]; then
+        log "pip install -e .[$extra]"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[$extra]"
+        rm -f "$VENV"/.decompose-"$extra"-*
+        touch "$stamp"
+    fi
+    export PATH="$VENV/bin:$PATH"
+}
