@@ -1,11 +1,19 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
 
 from catalog.models import Product
 from core.models import TimeStampedModel
+
+
+class OrderQuerySet(models.QuerySet["Order"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "OrderQuerySet":
+        """Customers see their own orders; staff see everyone's."""
+        return self if user.is_staff else self.filter(user_id=user.pk)
 
 
 class Order(TimeStampedModel):
@@ -30,6 +38,8 @@ class Order(TimeStampedModel):
     subtotal = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -56,12 +66,16 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "product"], name="orders_one_line_per_product"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="orders_quantity_gte_1"),
+            models.UniqueConstraint(
+                fields=["order", "product"], name="orders_one_line_per_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_quantity_gte_1"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.product}"
+        return f"{self.quantity} x {self.product}"
 
     @property
     def line_total(self) -> Decimal:

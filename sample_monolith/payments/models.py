@@ -1,7 +1,14 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from core.models import TimeStampedModel
 from orders.models import Order
+
+
+class PaymentQuerySet(models.QuerySet["Payment"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "PaymentQuerySet":
+        return self if user.is_staff else self.filter(order__user_id=user.pk)
 
 
 class Payment(TimeStampedModel):
@@ -14,6 +21,8 @@ class Payment(TimeStampedModel):
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CAPTURED)
     reference = models.CharField(max_length=64, unique=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

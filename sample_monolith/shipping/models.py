@@ -1,3 +1,5 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from core.models import TimeStampedModel
@@ -20,12 +22,19 @@ class Carrier(TimeStampedModel):
         return self.tracking_url_template.format(tracking_number=tracking_number)
 
 
+class ShipmentQuerySet(models.QuerySet["Shipment"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "ShipmentQuerySet":
+        return self if user.is_staff else self.filter(order__user_id=user.pk)
+
+
 class Shipment(TimeStampedModel):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="shipments")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="shipments")
     tracking_number = models.CharField(max_length=64)
     shipped_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShipmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-shipped_at", "-id"]

@@ -37,6 +37,7 @@ LOCAL_APPS = [
     "reviews",
     "notifications.apps.NotificationsConfig",
     "analytics",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
