@@ -123,6 +123,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        Path(tmp).chmod(0o644)  # mkstemp's 0600 would hide reports from the rest of the team
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

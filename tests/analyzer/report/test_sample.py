@@ -1,0 +1,35 @@
+"""The real pipeline on sample_monolith: graph, proposal, then every report, twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.boundaries import propose
+from analyzer.pipeline import build_graph
+from analyzer.report import DEFAULT_FORMATS, render_reports
+from decompose.config import BoundarySettings
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_monolith"
+
+
+def test_sample_reports_are_deterministic(tmp_path):
+    outputs = []
+    for run in ("a", "b"):
+        graph = build_graph(SAMPLE, cache_dir=tmp_path / f"cache-{run}")
+        boundaries = propose(graph, BoundarySettings())
+        assert render_reports(graph, boundaries, tmp_path / run, DEFAULT_FORMATS) == ()
+        outputs.append(tmp_path / run)
+    first, second = outputs
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        if name.endswith((".dot", ".md", ".html", ".svg")):
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    html = (first / "report.html").read_text()
+    for service in boundaries.services:
+        assert f'id="service-{service.name}"' in html
+        assert (first / f"service-{service.name}.svg").exists()
