@@ -28,6 +28,7 @@ class Metrics:
     cross_service_fks_per_service: float
     distributed_transactions: int  # write scopes whose models span services
     cut_weight: dict[str, float] = field(default_factory=dict)  # DependencyKind value -> weight
+    kernel_fks: int = 0  # of cross_service_fks, those pointing into a shared-kernel app
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,153 @@
+"""Scores of a decomposition: Newman's modularity, the Mono2Micro measures, data ownership.
+
+Variants (the README's "Boundary metrics" section gives the formulas and citations):
+
+- Q: Newman's weighted modularity (resolution 1) of the services on the undirected app graph.
+- SM, ICP: as computed by the Mono2Micro FSE'21 replication scripts (``metrics/metrics_util.py``
+  of kaliaanup/Mono2Micro-FSE-2021), with apps as the entities and static dependencies of any
+  kind as the calls; ICP's call volume is the number of occurrences, damped ``ln(v) + 1``.
+- IFN: the papers' definition (Jin et al. TSE'19, Kalia et al. FSE'21): mean number of
+  interfaces per service, an interface being a model another service references by a relation
+  field or subclasses.
+- NED: the FSE'21 scripts' size-weighted form, ``1 - models in non-extreme services / models``,
+  with the bounds counted in Django models (default 2..20, see ``DEFAULT_NED_BOUNDS``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+
+import networkx as nx
+
+from analyzer.boundaries.appgraph import AppGraph
+from analyzer.boundaries.ownership import crossings, distributed_transactions, interfaces
+from analyzer.boundaries.partition import Partition
+from decompose.model.boundaries import Metrics, ServiceMetrics
+
+DIGITS = 4
+
+
+def modularity(app_graph: AppGraph, partition: Partition) -> float:
+    graph = app_graph.undirected
+    if graph.size(weight="weight") == 0:
+        return 0.0
+    groups = [set(apps) for apps in partition.groups]
+    return nx.community.modularity(graph, groups, weight="weight", resolution=1.0)
+
+
+def structural_modularity(app_graph: AppGraph, service_of: Mapping[str, str]) -> float:
+    """SM = mean_k(mu_k / N_k^2) - 2/(K(K-1)) * sum_{i<j} sigma_ij / (N_i N_j)."""
+    sizes: dict[str, int] = defaultdict(int)
+    for service in service_of.values():
+        sizes[service] += 1
+    inside: dict[str, int] = defaultdict(int)
+    between: dict[tuple[str, str], int] = defaultdict(int)
+    for a, b in app_graph.undirected.edges():
+        sa, sb = service_of[a], service_of[b]
+        if sa == sb:
+            inside[sa] += 1
+        else:
+            between[min(sa, sb), max(sa, sb)] += 1
+    k = len(sizes)
+    cohesion = sum(inside[s] / sizes[s] ** 2 for s in sizes) / k
+    if k == 1:
+        return cohesion
+    coupling = sum(n / (sizes[i] * sizes[j]) for (i, j), n in between.items())
+    return cohesion - coupling * 2 / (k * (k - 1))
+
+
+def inter_call_percentage(app_graph: AppGraph, service_of: Mapping[str, str]) -> float:
+    """ICP = sum over cross-service app pairs of (ln v + 1) / the same over all pairs."""
+    total = inter = 0.0
+    for (source, target), volume in app_graph.volumes.items():
+        term = math.log(volume) + 1
+        total += term
+        if service_of[source] != service_of[target]:
+            inter += term
+    return inter / total if total else 0.0
+
+
+def non_extreme_distribution(models_per_service: Mapping[str, int],
+                             bounds: tuple[int, int]) -> float:
+    low, high = bounds
+    total = sum(models_per_service.values())
+    fine = sum(n for n in models_per_service.values() if low <= n <= high)
+    return 1.0 - fine / total if total and fine else 1.0
+
+
+def cut_weights(app_graph: AppGraph, service_of: Mapping[str, str]) -> dict[str, float]:
+    """Weighted app-graph weight crossing services, per dependency kind."""
+    cut: dict[str, float] = defaultdict(float)
+    for dep in app_graph.dependencies:
+        if service_of[dep.source] != service_of[dep.target]:
+            cut[dep.kind.value] += app_graph.weight_of(dep)
+    return {kind: round(w, DIGITS) for kind, w in sorted(cut.items())}
+
+
+def score(app_graph: AppGraph, partition: Partition, ned_bounds: tuple[int, int],
+          kernel_apps: frozenset[str] = frozenset()) -> Metrics:
+    """Whole-decomposition scores; ``kernel_apps`` is the project's shared kernel, the same
+    set for every decomposition compared, so ``kernel_fks`` counts alike across them."""
+    service_of = partition.service_of
+    k = len(partition)
+    if not service_of:
+        return Metrics(services=k, modularity=0.0, sm=0.0, icp=0.0, ifn=0.0, ned=1.0,
+                       cross_service_fks=0, cross_service_fks_per_service=0.0,
+                       distributed_transactions=0)
+    exposed = interfaces(app_graph, service_of)
+    per_service_models = models_per_service(app_graph, partition)
+    crossed = crossings(app_graph, service_of)
+    into_kernel = sum(app_graph.model_app[c.relation.target or ""] in kernel_apps
+                      for c in crossed)
+    return Metrics(
+        services=k,
+        modularity=round(modularity(app_graph, partition), DIGITS),
+        sm=round(structural_modularity(app_graph, service_of), DIGITS),
+        icp=round(inter_call_percentage(app_graph, service_of), DIGITS),
+        ifn=round(sum(len(exposed.get(s, ())) for s, _ in partition.services) / k, DIGITS),
+        ned=round(non_extreme_distribution(per_service_models, ned_bounds), DIGITS),
+        cross_service_fks=len(crossed),
+        cross_service_fks_per_service=round(len(crossed) / k, DIGITS),
+        distributed_transactions=len(distributed_transactions(app_graph, service_of)),
+        cut_weight=cut_weights(app_graph, service_of),
+        kernel_fks=into_kernel,
+    )
+
+
+def models_per_service(app_graph: AppGraph, partition: Partition) -> dict[str, int]:
+    counts = app_graph.models_per_app
+    return {name: sum(counts[a] for a in apps) for name, apps in partition.services}
+
+
+def service_metrics(app_graph: AppGraph, partition: Partition) -> dict[str, ServiceMetrics]:
+    service_of = partition.service_of
+    internal: dict[str, float] = defaultdict(float)
+    cut: dict[str, float] = defaultdict(float)
+    for a, b, weight in app_graph.undirected.edges(data="weight"):
+        sa, sb = service_of[a], service_of[b]
+        if sa == sb:
+            internal[sa] += weight
+        else:
+            cut[sa] += weight
+            cut[sb] += weight
+    inbound: dict[str, int] = defaultdict(int)
+    outbound: dict[str, int] = defaultdict(int)
+    for cross in crossings(app_graph, service_of):
+        outbound[cross.source_service] += 1
+        inbound[cross.target_service] += 1
+    exposed = interfaces(app_graph, service_of)
+    sizes = models_per_service(app_graph, partition)
+    result = {}
+    for name, _ in partition.services:
+        touching = internal[name] + cut[name]
+        result[name] = ServiceMetrics(
+            models=sizes[name],
+            cohesion=round(internal[name] / touching, DIGITS) if touching else 0.0,
+            coupling=round(cut[name], DIGITS),
+            interfaces=len(exposed.get(name, ())),
+            inbound_fks=inbound[name],
+            outbound_fks=outbound[name],
+        )
+    return result
