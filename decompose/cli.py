@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from analyzer.command import analyze
 from decompose import __version__
 from decompose.errors import DecomposeError
+from strangler.command import proxy, route
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +19,11 @@ def cli() -> None:
 
     Reads the project statically (its code is never imported or run).
     """
+
+
+cli.add_command(analyze)
+cli.add_command(route)
+cli.add_command(proxy)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,63 @@
+"""Proxy targets. Each module defines one Backend and registers it with ``@register``.
+
+The registry fills itself by importing every module of this package, so adding a target is
+adding a file (no central list to keep in step).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import jinja2
+
+from strangler.plan import ProxyPlan
+
+_REGISTRY: dict[str, Backend] = {}
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("strangler.backends", "templates"),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,  # proxy configs, not HTML
+)
+
+
+class Backend(Protocol):
+    """Renders a plan into files and checks them with the target's own validator."""
+
+    name: str
+    main_file: str  # the file whose presence in an output folder means "this target is used"
+
+    def render(self, plan: ProxyPlan) -> dict[str, str]:
+        """File name -> text, deterministic for the same plan."""
+        ...
+
+    def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
+        """Check the files in ``staged``; raise ValidationFailed, return warnings."""
+        ...
+
+    def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
+        """Push the new plan to a running proxy where the target can without a reload."""
+        ...
+
+
+def register(factory: Callable[[], Backend]) -> Callable[[], Backend]:
+    backend = factory()
+    _REGISTRY[backend.name] = backend
+    return factory
+
+
+def backends() -> dict[str, Backend]:
+    if not _REGISTRY:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_backend(name: str) -> Backend:
+    return backends()[name]

@@ -1,0 +1,159 @@
+"""``decompose route`` (move traffic, print the config diff) and ``decompose proxy`` (render,
+validate, replace the proxy config)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from decompose.errors import DecomposeError
+from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph, RoutingState, Stage
+from decompose.serialize import read_json
+from strangler import state as routing
+from strangler.backends import backends, get_backend
+from strangler.plan import DEFAULT_LISTEN, build_plan
+from strangler.publish import publish
+from strangler.routes import MONOLITH, compute_ownership
+
+DEFAULT_GRAPH = Path("decompose-report") / "graph.json"
+DEFAULT_PROXY_DIR = "proxy"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _clock(ctx: click.Context) -> Callable[[], datetime]:
+    """The clock: ``utc_now`` unless a caller (a test) put one in ``ctx.obj['clock']``."""
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    return obj.get("clock", utc_now)
+
+
+def _graph(project: Path, graph: Path | None) -> ProjectGraph:
+    path = graph or project / DEFAULT_GRAPH
+    if not path.is_file():
+        raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
+                             path=path)
+    return read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
+
+
+project_option = click.option("--project", type=click.Path(exists=True, file_okay=False,
+                                                           path_type=Path),
+                              default=Path(), show_default=True, help="The monolith.")
+graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
+                            help="graph.json from `decompose analyze` "
+                                 "[default: PROJECT/decompose-report/graph.json].")
+
+
+@click.command()
+@click.argument("service", required=False)
+@project_option
+@graph_option
+@click.option("--apps", help="Comma-separated app labels the service holds (first use only; "
+                             "read from the extraction record when omitted).")
+@click.option("--upstream", help="The service's HOST:PORT [default: SERVICE:8000].")
+@click.option("--monolith", help="The monolith's HOST:PORT [default: web:8000].")
+@click.option("--shadow", is_flag=True, help="Mirror safe requests; the monolith answers all.")
+@click.option("--sample", type=int, help="Percent of GET/HEAD mirrored in shadow [default: 100].")
+@click.option("--percent", type=int, help="Send N% of clients to the service.")
+@click.option("--full", is_flag=True, help="Send every client to the service.")
+@click.option("--rollback", is_flag=True, help="Back to 0% at once.")
+@click.option("--status", is_flag=True, help="Show the routing state.")
+@click.option("--list", "list_", is_flag=True, help="List the URL paths each service owns.")
+@click.pass_context
+def route(ctx: click.Context, service: str | None, project: Path, graph: Path | None,
+          apps: str | None, upstream: str | None, monolith: str | None, shadow: bool,
+          sample: int | None, percent: int | None, full: bool, rollback: bool, status: bool,
+          list_: bool) -> None:
+    """Move SERVICE's share of traffic; every change prints the decompose.toml diff it makes."""
+    loaded = routing.load_state(project)
+    if list_:
+        _print_ownership(loaded.state, _graph(project, graph))
+        return
+    moves = [m for m, on in (("--shadow", shadow), ("--percent", percent is not None),
+                              ("--full", full), ("--rollback", rollback)) if on]
+    if len(moves) > 1:
+        raise click.UsageError(f"choose one of {', '.join(moves)}")
+    if service is None:
+        if moves or status:
+            raise click.UsageError("name the SERVICE to route")
+        _print_status(loaded.state)
+        return
+    if status and not moves:
+        _print_status(loaded.state, only=service)
+        return
+    labels = tuple(a.strip() for a in (apps or "").split(",") if a.strip())
+    state = routing.ensure_service(
+        loaded.state, service, upstream=upstream,
+        apps=labels or (routing.apps_from_extraction(project, service)
+                        if loaded.state.service(service) is None else ()))
+    if monolith:
+        state = RoutingState(monolith, state.services, state.overrides, state.auth_exchange)
+    at = _clock(ctx)()
+    if shadow:
+        state = routing.move(state, service, Stage.SHADOW, at, shadow_sample=sample)
+    elif percent is not None:
+        state = routing.move(state, service, Stage.PERCENT, at, percent=percent)
+    elif full:
+        state = routing.move(state, service, Stage.FULL, at)
+    elif rollback:
+        state = routing.move(state, service, Stage.OFF, at)
+    written = routing.save_state(project, loaded, state)
+    click.echo(written.diff or f"{written.path.name}: no change", nl=False)
+    if written.diff:
+        click.echo(f"apply it: decompose proxy --target nginx|haproxy --project {project}")
+
+
+def _print_status(state: RoutingState, only: str | None = None) -> None:
+    trusted = ", ".join(state.overrides.trusted_networks)
+    click.echo(f"monolith: {state.monolith}   overrides: "
+               f"{'on from ' + trusted if state.overrides.enabled else 'off'}")
+    shown = [s for s in state.services if only in (None, s.name)]
+    if only and not shown:
+        raise DecomposeError(f"service {only!r} is not routed yet")
+    for s in shown:
+        extra = f", {s.shadow_sample}% of GET/HEAD mirrored" if s.stage is Stage.SHADOW else ""
+        click.echo(f"{s.name}: {s.stage} {s.weight}%{extra} -> {s.upstream} "
+                   f"(apps: {', '.join(s.apps)})")
+        for h in s.history[-5:]:
+            click.echo(f"  {h.at.isoformat()}  {h.stage} {h.weight}%")
+
+
+def _print_ownership(state: RoutingState, graph: ProjectGraph) -> None:
+    ownership = compute_ownership(graph.urls, {s.name: s.apps for s in state.services})
+    for owner in [*(s.name for s in state.services), MONOLITH]:
+        click.echo(f"{owner}:")
+        for rule in ownership.for_owner(owner):
+            source = f"  ({rule.source})" if rule.source else ""
+            click.echo(f"  {rule.kind:<6} {rule.path}{source}")
+    for warning in ownership.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@click.command()
+@click.option("--target", type=click.Choice(sorted(backends())), required=True)
+@project_option
+@graph_option
+@click.option("--listen", default=str(DEFAULT_LISTEN), show_default=True,
+              help="PORT or HOST:PORT the proxy listens on.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: PROJECT/proxy].")
+def proxy(target: str, project: Path, graph: Path | None, listen: str, out: Path | None) -> None:
+    """Render the proxy config for the routing state, validate it, then replace the old one."""
+    state = routing.load_state(project).state
+    folder = (out or project / DEFAULT_PROXY_DIR).resolve()
+    plan = build_plan(state, _graph(project, graph).urls, listen=listen,
+                      runtime_dir=str(folder))
+    backend = get_backend(target)
+    result = publish(backend, plan, folder)
+    for warning in (*plan.warnings, *result.warnings):
+        click.echo(f"warning: {warning}", err=True)
+    for diff in result.diffs:
+        click.echo(diff, nl=False)
+    if not result.written:
+        click.echo(f"{folder}: up to date")
+    for note in backend.apply_live(plan, folder):
+        click.echo(note)

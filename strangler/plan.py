@@ -1,0 +1,102 @@
+"""What a proxy must do, decided in Python from the routing state and URL ownership.
+
+Backends only translate a ProxyPlan into their syntax, so every target splits, overrides and
+mirrors the same way and templates stay free of decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from decompose.errors import ConfigError
+from decompose.model import Overrides, RoutingState, Stage, UrlRoute
+from strangler.routes import MONOLITH, PathRule, compute_ownership
+
+DEFAULT_LISTEN = 8080
+# Cookie names the gateway owns; never Django's sessionid/csrftoken, which rotate at login.
+CLIENT_COOKIE = "decompose_id"
+ROUTE_COOKIE = "decompose_route"
+ROUTE_HEADER = "X-Decompose-Route"
+BACKEND_HEADER = "X-Decompose-Backend"
+SHADOW_HEADER = "X-Decompose-Shadow"
+TOKEN_PATH = "/_decompose/token"
+_ADDRESS = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(?P<port>[0-9]{1,5})$")
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A host:port the proxy forwards to, split for targets that want the parts."""
+
+    address: str
+
+    def __post_init__(self) -> None:
+        found = _ADDRESS.match(self.address)
+        if found is None or not 0 < int(found.group("port")) < 65536:
+            raise ConfigError(f"upstream {self.address!r} is not HOST:PORT")
+
+    @property
+    def host(self) -> str:
+        return self.address.rpartition(":")[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.address.rpartition(":")[2])
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """One service's share: the side it answers for ``weight`` % of clients, and its paths."""
+
+    name: str
+    upstream: Upstream
+    stage: Stage
+    weight: int
+    shadow_sample: int
+    rules: tuple[PathRule, ...]
+
+    @property
+    def mirrored(self) -> bool:
+        return self.stage is Stage.SHADOW and self.shadow_sample > 0
+
+
+@dataclass(frozen=True)
+class ProxyPlan:
+    listen: int
+    monolith: Upstream
+    services: tuple[ServicePlan, ...]
+    monolith_rules: tuple[PathRule, ...]  # reserved paths and monolith paths inside owned ones
+    first_match: tuple[PathRule, ...]  # every rule, in the order first-match targets test them
+    overrides: Overrides
+    auth_exchange: bool
+    runtime_dir: str  # absolute: logs, pid, temp files, sockets
+    warnings: tuple[str, ...] = ()
+
+    def service(self, name: str) -> ServicePlan:
+        return next(s for s in self.services if s.name == name)
+
+
+def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *, listen: int = DEFAULT_LISTEN,
+               runtime_dir: str) -> ProxyPlan:
+    """Join routing state and URL ownership; a service owning no path is a warning, not a rule."""
+    ownership = compute_ownership(urls, {s.name: s.apps for s in state.services})
+    warnings = list(ownership.warnings)
+    services = []
+    for route in state.services:
+        rules = ownership.for_owner(route.name)
+        if not rules:
+            warnings.append(f"service {route.name!r} owns no URL path of apps "
+                            f"{', '.join(route.apps)}; nothing is routed to it")
+        services.append(ServicePlan(route.name, Upstream(route.upstream), route.stage,
+                                    route.weight, route.shadow_sample, rules))
+    return ProxyPlan(
+        listen=listen,
+        monolith=Upstream(state.monolith),
+        services=tuple(services),
+        monolith_rules=ownership.for_owner(MONOLITH),
+        first_match=ownership.first_match_order(),
+        overrides=state.overrides,
+        auth_exchange=state.auth_exchange,
+        runtime_dir=runtime_dir,
+        warnings=tuple(warnings),
+    )

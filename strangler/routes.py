@@ -1,0 +1,139 @@
+"""URL ownership: which request paths each extracted service answers, from the analyzer's URLconf.
+
+Decided here, once, in Python, so every proxy backend renders the same rules: Django details
+(APPEND_SLASH pairs, path converters, ``/admin/``, static and media) are handled before any
+template sees a path.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from decompose.model import UrlRoute
+
+MONOLITH = "monolith"
+# Paths that stay on the monolith whatever a service claims: Django's admin and the files the
+# monolith's own storage serves.
+RESERVED_PREFIXES = ("/admin/", "/static/", "/media/")
+
+# Django's built-in path converters (django/urls/converters.py), as regexes.
+_CONVERTERS = {"int": "[0-9]+", "str": "[^/]+", "slug": "[-a-zA-Z0-9_]+", "path": ".+",
+               "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}
+_CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+class MatchKind(enum.StrEnum):
+    """How a rule matches a request path (the same three kinds every target supports)."""
+
+    EXACT = "exact"
+    PREFIX = "prefix"
+    REGEX = "regex"
+
+
+@dataclass(frozen=True, order=True)
+class PathRule:
+    """A path (or regex over the whole path) and who answers it: a service name or MONOLITH."""
+
+    kind: MatchKind
+    path: str
+    owner: str
+    source: str = ""  # where the URL pattern is written, "orders/urls.py:7"; "" when implied
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Sort key for first-match targets (HAProxy, Istio): exact, longer prefixes, regexes."""
+        rank = {MatchKind.EXACT: 0, MatchKind.PREFIX: 1, MatchKind.REGEX: 2}[self.kind]
+        return (rank, -len(self.path))
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """The rules for every service plus the monolith paths that must win inside them."""
+
+    rules: tuple[PathRule, ...]
+    warnings: tuple[str, ...] = ()
+
+    def for_owner(self, owner: str) -> tuple[PathRule, ...]:
+        return tuple(r for r in self.rules if r.owner == owner)
+
+    def first_match_order(self) -> tuple[PathRule, ...]:
+        """Rules in the order a first-match router must test them to act as longest-match."""
+        return tuple(sorted(self.rules, key=lambda r: (*r.specificity, r.path, r.owner)))
+
+
+def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[str]], *,
+                      reserved: Sequence[str] = RESERVED_PREFIXES) -> Ownership:
+    """Rules for ``services`` (service name -> app labels) over the project's URL routes."""
+    owner_of_app = {app: name for name, apps in services.items() for app in apps}
+    warnings: list[str] = []
+    claimed: dict[tuple[MatchKind, str], PathRule] = {}
+    owned_prefixes: list[str] = []
+    for route in urls:
+        owner = owner_of_app.get(route.app or "")
+        if owner is None:
+            continue
+        for rule in _rules_for(route, owner, warnings):
+            if any(rule.path.startswith(r) for r in reserved) and rule.kind is not MatchKind.REGEX:
+                warnings.append(f"{rule.source}: {rule.path} stays on the monolith (reserved)")
+                continue
+            key = (rule.kind, rule.path)
+            if key in claimed and claimed[key].owner != owner:
+                warnings.append(f"{rule.source}: {rule.path} is claimed by both "
+                                f"{claimed[key].owner} and {owner}; {claimed[key].owner} keeps it")
+                continue
+            claimed.setdefault(key, rule)
+            if rule.kind is MatchKind.PREFIX:
+                owned_prefixes.append(rule.path)
+    kept = [PathRule(MatchKind.PREFIX, path, MONOLITH) for path in reserved]
+    for route in urls:
+        if route.regex or owner_of_app.get(route.app or "") is not None:
+            continue
+        path = _with_leading_slash(route.prefix)
+        if "<" not in path and any(path.startswith(p) and path != p for p in owned_prefixes):
+            kept.append(PathRule(MatchKind.PREFIX, path, MONOLITH, str(route.location)))
+    rules = {(r.kind, r.path): r for r in kept}
+    rules.update(claimed)  # a reserved path a service claims exactly was refused above
+    return Ownership(tuple(sorted(rules.values())), tuple(sorted(set(warnings))))
+
+
+def _rules_for(route: UrlRoute, owner: str, warnings: list[str]) -> list[PathRule]:
+    source = str(route.location)
+    if route.regex:
+        return [PathRule(MatchKind.REGEX, anchored_regex(route.prefix), owner, source)]
+    path = _with_leading_slash(route.prefix)
+    if "<" in path:
+        return [PathRule(MatchKind.REGEX, converters_to_regex(path), owner, source)]
+    if path == "/":
+        warnings.append(f"{source}: the site root is routed as an exact path only")
+        return [PathRule(MatchKind.EXACT, "/", owner, source)]
+    rules = [PathRule(MatchKind.PREFIX, path, owner, source)]
+    if path.endswith("/"):
+        # APPEND_SLASH: the slash-less form must reach the same side, which then redirects.
+        rules.append(PathRule(MatchKind.EXACT, path.rstrip("/"), owner, source))
+    return rules
+
+
+def _with_leading_slash(path: str) -> str:
+    return path if path.startswith("/") else f"/{path}"
+
+
+def anchored_regex(pattern: str) -> str:
+    """A Django ``re_path`` regex (relative: ``^orders/``) over the whole path: ``^/orders/``."""
+    body = pattern[1:] if pattern.startswith("^") else pattern
+    if not body.startswith("/"):
+        body = f"/{body}"
+    return f"^{body}"
+
+
+def converters_to_regex(path: str) -> str:
+    """``/orders/<int:pk>/`` -> ``^/orders/[0-9]+/``: a prefix regex with Django's converters."""
+    out, last = [], 0
+    for found in _CONVERTER.finditer(path):
+        out.append(re.escape(path[last:found.start()]))
+        out.append(_CONVERTERS.get(found.group("converter") or "str", "[^/]+"))
+        last = found.end()
+    out.append(re.escape(path[last:]))
+    return "^" + "".join(out).replace("\\/", "/")

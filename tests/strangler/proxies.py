@@ -1,0 +1,175 @@
+"""Real processes for the strangler tests: gunicorn upstreams, nginx, HAProxy, a small client.
+
+Everything binds 127.0.0.1 on free ports; each process is started and stopped by a fixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_monolith"
+ACCESS_FORMAT = '%(m)s %(U)s?%(q)s %(s)s shadow=%({x-decompose-shadow}i)s rid=%({x-request-id}i)s'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on {port}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class Gunicorn:
+    """The sample monolith under gunicorn, logging every request it gets to ``access_log``."""
+
+    port: int
+    access_log: Path
+    proc: subprocess.Popen
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def log_lines(self) -> list[str]:
+        return self.access_log.read_text().splitlines() if self.access_log.exists() else []
+
+
+def migrate_sample(database: Path) -> dict[str, str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
+           "DATABASE_URL": f"sqlite:///{database}", "DJANGO_LOG_LEVEL": "WARNING"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=SAMPLE, env=env,
+                   check=True, timeout=120)
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log_dir: Path, name: str) -> Iterator[Gunicorn]:
+    port = free_port()
+    log = log_dir / f"{name}.access.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--threads", "4", "--access-logfile", str(log), "--access-logformat", ACCESS_FORMAT,
+         "--error-logfile", str(log_dir / f"{name}.error.log"), "config.wsgi"],
+        cwd=SAMPLE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc)
+        yield Gunicorn(port, log, proc)
+    finally:
+        stop(proc)
+
+
+@dataclass
+class Nginx:
+    conf: Path
+    port: int
+    proc: subprocess.Popen
+
+    def reload(self) -> None:
+        """Graceful reload; returns once only workers of the new configuration are left."""
+        old = self.workers()
+        subprocess.run(["nginx", "-s", "reload", "-c", str(self.conf)], check=True, timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            now = self.workers()
+            if now and not now & old:
+                return
+            time.sleep(0.05)
+        raise TimeoutError("nginx workers of the old configuration did not exit")
+
+    def workers(self) -> set[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                             capture_output=True, text=True, check=False).stdout
+        return {int(p) for p in out.split()}
+
+
+@contextlib.contextmanager
+def nginx(conf: Path, port: int) -> Iterator[Nginx]:
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"])
+    try:
+        wait_for_port(port, proc)
+        yield Nginx(conf, port, proc)
+    finally:
+        stop(proc)
+
+
+@dataclass
+class Haproxy:
+    conf: Path
+    port: int
+    proc: subprocess.Popen
+    output: Path
+
+
+@contextlib.contextmanager
+def haproxy(conf: Path, port: int) -> Iterator[Haproxy]:
+    output = conf.parent / "haproxy.out"
+    with output.open("w") as sink:
+        proc = subprocess.Popen(["haproxy", "-f", str(conf)], stdout=sink, stderr=sink)
+        try:
+            wait_for_port(port, proc)
+            yield Haproxy(conf, port, proc, output)
+        finally:
+            stop(proc)
+
+
+@dataclass
+class Reply:
+    status: int
+    backend: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def client_cookie(self) -> str | None:
+        value = self.headers.get("set-cookie", "")
+        return value.split(";")[0].partition("=")[2] if value.startswith("decompose_id=") else None
+
+
+def request(port: int, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+            body: bytes | None = None) -> Reply:
+    """One request on a fresh connection (the way a new client arrives)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.request(method, path, body=body, headers={"Connection": "close", **(headers or {})})
+        response = conn.getresponse()
+        response.read()
+        found = {k.lower(): v for k, v in response.getheaders()}
+        return Reply(response.status, found.get("x-decompose-backend", ""), found)
+    finally:
+        conn.close()
+
+
+def many(port: int, path: str, count: int, **kwargs) -> list[Reply]:
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda _: request(port, path, **kwargs), range(count)))

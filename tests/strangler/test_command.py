@@ -1,0 +1,59 @@
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+
+from decompose.model import ProjectGraph
+from decompose.serialize import write_json_atomic
+from strangler.command import proxy, route
+from tests.strangler.sample import SAMPLE_URLS
+
+NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def run(command, *args):
+    return CliRunner().invoke(command, [str(a) for a in args], obj={"clock": lambda: NOW},
+                              catch_exceptions=False)
+
+
+def project(tmp_path):
+    graph = ProjectGraph("config.settings", (), (), (), urls=SAMPLE_URLS)
+    write_json_atomic(tmp_path / "decompose-report" / "graph.json", graph)
+    return tmp_path
+
+
+def test_status_of_a_fresh_project_changes_nothing(tmp_path):
+    result = run(route, "--project", tmp_path)
+    assert result.exit_code == 0 and "monolith: web:8000" in result.output
+    assert not (tmp_path / "decompose.toml").exists()
+
+
+def test_route_prints_the_diff_and_list_shows_ownership(tmp_path):
+    root = project(tmp_path)
+    result = run(route, "orders", "--apps", "orders", "--percent", "10", "--project", root,
+                 "--upstream", "127.0.0.1:9002", "--monolith", "127.0.0.1:9001")
+    assert result.exit_code == 0, result.output
+    assert "+++ b/decompose.toml" in result.output and "+weight = 10" in result.output
+    assert "+at = 2025-05-01T09:00:00Z" in result.output
+    listed = run(route, "--list", "--project", root).output
+    assert "orders:\n  exact  /api/orders  (config/urls.py:10)\n" in listed
+    assert "  prefix /admin/\n" in listed
+    again = run(route, "orders", "--rollback", "--project", root).output
+    assert '-stage = "percent"' in again and "+weight = 0" in again
+
+
+def test_proxy_writes_validated_config_into_the_project(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--full", "--project", root,
+        "--upstream", "127.0.0.1:9002", "--monolith", "127.0.0.1:9001")
+    result = run(proxy, "--target", "nginx", "--project", root, "--listen", "127.0.0.1:8089")
+    assert result.exit_code == 0, result.output
+    text = (root / "proxy" / "nginx.conf").read_text()
+    assert "listen 127.0.0.1:8089;" in text and "server 127.0.0.1:9002;" in text
+    assert "up to date" in run(proxy, "--target", "nginx", "--project", root,
+                               "--listen", "127.0.0.1:8089").output
+
+
+def test_route_refuses_two_moves(tmp_path):
+    result = CliRunner().invoke(route, ["orders", "--full", "--rollback", "--project",
+                                        str(tmp_path)])
+    assert result.exit_code == 2 and "choose one of --full, --rollback" in result.output

@@ -1,0 +1,83 @@
+from decompose.model import Location, UrlRoute
+from strangler.routes import (
+    MONOLITH,
+    RESERVED_PREFIXES,
+    MatchKind,
+    PathRule,
+    anchored_regex,
+    compute_ownership,
+    converters_to_regex,
+)
+
+AT = Location("config/urls.py", 1)
+
+
+def rules(urls, services):
+    return {(r.kind, r.path, r.owner) for r in compute_ownership(urls, services).rules}
+
+
+def reserved():
+    return {(MatchKind.PREFIX, p, MONOLITH) for p in RESERVED_PREFIXES}
+
+
+def test_no_service_keeps_only_the_reserved_paths():
+    assert rules([UrlRoute("/api/orders/", "orders", AT)], {}) == reserved()
+
+
+def test_prefix_with_slash_also_owns_the_slashless_path():
+    found = rules([UrlRoute("/api/orders/", "orders", AT)], {"orders": ["orders"]})
+    assert found - reserved() == {(MatchKind.PREFIX, "/api/orders/", "orders"),
+                                  (MatchKind.EXACT, "/api/orders", "orders")}
+
+
+def test_relative_paths_regexes_and_converters():
+    urls = [UrlRoute("shop/orders/", "orders", AT),
+            UrlRoute("^legacy/(?P<pk>[0-9]+)/$", "orders", AT, regex=True),
+            UrlRoute("/o/<int:pk>/<slug:s>/", "orders", AT)]
+    found = rules(urls, {"svc": ["orders"]}) - reserved()
+    assert (MatchKind.PREFIX, "/shop/orders/", "svc") in found
+    assert (MatchKind.REGEX, "^/legacy/(?P<pk>[0-9]+)/$", "svc") in found
+    assert (MatchKind.REGEX, "^/o/[0-9]+/[-a-zA-Z0-9_]+/", "svc") in found
+
+
+def test_monolith_paths_nested_in_an_owned_prefix_stay_on_the_monolith():
+    urls = [UrlRoute("/api/orders/", "orders", AT),
+            UrlRoute("/api/orders/export/", "reports", AT)]
+    found = rules(urls, {"orders": ["orders"]})
+    assert (MatchKind.PREFIX, "/api/orders/export/", MONOLITH) in found
+
+
+def test_reserved_paths_are_refused_with_a_warning():
+    ownership = compute_ownership([UrlRoute("/admin/orders/", "orders", AT)],
+                                  {"orders": ["orders"]})
+    assert ownership.for_owner("orders") == ()
+    assert "config/urls.py:1: /admin/orders/ stays on the monolith (reserved)" in \
+        ownership.warnings
+
+
+def test_two_services_claiming_one_path_warn_and_the_first_keeps_it():
+    urls = [UrlRoute("/api/x/", "a", AT), UrlRoute("/api/x/", "b", AT, name="dup")]
+    ownership = compute_ownership(urls, {"alpha": ["a"], "beta": ["b"]})
+    assert {r.owner for r in ownership.rules if r.path == "/api/x/"} == {"alpha"}
+    assert "claimed by both alpha and beta" in ownership.warnings[0]
+
+
+def test_root_route_is_exact_only():
+    found = rules([UrlRoute("/", "home", AT)], {"home": ["home"]}) - reserved()
+    assert found == {(MatchKind.EXACT, "/", "home")}
+
+
+def test_first_match_order_puts_specific_rules_first():
+    ownership = compute_ownership([UrlRoute("/api/orders/", "orders", AT),
+                                   UrlRoute("/api/orders/export/", "r", AT)],
+                                  {"orders": ["orders"]})
+    order = [r.path for r in ownership.first_match_order()]
+    assert order.index("/api/orders/export/") < order.index("/api/orders/")
+    assert order[0] == "/api/orders"
+
+
+def test_regex_helpers():
+    assert anchored_regex("^orders/$") == "^/orders/$"
+    assert anchored_regex("^/orders/$") == "^/orders/$"
+    assert converters_to_regex("/a/<pk>/") == "^/a/[^/]+/"
+    assert PathRule(MatchKind.EXACT, "/x", "s").specificity == (0, -2)
