@@ -1,0 +1,111 @@
+"""What the service templates need to know, and nothing more.
+
+``plan.py`` decides which apps move and where their URLs mount; it hands the templates a
+``ServiceSpec`` so that every decision stays in Python and the templates only print it. The
+constructor normalises and checks the values, so a bad spec fails before any file is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from decompose.errors import DecomposeError
+
+# Kubernetes object names are DNS-1123 labels; "-migrate" is the longest suffix we append.
+_DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_MAX_NAME = 63 - len("-migrate")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# Top-level packages the skeleton itself ships; a moved app must not shadow them.
+RESERVED_PACKAGES = frozenset({"config", "ops", "tests"})
+
+
+class SpecError(DecomposeError):
+    """A service spec value cannot be rendered into a working project."""
+
+
+@dataclass(frozen=True)
+class ServiceApp:
+    """A Django app moved into the service: its label and the module INSTALLED_APPS names."""
+
+    label: str
+    module: str
+
+    def __post_init__(self) -> None:
+        if not _MODULE.match(self.module):
+            raise SpecError(f"app module {self.module!r} is not a dotted Python module path")
+        if self.module.split(".")[0] in RESERVED_PACKAGES:
+            raise SpecError(f"app module {self.module!r} would shadow the service's own "
+                            f"{self.module.split('.')[0]!r} package")
+        if not self.label.isidentifier():
+            raise SpecError(f"app label {self.label!r} is not a Python identifier")
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    """One ``path(prefix, include(urlconf))`` line of the service's root URLconf."""
+
+    prefix: str
+    urlconf: str
+
+    def __post_init__(self) -> None:
+        if self.prefix.startswith("/") or (self.prefix and not self.prefix.endswith("/")):
+            raise SpecError(f"URL mount prefix {self.prefix!r} must be relative and end with '/' "
+                            "(Django path() style, e.g. 'api/')")
+        if not _MODULE.match(self.urlconf):
+            raise SpecError(f"urlconf {self.urlconf!r} is not a dotted Python module path")
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A standalone service to render: its name, moved apps, URLs and deployment defaults.
+
+    ``routes`` are the public path prefixes a proxy sends to the service ("/api/orders/");
+    ``mounts`` are how the service's own URLconf includes the moved apps' urlconfs.
+    """
+
+    name: str
+    apps: tuple[ServiceApp, ...]
+    mounts: tuple[UrlMount, ...]
+    routes: tuple[str, ...]
+    port: int = 8000
+    host_port: int = 8001
+    monolith_url: str = "http://monolith:8000"
+    image: str = ""
+    version: str = "0.1.0"
+    title: str = field(default="")
+    # The monolith's DEFAULT_AUTO_FIELD: implicit primary keys must keep their column type.
+    default_auto_field: str = "django.db.models.BigAutoField"
+
+    def __post_init__(self) -> None:
+        if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:
+            raise SpecError(f"service name {self.name!r} must be a lowercase DNS label "
+                            f"(a-z, 0-9, '-') of at most {_MAX_NAME} characters")
+        if not self.apps:
+            raise SpecError("a service needs at least one app")
+        labels = [app.label for app in self.apps]
+        if len(set(labels)) != len(labels):
+            raise SpecError(f"duplicate app labels in {labels}")
+        for route in self.routes:
+            if not (route.startswith("/") and route.endswith("/")):
+                raise SpecError(f"route {route!r} must start and end with '/'")
+        for port in (self.port, self.host_port):
+            if not 1 <= port <= 65535:
+                raise SpecError(f"port {port} is out of range")
+        if not _MODULE.match(self.default_auto_field):
+            raise SpecError(f"DEFAULT_AUTO_FIELD {self.default_auto_field!r} is not a dotted path")
+        if not self.monolith_url.startswith(("http://", "https://")):
+            raise SpecError(f"monolith URL {self.monolith_url!r} must be http(s)://")
+        object.__setattr__(self, "apps", tuple(sorted(self.apps, key=lambda a: a.label)))
+        object.__setattr__(self, "mounts", tuple(self.mounts))
+        object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
+        object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
+        if not self.image:
+            object.__setattr__(self, "image", f"{self.name}:{self.version}")
+        if not self.title:
+            object.__setattr__(self, "title", self.name.replace("-", " ").title())
+
+    @property
+    def python_name(self) -> str:
+        """The service name as a Python/SQL identifier (database name, project name)."""
+        return self.name.replace("-", "_")

@@ -1,0 +1,129 @@
+"""Settings shared by every environment of the widgets service.
+
+Values that differ between environments come from the environment (12-factor, as in
+cookiecutter-django); production.py refuses to start without the secrets it needs.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve(strict=True).parent.parent.parent
+env = environ.Env()
+
+READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)
+if READ_DOT_ENV_FILE:
+    # Variables already in the environment win over the .env file.
+    env.read_env(str(BASE_DIR / ".env"))
+
+# GENERAL
+# ------------------------------------------------------------------------------
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+USE_TZ = True
+# Implicit primary keys keep the column type they have in the monolith's tables.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# URLS
+# ------------------------------------------------------------------------------
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+# APPS
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
+    # DRF's anonymous user lives in django.contrib.auth; no user table is read.
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+]
+THIRD_PARTY_APPS = [
+    "rest_framework",
+    "drf_spectacular",
+]
+LOCAL_APPS = [
+    "widgets",
+]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# MIDDLEWARE
+# ------------------------------------------------------------------------------
+MIDDLEWARE = [
+    # First: every response, probes included, gets a request id, an access log line and metrics.
+    "ops.middleware.RequestContextMiddleware",
+    # Before host validation and HTTPS redirects: kubelets and Prometheus call pods by IP.
+    "ops.probes.ProbeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# TEMPLATES (Swagger UI page)
+# ------------------------------------------------------------------------------
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    },
+]
+
+# SECURITY
+# ------------------------------------------------------------------------------
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ops.errors.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+
+# LOGGING: one JSON object per line on stdout, each carrying the request id.
+# ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
+    "loggers": {
+        # 4xx responses are already in the access log; keep django.request for 5xx tracebacks.
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+# django-rest-framework
+# ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The service never reads the monolith's session or user tables; verification of the
+    # monolith-issued tokens is configured here when authentication is added.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+}
+
+# drf-spectacular
+# ------------------------------------------------------------------------------
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Widgets API",
+    "DESCRIPTION": "API of the widgets service, extracted from the monolith.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request/response components: write-only rules (non-blank strings) are shown.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ops.openapi.document_error_responses",
+    ],
+}
+
+# The monolith's API, called for data owned by apps that stayed there.
+# ------------------------------------------------------------------------------
+MONOLITH_BASE_URL = env("MONOLITH_BASE_URL", default="http://monolith:8000")

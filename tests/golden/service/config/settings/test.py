@@ -1,0 +1,18 @@
+"""Tests: fast and isolated, on PostgreSQL like production.
+
+The database engine shows in the API schema (integer ranges differ), so tests and openapi.yaml
+are made on the engine production runs.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-insecure-secret-key")
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///widgets")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
