@@ -1,0 +1,77 @@
+"""Collectors: one module per kind of coupling, each registered where it is defined.
+
+A collector has two halves. ``extract`` reads one parsed file and returns picklable facts
+(cached per file content); ``resolve`` runs once over the facts of every file and contributes
+models, app-level edges, URL routes, write scopes and diagnostics. Collectors of a lower
+``phase`` resolve first (models before the couplings that need to know what a model is).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from decompose.model import (
+    DependencyKind,
+    Diagnostic,
+    Location,
+    Model,
+    UrlRoute,
+    WriteScope,
+)
+
+if TYPE_CHECKING:
+    from analyzer.facts import ParsedModule
+    from analyzer.resolution import Resolution
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """One occurrence of an app depending on another, at a place in the source."""
+
+    source: str
+    target: str
+    kind: DependencyKind
+    location: Location
+
+
+@dataclass(frozen=True)
+class Contribution:
+    models: tuple[Model, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    urls: tuple[UrlRoute, ...] = ()
+    write_scopes: tuple[WriteScope, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class Collector:
+    """Base class; subclasses set ``name`` (and ``phase``) and are registered by decorator."""
+
+    name: ClassVar[str]
+    phase: ClassVar[int] = 1
+
+    def extract(self, parsed: ParsedModule) -> tuple[Any, ...]:
+        return ()
+
+    def resolve(self, resolution: Resolution) -> Contribution:
+        return Contribution()
+
+
+_REGISTRY: dict[str, Collector] = {}
+
+
+def collector(cls: type[Collector]) -> type[Collector]:
+    """Class decorator: register one instance of the collector under its name."""
+    if cls.name in _REGISTRY:
+        raise ValueError(f"collector {cls.name!r} registered twice")
+    _REGISTRY[cls.name] = cls()
+    return cls
+
+
+def collectors() -> tuple[Collector, ...]:
+    """Every collector in this package, in resolution order."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    return tuple(sorted(_REGISTRY.values(), key=lambda c: (c.phase, c.name)))

@@ -1,0 +1,68 @@
+"""Dynamic loads an import graph cannot see: ``apps.get_model("app", "Model")``,
+``get_model``/``get_class`` helpers (django-oscar's ``get_class("dashboard.catalogue.forms",
+"ProductForm")`` loads from whichever app provides that module label)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.facts import ParsedModule, dotted, literal_str
+from analyzer.resolution import Resolution
+from decompose.model import DependencyKind
+
+_MODEL_LOADERS = frozenset({"get_model", "load_model"})
+_CLASS_LOADERS = frozenset({"get_class", "get_classes"})
+
+
+@dataclass(frozen=True)
+class DynamicFact:
+    loader: str  # "model" or "class"
+    args: tuple[str, ...]
+    line: int
+
+
+@collector
+class Dynamic(Collector):
+    name = "dynamic"
+
+    def extract(self, parsed: ParsedModule) -> tuple[DynamicFact, ...]:
+        facts = []
+        for call in parsed.nodes(ast.Call):
+            name = (dotted(call.func) or "").rpartition(".")[2]
+            kind = ("model" if name in _MODEL_LOADERS else
+                    "class" if name in _CLASS_LOADERS else None)
+            args = tuple(literal_str(a) for a in call.args[:2])
+            if kind and args and all(a is not None for a in args):
+                facts.append(DynamicFact(kind, args, call.lineno))
+        return tuple(facts)
+
+    def resolve(self, resolution: Resolution) -> Contribution:
+        labels = {a.label for a in resolution.project.apps}
+        edges = []
+        for module, facts in resolution.own_modules():
+            source = resolution.app_of(module)
+            if source is None:
+                continue
+            for fact in facts.of(self.name):
+                if fact.loader == "model":
+                    target = fact.args[0].partition(".")[0]
+                    target = target if target in labels else None
+                else:
+                    target = _app_providing(resolution, fact.args[0])
+                if target and target != source:
+                    edges.append(Edge(source, target, DependencyKind.DYNAMIC,
+                                      resolution.location(module, fact.line)))
+        return Contribution(edges=tuple(edges))
+
+
+def _app_providing(resolution: Resolution, module_label: str) -> str | None:
+    """The app whose package ends with the longest leading part of ``module_label``."""
+    parts = module_label.split(".")
+    for cut in range(len(parts), 0, -1):
+        suffix = "." + ".".join(parts[:cut])
+        for app in resolution.project.apps:
+            if ("." + app.name).endswith(suffix):
+                return app.label
+    return None

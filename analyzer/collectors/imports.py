@@ -1,0 +1,114 @@
+"""Imports (module level and inside functions) and the module-level names they bind.
+
+The bindings double as the symbol table's input: ``from shop.orders.models import Order as O``
+and ``Product = get_model("catalogue", "Product")`` both tell later phases what a name means.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.facts import ParsedModule, dotted, literal_str
+from analyzer.resolution import Resolution
+from decompose.model import DependencyKind
+
+_GET_MODEL = frozenset({"get_model", "load_model"})
+_GET_CLASS = frozenset({"get_class"})
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """``import module`` (``name`` None) or ``from module import name``; ``bound`` is the
+    local name (None when nested inside a function, where it binds nothing module-wide)."""
+
+    module: str
+    name: str | None
+    bound: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class AssignFact:
+    """A module-level ``NAME = ...`` whose meaning later phases can use.
+
+    kind: "alias" (a dotted name), "const" (a string), "setting" (a settings attribute),
+    "model" (a model label from get_model), "class" (get_class(module, name)).
+    """
+
+    name: str
+    kind: str
+    value: str
+    line: int
+
+
+@collector
+class Imports(Collector):
+    name = "imports"
+    phase = 0
+
+    def extract(self, parsed: ParsedModule) -> tuple[ImportFact | AssignFact, ...]:
+        facts: list[ImportFact | AssignFact] = []
+        top = set(map(id, parsed.top_level()))
+        for node in parsed.nodes(ast.Import):
+            for alias in node.names:
+                bound = None
+                if id(node) in top:
+                    bound = alias.asname or alias.name.partition(".")[0]
+                facts.append(ImportFact(alias.name, None, bound, node.lineno))
+        for node in parsed.nodes(ast.ImportFrom):
+            module = parsed.absolute(node.module, node.level)
+            for alias in node.names:
+                bound = (alias.asname or alias.name) if id(node) in top else None
+                facts.append(ImportFact(module, alias.name, bound, node.lineno))
+        for stmt in parsed.top_level():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], ast.Name):
+                meaning = value_meaning(stmt.value)
+                if meaning is not None:
+                    facts.append(AssignFact(stmt.targets[0].id, *meaning, stmt.lineno))
+        return tuple(facts)
+
+    def resolve(self, resolution: Resolution) -> Contribution:
+        edges = []
+        for module, facts in resolution.own_modules():
+            source = resolution.app_of(module)
+            if source is None:
+                continue
+            for fact in facts.of(self.name):
+                if not isinstance(fact, ImportFact):
+                    continue
+                target = resolution.app_of(fact.module)
+                if fact.name and fact.name != "*":
+                    target = resolution.app_of(f"{fact.module}.{fact.name}") or target
+                if target is not None and target != source:
+                    edges.append(Edge(source, target, DependencyKind.IMPORT,
+                                      resolution.location(module, fact.line)))
+        return Contribution(edges=tuple(edges))
+
+
+def value_meaning(node: ast.expr) -> tuple[str, str] | None:
+    """What a module-level value means to the analyzer, as (kind, value), if anything."""
+    text = literal_str(node)
+    if text is not None:
+        return "const", text
+    name = dotted(node)
+    if name is not None:
+        if name.endswith("settings.AUTH_USER_MODEL"):
+            return "setting", "AUTH_USER_MODEL"
+        return "alias", name
+    if isinstance(node, ast.Call):
+        func = dotted(node.func) or ""
+        last = func.rpartition(".")[2]
+        args = [literal_str(a) for a in node.args]
+        if last == "get_user_model":
+            return "setting", "AUTH_USER_MODEL"
+        if last == "getattr" and len(args) >= 2 and args[1] and dotted(node.args[0]) in (
+                "settings", "django.conf.settings"):
+            return "setting", args[1]
+        if last in _GET_MODEL and args and all(args):
+            return "model", ".".join(a for a in args if a)
+        if last in _GET_CLASS and len(args) >= 2 and all(args[:2]):
+            return "class", f"{args[0]}:{args[1]}"
+    return None

@@ -1,0 +1,600 @@
+"""Models, their fields and relations, resolved the way Django's ModelBase would build them.
+
+Extraction records every module-level class (models are only known to be models once bases are
+resolved across modules). Resolution decides which classes are models, gives each its label
+(``Meta.app_label`` or the containing app), table, inherited abstract fields, ``<parent>_ptr``
+links and the implicit primary key, and resolves relation targets written as classes, imported
+names, ``"app.Model"``/``"Model"``/``"self"`` strings or the swappable user model.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.facts import ParsedModule, dotted, keyword, literal_str
+from analyzer.known import (
+    AUTO_FIELD,
+    DEFAULT_TARGETS,
+    MODEL_BASES,
+    RUNTIME_FIELDS,
+    THIRD_PARTY_MODEL_BASES,
+    field_kind,
+    guess_field_kind,
+)
+from analyzer.resolution import Resolution
+from decompose.model import (
+    DependencyKind,
+    Diagnostic,
+    DiagnosticLevel,
+    Field,
+    Location,
+    Model,
+    Relation,
+    RelationKind,
+)
+
+_META_KEYS = ("abstract", "proxy", "app_label", "db_table", "managed")
+_OPTION_KEYS = ("null", "unique", "primary_key", "db_column", "related_name", "parent_link")
+
+# ("str", "app.Model") | ("name", "dotted.Name") | ("user", "") | ("swap", "app.Model")
+Target = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class FieldFact:
+    """``name = Callable(...)`` in a class body (or ``name = None``: removes an inherited one)."""
+
+    name: str
+    line: int
+    func: str  # dotted callee as written; "" for a removal
+    target: Target | None
+    through: Target | None
+    on_delete: str | None
+    options: tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    line: int
+    bases: tuple[str, ...]  # dotted as written; "" for an expression we cannot name
+    meta: tuple[tuple[str, object], ...]
+    has_meta: bool
+    meta_inherits: bool  # ``class Meta(Base.Meta)``
+    fields: tuple[FieldFact, ...]
+    attributes: tuple[str, ...] = ()  # other class attributes set to a non-empty value
+
+
+def _target(node: ast.expr | None) -> Target | None:
+    text = literal_str(node)
+    if text is not None:
+        return ("str", text)
+    name = dotted(node)
+    if name is not None:
+        return ("user", "") if name.endswith("AUTH_USER_MODEL") else ("name", name)
+    if isinstance(node, ast.Call):
+        func = dotted(node.func) or ""
+        if func.endswith("get_user_model"):
+            return ("user", "")
+        args = [literal_str(a) for a in node.args]
+        if func.endswith("get_model_name") and len(args) == 2 and all(args):
+            return ("swap", f"{args[0]}.{args[1]}")  # swapper: <APP>_<MODEL>_MODEL setting
+    return None
+
+
+def _field(stmt: ast.stmt) -> FieldFact | None:
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        name, value = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        name, value = stmt.target, stmt.value
+    else:
+        return None
+    if not isinstance(name, ast.Name):
+        return None
+    if isinstance(value, ast.Constant) and value.value is None:
+        return FieldFact(name.id, stmt.lineno, "", None, None, None, ())
+    if not isinstance(value, ast.Call):
+        return None
+    func = dotted(value.func)
+    if func is None:
+        return None
+    options: list[tuple[str, object]] = []
+    for key in _OPTION_KEYS:
+        node = keyword(value, key)
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool | str):
+            options.append((key, node.value))
+    on_delete = dotted(keyword(value, "on_delete"))
+    if on_delete is None and len(value.args) > 1:
+        on_delete = dotted(value.args[1])
+    target = _target(keyword(value, "to")) or (_target(value.args[0]) if value.args else None)
+    return FieldFact(name.id, stmt.lineno, func, target, _target(keyword(value, "through")),
+                     on_delete.rpartition(".")[2] if on_delete else None, tuple(options))
+
+
+def _class(node: ast.ClassDef) -> ClassFact:
+    meta: dict[str, object] = {}
+    has_meta = meta_inherits = False
+    fields: list[FieldFact] = []
+    attributes: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            has_meta, meta_inherits = True, bool(stmt.bases)
+            for item in stmt.body:
+                if (isinstance(item, ast.Assign) and len(item.targets) == 1
+                        and isinstance(item.targets[0], ast.Name)
+                        and item.targets[0].id in _META_KEYS
+                        and isinstance(item.value, ast.Constant)):
+                    meta[item.targets[0].id] = item.value.value
+        else:
+            found = _field(stmt)
+            if found is not None:
+                fields.append(found)
+            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                  and isinstance(stmt.targets[0], ast.Name) and not (
+                      isinstance(stmt.value, ast.List | ast.Tuple) and not stmt.value.elts)):
+                attributes.append(stmt.targets[0].id)
+    return ClassFact(node.name, node.lineno, tuple(dotted(b) or "" for b in node.bases),
+                     tuple(sorted(meta.items())), has_meta, meta_inherits, tuple(fields),
+                     tuple(attributes))
+
+
+@dataclass
+class _Resolved:
+    """A model class being resolved (mutable while the index is built)."""
+
+    qualname: str
+    module: str
+    fact: ClassFact
+    label: str | None
+    abstract: bool
+
+
+class ModelIndex:
+    """Which classes are models and what label each has; shared with later collectors."""
+
+    def __init__(self, resolution: Resolution):
+        self.r = resolution
+        self.classes: dict[str, tuple[str, ClassFact]] = {}
+        self._is_model: dict[str, bool] = {}
+        self._field_kind: dict[str, tuple[bool, RelationKind | None]] = {}
+        self.by_qualname: dict[str, _Resolved] = {}
+        self.by_label: dict[str, _Resolved] = {}
+        self._lower: dict[str, str] = {}
+
+    def add_module(self, module: str) -> None:
+        facts = self.r.facts(module)
+        for fact in facts.of("models") if facts else ():
+            if isinstance(fact, ClassFact):
+                self.classes.setdefault(f"{module}.{fact.name}", (module, fact))
+
+    def lookup(self, qualname: str) -> tuple[str, ClassFact] | None:
+        found = self.classes.get(qualname)
+        if found is None:
+            module = qualname.rpartition(".")[0]
+            if module and self.r.facts(module) is not None:
+                self.add_module(module)
+                found = self.classes.get(qualname)
+        return found
+
+    def base_qualnames(self, module: str, fact: ClassFact) -> list[str]:
+        out = []
+        for base in fact.bases:
+            if not base:
+                continue
+            qualified = self.r.resolve(module, base) or base
+            if qualified.startswith("model:"):  # Base = get_model("offer", "Benefit")
+                qualified = self._class_for_label(qualified[6:]) or qualified
+            out.append(qualified)
+        return out
+
+    @functools.cache  # noqa: B019 - one index per run, dropped with it
+    def _class_for_label(self, label: str) -> str | None:
+        """The class a label names, before labels are assigned (for get_model bases)."""
+        app, _, name = label.partition(".")
+        for qualname, (module, fact) in sorted(self.classes.items()):
+            if fact.name == name and not dict(fact.meta).get("abstract"):
+                meta_app = dict(fact.meta).get("app_label")
+                if (meta_app or self.r.app_of(module)) == app:
+                    return qualname
+        return None
+
+    def is_model(self, qualname: str) -> bool:
+        if qualname in self._is_model:
+            return self._is_model[qualname]
+        self._is_model[qualname] = False  # cycle guard
+        found = self.lookup(qualname)
+        result = qualname in MODEL_BASES or qualname in THIRD_PARTY_MODEL_BASES
+        if found is not None and not result:
+            module, fact = found
+            result = any(self.is_model(b) for b in self.base_qualnames(module, fact))
+        self._is_model[qualname] = result
+        return result
+
+    def field_kind(self, qualname: str) -> tuple[bool, RelationKind | None]:
+        known = field_kind(qualname)
+        if known is not None:
+            return known
+        if qualname in self._field_kind:
+            return self._field_kind[qualname]
+        self._field_kind[qualname] = (False, None)
+        found = self.lookup(qualname)
+        result = guess_field_kind(qualname)
+        if found is not None:
+            module, fact = found
+            result = (False, None)
+            for base in self.base_qualnames(module, fact):
+                kind = self.field_kind(base)
+                if kind[0]:
+                    result = kind
+                    break
+        self._field_kind[qualname] = result
+        return result
+
+    def register(self, resolved: _Resolved) -> None:
+        self.by_qualname[resolved.qualname] = resolved
+        if resolved.label and resolved.label not in self.by_label:
+            self.by_label[resolved.label] = resolved
+            self._lower[resolved.label.lower()] = resolved.label
+
+    def label_of(self, qualname: str) -> str | None:
+        found = self.by_qualname.get(qualname)
+        return found.label if found else None
+
+    def normalise(self, label: str) -> str:
+        return self._lower.get(label.lower(), label)
+
+    def target_label(self, target: Target | None, module: str, scope_app: str,
+                     scope_label: str) -> str | None:
+        """Django's resolve_relation, statically: the model label a target refers to."""
+        if target is None:
+            return None
+        kind, value = target
+        if kind == "user":
+            return self.normalise(self.r.project.settings.string("AUTH_USER_MODEL", "auth.User"))
+        if kind == "swap":
+            setting = value.replace(".", "_").upper() + "_MODEL"
+            return self.normalise(self.r.project.settings.string(setting, value))
+        if kind == "name":
+            qualified = self.r.resolve(module, value) or value
+            special, _, rest = qualified.partition(":")
+            if special == "setting":
+                return self.normalise(self.r.project.settings.string(rest, "auth.User"))
+            if special == "model":
+                return self.normalise(rest)
+            if special == "const":
+                value = rest
+            else:
+                label = self.label_of(qualified) or self._classify(qualified)
+                if label:
+                    return label
+                app = self.r.app_of(qualified)
+                return f"{app}.{value.rpartition('.')[2]}" if app else None
+        if value == "self":
+            return scope_label
+        if "." not in value:
+            value = f"{scope_app}.{value}"
+        return self.normalise(value)
+
+    def _classify(self, qualname: str) -> str | None:
+        if qualname not in self.by_qualname and self.lookup(qualname) and self.is_model(qualname):
+            module, fact = self.classes[qualname]
+            self.register(_Resolved(qualname, module, fact, self._label(module, fact),
+                                    bool(dict(fact.meta).get("abstract"))))
+        return self.label_of(qualname)
+
+    def effective_meta(self, qualname: str) -> dict[str, object]:
+        """Meta options including those inherited from an abstract parent's Meta."""
+        found = self.lookup(qualname)
+        if found is None:
+            return {}
+        module, fact = found
+        meta = dict(fact.meta)
+        if not fact.has_meta or fact.meta_inherits:
+            for base in self.base_qualnames(module, fact):
+                base_found = self.lookup(base)
+                if base_found and dict(base_found[1].meta).get("abstract"):
+                    inherited = self.effective_meta(base)
+                    for key in ("app_label", "db_table", "managed"):
+                        if key in inherited:
+                            meta.setdefault(key, inherited[key])
+                    break
+        return meta
+
+    def _label(self, module: str, fact: ClassFact) -> str | None:
+        meta = self.effective_meta(f"{module}.{fact.name}")
+        app = meta.get("app_label") if isinstance(meta.get("app_label"), str) else None
+        app = app or self.r.app_of(module)
+        return f"{app}.{fact.name}" if app else None
+
+
+def is_test_module(module: str, app_name: str | None) -> bool:
+    """Test code inside an app (``app/tests/...``, ``test_*.py``): Django never imports it at
+    start-up, so its models are not registered. An app that lives in a ``test`` package (as
+    wagtail's test apps do) is still an app."""
+    inner = module[len(app_name):] if app_name and module.startswith(app_name) else module
+    parts = [p for p in inner.split(".") if p]
+    return any(p in ("tests", "test") or p.startswith("test_") for p in parts)
+
+
+@collector
+class Models(Collector):
+    name = "models"
+    phase = 0
+
+    def extract(self, parsed: ParsedModule) -> tuple[ClassFact, ...]:
+        return tuple(_class(node) for node in parsed.top_level() if isinstance(node, ast.ClassDef))
+
+    def resolve(self, resolution: Resolution) -> Contribution:
+        index = ModelIndex(resolution)
+        resolution.models = index
+        for module in sorted(resolution.files):
+            index.add_module(module)
+        diagnostics: list[Diagnostic] = []
+        candidates = []
+        app_names = {a.label: a.name for a in resolution.project.apps}
+        loaded = resolution.imported_at_startup()
+        for qualname, (module, fact) in sorted(index.classes.items()):
+            if not index.is_model(qualname) or is_test_module(module, app_names.get(
+                    resolution.app_of(module))):
+                continue
+            if module in resolution.own and module not in loaded:
+                continue  # never imported when Django starts: not in the registry
+            abstract = bool(dict(fact.meta).get("abstract"))
+            label = index._label(module, fact)
+            resolved = _Resolved(qualname, module, fact, label, abstract)
+            if label is None and not abstract and module in resolution.own:
+                diagnostics.append(Diagnostic(
+                    DiagnosticLevel.WARNING, "model-outside-app",
+                    f"model {fact.name} is in no installed app and has no Meta.app_label",
+                    resolution.location(module, fact.line)))
+            if label in index.by_label and not abstract and module in resolution.own:
+                other = index.by_label[label]
+                diagnostics.append(Diagnostic(
+                    DiagnosticLevel.WARNING, "duplicate-model",
+                    f"model {label} is defined again (first in {other.module})",
+                    resolution.location(module, fact.line)))
+                continue
+            if abstract:
+                index.by_qualname[qualname] = resolved
+            else:
+                index.register(resolved)
+            candidates.append(resolved)
+        builder = _ModelBuilder(index, resolution)
+        models, edges = [], []
+        own_apps = {a.label for a in resolution.project.apps if not a.external}
+        for resolved in candidates:
+            if resolved.module not in resolution.own or resolved.label is None:
+                continue
+            if resolved.label.partition(".")[0] not in own_apps:
+                continue
+            model, model_edges = builder.build(resolved)
+            models.append(model)
+            edges.extend(model_edges)
+        return Contribution(models=tuple(models), edges=tuple(edges),
+                            diagnostics=tuple(diagnostics + builder.diagnostics))
+
+
+class _ModelBuilder:
+    """Turns a resolved model class into the contract's Model, with its app-level edges."""
+
+    def __init__(self, index: ModelIndex, resolution: Resolution):
+        self.index = index
+        self.r = resolution
+        self.diagnostics: list[Diagnostic] = []
+        settings = resolution.project.settings
+        self.default_auto = settings.string("DEFAULT_AUTO_FIELD", AUTO_FIELD)
+        self.app_auto = {a.label: a.default_auto_field for a in resolution.project.apps
+                         if a.default_auto_field}
+
+    def build(self, m: _Resolved) -> tuple[Model, list[Edge]]:
+        assert m.label is not None
+        app, _, _name = m.label.partition(".")
+        meta = self.index.effective_meta(m.qualname)
+        proxy = bool(meta.get("proxy")) and not m.abstract
+        parents, concrete_parents, edges = [], [], []
+        here = self.r.location(m.module, m.fact.line)
+        for base in self.index.base_qualnames(m.module, m.fact):
+            if not self.index.is_model(base) or base in MODEL_BASES:
+                continue
+            parent = self.index.by_qualname.get(base)
+            if parent is None:
+                self.index._classify(base)
+                parent = self.index.by_qualname.get(base)
+            label = parent.label if parent and parent.label else base
+            parents.append(label)
+            if parent is not None and not parent.abstract:
+                concrete_parents.append(parent)
+            target_app = label.partition(".")[0] if parent and parent.label else None
+            if target_app and target_app != app:
+                edges.append(Edge(app, target_app, DependencyKind.INHERITANCE, here))
+        fields: dict[str, tuple[FieldFact, str]] = {}
+        if not proxy:
+            for base in self.index.base_qualnames(m.module, m.fact):
+                for fact, module in self._abstract_fields(base, set()):
+                    fields.setdefault(fact.name, (fact, module))
+            for fact in m.fact.fields:
+                fields.pop(fact.name, None)
+                fields[fact.name] = (fact, m.module)
+        out_fields: list[Field] = []
+        relations: list[Relation] = []
+        explicit_links = set()
+        for fact, module in fields.values():
+            if not fact.func:
+                continue
+            qualified = self.r.resolve(module, fact.func) or fact.func
+            is_field, kind = self.index.field_kind(qualified)
+            if not is_field:
+                continue
+            options = dict(fact.options)
+            out_fields.append(Field(fact.name, fact.func, options.get("null") is True,
+                                    options.get("unique") is True,
+                                    options.get("primary_key") is True,
+                                    _str(options.get("db_column"))))
+            if kind is None:
+                continue
+            relation = self._relation(fact, module, qualified, kind, app, m.label)
+            relations.append(relation)
+            if relation.parent_link:
+                explicit_links.add(relation.target)
+            if relation.target and relation.target.partition(".")[0] != app:
+                edges.append(Edge(app, relation.target.partition(".")[0],
+                                  DependencyKind.RELATION, relation.location))
+        if not proxy and not m.abstract:
+            relations.extend(self._runtime_relations(m, relations, here))
+            for parent in self._concrete_parents(m):
+                if parent.label in explicit_links:
+                    continue
+                ptr = f"{parent.fact.name.lower()}_ptr"
+                relations.append(Relation(ptr, "OneToOneField", RelationKind.ONE_TO_ONE,
+                                          parent.label, here, on_delete="CASCADE",
+                                          parent_link=True))
+                out_fields.insert(0, Field(ptr, "OneToOneField", primary_key=not any(
+                    f.primary_key for f in out_fields)))
+            if not self._concrete_parents(m) and not any(f.primary_key for f in out_fields):
+                auto = self.app_auto.get(app, self.default_auto)
+                out_fields.insert(0, Field("id", auto, primary_key=True))
+        return Model(
+            label=m.label, app=app, db_table=self._db_table(m, meta, proxy, concrete_parents),
+            abstract=m.abstract, proxy=proxy, location=here,
+            managed=meta.get("managed") is not False, parents=tuple(parents),
+            fields=tuple(out_fields), relations=tuple(relations)), edges
+
+    def _abstract_fields(self, qualname: str, seen: set[str]) -> list[tuple[FieldFact, str]]:
+        """Fields an abstract model base (and its abstract bases) contributes, in MRO order."""
+        found = self.index.lookup(qualname)
+        if found is None or qualname in seen or not self.index.is_model(qualname):
+            return []
+        seen.add(qualname)
+        module, fact = found
+        if not dict(fact.meta).get("abstract"):
+            return []
+        out: dict[str, tuple[FieldFact, str]] = {}
+        for base in self.index.base_qualnames(module, fact):
+            for field, where in self._abstract_fields(base, seen):
+                out.setdefault(field.name, (field, where))
+        for field in fact.fields:
+            out.pop(field.name, None)
+            out[field.name] = (field, module)
+        return list(out.values())
+
+    def _relation(self, fact: FieldFact, module: str, qualified: str, kind: RelationKind,
+                  app: str, label: str) -> Relation:
+        options = dict(fact.options)
+        location = self.r.location(module, fact.line)
+        through = self.index.target_label(fact.through, module, app, label)
+        if kind is RelationKind.GENERIC_FOREIGN_KEY:
+            target = None
+        elif qualified in DEFAULT_TARGETS or self._tag_manager(qualified):
+            default_target, default_through = DEFAULT_TARGETS.get(
+                qualified, ("taggit.Tag", "taggit.TaggedItem"))
+            through = through or default_through
+            target = self._through_target(through, "tag") or default_target
+        else:
+            target = self.index.target_label(fact.target, module, app, label)
+            if target is None:
+                self.diagnostics.append(Diagnostic(
+                    DiagnosticLevel.WARNING, "unresolved-relation",
+                    f"target of {label}.{fact.name} cannot be resolved statically", location))
+        return Relation(fact.name, fact.func, kind, target, location, through=through,
+                        on_delete=fact.on_delete, related_name=_str(options.get("related_name")),
+                        parent_link=options.get("parent_link") is True)
+
+    def _runtime_relations(self, m: _Resolved, declared: list[Relation],
+                           here: Location) -> list[Relation]:
+        """Fields third-party code adds when the model class is prepared."""
+        out = []
+        for relation in declared:
+            if relation.kind is RelationKind.MANY_TO_MANY and relation.through and (
+                    self._is_taggable(relation)) and self._has_gfk(relation.through):
+                out.append(Relation("tagged_items", "GenericRelation",
+                                    RelationKind.GENERIC_RELATION, relation.through,
+                                    relation.location))
+        mro = self._mro(m.qualname, set())
+        for mixin, (name, kind, target, attribute) in RUNTIME_FIELDS.items():
+            if (mixin in mro and target.partition(".")[0] in self.r.app_labels
+                    and any(attribute in self.index.classes[q][1].attributes
+                            for q in mro if q in self.index.classes)):
+                out.append(Relation(name, "GenericRelation", kind, target, here))
+        return out
+
+    def _mro(self, qualname: str, seen: set[str]) -> set[str]:
+        if qualname in seen:
+            return seen
+        seen.add(qualname)
+        found = self.index.lookup(qualname)
+        if found is not None:
+            for base in self.index.base_qualnames(*found):
+                self._mro(base, seen)
+        return seen
+
+    def _is_taggable(self, relation: Relation) -> bool:
+        return relation.type.rpartition(".")[2].endswith("TaggableManager")
+
+    def _has_gfk(self, label: str) -> bool:
+        """Whether a through model links by GenericForeignKey (taggit then adds
+        ``tagged_items``); taggit's own default through does."""
+        resolved = self.index.by_label.get(label)
+        if resolved is None:
+            return label == "taggit.TaggedItem"
+        fields = [(f, resolved.module) for f in resolved.fact.fields]
+        for base in self.index.base_qualnames(resolved.module, resolved.fact):
+            fields.extend(self._abstract_fields(base, set()))
+        return any(self.index.field_kind(self.r.resolve(where, f.func) or f.func)[1]
+                   is RelationKind.GENERIC_FOREIGN_KEY for f, where in fields if f.func)
+
+    def _tag_manager(self, qualified: str) -> bool:
+        found = self.index.lookup(qualified)
+        if found is None:
+            return False
+        module, fact = found
+        return any(b in DEFAULT_TARGETS or self._tag_manager(b)
+                   for b in self.index.base_qualnames(module, fact) if b != qualified)
+
+    def _through_target(self, through: str | None, field: str) -> str | None:
+        resolved = self.index.by_label.get(through) if through else None
+        if resolved is None:
+            return None
+        app = resolved.label.partition(".")[0] if resolved.label else ""
+        fields = {f.name: (f, resolved.module) for f in resolved.fact.fields}
+        for base in self.index.base_qualnames(resolved.module, resolved.fact):
+            for f, where in self._abstract_fields(base, set()):
+                fields.setdefault(f.name, (f, where))
+        found = fields.get(field)
+        if found is None:
+            return None
+        return self.index.target_label(found[0].target, found[1], app, resolved.label or "")
+
+    def _db_table(self, m: _Resolved, meta: dict[str, object], proxy: bool,
+                  concrete_parents: list[_Resolved]) -> str:
+        if proxy and concrete_parents:
+            parent = concrete_parents[0]
+            parent_meta = self.index.effective_meta(parent.qualname)
+            return self._db_table(parent, parent_meta, bool(parent_meta.get("proxy")),
+                                  self._concrete_parents(parent))
+        table = meta.get("db_table")
+        if isinstance(table, str):
+            return table
+        assert m.label is not None
+        app, _, name = m.label.partition(".")
+        return f"{app}_{name.lower()}"
+
+    def _concrete_parents(self, m: _Resolved) -> list[_Resolved]:
+        """Concrete model parents, also those reached through abstract bases (an abstract
+        subclass of a concrete model passes its parent link on)."""
+        out: list[_Resolved] = []
+        for base in self.index.base_qualnames(m.module, m.fact):
+            parent = self.index.by_qualname.get(base)
+            if parent is None:
+                continue
+            if not parent.abstract:
+                out.append(parent)
+            else:
+                out.extend(p for p in self._concrete_parents(parent) if p not in out)
+        return out
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,86 @@
+"""Where modules live on disk, found the way Python's import system would find them, unimported.
+
+The project's own source root comes first, then the environment's ``sys.path`` entries (or the
+paths a caller gives), so external apps such as ``django.contrib.auth`` are read from the
+installed source without executing it.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ModuleFile:
+    """A module found on disk: its dotted name, file, and whether it is a package."""
+
+    name: str
+    path: Path
+    is_package: bool
+    search_root: Path
+
+
+def default_site_paths() -> tuple[Path, ...]:
+    """The running interpreter's import path, minus the current directory."""
+    return tuple(Path(p) for p in sys.path if p and Path(p).is_dir())
+
+
+class ModuleIndex:
+    """Finds modules by dotted name under an ordered list of search roots."""
+
+    def __init__(self, source_root: Path, site_paths: tuple[Path, ...]):
+        self.source_root = source_root
+        self.roots = (source_root, *(p for p in site_paths if p != source_root))
+
+    def find(self, name: str) -> ModuleFile | None:
+        return _find(self.roots, name)
+
+    def is_own(self, module: ModuleFile) -> bool:
+        return module.search_root == self.source_root
+
+    def package_dir(self, name: str) -> Path | None:
+        """The directory of package ``name`` (also a namespace package), if any."""
+        found = self.find(name)
+        if found is not None:
+            return found.path.parent if found.is_package else None
+        top, _, rest = name.partition(".")
+        for root in self.roots:
+            candidate = root.joinpath(top, *rest.split(".")) if rest else root / top
+            if candidate.is_dir():
+                return candidate
+        return None
+
+
+@cache
+def _find(roots: tuple[Path, ...], name: str) -> ModuleFile | None:
+    top, _, rest = name.partition(".")
+    spec = importlib.machinery.PathFinder.find_spec(top, [str(r) for r in roots])
+    if spec is None:
+        return None
+    locations = list(spec.submodule_search_locations or [])
+    if not rest:
+        if spec.origin and spec.origin.endswith(".py"):
+            origin = Path(spec.origin)
+            return ModuleFile(name, origin, bool(locations), _root_of(origin, roots, 1 + bool(
+                locations)))
+        return None
+    parts = rest.split(".")
+    for location in locations:
+        base = Path(location).joinpath(*parts[:-1])
+        for candidate, is_package in ((base / parts[-1] / "__init__.py", True),
+                                      (base / f"{parts[-1]}.py", False)):
+            if candidate.is_file():
+                depth = len(parts) + 1 + is_package
+                return ModuleFile(name, candidate, is_package, _root_of(candidate, roots, depth))
+    return None
+
+
+def _root_of(path: Path, roots: tuple[Path, ...], depth: int) -> Path:
+    base = path
+    for _ in range(depth):
+        base = base.parent
+    return next((r for r in roots if r == base), base)

@@ -1,0 +1,174 @@
+"""Reading every relevant file once: parse, extract facts, cache them by content hash.
+
+Per-file work is independent, so a cold run spreads it over a process pool; a warm run only
+reads and hashes files and takes the facts from the cache (one pickle per analysed project, in a
+folder that is safe to delete). Cache entries are keyed by file content, module name and the
+analyzer's own source, so editing a collector invalidates them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from analyzer.collectors import collectors
+from analyzer.facts import FileFacts, ParsedModule
+from analyzer.source import SourceError, parse
+
+POOL_MIN_FILES = 48  # below this a pool costs more to start than it saves
+_RELEVANT_EXTERNAL = (b"Model", b"Field", b"Manager", b"AppConfig", b"ForeignKey")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read: its module name, whether it is a package, and whose code it is."""
+
+    module: str
+    path: Path
+    is_package: bool
+    own: bool
+
+
+@cache
+def analyzer_fingerprint() -> str:
+    """Hash of the analyzer's extraction code: facts from an older analyzer are not reused."""
+    digest = hashlib.sha1()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("collectors/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def extract(data: bytes, module: str, is_package: bool, filename: str) -> FileFacts:
+    """All collectors' facts for one file; a file that cannot be read yields its problem."""
+    if not data.strip():
+        return FileFacts(module)
+    try:
+        tree, fallback = parse(data, filename)
+    except SourceError as exc:
+        return FileFacts(module, problems=((exc.code, exc.message, exc.line or 1),))
+    parsed = ParsedModule(tree, module, is_package)
+    facts = []
+    for item in collectors():
+        try:
+            facts.append((item.name, item.extract(parsed)))
+        except RecursionError:
+            return FileFacts(module, problems=(("unparsable", "too deeply nested to analyse",
+                                                1),))
+    problems = (("newer-syntax", "parsed with libcst's newer grammar (syntax newer than this "
+                 "Python)", 1),) if fallback else ()
+    return FileFacts(module, tuple(facts), problems)
+
+
+def wanted(source: SourceFile, data: bytes) -> bool:
+    """Byte-level prefilter: external files matter only if they may define models or fields."""
+    return source.own or (b"class " in data and any(k in data for k in _RELEVANT_EXTERNAL))
+
+
+class FactCache:
+    """Facts by key, loaded from and saved to one pickle per analysed project."""
+
+    def __init__(self, directory: Path | None, project_key: str):
+        self.path = (directory / f"{project_key}-{analyzer_fingerprint()}.pickle"
+                     if directory else None)
+        self.entries: dict[str, FileFacts] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        if self.path is not None and self.path.is_file():
+            try:
+                with self.path.open("rb") as handle:
+                    self.entries = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                self.entries = {}
+
+    def get(self, key: str) -> FileFacts | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        self.entries[key] = facts
+        self.used.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Keep only entries used in this run; written atomically (temp file + rename)."""
+        if self.path is None or not (self.dirty or len(self.used) != len(self.entries)):
+            return
+        kept = {k: v for k, v in self.entries.items() if k in self.used}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with tmp.open("wb") as handle:
+                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def cache_key(data: bytes, source: SourceFile) -> str:
+    digest = hashlib.sha1(data)
+    digest.update(f"\0{source.module}\0{source.is_package}".encode())
+    return digest.hexdigest()
+
+
+def read_all(sources: Iterable[SourceFile], cache_: FactCache, jobs: int,
+             progress: Callable[[int], None] | None = None) -> dict[str, FileFacts]:
+    """Facts for every wanted source file, from the cache or parsed (in a pool if many)."""
+    results: dict[str, FileFacts] = {}
+    todo: list[tuple[str, SourceFile, bytes]] = []
+    for source in sources:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            results[source.module] = FileFacts(source.module, problems=(
+                ("unreadable", exc.strerror or str(exc), 1),))
+            continue
+        if not wanted(source, data):
+            continue
+        key = cache_key(data, source)
+        found = cache_.get(key)
+        if found is not None:
+            results[source.module] = found
+            if progress:
+                progress(1)
+        else:
+            todo.append((key, source, data))
+    for key, facts in _extract_many(todo, jobs, progress):
+        cache_.put(key, facts)
+        results[facts.module] = facts
+    return results
+
+
+def _extract_many(todo: list[tuple[str, SourceFile, bytes]], jobs: int,
+                  progress: Callable[[int], None] | None) -> Iterable[tuple[str, FileFacts]]:
+    work = [(key, s.module, s.is_package, str(s.path), data) for key, s, data in todo]
+    if jobs <= 1 or len(work) < POOL_MIN_FILES:
+        for item in work:
+            yield _extract_one(item)
+            if progress:
+                progress(1)
+        return
+    work.sort(key=lambda item: -len(item[4]))  # big files first: even finish across workers
+    chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(_extract_chunk, chunks):
+            yield from done
+            if progress:
+                progress(len(done))
+
+
+def _extract_one(item: tuple[str, str, bool, str, bytes]) -> tuple[str, FileFacts]:
+    key, module, is_package, filename, data = item
+    return key, extract(data, module, is_package, filename)
+
+
+def _extract_chunk(items: list[tuple[str, str, bool, str, bytes]]) -> list[tuple[str, FileFacts]]:
+    return [_extract_one(item) for item in items]

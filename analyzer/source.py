@@ -1,0 +1,148 @@
+"""Turning bytes on disk into an ``ast`` tree, or into a reason why not (never an exception).
+
+``ast`` only knows the running Python's grammar. Code written for a newer Python (3.12 type
+parameters, 3.14's unparenthesised ``except A, B:``) is parsed with libcst, whose parser knows
+newer grammars, then rewritten into equivalent older syntax with the same line numbers and
+parsed again: the analyzer still sees its imports, classes and calls.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextvars
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+_PY2_STATEMENT = re.compile(r"^\s*(print|exec)\s+[^\s(=]", re.MULTILINE)
+MAX_FILE_BYTES = 8 * 1024 * 1024  # beyond this a module is generated data, not code to read
+MAX_FALLBACK_NESTING = 100  # CPython's own parser stops at 200 nested brackets
+
+
+# Files read through read_tree, collected for the warm-run snapshot (see analyzer.snapshot).
+files_read: contextvars.ContextVar[set[Path] | None] = contextvars.ContextVar(
+    "files_read", default=None)
+
+
+@dataclass(frozen=True)
+class SourceError(Exception):
+    """Why a file could not be read as Python; ``code`` is the Diagnostic code."""
+
+    code: str
+    message: str
+    line: int | None = None
+
+
+def decode(data: bytes) -> str:
+    """Decode like the interpreter: PEP 263 coding cookie or BOM, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError("encoding-error", str(exc), 1) from None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        raise SourceError("encoding-error", f"not valid {encoding} text (declare the "
+                          "encoding with a coding comment)", line) from None
+
+
+def parse(data: bytes, filename: str = "<source>") -> tuple[ast.Module, bool]:
+    """Parse bytes into a tree; returns (tree, parsed_through_fallback)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError("file-too-large", f"{len(data)} bytes; larger than "
+                          f"{MAX_FILE_BYTES} bytes, skipped as generated data", 1)
+    text = decode(data)
+    try:
+        return ast.parse(text, filename), False
+    except SyntaxError as exc:
+        first = exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SourceError("unparsable", f"too deeply nested to parse ({type(exc).__name__})",
+                          1) from None
+    newer = _downgrade(text)
+    if newer is None:
+        hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
+        raise SourceError("syntax-error", f"{first.msg}{hint}", first.lineno)
+    try:
+        return ast.parse(newer, filename), True
+    except (SyntaxError, RecursionError, ValueError):
+        raise SourceError("syntax-error", first.msg, first.lineno) from None
+
+
+def read_tree(path: Path) -> ast.Module:
+    seen = files_read.get()
+    if seen is not None:
+        seen.add(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError("unreadable", exc.strerror or str(exc)) from None
+    return parse(data, str(path))[0]
+
+
+def _looks_like_python2(text: str) -> bool:
+    return _PY2_STATEMENT.search(text) is not None
+
+
+def _downgrade(text: str) -> str | None:
+    """Rewrite newer syntax that libcst knows into older syntax, keeping line numbers."""
+    if _nesting(text) > MAX_FALLBACK_NESTING:
+        return None  # libcst's native parser overflows its stack on such input
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    try:
+        return module.visit(_Downgrade()).code
+    except RecursionError:
+        return None
+
+
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting, roughly (brackets inside strings count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+class _Downgrade(cst.CSTTransformer):
+    def leave_ExceptHandler(self, original: cst.ExceptHandler,
+                            updated: cst.ExceptHandler) -> cst.ExceptHandler:
+        kind = updated.type
+        if isinstance(kind, cst.Tuple) and not kind.lpar:
+            return updated.with_changes(type=kind.with_changes(lpar=[cst.LeftParen()],
+                                                               rpar=[cst.RightParen()]))
+        return updated
+
+    def leave_ExceptStarHandler(self, original: cst.ExceptStarHandler,
+                                updated: cst.ExceptStarHandler) -> cst.ExceptStarHandler:
+        kind = updated.type
+        if isinstance(kind, cst.Tuple) and not kind.lpar:
+            return updated.with_changes(type=kind.with_changes(lpar=[cst.LeftParen()],
+                                                               rpar=[cst.RightParen()]))
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef,
+                          updated: cst.FunctionDef) -> cst.FunctionDef:
+        return updated.with_changes(type_parameters=None)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        return updated.with_changes(type_parameters=None)
+
+    def leave_TypeAlias(self, original: cst.TypeAlias, updated: cst.TypeAlias) -> cst.Assign:
+        return cst.Assign(targets=[cst.AssignTarget(updated.name)], value=updated.value)
+
+    def leave_FormattedString(self, original: cst.FormattedString,
+                              updated: cst.FormattedString) -> cst.BaseExpression:
+        newlines = cst.Module([]).code_for_node(original).count("\n")
+        return cst.SimpleString('"""' + "\n" * newlines + '"""' if newlines else '""')

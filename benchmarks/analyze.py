@@ -1,0 +1,178 @@
+"""Benchmark ``decompose analyze``: cold and warm runs against two yardsticks.
+
+For each corpus: files and lines, the median seconds of a bare single-process ``ast.parse`` of
+every ``.py`` file in the tree, of a cold analysis (empty cache, process pool) and of a warm
+one (cache filled), peak memory of the analysis process (its pool included), and the median of
+django-extensions ``graph_models -a --json`` (which boots Django) where the corpus can boot.
+
+    python benchmarks/analyze.py                      # sample, PyPI corpora, synthetic sizes
+    python benchmarks/analyze.py --sizes 50,500 --runs 3 --no-corpora
+
+The PyPI corpora need ``python -m tests.support.corpora install`` first (they are skipped
+otherwise); graph_models needs django-extensions in the interpreter that boots the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.synth import generate  # noqa: E402
+from tests.support.corpora import CORPORA, lay_out, site_paths  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    root: Path
+    settings: str
+    python: str  # interpreter that can boot it (for graph_models)
+    site_paths: tuple[Path, ...] | None = None
+
+
+def python_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def ast_pass(files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        with contextlib.suppress(SyntaxError, ValueError):
+            ast.parse(path.read_bytes(), str(path))
+    return time.perf_counter() - start
+
+
+def measure_child(root: Path, cache: Path, paths: tuple[Path, ...] | None) -> dict:
+    """Run one analysis in a fresh interpreter; its own clock and peak RSS (pool included)."""
+    code = (
+        "import json, resource, sys, time\nfrom pathlib import Path\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from analyzer.pipeline import build_graph\n"
+        "paths = json.loads(sys.argv[3])\n"
+        "start = time.perf_counter()\n"
+        "graph = build_graph(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),\n"
+        "                    site_paths=tuple(map(Path, paths)) if paths is not None else None)\n"
+        "seconds = time.perf_counter() - start\n"
+        "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+        "           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "print(json.dumps({'seconds': seconds, 'peak_mb': peak / 1024,\n"
+        "                  'models': len(graph.models)}))\n")
+    arg = json.dumps([str(p) for p in paths] if paths is not None else None)
+    done = subprocess.run([sys.executable, "-c", code, str(root), str(cache), arg],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def graph_models(corpus: Corpus) -> float | None:
+    """Seconds for ``graph_models -a --json`` (Django boot included), or None if it fails."""
+    wrapper = corpus.root / "_bench_graph_models_settings.py"
+    wrapper.write_text(f"from {corpus.settings} import *  # noqa\n"
+                       "INSTALLED_APPS = [*INSTALLED_APPS, 'django_extensions']\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "_bench_graph_models_settings",
+           "PYTHONPATH": str(corpus.root)}
+    try:
+        start = time.perf_counter()
+        done = subprocess.run([corpus.python, "-m", "django", "graph_models", "-a", "--json"],
+                              cwd=corpus.root, env=env, capture_output=True, text=True,
+                              check=False)
+        seconds = time.perf_counter() - start
+    finally:
+        wrapper.unlink()
+    return seconds if done.returncode == 0 and done.stdout.lstrip().startswith("{") else None
+
+
+def bench(corpus: Corpus, runs: int) -> dict:
+    files = python_files(corpus.root)
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    parse = statistics.median(ast_pass(files) for _ in range(runs))
+    colds, warms, peaks = [], [], []
+    for _ in range(runs):
+        cache = Path(tempfile.mkdtemp(prefix="decompose-bench-cache-"))
+        try:
+            cold = measure_child(corpus.root, cache, corpus.site_paths)
+            warm = measure_child(corpus.root, cache, corpus.site_paths)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        colds.append(cold["seconds"])
+        warms.append(warm["seconds"])
+        peaks.append(cold["peak_mb"])
+    gm_runs = [graph_models(corpus) for _ in range(runs)]
+    gm = statistics.median(gm_runs) if all(gm_runs) else None
+    cold, warm = statistics.median(colds), statistics.median(warms)
+    return {"corpus": corpus.name, "files": len(files), "lines": lines,
+            "ast_parse_s": parse, "cold_s": cold, "warm_s": warm, "peak_mb": max(peaks),
+            "cold_vs_ast": cold / parse, "warm_vs_ast": warm / parse,
+            "graph_models_s": gm, "speedup_vs_graph_models": gm / cold if gm else None}
+
+
+def corpora(work: Path, sizes: list[int], models: int, with_pypi: bool) -> list[Corpus]:
+    out = [Corpus("sample_monolith", REPO / "sample_monolith", "config.settings.local",
+                  sys.executable)]
+    if with_pypi:
+        for item in CORPORA.values():
+            if item.python.exists():
+                root = work / item.name
+                lay_out(item, root)
+                out.append(Corpus(f"{item.name} (PyPI)", root, item.settings,
+                                  str(item.python), site_paths(item)))
+            else:
+                print(f"skipping {item.name}: run python -m tests.support.corpora install",
+                      file=sys.stderr)
+    for apps in sizes:
+        root = generate(work / f"synth-{apps}", apps, models)
+        out.append(Corpus(f"synth {apps} apps / {apps * models} models", root,
+                          "config.settings", sys.executable))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,100,250,500",
+                        help="synthetic monolith sizes in apps (comma-separated)")
+    parser.add_argument("--models", type=int, default=10, help="models per synthetic app")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--no-corpora", action="store_true", help="skip oscar and wagtail")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    header = (f"{'corpus':34} {'files':>6} {'lines':>8} {'ast.parse':>9} {'cold':>7} "
+              f"{'warm':>7} {'peakMB':>7} {'cold/ast':>8} {'warm/ast':>8} {'graph_models':>12} "
+              f"{'speedup':>7}")
+    print(header)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="decompose-bench-") as work:
+        for corpus in corpora(Path(work), sizes, args.models, not args.no_corpora):
+            row = bench(corpus, args.runs)
+            rows.append(row)
+            gm = f"{row['graph_models_s']:.2f}s" if row["graph_models_s"] else "n/a"
+            speed = (f"{row['speedup_vs_graph_models']:.1f}x"
+                     if row["speedup_vs_graph_models"] else "n/a")
+            print(f"{row['corpus']:34} {row['files']:>6} {row['lines']:>8} "
+                  f"{row['ast_parse_s']:>8.2f}s {row['cold_s']:>6.2f}s {row['warm_s']:>6.2f}s "
+                  f"{row['peak_mb']:>7.0f} {row['cold_vs_ast']:>8.2f} {row['warm_vs_ast']:>8.2f} "
+                  f"{gm:>12} {speed:>7}", flush=True)
+    synth = [r for r in rows if r["corpus"].startswith("synth")]
+    if len(synth) > 1:
+        per_line = [r["cold_s"] / r["lines"] * 1e6 for r in synth]
+        print("cold microseconds per line (linear growth keeps this flat): "
+              + ", ".join(f"{v:.1f}" for v in per_line))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Real projects from PyPI (django-oscar, wagtail) laid out as analysable Django projects.
+
+Each corpus gets its own virtualenv under ``.venv-corpora/<name>`` (their pinned dependencies
+conflict with each other, e.g. django-treebeard versions), created with the system
+site-packages so Django stays the main environment's 5.2. The package source is copied into a
+project folder beside a settings module, so its apps are the project's own apps.
+
+    python -m tests.support.corpora install     # create both venvs (needs PyPI)
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.modules import default_site_paths
+
+REPO = Path(__file__).resolve().parents[2]
+VENVS = REPO / ".venv-corpora"
+DJANGO_PIN = "django>=5.2,<5.3"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    requirement: str
+    package: str  # top-level package copied into the project
+    settings: str  # settings module inside the project
+    settings_source: str | None  # written as <settings>.py when the package ships none
+    python_version: str = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+    @property
+    def venv(self) -> Path:
+        return VENVS / self.name
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    @property
+    def site_packages(self) -> Path:
+        return self.venv / "lib" / f"python{self.python_version}" / "site-packages"
+
+
+OSCAR_SETTINGS = """
+from oscar.defaults import *  # noqa
+from oscar import INSTALLED_APPS  # noqa
+
+SECRET_KEY = "corpus"
+SITE_ID = 1
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+ROOT_URLCONF = "corpus_urls"
+"""
+
+CORPORA = {
+    "oscar": Corpus("oscar", "django-oscar==4.2.1", "oscar", "corpus_settings", OSCAR_SETTINGS),
+    "wagtail": Corpus("wagtail", "wagtail==8.0.1", "wagtail", "wagtail.test.settings", None),
+}
+
+
+def ensure_installed(corpus: Corpus) -> None:
+    """Create the corpus venv if it is missing (raises CalledProcessError if pip fails)."""
+    if corpus.python.exists() and (corpus.site_packages / corpus.package).is_dir():
+        return
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(corpus.venv)],
+                   check=True)
+    subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", DJANGO_PIN,
+                    corpus.requirement], check=True)
+
+
+def lay_out(corpus: Corpus, root: Path) -> Path:
+    """Copy the package's Python source into ``root`` and add manage.py/settings."""
+    shutil.copytree(corpus.site_packages / corpus.package, root / corpus.package,
+                    ignore=shutil.ignore_patterns("__pycache__", "static", "templates",
+                                                  "locale", "*.mo", "*.po", "*.js", "*.css"))
+    (root / "manage.py").write_text(
+        "import os\n"
+        f"os.environ.setdefault('DJANGO_SETTINGS_MODULE', '{corpus.settings}')\n")
+    if corpus.settings_source:
+        (root / f"{corpus.settings}.py").write_text(corpus.settings_source.lstrip())
+        (root / "corpus_urls.py").write_text("urlpatterns = []\n")
+    return root
+
+
+def site_paths(corpus: Corpus) -> tuple[Path, ...]:
+    """Where the analyzer looks for the corpus's external apps: its venv, then the system."""
+    return (corpus.site_packages, *default_site_paths())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["install"]:
+        for item in CORPORA.values():
+            ensure_installed(item)
+            print(f"{item.name}: {item.python}")
