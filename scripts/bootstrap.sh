@@ -52,3 +52,14 @@ ensure_venv() {
     fi
     export PATH="$VENV/bin:$PATH"
 }
+
+# The Kubernetes targets of `decompose proxy` validate against the published CRD schemas
+# through a small pinned Node project (installed only when its lock file changed).
+ensure_schema_validator() {
+    local project="$ROOT/strangler/backends/k8s_schema"
+    if [[ ! -d "$project/node_modules" || "$project/package-lock.json" -nt "$project/node_modules" ]]; then
+        log "npm ci (Kubernetes schema validators)"
+        npm ci --prefix "$project" --no-audit --no-fund --silent
+        touch "$project/node_modules"
+    fi
+}

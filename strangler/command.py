@@ -104,7 +104,8 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
     written = routing.save_state(project, loaded, state)
     click.echo(written.diff or f"{written.path.name}: no change", nl=False)
     if written.diff:
-        click.echo(f"apply it: decompose proxy --target nginx|haproxy --project {project}")
+        click.echo(f"apply it: decompose proxy --target {'|'.join(backends())} "
+                   f"--project {project}")
 
 
 def _print_status(state: RoutingState, only: str | None = None) -> None:

@@ -13,6 +13,7 @@ from tests.strangler.sample import SAMPLE_URLS, orders_state
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "proxy"
 CASES = {
+    "off": {"stage": Stage.OFF, "weight": 0},
     "percent": {"weight": 10},
     "shadow": {"stage": Stage.SHADOW, "weight": 0, "sample": 25, "auth_exchange": True},
     "full-no-overrides": {"stage": Stage.FULL, "weight": 100,
@@ -29,7 +30,7 @@ def plan_for(case: str):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden(target, case, request):
     for name, text in get_backend(target).render(plan_for(case)).items():
-        golden = GOLDEN / f"{case}.{name}"
+        golden = GOLDEN / f"{case}.{name.replace('/', '.')}"
         if request.config.getoption("--update-golden"):
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
@@ -44,7 +45,9 @@ def test_render_is_deterministic(target):
 
 @pytest.mark.parametrize("target", sorted(backends()))
 def test_published_files_pass_the_real_validator(target, tmp_path):
-    plan = build_plan(orders_state("127.0.0.1:9", "127.0.0.1:10"), SAMPLE_URLS,
+    # Compose / Kubernetes Service names: what every target accepts (nginx checks them as
+    # loopback, the Kubernetes targets refuse IP addresses).
+    plan = build_plan(orders_state("web:8000", "orders:8000"), SAMPLE_URLS,
                       listen="127.0.0.1:1", runtime_dir=str(tmp_path))
     result = publish(get_backend(target), plan, tmp_path)
     assert result.written and result.diffs

@@ -1,0 +1,246 @@
+"""What the Kubernetes targets (Gateway API, Istio) share: route rules, names, and their checks.
+
+Both targets get the same ordered rule list from ``route_rules`` so they split, override and
+mirror alike; each template only spells it in its own API. Validation is two steps: structural
+checks here (always on: weights, names, paths, size limits the CRDs enforce with CEL, which the
+schema validator does not run) and the published CRD schemas through ``k8s_schema/validate.mjs``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from decompose.errors import DecomposeError, ToolMissing, ValidationFailed
+from strangler.backends import TEMPLATES
+from strangler.plan import (
+    BACKEND_HEADER,
+    ROUTE_COOKIE,
+    ROUTE_HEADER,
+    SHADOW_HEADER,
+    ProxyPlan,
+    ServicePlan,
+    Upstream,
+)
+from strangler.routes import MONOLITH, MatchKind, PathRule
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "k8s_schema"
+# The Gateway the generated routes attach to (Istio: the gateway the VirtualService binds).
+GATEWAY = "decompose"
+SAFE_METHODS = ("GET", "HEAD")
+_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def yaml_str(value: object) -> str:
+    """A double-quoted YAML scalar (JSON strings are valid YAML): regexes stay intact."""
+    return json.dumps(str(value))
+
+
+TEMPLATES.filters["yaml_str"] = yaml_str
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A Kubernetes Service from an upstream: ``orders:8000`` or ``orders.shop.svc:8000``."""
+
+    host: str  # as written; Istio takes it whole
+    name: str
+    namespace: str | None
+    port: int
+
+    @classmethod
+    def of(cls, upstream: Upstream) -> ServiceRef:
+        labels = upstream.host.split(".")
+        if len(labels) == 2 or (len(labels) >= 3 and labels[2] == "svc"):
+            return cls(upstream.host, labels[0], labels[1], upstream.port)
+        # One label, or something that is no Service name at all (an IP): checked later.
+        return cls(upstream.host, upstream.host, None, upstream.port)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    name: str
+    value: str
+    regex: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    """One request match: a path rule, optionally narrowed to a method and a header."""
+
+    path: PathRule
+    method: str | None = None
+    header: HeaderMatch | None = None
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One weighted destination and the side it stands for (``X-Decompose-Backend``)."""
+
+    side: str
+    ref: ServiceRef
+    weight: int
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """One rule of the generated route; the list order is the precedence (see route_rules)."""
+
+    name: str  # a DNS-1123 label: Istio route names, Gateway API rule comments
+    comment: str
+    matches: tuple[Match, ...]
+    legs: tuple[Leg, ...]
+    mirror: ServiceRef | None = None
+    mirror_percent: int = 0
+
+
+def full_match_regex(pattern: str) -> str:
+    """A prefix regex (nginx/HAProxy search semantics) for engines that match the whole path."""
+    return pattern if pattern.endswith("$") and not pattern.endswith("\\$") else f"{pattern}.*"
+
+
+def match_value(rule: PathRule) -> str:
+    """The path as the Kubernetes targets write it (regexes match the whole path there)."""
+    return full_match_regex(rule.path) if rule.kind is MatchKind.REGEX else rule.path
+
+
+def cookie_regex(value: str) -> str:
+    """Matches the Cookie header carrying ``decompose_route=VALUE`` among other cookies."""
+    return f"^(.*;\\s*)?{ROUTE_COOKIE}={value}(;.*)?$"
+
+
+def kept_on_monolith(plan: ProxyPlan, service: ServicePlan) -> tuple[PathRule, ...]:
+    """Monolith paths inside the service's prefixes: they must win inside this route too."""
+    prefixes = [r.path for r in service.rules if r.kind is MatchKind.PREFIX]
+    return tuple(r for r in plan.monolith_rules if r.kind is not MatchKind.REGEX
+                 and any(r.path.startswith(p) and r.path != p for p in prefixes))
+
+
+def route_rules(plan: ProxyPlan, service: ServicePlan, *,
+                method_split: bool) -> tuple[RouteRule, ...]:
+    """The rules for one service, most binding first.
+
+    Istio takes the first matching rule. Gateway API ranks by path, then method, then header
+    count, then list order; ``method_split`` repeats override matches per safe method in shadow,
+    so an override (method + header) outranks the mirror rule (method only).
+    """
+    monolith = Leg(MONOLITH, ServiceRef.of(plan.monolith), 100)
+    target = Leg(service.name, ServiceRef.of(service.upstream), 100)
+    paths = tuple(sorted(service.rules, key=lambda r: (*r.specificity, r.path)))
+    rules = []
+    kept = kept_on_monolith(plan, service)
+    if kept:
+        rules.append(RouteRule("monolith-paths",
+                               "paths the monolith keeps inside the service's prefixes",
+                               tuple(Match(p) for p in kept), (monolith,)))
+    if plan.overrides.enabled:
+        methods: tuple[str | None, ...] = (*SAFE_METHODS, None) if (
+            method_split and service.mirrored) else (None,)
+        for header, regex, kind in ((ROUTE_HEADER, False, "header"), ("Cookie", True, "cookie")):
+            source = f"{kind} {ROUTE_COOKIE if regex else ROUTE_HEADER}"
+            for leg in (target, monolith):
+                side = "service" if leg is target else MONOLITH
+                value = cookie_regex(side) if regex else side
+                matches = tuple(Match(p, m, HeaderMatch(header, value, regex))
+                                for p in paths for m in methods)
+                rules.append(RouteRule(f"override-{kind}-{side}", f"override: {source} = {side}",
+                                       matches, (leg,)))
+    weights = (Leg(MONOLITH, monolith.ref, 100 - service.weight),
+               Leg(service.name, target.ref, service.weight))
+    if service.mirrored:
+        rules.append(RouteRule(
+            "shadow", f"shadow: {service.shadow_sample}% of GET/HEAD copied to {service.name}; "
+            "the monolith answers", tuple(Match(p, m) for p in paths for m in SAFE_METHODS),
+            weights, target.ref, service.shadow_sample))
+    rules.append(RouteRule("split", f"split: {service.weight}% to {service.name}",
+                           tuple(Match(p) for p in paths), weights))
+    return tuple(rules)
+
+
+def template_context(plan: ProxyPlan) -> dict[str, object]:
+    return {"gateway": GATEWAY, "route_header": ROUTE_HEADER, "route_cookie": ROUTE_COOKIE,
+            "backend_header": BACKEND_HEADER, "shadow_header": SHADOW_HEADER,
+            "overrides": plan.overrides, "auth_exchange": plan.auth_exchange}
+
+
+def override_warnings(target: str, plan: ProxyPlan) -> list[str]:
+    if not plan.overrides.enabled or not any(s.rules for s in plan.services):
+        return []
+    return [f"{target}: overrides are honoured from any client: the route cannot match the "
+            f"client address ({', '.join(plan.overrides.trusted_networks)} not enforced); strip "
+            f"{ROUTE_HEADER} at the edge or switch overrides off"]
+
+
+# --- structural checks (always on) --------------------------------------------------------------
+
+def load_documents(path: Path) -> list[dict[str, Any]]:
+    try:
+        docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
+    except yaml.YAMLError as exc:
+        raise ValidationFailed(f"not valid YAML: {exc}".replace("\n", " "), path=path) from None
+    if not all(isinstance(d, dict) for d in docs):
+        raise ValidationFailed("a document is not a mapping", path=path)
+    return docs
+
+
+def check_label(value: object, what: str, path: Path) -> None:
+    """A DNS-1123 label (Service and route names): lower case, digits, '-', at most 63."""
+    if not isinstance(value, str) or len(value) > 63 or not _LABEL.match(value):
+        raise ValidationFailed(f"{what} {value!r} is not a DNS-1123 label (a Kubernetes name)",
+                               path=path)
+
+
+def check_host(value: object, what: str, path: Path) -> None:
+    """A Service host (``orders`` or ``orders.shop.svc.cluster.local``), never an address."""
+    text = str(value)
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        raise ValidationFailed(f"{what} {text!r} is an IP address, not a Kubernetes Service "
+                               f"(route the service with --upstream NAME:PORT)", path=path)
+    for label in text.split("."):
+        check_label(label, what, path)
+
+
+def check_path(value: object, what: str, path: Path) -> None:
+    if not isinstance(value, str) or not value.startswith("/") or "//" in value:
+        raise ValidationFailed(f"{what} {value!r} must start with '/' (and hold no '//')",
+                               path=path)
+
+
+def check_weights(weights: Iterable[object], where: str, path: Path) -> None:
+    values = list(weights)
+    if not all(isinstance(w, int) and 0 <= w <= 100 for w in values) or sum(values) != 100:
+        raise ValidationFailed(f"{where}: weights {values} do not sum to 100", path=path)
+
+
+# --- the published schemas (node) ---------------------------------------------------------------
+
+def run_schema_validator(files: list[Path], staged: Path) -> None:
+    """Check ``files`` (relative to ``staged``) against the CRD schemas.
+
+    A missing validator is an error, not a skip: every file is checked before it is published.
+    """
+    install = f"npm ci --prefix {SCHEMA_DIR}"
+    node = shutil.which("node")
+    if node is None:
+        raise ToolMissing("node", f"check Kubernetes manifests against their schemas "
+                                  f"(apt-get install nodejs npm, then {install})")
+    if not (SCHEMA_DIR / "node_modules" / "@kubernetes-models").is_dir():
+        raise DecomposeError(f"the Kubernetes schema validator is not installed: run {install}")
+    done = subprocess.run([node, str(SCHEMA_DIR / "validate.mjs"), *map(str, files)],
+                          capture_output=True, text=True, timeout=120, check=False, cwd=staged)
+    if done.returncode != 0:
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        raise ValidationFailed(f"schema check rejected the config: {' | '.join(lines[:6])}")

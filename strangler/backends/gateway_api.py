@@ -1,0 +1,97 @@
+"""Kubernetes Gateway API: one ``HTTPRoute`` per service plus a kustomization listing them.
+
+Weighted ``backendRefs`` split the owned paths, header matches carry the overrides and a
+``RequestMirror`` filter shadows safe requests; what HTTPRoute cannot express (per-client
+stickiness, trusted networks, a header on mirrored copies only) is said in the file itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from decompose.errors import ValidationFailed
+from strangler.backends import TEMPLATES, register
+from strangler.backends._kubernetes import (
+    check_host,
+    check_label,
+    check_path,
+    check_weights,
+    load_documents,
+    match_value,
+    override_warnings,
+    route_rules,
+    run_schema_validator,
+    template_context,
+)
+from strangler.plan import ProxyPlan
+from strangler.routes import MatchKind
+
+FOLDER = "k8s"
+KUSTOMIZATION = f"{FOLDER}/kustomization.yaml"
+_PATH_TYPES = {MatchKind.EXACT: "Exact", MatchKind.PREFIX: "PathPrefix",
+               MatchKind.REGEX: "RegularExpression"}
+# Limits the HTTPRoute CRD enforces (the last through CEL, which the schema validator skips).
+MAX_RULES, MAX_MATCHES_PER_RULE, MAX_MATCHES = 16, 64, 128
+
+
+def route_file(service: str) -> str:
+    return f"{FOLDER}/httproute-{service}.yaml"
+
+
+@register
+class GatewayApiBackend:
+    name = "gateway-api"
+    main_file = KUSTOMIZATION
+
+    def render(self, plan: ProxyPlan) -> dict[str, str]:
+        template = TEMPLATES.get_template("httproute.yaml.j2")
+        files = {}
+        for service in (s for s in plan.services if s.rules):
+            rules = route_rules(plan, service, method_split=True)
+            paths = {m.path for r in rules for m in r.matches}
+            files[route_file(service.name)] = template.render(
+                **template_context(plan), service=service, route_name=service.name,
+                rules=rules, folder=f"{plan.runtime_dir}/{FOLDER}", path_types=_PATH_TYPES,
+                path_values={p: match_value(p) for p in paths})
+        resources = [name.removeprefix(f"{FOLDER}/") for name in sorted(files)]
+        files[KUSTOMIZATION] = TEMPLATES.get_template("kustomization.yaml.j2").render(
+            resources=resources)
+        return dict(sorted(files.items()))
+
+    def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
+        routes = [Path(route_file(s.name)) for s in plan.services if s.rules]
+        for name in routes:
+            for doc in load_documents(staged / name):
+                check_httproute(doc, name)
+        if routes:
+            run_schema_validator(routes, staged)
+        return override_warnings(self.name, plan)
+
+    def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
+        return [f"gateway-api: apply with kubectl apply -k {out / FOLDER}"]
+
+
+def check_httproute(doc: dict, path: Path) -> None:
+    """What the schema validator does not see: names, paths, weights, the CEL size limits."""
+    check_label(doc.get("metadata", {}).get("name"), "route name", path)
+    rules = doc.get("spec", {}).get("rules") or []
+    matches = [len(rule.get("matches") or ()) for rule in rules]
+    if len(rules) > MAX_RULES or max(matches, default=0) > MAX_MATCHES_PER_RULE \
+            or sum(matches) > MAX_MATCHES:
+        raise ValidationFailed(f"{len(rules)} rules with {sum(matches)} matches exceed HTTPRoute's "
+                               f"limits ({MAX_RULES} rules, {MAX_MATCHES_PER_RULE} matches a "
+                               f"rule, {MAX_MATCHES} in all): the service owns too many paths",
+                               path=path)
+    for index, rule in enumerate(rules):
+        refs = rule.get("backendRefs") or []
+        check_weights((ref.get("weight", 1) for ref in refs), f"rule {index + 1}", path)
+        mirrors = [f["requestMirror"]["backendRef"] for f in rule.get("filters") or ()
+                   if f.get("type") == "RequestMirror"]
+        for ref in [*refs, *mirrors]:
+            check_host(ref.get("name"), "Service name", path)
+            check_label(ref.get("name"), "Service name", path)
+            if ref.get("namespace") is not None:
+                check_label(ref["namespace"], "namespace", path)
+        for match in rule.get("matches") or ():
+            if match.get("path", {}).get("type") != "RegularExpression":
+                check_path(match.get("path", {}).get("value"), "path", path)

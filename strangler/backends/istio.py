@@ -1,0 +1,80 @@
+"""Istio: one ``VirtualService`` per service, bound to the decompose Gateway.
+
+Same rules as the Gateway API target (``_kubernetes.route_rules``), spelled for Istio's
+first-match ``http`` list: weighted ``route`` destinations, ``mirror`` + ``mirrorPercentage``,
+header-match overrides and ``headers.response.set`` naming the side per destination.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from strangler.backends import TEMPLATES, register
+from strangler.backends._kubernetes import (
+    check_host,
+    check_label,
+    check_path,
+    check_weights,
+    load_documents,
+    match_value,
+    override_warnings,
+    route_rules,
+    run_schema_validator,
+    template_context,
+)
+from strangler.plan import ProxyPlan
+from strangler.routes import MatchKind
+
+FOLDER = "istio"
+_URI_KEYS = {MatchKind.EXACT: "exact", MatchKind.PREFIX: "prefix", MatchKind.REGEX: "regex"}
+
+
+def route_file(service: str) -> str:
+    return f"{FOLDER}/virtualservice-{service}.yaml"
+
+
+@register
+class IstioBackend:
+    name = "istio"
+    main_file = FOLDER
+
+    def render(self, plan: ProxyPlan) -> dict[str, str]:
+        template = TEMPLATES.get_template("virtualservice.yaml.j2")
+        files = {}
+        for service in (s for s in plan.services if s.rules):
+            rules = route_rules(plan, service, method_split=False)
+            paths = {m.path for r in rules for m in r.matches}
+            files[route_file(service.name)] = template.render(
+                **template_context(plan), service=service, route_name=service.name,
+                rules=rules, folder=f"{plan.runtime_dir}/{FOLDER}",
+                uri_keys=_URI_KEYS, path_values={p: match_value(p) for p in paths})
+        return dict(sorted(files.items()))
+
+    def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
+        routes = [Path(route_file(s.name)) for s in plan.services if s.rules]
+        for name in routes:
+            for doc in load_documents(staged / name):
+                check_virtualservice(doc, name)
+        if routes:
+            run_schema_validator(routes, staged)
+        return override_warnings(self.name, plan)
+
+    def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
+        return [f"istio: apply with kubectl apply -f {out / FOLDER}/"]
+
+
+def check_virtualservice(doc: dict, path: Path) -> None:
+    """What the schema validator does not see: names, paths, destination hosts, weights."""
+    check_label(doc.get("metadata", {}).get("name"), "VirtualService name", path)
+    for index, http in enumerate(doc.get("spec", {}).get("http") or ()):
+        routes = http.get("route") or []
+        check_weights((r.get("weight", 100 if len(routes) == 1 else 0) for r in routes),
+                      f"http route {index + 1}", path)
+        for dest in [r.get("destination", {}) for r in routes] + [http.get("mirror") or {}]:
+            if dest:
+                check_host(dest.get("host"), "destination host", path)
+        for match in http.get("match") or ():
+            uri = match.get("uri", {})
+            for kind in ("exact", "prefix"):
+                if kind in uri:
+                    check_path(uri[kind], "uri", path)
