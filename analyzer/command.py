@@ -13,12 +13,17 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from analyzer.pipeline import GRAPH_FILE, run_analysis
+from analyzer.boundaries import load_assignment, propose, rescore
+from analyzer.outputs import write_outputs
 from analyzer.pipeline import Progress as ProgressCallback
-from decompose.model import ProjectGraph
+from analyzer.pipeline import build_graph
+from analyzer.report import REPORT_FORMATS, parse_formats
+from decompose.config import boundary_settings, load_config
+from decompose.model import Boundaries, ProjectGraph
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -29,26 +34,51 @@ PROGRESS_AFTER_SECONDS = 1.0
               help="Settings module (default: the one manage.py/wsgi.py/asgi.py names).")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
               default=Path("decompose-report"), show_default=True,
-              help="Folder for graph.json (and the reports).")
+              help="Folder for graph.json, boundaries.json and the reports.")
+@click.option("--format", "formats", default="all", show_default=True, metavar="LIST",
+              callback=lambda ctx, param, value: parse_formats(value),
+              help=f"Comma-separated outputs: {', '.join(REPORT_FORMATS)} (or all). "
+                   "svg needs Graphviz's dot on PATH.")
+@click.option("--services", type=click.IntRange(min=1),
+              help="Number of business services to propose (the shared kernel comes on top).")
+@click.option("--keep-together", multiple=True, metavar="APP,APP",
+              help="Apps that must share a service (repeatable).")
+@click.option("--keep-apart", multiple=True, metavar="APP,APP",
+              help="Apps that must not share a service (repeatable).")
+@click.option("--boundaries", "boundaries_file",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Score this hand-edited boundaries.json (or a TOML services table) instead "
+                   "of proposing one.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Parse cache folder (default ~/.cache/decompose; safe to delete).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
-def analyze(path: Path, settings: str | None, out: Path, cache_dir: Path | None,
-            no_cache: bool, jobs: int | None) -> None:
-    """Read the Django project at PATH statically and write OUT/graph.json."""
+def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str],
+            services: int | None, keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
+            boundaries_file: Path | None, cache_dir: Path | None, no_cache: bool,
+            jobs: int | None) -> None:
+    """Read the Django project at PATH statically, propose service boundaries, write reports.
+
+    The project's code is never imported or run. Writes OUT/graph.json, boundaries.json,
+    report.html, report.md, apps.dot/.svg and one model graph per service.
+    """
     stderr = Console(stderr=True)
     with _LazyProgress(stderr) as progress:
-        graph = run_analysis(path, settings, out, cache_dir=cache_dir, use_cache=not no_cache,
-                             jobs=jobs, progress=progress)
+        graph = build_graph(path, settings, cache_dir=cache_dir, use_cache=not no_cache,
+                            jobs=jobs, progress=progress)
+    config = boundary_settings(load_config(Path(path)), services=services,
+                               keep_together=keep_together, keep_apart=keep_apart)
+    boundaries = (rescore(graph, load_assignment(boundaries_file), config) if boundaries_file
+                  else propose(graph, config))
+    rendering = write_outputs(out, graph, boundaries, formats)
+    for warning in (*graph.warnings, *rendering):
+        stderr.print(f"[yellow]{escape(str(warning))}[/]", highlight=False, soft_wrap=True)
     console = Console()
-    for warning in graph.warnings:
-        stderr.print(f"[yellow]{warning}[/]", highlight=False, markup=True, soft_wrap=True)
-    console.print(summary_table(graph))
-    console.print(f"wrote {Path(out) / GRAPH_FILE}", highlight=False)
+    console.print(summary_table(graph, boundaries, len(rendering)))
+    console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
 
 
-def summary_table(graph: ProjectGraph) -> Table:
+def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int) -> Table:
     own = graph.own_apps
     table = Table(title=f"decompose analyze: {graph.settings_module}", show_header=False)
     table.add_column("what")
@@ -64,7 +94,13 @@ def summary_table(graph: ProjectGraph) -> Table:
         table.add_row(f"cross-app dependencies: {kind}", str(count))
     table.add_row("URL routes", str(len(graph.urls)))
     table.add_row("multi-app write scopes", str(len(graph.write_scopes)))
-    table.add_row("warnings", str(len(graph.warnings)))
+    kernel = ", ".join(boundaries.shared_kernel) or "none"
+    business = [s for s in boundaries.services if not s.kernel]
+    table.add_row("proposed services", f"{len(business)} + shared kernel ({kernel})")
+    table.add_row("modularity Q (per-app baseline)",
+                  f"{boundaries.metrics.modularity:.3f} "
+                  f"({boundaries.baselines['per-app'].modularity:.3f})")
+    table.add_row("warnings", str(len(graph.warnings) + rendering_warnings))
     return table
 
 

@@ -1,8 +1,7 @@
 """The analyze pipeline: discover, read every file once, resolve, assemble, write graph.json.
 
-``build_graph`` is the stable entry point other stages and tests call; ``run_analysis`` adds
-the one side effect (the atomically written ``graph.json``) so later stages can be chained
-after it by the command.
+``build_graph`` is the stable entry point the command, later stages and tests call; writing
+the artifacts is ``analyzer.outputs``' job.
 """
 
 from __future__ import annotations
@@ -28,9 +27,7 @@ from analyzer.parse import (
 from analyzer.resolution import Resolution
 from analyzer.source import files_read
 from decompose.model import Diagnostic, DiagnosticLevel, Location, ProjectGraph
-from decompose.serialize import write_json_atomic
 
-GRAPH_FILE = "graph.json"
 _SKIP_PACKAGES = frozenset({"migrations", "tests", "test", "templates", "static", "locale",
                             "fixtures", "node_modules"})
 
@@ -113,14 +110,6 @@ def _unchanged(previous: snapshot.Snapshot) -> bool:
     walked = tuple(str(s.path) for s in _sources(previous.source_root, previous.app_dirs, keep))
     return walked == previous.walked and snapshot.signature(
         Path(p) for p, _, _ in previous.signature) == previous.signature
-
-
-def run_analysis(root: Path, settings: str | None = None, out: Path = Path("decompose-report"),
-                 **options) -> ProjectGraph:
-    """Build the graph and write ``out/graph.json`` atomically; returns the graph."""
-    graph = build_graph(root, settings, **options)
-    write_json_atomic(Path(out) / GRAPH_FILE, graph)
-    return graph
 
 
 def _keep(project: Project) -> frozenset[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,26 @@ def test_analyze_writes_graph_json_and_prints_a_summary(tmp_path: Path) -> None:
     assert graph.settings_module == "project.settings.dev"
     assert "models (concrete / abstract)" in done.stdout and "13 / 0" in done.stdout
     assert "cross-app dependencies: relation" in done.stdout
-    assert [p.name for p in out.iterdir()] == ["graph.json"]  # no temp file left behind
+    written = sorted(p.name for p in out.iterdir())
+    assert {"graph.json", "boundaries.json", "report.html", "report.md", "apps.dot",
+            "apps.svg"} <= set(written)
+    assert all(not name.startswith(".") for name in written)  # no temp file left behind
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nor staging folder
+
+
+def test_format_selects_outputs_and_drops_stale_ones(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "service-gone.svg").write_text("<svg/>")
+    done = run(str(EDGE), "--out", str(out), "--no-cache", "--format", "json,md")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "boundaries.json", "graph.json", "notes.txt", "report.md"]
+    bad = run(str(EDGE), "--out", str(out), "--no-cache", "--format", "pdf")
+    assert bad.returncode != 0
+    assert bad.stderr.strip().splitlines() == [
+        "error: --format: unknown format pdf (choose from json, html, md, dot, svg or all)"]
 
 
 def test_defaults_are_current_folder_and_decompose_report(tmp_path: Path) -> None:
@@ -67,3 +87,24 @@ def test_graph_is_byte_identical_cold_warm_serial_and_parallel(tmp_path: Path) -
     shutil.copytree(EDGE, copy)
     moved = dumps(build_graph(copy, use_cache=False, jobs=2))
     assert cold == warm == moved
+
+
+def test_artifacts_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    sample = REPO / "sample_monolith"
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run(str(sample), "--out", str(first), "--no-cache").returncode == 0
+    assert run(str(sample), "--out", str(second), "--cache-dir", str(tmp_path / "c"),
+               "--jobs", "2").returncode == 0
+    for name in ("graph.json", "boundaries.json", "apps.dot", "report.md"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_keep_together_is_honoured_on_the_sample(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    done = run(str(REPO / "sample_monolith"), "--out", str(out), "--no-cache", "--format", "json",
+               "--keep-together", "orders,payments", "--keep-apart", "orders,catalog")
+    assert done.returncode == 0, done.stderr
+    boundaries = json.loads((out / "boundaries.json").read_text())
+    home = {app: s["name"] for s in boundaries["services"] for app in s["apps"]}
+    assert home["orders"] == home["payments"]
+    assert home["orders"] != home["catalog"]
