@@ -9,6 +9,7 @@ import click
 from analyzer.command import analyze
 from decompose import __version__
 from decompose.errors import DecomposeError
+from extractor.command import extract
 from strangler.command import proxy, route
 
 
@@ -22,6 +23,7 @@ def cli() -> None:
 
 
 cli.add_command(analyze)
+cli.add_command(extract)
 cli.add_command(route)
 cli.add_command(proxy)
 

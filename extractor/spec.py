@@ -76,6 +76,10 @@ class ServiceSpec:
     title: str = field(default="")
     # The monolith's DEFAULT_AUTO_FIELD: implicit primary keys must keep their column type.
     default_auto_field: str = "django.db.models.BigAutoField"
+    # What the moved code needs beyond the skeleton (read from the monolith by plan.py):
+    third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
+    rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
+    requirements: tuple[str, ...] = ()  # pip requirements of those apps
 
     def __post_init__(self) -> None:
         if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:
@@ -100,6 +104,11 @@ class ServiceSpec:
         object.__setattr__(self, "mounts", tuple(self.mounts))
         object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
         object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
+        for module in self.third_party_apps:
+            if not _MODULE.match(module):
+                raise SpecError(f"app module {module!r} is not a dotted Python module path")
+        object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
+        object.__setattr__(self, "requirements", tuple(sorted(set(self.requirements))))
         if not self.image:
             object.__setattr__(self, "image", f"{self.name}:{self.version}")
         if not self.title:

@@ -29,9 +29,12 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from packaging.requirements import Requirement
 
 from extractor.render import render_service
+from extractor.runtime import render_runtime
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 from tests.support.postgres import temporary_postgres
 
@@ -51,6 +54,11 @@ SPEC = ServiceSpec(
 )
 
 
+def render(target: Path) -> list[str]:
+    """The skeleton plus the decompose_remote runtime it installs, as the extractor writes them."""
+    return sorted([*render_service(SPEC, target), *render_runtime(target)])
+
+
 def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120) -> str:
     """Run a command in the service folder; fail the test with its output when it fails."""
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
@@ -64,9 +72,26 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120) -
 def clean_env(**values: str) -> dict[str, str]:
     """The current environment without Django/pytest settings leaking into the service."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "PYTEST_", "PROMETHEUS_"))}
+           if not k.startswith(("DJANGO_", "PYTEST_", "PROMETHEUS_", "DECOMPOSE_"))}
     env.pop("DATABASE_URL", None)
     return {**env, **values}
+
+
+def public_pem() -> str:
+    """A fresh RSA public key: production settings require the monolith's token key."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def private_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+PRODUCTION_KEYS = {"DECOMPOSE_TOKEN_PUBLIC_KEY": public_pem(),
+                   "DECOMPOSE_SERVICE_PRIVATE_KEY": private_pem()}
 
 
 def production_env(database_url: str, **values: str) -> dict[str, str]:
@@ -75,6 +100,7 @@ def production_env(database_url: str, **values: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
         DATABASE_URL=database_url,
+        **PRODUCTION_KEYS,
         **values,
     )
 
@@ -154,7 +180,7 @@ def database_url() -> Iterator[str]:
 def service(tmp_path_factory, database_url) -> Path:
     """The rendered skeleton with the widgets app copied in and openapi.yaml generated."""
     root = tmp_path_factory.mktemp("service")
-    render_service(SPEC, root)
+    render(root)
     shutil.copytree(WIDGETS_APP, root / "widgets")
     run([sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn",
          "--file", "openapi.yaml"], root,
@@ -215,14 +241,14 @@ def tree_bytes(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def test_rendering_twice_gives_identical_trees(tmp_path):
-    first = render_service(SPEC, tmp_path / "first")
-    second = render_service(SPEC, tmp_path / "second")
+    first = render(tmp_path / "first")
+    second = render(tmp_path / "second")
     assert first == second
     assert tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "second")
 
 
 def test_rendered_tree_matches_golden_files(tmp_path, request):
-    render_service(SPEC, tmp_path)
+    render(tmp_path)
     rendered = {name: content for name, (content, _) in tree_bytes(tmp_path).items()}
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
@@ -244,7 +270,7 @@ def test_pinned_ranges_admit_the_versions_tested_here(service):
                     [*project["dependencies"], *project["optional-dependencies"]["test"]]]
     assert {r.name.lower() for r in requirements} >= {
         "django", "djangorestframework", "drf-spectacular", "django-environ", "gunicorn",
-        "prometheus-client", "psycopg", "pyjwt", "pytest-django", "schemathesis"}
+        "prometheus-client", "psycopg", "pyjwt", "pytest-django", "schemathesis", "urllib3"}
     for requirement in requirements:
         assert requirement.specifier, f"{requirement.name} has no version range"
         installed = metadata.version(requirement.name)
@@ -273,6 +299,16 @@ def test_production_refuses_to_start_without_a_secret_key(service, database_url)
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTION_KEYS))
+def test_production_refuses_to_start_without_the_monolith_keys(service, database_url, name):
+    env = production_env(database_url)
+    del env[name]
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=service, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"Set the {name} environment variable" in result.stderr
 
 
 def test_debug_is_off_by_default(service, database_url):

@@ -1,7 +1,11 @@
 """The service's URLs plus views that fail on purpose, to test the error handlers."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as service_urlpatterns
@@ -15,8 +19,26 @@ def form(request: HttpRequest) -> HttpResponse:
     return HttpResponse("accepted")
 
 
+class WhoAmI(APIView):
+    """A DRF view behind the service's default authentication."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        user = request.user
+        return Response({"pk": user.pk, "username": user.username, "email": user.email})
+
+
+def page(request: HttpRequest) -> JsonResponse:
+    """A plain Django view: request.user comes from the token middleware."""
+    return JsonResponse({"authenticated": request.user.is_authenticated,
+                         "username": request.user.get_username()})
+
+
 urlpatterns = [
     path("crash/", crash),
     path("form/", form),
+    path("whoami/", WhoAmI.as_view()),
+    path("page/", page),
     *service_urlpatterns,
 ]

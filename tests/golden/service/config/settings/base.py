@@ -42,6 +42,8 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "drf_spectacular",
+    # Generated with the service: reaches the monolith (rows, functions, access tokens).
+    "decompose_remote",
 ]
 LOCAL_APPS = [
     "widgets",
@@ -59,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Monolith rows fetched during a request are reused until it ends.
+    "decompose_remote.models.RequestCacheMiddleware",
+    # request.user for plain Django views, from the monolith-issued access token.
+    "decompose_remote.auth.MonolithTokenMiddleware",
 ]
 
 # TEMPLATES (Swagger UI page)
@@ -104,9 +110,10 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # The service never reads the monolith's session or user tables; verification of the
-    # monolith-issued tokens is configured here when authentication is added.
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # The monolith stays the identity provider: the gateway exchanges the caller's monolith
+    # credentials for a short-lived RS256 token, verified here with the monolith's public key
+    # (no session or user table is read, no SECRET_KEY is shared).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["decompose_remote.auth.MonolithTokenAuthentication"],
 }
 
 # drf-spectacular
@@ -124,6 +131,18 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# The monolith's API, called for data owned by apps that stayed there.
+# The monolith: its decompose_bridge serves rows and functions owned by apps that stayed
+# there, and issues the access tokens verified here. Keys are PEM text; production.py requires
+# them, test settings make throwaway ones.
 # ------------------------------------------------------------------------------
-MONOLITH_BASE_URL = env("MONOLITH_BASE_URL", default="http://monolith:8000")
+DECOMPOSE_SERVICE_NAME = "widgets"
+MONOLITH_URL = env("MONOLITH_URL", default="http://monolith:8000")
+DECOMPOSE_MONOLITH_TIMEOUT = env.float("DECOMPOSE_MONOLITH_TIMEOUT", default=5.0)
+DECOMPOSE_MONOLITH_RETRIES = env.int("DECOMPOSE_MONOLITH_RETRIES", default=2)
+DECOMPOSE_SERVICE_PRIVATE_KEY = env("DECOMPOSE_SERVICE_PRIVATE_KEY", default="")
+DECOMPOSE_TOKEN_PUBLIC_KEY = env("DECOMPOSE_TOKEN_PUBLIC_KEY", default="")
+
+# Behind the gateway: absolute URLs (pagination links) name the public host and scheme the
+# client used, as the monolith's do.
+USE_X_FORWARDED_HOST = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

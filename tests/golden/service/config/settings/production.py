@@ -9,6 +9,11 @@ from .base import env
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
+# THE MONOLITH: ImproperlyConfigured when a key is not set.
+# ------------------------------------------------------------------------------
+DECOMPOSE_SERVICE_PRIVATE_KEY = env("DECOMPOSE_SERVICE_PRIVATE_KEY")
+DECOMPOSE_TOKEN_PUBLIC_KEY = env("DECOMPOSE_TOKEN_PUBLIC_KEY")
+
 # DATABASES
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
@@ -16,9 +21,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# SECURITY: TLS ends at the gateway, which sets X-Forwarded-Proto.
+# SECURITY: TLS ends at the gateway, which sets X-Forwarded-Proto (see base.py).
 # ------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Secure-csrftoken"

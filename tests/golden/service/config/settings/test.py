@@ -4,6 +4,8 @@ The database engine shows in the API schema (integer ranges differ), so tests an
 are made on the engine production runs.
 """
 
+from decompose_remote.testing import throwaway_keys
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -13,6 +15,12 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///widgets")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# Throwaway key pairs made for this test run: the suite signs access tokens as the monolith
+# would, and nothing real can leak from or into it.
+_KEYS = throwaway_keys()
+DECOMPOSE_SERVICE_PRIVATE_KEY = _KEYS.service_private
+DECOMPOSE_TOKEN_PUBLIC_KEY = _KEYS.token_public
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

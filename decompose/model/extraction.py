@@ -1,0 +1,157 @@
+"""The extraction plan: what moved into a service, what was cut and how (``extraction.json``).
+
+The extractor writes it next to the generated service; the strangler reads the URL prefixes and
+the service name from it, and humans read the error-level items before shipping.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from decompose.model.graph import Location
+
+EXTRACTION_SCHEMA_VERSION = 1
+
+
+class Handling(enum.StrEnum):
+    """How one dependency of the moved code on the rest of the monolith is kept working."""
+
+    ID_COLUMN = "id-column"  # a relation out of the service: plain id column + RemoteRelation
+    REMOTE_MODEL = "remote-model"  # a foreign model reached through the monolith's bridge
+    REMOTE_FUNCTION = "remote-function"  # a foreign function called through the bridge
+    REMOTE_EXCEPTION = "remote-exception"  # a foreign exception class raised from bridge answers
+    KERNEL = "kernel"  # model-free / abstract-only module copied under the same module path
+    ERROR = "error"  # no safe rewrite: a human must decide
+
+
+class Level(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class FileCopy:
+    """A monolith file copied into the service (``kind`` "app" or "kernel")."""
+
+    source: str  # relative to the monolith root
+    target: str  # relative to the service root
+    kind: str
+
+
+@dataclass(frozen=True, order=True)
+class Rewrite:
+    """One change a codemod made (or refused to make) at a place in the moved code."""
+
+    location: Location  # in the monolith's source, before the change
+    codemod: str
+    message: str
+    level: Level = Level.INFO
+
+
+@dataclass(frozen=True, order=True)
+class CrossDependency:
+    """A name the moved code uses from an app that stays, and how it is handled."""
+
+    location: Location
+    target: str  # dotted name ("catalog.models.Product") or relation ("orders.Order.user")
+    handling: Handling
+    note: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class InboundCoupling:
+    """Monolith code that uses the moved apps: works on the shared database, blocks a split."""
+
+    location: Location
+    app: str  # the app that stays
+    kind: str  # a DependencyKind value
+    target_app: str  # the moved app it depends on
+    level: Level = Level.WARNING
+    note: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class SplitTransaction:
+    """A transaction that used to be one and now spans the service and the monolith."""
+
+    location: Location
+    name: str
+    note: str
+
+
+@dataclass(frozen=True, order=True)
+class MirrorName:
+    """A name of a monolith module as the service's ``monolith`` mirror package provides it."""
+
+    name: str
+    handling: Handling  # REMOTE_MODEL, REMOTE_FUNCTION or REMOTE_EXCEPTION
+    target: str  # model label ("catalog.Product") or dotted name ("inventory.services.x")
+
+
+@dataclass(frozen=True, order=True)
+class MirrorModule:
+    module: str  # the monolith module mirrored, e.g. "catalog.models"
+    names: tuple[MirrorName, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Mount:
+    """How the service's URLconf includes a moved urlconf (Django ``path()`` prefix)."""
+
+    prefix: str
+    urlconf: str
+
+
+@dataclass(frozen=True, order=True)
+class AllowedModel:
+    """A monolith model the service reaches through the bridge, and what it may touch."""
+
+    label: str
+    fields: tuple[str, ...]
+    methods: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()  # custom manager/queryset methods (``active``)
+
+
+@dataclass(frozen=True)
+class ExtractionPlan:
+    """Everything ``decompose extract`` decided; written as ``extraction.json``."""
+
+    service: str
+    apps: tuple[str, ...]
+    routes: tuple[str, ...]  # public URL prefixes the proxy sends to the service
+    mounts: tuple[Mount, ...]
+    files: tuple[FileCopy, ...]
+    rewrites: tuple[Rewrite, ...]
+    dependencies: tuple[CrossDependency, ...]
+    inbound: tuple[InboundCoupling, ...]
+    transactions: tuple[SplitTransaction, ...]
+    mirrors: tuple[MirrorModule, ...]
+    allowed_functions: tuple[str, ...] = ()
+    allowed_models: tuple[AllowedModel, ...] = ()
+    third_party_apps: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()  # pip requirements of the third-party apps
+    rest_framework: tuple[tuple[str, str], ...] = ()  # setting name, Python source of the value
+    monolith_settings: str = ""  # module of INSTALLED_APPS the patch edits
+    monolith_urlconf: str = ""
+    schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "apps", tuple(sorted(set(self.apps))))
+        put(self, "routes", tuple(sorted(set(self.routes))))
+        put(self, "mounts", tuple(sorted(set(self.mounts))))
+        for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
+                     "allowed_functions", "allowed_models", "requirements"):
+            put(self, name, tuple(sorted(set(getattr(self, name)))))
+        put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """Every error-level item as ``path:line: message``, for humans and exit codes."""
+        found = [f"{r.location}: {r.message}" for r in self.rewrites if r.level == Level.ERROR]
+        found += [f"{d.location}: {d.target}: {d.note}" for d in self.dependencies
+                  if d.handling == Handling.ERROR]
+        found += [f"{t.location}: {t.name}: {t.note}" for t in self.transactions]
+        return tuple(sorted(set(found)))

@@ -1,0 +1,85 @@
+"""The monolith's ``decompose_bridge`` app: its allowlist, and rendering it into the monolith.
+
+The plan decides what the moved code reaches in the monolith; ``Allowlist`` is that decision as
+data, and the bridge refuses everything outside it. Values are normalised (sorted, deduplicated)
+so the same plan always renders the same ``allowlist.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from decompose.errors import DecomposeError
+from extractor.render import render_tree
+from extractor.runtime import TEMPLATES, render_codec
+
+BRIDGE_TEMPLATES = TEMPLATES / "bridge"
+BRIDGE_PACKAGE = "decompose_bridge"
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+_LABEL = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")
+_SERVICE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+
+
+class AllowlistError(DecomposeError):
+    """An allowlist entry that could not name a real function, model, field or method."""
+
+
+def _names(values: tuple[str, ...], what: str, owner: str) -> tuple[str, ...]:
+    for value in values:
+        if not value.isidentifier() or value.startswith("_"):
+            raise AllowlistError(f"{what} {value!r} of {owner} must be a public identifier")
+    return tuple(sorted(set(values)))
+
+
+@dataclass(frozen=True)
+class ModelAccess:
+    """What services may do with one monolith model: read ``fields``, call ``methods`` on rows,
+    and start queries with the custom manager/queryset methods in ``chains`` (``active``)."""
+
+    label: str
+    fields: tuple[str, ...]
+    methods: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _LABEL.match(self.label):
+            raise AllowlistError(f"model label {self.label!r} must look like 'catalog.Product'")
+        object.__setattr__(self, "fields", _names(tuple(self.fields), "field", self.label))
+        object.__setattr__(self, "methods", _names(tuple(self.methods), "method", self.label))
+        object.__setattr__(self, "chains", _names(tuple(self.chains), "chain", self.label))
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Every monolith function and model the extracted services may reach."""
+
+    functions: tuple[str, ...] = ()
+    models: tuple[ModelAccess, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in self.functions:
+            if not _DOTTED.match(name):
+                raise AllowlistError(f"function {name!r} must be a dotted path "
+                                     "like 'inventory.services.reserve_stock'")
+        labels = [model.label for model in self.models]
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        if duplicates:
+            raise AllowlistError(f"models listed twice in the allowlist: {duplicates}")
+        object.__setattr__(self, "functions", tuple(sorted(set(self.functions))))
+        object.__setattr__(self, "models", tuple(sorted(self.models, key=lambda m: m.label)))
+
+
+def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path) -> list[str]:
+    """Write the ``decompose_bridge`` app into the monolith folder ``target``.
+
+    ``services`` are the extracted services' names, the default audience of access tokens.
+    Returns the written paths relative to ``target``, sorted.
+    """
+    for name in services:
+        if not _SERVICE.match(name):
+            raise AllowlistError(f"service name {name!r} must be a lowercase DNS label")
+    context = {"allowlist": allowlist, "services": tuple(sorted(set(services)))}
+    written = render_tree(BRIDGE_TEMPLATES, target, context)
+    return sorted([*written, *render_codec(target, BRIDGE_PACKAGE)])

@@ -1,0 +1,156 @@
+"""What every extraction codemod shares: the boundary it cuts along, reports, a registry.
+
+A codemod is a libcst ``VisitorBasedCodemodCommand`` that knows the ``Boundary`` (which models
+moved, which relations became id columns, which names now come from the monolith) and records
+each change as a ``Rewrite`` at the line of its input. Modules register their class with
+``@register`` where it is defined; ``extractor.codemods.all_codemods()`` imports them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+from decompose.model import Handling, Level, Location, MirrorModule, Rewrite
+
+_REGISTRY: dict[str, type[ExtractionCodemod]] = {}
+
+
+@dataclass(frozen=True)
+class ReplacedRelation:
+    """A relation field of a moved model whose target stays in the monolith."""
+
+    model: str  # "orders.OrderLine"
+    field: str  # "product"
+    target: str  # "catalog.Product"
+    column_type: str  # "IntegerField" / "BigIntegerField" / "SmallIntegerField"; "" = unsafe
+    many: bool = False
+
+
+@dataclass(frozen=True)
+class MovedModel:
+    label: str
+    module: str  # where the class is defined
+    db_table: str
+    abstract: bool
+    # (field or reverse accessor name, target label) for traversals between moved models
+    hops: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.label.partition(".")[2]
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The cut between the service and the monolith, as the codemods need to see it."""
+
+    models: tuple[MovedModel, ...]
+    replaced: tuple[ReplacedRelation, ...]
+    mirrors: tuple[MirrorModule, ...]  # monolith modules the service reaches remotely
+    lost_accessors: frozenset[str] = field(default_factory=frozenset)  # reverse names from
+    # models that stay (order.shipments): they do not exist in the service
+
+    def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
+        return {r.field: r for r in self.replaced if r.model == model}
+
+    @property
+    def replaced_names(self) -> frozenset[str]:
+        return frozenset(r.field for r in self.replaced)
+
+    def mirror_of(self, module: str) -> MirrorModule | None:
+        return next((m for m in self.mirrors if m.module == module), None)
+
+    def remote_kind(self, module: str, name: str) -> Handling | None:
+        mirror = self.mirror_of(module)
+        found = mirror and next((n for n in mirror.names if n.name == name), None)
+        return found.handling if found else None
+
+
+class ExtractionCodemod(VisitorBasedCodemodCommand):
+    """Base: holds the boundary and the file, and collects ``Rewrite`` reports."""
+
+    NAME = ""
+    ORDER = 50  # lower runs first; import rewrites run last so others see the original names
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: CodemodContext, boundary: Boundary, path: str, module: str):
+        super().__init__(context)
+        self.boundary = boundary
+        self.path = path
+        self.module_name = module
+        self.reports: list[Rewrite] = []
+
+    def report(self, node: cst.CSTNode, message: str, level: Level = Level.INFO) -> None:
+        line = self.get_metadata(PositionProvider, node).start.line
+        self.reports.append(Rewrite(Location(self.path, line), self.NAME, message, level))
+
+
+def register(cls: type[ExtractionCodemod]) -> type[ExtractionCodemod]:
+    """Class decorator: make a codemod part of every extraction run."""
+    if not cls.NAME or cls.NAME in _REGISTRY:
+        raise ValueError(f"codemod {cls.__name__} needs a unique NAME")
+    _REGISTRY[cls.NAME] = cls
+    return cls
+
+
+def registered() -> list[type[ExtractionCodemod]]:
+    return sorted(_REGISTRY.values(), key=lambda c: (c.ORDER, c.NAME))
+
+
+# --- small libcst helpers shared by the codemods -------------------------------------------
+
+def dotted(node: cst.BaseExpression) -> str:
+    """``models.ForeignKey`` -> "models.ForeignKey"; anything else -> ""."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = dotted(node.value)
+        return f"{inner}.{node.attr.value}" if inner else ""
+    return ""
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def chain_root(node: cst.BaseExpression) -> str:
+    """The name a call chain starts from: ``Order.objects.filter(...).first`` -> "Order"."""
+    while True:
+        if isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Attribute | cst.Subscript):
+            node = node.value
+        else:
+            return node.value if isinstance(node, cst.Name) else ""
+
+
+def comment_line(text: str) -> cst.EmptyLine:
+    return cst.EmptyLine(comment=cst.Comment(f"# decompose: {text}"))
+
+
+def remote_imports(tree: cst.Module, boundary: Boundary) -> dict[str, tuple[str, Handling]]:
+    """Local names bound by ``from <monolith module> import X`` anywhere in the file, with
+    the dotted name they stand for and how the mirror provides them."""
+    found: dict[str, tuple[str, Handling]] = {}
+
+    class Collect(cst.CSTVisitor):
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+                return
+            module = dotted(node.module)
+            for alias in node.names:
+                name = dotted(alias.name)
+                kind = boundary.remote_kind(module, name)
+                if kind is not None:
+                    local = alias.asname.name.value if alias.asname else name
+                    found[local] = (f"{module}.{name}", kind)
+
+    tree.visit(Collect())
+    return found

@@ -1,0 +1,126 @@
+"""Relations pointing out of the service become plain id columns plus a ``RemoteRelation``.
+
+``product = models.ForeignKey(Product, ...)`` becomes ``product_id = models.IntegerField(
+db_column="product_id", db_index=True)`` with the column type of the target's primary key, and
+``product = RemoteRelation("catalog.Product", "product_id")`` so ``line.product`` still works
+(fetched from the monolith). Field names in the model's Meta follow (``"product"`` ->
+``"product_id"``). Many-to-many fields out of the service have no safe rewrite: reported.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from decompose.model import Level
+from extractor.codemods.base import (
+    ExtractionCodemod,
+    ReplacedRelation,
+    comment_line,
+    register,
+    string_value,
+)
+
+
+@register
+class ForeignKeyToId(ExtractionCodemod):
+    NAME = "fk_to_id"
+    ORDER = 10
+    DESCRIPTION = "Replace relations to models that stay in the monolith by id columns."
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One entry per open class: (is a model's Meta, the replaced fields it sees).
+        self._scopes: list[tuple[bool, dict[str, ReplacedRelation]]] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        outer = self._scopes[-1] if self._scopes else (False, {})
+        if node.name.value == "Meta" and outer[1] and not outer[0]:
+            self._scopes.append((True, outer[1]))
+            return
+        model = next((m for m in self.boundary.models
+                      if m.name == node.name.value and m.module == self.module_name), None)
+        self._scopes.append((False, self.boundary.replaced_on(model.label) if model else {}))
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        is_meta, replaced = self._scopes.pop()
+        if is_meta or not replaced:
+            return updated
+        body: list[cst.BaseStatement] = []
+        for before, statement in zip(original.body.body, updated.body.body, strict=True):
+            relation = replaced.get(_assigned_name(statement) or "")
+            if relation is None:
+                body.append(statement)
+            else:
+                body.extend(self._replace(before, statement, relation))
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+    def _replace(self, before: cst.BaseStatement, statement: cst.SimpleStatementLine,
+                 relation: ReplacedRelation) -> list[cst.BaseStatement]:
+        call = statement.body[0].value  # type: ignore[attr-defined]
+        if relation.many or not relation.column_type:
+            why = ("many-to-many" if relation.many else "primary key is not an integer")
+            self.report(before, f"{relation.model}.{relation.field} -> {relation.target}: "
+                        f"{why}; no safe id-column rewrite, field removed", Level.ERROR)
+            return [cst.SimpleStatementLine(
+                body=[cst.Expr(cst.Ellipsis())],
+                leading_lines=[*statement.leading_lines, comment_line(
+                    f"{relation.field} ({relation.target}) has no safe rewrite, see "
+                    "EXTRACTION.md")])]
+        column = relation.field + "_id"
+        kwargs = {arg.keyword.value: arg for arg in call.args if arg.keyword}
+        if "db_column" in kwargs:
+            column = string_value(kwargs["db_column"].value) or column
+        args = [_kw("db_column", cst.SimpleString(f'"{column}"'))]
+        if "null" in kwargs:
+            args.append(_kw("null", kwargs["null"].value))
+        args.append(_kw("db_index", cst.Name("True")))
+        AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
+        RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
+        AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
+                                            "RemoteRelation")
+        id_field = statement.with_changes(body=[cst.Assign(
+            targets=[cst.AssignTarget(cst.Name(f"{relation.field}_id"))],
+            value=cst.Call(cst.parse_expression(f"models.{relation.column_type}"), args=args))])
+        accessor = cst.SimpleStatementLine(body=[cst.Assign(
+            targets=[cst.AssignTarget(cst.Name(relation.field))],
+            value=cst.parse_expression(
+                f'RemoteRelation("{relation.target}", "{relation.field}_id")'))])
+        self.report(before, f"{relation.model}.{relation.field}: relation to "
+                    f"{relation.target} -> {relation.field}_id = models.{relation.column_type}"
+                    f"(db_column={column!r}) + RemoteRelation")
+        return [id_field, accessor]
+
+    def leave_SimpleString(self, original: cst.SimpleString,
+                           updated: cst.SimpleString) -> cst.SimpleString:
+        # Inside a model's Meta: constraint/index/ordering field names follow the new names.
+        if not self._scopes or not self._scopes[-1][0]:
+            return updated
+        value = string_value(original)
+        if value is None:
+            return updated
+        sign, name = ("-", value[1:]) if value.startswith("-") else ("", value)
+        if name in self._scopes[-1][1]:
+            quote = original.quote
+            return updated.with_changes(value=f"{original.prefix}{quote}{sign}{name}_id{quote}")
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # strings in methods are not Meta field names
+
+
+def _assigned_name(statement: cst.BaseStatement) -> str | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    assign = statement.body[0]
+    if (isinstance(assign, cst.Assign) and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(assign.value, cst.Call)):
+        return assign.targets[0].target.value
+    return None
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                         whitespace_after=cst.SimpleWhitespace("")))

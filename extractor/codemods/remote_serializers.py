@@ -1,0 +1,119 @@
+"""Serializers keep their JSON when models moved or stayed behind.
+
+A ``ModelSerializer`` of a model that stays in the monolith becomes a ``RemoteModelSerializer``
+(it renders the same ``Meta.fields`` from a remote object). A ``ModelSerializer`` of a moved
+model that lists a relation now held as an id column gets that field declared explicitly, with
+the type DRF would have generated: a primary key, read from the id column when read-only.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from decompose.model import Handling
+from extractor.codemods.base import (
+    ExtractionCodemod,
+    dotted,
+    register,
+    remote_imports,
+    string_value,
+)
+
+MODEL_SERIALIZERS = frozenset({"serializers.ModelSerializer", "ModelSerializer"})
+MIRROR_PACKAGE = "monolith"
+
+
+@register
+class RemoteSerializers(ExtractionCodemod):
+    NAME = "remote_serializers"
+    ORDER = 50
+    DESCRIPTION = "Serializers of remote models, and id-column relations in serializers."
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._remote = remote_imports(node, self.boundary)
+        self._local = {m.name: m.label for m in self.boundary.models}
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        bases = [dotted(b.value) for b in original.bases]
+        meta = _meta(updated)
+        if not any(b in MODEL_SERIALIZERS for b in bases) or meta is None:
+            return updated
+        model_value = _meta_value(meta, "model")
+        model = dotted(model_value) if model_value is not None else ""
+        if self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
+            AddImportsVisitor.add_needed_import(self.context, "decompose_remote.serializers",
+                                                "RemoteModelSerializer")
+            self.report(original, f"{original.name.value}: ModelSerializer of the monolith's "
+                        f"{model} -> RemoteModelSerializer")
+            return updated.with_changes(bases=[
+                b.with_changes(value=cst.Name("RemoteModelSerializer"))
+                if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
+        label = self._local.get(model)
+        if label is None:
+            return updated
+        return self._declare_id_fields(original, updated, meta, label)
+
+    def _declare_id_fields(self, original: cst.ClassDef, updated: cst.ClassDef,
+                           meta: cst.ClassDef, label: str) -> cst.ClassDef:
+        declared = {_target(s) for s in updated.body.body}
+        fields = _strings(_meta_value(meta, "fields"))
+        read_only_value = _meta_value(meta, "read_only_fields")
+        read_only = (set(fields) if isinstance(read_only_value, cst.Name)
+                     and read_only_value.value == "fields" else set(_strings(read_only_value)))
+        added = []
+        for name in fields:
+            relation = self.boundary.replaced_on(label).get(name)
+            if relation is None or name in declared:
+                continue
+            AddImportsVisitor.add_needed_import(self.context, "rest_framework", "serializers")
+            if name in read_only:
+                source = f'serializers.PrimaryKeyRelatedField(source="{name}_id", read_only=True)'
+            else:
+                module, _, cls = self._model_module(relation.target)
+                AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
+                                                    cls)
+                source = f"serializers.PrimaryKeyRelatedField(queryset={cls}.objects.all())"
+            added.append(cst.parse_statement(f"{name} = {source}\n"))
+            self.report(original, f"{original.name.value}.{name}: declared as a primary key "
+                        f"field (the {relation.target} relation is an id column now)")
+        if not added:
+            return updated
+        return updated.with_changes(body=updated.body.with_changes(
+            body=[*added, *updated.body.body]))
+
+    def _model_module(self, label: str) -> tuple[str, str, str]:
+        """``catalog.Product`` -> ("catalog.models", ".", "Product") from the mirrors."""
+        for mirror in self.boundary.mirrors:
+            for name in mirror.names:
+                if name.handling == Handling.REMOTE_MODEL and name.target == label:
+                    return mirror.module, ".", name.name
+        app, _, cls = label.partition(".")
+        return f"{app}.models", ".", cls
+
+
+def _meta(node: cst.ClassDef) -> cst.ClassDef | None:
+    return next((s for s in node.body.body
+                 if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
+
+
+def _target(statement: cst.BaseStatement) -> str | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        assign = statement.body[0]
+        if isinstance(assign, cst.Assign | cst.AnnAssign):
+            target = assign.targets[0].target if isinstance(assign, cst.Assign) else assign.target
+            return target.value if isinstance(target, cst.Name) else None
+    return None
+
+
+def _meta_value(meta: cst.ClassDef, name: str) -> cst.BaseExpression | None:
+    for statement in meta.body.body:
+        if _target(statement) == name:
+            return statement.body[0].value  # type: ignore[attr-defined]
+    return None
+
+
+def _strings(node: cst.BaseExpression | None) -> list[str]:
+    if isinstance(node, cst.List | cst.Tuple):
+        return [v for v in (string_value(e.value) for e in node.elements) if v is not None]
+    return []

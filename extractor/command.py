@@ -1,0 +1,91 @@
+"""``decompose extract``: move apps into a standalone service, and prepare the monolith's side.
+
+Reads the analyzer's ``graph.json`` (stages talk through artifacts) and the monolith's source;
+writes ``services/<name>/`` beside the monolith folder, or prints the plan with ``--dry-run``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from decompose.errors import DecomposeError
+from decompose.model import GRAPH_SCHEMA_VERSION, ExtractionPlan, Level, ProjectGraph
+from decompose.serialize import read_json
+from extractor.monolith_patch import apply_changes
+from extractor.plan import build_plan
+from extractor.writer import PATCH_FILE, run_codemods, write_service
+
+DEFAULT_GRAPH = Path("decompose-report") / "graph.json"
+
+
+def default_out(project: Path, name: str) -> Path:
+    """``services/<name>/`` as a sibling of the monolith folder (never inside it)."""
+    return project.resolve().parent / "services" / name
+
+
+@click.command()
+@click.argument("apps", nargs=-1, required=True)
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path(),
+              show_default=True, help="The monolith's root folder.")
+@click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
+              help="graph.json from `decompose analyze` "
+                   "[default: PROJECT/decompose-report/graph.json].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Service folder [default: services/NAME/ next to the monolith folder, "
+                   "i.e. PROJECT/../services/NAME].")
+@click.option("--name", help="Service name, a DNS label [default: the app labels joined by -].")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--force", is_flag=True, help="Replace a non-empty output folder.")
+@click.option("--apply", "apply_patch", is_flag=True,
+              help="Also apply monolith.patch to the monolith (refused if it changed since).")
+def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path | None,
+            name: str | None, dry_run: bool, force: bool, apply_patch: bool) -> None:
+    """Move APPS into a standalone DRF service sharing the monolith's database.
+
+    Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
+    service calls); items that need a human decision are listed there and on stderr.
+    """
+    graph_path = graph or project / DEFAULT_GRAPH
+    if not graph_path.is_file():
+        raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
+                             path=graph_path)
+    loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
+    plan = build_plan(loaded, project, apps, name)
+    extraction = run_codemods(plan, project)
+    record = extraction.record
+    target = out or default_out(project, record.service)
+    if dry_run:
+        click.echo(describe(record, target), nl=False)
+        return
+    written = write_service(plan, extraction, project, target, force=force)
+    click.echo(f"wrote {len(written)} files to {target}")
+    if apply_patch:
+        apply_changes(project, extraction.changes)
+        click.echo(f"applied {PATCH_FILE} to {project} ({len(extraction.changes)} files)")
+    if record.errors:
+        click.echo(f"{len(record.errors)} item(s) need a human decision: see "
+                   f"{target / 'EXTRACTION.md'}", err=True)
+
+
+def describe(record: ExtractionPlan, target: Path) -> str:
+    """The plan as text: files, rewrites (path:line), dependencies and their handling."""
+    lines = [f"service {record.service!r} from {', '.join(record.apps)} -> {target}",
+             "routes: " + ", ".join(record.routes), "", "files to create:"]
+    lines += [f"  {f.target}" + (" (kernel copy)" if f.kind == "kernel" else "")
+              for f in record.files]
+    lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),
+              "", "rewrites:"]
+    lines += [f"  {r.location}: {r.level.upper() + ': ' if r.level != Level.INFO else ''}"
+              f"[{r.codemod}] {r.message}" for r in record.rewrites]
+    lines += ["", "cross-boundary dependencies:"]
+    lines += [f"  {d.location}: {d.target} -> {d.handling}" + (f" ({d.note})" if d.note else "")
+              for d in record.dependencies]
+    lines += ["", "couplings the other way:"]
+    lines += [f"  {c.location}: {c.app} -> {c.target_app} [{c.kind}] {c.note}"
+              for c in record.inbound]
+    if record.errors:
+        lines += ["", f"needs a human decision ({len(record.errors)}):"]
+        lines += [f"  {e}" for e in record.errors]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,162 @@
+"""The monolith's side of an extraction: the bridge app, INSTALLED_APPS and the root URLconf.
+
+The change is computed as whole-file before/after pairs (settings and URLconf edited with
+libcst, keeping their formatting), rendered as one unified diff (``monolith.patch``, always
+written), and applied only on request, after checking that every file is still exactly as it
+was when the patch was made.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor
+
+from decompose.errors import DecomposeError
+from decompose.model import ExtractionPlan
+from decompose.serialize import write_text_atomic
+from extractor.bridge import BRIDGE_PACKAGE, Allowlist, render_bridge
+
+BRIDGE_MOUNT = "_decompose/"
+
+
+class PatchConflict(DecomposeError):
+    """The monolith changed since the patch was made; nothing was applied."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str  # relative to the monolith root
+    before: str | None  # None: the file is new
+    after: str
+
+
+def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
+                     ) -> tuple[FileChange, ...]:
+    """Every file the patch adds or edits, with its current and its new text."""
+    changes = []
+    with tempfile.TemporaryDirectory() as folder:
+        written = render_bridge(allowlist, (record.service,), Path(folder))
+        for name in written:
+            before = _read(root / name)
+            after = (Path(folder) / name).read_text(encoding="utf-8")
+            if before != after:
+                changes.append(FileChange(name, before, after))
+    settings = _module_path(root, record.monolith_settings)
+    urlconf = _module_path(root, record.monolith_urlconf)
+    for path, transformer in ((settings, AddBridgeApp), (urlconf, MountBridgeUrls)):
+        before = (root / path).read_text(encoding="utf-8")
+        context = CodemodContext(filename=path)
+        try:
+            after = transformer(context).transform_module(cst.parse_module(before)).code
+        except cst.ParserSyntaxError as exc:
+            raise DecomposeError(f"cannot parse: {exc.message}", path=path,
+                                 line=exc.raw_line) from None
+        if after != before:
+            changes.append(FileChange(path, before, after))
+    return tuple(sorted(changes, key=lambda c: c.path))
+
+
+def render_patch(changes: tuple[FileChange, ...]) -> str:
+    """A unified diff with ``a/``/``b/`` prefixes (``git apply`` and ``patch -p1`` read it)."""
+    chunks = []
+    for change in changes:
+        old = "/dev/null" if change.before is None else f"a/{change.path}"
+        lines = difflib.unified_diff((change.before or "").splitlines(keepends=True),
+                                     change.after.splitlines(keepends=True),
+                                     fromfile=old, tofile=f"b/{change.path}")
+        chunks.append("".join(_terminated(lines)))
+    return "".join(chunks)
+
+
+def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
+    """Apply exactly ``changes``; refuse all of them if any file differs from ``before``."""
+    for change in changes:
+        if _read(root / change.path) != change.before:
+            state = "exists" if change.before is None else "changed since the patch was made"
+            raise PatchConflict(f"{state}; monolith.patch not applied", path=root / change.path)
+    for change in changes:
+        write_text_atomic(root / change.path, change.after)
+
+
+class AddBridgeApp(VisitorBasedCodemodCommand):
+    """Append ``"decompose_bridge"`` to LOCAL_APPS (or INSTALLED_APPS) if it is missing."""
+
+    DESCRIPTION = "Install the decompose bridge app."
+
+    def __init__(self, context: CodemodContext):
+        super().__init__(context)
+        self.done = False
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        names = {t.target.value for t in original.targets if isinstance(t.target, cst.Name)}
+        target = "LOCAL_APPS" if "LOCAL_APPS" in names else (
+            "INSTALLED_APPS" if "INSTALLED_APPS" in names else None)
+        if self.done or target is None or not isinstance(updated.value, cst.List):
+            return updated
+        self.done = True
+        elements = list(updated.value.elements)
+        if any(isinstance(e.value, cst.SimpleString)
+               and e.value.evaluated_value == BRIDGE_PACKAGE for e in elements):
+            return updated
+        return updated.with_changes(value=_append(updated.value,
+                                                  cst.SimpleString(f'"{BRIDGE_PACKAGE}"')))
+
+
+class MountBridgeUrls(VisitorBasedCodemodCommand):
+    """Put ``path("_decompose/", include("decompose_bridge.urls"))`` first in urlpatterns."""
+
+    DESCRIPTION = "Mount the decompose bridge URLs."
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if not any(isinstance(t.target, cst.Name) and t.target.value == "urlpatterns"
+                   for t in original.targets) or not isinstance(updated.value, cst.List):
+            return updated
+        if f"{BRIDGE_PACKAGE}.urls" in cst.Module([]).code_for_node(updated.value):
+            return updated
+        AddImportsVisitor.add_needed_import(self.context, "django.urls", "include")
+        AddImportsVisitor.add_needed_import(self.context, "django.urls", "path")
+        mount = cst.parse_expression(f'path("{BRIDGE_MOUNT}", include("{BRIDGE_PACKAGE}.urls"))')
+        elements = list(updated.value.elements)
+        first = elements[0] if elements else None
+        comma = first.comma if first is not None else cst.MaybeSentinel.DEFAULT
+        new = cst.Element(mount, comma=comma)
+        return updated.with_changes(value=updated.value.with_changes(elements=[new, *elements]))
+
+
+def _append(node: cst.List, value: cst.BaseExpression) -> cst.List:
+    elements = list(node.elements)
+    if not elements:
+        return node.with_changes(elements=[cst.Element(value)])
+    last = elements[-1]
+    separator = elements[-2].comma if len(elements) > 1 else cst.Comma(
+        whitespace_after=cst.SimpleWhitespace(" "))
+    trailing = last.comma
+    elements[-1] = last.with_changes(comma=separator)
+    elements.append(cst.Element(value, comma=trailing))
+    return node.with_changes(elements=elements)
+
+
+def _module_path(root: Path, module: str) -> str:
+    base = Path(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if (root / candidate).is_file():
+            return candidate.as_posix()
+    raise DecomposeError(f"module {module!r} not found under the monolith root", path=root)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _terminated(lines):
+    for line in lines:
+        yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

@@ -1,0 +1,105 @@
+"""Turn a ``Plan`` into files: the service folder, and (on request) the patched monolith.
+
+Everything is produced in memory or in a temp folder first; the service folder appears in one
+rename (``atomic_directory``), so a failure leaves nothing half-written, and nothing in it
+depends on the clock or on absolute paths, so a re-run gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from decompose.errors import OutputExists
+from decompose.model import ExtractionPlan, Handling, MirrorModule
+from decompose.serialize import atomic_directory, dumps
+from extractor.codemods import FileOutcome, transform
+from extractor.monolith_patch import FileChange, monolith_changes, render_patch
+from extractor.plan import Plan
+from extractor.render import DIR_MODE, FILE_MODE, _write, make_environment, render_service
+from extractor.runtime import render_runtime
+
+EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
+MIRROR_PACKAGE = "monolith"
+PLAN_FILE = "extraction.json"
+PATCH_FILE = "monolith.patch"
+REPORT_FILE = "EXTRACTION.md"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A plan with its codemods run: the final record, the moved files, the monolith change."""
+
+    record: ExtractionPlan
+    outcomes: tuple[FileOutcome, ...]
+    changes: tuple[FileChange, ...]
+
+
+def run_codemods(plan: Plan, root: Path) -> Extraction:
+    """Transform every moved Python file in memory; collect rewrites into the record."""
+    outcomes = tuple(
+        transform((root / path).read_text(encoding="utf-8"), path, module, plan.boundary)
+        for path, module in plan.modules)
+    rewrites = plan.record.rewrites + tuple(r for o in outcomes for r in o.rewrites)
+    record = replace(plan.record, rewrites=rewrites)
+    return Extraction(record, outcomes, monolith_changes(root, record, plan.allowlist))
+
+
+def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
+                  force: bool = False) -> list[str]:
+    """Write the service into ``out``; refuse a non-empty ``out`` unless ``force``."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise OutputExists(out)
+    with atomic_directory(out, replace=True) as staging:
+        staging.chmod(DIR_MODE)  # mkdtemp's 0700 would hide the service from its users
+        render_service(plan.spec, staging)
+        render_runtime(staging)
+        transformed = {o.path: o.text for o in extraction.outcomes}
+        for copy in extraction.record.files:
+            if copy.target in transformed:
+                _write(staging / copy.target, transformed[copy.target])
+            else:
+                target = staging / copy.target
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / copy.source, target)
+                target.chmod(FILE_MODE)
+        _write_mirrors(staging, extraction.record.mirrors)
+        env = make_environment(EXTRACTION_TEMPLATES)
+        _write(staging / "conftest.py", env.get_template("conftest.py.j2").render(
+            apps=extraction.record.apps))
+        _write(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
+            plan=extraction.record))
+        _write(staging / PLAN_FILE, dumps(extraction.record))
+        _write(staging / PATCH_FILE, render_patch(extraction.changes))
+        written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
+                         if p.is_file())
+    return written
+
+
+@dataclass(frozen=True)
+class _MirrorView:
+    module: str
+    models: tuple
+    functions: tuple
+    exceptions: tuple
+
+
+def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...]) -> None:
+    env = make_environment(EXTRACTION_TEMPLATES)
+    modules = {m.module for m in mirrors}
+    packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
+    for mirror in mirrors:
+        view = _MirrorView(mirror.module, *(
+            tuple(n for n in mirror.names if n.handling == kind)
+            for kind in (Handling.REMOTE_MODEL, Handling.REMOTE_FUNCTION,
+                         Handling.REMOTE_EXCEPTION)))
+        parts = PurePosixPath(MIRROR_PACKAGE, *mirror.module.split("."))
+        path = parts / "__init__.py" if mirror.module in packages else parts.with_suffix(".py")
+        _write(staging / path, env.get_template("mirror.py.j2").render(mirror=view))
+    package = env.get_template("package.py.j2").render()
+    for name in sorted(packages - modules | {""}):
+        folder = PurePosixPath(MIRROR_PACKAGE, *name.split(".")) if name else PurePosixPath(
+            MIRROR_PACKAGE)
+        _write(staging / folder / "__init__.py", package)

@@ -1,0 +1,34 @@
+from decompose.model import Level
+from tests.extractor.codemods.tools import check_noop, check_transformed, run
+
+
+def test_id_lookups_are_left_alone():
+    check_noop("""\
+        mine = Order.objects.filter(user_id=user.pk)
+        """, module="orders.views")
+
+
+def test_lookups_on_remote_querysets_are_the_monolith_s_business():
+    text, _ = run("from catalog.models import Product\nProduct.objects.filter(product=1)\n",
+                  module="orders.views")
+    assert text.endswith("Product.objects.filter(product=1)\n")
+
+
+def test_lookup_on_a_replaced_relation_uses_the_id():
+    check_transformed("""\
+        mine = Order.objects.filter(user=request.user, status="paid")
+        none = Order.objects.exclude(user__isnull=True)
+        """, """\
+        from decompose_remote.models import pk_of
+
+        mine = Order.objects.filter(user_id=pk_of(request.user), status="paid")
+        none = Order.objects.exclude(user_id__isnull=True)
+        """, module="orders.views")
+
+
+def test_traversal_of_a_replaced_relation_is_an_error():
+    text, rewrites = run('lines = OrderLine.objects.filter(product__category=c)\n',
+                         module="orders.views")
+    assert text == 'lines = OrderLine.objects.filter(product__category=c)\n'
+    assert [r.level for r in rewrites] == [Level.ERROR]
+    assert str(rewrites[0].location) == "orders/views.py:1"

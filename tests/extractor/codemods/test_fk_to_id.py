@@ -1,0 +1,103 @@
+from decompose.model import Level
+from tests.extractor.codemods.tools import check_noop, check_transformed
+
+
+def test_local_relation_is_kept():
+    check_noop("""\
+        from django.db import models
+
+
+        class Note(models.Model):
+            order = models.ForeignKey("orders.Order", on_delete=models.CASCADE)
+        """, module="orders.notes")
+
+
+def test_outbound_foreign_key_becomes_id_column_with_the_same_column_and_type():
+    rewrites = check_transformed("""\
+        from django.db import models
+
+        from catalog.models import Product
+
+
+        class OrderLine(models.Model):
+            # what was bought
+            product = models.ForeignKey(Product, on_delete=models.PROTECT)  # never deleted
+            quantity = models.PositiveIntegerField()
+
+            class Meta:
+                constraints = [models.UniqueConstraint(fields=["order", "product"], name="u")]
+                ordering = ["-product"]
+                db_table = "orders_orderline"
+                managed = False
+        """, """\
+        from django.db import models
+        from decompose_remote.models import RemoteRelation
+
+
+        class OrderLine(models.Model):
+            # what was bought
+            product_id = models.IntegerField(db_column="product_id", db_index=True)  # never deleted
+            product = RemoteRelation("catalog.Product", "product_id")
+            quantity = models.PositiveIntegerField()
+
+            class Meta:
+                constraints = [models.UniqueConstraint(fields=["order", "product_id"], name="u")]
+                ordering = ["-product_id"]
+                db_table = "orders_orderline"
+                managed = False
+        """)
+    assert [(str(r.location), r.codemod) for r in rewrites] == [
+        ("orders/models.py:8", "fk_to_id")]
+
+
+def test_db_column_and_null_are_kept_and_bigint_follows_the_target_key():
+    rewrites = check_transformed("""\
+        from django.db import models
+
+
+        class Order(models.Model):
+            user = models.ForeignKey("accounts.User", models.SET_NULL, null=True, db_column="uid")
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """, """\
+        from django.db import models
+        from decompose_remote.models import RemoteRelation
+
+
+        class Order(models.Model):
+            user_id = models.BigIntegerField(db_column="uid", null=True, db_index=True)
+            user = RemoteRelation("accounts.User", "user_id")
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """)
+    assert all(r.level == Level.INFO for r in rewrites)
+
+
+def test_outbound_many_to_many_is_an_error_not_a_silent_drop():
+    rewrites = check_transformed("""\
+        from django.db import models
+
+
+        class Order(models.Model):
+            tags = models.ManyToManyField("catalog.Tag")
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """, """\
+        from django.db import models
+
+
+        class Order(models.Model):
+            # decompose: tags (catalog.Tag) has no safe rewrite, see EXTRACTION.md
+            ...
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """)
+    assert [r.level for r in rewrites] == [Level.ERROR]

@@ -1,0 +1,85 @@
+from tests.extractor.codemods.tools import check_noop, check_transformed
+
+
+def test_serializer_of_a_moved_model_without_replaced_fields_is_kept():
+    check_noop("""\
+        from rest_framework import serializers
+
+        from orders.models import Order
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Order
+                fields = ["id", "status", "lines"]
+        """, module="orders.api.serializers")
+
+
+def test_model_serializer_of_a_remote_model_becomes_remote():
+    check_transformed("""\
+        from rest_framework import serializers
+
+        from catalog.models import Product
+
+
+        class ProductSummarySerializer(serializers.ModelSerializer):
+            \"\"\"As an order line shows it.\"\"\"
+
+            class Meta:
+                model = Product
+                fields = ["id", "name", "price"]
+        """, """\
+        from rest_framework import serializers
+
+        from monolith.catalog.models import Product
+        from decompose_remote.serializers import RemoteModelSerializer
+
+
+        class ProductSummarySerializer(RemoteModelSerializer):
+            \"\"\"As an order line shows it.\"\"\"
+
+            class Meta:
+                model = Product
+                fields = ["id", "name", "price"]
+        """, module="orders.api.serializers")
+
+
+def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
+    check_transformed("""\
+        from rest_framework import serializers
+
+        from orders.models import Order, OrderLine
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+                read_only_fields = fields
+
+
+        class LineSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, """\
+        from rest_framework import serializers
+
+        from orders.models import Order, OrderLine
+        from monolith.catalog.models import Product
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            user = serializers.PrimaryKeyRelatedField(source="user_id", read_only=True)
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+                read_only_fields = fields
+
+
+        class LineSerializer(serializers.ModelSerializer):
+            product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, module="orders.api.serializers")

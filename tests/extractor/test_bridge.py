@@ -1,0 +1,79 @@
+"""Allowlist values and the rendering of the bridge app and runtime library."""
+
+from __future__ import annotations
+
+import ast
+import runpy
+
+import pytest
+
+from extractor.bridge import Allowlist, AllowlistError, ModelAccess, render_bridge
+from extractor.runtime import render_runtime
+
+PRODUCT = ModelAccess("catalog.Product", ("price", "name", "id", "name"), chains=("active",))
+
+
+def test_empty_allowlist_renders_a_bridge_that_allows_nothing(tmp_path):
+    written = render_bridge(Allowlist(), ("orders",), tmp_path)
+    assert "decompose_bridge/allowlist.py" in written
+    values = runpy.run_path(str(tmp_path / "decompose_bridge" / "allowlist.py"))
+    assert values["FUNCTIONS"] == frozenset() and values["MODELS"] == {}
+
+
+def test_allowlist_values_are_normalised():
+    allowlist = Allowlist(
+        functions=("promotions.services.redeemable_coupon", "inventory.services.reserve_stock",
+                   "inventory.services.reserve_stock"),
+        models=(ModelAccess("promotions.Coupon", ("code",), methods=("discount_for",)), PRODUCT))
+    assert allowlist.functions == ("inventory.services.reserve_stock",
+                                   "promotions.services.redeemable_coupon")
+    assert [m.label for m in allowlist.models] == ["catalog.Product", "promotions.Coupon"]
+    assert PRODUCT.fields == ("id", "name", "price")
+
+
+def test_rendered_allowlist_holds_exactly_the_allowlist(tmp_path):
+    allowlist = Allowlist(("inventory.services.reserve_stock",), (PRODUCT,))
+    render_bridge(allowlist, ("reviews", "orders"), tmp_path)
+    values = runpy.run_path(str(tmp_path / "decompose_bridge" / "allowlist.py"))
+    assert values["FUNCTIONS"] == frozenset({"inventory.services.reserve_stock"})
+    assert values["MODELS"] == {"catalog.Product": {
+        "fields": ["id", "name", "price"], "methods": [], "chains": ["active"]}}
+    conf = ast.parse((tmp_path / "decompose_bridge" / "conf.py").read_text())
+    generated = next(node for node in conf.body if isinstance(node, ast.Assign)
+                     and node.targets[0].id == "GENERATED_SERVICES")
+    assert ast.literal_eval(generated.value) == ["orders", "reviews"]
+
+
+def test_rendering_is_deterministic(tmp_path):
+    allowlist = Allowlist(("inventory.services.reserve_stock",), (PRODUCT,))
+    first = render_bridge(allowlist, ("orders",), tmp_path / "a")
+    second = render_bridge(allowlist, ("orders",), tmp_path / "b")
+    assert first == second
+    for name in first:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_one_codec_is_rendered_into_both_sides(tmp_path):
+    render_bridge(Allowlist(), ("orders",), tmp_path / "monolith")
+    written = render_runtime(tmp_path / "service")
+    assert "decompose_remote/codec.py" in written
+    assert (tmp_path / "monolith/decompose_bridge/codec.py").read_bytes() == \
+        (tmp_path / "service/decompose_remote/codec.py").read_bytes()
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: Allowlist(functions=("reserve_stock",)), "must be a dotted path"),
+    (lambda: Allowlist(models=(PRODUCT, PRODUCT)), "listed twice"),
+    (lambda: ModelAccess("Product", ("id",)), "must look like 'catalog.Product'"),
+    (lambda: ModelAccess("catalog.Product", ("_state",)), "public identifier"),
+    (lambda: ModelAccess("catalog.Product", ("id",), methods=("a-b",)), "public identifier"),
+])
+def test_bad_entries_are_refused(make, message):
+    with pytest.raises(AllowlistError, match=message):
+        make()
+
+
+def test_bad_service_names_are_refused(tmp_path):
+    with pytest.raises(AllowlistError, match="lowercase DNS label"):
+        render_bridge(Allowlist(), ("Orders",), tmp_path)
+    assert not (tmp_path / "decompose_bridge").exists()

@@ -1,0 +1,165 @@
+"""``decompose extract`` end to end on a copy of the sample monolith (never the original).
+
+One copy and one graph.json are shared by the module; the generated service is checked by
+running Django on it in a subprocess, and the patch by applying it and checking the monolith.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.pipeline import build_graph
+from decompose.errors import OutputExists
+from decompose.model import EXTRACTION_SCHEMA_VERSION, ExtractionPlan
+from decompose.serialize import read_json, write_json_atomic
+from extractor.command import extract
+from extractor.monolith_patch import PatchConflict, apply_changes
+from extractor.plan import build_plan
+from extractor.writer import run_codemods
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
+
+
+def copy_monolith(target: Path) -> Path:
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns(
+        "db.sqlite3", "__pycache__", "decompose-report", ".pytest_cache"))
+    write_json_atomic(target / "decompose-report" / "graph.json",
+                      build_graph(target, use_cache=False))
+    return target
+
+
+@pytest.fixture(scope="module")
+def monolith(tmp_path_factory) -> Path:
+    return copy_monolith(tmp_path_factory.mktemp("extract") / "shop")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(extract, list(args), catch_exceptions=True)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def django(service: Path, *args: str, settings: str = "config.settings.local"
+           ) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL="postgres://u@127.0.0.1:9/none",
+               PYTHONPATH=str(service))
+    return subprocess.run([sys.executable, *args], cwd=service, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def orders_service(monolith: Path) -> Path:
+    out = monolith.parent / "services" / "orders"
+    result = invoke("orders", "--project", str(monolith))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(monolith: Path):
+    before = tree(monolith)
+    result = invoke("orders", "--project", str(monolith), "--out",
+                    str(monolith.parent / "dry"), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "orders/models.py:60: [fk_to_id] orders.OrderLine.product" in result.output
+    assert "orders/services.py:35: ERROR: [atomic]" in result.output
+    assert "inventory.services.reserve_stock -> remote-function" in result.output
+    assert not (monolith.parent / "dry").exists()
+    assert tree(monolith) == before
+
+
+def test_default_output_is_beside_the_monolith(orders_service: Path):
+    assert (orders_service / "manage.py").is_file()
+    plan = read_json(orders_service / "extraction.json", ExtractionPlan,
+                     schema_version=EXTRACTION_SCHEMA_VERSION)
+    assert plan.routes == ("/api/orders/", "/orders/")
+    report = (orders_service / "EXTRACTION.md").read_text()
+    assert "will NOT fire" in report and "`notifications/receivers.py:15`" in report
+    assert "`orders/models.py:28` [fk_to_id]" in report
+    assert "- `/api/orders/`" in report
+
+
+def test_existing_output_is_refused_then_replaced_with_force_byte_identically(
+        monolith: Path, orders_service: Path):
+    before = tree(orders_service)
+    (orders_service / "stray.txt").write_text("mine")
+    refused = invoke("orders", "--project", str(monolith))
+    assert isinstance(refused.exception, OutputExists)
+    assert (orders_service / "stray.txt").exists()
+    forced = invoke("orders", "--project", str(monolith), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert tree(orders_service) == before  # stray file gone, everything else byte-identical
+
+
+def test_a_failure_leaves_nothing_half_written(monolith: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch):
+    def disk_full(target: Path) -> list[str]:  # fails after the skeleton was written
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("extractor.writer.render_runtime", disk_full)
+    out = tmp_path / "out"
+    result = invoke("orders", "--project", str(monolith), "--out", str(out))
+    assert isinstance(result.exception, OSError)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind
+
+
+def test_generated_service_checks_and_imports(orders_service: Path):
+    check = django(orders_service, "manage.py", "check")
+    assert check.returncode == 0, check.stderr
+    migrations = django(orders_service, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert migrations.returncode == 0, migrations.stdout + migrations.stderr
+    imports = django(orders_service, "-c", (
+        "import django; django.setup(); "
+        "import orders.api.views, orders.services, orders.views, monolith.catalog.models; "
+        "from orders.models import OrderLine; "
+        "f = OrderLine._meta.get_field('product_id'); "
+        "print(f.get_internal_type(), f.column, OrderLine._meta.db_table, "
+        "OrderLine._meta.managed)"))
+    assert imports.returncode == 0, imports.stderr
+    assert imports.stdout.split() == ["IntegerField", "product_id", "orders_orderline", "False"]
+
+
+def test_reviews_service_checks(monolith: Path):
+    out = monolith.parent / "services" / "reviews"
+    result = invoke("reviews", "--project", str(monolith), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    check = django(out, "manage.py", "check")
+    assert check.returncode == 0, check.stderr
+
+
+def test_patch_applies_to_a_copy_and_the_monolith_still_checks(tmp_path: Path,
+                                                                orders_service: Path):
+    copy = copy_monolith(tmp_path / "shop")
+    dry = subprocess.run(["patch", "-p1", "--dry-run", "-i",
+                          str(orders_service / "monolith.patch")], cwd=copy,
+                         capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "svc"), "--apply")
+    assert result.exit_code == 0, result.output
+    assert '"decompose_bridge",' in (copy / "config" / "settings" / "base.py").read_text()
+    assert (copy / "decompose_bridge" / "allowlist.py").is_file()
+    check = django(copy, "manage.py", "check", settings="config.settings.test")
+    assert check.returncode == 0, check.stderr
+
+
+def test_apply_refuses_a_monolith_that_changed(tmp_path: Path):
+    copy = copy_monolith(tmp_path / "shop")
+    graph = read_json(copy / "decompose-report" / "graph.json", type(build_graph(copy)),
+                      schema_version=1)
+    changes = run_codemods(build_plan(graph, copy, ["orders"]), copy).changes
+    urls = copy / "config" / "urls.py"
+    urls.write_text(urls.read_text() + "# edited meanwhile\n")
+    with pytest.raises(PatchConflict):
+        apply_changes(copy, changes)
+    assert not (copy / "decompose_bridge").exists()

@@ -1,0 +1,80 @@
+"""The plan on the real sample monolith: orders, and reviews so nothing is special-cased."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.pipeline import build_graph
+from decompose.errors import UnknownApp
+from decompose.model import Handling, Level, Location
+from extractor.plan import build_plan
+
+MONOLITH = Path(__file__).resolve().parents[2] / "sample_monolith"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_graph(MONOLITH, use_cache=False)
+
+
+def test_unknown_app_is_one_clear_error(graph):
+    with pytest.raises(UnknownApp, match="unknown app 'nope'"):
+        build_plan(graph, MONOLITH, ["nope"])
+
+
+def test_orders_plan(graph):
+    plan = build_plan(graph, MONOLITH, ["orders"])
+    record = plan.record
+    assert record.service == "orders"
+    assert record.routes == ("/api/orders/", "/orders/")
+    assert {(m.prefix, m.urlconf) for m in record.mounts} == {
+        ("api/orders/", "orders.api.urls"), ("orders/", "orders.urls")}
+    copied = {f.source: f.kind for f in record.files}
+    assert copied["orders/models.py"] == "app" and "orders/admin.py" not in copied
+    assert not any("/tests/" in p or "/migrations/" in p for p in copied)
+    # Abstract base and model-free helpers are copied under the same path; catalog is not.
+    assert {p for p, k in copied.items() if k == "kernel"} == {
+        "core/__init__.py", "core/models.py", "core/money.py", "core/pagination.py"}
+    handled = {d.target: d.handling for d in record.dependencies}
+    assert handled["orders.Order.user -> accounts.User"] == Handling.ID_COLUMN
+    assert handled["inventory.services.reserve_stock"] == Handling.REMOTE_FUNCTION
+    assert handled["inventory.services.InsufficientStock"] == Handling.REMOTE_EXCEPTION
+    assert handled["catalog.models.Product"] == Handling.REMOTE_MODEL
+    # Column types follow the targets' primary keys: BigAutoField users, AutoField products.
+    column = {(r.model, r.field): r.column_type for r in plan.boundary.replaced}
+    assert column[("orders.Order", "user")] == "BigIntegerField"
+    assert column[("orders.OrderLine", "product")] == "IntegerField"
+    assert "shipments" in plan.boundary.lost_accessors
+    # The notifications receivers will not fire for service requests: loud, with path:line.
+    signals = {c.location for c in record.inbound if c.kind == "signal"}
+    assert Location("notifications/receivers.py", 15) in signals
+    assert all(c.level == Level.ERROR for c in record.inbound if c.kind == "signal")
+    assert "shipping.services.ship_order" in {t.name for t in record.transactions}
+    assert dict(record.rest_framework)["DEFAULT_PAGINATION_CLASS"] == \
+        "'core.pagination.StandardPagination'"
+    assert record.third_party_apps == ("django_filters",)
+    assert (record.monolith_settings, record.monolith_urlconf) == ("config.settings.base",
+                                                                   "config.urls")
+    access = {m.label: m for m in plan.allowlist.models}
+    assert "discount_for" in access["promotions.Coupon"].methods
+    assert access["catalog.Product"].chains == ("active",)
+    assert "password" not in access["accounts.User"].fields
+    assert "inventory.services.reserve_stock" in plan.allowlist.functions
+
+
+def test_reviews_plan(graph):
+    plan = build_plan(graph, MONOLITH, ["reviews"])
+    record = plan.record
+    assert record.routes == ("/api/reviews/",)
+    # contenttypes is installed in the service: that foreign key stays a real one.
+    assert {(r.model, r.field) for r in plan.boundary.replaced} == {
+        ("reviews.Comment", "user"), ("reviews.Review", "product"), ("reviews.Review", "user")}
+    assert "core/permissions.py" in {f.source for f in record.files if f.kind == "kernel"}
+    assert not [c for c in record.inbound if c.kind == "signal"]
+    assert record.third_party_apps == ("django_filters",)  # DEFAULT_FILTER_BACKENDS needs it
+
+
+def test_plan_is_deterministic(graph):
+    assert build_plan(graph, MONOLITH, ["orders"]) == build_plan(graph, MONOLITH, ["orders"])

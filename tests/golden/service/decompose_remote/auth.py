@@ -1,0 +1,169 @@
+"""Who is calling: the monolith's short-lived access token, verified without asking anyone.
+
+The monolith stays the identity provider. A gateway exchanges the caller's monolith credentials
+(session cookie or API token) at the monolith's ``/_decompose/token`` and forwards
+``Authorization: Bearer <jwt>``: RS256, ``iss`` "monolith", ``aud`` this service's name. Only the
+monolith's PUBLIC key (``DECOMPOSE_TOKEN_PUBLIC_KEY``) is here, and the algorithm is pinned, so a
+token "signed" with HS256 and the public key as secret, or with alg=none, is refused. The service
+reads no session or user table and shares no SECRET_KEY. Failures answer exactly what the
+monolith's DRF answers an unauthenticated client: 401, ``WWW-Authenticate: Token``, and
+"Authentication credentials were not provided." or "Invalid token.".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+logger = logging.getLogger(__name__)
+
+ISSUER = "monolith"
+ALGORITHMS = ["RS256"]
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+LEEWAY_SECONDS = 5
+# The monolith's first DRF authentication class is TokenAuthentication: its keyword is what an
+# unauthenticated client is challenged with, so the service challenges the same way.
+CHALLENGE = "Token"
+
+
+class InvalidToken(Exception):
+    """The bearer token is not one the monolith issued for this service, now."""
+
+
+class TokenUser:
+    """The user the monolith vouched for, built from the token's claims (no database)."""
+
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        subject = str(claims["sub"])
+        self.pk = self.id = int(subject) if subject.isdigit() else subject
+        self.username = str(claims.get("username", ""))
+        self.email = str(claims.get("email", ""))
+        self.is_staff = bool(claims.get("is_staff", False))
+        self.is_superuser = bool(claims.get("is_superuser", False))
+        self.claims = claims
+
+    def __decompose_ref__(self) -> tuple[str, Any]:
+        """Passed to a monolith function, the user is the monolith's row (shared database)."""
+        return str(self.claims.get("user_model", "auth.User")), self.pk
+
+    def get_username(self) -> str:
+        return self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Only superusers: the monolith's permission tables are not read here."""
+        return self.is_superuser
+
+    def has_perms(self, perms: Any, obj: Any = None) -> bool:
+        return self.is_superuser
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_superuser
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenUser) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+@functools.cache
+def _public_key(pem: str) -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    return load_pem_public_key(pem.encode())
+
+
+def verify(token: str) -> TokenUser:
+    """The TokenUser for a valid token; InvalidToken for anything else."""
+    pem = getattr(settings, "DECOMPOSE_TOKEN_PUBLIC_KEY", "")
+    audience = getattr(settings, "DECOMPOSE_SERVICE_NAME", "")
+    if not pem or not audience:
+        raise ImproperlyConfigured(
+            "Set DECOMPOSE_TOKEN_PUBLIC_KEY and DECOMPOSE_SERVICE_NAME to verify access tokens.")
+    try:
+        claims = jwt.decode(token, _public_key(pem), algorithms=ALGORITHMS, audience=audience,
+                            issuer=ISSUER, leeway=LEEWAY_SECONDS,
+                            options={"require": REQUIRED_CLAIMS})
+    except jwt.PyJWTError as exc:
+        logger.info("access token refused", extra={"reason": str(exc)})
+        raise InvalidToken(str(exc)) from None
+    return TokenUser(claims)
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, "" when malformed."""
+    parts = header.split()
+    if not parts or parts[0].lower() != "bearer":
+        return None
+    return parts[1] if len(parts) == 2 else ""
+
+
+class MonolithTokenAuthentication(authentication.BaseAuthentication):
+    """DRF authentication: ``Authorization: Bearer <monolith access token>``."""
+
+    def authenticate(self, request: Any) -> tuple[TokenUser, str] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return None
+        token = bearer_token(header)
+        if not token:
+            # Credentials this service cannot check (the monolith's own API token, a session
+            # that was not exchanged): refused as the monolith refuses a bad token.
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        try:
+            return verify(token), token
+        except InvalidToken:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+
+    def authenticate_header(self, request: Any) -> str:
+        return CHALLENGE
+
+
+def user_from_request(request: HttpRequest) -> TokenUser | AnonymousUser:
+    token = bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+    if token:
+        try:
+            return verify(token)
+        except InvalidToken:
+            pass
+    return AnonymousUser()
+
+
+class MonolithTokenMiddleware:
+    """``request.user`` for plain Django views (``login_required``): the token's user or
+    AnonymousUser, evaluated on first use like Django's AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = SimpleLazyObject(lambda: user_from_request(request))
+        return self.get_response(request)
+
+
+class MonolithTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the bearer token in openapi.yaml (drf-spectacular finds it by target class)."""
+
+    target_class = MonolithTokenAuthentication
+    name = "monolithToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

@@ -1,0 +1,122 @@
+"""The HTTP client to the monolith's decompose_bridge (``MONOLITH_URL``).
+
+Every request carries a short-lived service JWT (RS256, signed with this service's private key,
+``iss`` = the service name, ``aud`` = "monolith"); the monolith holds only the public key, so no
+secret is shared. Reads (object fetches, queries) are retried with exponential backoff; calls
+that may change data (functions, methods) are sent once: after a timeout nobody knows whether the
+monolith ran them, and running them twice could reserve stock twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import jwt
+import urllib3
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from decompose_remote.errors import BadMonolithAnswer, MonolithUnavailable, raise_remote
+
+logger = logging.getLogger(__name__)
+
+AUDIENCE = "monolith"
+SERVICE_TOKEN_LIFETIME = 60
+# Answers that say "try again": the monolith (or its proxy) is restarting or overloaded.
+_RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class MonolithClient:
+    """One monolith, reached over a pooled connection; thread-safe like urllib3's pool."""
+
+    def __init__(self, base_url: str, service: str, private_key: str, *, timeout: float = 5.0,
+                 retries: int = 2, backoff: float = 0.2) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.service = service
+        self.private_key = private_key
+        self.retries = retries
+        self.backoff = backoff
+        self.pool = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=min(timeout, 2.0), read=timeout), retries=False)
+
+    def service_token(self) -> str:
+        now = int(time.time())
+        claims = {"iss": self.service, "aud": AUDIENCE, "iat": now,
+                  "exp": now + SERVICE_TOKEN_LIFETIME, "jti": uuid.uuid4().hex}
+        return jwt.encode(claims, self.private_key, algorithm="RS256")
+
+    def get(self, path: str, fields: list[tuple[str, str]]) -> Any:
+        """A read: retried on connection errors, timeouts and 502/503/504."""
+        return self._send("GET", path, fields=fields, idempotent=True)
+
+    def post(self, path: str, body: Any, *, idempotent: bool) -> Any:
+        """A POST; ``idempotent`` only for reads sent as POST (queries)."""
+        return self._send("POST", path, body=body, idempotent=idempotent)
+
+    def _send(self, method: str, path: str, *, idempotent: bool, fields: Any = None,
+              body: Any = None) -> Any:
+        attempts = 1 + (self.retries if idempotent else 0)
+        url = f"{self.base_url}/_decompose/{path}"
+        for attempt in range(1, attempts + 1):
+            headers = {"Authorization": f"Bearer {self.service_token()}",
+                       "Accept": "application/json"}
+            try:
+                if body is None:
+                    response = self.pool.request(method, url, fields=fields, headers=headers)
+                else:
+                    response = self.pool.request(method, url, body=json.dumps(body).encode(),
+                                                 headers={**headers,
+                                                          "Content-Type": "application/json"})
+            except urllib3.exceptions.HTTPError as exc:
+                logger.warning("monolith unreachable", extra={
+                    "url": url, "attempt": attempt, "error": str(exc)})
+                if attempt == attempts:
+                    raise MonolithUnavailable() from exc
+            else:
+                if response.status not in _RETRY_STATUSES or attempt == attempts:
+                    return self._answer(url, response)
+                logger.warning("monolith busy", extra={
+                    "url": url, "attempt": attempt, "status": response.status})
+            time.sleep(self.backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _answer(url: str, response: urllib3.BaseHTTPResponse) -> Any:
+        if response.status in _RETRY_STATUSES:
+            raise MonolithUnavailable()
+        try:
+            payload = json.loads(response.data)
+        except ValueError:
+            payload = None
+        if response.status == 200 and isinstance(payload, dict):
+            return payload
+        if isinstance(payload, dict) and "error" in payload and response.status == 400:
+            raise_remote(payload["error"])
+        logger.error("monolith refused a bridge call", extra={
+            "url": url, "status": response.status, "body": response.data[:500].decode(
+                "utf-8", "replace")})
+        raise BadMonolithAnswer()
+
+
+def _required(name: str) -> str:
+    value = getattr(settings, name, None)
+    if not value:
+        raise ImproperlyConfigured(f"Set {name} to call the monolith.")
+    return value
+
+
+@functools.cache
+def get_client() -> MonolithClient:
+    """The client configured by settings (MONOLITH_URL, DECOMPOSE_SERVICE_*), made once."""
+    return MonolithClient(
+        _required("MONOLITH_URL"),
+        _required("DECOMPOSE_SERVICE_NAME"),
+        _required("DECOMPOSE_SERVICE_PRIVATE_KEY"),
+        timeout=float(getattr(settings, "DECOMPOSE_MONOLITH_TIMEOUT", 5.0)),
+        retries=int(getattr(settings, "DECOMPOSE_MONOLITH_RETRIES", 2)),
+    )

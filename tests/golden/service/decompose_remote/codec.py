@@ -1,0 +1,132 @@
+"""The JSON codec spoken between an extracted service and the monolith's decompose_bridge.
+
+The same file is generated into both sides (``decompose_remote/codec.py`` in the service,
+``decompose_bridge/codec.py`` in the monolith), so a value encoded on one side decodes to an equal
+value on the other. Plain JSON cannot carry what Django code passes around, so such values are
+tagged objects with one ``$`` key:
+
+    {"$decimal": "12.50"}  {"$datetime": "2025-01-31T12:00:00+00:00"}  {"$date": "2025-01-31"}
+    {"$time": "12:00:00"}  {"$uuid": "..."}  {"$tuple": [...]}  {"$dict": [[key, value], ...]}
+    {"$model": "catalog.Product", "pk": 5, "fields": {...}, "repr": {...}}
+
+A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
+``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
+(generators included) become lists. Model instances are written by a side-specific hook (the
+monolith adds allowlisted fields); by default only their label and primary key travel, which is
+enough for the other side to load the row from the shared database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+MODEL_TAG = "$model"
+ModelEncoder = Callable[[Any], dict[str, Any]]
+ModelDecoder = Callable[[Mapping[str, Any]], Any]
+
+
+class CodecError(ValueError):
+    """A value that cannot be encoded, or data that is not a valid encoding."""
+
+
+def model_ref(label: str, pk: Any) -> dict[str, Any]:
+    """The smallest encoding of a model row: its label and primary key."""
+    return {MODEL_TAG: label, "pk": encode(pk)}
+
+
+def reference_of(value: Any) -> tuple[str, Any] | None:
+    """(label, pk) of a Django model instance or of anything with ``__decompose_ref__``."""
+    ref = getattr(value, "__decompose_ref__", None)
+    if callable(ref):
+        return ref()
+    meta = getattr(value, "_meta", None)
+    if meta is not None and hasattr(meta, "label") and hasattr(value, "pk"):
+        return meta.label, value.pk
+    return None
+
+
+def encode(value: Any, model: ModelEncoder | None = None) -> Any:
+    """``value`` as JSON-compatible data; ``model`` writes model instances (default: a ref)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return {"$decimal": format(value, "f")}
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, uuid.UUID):
+        return {"$uuid": str(value)}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(item, model) for item in value]}
+    if isinstance(value, Mapping):
+        if all(isinstance(key, str) and not key.startswith("$") for key in value):
+            return {key: encode(item, model) for key, item in value.items()}
+        return {"$dict": [[encode(key, model), encode(item, model)]
+                          for key, item in value.items()]}
+    ref = reference_of(value)
+    if ref is not None:
+        if model is not None and getattr(value, "_meta", None) is not None:
+            return model(value)
+        return model_ref(*ref)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raise CodecError(f"cannot encode binary data ({type(value).__name__})")
+    if isinstance(value, Iterable):
+        return [encode(item, model) for item in value]
+    raise CodecError(f"cannot encode a {type(value).__module__}.{type(value).__qualname__}")
+
+
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    "$decimal": decimal.Decimal,
+    "$datetime": datetime.datetime.fromisoformat,
+    "$date": datetime.date.fromisoformat,
+    "$time": datetime.time.fromisoformat,
+    "$uuid": uuid.UUID,
+}
+
+
+def decode(data: Any, model: ModelDecoder | None = None) -> Any:
+    """The value ``encode`` was given; ``model`` turns ``$model`` objects into instances."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(item, model) for item in data]
+    if not isinstance(data, dict):
+        raise CodecError(f"not JSON data: {type(data).__name__}")
+    if MODEL_TAG in data:
+        if not isinstance(data[MODEL_TAG], str) or "pk" not in data:
+            raise CodecError("a $model object needs a label and a pk")
+        if model is None:
+            raise CodecError(f"no decoder for model {data[MODEL_TAG]!r} on this side")
+        return model(data)
+    tags = [key for key in data if key.startswith("$")]
+    if not tags:
+        return {key: decode(item, model) for key, item in data.items()}
+    if len(data) != 1:
+        raise CodecError(f"a tagged value has exactly one key, got {sorted(data)}")
+    tag, payload = tags[0], data[tags[0]]
+    if tag in _SCALARS:
+        if not isinstance(payload, str):
+            raise CodecError(f"{tag} needs a string")
+        try:
+            return _SCALARS[tag](payload)
+        except (ValueError, decimal.InvalidOperation) as exc:
+            raise CodecError(f"bad {tag} value {payload!r}") from exc
+    if tag == "$tuple" and isinstance(payload, list):
+        return tuple(decode(item, model) for item in payload)
+    if tag == "$dict" and isinstance(payload, list):
+        try:
+            return {_hashable(decode(key, model)): decode(item, model) for key, item in payload}
+        except (TypeError, ValueError) as exc:
+            raise CodecError("a $dict is a list of [key, value] pairs") from exc
+    raise CodecError(f"unknown tag {tag!r}")
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key

@@ -1,0 +1,295 @@
+"""Monolith rows seen from the service: RemoteModel, RemoteQuerySet, RemoteObject, RemoteRelation.
+
+The service shares the monolith's database in this phase but never reads other apps' tables:
+that would tie it to their schema and block the database split. Instead ``Product.objects
+.active().get(pk=5)`` records the chain and sends it once to the monolith's bridge, which runs it
+with the monolith's own managers (so custom querysets keep their meaning) and answers with the
+allowlisted fields. Only the shape DRF and typical service code need is provided, not the
+whole QuerySet API; anything else fails loudly rather than silently doing less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
+
+from decompose_remote import codec
+from decompose_remote.client import get_client
+from decompose_remote.errors import RemoteError, register
+
+# Objects fetched during the current request, by (label, pk): a page of orders of one customer
+# asks the monolith for that customer once.
+_request_cache: ContextVar[dict[tuple[str, Any], RemoteObject] | None] = ContextVar(
+    "decompose_remote_objects", default=None)
+_MODELS: dict[str, RemoteModel] = {}
+
+
+class RemoteModel:
+    """Stands for the monolith model ``label`` ("catalog.Product") in moved code."""
+
+    def __new__(cls, label: str) -> RemoteModel:
+        # One instance per label, so every mirror module shares one DoesNotExist class.
+        if label in _MODELS:
+            return _MODELS[label]
+        app_label, _, name = label.partition(".")
+        if not app_label or not name.isidentifier():
+            raise ValueError(f"{label!r} is not a model label like 'catalog.Product'")
+        model = super().__new__(cls)
+        model.label = label
+        model.__name__ = model.__qualname__ = name
+        model._meta = SimpleNamespace(label=label, app_label=app_label, object_name=name,
+                                      model_name=name.lower())
+        model.DoesNotExist = type("DoesNotExist", (RemoteError, ObjectDoesNotExist),
+                                  {"__module__": __name__, "__qualname__": f"{name}.DoesNotExist"})
+        model.MultipleObjectsReturned = type(
+            "MultipleObjectsReturned", (RemoteError, MultipleObjectsReturned),
+            {"__module__": __name__, "__qualname__": f"{name}.MultipleObjectsReturned"})
+        register(f"{label}.DoesNotExist", model.DoesNotExist)
+        register(f"{label}.MultipleObjectsReturned", model.MultipleObjectsReturned)
+        _MODELS[label] = model
+        return model
+
+    def __repr__(self) -> str:
+        return f"<RemoteModel {self.label}>"
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return RemoteModel, (self.label,)
+
+    def __deepcopy__(self, memo: dict) -> RemoteModel:
+        return self
+
+    @property
+    def objects(self) -> RemoteQuerySet:
+        return RemoteQuerySet(self)
+
+    def fetch(self, pks: list[Any], fields: tuple[str, ...] = ()) -> list[RemoteObject]:
+        """The rows with these primary keys (missing ones left out), in one request."""
+        app_label, name = self.label.split(".")
+        query = [("pk", str(pk)) for pk in pks]
+        if fields:
+            query.append(("fields", ",".join(fields)))
+        answer = get_client().get(f"objects/{app_label}/{name}/", query)
+        return [codec.decode(item, decode_object) for item in answer.get("objects", [])]
+
+    def get_by_pk(self, pk: Any) -> RemoteObject:
+        """One row by primary key, remembered for the rest of the request."""
+        cache = _request_cache.get()
+        key = (self.label, str(pk))
+        if cache is not None and key in cache:
+            return cache[key]
+        found = self.fetch([pk])
+        if not found:
+            raise self.DoesNotExist(f"{self.__name__} matching query does not exist.")
+        if cache is not None:
+            cache[key] = found[0]
+        return found[0]
+
+
+class RemoteObject:
+    """A monolith row: its allowlisted fields as attributes, its methods called remotely."""
+
+    def __init__(self, model: RemoteModel, pk: Any, fields: Mapping[str, Any],
+                 representation: Mapping[str, Any], text: str) -> None:
+        self.__dict__.update(_model=model, _pk=pk, _fields=dict(fields),
+                             _representation=dict(representation), _text=text)
+
+    @property
+    def pk(self) -> Any:
+        return self._pk
+
+    @property
+    def representation(self) -> dict[str, Any]:
+        """The monolith's DRF rendering of the allowlisted fields (strings for decimals...)."""
+        return self._representation
+
+    def __decompose_ref__(self) -> tuple[str, Any]:
+        return self._model.label, self._pk
+
+    def __getattr__(self, name: str) -> Any:
+        fields = self.__dict__.get("_fields", {})
+        if name in fields:
+            return fields[name]
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _RemoteMethod(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._model.label} rows are read-only in this service")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RemoteObject):
+            return NotImplemented
+        return self.__decompose_ref__() == other.__decompose_ref__()
+
+    def __hash__(self) -> int:
+        return hash(self.__decompose_ref__())
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"<{self._model.__name__} (remote): {self._text}>"
+
+
+class _RemoteMethod:
+    """``obj.name(...)``: run the model method in the monolith on the same row (not retried)."""
+
+    def __init__(self, obj: RemoteObject, name: str) -> None:
+        self.obj, self.name = obj, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        answer = get_client().post("rpc", {
+            "op": "method", "object": codec.encode(self.obj), "name": self.name,
+            "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
+        return codec.decode(answer.get("result"), decode_object)
+
+
+def decode_object(data: Mapping[str, Any]) -> Any:
+    """codec hook: a ``$model`` object from the monolith becomes a RemoteObject."""
+    model = RemoteModel(data[codec.MODEL_TAG])
+    fields = {name: codec.decode(value, decode_object)
+              for name, value in data.get("fields", {}).items()}
+    return RemoteObject(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
+                        data.get("str", ""))
+
+
+_TERMINAL_ONE = frozenset({"get", "first", "last"})
+_TERMINAL_SCALAR = frozenset({"exists", "count"})
+
+
+class RemoteQuerySet:
+    """A recorded chain of manager/queryset calls, run by the monolith on evaluation."""
+
+    def __init__(self, model: RemoteModel, chain: tuple[tuple[str, tuple, dict], ...] = (),
+                 empty: bool = False) -> None:
+        self.model = model
+        self.chain = chain
+        self.empty = empty
+        self._result: list[RemoteObject] | None = None
+
+    def __deepcopy__(self, memo: dict) -> RemoteQuerySet:
+        """DRF copies field arguments per serializer: the copy starts unevaluated, as Django's
+        QuerySet copies do, so no request sees rows fetched for another."""
+        return RemoteQuerySet(self.model, self.chain, self.empty)
+
+    def _then(self, name: str, args: tuple, kwargs: dict) -> RemoteQuerySet:
+        return RemoteQuerySet(self.model, (*self.chain, (name, args, kwargs)), self.empty)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """filter(), exclude(), order_by() and custom manager methods (``active()``)."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def record(*args: Any, **kwargs: Any) -> RemoteQuerySet:
+            return self._then(name, args, kwargs)
+
+        return record
+
+    def all(self) -> RemoteQuerySet:
+        return self._then("all", (), {})
+
+    def none(self) -> RemoteQuerySet:
+        return RemoteQuerySet(self.model, self.chain, empty=True)
+
+    def _run(self, terminal: tuple[str, tuple, dict] | None) -> Any:
+        steps = [*self.chain, terminal] if terminal else list(self.chain)
+        body = {"op": "query", "model": self.model.label,
+                "chain": [[name, codec.encode(list(args)), codec.encode(kwargs)]
+                          for name, args, kwargs in steps]}
+        answer = get_client().post("rpc", body, idempotent=True)
+        return codec.decode(answer.get("result"), decode_object)
+
+    def get(self, *args: Any, **kwargs: Any) -> RemoteObject:
+        if self.empty:
+            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
+        return self._run(("get", args, kwargs))
+
+    def first(self) -> RemoteObject | None:
+        return None if self.empty else self._run(("first", (), {}))
+
+    def last(self) -> RemoteObject | None:
+        return None if self.empty else self._run(("last", (), {}))
+
+    def exists(self) -> bool:
+        return False if self.empty else bool(self._run(("exists", (), {})))
+
+    def count(self) -> int:
+        return 0 if self.empty else int(self._run(("count", (), {})))
+
+    def _evaluated(self) -> list[RemoteObject]:
+        if self._result is None:
+            self._result = [] if self.empty else list(self._run(None))
+        return self._result
+
+    def __iter__(self) -> Iterator[RemoteObject]:
+        return iter(self._evaluated())
+
+    def __len__(self) -> int:
+        return len(self._evaluated())
+
+    def __bool__(self) -> bool:
+        return bool(self._evaluated())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._evaluated()[index]
+
+    def __repr__(self) -> str:
+        steps = ".".join(name + "()" for name, _, _ in self.chain)
+        return f"<RemoteQuerySet {self.model.label}.objects.{steps or 'all()'}>"
+
+
+def pk_of(value: Any) -> Any:
+    """The primary key of a RemoteObject, TokenUser or model instance; other values as given."""
+    return value.pk if hasattr(value, "pk") else value
+
+
+class RemoteRelation(property):
+    """A foreign key out of the service, kept as its id column ``attname`` plus this property.
+
+    A ``property`` subclass because Django's ``Model.__init__`` accepts only fields and
+    properties as keyword arguments: ``OrderLine(product=product)`` keeps working.
+    """
+
+    def __init__(self, label: str, attname: str) -> None:
+        super().__init__(self._get, self._set)
+        self.label = label
+        self.attname = attname
+
+    def _get(self, instance: Any) -> RemoteObject | None:
+        pk = getattr(instance, self.attname)
+        if pk is None:
+            return None
+        cached = instance.__dict__.get(self._cache_name)
+        if cached is not None and cached.pk == pk:
+            return cached
+        found = RemoteModel(self.label).get_by_pk(pk)
+        instance.__dict__[self._cache_name] = found
+        return found
+
+    def _set(self, instance: Any, value: Any) -> None:
+        setattr(instance, self.attname, None if value is None else pk_of(value))
+        if isinstance(value, RemoteObject):
+            instance.__dict__[self._cache_name] = value
+
+    @property
+    def _cache_name(self) -> str:
+        return f"_remote_cache_{self.attname}"
+
+
+class RequestCacheMiddleware:
+    """Scope the (label, pk) object cache to one request, so no stale row outlives it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_cache.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_cache.reset(token)
