@@ -23,6 +23,9 @@ from decompose.serialize import write_text_atomic
 from extractor.bridge import BRIDGE_PACKAGE, Allowlist, render_bridge
 
 BRIDGE_MOUNT = "_decompose/"
+# Services and the gateway's auth_request call the bridge inside the cluster over plain HTTP;
+# SECURE_SSL_REDIRECT would answer them with a redirect to https.
+REDIRECT_EXEMPT = f"^{BRIDGE_MOUNT}"
 
 
 class PatchConflict(DecomposeError):
@@ -85,16 +88,33 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
 
 
 class AddBridgeApp(VisitorBasedCodemodCommand):
-    """Append ``"decompose_bridge"`` to LOCAL_APPS (or INSTALLED_APPS) if it is missing."""
+    """Append ``"decompose_bridge"`` to LOCAL_APPS (or INSTALLED_APPS) if it is missing, and
+    exempt the bridge's URLs from ``SECURE_SSL_REDIRECT``."""
 
     DESCRIPTION = "Install the decompose bridge app."
 
     def __init__(self, context: CodemodContext):
         super().__init__(context)
         self.done = False
+        self.exempt = False
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if self.exempt:
+            return updated
+        statement = cst.parse_statement(f'SECURE_REDIRECT_EXEMPT = [r"{REDIRECT_EXEMPT}"]\n')
+        comment = cst.EmptyLine(comment=cst.Comment(
+            "# decompose: services call the bridge in-cluster over plain HTTP"))
+        return updated.with_changes(body=[*updated.body, statement.with_changes(
+            leading_lines=[cst.EmptyLine(), comment])])
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         names = {t.target.value for t in original.targets if isinstance(t.target, cst.Name)}
+        if "SECURE_REDIRECT_EXEMPT" in names and isinstance(updated.value, cst.List):
+            self.exempt = True
+            if REDIRECT_EXEMPT not in cst.Module([]).code_for_node(updated.value):
+                return updated.with_changes(value=_append(
+                    updated.value, cst.SimpleString(f'r"{REDIRECT_EXEMPT}"')))
+            return updated
         target = "LOCAL_APPS" if "LOCAL_APPS" in names else (
             "INSTALLED_APPS" if "INSTALLED_APPS" in names else None)
         if self.done or target is None or not isinstance(updated.value, cst.List):

@@ -25,6 +25,7 @@ from decompose.model import (
     FileCopy,
     Handling,
     InboundCoupling,
+    KeptRoute,
     Level,
     Location,
     MirrorModule,
@@ -53,9 +54,14 @@ DRF_PARITY_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PA
                    "DEFAULT_FILTER_BACKENDS", "ORDERING_PARAM", "SEARCH_PARAM",
                    "DEFAULT_THROTTLE_CLASSES", "DEFAULT_THROTTLE_RATES", "DATETIME_FORMAT",
                    "COERCE_DECIMAL_TO_STRING", "DEFAULT_VERSIONING_CLASS")
+# Backends swapped for ones that understand foreign keys that became id columns.
+REPLACED_BACKENDS = {"django_filters.rest_framework.DjangoFilterBackend":
+                     "decompose_remote.filters.RemoteAwareFilterBackend"}
 NEVER_EXPOSED_FIELDS = frozenset({"password"})
 MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db",
                        "get_absolute_url", "natural_key"})
+HTML_ROUTE_REASON = ("server-rendered pages: their templates, login redirects, sessions and CSRF "
+                     "belong to the monolith; the service serves JSON to token holders")
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
 
 
@@ -173,7 +179,7 @@ class _Planner:
             self.mirror_model(relation.target)
         drf = self.drf_settings()
         files += self.kernel_files()
-        mounts, routes = self.urls()
+        mounts, routes, kept = self.urls()
         mirrors = tuple(MirrorModule(module, tuple(sorted(names.values())))
                         for module, names in sorted(self.mirrors.items()))
         boundary = Boundary(self.moved_models(), tuple(replaced), mirrors,
@@ -187,7 +193,7 @@ class _Planner:
             inbound=self.inbound(), transactions=self.transactions(), mirrors=mirrors,
             allowed_functions=allowed_functions, allowed_models=allowed_models,
             third_party_apps=third_party, requirements=requirements, rest_framework=drf,
-            monolith_settings=settings_module, monolith_urlconf=urlconf)
+            monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
         return Plan(record, self.spec(record), to_allowlist(record), boundary, tuple(python))
 
     def spec(self, record: ExtractionPlan) -> ServiceSpec:
@@ -388,7 +394,10 @@ class _Planner:
 
     # -- URLs -----------------------------------------------------------------------------
 
-    def urls(self) -> tuple[tuple[Mount, ...], tuple[str, ...]]:
+    def urls(self) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[KeptRoute, ...]]:
+        """Where the moved urlconfs mount, the prefixes routed to the service, and the ones
+        that stay: server-rendered pages need the monolith's templates, sessions, CSRF and
+        URL names (login, logout, other apps' pages), which a token-auth JSON service lacks."""
         mounts = set()
         for route in self.graph.urls:
             if route.app not in self.moved_labels or route.regex:
@@ -403,8 +412,27 @@ class _Planner:
             if not route.prefix.endswith(pattern):
                 prefix = route.prefix
             mounts.add(Mount(prefix.lstrip("/"), self.module_of(route.location.path)))
-        routes = tuple(sorted({"/" + m.prefix for m in mounts}))
-        return tuple(sorted(mounts)), routes
+        served = {m for m in mounts if self.serves_json(m.urlconf)}
+        kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, HTML_ROUTE_REASON)
+                            for m in mounts - served))
+        routes = tuple(sorted({"/" + m.prefix for m in served}))
+        return tuple(sorted(served)), routes, kept
+
+    def serves_json(self, urlconf: str) -> bool:
+        """Whether the urlconf routes DRF views: it, or a moved module it imports, imports
+        rest_framework."""
+        path = self.path_of(urlconf)
+        tree = self.source.tree(path) if path else None
+        if tree is None:
+            return False
+        modules = _imported_modules(tree, urlconf, path.endswith("__init__.py"))
+        for module in list(modules):
+            app = self.app_of(module)
+            if app is not None and app.label in self.moved_labels and self.path_of(module):
+                inner = self.path_of(module)
+                modules |= _imported_modules(self.source.tree(inner) or ast.Module([], []),
+                                             module, inner.endswith("__init__.py"))
+        return any(m == "rest_framework" or m.startswith("rest_framework.") for m in modules)
 
     # -- couplings the other way, split transactions ------------------------------------
 
@@ -485,6 +513,8 @@ class _Planner:
                 if isinstance(dotted, str) and "." in dotted:
                     self.use(dotted.rpartition(".")[0], [dotted.rpartition(".")[2]],
                              Location(path, item.lineno))
+            if isinstance(literal, list):
+                literal = [REPLACED_BACKENDS.get(item, item) for item in literal]
             settings.append((key.value, repr(literal)))
         return tuple(settings)
 
@@ -492,7 +522,8 @@ class _Planner:
                     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """External, non-Django apps the moved code or the copied DRF settings use."""
         used = set()
-        text = " ".join(value for _, value in drf)
+        text = " ".join(value for _, value in drf) + " ".join(
+            original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
         for app in self.graph.apps:
             if not app.external or app.name.startswith(("django.", "rest_framework")):
                 continue

@@ -105,6 +105,15 @@ class Mount:
 
 
 @dataclass(frozen=True, order=True)
+class KeptRoute:
+    """A URL prefix of a moved app that stays served by the monolith, and why."""
+
+    prefix: str  # public path, "/orders/"
+    urlconf: str
+    reason: str
+
+
+@dataclass(frozen=True, order=True)
 class AllowedModel:
     """A monolith model the service reaches through the bridge, and what it may touch."""
 
@@ -135,6 +144,8 @@ class ExtractionPlan:
     rest_framework: tuple[tuple[str, str], ...] = ()  # setting name, Python source of the value
     monolith_settings: str = ""  # module of INSTALLED_APPS the patch edits
     monolith_urlconf: str = ""
+    # Moved apps' URL prefixes NOT routed to the service (server-rendered pages).
+    kept_routes: tuple[KeptRoute, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -143,7 +154,7 @@ class ExtractionPlan:
         put(self, "routes", tuple(sorted(set(self.routes))))
         put(self, "mounts", tuple(sorted(set(self.mounts))))
         for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
-                     "allowed_functions", "allowed_models", "requirements"):
+                     "allowed_functions", "allowed_models", "requirements", "kept_routes"):
             put(self, name, tuple(sorted(set(getattr(self, name)))))
         put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
 

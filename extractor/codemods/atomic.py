@@ -3,14 +3,15 @@
 The service's writes and each remote call commit separately, so a rollback here no longer undoes
 what the monolith did. When the atomic scope writes rows locally before calling the monolith,
 the monolith could not even see those rows (they are uncommitted in another connection): the
-atomic is removed so they commit first. Either way a ``# decompose:`` comment marks the spot and
-the plan lists it as an error for a human to add compensation.
+atomic becomes ``compensate_on_error``, so each row commits at once and, on an exception, the
+rows the function created are deleted again (the monolith's side is NOT undone). Either way a
+``# decompose:`` comment marks the spot and the plan lists it as an error for a human.
 """
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling, Level
 from extractor.codemods.base import (
@@ -21,6 +22,8 @@ from extractor.codemods.base import (
     remote_imports,
 )
 
+COMPENSATE_MODULE = "decompose_remote.transactions"
+COMPENSATE = "compensate_on_error"
 ATOMIC = frozenset({"transaction.atomic", "atomic"})
 LOCAL_WRITES = frozenset({"create", "save", "bulk_create", "update", "delete", "get_or_create",
                           "update_or_create", "bulk_update"})
@@ -47,11 +50,15 @@ class AtomicAcrossServices(ExtractionCodemod):
         name = original.name.value
         if writes_first:
             note = (f"was @transaction.atomic: {name} writes rows, then calls the monolith "
-                    f"({', '.join(calls)}), which must see them committed; each step now "
-                    "commits on its own, add compensation for failures")
-            comment = ("atomic removed: the monolith must see these rows committed; "
-                       "compensate failures")
-            kept = [d for d in updated.decorators if not _is_atomic(d.decorator)]
+                    f"({', '.join(calls)}), which must see them committed; now "
+                    "@compensate_on_error: each write commits at once and on an error the rows "
+                    "it created are deleted, but the monolith's calls are NOT undone (see "
+                    "EXTRACTION.md, 'Transactions'); add compensation for them")
+            comment = ("atomic -> compensate_on_error: local rows commit at once, monolith "
+                       "calls are not undone")
+            kept = [d.with_changes(decorator=cst.Name(COMPENSATE)) if _is_atomic(d.decorator)
+                    else d for d in updated.decorators]
+            AddImportsVisitor.add_needed_import(self.context, COMPENSATE_MODULE, COMPENSATE)
             RemoveImportsVisitor.remove_unused_import(self.context, "django.db", "transaction")
         else:
             note = (f"distributed transaction: {name} calls the monolith "

@@ -28,9 +28,10 @@ def test_orders_plan(graph):
     plan = build_plan(graph, MONOLITH, ["orders"])
     record = plan.record
     assert record.service == "orders"
-    assert record.routes == ("/api/orders/", "/orders/")
+    assert record.routes == ("/api/orders/",)
+    assert [k.prefix for k in record.kept_routes] == ["/orders/"]
     assert {(m.prefix, m.urlconf) for m in record.mounts} == {
-        ("api/orders/", "orders.api.urls"), ("orders/", "orders.urls")}
+        ("api/orders/", "orders.api.urls")}
     copied = {f.source: f.kind for f in record.files}
     assert copied["orders/models.py"] == "app" and "orders/admin.py" not in copied
     assert not any("/tests/" in p or "/migrations/" in p for p in copied)

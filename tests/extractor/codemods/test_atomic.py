@@ -13,7 +13,7 @@ def test_atomic_without_remote_calls_is_kept():
         """, module="orders.services")
 
 
-def test_atomic_that_writes_then_calls_the_monolith_is_removed_and_flagged():
+def test_atomic_that_writes_then_calls_the_monolith_becomes_compensating_and_flagged():
     rewrites = check_transformed("""\
         from django.db import transaction
 
@@ -27,9 +27,11 @@ def test_atomic_that_writes_then_calls_the_monolith_is_removed_and_flagged():
         """, """\
 
         from monolith.inventory.services import reserve_stock
+        from decompose_remote.transactions import compensate_on_error
 
 
-        # decompose: atomic removed: the monolith must see these rows committed; compensate failures
+        # decompose: atomic -> compensate_on_error: local rows commit at once, monolith calls are not undone
+        @compensate_on_error
         def place(order, line):
             order.save()
             reserve_stock(line.product_id, 1)

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from decompose_remote.errors import BadMonolithAnswer, MonolithUnavailable, raise_remote
+from decompose_remote.shadow import refuse_on_shadow
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,10 @@ class MonolithClient:
         return self._send("GET", path, fields=fields, idempotent=True)
 
     def post(self, path: str, body: Any, *, idempotent: bool) -> Any:
-        """A POST; ``idempotent`` only for reads sent as POST (queries)."""
+        """A POST; ``idempotent`` only for reads sent as POST (queries). Calls that may write
+        are refused for shadow traffic."""
+        if not idempotent:
+            refuse_on_shadow(f"calling the monolith ({body.get('target') or body.get('name')})")
         return self._send("POST", path, body=body, idempotent=idempotent)
 
     def _send(self, method: str, path: str, *, idempotent: bool, fields: Any = None,

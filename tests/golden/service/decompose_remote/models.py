@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from decompose_remote import codec
@@ -27,6 +28,13 @@ from decompose_remote.errors import RemoteError, register
 _request_cache: ContextVar[dict[tuple[str, Any], RemoteObject] | None] = ContextVar(
     "decompose_remote_objects", default=None)
 _MODELS: dict[str, RemoteModel] = {}
+
+
+def _remote_pk() -> models.Field:
+    """An integer primary key, as schema generators (drf-spectacular) inspect ``_meta.pk``."""
+    field = models.BigAutoField(primary_key=True)
+    field.set_attributes_from_name("id")
+    return field
 
 
 class RemoteModel:
@@ -43,7 +51,7 @@ class RemoteModel:
         model.label = label
         model.__name__ = model.__qualname__ = name
         model._meta = SimpleNamespace(label=label, app_label=app_label, object_name=name,
-                                      model_name=name.lower())
+                                      model_name=name.lower(), pk=_remote_pk())
         model.DoesNotExist = type("DoesNotExist", (RemoteError, ObjectDoesNotExist),
                                   {"__module__": __name__, "__qualname__": f"{name}.DoesNotExist"})
         model.MultipleObjectsReturned = type(

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "ops.middleware.RequestContextMiddleware",
     # Before host validation and HTTPS redirects: kubelets and Prometheus call pods by IP.
     "ops.probes.ProbeMiddleware",
+    # Mirrored shadow traffic may read, never write (answers 403 to unsafe methods).
+    "decompose_remote.shadow.ShadowModeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,6 +68,13 @@ MIDDLEWARE = [
     # request.user for plain Django views, from the monolith-issued access token.
     "decompose_remote.auth.MonolithTokenMiddleware",
 ]
+
+# EMAIL: through a wrapper that drops mail sent for shadow requests.
+# ------------------------------------------------------------------------------
+EMAIL_BACKEND = "decompose_remote.shadow.ShadowSafeEmailBackend"
+DECOMPOSE_EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
 
 # TEMPLATES (Swagger UI page)
 # ------------------------------------------------------------------------------

@@ -8,4 +8,6 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-secret-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///widgets")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Not one transaction per request: the monolith cannot see rows this request has not committed
+# yet, so code that calls it must commit first (see EXTRACTION.md, "Transactions").
+DATABASES["default"]["ATOMIC_REQUESTS"] = False

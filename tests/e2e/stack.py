@@ -1,0 +1,234 @@
+"""The expensive part of an end-to-end extraction proof, shared by one test module per app.
+
+A copy of the sample monolith is migrated and seeded on a throwaway PostgreSQL, analysed and
+extracted through the real CLI (``--apply`` patches the copy), then the patched monolith and the
+generated service both run under gunicorn with production settings on loopback, on the SAME
+database, with freshly generated RSA keys. Clients talk to both as a proxy would: the same
+public ``Host`` and ``X-Forwarded-Proto: https`` on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.support.http import Reply, free_port, request
+from tests.support.postgres import temporary_postgres
+
+REPO = Path(__file__).resolve().parents[2]
+MONOLITH = REPO / "sample_monolith"
+PUBLIC_HOST = "shop.example"
+PROXY_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
+DEMO_PASSWORD = "demo-password"
+
+
+def demo_token(username: str) -> str:
+    """The sample monolith's deterministic demo API token (``demo/seed.py``)."""
+    return hashlib.sha1(f"decompose-demo:{username}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    private: str
+    public: str
+
+
+def key_pair() -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return KeyPair(private, public)
+
+
+@dataclass(frozen=True)
+class Server:
+    """One gunicorn on loopback, addressed as the proxy would address it."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+        return request(self.url + path, headers={**PROXY_HEADERS, **(headers or {})})
+
+    def send(self, method: str, path: str, body: object = None,
+             headers: dict[str, str] | None = None) -> Reply:
+        return request(self.url + path, method=method, body=body,
+                       headers={**PROXY_HEADERS, **(headers or {})})
+
+
+@dataclass(frozen=True)
+class Stack:
+    monolith_root: Path
+    service_root: Path
+    database_url: str
+    monolith: Server
+    service: Server
+    service_env: dict[str, str]
+    monolith_env: dict[str, str]
+
+    def sql(self, query: str, *args: object) -> list[tuple]:
+        with psycopg.connect(self.database_url, autocommit=True) as db:
+            cursor = db.execute(query, args)
+            return cursor.fetchall() if cursor.description else []
+
+    def session_cookie(self, username: str) -> str:
+        """Sign in through the monolith's own login form, as a browser would."""
+        form = self.monolith.get("/accounts/login/")
+        assert form.status == 200, form.body[:300]
+        csrf = form.cookies["csrftoken"]
+        hidden = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body).group(1)
+        reply = request(self.monolith.url + "/accounts/login/", method="POST", form={
+            "username": username, "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": hidden.decode()}, headers={
+            **PROXY_HEADERS, "Cookie": f"csrftoken={csrf}",
+            "Referer": f"https://{PUBLIC_HOST}/accounts/login/",
+            "Origin": f"https://{PUBLIC_HOST}"})
+        assert reply.status == 302 and "sessionid" in reply.cookies, reply.body[:500]
+        return f"sessionid={reply.cookies['sessionid']}"
+
+    def exchange(self, cookie: str) -> str:
+        """What nginx ``auth_request`` does: the session cookie for a service access token."""
+        reply = self.monolith.get("/_decompose/token", {"Cookie": cookie})
+        assert reply.status == 200 and "x-decompose-token" in reply.headers, reply
+        return reply.headers["x-decompose-token"]
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "PYTEST_", "DECOMPOSE_", "MONOLITH_", "PROMETHEUS_"))}
+    env.pop("DATABASE_URL", None)
+    return {**env, **values}
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode:
+        pytest.fail(f"{' '.join(map(str, args))} exited {result.returncode} in {cwd}\n"
+                    f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return result.stdout + result.stderr
+
+
+def require_dependencies(service_root: Path) -> None:
+    """The service runs in this venv: its declared dependencies must be importable here."""
+    project = tomllib.loads((service_root / "pyproject.toml").read_text())["project"]
+    modules = {"djangorestframework": "rest_framework", "django-environ": "environ",
+               "django-filter": "django_filters", "drf-spectacular": "drf_spectacular",
+               "prometheus-client": "prometheus_client", "pyjwt": "jwt"}
+    missing = []
+    for requirement in project["dependencies"]:
+        name = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower()
+        module = modules.get(name, name.replace("-", "_"))
+        if importlib.util.find_spec(module) is None:
+            missing.append(requirement)
+    if missing:
+        pytest.fail(f"the generated service needs packages this venv lacks: {missing}; "
+                    f"install them with pip first")
+
+
+def gunicorn(cwd: Path, env: dict[str, str], log: Path, *args: str) -> Server:
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}",
+             "--workers", "2"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            request(server.url + "/livez", headers=PROXY_HEADERS, timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"gunicorn did not answer in 40s:\n{log.read_text()[-4000:]}")
+
+
+@contextmanager
+def running(server: Server) -> Iterator[Server]:
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+def cli(*args: str, cwd: Path) -> str:
+    return run([sys.executable, "-c", "from decompose.cli import main; main()", *args], cwd,
+               clean_env())
+
+
+@contextmanager
+def extracted_stack(app: str, scratch: Path) -> Iterator[Stack]:
+    """Seed, extract ``app`` with --apply, and run both sides on one PostgreSQL."""
+    with ExitStack() as stack:
+        database_url = stack.enter_context(temporary_postgres("shop"))
+        root = scratch / "shop"
+        shutil.copytree(MONOLITH, root, ignore=shutil.ignore_patterns(
+            "db.sqlite3", "__pycache__", ".pytest_cache", "decompose-report"))
+        keys = {"token": key_pair(), "service": key_pair()}
+        hosts = f"{PUBLIC_HOST},127.0.0.1,localhost"
+        monolith_env = clean_env(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=hosts,
+            DATABASE_URL=database_url, DECOMPOSE_TOKEN_PRIVATE_KEY=keys["token"].private,
+            DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({app: keys["service"].public}))
+        run([sys.executable, "manage.py", "migrate", "-v0"], root, monolith_env)
+        run([sys.executable, "manage.py", "seed_demo"], root, monolith_env)
+        cli("analyze", str(root), "--out", str(root / "decompose-report"), cwd=scratch)
+        cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
+        service_root = scratch / "services" / app
+        require_dependencies(service_root)
+        service_env = clean_env(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=hosts,
+            DATABASE_URL=database_url, DECOMPOSE_SERVICE_PRIVATE_KEY=keys["service"].private,
+            DECOMPOSE_TOKEN_PUBLIC_KEY=keys["token"].public,
+            PROMETHEUS_MULTIPROC_DIR=str(scratch / "prometheus"))
+        logs = scratch / "logs"
+        logs.mkdir()
+        monolith = stack.enter_context(running(gunicorn(
+            root, monolith_env, logs / "monolith.log", "config.wsgi:application")))
+        service_env["MONOLITH_URL"] = monolith.url
+        service = stack.enter_context(running(gunicorn(
+            service_root, service_env, logs / "service.log", "--config", "gunicorn.conf.py",
+            "config.wsgi:application")))
+        yield Stack(root, service_root, database_url, monolith, service, service_env,
+                    monolith_env)
+
+
+def parity(stack: Stack, path: str, monolith_headers: dict[str, str],
+           service_headers: dict[str, str]) -> tuple[Reply, Reply]:
+    """GET ``path`` from both; return both replies after checking status and JSON agree."""
+    mono = stack.monolith.get(path, monolith_headers)
+    serv = stack.service.get(path, service_headers)
+    assert mono.status == serv.status, (path, mono.status, mono.body[:400], serv.body[:400])
+    assert mono.json() == serv.json(), path
+    return mono, serv
+

@@ -1,0 +1,178 @@
+"""Issue 5, point 7: `decompose extract orders --apply`, proven end to end on PostgreSQL.
+
+The patched monolith and the generated service run side by side under gunicorn on one database;
+every GET route of the app must answer the same JSON on both sides for the same user, a checkout
+through the service must be indistinguishable through the monolith, and both test suites pass.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.stack import Stack, clean_env, demo_token, extracted_stack, parity, run
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+COUPON = "E2E-TEN"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    with extracted_stack("orders", tmp_path_factory.mktemp("e2e-orders")) as running:
+        running.sql("INSERT INTO promotions_coupon (created_at, updated_at, code, description, "
+                    "percent_off, valid_from, is_active) VALUES (now(), now(), %s, '', 10, "
+                    "now() - interval '1 day', true)", COUPON)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def users(stack) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Per user: the monolith's headers (a real session cookie) and the service's (the token
+    the monolith exchanged that cookie for)."""
+    found = {}
+    for username in ("alice", "admin"):
+        cookie = stack.session_cookie(username)
+        found[username] = ({"Cookie": cookie},
+                           {"Authorization": f"Bearer {stack.exchange(cookie)}"})
+    return found
+
+
+def own_order(stack: Stack, username: str) -> int:
+    return stack.sql("SELECT o.id FROM orders_order o JOIN accounts_user u ON u.id = o.user_id "
+                     "WHERE u.username = %s ORDER BY o.id LIMIT 1", username)[0][0]
+
+
+def stock(stack: Stack, product: int) -> list[tuple]:
+    return stack.sql("SELECT id, quantity, reserved FROM inventory_stockitem "
+                     "WHERE product_id = %s ORDER BY id", product)
+
+
+def test_extraction_routes_only_what_the_service_serves(stack):
+    plan = json.loads((stack.service_root / "extraction.json").read_text())
+    assert plan["routes"] == ["/api/orders/"]
+    assert [r["prefix"] for r in plan["kept_routes"]] == ["/orders/"]
+    report = (stack.service_root / "EXTRACTION.md").read_text()
+    assert "`/orders/`" in report.split("## URL prefixes that stay")[1]
+
+
+@pytest.mark.parametrize("username", ["alice", "admin"])
+@pytest.mark.parametrize("query", [
+    "", "?status=paid", "?status=paid&status=cancelled", "?created_after=2020-01-01T00:00:00Z",
+    "?created_before=2000-01-01T00:00:00Z", "?ordering=total", "?ordering=-created_at",
+    "?page=2", "?page_size=3&page=2", "?page=99",
+])
+def test_order_lists_are_identical(stack, users, username, query):
+    mono, _ = parity(stack, "/api/orders/" + query, *users[username])
+    if query == "?page=2" and username == "admin":
+        body = mono.json()
+        assert body["previous"] == "https://shop.example/api/orders/" and body["results"]
+
+
+@pytest.mark.parametrize("username", ["alice", "admin"])
+def test_order_details_are_identical(stack, users, username):
+    mine = own_order(stack, username if username != "admin" else "bob")
+    mono, _ = parity(stack, f"/api/orders/{mine}/", *users[username])
+    assert mono.status == 200 and mono.json()["lines"]
+    parity(stack, "/api/orders/99999999/", *users[username])
+
+
+def test_another_customers_order_is_hidden_the_same_way(stack, users):
+    mono, _ = parity(stack, f"/api/orders/{own_order(stack, 'bob')}/", *users["alice"])
+    assert mono.status == 404
+
+
+@pytest.mark.parametrize("path", ["/api/orders/", "/api/orders/1/"])
+def test_anonymous_and_bad_credentials_are_refused_the_same_way(stack, path):
+    mono, serv = parity(stack, path, {}, {})
+    assert mono.status == 401 and mono.headers["www-authenticate"] == \
+        serv.headers["www-authenticate"]
+    mono, _ = parity(stack, path, {"Authorization": "Token not-a-token"},
+                     {"Authorization": "Bearer not.a.token"})
+    assert mono.json() == {"detail": "Invalid token."}
+
+
+def test_every_get_route_of_the_service_is_compared(stack):
+    """The comparisons above cover every GET operation the service's own schema lists."""
+    schema = stack.service.get("/api/schema/?format=json").json()
+    get_paths = {path for path, operations in schema["paths"].items() if "get" in operations}
+    assert get_paths == {"/api/orders/", "/api/orders/{id}/"}
+
+
+def test_checkout_through_the_service_is_seen_identically_by_the_monolith(stack, users):
+    mono_headers, service_headers = users["alice"]
+    product = stack.sql("SELECT s.product_id FROM inventory_stockitem s JOIN catalog_product p "
+                        "ON p.id = s.product_id WHERE p.is_active GROUP BY s.product_id "
+                        "HAVING sum(s.quantity - s.reserved) >= 10 ORDER BY 1 LIMIT 1")[0][0]
+    address = stack.sql("SELECT a.id FROM accounts_address a JOIN accounts_user u "
+                        "ON u.id = a.user_id WHERE u.username = 'alice' LIMIT 1")[0][0]
+    before = stock(stack, product)
+    placed = stack.service.send("POST", "/api/orders/", {
+        "shipping_address": address, "lines": [{"product": product, "quantity": 3}],
+        "coupon_code": COUPON}, service_headers)
+    assert placed.status == 201, placed.body[:600]
+    order = placed.json()
+    assert order["status"] == "paid" and order["coupon_code"] == COUPON
+    assert Decimal(order["discount"]) == (Decimal(order["subtotal"]) / 10).quantize(
+        Decimal("0.01"))
+    seen = stack.monolith.get(f"/api/orders/{order['id']}/", mono_headers)
+    assert seen.status == 200 and seen.json() == order
+
+    after = stock(stack, product)
+    assert [(i, q) for i, q, _ in after] == [(i, q) for i, q, _ in before]
+    assert sum(r for *_, r in after) - sum(r for *_, r in before) == 3
+    assert stack.sql("SELECT status, amount FROM payments_payment WHERE order_id = %s",
+                     order["id"]) == [("captured", Decimal(order["total"]))]
+    assert stack.sql("SELECT c.code, r.amount FROM promotions_couponredemption r JOIN "
+                     "promotions_coupon c ON c.id = r.coupon_id WHERE r.order_id = %s",
+                     order["id"]) == [(COUPON, Decimal(order["discount"]))]
+
+    cancelled = stack.service.send("POST", f"/api/orders/{order['id']}/cancel/", None,
+                                   service_headers)
+    assert cancelled.status == 200 and cancelled.json()["status"] == "cancelled"
+    assert [(i, q) for i, q, _ in stock(stack, product)] == [(i, q) for i, q, _ in before]
+    assert \
+        sum(r for *_, r in stock(stack, product)) == sum(r for *_, r in before)
+    assert stack.monolith.get(f"/api/orders/{order['id']}/", mono_headers).json() == \
+        cancelled.json()
+
+
+def test_an_impossible_checkout_is_refused_with_the_monoliths_400(stack, users):
+    product, available = stack.sql(
+        "SELECT s.product_id, sum(s.quantity - s.reserved) FROM inventory_stockitem s JOIN "
+        "catalog_product p ON p.id = s.product_id WHERE p.is_active GROUP BY s.product_id "
+        "HAVING sum(s.quantity - s.reserved) < 99 ORDER BY 1 LIMIT 1")[0]
+    address = stack.sql("SELECT a.id FROM accounts_address a JOIN accounts_user u "
+                        "ON u.id = a.user_id WHERE u.username = 'alice' LIMIT 1")[0][0]
+    checkout = {"shipping_address": address,
+                "lines": [{"product": product, "quantity": int(available) + 1}]}
+    orders_before = stack.sql("SELECT count(*) FROM orders_order")
+    mono = stack.monolith.send("POST", "/api/orders/", checkout,
+                               {"Authorization": f"Token {demo_token('alice')}"})
+    serv = stack.service.send("POST", "/api/orders/", checkout, users["alice"][1])
+    assert mono.status == serv.status == 400
+    assert mono.json() == serv.json() and "lines" in mono.json()
+    assert stack.sql("SELECT count(*) FROM orders_order") == orders_before
+
+
+def test_the_services_own_test_suite_passes(stack):
+    out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+              stack.service_root, clean_env(DATABASE_URL=stack.database_url), timeout=600)
+    assert " passed" in out and " failed" not in out and " error" not in out
+
+
+def test_deploy_checks_are_clean_with_production_settings(stack):
+    out = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+              stack.service_root, stack.service_env)
+    assert "no issues" in out
+
+
+def test_the_monoliths_own_test_suite_passes_with_the_patch_applied(stack):
+    assert "decompose_bridge" in (stack.monolith_root / "config/settings/base.py").read_text()
+    out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"],
+              stack.monolith_root, clean_env(), timeout=900)
+    assert " passed" in out and " failed" not in out
