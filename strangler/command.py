@@ -14,6 +14,7 @@ from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph, RoutingState, St
 from decompose.serialize import read_json
 from strangler import state as routing
 from strangler.backends import backends, get_backend
+from strangler.extraction import load_record, record_path, served_routes
 from strangler.plan import DEFAULT_LISTEN, build_plan
 from strangler.publish import publish
 from strangler.routes import MONOLITH, compute_ownership
@@ -71,7 +72,7 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
     """Move SERVICE's share of traffic; every change prints the decompose.toml diff it makes."""
     loaded = routing.load_state(project)
     if list_:
-        _print_ownership(loaded.state, _graph(project, graph))
+        _print_ownership(project, loaded.state, _graph(project, graph))
         return
     moves = [m for m, on in (("--shadow", shadow), ("--percent", percent is not None),
                               ("--full", full), ("--rollback", rollback)) if on]
@@ -86,10 +87,10 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
         _print_status(loaded.state, only=service)
         return
     labels = tuple(a.strip() for a in (apps or "").split(",") if a.strip())
-    state = routing.ensure_service(
-        loaded.state, service, upstream=upstream,
-        apps=labels or (routing.apps_from_extraction(project, service)
-                        if loaded.state.service(service) is None else ()))
+    if not labels and loaded.state.service(service) is None:
+        record = load_record(project, service)
+        labels = record.apps if record is not None else ()
+    state = routing.ensure_service(loaded.state, service, upstream=upstream, apps=labels)
     if monolith:
         state = RoutingState(monolith, state.services, state.overrides, state.auth_exchange)
     at = _clock(ctx)()
@@ -110,26 +111,50 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
 
 def _print_status(state: RoutingState, only: str | None = None) -> None:
     trusted = ", ".join(state.overrides.trusted_networks)
-    click.echo(f"monolith: {state.monolith}   overrides: "
-               f"{'on from ' + trusted if state.overrides.enabled else 'off'}")
+    overrides = f"on, from {trusted}" if state.overrides.enabled else "off"
+    exchange = "on (nginx auth_request)" if state.auth_exchange else "off"
+    click.echo(f"monolith   {state.monolith}\noverrides  {overrides}\n"
+               f"credential exchange  {exchange}")
     shown = [s for s in state.services if only in (None, s.name)]
     if only and not shown:
         raise DecomposeError(f"service {only!r} is not routed yet")
+    if not shown:
+        click.echo("no service routed yet: decompose route SERVICE --shadow")
     for s in shown:
-        extra = f", {s.shadow_sample}% of GET/HEAD mirrored" if s.stage is Stage.SHADOW else ""
-        click.echo(f"{s.name}: {s.stage} {s.weight}%{extra} -> {s.upstream} "
-                   f"(apps: {', '.join(s.apps)})")
+        click.echo(f"\n{s.name}  {_share(s.stage, s.weight, s.shadow_sample)}")
+        click.echo(f"  upstream {s.upstream}   apps {', '.join(s.apps)}")
         for h in s.history[-5:]:
-            click.echo(f"  {h.at.isoformat()}  {h.stage} {h.weight}%")
+            click.echo(f"  {h.at.isoformat().replace('+00:00', 'Z')}  "
+                       f"{_share(h.stage, h.weight, h.shadow_sample)}")
 
 
-def _print_ownership(state: RoutingState, graph: ProjectGraph) -> None:
-    ownership = compute_ownership(graph.urls, {s.name: s.apps for s in state.services})
+def _share(stage: Stage, weight: int, sample: int) -> str:
+    """A stage in words: what the clients see."""
+    if stage is Stage.SHADOW:
+        return f"shadow: monolith answers all, {sample}% of GET/HEAD mirrored"
+    if stage is Stage.FULL:
+        return "full: 100% of clients on the service"
+    if stage is Stage.OFF:
+        return "off: 0%, every client on the monolith"
+    return f"percent: {weight}% of clients on the service"
+
+
+def _print_ownership(project: Path, state: RoutingState, graph: ProjectGraph) -> None:
+    served = served_routes(project, (s.name for s in state.services))
+    ownership = compute_ownership(graph.urls, {s.name: s.apps for s in state.services},
+                                  served=served)
+    width = max((len(r.path) for r in ownership.rules), default=0)
     for owner in [*(s.name for s in state.services), MONOLITH]:
-        click.echo(f"{owner}:")
+        if owner == MONOLITH:
+            origin = "every other path; explicitly"
+        elif owner in served:
+            origin = f"paths from {record_path(project, owner)}"
+        else:
+            origin = "paths of its apps' URLconf (no extraction record)"
+        click.echo(f"{owner} - {origin}:")
         for rule in ownership.for_owner(owner):
-            source = f"  ({rule.source})" if rule.source else ""
-            click.echo(f"  {rule.kind:<6} {rule.path}{source}")
+            source = f"  {rule.source}" if rule.source else ""
+            click.echo(f"  {rule.kind:<6} {rule.path:<{width}}{source}".rstrip())
     for warning in ownership.warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -147,7 +172,8 @@ def proxy(target: str, project: Path, graph: Path | None, listen: str, out: Path
     state = routing.load_state(project).state
     folder = (out or project / DEFAULT_PROXY_DIR).resolve()
     plan = build_plan(state, _graph(project, graph).urls, listen=listen,
-                      runtime_dir=str(folder))
+                      runtime_dir=str(folder),
+                      served=served_routes(project, (s.name for s in state.services)))
     backend = get_backend(target)
     result = publish(backend, plan, folder)
     for warning in (*plan.warnings, *result.warnings):

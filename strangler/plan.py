@@ -7,11 +7,12 @@ mirrors the same way and templates stay free of decisions.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from decompose.errors import ConfigError
 from decompose.model import Overrides, RoutingState, Stage, UrlRoute
-from strangler.routes import MONOLITH, PathRule, compute_ownership
+from strangler.routes import MONOLITH, PathRule, Served, compute_ownership
 
 DEFAULT_LISTEN = 8080
 # Cookie names the gateway owns; never Django's sessionid/csrftoken, which rotate at login.
@@ -77,9 +78,12 @@ class ProxyPlan:
 
 
 def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *, listen: int = DEFAULT_LISTEN,
-               runtime_dir: str) -> ProxyPlan:
-    """Join routing state and URL ownership; a service owning no path is a warning, not a rule."""
-    ownership = compute_ownership(urls, {s.name: s.apps for s in state.services})
+               runtime_dir: str, served: Mapping[str, Served] | None = None) -> ProxyPlan:
+    """Join routing state and URL ownership; a service owning no path is a warning, not a rule.
+
+    ``served``: service name -> its extraction record's routes (see compute_ownership).
+    """
+    ownership = compute_ownership(urls, {s.name: s.apps for s in state.services}, served=served)
     warnings = list(ownership.warnings)
     services = []
     for route in state.services:

@@ -50,6 +50,15 @@ class PathRule:
 
 
 @dataclass(frozen=True)
+class Served:
+    """What a service's extraction record says: the prefixes it serves (``routes``) and its
+    apps' prefixes it leaves to the monolith (``kept_routes``, each with the reason)."""
+
+    prefixes: tuple[str, ...]
+    kept: tuple[tuple[str, str], ...] = ()  # (prefix, reason)
+
+
+@dataclass(frozen=True)
 class Ownership:
     """The rules for every service plus the monolith paths that must win inside them."""
 
@@ -65,17 +74,45 @@ class Ownership:
 
 
 def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[str]], *,
+                      served: Mapping[str, Served] | None = None,
                       reserved: Sequence[str] = RESERVED_PREFIXES) -> Ownership:
-    """Rules for ``services`` (service name -> app labels) over the project's URL routes."""
+    """Rules for ``services`` (service name -> app labels) over the project's URL routes.
+
+    ``served`` (service name -> its extraction record's routes) narrows a service to what it
+    really mounts: its apps' routes outside those prefixes stay on the monolith.
+    """
+    served = served or {}
     owner_of_app = {app: name for name, apps in services.items() for app in apps}
     warnings: list[str] = []
     claimed: dict[tuple[MatchKind, str], PathRule] = {}
     owned_prefixes: list[str] = []
+    kept = [PathRule(MatchKind.PREFIX, path, MONOLITH) for path in reserved]
+    candidates: list[tuple[str, bool, str, str]] = []  # path, regex, owner, source
     for route in urls:
         owner = owner_of_app.get(route.app or "")
         if owner is None:
             continue
-        for rule in _rules_for(route, owner, warnings):
+        if owner in served and not _inside(route, served[owner].prefixes):
+            if _inside(route, [prefix for prefix, _ in served[owner].kept]):
+                continue  # the kept prefix below holds it
+            kept.append(_monolith_rule(route))
+            warnings.append(f"{route.location}: {kept[-1].path} is not served by {owner} "
+                            f"(not in its extraction.json routes); it stays on the monolith")
+            continue
+        if owner not in served:
+            candidates.append((route.prefix, route.regex, owner, str(route.location)))
+    for owner, record in served.items():
+        sources = {_with_leading_slash(r.prefix): str(r.location) for r in urls
+                   if owner_of_app.get(r.app or "") == owner}
+        candidates += [(p, False, owner, sources.get(p, "extraction.json"))
+                       for p in record.prefixes]
+        for prefix, reason in record.kept:
+            source = sources.get(prefix, "extraction.json")
+            kept.append(PathRule(MatchKind.PREFIX, prefix, MONOLITH, source))
+            warnings.append(f"{source}: {prefix} stays on the monolith (kept by the {owner} "
+                            f"extraction: {reason})")
+    for prefix, regex, owner, source in candidates:
+        for rule in _rules_for(prefix, regex, owner, source, warnings):
             if any(rule.path.startswith(r) for r in reserved) and rule.kind is not MatchKind.REGEX:
                 warnings.append(f"{rule.source}: {rule.path} stays on the monolith (reserved)")
                 continue
@@ -87,7 +124,6 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
             claimed.setdefault(key, rule)
             if rule.kind is MatchKind.PREFIX:
                 owned_prefixes.append(rule.path)
-    kept = [PathRule(MatchKind.PREFIX, path, MONOLITH) for path in reserved]
     for route in urls:
         if route.regex or owner_of_app.get(route.app or "") is not None:
             continue
@@ -99,11 +135,29 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     return Ownership(tuple(sorted(rules.values())), tuple(sorted(set(warnings))))
 
 
-def _rules_for(route: UrlRoute, owner: str, warnings: list[str]) -> list[PathRule]:
-    source = str(route.location)
-    if route.regex:
-        return [PathRule(MatchKind.REGEX, anchored_regex(route.prefix), owner, source)]
+def _inside(route: UrlRoute, prefixes: Sequence[str]) -> bool:
+    """Whether a route falls under one of the prefixes a service mounts."""
     path = _with_leading_slash(route.prefix)
+    literal = anchored_regex(route.prefix)[1:] if route.regex else path
+    return any(literal.startswith(p) or path == p.rstrip("/") for p in prefixes)
+
+
+def _monolith_rule(route: UrlRoute) -> PathRule:
+    """The rule that keeps a route the service does not serve on the monolith."""
+    path = _with_leading_slash(route.prefix)
+    if route.regex:
+        return PathRule(MatchKind.REGEX, anchored_regex(route.prefix), MONOLITH,
+                        str(route.location))
+    if "<" in path:
+        return PathRule(MatchKind.REGEX, converters_to_regex(path), MONOLITH, str(route.location))
+    return PathRule(MatchKind.PREFIX, path, MONOLITH, str(route.location))
+
+
+def _rules_for(prefix: str, regex: bool, owner: str, source: str,
+               warnings: list[str]) -> list[PathRule]:
+    if regex:
+        return [PathRule(MatchKind.REGEX, anchored_regex(prefix), owner, source)]
+    path = _with_leading_slash(prefix)
     if "<" in path:
         return [PathRule(MatchKind.REGEX, converters_to_regex(path), owner, source)]
     if path == "/":

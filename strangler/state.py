@@ -8,7 +8,6 @@ The state lives in the ``[routing]`` table of ``decompose.toml`` (or ``[tool.dec
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -173,22 +172,8 @@ def move(state: RoutingState, name: str, stage: Stage, at: datetime, *, percent:
     if stage is Stage.PERCENT and percent in (0, 100):
         stage = Stage.OFF if percent == 0 else Stage.FULL
     weight = {Stage.OFF: 0, Stage.SHADOW: 0, Stage.FULL: 100}.get(stage, percent)
+    sample = route.shadow_sample if shadow_sample is None else shadow_sample
+    if (route.stage, route.weight, route.shadow_sample) == (stage, weight, sample):
+        return state  # no move, no history entry: the command reports "no change"
     return state.with_service(route.moved(stage, weight, at, shadow_sample=shadow_sample))
 
-
-def apps_from_extraction(root: Path, service: str) -> tuple[str, ...]:
-    """The app labels ``decompose extract`` moved into ``service`` (empty if not extracted).
-
-    Reads ``services/<service>/extraction.json`` next to the monolith, the extractor's record
-    of its plan; only its top-level ``apps`` list is used here.
-    """
-    path = root.parent / "services" / service / "extraction.json"
-    if not path.is_file():
-        path = root / "services" / service / "extraction.json"
-    if not path.is_file():
-        return ()
-    try:
-        apps = json.loads(path.read_text(encoding="utf-8")).get("apps", [])
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
-        raise ConfigError(f"cannot read the extraction record: {exc}", path=path) from None
-    return tuple(str(a) for a in apps)

@@ -75,14 +75,19 @@ def migrate_sample(database: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], log_dir: Path, name: str) -> Iterator[Gunicorn]:
+def gunicorn(env: dict[str, str], log_dir: Path, name: str, *, cwd: Path = SAMPLE,
+             config: str | None = None) -> Iterator[Gunicorn]:
+    """A Django project under gunicorn on a free loopback port; ``config``: its gunicorn.conf."""
     port = free_port()
     log = log_dir / f"{name}.access.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "--access-logfile", str(log), "--access-logformat", ACCESS_FORMAT,
-         "--error-logfile", str(log_dir / f"{name}.error.log"), "config.wsgi"],
-        cwd=SAMPLE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    settings = ["--config", config] if config else []
+    with (log_dir / f"{name}.out.log").open("ab") as out:  # what a config's own logging writes
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *settings, "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--threads", "4", "--access-logfile", str(log),
+             "--access-logformat", ACCESS_FORMAT,
+             "--error-logfile", str(log_dir / f"{name}.error.log"), "config.wsgi"],
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
         yield Gunicorn(port, log, proc)
@@ -149,23 +154,26 @@ class Reply:
     status: int
     backend: str
     headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)  # every Set-Cookie, by name
+    body: bytes = b""
 
     @property
     def client_cookie(self) -> str | None:
-        value = self.headers.get("set-cookie", "")
-        return value.split(";")[0].partition("=")[2] if value.startswith("decompose_id=") else None
+        return self.cookies.get("decompose_id")
 
 
 def request(port: int, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
             body: bytes | None = None) -> Reply:
     """One request on a fresh connection (the way a new client arrives)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(method, path, body=body, headers={"Connection": "close", **(headers or {})})
         response = conn.getresponse()
-        response.read()
+        body = response.read()
         found = {k.lower(): v for k, v in response.getheaders()}
-        return Reply(response.status, found.get("x-decompose-backend", ""), found)
+        cookies = dict(v.split(";")[0].split("=", 1) for k, v in response.getheaders()
+                       if k.lower() == "set-cookie")
+        return Reply(response.status, found.get("x-decompose-backend", ""), found, cookies, body)
     finally:
         conn.close()
 
@@ -173,3 +181,13 @@ def request(port: int, path: str, *, method: str = "GET", headers: dict[str, str
 def many(port: int, path: str, count: int, **kwargs) -> list[Reply]:
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(lambda _: request(port, path, **kwargs), range(count)))
+
+
+def wait_until(predicate, timeout: float = 30) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()

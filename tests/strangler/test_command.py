@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from decompose.model import ProjectGraph
+from decompose.model import ExtractionPlan, KeptRoute, ProjectGraph
 from decompose.serialize import write_json_atomic
 from strangler.command import proxy, route
 from tests.strangler.sample import SAMPLE_URLS
@@ -23,7 +23,8 @@ def project(tmp_path):
 
 def test_status_of_a_fresh_project_changes_nothing(tmp_path):
     result = run(route, "--project", tmp_path)
-    assert result.exit_code == 0 and "monolith: web:8000" in result.output
+    assert result.exit_code == 0 and "monolith   web:8000" in result.output
+    assert "no service routed yet" in result.output
     assert not (tmp_path / "decompose.toml").exists()
 
 
@@ -35,8 +36,12 @@ def test_route_prints_the_diff_and_list_shows_ownership(tmp_path):
     assert "+++ b/decompose.toml" in result.output and "+weight = 10" in result.output
     assert "+at = 2025-05-01T09:00:00Z" in result.output
     listed = run(route, "--list", "--project", root).output
-    assert "orders:\n  exact  /api/orders  (config/urls.py:10)\n" in listed
-    assert "  prefix /admin/\n" in listed
+    assert "orders - paths of its apps' URLconf (no extraction record):\n" \
+        "  exact  /api/orders   config/urls.py:10\n" in listed
+    assert "monolith - every other path; explicitly:\n  prefix /admin/\n" in listed
+    status = run(route, "orders", "--status", "--project", root).output
+    assert "orders  percent: 10% of clients on the service\n" in status
+    assert "  2025-05-01T09:00:00Z  percent: 10% of clients on the service\n" in status
     again = run(route, "orders", "--rollback", "--project", root).output
     assert '-stage = "percent"' in again and "+weight = 0" in again
 
@@ -57,3 +62,42 @@ def test_route_refuses_two_moves(tmp_path):
     result = CliRunner().invoke(route, ["orders", "--full", "--rollback", "--project",
                                         str(tmp_path)])
     assert result.exit_code == 2 and "choose one of --full, --rollback" in result.output
+
+
+def extraction_record(root, routes, kept=()):
+    record = ExtractionPlan(service="orders", apps=("orders",), routes=routes, mounts=(),
+                            files=(), rewrites=(), dependencies=(), inbound=(), transactions=(),
+                            mirrors=(), kept_routes=kept)
+    write_json_atomic(root.parent / "services" / "orders" / "extraction.json", record)
+
+
+def test_an_extracted_service_gets_its_apps_and_only_the_routes_it_serves(tmp_path):
+    root = project(tmp_path / "shop")
+    extraction_record(root, ("/api/orders/",),
+                      (KeptRoute("/orders/", "orders.urls", "server-rendered pages"),))
+    result = run(route, "orders", "--percent", "10", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert '+apps = ["orders"]' in result.output  # read from extraction.json, no --apps
+    listed = CliRunner().invoke(route, ["--list", "--project", str(root)])
+    record = tmp_path / "services" / "orders" / "extraction.json"
+    assert f"orders - paths from {record}:\n  exact  /api/orders   config/urls.py:10\n" \
+        "  prefix /api/orders/  config/urls.py:10\nmonolith" in listed.stdout
+    assert "  prefix /orders/      config/urls.py:22\n" in \
+        listed.stdout.split("monolith - ")[1]  # the pages stay: the service does not serve them
+    assert "config/urls.py:22: /orders/ stays on the monolith (kept by the orders extraction: " \
+        "server-rendered pages)" in listed.stderr
+    run(proxy, "--target", "nginx", "--project", root, "--listen", "127.0.0.1:8089")
+    text = (root / "proxy" / "nginx.conf").read_text()
+    assert "location ^~ /api/orders/ {\n            set $decompose_backend" in text
+    assert "location ^~ /orders/ {\n            set $decompose_backend monolith;" in text
+
+
+def test_an_extraction_record_of_another_version_is_refused(tmp_path):
+    root = project(tmp_path / "shop")
+    extraction_record(root, ("/api/orders/",))
+    record = tmp_path / "services" / "orders" / "extraction.json"
+    record.write_text(record.read_text().replace('"schema_version": 1', '"schema_version": 99'))
+    result = CliRunner().invoke(route, ["orders", "--percent", "10", "--project", str(root)])
+    assert result.exit_code != 0
+    assert "schema_version 99 is not supported" in str(result.exception)
+    assert not (root / "decompose.toml").exists()

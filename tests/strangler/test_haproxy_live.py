@@ -1,55 +1,48 @@
-"""A real HAProxy, rendered by decompose, in front of two real gunicorn processes.
+"""A real HAProxy, configured by ``decompose route`` + ``decompose proxy``, in front of the real
+patched monolith and the real extracted ``orders`` service (gunicorn each, shared PostgreSQL).
 
 Percentages move through the runtime API (``set map``) with no reload; the map file is
-rewritten too, so a restart keeps them.
+rewritten too, so a restart keeps them. This target has no credential exchange (no Lua): what
+it serves identically on both sides is anonymous traffic, and at ``--full`` API clients that
+bring the service a bearer token from the monolith's ``/_decompose/token`` themselves.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from decompose.model import Overrides, Stage
-from strangler.backends import get_backend
-from strangler.plan import build_plan
-from strangler.publish import publish
+from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.sample import SAMPLE_URLS, orders_state
+from tests.strangler.deployment import demo_token
+from tests.strangler.gateway import Gateway
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed")]
 OWNED = "/api/orders/"
 
 
-class Gateway:
-    def __init__(self, runtime: Path, port: int, monolith, service):
-        self.runtime, self.port, self.monolith, self.service = runtime, port, monolith, service
+class Haproxy(Gateway):
+    server: proxies.Haproxy | None = None
 
-    def route(self, **kwargs) -> list[str]:
-        """Publish config + map (validated first), then push the weights to the live process."""
-        state = orders_state(self.monolith.address, self.service.address, **kwargs)
-        plan = build_plan(state, SAMPLE_URLS, listen=f"127.0.0.1:{self.port}",
-                          runtime_dir=str(self.runtime))
-        backend = get_backend("haproxy")
-        publish(backend, plan, self.runtime)
-        return backend.apply_live(plan, self.runtime)
+    def move(self, *flags: object) -> str:
+        """A stage change: route, publish (validated) and push the weight over the socket."""
+        self.route(*flags)
+        return self.publish()
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory):
-    work = tmp_path_factory.mktemp("haproxy")
-    env = proxies.migrate_sample(work / "db.sqlite3")
-    with proxies.gunicorn(env, work, "monolith") as mono, \
-            proxies.gunicorn(env, work, "service") as svc:
-        gate = Gateway(work / "proxy", proxies.free_port(), mono, svc)
-        gate.route(weight=10)
-        with proxies.haproxy(gate.runtime / "haproxy.cfg", gate.port) as server:
-            gate.server = server
-            yield gate
+def gateway(deployment, tmp_path_factory):
+    gate = Haproxy(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
+    gate.settings(overrides=Overrides(), auth_exchange=False)
+    gate.move("--percent", "10")
+    with proxies.haproxy(gate.runtime / "haproxy.cfg", gate.port) as server:
+        gate.server = server
+        yield gate
 
 
 def share(replies) -> float:
@@ -57,10 +50,10 @@ def share(replies) -> float:
 
 
 def test_split_sticky_and_monotonic_without_reload(gateway):
-    assert gateway.route(weight=10)  # the live process was reached
+    gateway.move("--percent", "10")
     pid = gateway.server.proc.pid
-    first = proxies.many(gateway.port, OWNED, 3000)
-    assert {r.status for r in first} == {401}
+    first = proxies.many(gateway.port, OWNED, 2500)
+    assert {r.status for r in first} == {401}  # anonymous: the same 401 on both sides
     assert abs(share(first) - 10) <= 2, share(first)
     cookies = [(r.client_cookie, r.backend) for r in first]
     assert all(c and len(c) == 32 for c, _ in cookies)
@@ -69,7 +62,7 @@ def test_split_sticky_and_monotonic_without_reload(gateway):
              for c, _ in sample]
     assert [r.backend for r in again] == [b for _, b in sample]
 
-    gateway.route(weight=50)
+    assert "weights applied at run time" in gateway.move("--percent", "50")
     on_service = [c for c, b in cookies if b == "orders"]
     later = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
              for c in on_service]
@@ -78,8 +71,8 @@ def test_split_sticky_and_monotonic_without_reload(gateway):
     assert (gateway.runtime / "weights.map").read_text().splitlines()[-1] == "orders 50"
 
 
-def test_overrides_and_reserved_paths(gateway):
-    gateway.route(weight=0)
+def test_overrides_request_id_and_kept_paths(gateway):
+    gateway.move("--rollback")
     port = gateway.port
     assert proxies.request(port, OWNED).backend == "monolith"
     assert proxies.request(port, OWNED, headers={"X-Decompose-Route": "service"}).backend == \
@@ -88,29 +81,54 @@ def test_overrides_and_reserved_paths(gateway):
         == "orders"
     assert proxies.request(port, OWNED, headers={
         "X-Decompose-Route": "monolith", "Cookie": "decompose_route=service"}).backend == "monolith"
-    gateway.route(weight=100, stage=Stage.FULL)
+    reply = proxies.request(port, OWNED, headers={"X-Request-ID": "rid-haproxy-1",
+                                                  "X-Decompose-Route": "service"})
+    assert reply.headers["x-request-id"] == "rid-haproxy-1"
+    assert len(proxies.request(port, OWNED).headers["x-request-id"]) == 36
+    time.sleep(0.2)
+    assert any("rid=rid-haproxy-1" in ln for ln in gateway.deployment.service.log_lines())
+    gateway.move("--full")
     assert proxies.request(port, "/api/orders").backend == "orders"
-    for path in ("/api/catalog/products/", "/admin/login/", "/"):
+    for path in ("/orders/", "/api/catalog/products/", "/admin/login/", "/"):
         assert proxies.request(port, path).backend == "monolith", path
+
+
+def test_api_clients_with_their_own_bearer_token_at_full(gateway):
+    gateway.move("--full")
+    token = proxies.request(gateway.port, "/_decompose/token", headers={
+        "Authorization": f"Token {demo_token('alice')}"})
+    assert (token.status, token.backend) == (200, "monolith")
+    bearer = {"Authorization": f"Bearer {token.headers['x-decompose-token']}"}
+    served = proxies.request(gateway.port, OWNED, headers=bearer)
+    direct = proxies.request(gateway.port, OWNED, headers={
+        "Authorization": f"Token {demo_token('alice')}", "X-Decompose-Route": "monolith"})
+    assert (served.status, served.backend) == (200, "orders")
+    assert json.loads(served.body) == json.loads(direct.body)
 
 
 def test_overrides_switched_off(gateway, tmp_path):
     # Trusted networks are config, not map data: a second HAProxy runs the new config.
-    other = Gateway(tmp_path / "proxy", proxies.free_port(), gateway.monolith, gateway.service)
-    other.route(weight=0, overrides=Overrides(enabled=False))
+    other = Haproxy(gateway.deployment, "haproxy", tmp_path / "proxy", proxies.free_port())
+    try:
+        other.settings(overrides=Overrides(enabled=False))
+        other.move("--rollback")
+    finally:
+        other.settings(overrides=Overrides())
     with proxies.haproxy(other.runtime / "haproxy.cfg", other.port):
         reply = proxies.request(other.port, OWNED, headers={"X-Decompose-Route": "service"})
         assert reply.backend == "monolith"
 
 
 def test_runtime_moves_under_load_lose_nothing(gateway):
-    gateway.route(weight=10)
+    gateway.move("--percent", "10")
     failures: list[str] = []
     served: dict[str, int] = {}
     stop = threading.Event()
 
     def client() -> None:
-        while not stop.is_set():
+        for _ in range(2000):  # bounded; the steps below end it much sooner
+            if stop.is_set():
+                return
             try:
                 reply = proxies.request(gateway.port, OWNED)
             except OSError as exc:
@@ -124,14 +142,13 @@ def test_runtime_moves_under_load_lose_nothing(gateway):
     for thread in threads:
         thread.start()
     try:
-        for step in ({"weight": 50}, {"weight": 100, "stage": Stage.FULL},
-                     {"weight": 0, "stage": Stage.OFF}):
+        for step in (("--percent", "50"), ("--full",), ("--rollback",)):
             time.sleep(1.0)
-            gateway.route(**step)
+            gateway.move(*step)
         time.sleep(1.0)
     finally:
         stop.set()
         for thread in threads:
-            thread.join(30)
+            thread.join(60)
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0

@@ -1,59 +1,52 @@
-"""A real nginx, rendered by decompose, in front of two real gunicorn processes.
+"""A real nginx, configured by ``decompose route`` + ``decompose proxy``, in front of the real
+patched monolith and the real extracted ``orders`` service (gunicorn each, shared PostgreSQL).
 
-Until the extractor exists, the "service" upstream is a second gunicorn running the same sample
-monolith: the split is decided and labelled at the gateway, and each process's own access log
-shows which one really received a request.
+Credential exchange is on: nginx trades the monolith's session cookie or API token for the
+monolith-signed bearer token at ``/_decompose/token`` on every request the service sees. Each
+upstream's own access log shows which process really received a request.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from decompose.model import Overrides, Stage
-from strangler.backends import get_backend
-from strangler.plan import build_plan
-from strangler.publish import publish
+from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.sample import SAMPLE_URLS, orders_state
+from tests.strangler.deployment import DEMO_PASSWORD, demo_token
+from tests.strangler.gateway import Gateway
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
 OWNED = "/api/orders/"
+SIDES = {"service": "orders", "monolith": "monolith"}
 
 
-class Gateway:
-    def __init__(self, runtime: Path, port: int, monolith: proxies.Gunicorn,
-                 service: proxies.Gunicorn):
-        self.runtime, self.port = runtime, port
-        self.monolith, self.service = monolith, service
-        self.server: proxies.Nginx | None = None
+class Nginx(Gateway):
+    server: proxies.Nginx | None = None
 
-    def route(self, **kwargs) -> None:
-        """Publish the config for this state (validated first) and reload nginx."""
-        state = orders_state(self.monolith.address, self.service.address, **kwargs)
-        plan = build_plan(state, SAMPLE_URLS, listen=f"127.0.0.1:{self.port}",
-                          runtime_dir=str(self.runtime))
-        publish(get_backend("nginx"), plan, self.runtime)
+    def move(self, *flags: object) -> str:
+        """A stage change: route, publish (validated), graceful reload."""
+        output = self.route(*flags)
+        self.publish()
         if self.server is not None:
             self.server.reload()
+        return output
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory):
-    work = tmp_path_factory.mktemp("nginx")
-    env = proxies.migrate_sample(work / "db.sqlite3")
-    with proxies.gunicorn(env, work, "monolith") as mono, \
-            proxies.gunicorn(env, work, "service") as svc:
-        gate = Gateway(work / "proxy", proxies.free_port(), mono, svc)
-        gate.route(weight=10)
-        with proxies.nginx(gate.runtime / "nginx.conf", gate.port) as server:
-            gate.server = server
-            yield gate
+def gateway(deployment, tmp_path_factory):
+    gate = Nginx(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
+    gate.settings(overrides=Overrides(), auth_exchange=True)
+    gate.move("--percent", "10")
+    with proxies.nginx(gate.runtime / "nginx.conf", gate.port) as server:
+        gate.server = server
+        yield gate
 
 
 def share(replies) -> float:
@@ -61,9 +54,10 @@ def share(replies) -> float:
 
 
 def test_ten_percent_of_new_clients_sticky_and_monotonic(gateway):
-    gateway.route(weight=10)
-    first = proxies.many(gateway.port, OWNED, 3000)
-    assert {r.status for r in first} == {401}  # DRF's answer on either side: no proxy error
+    gateway.move("--percent", "10")
+    first = proxies.many(gateway.port, OWNED, 2500)
+    assert {r.status for r in first} == {401}  # the same anonymous 401 on both sides
+    assert {r.backend for r in first} == {"orders", "monolith"}
     assert abs(share(first) - 10) <= 2, share(first)
     cookies = [(r.client_cookie, r.backend) for r in first]
     assert all(c and len(c) == 32 for c, _ in cookies)
@@ -75,7 +69,7 @@ def test_ten_percent_of_new_clients_sticky_and_monotonic(gateway):
     assert [r.backend for r in again] == [b for _, b in sample]
     assert not any(r.client_cookie for r in again)  # a known client gets no new id
 
-    gateway.route(weight=50)
+    assert '-weight = 10\n+weight = 50' in gateway.move("--percent", "50")
     on_service = [c for c, b in cookies if b == "orders"]
     later = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
              for c in on_service]
@@ -83,24 +77,28 @@ def test_ten_percent_of_new_clients_sticky_and_monotonic(gateway):
     assert abs(share(proxies.many(gateway.port, OWNED, 1000)) - 50) <= 5
 
 
-def test_authorization_buckets_api_clients_without_cookies(gateway):
-    gateway.route(weight=50)
-    for token in ("Token abc", "Token def", "Token 123"):
-        sides = {proxies.request(gateway.port, OWNED, headers={"Authorization": token}).backend
-                 for _ in range(5)}
-        assert len(sides) == 1
+def test_api_clients_without_cookies_are_bucketed_by_authorization(gateway):
+    gateway.move("--percent", "50")
+    for user in ("alice", "bob", "carol", "admin"):
+        headers = {"Authorization": f"Token {demo_token(user)}"}
+        replies = [proxies.request(gateway.port, OWNED, headers=headers) for _ in range(4)]
+        assert len({r.backend for r in replies}) == 1, user
+        assert {r.status for r in replies} == {200}, user
 
 
-def test_paths_outside_the_service_stay_on_the_monolith(gateway):
-    gateway.route(stage=Stage.FULL, weight=100)
+def test_paths_the_extraction_lists_go_to_the_service_the_rest_stay(gateway):
+    gateway.move("--full")
     assert proxies.request(gateway.port, OWNED).backend == "orders"
-    assert proxies.request(gateway.port, "/api/orders").backend == "orders"  # APPEND_SLASH
-    for path in ("/api/catalog/products/", "/admin/login/", "/static/x.css", "/"):
+    slashless = proxies.request(gateway.port, "/api/orders")
+    assert (slashless.backend, slashless.status) == ("orders", 301)  # APPEND_SLASH, service side
+    # /orders/ (server-rendered pages) is in the extraction's kept_routes.
+    for path in ("/orders/", "/orders/1/", "/api/catalog/products/", "/admin/login/",
+                 "/static/x.css", "/", "/accounts/login/", "/_decompose/token"):
         assert proxies.request(gateway.port, path).backend == "monolith", path
 
 
-def test_overrides_in_precedence_and_switched_off(gateway):
-    gateway.route(weight=0)
+def test_overrides_in_precedence_limited_and_switched_off(gateway):
+    gateway.move("--rollback")
     port = gateway.port
     assert proxies.request(port, OWNED).backend == "monolith"
     header = {"X-Decompose-Route": "service"}
@@ -109,92 +107,156 @@ def test_overrides_in_precedence_and_switched_off(gateway):
         "Cookie": "decompose_route=service"}).backend == "orders"
     assert proxies.request(port, OWNED, headers={
         "X-Decompose-Route": "monolith", "Cookie": "decompose_route=service"}).backend == "monolith"
-    gateway.route(weight=100, stage=Stage.FULL)
+    gateway.move("--full")
     assert proxies.request(port, OWNED, headers={
-        "Cookie": "decompose_route=monolith"}).backend == "monolith"
-
-    gateway.route(weight=0, overrides=Overrides(enabled=False))
-    assert proxies.request(port, OWNED, headers=header).backend == "monolith"
-    gateway.route(weight=0, overrides=Overrides(trusted_networks=("10.0.0.0/8",)))
-    assert proxies.request(port, OWNED, headers=header).backend == "monolith"
+        "Cookie": "decompose_route=monolith"}).backend == "monolith"  # cookie beats the bucket
+    try:
+        gateway.settings(overrides=Overrides(enabled=False))
+        gateway.move("--rollback")
+        assert proxies.request(port, OWNED, headers=header).backend == "monolith"
+        gateway.settings(overrides=Overrides(trusted_networks=("10.0.0.0/8",)))
+        gateway.move("--rollback")
+        assert proxies.request(port, OWNED, headers=header).backend == "monolith"
+    finally:
+        gateway.settings(overrides=Overrides())
 
 
 def test_backend_header_request_id_and_access_log(gateway):
-    gateway.route(weight=0)
-    reply = proxies.request(gateway.port, OWNED, headers={"X-Request-ID": "rid-from-client-1"})
-    assert reply.headers["x-request-id"] == "rid-from-client-1"
-    fresh = proxies.request(gateway.port, OWNED)
-    assert len(fresh.headers["x-request-id"]) == 32
-    time.sleep(0.2)
-    assert any("rid=rid-from-client-1" in line for line in gateway.monolith.log_lines())
+    gateway.move("--percent", "50")
+    replies = proxies.many(gateway.port, OWNED, 200)
+    assert {r.backend for r in replies} == {"orders", "monolith"}
+    assert all(len(r.headers["x-request-id"]) == 32 for r in replies)  # set at the gateway
+    for side in SIDES:
+        rid = f"rid-client-{side}"
+        reply = proxies.request(gateway.port, OWNED, headers={
+            "X-Request-ID": rid, "X-Decompose-Route": side})
+        assert (reply.backend, reply.headers["x-request-id"]) == (SIDES[side], rid)
+    time.sleep(0.3)
+    assert any("rid=rid-client-service" in ln for ln in gateway.deployment.service.log_lines())
+    assert any("rid=rid-client-monolith" in ln for ln in gateway.deployment.monolith.log_lines())
     log = (gateway.runtime / "access.log").read_text()
-    assert "backend=monolith" in log and "rid=rid-from-client-1" in log
+    assert re.search(r"backend=orders upstream=\S+ .* rid=rid-client-service", log)
+    assert re.search(r"backend=monolith upstream=\S+ .* rid=rid-client-monolith", log)
+
+
+def login(port: int, username: str) -> str:
+    """The monolith's real login form, through the gateway: returns the session cookie."""
+    page = proxies.request(port, "/accounts/login/")
+    csrf = page.cookies["csrftoken"]
+    form = f"username={username}&password={DEMO_PASSWORD}&csrfmiddlewaretoken={csrf}"
+    done = proxies.request(port, "/accounts/login/", method="POST", body=form.encode(), headers={
+        "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status == 302, done.status
+    return done.cookies["sessionid"]
+
+
+def both_sides(port: int, path: str, headers: dict[str, str], *,
+               answered_by: dict[str, str] = SIDES) -> dict[str, proxies.Reply]:
+    """The same request forced to each side with the override header."""
+    found = {}
+    for side, name in answered_by.items():
+        reply = proxies.request(port, path, headers={**headers, "X-Decompose-Route": side})
+        assert reply.backend == name
+        found[side] = reply
+    return found
+
+
+def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
+    gateway.move("--percent", "10")
+    session = login(gateway.port, "bob")
+    clients = {"browser (session cookie)": {"Cookie": f"sessionid={session}"},
+               "API client (monolith token)": {"Authorization": f"Token {demo_token('alice')}"}}
+    for name, headers in clients.items():
+        replies = both_sides(gateway.port, OWNED, headers)
+        assert {r.status for r in replies.values()} == {200}, name
+        bodies = {side: json.loads(r.body) for side, r in replies.items()}
+        assert bodies["service"] == bodies["monolith"], name
+        assert bodies["service"]["count"] > 0, name
+        first = bodies["monolith"]["results"][0]["id"]
+        detail = both_sides(gateway.port, f"{OWNED}{first}/", headers)
+        assert detail["service"].body == detail["monolith"].body, name
+
+    # Anonymous: the token endpoint says 200 without a token, the service gives the same 401.
+    # Bad credentials: the exchange is refused (401), so the monolith answers, as it does today.
+    refused = {"service": "monolith", "monolith": "monolith"}
+    for name, headers, answered_by in (
+            ("anonymous", {}, SIDES),
+            ("bad token", {"Authorization": "Token not-a-real-token"}, refused)):
+        replies = both_sides(gateway.port, OWNED, headers, answered_by=answered_by)
+        assert replies["service"].status == replies["monolith"].status == 401, name
+        assert replies["service"].body == replies["monolith"].body, name
+        assert replies["service"].headers["www-authenticate"] == \
+            replies["monolith"].headers["www-authenticate"], name
 
 
 def test_shadow_mirrors_sampled_gets_never_writes(gateway):
-    gateway.route(stage=Stage.SHADOW, weight=0, sample=100)
-    before = len(gateway.service.log_lines())
+    service = gateway.deployment.service
+    gateway.move("--shadow", "--sample", "100")
+    before = len(service.log_lines())
+    token = {"Authorization": f"Token {demo_token('alice')}"}
     gets = proxies.many(gateway.port, "/api/orders/?shadow-test=1", 40)
+    # The user's copies are authenticated like the originals (few: each lists real orders).
+    users = [proxies.request(gateway.port, "/api/orders/?shadow-test=4", headers=token)
+             for _ in range(5)]
     posts = proxies.many(gateway.port, "/api/orders/?shadow-test=2", 20, method="POST",
-                         body=b"{}", headers={"Content-Type": "application/json"})
-    assert {r.backend for r in gets + posts} == {"monolith"}
-    time.sleep(0.5)  # mirrored copies finish in the background
-    mirrored = gateway.service.log_lines()[before:]
-    assert sum("shadow-test=1" in ln and "shadow=1" in ln for ln in mirrored) == 40
+                         body=b"{}", headers={"Content-Type": "application/json", **token})
+    assert {r.backend for r in gets + users + posts} == {"monolith"}
+    assert {r.status for r in gets} == {401} and {r.status for r in users} == {200}
+    assert {r.status for r in posts} == {400}
+    # Mirrored copies finish in the background, each authenticated like the original.
+    proxies.wait_until(lambda: sum("shadow-test=1" in ln for ln in service.log_lines()) >= 40)
+    mirrored = service.log_lines()[before:]
+    copies = [ln for ln in mirrored if "shadow-test=1" in ln]
+    assert len(copies) == 40 and all("shadow=1" in ln for ln in copies)
+    proxies.wait_until(lambda: sum("shadow-test=4" in ln for ln in service.log_lines()) >= 5)
+    user_copies = [ln for ln in service.log_lines()[before:] if "shadow-test=4" in ln]
+    assert len(user_copies) == 5 and all(" 200 shadow=1 " in ln for ln in user_copies)
     assert not [ln for ln in mirrored if "shadow-test=2" in ln or ln.startswith("POST")]
-    monolith = gateway.monolith.log_lines()
+    monolith = gateway.deployment.monolith.log_lines()
     assert sum("shadow-test=1" in ln and "shadow=-" in ln for ln in monolith) == 40
 
-    gateway.route(stage=Stage.SHADOW, weight=0, sample=25)
-    before = len(gateway.service.log_lines())
+    gateway.move("--shadow", "--sample", "25")
+    before = len(service.log_lines())
     proxies.many(gateway.port, "/api/orders/?shadow-test=3", 400)
-    time.sleep(0.5)
-    copied = sum("shadow-test=3" in ln for ln in gateway.service.log_lines()[before:])
+    proxies.wait_until(lambda: sum("shadow-test=3" in ln for ln in service.log_lines()) >= 140,
+                       timeout=3)
+    copied = sum("shadow-test=3" in ln for ln in service.log_lines()[before:])
     assert 60 <= copied <= 140, copied
 
 
-def test_auth_exchange_fails_closed_without_the_token_endpoint(gateway):
-    # The sample monolith has no /_decompose/token until the extractor patches it in: the
-    # service must then never be reached with the monolith's credentials.
-    gateway.route(stage=Stage.FULL, weight=100, auth_exchange=True)
-    before = len(gateway.service.log_lines())
-    reply = proxies.request(gateway.port, OWNED, headers={"Authorization": "Token secret"})
-    assert reply.status == 500
-    assert proxies.request(gateway.port, "/api/catalog/products/").status == 200
-    time.sleep(0.2)
-    assert len(gateway.service.log_lines()) == before
-
-
 def test_moving_traffic_under_load_with_reloads_loses_nothing(gateway):
-    gateway.route(weight=10)
+    gateway.move("--percent", "10")
     failures: list[str] = []
     served: dict[str, int] = {}
     stop = threading.Event()
+    token = {"Authorization": f"Token {demo_token('alice')}"}
 
-    def client() -> None:
-        while not stop.is_set():
+    def client(headers: dict[str, str], expected: int) -> None:
+        for _ in range(2000):  # bounded; the steps below end it much sooner
+            if stop.is_set():
+                return
             try:
-                reply = proxies.request(gateway.port, OWNED)
+                reply = proxies.request(gateway.port, OWNED, headers=headers)
             except OSError as exc:  # refused, reset, timeout
                 failures.append(repr(exc))
                 continue
-            if reply.status != 401:
-                failures.append(str(reply.status))
+            if reply.status != expected:
+                failures.append(f"{reply.status} from {reply.backend}")
             served[reply.backend] = served.get(reply.backend, 0) + 1
 
-    threads = [threading.Thread(target=client) for _ in range(6)]
+    threads = [threading.Thread(target=client, args=({}, 401)) for _ in range(4)]
+    threads.append(threading.Thread(target=client, args=(token, 200)))
     for thread in threads:
         thread.start()
     try:
-        for step in ({"weight": 50}, {"weight": 100, "stage": Stage.FULL},
-                     {"weight": 0, "stage": Stage.OFF}):
+        for step in (("--percent", "50"), ("--full",), ("--rollback",)):
             time.sleep(1.0)
-            gateway.route(**step)
+            gateway.move(*step)
         time.sleep(1.0)
     finally:
         stop.set()
         for thread in threads:
-            thread.join(30)
+            thread.join(60)
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
     assert sum(served.values()) > 200

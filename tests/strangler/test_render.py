@@ -14,7 +14,7 @@ from tests.strangler.sample import SAMPLE_URLS, orders_state
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "proxy"
 CASES = {
     "off": {"stage": Stage.OFF, "weight": 0},
-    "percent": {"weight": 10},
+    "percent": {"weight": 10, "auth_exchange": True},
     "shadow": {"stage": Stage.SHADOW, "weight": 0, "sample": 25, "auth_exchange": True},
     "full-no-overrides": {"stage": Stage.FULL, "weight": 100,
                           "overrides": Overrides(enabled=False)},

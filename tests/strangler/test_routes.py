@@ -4,6 +4,7 @@ from strangler.routes import (
     RESERVED_PREFIXES,
     MatchKind,
     PathRule,
+    Served,
     anchored_regex,
     compute_ownership,
     converters_to_regex,
@@ -81,3 +82,43 @@ def test_regex_helpers():
     assert anchored_regex("^/orders/$") == "^/orders/$"
     assert converters_to_regex("/a/<pk>/") == "^/a/[^/]+/"
     assert PathRule(MatchKind.EXACT, "/x", "s").specificity == (0, -2)
+
+
+def test_served_prefixes_narrow_a_service_and_keep_the_rest_on_the_monolith():
+    urls = [UrlRoute("/api/orders/", "orders", AT), UrlRoute("/orders/", "orders", AT),
+            UrlRoute("/api/orders/<int:pk>/", "orders", AT),
+            UrlRoute("^legacy/orders/$", "orders", AT, regex=True)]
+    ownership = compute_ownership(urls, {"svc": ["orders"]},
+                                  served={"svc": Served(("/api/orders/",))})
+    found = {(r.kind, r.path, r.owner) for r in ownership.rules} - reserved()
+    assert found == {(MatchKind.PREFIX, "/api/orders/", "svc"),
+                     (MatchKind.EXACT, "/api/orders", "svc"),
+                     (MatchKind.PREFIX, "/orders/", MONOLITH),
+                     (MatchKind.REGEX, "^/legacy/orders/$", MONOLITH)}
+    assert ownership.warnings == (
+        "config/urls.py:1: /orders/ is not served by svc (not in its extraction.json routes); "
+        "it stays on the monolith",
+        "config/urls.py:1: ^/legacy/orders/$ is not served by svc (not in its extraction.json "
+        "routes); it stays on the monolith")
+
+
+def test_a_service_serving_nothing_owns_nothing():
+    ownership = compute_ownership([UrlRoute("/api/orders/", "orders", AT)], {"svc": ["orders"]},
+                                  served={"svc": Served(())})
+    assert ownership.for_owner("svc") == ()
+    assert (MatchKind.PREFIX, "/api/orders/", MONOLITH) in {
+        (r.kind, r.path, r.owner) for r in ownership.rules}
+
+
+def test_kept_routes_stay_on_the_monolith_with_their_reason():
+    urls = [UrlRoute("/api/orders/", "orders", AT), UrlRoute("/orders/", "orders", AT),
+            UrlRoute("/orders/<int:pk>/", "orders", Location("orders/urls.py", 9))]
+    served = Served(("/api/orders/",), (("/orders/", "server-rendered pages"),))
+    ownership = compute_ownership(urls, {"svc": ["orders"]}, served={"svc": served})
+    assert PathRule(MatchKind.PREFIX, "/orders/", MONOLITH, "config/urls.py:1") in \
+        ownership.for_owner(MONOLITH)
+    assert ownership.for_owner("svc") == (
+        PathRule(MatchKind.EXACT, "/api/orders", "svc", "config/urls.py:1"),
+        PathRule(MatchKind.PREFIX, "/api/orders/", "svc", "config/urls.py:1"))
+    assert ownership.warnings == ("config/urls.py:1: /orders/ stays on the monolith (kept by the "
+                                  "svc extraction: server-rendered pages)",)

@@ -74,12 +74,3 @@ def test_malformed_state_names_the_file(tmp_path):
         routing.load_state(tmp_path)
     assert str(info.value).startswith(str(tmp_path / "decompose.toml"))
 
-
-def test_apps_from_extraction_record(tmp_path):
-    monolith = tmp_path / "shop"
-    monolith.mkdir()
-    assert routing.apps_from_extraction(monolith, "orders") == ()
-    record = tmp_path / "services" / "orders" / "extraction.json"
-    record.parent.mkdir(parents=True)
-    record.write_text('{"apps": ["orders", "carts"], "schema_version": 1}')
-    assert routing.apps_from_extraction(monolith, "orders") == ("orders", "carts")
