@@ -95,6 +95,10 @@ def test_paths_the_extraction_lists_go_to_the_service_the_rest_stay(gateway):
     for path in ("/orders/", "/orders/1/", "/api/catalog/products/", "/admin/login/",
                  "/static/x.css", "/", "/accounts/login/", "/_decompose/token"):
         assert proxies.request(gateway.port, path).backend == "monolith", path
+    # The bridge's service-to-service endpoints are not reachable through the gateway.
+    for path in ("/_decompose/rpc", "/_decompose/objects/catalog/Product/?pk=1"):
+        refused = proxies.request(gateway.port, path)
+        assert (refused.backend, refused.status) == ("gateway", 404), path
 
 
 def test_overrides_in_precedence_limited_and_switched_off(gateway):
