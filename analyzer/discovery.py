@@ -221,7 +221,7 @@ def _default_config(name: str, package_dir: Path | None, index: ModuleIndex) -> 
         chosen = classes
     if len(chosen) != 1:
         return None
-    return _read_config(found.path, chosen[0].name, index, f"{name}.apps")
+    return _read_config(found.path, chosen[0].name, index, f"{name}.apps", tree=tree)
 
 
 def _is_config(node: ast.ClassDef) -> bool:
@@ -231,12 +231,13 @@ def _is_config(node: ast.ClassDef) -> bool:
 
 
 def _read_config(path: Path, cls: str, index: ModuleIndex, module: str,
-                 depth: int = 0) -> _Config | None:
+                 depth: int = 0, tree: ast.Module | None = None) -> _Config | None:
     """Read class attributes of an AppConfig, following bases to other modules for defaults."""
-    try:
-        tree = read_tree(path)
-    except SourceError:
-        return None
+    if tree is None:
+        try:
+            tree = read_tree(path)
+        except SourceError:
+            return None
     node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), None)
     if node is None or depth > 5:
         return None

@@ -8,7 +8,7 @@ later, in the resolution phase, from the facts of all files.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,25 +29,35 @@ class FileFacts:
 
 
 class ParsedModule:
-    """A parsed file with its nodes bucketed by type in one walk, shared by collectors."""
+    """A parsed file with its nodes bucketed by type in one walk, shared by collectors.
 
-    def __init__(self, tree: ast.Module, module: str, is_package: bool):
+    ``own`` says whether the file is the project's own code; other files are read only for
+    their module-level names and classes, so nothing walks their whole tree.
+    """
+
+    def __init__(self, tree: ast.Module, module: str, is_package: bool, own: bool = True,
+                 text: str | None = None):
         self.tree = tree
         self.module = module
+        self.own = own
+        self._ascii_text = text if text is not None and text.isascii() else None
         self.package = module if is_package else module.rpartition(".")[0]
         self._by_type: dict[type, list[ast.AST]] | None = None
         self.parents: dict[ast.AST, ast.AST] = {}
 
     def nodes(self, kind: type) -> list[Any]:
+        """Nodes of one type in ``ast.walk`` (breadth-first) order."""
         if self._by_type is None:
-            by_type: dict[type, list[ast.AST]] = defaultdict(list)
-            parents = self.parents
-            for node in ast.walk(self.tree):
-                by_type[type(node)].append(node)
-                for child in ast.iter_child_nodes(node):
-                    parents[child] = node
-            self._by_type = by_type
+            self._by_type = _bucket(self.tree, self.parents)
         return self._by_type.get(kind, [])
+
+    def may_mention(self, *names: str) -> bool:
+        """False only when the source provably spells none of ``names`` (ASCII identifiers):
+        a cheap text search that lets a collector skip a file's calls. Python folds
+        non-ASCII identifiers to NFKC (a full-width letter names the same thing as the ASCII
+        one), so non-ASCII text is never ruled out."""
+        text = self._ascii_text
+        return text is None or any(name in text for name in names)
 
     def absolute(self, module: str | None, level: int) -> str:
         """The absolute module of a (possibly relative) import."""
@@ -80,6 +90,39 @@ class ParsedModule:
                 return current
             current = self.parents.get(current)
         return None
+
+
+# Fields that never hold a child worth visiting (names, numbers, and ``ctx``: Load/Store).
+_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "name", "arg", "module", "level", "kind",
+                          "type_comment", "conversion", "is_async"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[ast.AST]]:
+    """One breadth-first pass filling ``parents`` and the by-type buckets; the children loop
+    is ``ast.iter_child_nodes`` inlined, over only the fields that can hold a child (the walk
+    is the bulk of extracting a file's facts)."""
+    by_type: dict[type, list[ast.AST]] = defaultdict(list)
+    queue = deque([tree])
+    pop, push, node_type, child_fields = queue.popleft, queue.append, ast.AST, _CHILD_FIELDS
+    while queue:
+        node = pop()
+        kind = type(node)
+        by_type[kind].append(node)
+        fields = child_fields.get(kind)
+        if fields is None:
+            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        for field in fields:
+            value = getattr(node, field, None)
+            if isinstance(value, node_type):
+                parents[value] = node
+                push(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        parents[item] = node
+                        push(item)
+    return by_type
 
 
 def dotted(node: ast.AST | None) -> str | None:

@@ -6,9 +6,12 @@ the artifacts is ``analyzer.outputs``' job.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import sysconfig
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer import snapshot
@@ -45,6 +48,27 @@ def build_graph(root: Path, settings: str | None = None, *,
                 cache_dir: Path | None = None, use_cache: bool = True,
                 jobs: int | None = None, progress: Progress | None = None) -> ProjectGraph:
     """Statically analyse the Django project under ``root`` (never importing it)."""
+    with _cyclic_gc_paused():
+        return _build(root, settings, site_paths, cache_dir, use_cache, jobs, progress)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A run allocates millions of small acyclic objects (trees, facts, the unpickled cache);
+    the cycle collector re-scanning them all took up to half of a run. Reference counting
+    still frees them; the collector resumes (and finds any cycles) when the run ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None,
+           cache_dir: Path | None, use_cache: bool, jobs: int | None,
+           progress: Progress | None) -> ProjectGraph:
     directory = (cache_dir or default_cache_dir()) if use_cache else None
     key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{site_paths}".encode()
                        ).hexdigest()[:16]
@@ -58,8 +82,9 @@ def build_graph(root: Path, settings: str | None = None, *,
         project = discover(Path(root), settings, site_paths)
     finally:
         files_read.reset(token)
-    app_dirs = _external_app_dirs(project)
-    sources = list(_sources(project.source_root, app_dirs, _keep(project)))
+    folders: list[str] = []
+    sources = list(_sources(project.source_root, _external_app_dirs(project), _keep(project),
+                            folders))
     cache = FactCache(directory, key)
     done = 0
 
@@ -75,7 +100,7 @@ def build_graph(root: Path, settings: str | None = None, *,
 
     def load(module: str) -> FileFacts | None:
         found = project.index.find(module)
-        if found is None:
+        if found is None or _in_standard_library(found.path):
             return None
         try:
             data = found.path.read_bytes()
@@ -85,31 +110,44 @@ def build_graph(root: Path, settings: str | None = None, *,
         key = cache_key(data, source)
         facts = cache.get(key)
         if facts is None:
-            facts = extract(data, module, found.is_package, str(found.path))
+            facts = extract(data, module, found.is_package, str(found.path), own=False)
             cache.put(key, facts)
         paths[module] = found.path
         return facts
 
     resolution = Resolution(project, files, paths, own, load)
     contributions = [c.resolve(resolution) for c in collectors()]
+    resolution.models = None  # the index points back: break the cycle, free the facts now
     cache.save()
     problems = [Diagnostic(DiagnosticLevel.WARNING, code, message,
                            Location(project.relpath(paths[module]), line))
                 for module in sorted(own) for code, message, line in files[module].problems]
     graph = assemble(project, contributions, problems)
     stamp = snapshot.signature([*reads, *paths.values()])
-    if stamp is not None:
-        snapshot.save(snapshot_path, snapshot.Snapshot(
-            project.source_root, app_dirs, tuple(str(s.path) for s in sources), stamp, graph))
+    listed = snapshot.signature(folders)
+    if stamp is not None and listed is not None:
+        snapshot.save(snapshot_path, snapshot.Snapshot(listed, stamp, graph))
     return graph
 
 
+_STDLIB = Path(sysconfig.get_paths()["stdlib"])
+_SITE_DIRS = frozenset({"site-packages", "dist-packages"})
+
+
+def _in_standard_library(path: Path) -> bool:
+    """The standard library defines no model, field, app or URLconf: the resolution phase
+    never parses it (it was a third of a small project's run). Installed packages can live
+    below the standard library's folder, in ``site-packages``: those are read."""
+    if not path.is_relative_to(_STDLIB):
+        return False
+    return path.relative_to(_STDLIB).parts[0] not in _SITE_DIRS
+
+
 def _unchanged(previous: snapshot.Snapshot) -> bool:
-    keep = frozenset(Path(p) for p, _, _ in previous.signature if p.endswith("apps.py"))
-    keep = frozenset(p.parent for p in keep)
-    walked = tuple(str(s.path) for s in _sources(previous.source_root, previous.app_dirs, keep))
-    return walked == previous.walked and snapshot.signature(
-        Path(p) for p, _, _ in previous.signature) == previous.signature
+    """No file of the run changed and no folder the walk listed gained or lost an entry (that
+    changes the folder's mtime): the walk would find the same files, so none is listed."""
+    return (snapshot.signature(p for p, _, _ in previous.folders) == previous.folders
+            and snapshot.signature(p for p, _, _ in previous.signature) == previous.signature)
 
 
 def _keep(project: Project) -> frozenset[Path]:
@@ -122,14 +160,16 @@ def _external_app_dirs(project: Project) -> tuple[tuple[Path, str], ...]:
 
 
 def _sources(source_root: Path, app_dirs: tuple[tuple[Path, str], ...],
-             keep: frozenset[Path]) -> Iterator[SourceFile]:
-    """Own modules under the import root, then the packages of external apps."""
-    yield from _walk(source_root, source_root, own=True, keep=keep)
+             keep: frozenset[Path], folders: list[str]) -> Iterator[SourceFile]:
+    """Own modules under the import root, then the packages of external apps; every folder
+    listed on the way is added to ``folders`` (the warm-run check stats them)."""
+    holders = frozenset(str(parent) for d in keep for parent in (d, *d.parents))
+    yield from _walk(str(source_root), str(source_root), True, holders, folders)
     for directory, name in app_dirs:
         root = directory
         for _ in name.split("."):
             root = root.parent
-        yield from (s for s in _walk(directory, root, own=False, keep=keep)
+        yield from (s for s in _walk(str(directory), str(root), False, holders, folders)
                     if _declares_models(s.module, name))
 
 
@@ -140,14 +180,15 @@ def _declares_models(module: str, app: str) -> bool:
     return inner[0] in ("", "apps", "models")
 
 
-def _walk(top: Path, search_root: Path, *, own: bool,
-          keep: frozenset[Path]) -> Iterator[SourceFile]:
+def _walk(top: str, search_root: str, own: bool, holders: frozenset[str],
+          folders: list[str]) -> Iterator[SourceFile]:
     """Python files under ``top``; test, migration and asset folders are skipped unless an
-    installed app lives inside them (wagtail keeps its test apps in ``wagtail/test/``).
-    Paths are handled as strings here: this loop runs for every folder of a large tree."""
-    holders = {str(parent) for d in keep for parent in (d, *d.parents)}
-    prefix = len(str(search_root)) + 1
+    installed app lives inside them (``holders``: app folders and their parents; wagtail
+    keeps its test apps in ``wagtail/test/``). Paths are handled as strings here: this loop
+    runs for every folder of a large tree."""
+    prefix = len(search_root) + 1
     for dirpath, dirnames, filenames in os.walk(top):
+        folders.append(dirpath)
         dirnames[:] = sorted(d for d in dirnames if d.isidentifier() and (
             (d not in SKIP_DIRS and d not in _SKIP_PACKAGES)
             or (d != "migrations" and os.path.join(dirpath, d) in holders)))  # noqa: PTH118

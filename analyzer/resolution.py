@@ -81,10 +81,8 @@ class Resolution:
         found = self.files.get(module)
         if found is not None or module in self._missing:
             return found
-        parent = module.rpartition(".")[0]
-        parent_path = self.paths.get(parent)
         if ((module.startswith(_NEVER_LOADED) and not module.startswith("django.contrib."))
-                or (parent_path is not None and parent_path.name != "__init__.py")):
+                or self._inside_plain_module(module)):
             self._missing.add(module)  # Django's core, or a name inside a plain module
             return None
         loaded = self._load(module)
@@ -93,6 +91,18 @@ class Resolution:
             return None
         self.files[module] = loaded
         return loaded
+
+    def _inside_plain_module(self, module: str) -> bool:
+        """Whether the nearest known enclosing module is a file, not a package: then
+        ``module`` is an attribute chain (``app.models.Order.objects``), never a module, and
+        no search of the import path is needed to say so."""
+        head = module
+        while "." in head:
+            head = head.rpartition(".")[0]
+            path = self.paths.get(head)
+            if path is not None:
+                return path.name != "__init__.py"
+        return False
 
     def imported_at_startup(self) -> set[str]:
         """Modules ``django.setup()`` imports: each app's package, ``apps`` and ``models``

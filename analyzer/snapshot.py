@@ -1,9 +1,11 @@
 """The warm-run fast path: the previous graph, reused while no file it was built from changed.
 
 A snapshot records every file the run read (settings, ``apps.py``, sources, lazily loaded
-modules) with its size and modification time, and the list of source files the walk found. If a
-new walk finds the same files and none has a new size or mtime, the stored graph is the answer;
-otherwise the run falls back to the per-file, content-hashed fact cache.
+modules) and every folder the source walk listed, each with its size and modification time. A
+folder's mtime changes when an entry is added, removed or renamed in it, so when no folder and
+no file has a new size or mtime, a new walk would find the same files and the stored graph is
+the answer, without listing anything; otherwise the run falls back to the per-file,
+content-hashed fact cache.
 """
 
 from __future__ import annotations
@@ -21,21 +23,21 @@ Signature = tuple[tuple[str, int, int], ...]
 
 @dataclass(frozen=True)
 class Snapshot:
-    source_root: Path
-    app_dirs: tuple[tuple[Path, str], ...]  # external app directories and dotted names
-    walked: tuple[str, ...]
-    signature: Signature
+    folders: Signature  # every folder the source walk listed
+    signature: Signature  # every file the run read
     graph: ProjectGraph
 
 
-def signature(paths: Iterable[Path]) -> Signature | None:
+def signature(paths: Iterable[Path | str]) -> Signature | None:
+    """(path, mtime, size) of each file, sorted; None if one is gone. One ``os.stat`` per
+    file on plain strings: this is most of a warm run."""
     out = []
-    for path in sorted(set(paths)):
+    for path in sorted({str(p) for p in paths}):
         try:
-            stat = path.stat()
+            stat = os.stat(path)  # noqa: PTH116
         except OSError:
             return None
-        out.append((str(path), stat.st_mtime_ns, stat.st_size))
+        out.append((path, stat.st_mtime_ns, stat.st_size))
     return tuple(out)
 
 

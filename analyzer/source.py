@@ -16,8 +16,6 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-
 _PY2_STATEMENT = re.compile(r"^\s*(print|exec)\s+[^\s(=]", re.MULTILINE)
 MAX_FILE_BYTES = 8 * 1024 * 1024  # beyond this a module is generated data, not code to read
 MAX_FALLBACK_NESTING = 100  # CPython's own parser stops at 200 nested brackets
@@ -51,14 +49,14 @@ def decode(data: bytes) -> str:
                           "encoding with a coding comment)", line) from None
 
 
-def parse(data: bytes, filename: str = "<source>") -> tuple[ast.Module, bool]:
-    """Parse bytes into a tree; returns (tree, parsed_through_fallback)."""
+def parse(data: bytes, filename: str = "<source>") -> tuple[ast.Module, bool, str]:
+    """Parse bytes into a tree; returns (tree, parsed_through_fallback, decoded text)."""
     if len(data) > MAX_FILE_BYTES:
         raise SourceError("file-too-large", f"{len(data)} bytes; larger than "
                           f"{MAX_FILE_BYTES} bytes, skipped as generated data", 1)
     text = decode(data)
     try:
-        return ast.parse(text, filename), False
+        return ast.parse(text, filename), False, text
     except SyntaxError as exc:
         first = exc
     except (RecursionError, MemoryError, ValueError) as exc:
@@ -69,7 +67,7 @@ def parse(data: bytes, filename: str = "<source>") -> tuple[ast.Module, bool]:
         hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
         raise SourceError("syntax-error", f"{first.msg}{hint}", first.lineno)
     try:
-        return ast.parse(newer, filename), True
+        return ast.parse(newer, filename), True, text
     except (SyntaxError, RecursionError, ValueError):
         raise SourceError("syntax-error", first.msg, first.lineno) from None
 
@@ -93,14 +91,9 @@ def _downgrade(text: str) -> str | None:
     """Rewrite newer syntax that libcst knows into older syntax, keeping line numbers."""
     if _nesting(text) > MAX_FALLBACK_NESTING:
         return None  # libcst's native parser overflows its stack on such input
-    try:
-        module = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError):
-        return None
-    try:
-        return module.visit(_Downgrade()).code
-    except RecursionError:
-        return None
+    from analyzer.downgrade import downgrade  # libcst takes longer to import than most runs
+
+    return downgrade(text)
 
 
 def _nesting(text: str) -> int:
@@ -113,36 +106,3 @@ def _nesting(text: str) -> int:
         elif char in ")]}":
             depth -= 1
     return deepest
-
-
-class _Downgrade(cst.CSTTransformer):
-    def leave_ExceptHandler(self, original: cst.ExceptHandler,
-                            updated: cst.ExceptHandler) -> cst.ExceptHandler:
-        kind = updated.type
-        if isinstance(kind, cst.Tuple) and not kind.lpar:
-            return updated.with_changes(type=kind.with_changes(lpar=[cst.LeftParen()],
-                                                               rpar=[cst.RightParen()]))
-        return updated
-
-    def leave_ExceptStarHandler(self, original: cst.ExceptStarHandler,
-                                updated: cst.ExceptStarHandler) -> cst.ExceptStarHandler:
-        kind = updated.type
-        if isinstance(kind, cst.Tuple) and not kind.lpar:
-            return updated.with_changes(type=kind.with_changes(lpar=[cst.LeftParen()],
-                                                               rpar=[cst.RightParen()]))
-        return updated
-
-    def leave_FunctionDef(self, original: cst.FunctionDef,
-                          updated: cst.FunctionDef) -> cst.FunctionDef:
-        return updated.with_changes(type_parameters=None)
-
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        return updated.with_changes(type_parameters=None)
-
-    def leave_TypeAlias(self, original: cst.TypeAlias, updated: cst.TypeAlias) -> cst.Assign:
-        return cst.Assign(targets=[cst.AssignTarget(updated.name)], value=updated.value)
-
-    def leave_FormattedString(self, original: cst.FormattedString,
-                              updated: cst.FormattedString) -> cst.BaseExpression:
-        newlines = cst.Module([]).code_for_node(original).count("\n")
-        return cst.SimpleString('"""' + "\n" * newlines + '"""' if newlines else '""')

@@ -41,6 +41,8 @@ def to_data(value: Any) -> Any:
         return sorted(items) if isinstance(value, frozenset | set) else items
     if isinstance(value, Path):
         return value.as_posix()
+    if isinstance(value, float) and value == 0:
+        return 0.0  # -0.0 (a sum's sign can depend on hash order) must not change the bytes
     return value
 
 

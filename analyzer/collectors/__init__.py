@@ -4,6 +4,8 @@ A collector has two halves. ``extract`` reads one parsed file and returns pickla
 (cached per file content); ``resolve`` runs once over the facts of every file and contributes
 models, app-level edges, URL routes, write scopes and diagnostics. Collectors of a lower
 ``phase`` resolve first (models before the couplings that need to know what a model is).
+A collector whose ``resolve`` reads only the project's own modules sets ``own_only``: modules
+outside the project (installed packages read for their models and names) skip its extraction.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from decompose.model import (
@@ -51,6 +54,7 @@ class Collector:
 
     name: ClassVar[str]
     phase: ClassVar[int] = 1
+    own_only: ClassVar[bool] = False
 
     def extract(self, parsed: ParsedModule) -> tuple[Any, ...]:
         return ()
@@ -70,8 +74,9 @@ def collector(cls: type[Collector]) -> type[Collector]:
     return cls
 
 
+@cache
 def collectors() -> tuple[Collector, ...]:
-    """Every collector in this package, in resolution order."""
+    """Every collector in this package, in resolution order (found once per process)."""
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
     return tuple(sorted(_REGISTRY.values(), key=lambda c: (c.phase, c.name)))

@@ -14,6 +14,7 @@ from decompose.model import DependencyKind
 
 _MODEL_LOADERS = frozenset({"get_model", "load_model"})
 _CLASS_LOADERS = frozenset({"get_class", "get_classes"})
+_LOADER_STEMS = ("get_model", "load_model", "get_class")  # every loader's name contains one
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,11 @@ class DynamicFact:
 @collector
 class Dynamic(Collector):
     name = "dynamic"
+    own_only = True
 
     def extract(self, parsed: ParsedModule) -> tuple[DynamicFact, ...]:
+        if not parsed.may_mention(*_LOADER_STEMS):
+            return ()
         facts = []
         for call in parsed.nodes(ast.Call):
             name = (dotted(call.func) or "").rpartition(".")[2]

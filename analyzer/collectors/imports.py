@@ -49,20 +49,28 @@ class Imports(Collector):
     phase = 0
 
     def extract(self, parsed: ParsedModule) -> tuple[ImportFact | AssignFact, ...]:
+        """Every import of an own module; only the module-level ones (the names it binds,
+        all that resolution reads) of any other module."""
         facts: list[ImportFact | AssignFact] = []
-        top = set(map(id, parsed.top_level()))
-        for node in parsed.nodes(ast.Import):
+        statements = parsed.top_level()
+        top = set(map(id, statements))
+        imports: list[ast.Import] = (parsed.nodes(ast.Import) if parsed.own else
+                                     [s for s in statements if isinstance(s, ast.Import)])
+        for node in imports:
             for alias in node.names:
                 bound = None
                 if id(node) in top:
                     bound = alias.asname or alias.name.partition(".")[0]
                 facts.append(ImportFact(alias.name, None, bound, node.lineno))
-        for node in parsed.nodes(ast.ImportFrom):
+        imports_from: list[ast.ImportFrom] = (
+            parsed.nodes(ast.ImportFrom) if parsed.own else
+            [s for s in statements if isinstance(s, ast.ImportFrom)])
+        for node in imports_from:
             module = parsed.absolute(node.module, node.level)
             for alias in node.names:
                 bound = (alias.asname or alias.name) if id(node) in top else None
                 facts.append(ImportFact(module, alias.name, bound, node.lineno))
-        for stmt in parsed.top_level():
+        for stmt in statements:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                     stmt.targets[0], ast.Name):
                 meaning = value_meaning(stmt.value)

@@ -10,11 +10,10 @@ names, ``"app.Model"``/``"Model"``/``"self"`` strings or the swappable user mode
 from __future__ import annotations
 
 import ast
-import functools
 from dataclasses import dataclass
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
-from analyzer.facts import ParsedModule, dotted, keyword, literal_str
+from analyzer.facts import ParsedModule, dotted, literal_str
 from analyzer.known import (
     AUTO_FIELD,
     DEFAULT_TARGETS,
@@ -101,16 +100,17 @@ def _field(stmt: ast.stmt) -> FieldFact | None:
     func = dotted(value.func)
     if func is None:
         return None
+    given = {k.arg: k.value for k in value.keywords}  # a repeated keyword is a SyntaxError
     options: list[tuple[str, object]] = []
     for key in _OPTION_KEYS:
-        node = keyword(value, key)
+        node = given.get(key)
         if isinstance(node, ast.Constant) and isinstance(node.value, bool | str):
             options.append((key, node.value))
-    on_delete = dotted(keyword(value, "on_delete"))
+    on_delete = dotted(given.get("on_delete"))
     if on_delete is None and len(value.args) > 1:
         on_delete = dotted(value.args[1])
-    target = _target(keyword(value, "to")) or (_target(value.args[0]) if value.args else None)
-    return FieldFact(name.id, stmt.lineno, func, target, _target(keyword(value, "through")),
+    target = _target(given.get("to")) or (_target(value.args[0]) if value.args else None)
+    return FieldFact(name.id, stmt.lineno, func, target, _target(given.get("through")),
                      on_delete.rpartition(".")[2] if on_delete else None, tuple(options))
 
 
@@ -163,6 +163,7 @@ class ModelIndex:
         self.by_qualname: dict[str, _Resolved] = {}
         self.by_label: dict[str, _Resolved] = {}
         self._lower: dict[str, str] = {}
+        self._by_label_guess: dict[str, str | None] = {}
 
     def add_module(self, module: str) -> None:
         facts = self.r.facts(module)
@@ -190,16 +191,23 @@ class ModelIndex:
             out.append(qualified)
         return out
 
-    @functools.cache  # noqa: B019 - one index per run, dropped with it
     def _class_for_label(self, label: str) -> str | None:
-        """The class a label names, before labels are assigned (for get_model bases)."""
+        """The class a label names, before labels are assigned (for get_model bases).
+
+        Memoised on the index, not with ``functools.cache``: that would keep every run's
+        index, and through it all of the run's facts, alive for the life of the process."""
+        if label in self._by_label_guess:
+            return self._by_label_guess[label]
         app, _, name = label.partition(".")
+        found = None
         for qualname, (module, fact) in sorted(self.classes.items()):
             if fact.name == name and not dict(fact.meta).get("abstract"):
                 meta_app = dict(fact.meta).get("app_label")
                 if (meta_app or self.r.app_of(module)) == app:
-                    return qualname
-        return None
+                    found = qualname
+                    break
+        self._by_label_guess[label] = found
+        return found
 
     def is_model(self, qualname: str) -> bool:
         if qualname in self._is_model:

@@ -36,8 +36,11 @@ def _signals(call: ast.Call) -> list[ast.expr]:
 @collector
 class Signals(Collector):
     name = "signals"
+    own_only = True
 
     def extract(self, parsed: ParsedModule) -> tuple[SignalFact, ...]:
+        if not parsed.may_mention("receiver", "connect", "send"):
+            return ()
         facts = []
         for call in parsed.nodes(ast.Call):
             func = dotted(call.func) or ""

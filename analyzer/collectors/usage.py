@@ -82,6 +82,7 @@ def model_of_chain(resolution: Resolution, module: str, chain: str) -> str | Non
 @collector
 class Usage(Collector):
     name = "usage"
+    own_only = True
 
     def extract(self, parsed: ParsedModule) -> tuple[UsageFact, ...]:
         names = module_names(parsed)

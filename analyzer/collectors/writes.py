@@ -9,6 +9,7 @@ the same function, and ``create``/``update``/``delete``/``bulk_*``/``get_or_crea
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.collectors import Collector, Contribution, collector
@@ -20,6 +21,7 @@ from decompose.model import WriteScope
 _MANAGER_WRITES = frozenset({"create", "update", "delete", "bulk_create", "bulk_update",
                              "get_or_create", "update_or_create"})
 _INSTANCE_WRITES = frozenset({"save", "delete"})
+_WRITE_NAMES = _MANAGER_WRITES | _INSTANCE_WRITES
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,31 @@ def _is_atomic(node: ast.expr) -> bool:
 @collector
 class Writes(Collector):
     name = "writes"
+    own_only = True
 
     def extract(self, parsed: ParsedModule) -> tuple[WriteFact, ...]:
+        if not parsed.may_mention("create", "update", "delete", "save"):
+            return ()  # every write method's name contains one of these
         facts = []
+        # Only functions around a call named like a write can write: the rest are not walked.
+        writing = _enclosing(parsed, (c for c in parsed.nodes(ast.Call)
+                                      if isinstance(c.func, ast.Attribute)
+                                      and c.func.attr in _WRITE_NAMES))
+        if not writing:
+            return ()
+        atomic_blocks = _enclosing(parsed, (w for w in parsed.nodes(ast.With)
+                                            if any(_is_atomic(i.context_expr) for i in w.items)))
         for function in [*parsed.nodes(ast.FunctionDef), *parsed.nodes(ast.AsyncFunctionDef)]:
+            if function not in writing:
+                continue
             name = _qualified(parsed, function)
             atomic = any(_is_atomic(d) for d in function.decorator_list)
             writes = _writes(function.body)
             if writes:
                 facts.append(WriteFact("atomic" if atomic else "function", name,
                                        function.lineno, tuple(writes)))
+            if function not in atomic_blocks:
+                continue
             for node in ast.walk(function):
                 if isinstance(node, ast.With) and any(_is_atomic(i.context_expr)
                                                       for i in node.items):
@@ -110,6 +127,18 @@ class Writes(Collector):
                                              tuple(labels), resolution.location(module,
                                                                                 fact.line)))
         return Contribution(write_scopes=tuple(scopes))
+
+
+def _enclosing(parsed: ParsedModule, nodes: Iterable[ast.AST]) -> set[ast.AST]:
+    """The functions that contain any of ``nodes``, at any depth."""
+    found: set[ast.AST] = set()
+    for node in nodes:
+        current = parsed.parents.get(node)
+        while current is not None and current not in found:  # found: so are its outer ones
+            if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.add(current)
+            current = parsed.parents.get(current)
+    return found
 
 
 def _qualified(parsed: ParsedModule, node: ast.AST) -> str:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.parse import POOL_MIN_FILES, FactCache, SourceFile, read_all
+from analyzer.parse import POOL_MIN_BYTES, FactCache, SourceFile, read_all
 from analyzer.pipeline import build_graph
 from decompose.serialize import dumps
 
 from .conftest import write_tree
 
 
-def sources(root: Path, count: int) -> list[SourceFile]:
+def sources(root: Path, count: int, padding: int = 0) -> list[SourceFile]:
+    filler = "".join(f"CONSTANT_{n} = {n}\n" for n in range(padding))
     files = {f"m{i}.py": f"from django.db import models\nclass M{i}(models.Model):\n"
-                         f"    x = models.IntegerField()\n" for i in range(count)}
+                         f"    x = models.IntegerField()\n{filler}" for i in range(count)}
     write_tree(root, files)
     return [SourceFile(f"m{i}", root / f"m{i}.py", False, True) for i in range(count)]
 
@@ -33,7 +34,8 @@ def test_warm_run_reads_facts_from_the_cache(tmp_path: Path) -> None:
 
 
 def test_pool_and_serial_give_the_same_facts(tmp_path: Path) -> None:
-    files = sources(tmp_path / "src", POOL_MIN_FILES + 2)
+    files = sources(tmp_path / "src", 8, padding=POOL_MIN_BYTES // 8 // 16)
+    assert sum(f.path.stat().st_size for f in files) > POOL_MIN_BYTES  # big enough to pool
     serial = read_all(files, FactCache(None, "p"), jobs=1)
     pooled = read_all(files, FactCache(None, "p"), jobs=2)
     assert serial == pooled
@@ -68,3 +70,16 @@ def test_unchanged_project_reuses_the_graph_and_an_edit_is_seen(tmp_path: Path) 
                                              "from blog.extra import Q\n"
                                              "class P(models.Model):\n    pass\n")
     assert {m.label for m in build_graph(root, cache_dir=cache).models} == {"blog.P", "blog.Q"}
+
+
+def test_a_new_file_alone_is_seen_by_a_warm_run(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "src", {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
+        "s.py": "INSTALLED_APPS = ['blog', 'shop']\n", "blog/__init__.py": "",
+        "shop/__init__.py": "",
+        "shop/models.py": "from django.db import models\nclass Item(models.Model):\n    pass\n"})
+    cache = tmp_path / "cache"
+    assert not build_graph(root, cache_dir=cache).dependencies
+    (root / "blog" / "links.py").write_text("from shop.models import Item\n")  # nothing edited
+    graph = build_graph(root, cache_dir=cache)
+    assert [(d.source, d.target) for d in graph.dependencies] == [("blog", "shop")]

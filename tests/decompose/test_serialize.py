@@ -100,3 +100,7 @@ def test_atomic_directory_replaces_only_when_asked(tmp_path):
         (staging / "b.txt").write_text("b")
     assert [p.name for p in final.iterdir()] == ["b.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["service"]
+
+
+def test_negative_zero_is_written_as_zero():
+    assert dumps({"q": -0.0, "r": [0.0, -0.0, -1.5]}) == dumps({"q": 0.0, "r": [0.0, 0.0, -1.5]})
