@@ -50,6 +50,14 @@ class Resolution:
         for module in sorted(self.own):
             yield module, self.files[module]
 
+    def app_facts(self, collector: str) -> Iterator[tuple[str, str, object]]:
+        """``(module, app label, fact)`` for each fact ``collector`` found in an own app."""
+        for module, facts in self.own_modules():
+            app = self.app_of(module)
+            if app is not None:
+                for fact in facts.of(collector):
+                    yield module, app, fact
+
     def app_of(self, dotted_name: str) -> str | None:
         """The label of the installed app whose package contains ``dotted_name``."""
         found = self._app_of.get(dotted_name, "")

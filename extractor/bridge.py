@@ -7,9 +7,11 @@ so the same plan always renders the same ``allowlist.py``.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from decompose.errors import DecomposeError
 from extractor.render import render_tree
@@ -69,6 +71,66 @@ class Allowlist:
             raise AllowlistError(f"models listed twice in the allowlist: {duplicates}")
         object.__setattr__(self, "functions", tuple(sorted(set(self.functions))))
         object.__setattr__(self, "models", tuple(sorted(self.models, key=lambda m: m.label)))
+
+    def union(self, other: Allowlist) -> Allowlist:
+        """What either allows: the bridge serves every extracted service from one list."""
+        merged: dict[str, ModelAccess] = {m.label: m for m in self.models}
+        for model in other.models:
+            mine = merged.get(model.label)
+            merged[model.label] = model if mine is None else ModelAccess(
+                model.label, (*mine.fields, *model.fields), (*mine.methods, *model.methods),
+                (*mine.chains, *model.chains))
+        return Allowlist((*self.functions, *other.functions), tuple(merged.values()))
+
+
+@dataclass(frozen=True)
+class InstalledBridge:
+    """The bridge an earlier extraction put into the monolith: a new extraction adds to it
+    instead of cutting off the services extracted before."""
+
+    allowlist: Allowlist = Allowlist()
+    services: tuple[str, ...] = ()
+
+
+def installed_bridge(root: Path) -> InstalledBridge:
+    """Read ``decompose_bridge``'s allowlist and services from the monolith, statically."""
+    folder = root / BRIDGE_PACKAGE
+    allowlist = _literals(folder / "allowlist.py", ("FUNCTIONS", "MODELS"))
+    conf = _literals(folder / "conf.py", ("GENERATED_SERVICES",))
+    if not allowlist and not conf:
+        return InstalledBridge()
+    models = allowlist.get("MODELS", {})
+    try:
+        return InstalledBridge(Allowlist(tuple(allowlist.get("FUNCTIONS", ())), tuple(
+            ModelAccess(label, tuple(access["fields"]), tuple(access.get("methods", ())),
+                        tuple(access.get("chains", ()))) for label, access in models.items())),
+            tuple(conf.get("GENERATED_SERVICES", ())))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise AllowlistError(f"cannot read the installed bridge's allowlist ({exc}); fix or "
+                             "remove it", path=folder / "allowlist.py") from None
+
+
+def _literals(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    """Module-level ``NAME = <literal>`` values (``frozenset({...})`` read as a set)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except FileNotFoundError:
+        return {}
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        raise AllowlistError(f"cannot parse the installed bridge: {exc}", path=path) from None
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name) and node.targets[0].id in names:
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "frozenset":
+                value = value.args[0] if value.args else ast.Set([])
+            try:
+                found[node.targets[0].id] = ast.literal_eval(value)
+            except ValueError:
+                raise AllowlistError(f"{node.targets[0].id} is not a literal",
+                                     path=path, line=node.lineno) from None
+    return found
 
 
 def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path) -> list[str]:

@@ -20,7 +20,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from decompose.errors import DecomposeError
 from decompose.model import ExtractionPlan
 from decompose.serialize import write_text_atomic
-from extractor.bridge import BRIDGE_PACKAGE, Allowlist, render_bridge
+from extractor.bridge import BRIDGE_PACKAGE, Allowlist, installed_bridge, render_bridge
 
 BRIDGE_MOUNT = "_decompose/"
 # Services and the gateway's auth_request call the bridge inside the cluster over plain HTTP;
@@ -41,10 +41,15 @@ class FileChange:
 
 def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
                      ) -> tuple[FileChange, ...]:
-    """Every file the patch adds or edits, with its current and its new text."""
+    """Every file the patch adds or edits, with its current and its new text.
+
+    A bridge already installed by an earlier extraction keeps what it allowed and the
+    services it issues tokens for: both services work side by side afterwards."""
     changes = []
+    installed = installed_bridge(root)
     with tempfile.TemporaryDirectory() as folder:
-        written = render_bridge(allowlist, (record.service,), Path(folder))
+        written = render_bridge(installed.allowlist.union(allowlist),
+                                (*installed.services, record.service), Path(folder))
         for name in written:
             before = _read(root / name)
             after = (Path(folder) / name).read_text(encoding="utf-8")

@@ -62,6 +62,10 @@ MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db
                        "get_absolute_url", "natural_key"})
 HTML_ROUTE_REASON = ("server-rendered pages: their templates, login redirects, sessions and CSRF "
                      "belong to the monolith; the service serves JSON to token holders")
+OPENAPI_TYPES = {"FloatField": "FLOAT", "DecimalField": "DECIMAL", "BooleanField": "BOOL",
+                 "DateTimeField": "DATETIME", "DateField": "DATE", "TimeField": "TIME",
+                 "DurationField": "DURATION", "UUIDField": "UUID", "EmailField": "EMAIL",
+                 "URLField": "URI", "JSONField": "ANY"}
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
 
 
@@ -74,6 +78,8 @@ class Plan:
     allowlist: Allowlist
     boundary: Boundary
     modules: tuple[tuple[str, str], ...]  # (monolith path, module) of moved Python files
+    # per remote model label, the OpenAPI type (an OpenApiTypes name) of each exposed field
+    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 class Source:
@@ -194,7 +200,25 @@ class _Planner:
             allowed_functions=allowed_functions, allowed_models=allowed_models,
             third_party_apps=third_party, requirements=requirements, rest_framework=drf,
             monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
-        return Plan(record, self.spec(record), to_allowlist(record), boundary, tuple(python))
+        return Plan(record, self.spec(record), to_allowlist(record), boundary, tuple(python),
+                    tuple((m.label, self.field_types(m)) for m in allowed_models))
+
+    def field_types(self, allowed: AllowedModel) -> tuple[tuple[str, str], ...]:
+        """The OpenAPI type of each field the bridge sends, from the field classes declared in
+        the monolith, so the service documents them as the monolith's own API does."""
+        model = self.graph.model(allowed.label)
+        declared = {f.name: f.type for f in model.fields} if model else {}
+        targets = {r.field: r.target for r in model.relations} if model else {}
+        types = []
+        for name in allowed.fields:
+            relation = name.removesuffix("_id") if name.endswith("_id") else None
+            if relation in targets:
+                target = self.graph.model(targets[relation]) if targets[relation] else None
+                pk = next((f.type for f in target.fields if f.primary_key), "") if target else ""
+                types.append((name, _openapi_type(pk or "AutoField")))
+            else:
+                types.append((name, _openapi_type(declared.get(name, ""))))
+        return tuple(types)
 
     def spec(self, record: ExtractionPlan) -> ServiceSpec:
         auto = self.settings_literal("DEFAULT_AUTO_FIELD")
@@ -654,6 +678,14 @@ def _exposed_fields(model: Model) -> tuple[str, ...]:
         elif relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE):
             fields.append(f"{field.name}_id")
     return tuple(fields)
+
+
+def _openapi_type(field_type: str) -> str:
+    """``models.DecimalField`` -> "DECIMAL": the drf_spectacular OpenApiTypes name."""
+    name = field_type.rpartition(".")[2]
+    if name in OPENAPI_TYPES:
+        return OPENAPI_TYPES[name]
+    return "INT" if name.endswith(("AutoField", "IntegerField")) else "STR"
 
 
 def _requirement(module: str) -> str | None:

@@ -16,6 +16,7 @@ from decompose.model import ExtractionPlan, Handling, MirrorModule
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
+from extractor.openapi import OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.render import DIR_MODE, FILE_MODE, _write, make_environment, render_service
 from extractor.runtime import render_runtime
@@ -65,7 +66,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
-        _write_mirrors(staging, extraction.record.mirrors)
+        _write_mirrors(staging, extraction.record.mirrors, plan.field_types)
         env = make_environment(EXTRACTION_TEMPLATES)
         _write(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
@@ -73,6 +74,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
             plan=extraction.record))
         _write(staging / PLAN_FILE, dumps(extraction.record))
         _write(staging / PATCH_FILE, render_patch(extraction.changes))
+        _write(staging / OPENAPI_FILE, generate_openapi(staging))
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
     return written
@@ -86,7 +88,8 @@ class _MirrorView:
     exceptions: tuple
 
 
-def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...]) -> None:
+def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
+                   field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -99,7 +102,8 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...]) -> None:
         path = parts / "__init__.py" if mirror.module in packages else parts.with_suffix(".py")
         _write(staging / path, env.get_template("mirror.py.j2").render(mirror=view))
     package = env.get_template("package.py.j2").render()
-    for name in sorted(packages - modules | {""}):
-        folder = PurePosixPath(MIRROR_PACKAGE, *name.split(".")) if name else PurePosixPath(
-            MIRROR_PACKAGE)
-        _write(staging / folder / "__init__.py", package)
+    for name in sorted(packages - modules):
+        _write(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
+               package)
+    _write(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
+        "mirror_root.py.j2").render(field_types=field_types))

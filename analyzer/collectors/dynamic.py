@@ -45,19 +45,15 @@ class Dynamic(Collector):
     def resolve(self, resolution: Resolution) -> Contribution:
         labels = {a.label for a in resolution.project.apps}
         edges = []
-        for module, facts in resolution.own_modules():
-            source = resolution.app_of(module)
-            if source is None:
-                continue
-            for fact in facts.of(self.name):
-                if fact.loader == "model":
-                    target = fact.args[0].partition(".")[0]
-                    target = target if target in labels else None
-                else:
-                    target = _app_providing(resolution, fact.args[0])
-                if target and target != source:
-                    edges.append(Edge(source, target, DependencyKind.DYNAMIC,
-                                      resolution.location(module, fact.line)))
+        for module, source, fact in resolution.app_facts(self.name):
+            if fact.loader == "model":
+                target = fact.args[0].partition(".")[0]
+                target = target if target in labels else None
+            else:
+                target = _app_providing(resolution, fact.args[0])
+            if target and target != source:
+                edges.append(Edge(source, target, DependencyKind.DYNAMIC,
+                                  resolution.location(module, fact.line)))
         return Contribution(edges=tuple(edges))
 
 

@@ -80,19 +80,15 @@ class Imports(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, facts in resolution.own_modules():
-            source = resolution.app_of(module)
-            if source is None:
+        for module, source, fact in resolution.app_facts(self.name):
+            if not isinstance(fact, ImportFact):
                 continue
-            for fact in facts.of(self.name):
-                if not isinstance(fact, ImportFact):
-                    continue
-                target = resolution.app_of(fact.module)
-                if fact.name and fact.name != "*":
-                    target = resolution.app_of(f"{fact.module}.{fact.name}") or target
-                if target is not None and target != source:
-                    edges.append(Edge(source, target, DependencyKind.IMPORT,
-                                      resolution.location(module, fact.line)))
+            target = resolution.app_of(fact.module)
+            if fact.name and fact.name != "*":
+                target = resolution.app_of(f"{fact.module}.{fact.name}") or target
+            if target is not None and target != source:
+                edges.append(Edge(source, target, DependencyKind.IMPORT,
+                                  resolution.location(module, fact.line)))
         return Contribution(edges=tuple(edges))
 
 

@@ -58,20 +58,16 @@ class Signals(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, facts in resolution.own_modules():
-            source = resolution.app_of(module)
-            if source is None:
-                continue
-            for fact in facts.of(self.name):
-                targets = set()
-                if fact.signal:
-                    defined = resolution.resolve(module, fact.signal)
-                    if defined and ":" not in defined:
-                        targets.add(resolution.app_of(defined))
-                if fact.sender:
-                    label = model_of_chain(resolution, module, fact.sender)
-                    targets.add(label.partition(".")[0] if label else None)
-                for target in sorted(t for t in targets if t and t != source):
-                    edges.append(Edge(source, target, DependencyKind.SIGNAL,
-                                      resolution.location(module, fact.line)))
+        for module, source, fact in resolution.app_facts(self.name):
+            targets = set()
+            if fact.signal:
+                defined = resolution.resolve(module, fact.signal)
+                if defined and ":" not in defined:
+                    targets.add(resolution.app_of(defined))
+            if fact.sender:
+                label = model_of_chain(resolution, module, fact.sender)
+                targets.add(label.partition(".")[0] if label else None)
+            for target in sorted(t for t in targets if t and t != source):
+                edges.append(Edge(source, target, DependencyKind.SIGNAL,
+                                  resolution.location(module, fact.line)))
         return Contribution(edges=tuple(edges))

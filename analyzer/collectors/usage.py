@@ -92,14 +92,10 @@ class Usage(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, facts in resolution.own_modules():
-            source = resolution.app_of(module)
-            if source is None:
-                continue
-            for fact in facts.of(self.name):
-                label = model_of_chain(resolution, module, fact.chain)
-                target = label.partition(".")[0] if label else None
-                if target and target != source:
-                    edges.append(Edge(source, target, DependencyKind.ORM,
-                                      resolution.location(module, fact.line)))
+        for module, source, fact in resolution.app_facts(self.name):
+            label = model_of_chain(resolution, module, fact.chain)
+            target = label.partition(".")[0] if label else None
+            if target and target != source:
+                edges.append(Edge(source, target, DependencyKind.ORM,
+                                  resolution.location(module, fact.line)))
         return Contribution(edges=tuple(edges))

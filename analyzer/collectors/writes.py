@@ -115,17 +115,13 @@ class Writes(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         scopes = []
-        for module, facts in resolution.own_modules():
-            app = resolution.app_of(module)
-            if app is None:
-                continue
-            for fact in facts.of(self.name):
-                labels = {model_of_chain(resolution, module, chain) for chain in fact.writes}
-                labels.discard(None)
-                if len({label.partition(".")[0] for label in labels}) > 1:
-                    scopes.append(WriteScope(fact.kind, f"{module}.{fact.name}", app,
-                                             tuple(labels), resolution.location(module,
-                                                                                fact.line)))
+        for module, app, fact in resolution.app_facts(self.name):
+            labels = {model_of_chain(resolution, module, chain) for chain in fact.writes}
+            labels.discard(None)
+            if len({label.partition(".")[0] for label in labels}) > 1:
+                scopes.append(WriteScope(fact.kind, f"{module}.{fact.name}", app,
+                                         tuple(labels), resolution.location(module,
+                                                                            fact.line)))
         return Contribution(write_scopes=tuple(scopes))
 
 

@@ -37,25 +37,30 @@ def all_codemods() -> list[type[ExtractionCodemod]]:
 
 
 def transform(source: str, path: str, module: str, boundary: Boundary) -> FileOutcome:
-    """Apply the codemods in order; report lines in the ORIGINAL source."""
+    """Apply the codemods in order to one tree; report lines in the ORIGINAL source."""
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        failure = f"not valid Python, copied unchanged ({exc.message})"
+        return FileOutcome(path, source, (Rewrite(Location(path, exc.raw_line), "parse",
+                                                  failure, Level.ERROR),), failure)
     original = source.splitlines()
+    current = source
     rewrites: list[Rewrite] = []
     for codemod_class in all_codemods():
+        if not codemod_class.applies(current, module, boundary):
+            continue
         context = CodemodContext(filename=path, full_module_name=module)
         codemod = codemod_class(context, boundary, path, module)
-        try:
-            tree = cst.parse_module(source)
-        except cst.ParserSyntaxError as exc:
-            failure = f"not valid Python, copied unchanged ({exc.message})"
-            return FileOutcome(path, source, (Rewrite(Location(path, exc.raw_line), "parse",
-                                                      failure, Level.ERROR),), failure)
-        new_source = codemod.transform_module(tree).code
-        lines = _line_map(source.splitlines(), original)
-        rewrites += [replace(r, location=Location(path, lines.get(r.location.line,
-                                                                  r.location.line)))
-                     for r in codemod.reports]
-        source = new_source
-    return FileOutcome(path, source, tuple(sorted(set(rewrites))))
+        new_tree = codemod.transform_module(tree)
+        if codemod.reports:
+            lines = _line_map(current.splitlines(), original) if current != source else {}
+            rewrites += [replace(r, location=Location(path, lines.get(r.location.line,
+                                                                      r.location.line)))
+                         for r in codemod.reports]
+        if new_tree is not tree:
+            tree, current = new_tree, new_tree.code
+    return FileOutcome(path, current, tuple(sorted(set(rewrites))))
 
 
 def _line_map(current: list[str], original: list[str]) -> dict[int, int]:

@@ -15,6 +15,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling, Level
 from extractor.codemods.base import (
+    Boundary,
     ExtractionCodemod,
     comment_line,
     dotted,
@@ -35,6 +36,10 @@ class AtomicAcrossServices(ExtractionCodemod):
     ORDER = 60
     DESCRIPTION = "Flag (and where needed undo) atomic blocks that call the monolith."
 
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return "atomic" in source
+
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = {name for name, (_, kind) in remote_imports(node, self.boundary).items()
                         if kind == Handling.REMOTE_FUNCTION}
@@ -54,8 +59,7 @@ class AtomicAcrossServices(ExtractionCodemod):
                     "@compensate_on_error: each write commits at once and on an error the rows "
                     "it created are deleted, but the monolith's calls are NOT undone (see "
                     "EXTRACTION.md, 'Transactions'); add compensation for them")
-            comment = ("atomic -> compensate_on_error: local rows commit at once, monolith "
-                       "calls are not undone")
+            comment = "atomic -> compensate_on_error; monolith calls are NOT undone (EXTRACTION.md)"
             kept = [d.with_changes(decorator=cst.Name(COMPENSATE)) if _is_atomic(d.decorator)
                     else d for d in updated.decorators]
             AddImportsVisitor.add_needed_import(self.context, COMPENSATE_MODULE, COMPENSATE)

@@ -84,6 +84,12 @@ class ExtractionCodemod(VisitorBasedCodemodCommand):
         self.module_name = module
         self.reports: list[Rewrite] = []
 
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        """A cheap pre-check: False only when the file cannot hold anything this codemod
+        rewrites (creating a libcst transformer per file and codemod costs ~15 ms)."""
+        return True
+
     def report(self, node: cst.CSTNode, message: str, level: Level = Level.INFO) -> None:
         line = self.get_metadata(PositionProvider, node).start.line
         self.reports.append(Rewrite(Location(self.path, line), self.NAME, message, level))

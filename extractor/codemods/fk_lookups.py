@@ -13,6 +13,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from decompose.model import Level
 from extractor.codemods.base import (
+    Boundary,
     ExtractionCodemod,
     chain_root,
     register,
@@ -29,6 +30,10 @@ class ForeignKeyLookups(ExtractionCodemod):
     NAME = "fk_lookups"
     ORDER = 40
     DESCRIPTION = "Rewrite lookups on replaced relations to their id columns."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return any(name in source for name in boundary.replaced_names)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = remote_imports(node, self.boundary)

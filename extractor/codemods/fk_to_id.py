@@ -14,6 +14,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Level
 from extractor.codemods.base import (
+    Boundary,
     ExtractionCodemod,
     ReplacedRelation,
     comment_line,
@@ -27,6 +28,10 @@ class ForeignKeyToId(ExtractionCodemod):
     NAME = "fk_to_id"
     ORDER = 10
     DESCRIPTION = "Replace relations to models that stay in the monolith by id columns."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return any(m.module == module for m in boundary.models) and bool(boundary.replaced)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from extractor.codemods.base import ExtractionCodemod, register
+from extractor.codemods.base import Boundary, ExtractionCodemod, register
 
 
 @register
@@ -16,6 +16,10 @@ class PinTables(ExtractionCodemod):
     NAME = "pin_tables"
     ORDER = 20
     DESCRIPTION = "Pin db_table and set managed = False on moved concrete models."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return any(m.module == module and not m.abstract for m in boundary.models)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         model = next((m for m in self.boundary.models if m.name == original.name.value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 
 from decompose.model import Level
-from extractor.codemods.base import ExtractionCodemod, register, string_value
+from extractor.codemods.base import Boundary, ExtractionCodemod, register, string_value
 
 METHODS = frozenset({"select_related", "prefetch_related"})
 
@@ -22,6 +22,10 @@ class PruneRelated(ExtractionCodemod):
     NAME = "prune_related"
     ORDER = 30
     DESCRIPTION = "Prune related-object paths that cross the service boundary."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return any(method in source for method in METHODS)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from decompose.model import Level
-from extractor.codemods.base import ExtractionCodemod, dotted, register
+from extractor.codemods.base import Boundary, ExtractionCodemod, dotted, register
 
 MIRROR_PACKAGE = "monolith"
 
@@ -21,6 +21,10 @@ class RemoteImports(ExtractionCodemod):
     NAME = "remote_imports"
     ORDER = 90  # last: the other codemods look the original module paths up
     DESCRIPTION = "Point imports of monolith apps at the generated monolith.* mirrors."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return "import" in source
 
     def leave_ImportFrom(self, original: cst.ImportFrom,
                          updated: cst.ImportFrom) -> cst.ImportFrom:

@@ -3,16 +3,19 @@
 A ``ModelSerializer`` of a model that stays in the monolith becomes a ``RemoteModelSerializer``
 (it renders the same ``Meta.fields`` from a remote object). A ``ModelSerializer`` of a moved
 model that lists a relation now held as an id column gets that field declared explicitly, with
-the type DRF would have generated: a primary key, read from the id column when read-only.
+the type DRF would have generated: a primary key, read from the id column when read-only; its
+base becomes ``IdColumnModelSerializer`` so unique constraints on those columns still give
+DRF's 400 rather than a database IntegrityError.
 """
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling
 from extractor.codemods.base import (
+    Boundary,
     ExtractionCodemod,
     dotted,
     register,
@@ -29,6 +32,10 @@ class RemoteSerializers(ExtractionCodemod):
     NAME = "remote_serializers"
     ORDER = 50
     DESCRIPTION = "Serializers of remote models, and id-column relations in serializers."
+
+    @classmethod
+    def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
+        return "ModelSerializer" in source
 
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = remote_imports(node, self.boundary)
@@ -56,6 +63,16 @@ class RemoteSerializers(ExtractionCodemod):
 
     def _declare_id_fields(self, original: cst.ClassDef, updated: cst.ClassDef,
                            meta: cst.ClassDef, label: str) -> cst.ClassDef:
+        if self.boundary.replaced_on(label):
+            AddImportsVisitor.add_needed_import(self.context, "decompose_remote.serializers",
+                                                "IdColumnModelSerializer")
+            RemoveImportsVisitor.remove_unused_import(self.context, "rest_framework",
+                                                      "serializers")
+            self.report(original, f"{original.name.value}: ModelSerializer -> "
+                        "IdColumnModelSerializer (uniqueness checks on id columns)")
+            updated = updated.with_changes(bases=[
+                b.with_changes(value=cst.Name("IdColumnModelSerializer"))
+                if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
         declared = {_target(s) for s in updated.body.body}
         fields = _strings(_meta_value(meta, "fields"))
         read_only_value = _meta_value(meta, "read_only_fields")

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,42 +185,57 @@ def cli(*args: str, cwd: Path) -> str:
 
 
 @contextmanager
-def extracted_stack(app: str, scratch: Path) -> Iterator[Stack]:
-    """Seed, extract ``app`` with --apply, and run both sides on one PostgreSQL."""
+def extracted_stacks(apps: Sequence[str], scratch: Path) -> Iterator[dict[str, Stack]]:
+    """Seed, extract each of ``apps`` in turn with --apply into the SAME monolith copy, and run
+    the monolith and every service on one PostgreSQL; one ``Stack`` per app (sharing the
+    monolith). Later extractions must keep the earlier services' bridge access working."""
     with ExitStack() as stack:
         database_url = stack.enter_context(temporary_postgres("shop"))
         root = scratch / "shop"
         shutil.copytree(MONOLITH, root, ignore=shutil.ignore_patterns(
             "db.sqlite3", "__pycache__", ".pytest_cache", "decompose-report"))
-        keys = {"token": key_pair(), "service": key_pair()}
+        token = key_pair()
+        service_keys = {app: key_pair() for app in apps}
         hosts = f"{PUBLIC_HOST},127.0.0.1,localhost"
         monolith_env = clean_env(
             DJANGO_SETTINGS_MODULE="config.settings.production",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=hosts,
-            DATABASE_URL=database_url, DECOMPOSE_TOKEN_PRIVATE_KEY=keys["token"].private,
-            DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({app: keys["service"].public}))
+            DATABASE_URL=database_url, DECOMPOSE_TOKEN_PRIVATE_KEY=token.private,
+            DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps(
+                {app: keys.public for app, keys in service_keys.items()}))
         run([sys.executable, "manage.py", "migrate", "-v0"], root, monolith_env)
         run([sys.executable, "manage.py", "seed_demo"], root, monolith_env)
         cli("analyze", str(root), "--out", str(root / "decompose-report"), cwd=scratch)
-        cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
-        service_root = scratch / "services" / app
-        require_dependencies(service_root)
-        service_env = clean_env(
-            DJANGO_SETTINGS_MODULE="config.settings.production",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=hosts,
-            DATABASE_URL=database_url, DECOMPOSE_SERVICE_PRIVATE_KEY=keys["service"].private,
-            DECOMPOSE_TOKEN_PUBLIC_KEY=keys["token"].public,
-            PROMETHEUS_MULTIPROC_DIR=str(scratch / "prometheus"))
+        for app in apps:
+            cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
+            require_dependencies(scratch / "services" / app)
         logs = scratch / "logs"
         logs.mkdir()
         monolith = stack.enter_context(running(gunicorn(
             root, monolith_env, logs / "monolith.log", "config.wsgi:application")))
-        service_env["MONOLITH_URL"] = monolith.url
-        service = stack.enter_context(running(gunicorn(
-            service_root, service_env, logs / "service.log", "--config", "gunicorn.conf.py",
-            "config.wsgi:application")))
-        yield Stack(root, service_root, database_url, monolith, service, service_env,
-                    monolith_env)
+        stacks = {}
+        for app in apps:
+            service_root = scratch / "services" / app
+            service_env = clean_env(
+                DJANGO_SETTINGS_MODULE="config.settings.production",
+                DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=hosts,
+                DATABASE_URL=database_url,
+                DECOMPOSE_SERVICE_PRIVATE_KEY=service_keys[app].private,
+                DECOMPOSE_TOKEN_PUBLIC_KEY=token.public, MONOLITH_URL=monolith.url,
+                PROMETHEUS_MULTIPROC_DIR=str(scratch / f"prometheus-{app}"))
+            service = stack.enter_context(running(gunicorn(
+                service_root, service_env, logs / f"{app}.log", "--config", "gunicorn.conf.py",
+                "config.wsgi:application")))
+            stacks[app] = Stack(root, service_root, database_url, monolith, service,
+                                service_env, monolith_env)
+        yield stacks
+
+
+@contextmanager
+def extracted_stack(app: str, scratch: Path) -> Iterator[Stack]:
+    """Seed, extract ``app`` with --apply, and run both sides on one PostgreSQL."""
+    with extracted_stacks([app], scratch) as stacks:
+        yield stacks[app]
 
 
 def parity(stack: Stack, path: str, monolith_headers: dict[str, str],

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
-from tests.e2e.stack import Stack, clean_env, demo_token, extracted_stack, parity, run
+from tests.e2e.stack import Stack, clean_env, demo_token, parity, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -22,12 +21,12 @@ COUPON = "E2E-TEN"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[Stack]:
-    with extracted_stack("orders", tmp_path_factory.mktemp("e2e-orders")) as running:
-        running.sql("INSERT INTO promotions_coupon (created_at, updated_at, code, description, "
-                    "percent_off, valid_from, is_active) VALUES (now(), now(), %s, '', 10, "
-                    "now() - interval '1 day', true)", COUPON)
-        yield running
+def stack(extracted_shop) -> Stack:
+    running = extracted_shop["orders"]
+    running.sql("INSERT INTO promotions_coupon (created_at, updated_at, code, description, "
+                "percent_off, valid_from, is_active) VALUES (now(), now(), %s, '', 10, "
+                "now() - interval '1 day', true)", COUPON)
+    return running
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +175,17 @@ def test_the_monoliths_own_test_suite_passes_with_the_patch_applied(stack):
     out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"],
               stack.monolith_root, clean_env(), timeout=900)
     assert " passed" in out and " failed" not in out
+
+
+def test_a_second_extraction_keeps_the_first_services_bridge_access(extracted_shop, users):
+    """reviews was extracted after orders into the same monolith: the bridge serves both (the
+    checkout above called orders' allowlisted functions after that), and one exchanged token
+    is accepted by both services."""
+    bridge = extracted_shop["orders"].monolith_root / "decompose_bridge"
+    allowlist, conf = (bridge / "allowlist.py").read_text(), (bridge / "conf.py").read_text()
+    assert '"inventory.services.reserve_stock"' in allowlist and '"catalog.Product"' in allowlist
+    assert 'GENERATED_SERVICES = ["orders", "reviews"]' in conf
+    token = users["alice"][1]
+    for app in ("orders", "reviews"):
+        reply = extracted_shop[app].service.get(f"/api/{app}/", token)
+        assert reply.status == 200, (app, reply.body[:300])

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.stack import Stack, clean_env, extracted_stack, parity, run
+from tests.e2e.stack import Stack, clean_env, demo_token, parity, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[Stack]:
-    with extracted_stack("reviews", tmp_path_factory.mktemp("e2e-reviews")) as running:
-        yield running
+def stack(extracted_shop) -> Stack:
+    return extracted_shop["reviews"]
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +102,17 @@ def test_deploy_checks_are_clean_with_production_settings(stack):
     out = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
               stack.service_root, stack.service_env)
     assert "no issues" in out
+
+
+def test_a_duplicate_review_is_refused_with_the_monoliths_400(stack, alice):
+    """UniqueConstraint(product, user) holds on the id columns: DRF's 400, not an IntegrityError."""
+    product = stack.sql("SELECT r.product_id FROM reviews_review r JOIN accounts_user u ON "
+                        "u.id = r.user_id WHERE u.username = 'alice' ORDER BY r.id LIMIT 1")[0][0]
+    body = {"product": product, "rating": 3, "title": "Again"}
+    before = stack.sql("SELECT count(*) FROM reviews_review")
+    mono = stack.monolith.send("POST", "/api/reviews/", body,
+                               {"Authorization": f"Token {demo_token('alice')}"})
+    serv = stack.service.send("POST", "/api/reviews/", body, alice[1])
+    assert mono.status == serv.status == 400, (mono.body[:300], serv.body[:300])
+    assert mono.json() == serv.json() and "non_field_errors" in mono.json()
+    assert stack.sql("SELECT count(*) FROM reviews_review") == before

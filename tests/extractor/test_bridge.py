@@ -7,7 +7,14 @@ import runpy
 
 import pytest
 
-from extractor.bridge import Allowlist, AllowlistError, ModelAccess, render_bridge
+from extractor.bridge import (
+    Allowlist,
+    AllowlistError,
+    InstalledBridge,
+    ModelAccess,
+    installed_bridge,
+    render_bridge,
+)
 from extractor.runtime import render_runtime
 
 PRODUCT = ModelAccess("catalog.Product", ("price", "name", "id", "name"), chains=("active",))
@@ -42,6 +49,32 @@ def test_rendered_allowlist_holds_exactly_the_allowlist(tmp_path):
     generated = next(node for node in conf.body if isinstance(node, ast.Assign)
                      and node.targets[0].id == "GENERATED_SERVICES")
     assert ast.literal_eval(generated.value) == ["orders", "reviews"]
+
+
+def test_no_installed_bridge_reads_as_empty(tmp_path):
+    assert installed_bridge(tmp_path) == InstalledBridge()
+
+
+def test_an_installed_bridge_is_read_back_and_merged_with_a_new_extraction(tmp_path):
+    """A second extraction must keep the first service's access and token audience."""
+    orders = Allowlist(("inventory.services.reserve_stock",), (PRODUCT,))
+    render_bridge(orders, ("orders",), tmp_path)
+    installed = installed_bridge(tmp_path)
+    assert installed == InstalledBridge(orders, ("orders",))
+    reviews = Allowlist((), (ModelAccess("catalog.Product", ("slug",), methods=("url",)),
+                             ModelAccess("accounts.User", ("username",))))
+    merged = installed.allowlist.union(reviews)
+    assert merged.functions == ("inventory.services.reserve_stock",)
+    assert {m.label: (m.fields, m.methods, m.chains) for m in merged.models} == {
+        "accounts.User": (("username",), (), ()),
+        "catalog.Product": (("id", "name", "price", "slug"), ("url",), ("active",))}
+
+
+def test_an_unreadable_installed_allowlist_is_a_one_line_error(tmp_path):
+    (tmp_path / "decompose_bridge").mkdir()
+    (tmp_path / "decompose_bridge" / "allowlist.py").write_text("MODELS = load()\n")
+    with pytest.raises(AllowlistError, match="MODELS is not a literal"):
+        installed_bridge(tmp_path)
 
 
 def test_rendering_is_deterministic(tmp_path):

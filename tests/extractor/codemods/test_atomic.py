@@ -30,7 +30,7 @@ def test_atomic_that_writes_then_calls_the_monolith_becomes_compensating_and_fla
         from decompose_remote.transactions import compensate_on_error
 
 
-        # decompose: atomic -> compensate_on_error: local rows commit at once, monolith calls are not undone
+        # decompose: atomic -> compensate_on_error; monolith calls are NOT undone (EXTRACTION.md)
         @compensate_on_error
         def place(order, line):
             order.save()

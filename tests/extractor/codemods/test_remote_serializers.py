@@ -1,8 +1,22 @@
 from tests.extractor.codemods.tools import check_noop, check_transformed
 
 
-def test_serializer_of_a_moved_model_without_replaced_fields_is_kept():
+def test_serializer_of_a_model_that_did_not_move_or_lose_relations_is_kept():
     check_noop("""\
+        from rest_framework import serializers
+
+        from orders.models import Note
+
+
+        class NoteSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Note
+                fields = ["id", "text"]
+        """, module="orders.api.serializers")
+
+
+def test_serializer_of_a_moved_model_with_id_columns_keeps_uniqueness_checks():
+    rewrites = check_transformed("""\
         from rest_framework import serializers
 
         from orders.models import Order
@@ -12,7 +26,18 @@ def test_serializer_of_a_moved_model_without_replaced_fields_is_kept():
             class Meta:
                 model = Order
                 fields = ["id", "status", "lines"]
+        """, """\
+
+        from orders.models import Order
+        from decompose_remote.serializers import IdColumnModelSerializer
+
+
+        class OrderSerializer(IdColumnModelSerializer):
+            class Meta:
+                model = Order
+                fields = ["id", "status", "lines"]
         """, module="orders.api.serializers")
+    assert [r.location.line for r in rewrites] == [6]
 
 
 def test_model_serializer_of_a_remote_model_becomes_remote():
@@ -66,10 +91,11 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
         from rest_framework import serializers
 
         from orders.models import Order, OrderLine
+        from decompose_remote.serializers import IdColumnModelSerializer
         from monolith.catalog.models import Product
 
 
-        class OrderSerializer(serializers.ModelSerializer):
+        class OrderSerializer(IdColumnModelSerializer):
             user = serializers.PrimaryKeyRelatedField(source="user_id", read_only=True)
             class Meta:
                 model = Order
@@ -77,7 +103,7 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
                 read_only_fields = fields
 
 
-        class LineSerializer(serializers.ModelSerializer):
+        class LineSerializer(IdColumnModelSerializer):
             product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
             class Meta:
                 model = OrderLine

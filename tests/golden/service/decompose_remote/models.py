@@ -10,14 +10,19 @@ whole QuerySet API; anything else fails loudly rather than silently doing less.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.settings import api_settings
 
 from decompose_remote import codec
 from decompose_remote.client import get_client
@@ -28,6 +33,16 @@ from decompose_remote.errors import RemoteError, register
 _request_cache: ContextVar[dict[tuple[str, Any], RemoteObject] | None] = ContextVar(
     "decompose_remote_objects", default=None)
 _MODELS: dict[str, RemoteModel] = {}
+# The generated mirror package; its FIELDS give the OpenAPI type of each remote field.
+MIRROR_PACKAGE = "monolith"
+
+
+@cache
+def _field_types() -> dict[str, dict[str, str]]:
+    try:
+        return importlib.import_module(MIRROR_PACKAGE).FIELDS
+    except (ImportError, AttributeError):
+        return {}
 
 
 def _remote_pk() -> models.Field:
@@ -75,6 +90,18 @@ class RemoteModel:
     def objects(self) -> RemoteQuerySet:
         return RemoteQuerySet(self)
 
+    def field_type(self, name: str) -> OpenApiTypes | dict[str, str]:
+        """How the monolith's API types this field (ANY when the mirror does not say)."""
+        return _schema(_field_types().get(self.label, {}).get(name, "ANY"))
+
+    @property
+    def schema_type(self) -> type:
+        """A class whose typed properties mirror the remote fields, for schema generators
+        that follow ``source="user.username"`` through a RemoteRelation's return type."""
+        fields = {name: _typed_property(_schema(kind))
+                  for name, kind in _field_types().get(self.label, {}).items()}
+        return type(self.__name__, (), fields)
+
     def fetch(self, pks: list[Any], fields: tuple[str, ...] = ()) -> list[RemoteObject]:
         """The rows with these primary keys (missing ones left out), in one request."""
         app_label, name = self.label.split(".")
@@ -96,6 +123,21 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+
+def _schema(kind: str) -> OpenApiTypes | dict[str, str]:
+    """An OpenApiTypes name as DRF renders it: decimals are strings unless configured not to."""
+    if kind == "DECIMAL" and api_settings.COERCE_DECIMAL_TO_STRING:
+        return {"type": "string", "format": "decimal"}
+    return OpenApiTypes[kind]
+
+
+def _typed_property(schema: OpenApiTypes | dict[str, str]) -> property:
+    @extend_schema_field(schema)
+    def value(self: Any) -> Any:
+        raise NotImplementedError  # only read by schema generators
+
+    return property(value)
 
 
 class RemoteObject:
@@ -264,7 +306,12 @@ class RemoteRelation(property):
     """
 
     def __init__(self, label: str, attname: str) -> None:
-        super().__init__(self._get, self._set)
+        def get(instance: Any) -> RemoteObject | None:
+            return self._get(instance)
+
+        # Schema generators read the return type to follow ``source="user.username"``.
+        get.__annotations__ = {"instance": Any, "return": RemoteModel(label).schema_type}
+        super().__init__(get, self._set)
         self.label = label
         self.attname = attname
 

@@ -4,18 +4,22 @@ The bridge sends each row's allowlisted fields as the monolith's own DRF ModelSe
 them, so ``{"id": 5, "name": "...", "price": "12.50"}`` is byte for byte what the monolith's API
 says (decimal places, date formats, choices), with no field types re-implemented here.
 Declared fields (``SerializerMethodField``, nested serializers) work as in any DRF serializer.
+
+IdColumnModelSerializer: a ModelSerializer of a moved model keeps DRF's uniqueness validation
+when the constrained relations became id columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueTogetherValidator
 
-from decompose_remote.models import RemoteModel, RemoteObject
+from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, pk_of
 
 
 class RemoteValueField(serializers.ReadOnlyField):
@@ -42,8 +46,8 @@ def _value_field(schema: Any) -> RemoteValueField:
 class RemoteModelSerializer(serializers.Serializer):
     """Like ModelSerializer; ``Meta.model`` is a label or RemoteModel, ``Meta.fields`` a list.
 
-    ``Meta.schema`` may map field names to OpenAPI schemas (from the monolith's field types) so
-    the service's openapi.yaml keeps the monolith's types.
+    Each field is documented with the type the monolith declares for it (the mirror package's
+    FIELDS); ``Meta.schema`` may override it per field name with any OpenAPI schema.
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -56,10 +60,63 @@ class RemoteModelSerializer(serializers.Serializer):
         fields: dict[str, serializers.Field] = {}
         for name in meta.fields:
             fields[name] = declared.pop(name, None) or _value_field(
-                schemas.get(name, OpenApiTypes.ANY))
+                schemas.get(name, model.field_type(name)))
         if declared:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} declares {sorted(declared)} but Meta.fields of "
                 f"{model.label} leaves them out")
         return fields
 
+
+
+def _id_columns(model: type) -> dict[str, str]:
+    """``{"product_id": "product"}`` for each RemoteRelation on a moved model."""
+    return {attribute.attname: name for klass in reversed(model.__mro__)
+            for name, attribute in vars(klass).items() if isinstance(attribute, RemoteRelation)}
+
+
+class _IdColumnLookups:
+    """A queryset whose first ``filter()`` reads ``product=<row>`` as ``product_id=<pk>``."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+        self.relations = {name: attname for attname, name in _id_columns(queryset.model).items()}
+
+    def filter(self, **lookups: Any) -> Any:
+        return self.queryset.filter(**{
+            self.relations.get(name, name): pk_of(value) if name in self.relations else value
+            for name, value in lookups.items()})
+
+    def none(self) -> Any:
+        return self.queryset.none()
+
+
+class IdColumnUniqueTogetherValidator(UniqueTogetherValidator):
+    """DRF's unique-together check on a model whose relations to the monolith are id columns."""
+
+    def filter_queryset(self, attrs: Any, queryset: Any, serializer: Any) -> Any:
+        return super().filter_queryset(attrs, _IdColumnLookups(queryset), serializer)
+
+
+class IdColumnModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer of a moved model whose relations to the monolith became id columns.
+
+    ``UniqueConstraint(fields=["product_id", "user_id"])`` still maps onto the serializer's
+    ``product``/``user`` fields, so a duplicate is refused with DRF's 400 ("The fields product,
+    user must make a unique set."), as in the monolith, instead of an IntegrityError.
+    """
+
+    def get_unique_together_constraints(self, model: type) -> Iterator[tuple]:
+        relations = _id_columns(model)
+        for fields, queryset, condition_fields, *rest in super().get_unique_together_constraints(
+                model):
+            yield (tuple(relations.get(f, f) for f in fields), queryset,
+                   [relations.get(f, f) for f in condition_fields], *rest)
+
+    def get_unique_together_validators(self) -> list[Any]:
+        validators = super().get_unique_together_validators()
+        for validator in validators:
+            if type(validator) is UniqueTogetherValidator and _id_columns(
+                    validator.queryset.model):
+                validator.__class__ = IdColumnUniqueTogetherValidator
+        return validators

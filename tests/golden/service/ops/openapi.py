@@ -4,6 +4,8 @@ drf-spectacular documents success responses only; a client (and schemathesis) mu
 a missing object is a 404 and a rejected body a 400, and what those bodies look like.
 """
 
+PAGING = frozenset({"page", "page_size", "limit", "offset", "cursor"})
+SAFE_METHODS = frozenset({"get", "head", "options"})
 ERROR = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -22,15 +24,24 @@ def _response(description: str, component: str) -> dict:
 
 
 def document_error_responses(result, generator, request, public):
-    """drf-spectacular postprocessing hook: add 400/404 where the operation can return them."""
+    """drf-spectacular postprocessing hook: add 400/401/403/404 where the operation can return
+    them (any operation that reads credentials answers a bad token with 401; shadow traffic's
+    writes are refused with 403)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            if "{" in path:
+            paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
+            if "{" in path or paginated:  # DRF answers a page out of range with 404
                 responses.setdefault("404", _response("Not found.", "Error"))
-            if "requestBody" in operation:
+            filtered = any(p.get("in") == "query" and p.get("name") not in PAGING
+                           for p in operation.get("parameters", []))
+            if "requestBody" in operation or filtered:  # django-filter rejects bad values
                 responses.setdefault("400", _response("Invalid request.", "ValidationError"))
+            if operation.get("security"):
+                responses.setdefault("401", _response("Missing or invalid credentials.", "Error"))
+            if method.lower() not in SAFE_METHODS:
+                responses.setdefault("403", _response("Not allowed.", "Error"))
     return result

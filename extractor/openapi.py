@@ -1,0 +1,54 @@
+"""Generate the service's committed ``openapi.yaml`` by running drf-spectacular on it.
+
+The schema is what the generated code declares, so the only faithful way to write it is to ask
+the code: the service is booted (not the monolith, which ``analyze`` never runs) in a subprocess
+with its test settings and throwaway keys, on the PostgreSQL engine production uses (integer
+ranges differ per engine) but without connecting to any database. ``--validate --fail-on-warn``
+makes an undocumented field an extraction error instead of a vague schema.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from decompose.errors import DecomposeError
+
+OPENAPI_FILE = "openapi.yaml"
+SCHEMA_SETTINGS = "config.settings.test"
+# Parsed for its engine only: schema generation never connects.
+SCHEMA_DATABASE_URL = "postgres://schema@127.0.0.1:9/schema"
+TIMEOUT = 180
+_HOST_PREFIXES = ("DJANGO_", "DATABASE_", "DECOMPOSE_", "MONOLITH_", "PROMETHEUS_")
+
+
+class OpenApiError(DecomposeError):
+    """drf-spectacular could not produce a valid, warning-free schema for the service."""
+
+
+def generate_openapi(service: Path) -> str:
+    """The service's OpenAPI document (YAML), as ``manage.py spectacular`` prints it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
+    env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
+               PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn"]
+    try:
+        result = subprocess.run(command, cwd=service, env=env, capture_output=True, text=True,
+                                timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OpenApiError(f"cannot run drf-spectacular on the service: {exc}",
+                           path=service / OPENAPI_FILE) from None
+    if result.returncode:
+        raise OpenApiError(f"drf-spectacular failed with {sys.executable}: {_reason(result)} "
+                           "(the service's dependencies, pyproject.toml, must be installed "
+                           "in this Python)", path=service / OPENAPI_FILE)
+    return result.stdout
+
+
+def _reason(result: subprocess.CompletedProcess[str]) -> str:
+    """The warnings, or the last line of a traceback, on one line."""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    warnings = [line for line in lines if "Warning" in line or "Error [" in line]
+    return "; ".join(warnings[:3]) or (lines[-1] if lines else f"exit {result.returncode}")

@@ -1,0 +1,22 @@
+"""One extracted shop for every end-to-end module: orders, then reviews, into the same monolith.
+
+Seeding, analysing, extracting and booting cost most of an end-to-end run, so the modules share
+one stack; extracting both apps into one patched monolith copy is also what proves that a second
+extraction keeps the first service's bridge access (allowlist and token audience merged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.stack import Stack, extracted_stacks
+
+EXTRACTED = ("orders", "reviews")
+
+
+@pytest.fixture(scope="session")
+def extracted_shop(tmp_path_factory) -> Iterator[dict[str, Stack]]:
+    with extracted_stacks(EXTRACTED, tmp_path_factory.mktemp("e2e-shop")) as stacks:
+        yield stacks
