@@ -1,4 +1,4 @@
-"""What the Kubernetes targets (Gateway API, Istio) share: route rules, names, and their checks.
+"""What the Kubernetes targets (Gateway API, Istio) share: route rules, rendering, their checks.
 
 Both targets get the same ordered rule list from ``route_rules`` so they split, override and
 mirror alike; each template only spells it in its own API. Validation is two steps: structural
@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,8 @@ import yaml
 
 from decompose.errors import DecomposeError, ToolMissing, ValidationFailed
 from strangler.backends import TEMPLATES
-from strangler.plan import (
-    BACKEND_HEADER,
-    ROUTE_COOKIE,
-    ROUTE_HEADER,
-    SHADOW_HEADER,
-    ProxyPlan,
-    ServicePlan,
-    Upstream,
-)
+from strangler.backends._tools import template_context
+from strangler.plan import ROUTE_COOKIE, ROUTE_HEADER, ProxyPlan, ServicePlan, Upstream
 from strangler.routes import MONOLITH, MatchKind, PathRule
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "k8s_schema"
@@ -166,10 +159,35 @@ def route_rules(plan: ProxyPlan, service: ServicePlan, *,
     return tuple(rules)
 
 
-def template_context(plan: ProxyPlan) -> dict[str, object]:
-    return {"gateway": GATEWAY, "route_header": ROUTE_HEADER, "route_cookie": ROUTE_COOKIE,
-            "backend_header": BACKEND_HEADER, "shadow_header": SHADOW_HEADER,
-            "overrides": plan.overrides, "auth_exchange": plan.auth_exchange}
+def route_file(folder: str, kind: str, service: str) -> str:
+    return f"{folder}/{kind}-{service}.yaml"
+
+
+def render_routes(plan: ProxyPlan, kind: str, folder: str, *, method_split: bool,
+                  **extra: object) -> dict[str, str]:
+    """One ``kind`` manifest per service that owns paths, from ``templates/<kind>.yaml.j2``."""
+    template = TEMPLATES.get_template(f"{kind}.yaml.j2")
+    files = {}
+    for service in (s for s in plan.services if s.rules):
+        rules = route_rules(plan, service, method_split=method_split)
+        paths = {m.path for r in rules for m in r.matches}
+        files[route_file(folder, kind, service.name)] = template.render(
+            **template_context(plan), gateway=GATEWAY, service=service, route_name=service.name,
+            rules=rules, folder=f"{plan.runtime_dir}/{folder}",
+            path_values={p: match_value(p) for p in paths}, **extra)
+    return dict(sorted(files.items()))
+
+
+def validate_routes(target: str, plan: ProxyPlan, staged: Path, kind: str, folder: str,
+                    check: Callable[[dict, Path], None]) -> list[str]:
+    """``check`` each staged manifest, then the schema validator on all: returns the warnings."""
+    routes = [Path(route_file(folder, kind, s.name)) for s in plan.services if s.rules]
+    for name in routes:
+        for doc in load_documents(staged / name):
+            check(doc, name)
+    if routes:
+        run_schema_validator(routes, staged)
+    return override_warnings(target, plan)
 
 
 def override_warnings(target: str, plan: ProxyPlan) -> list[str]:

@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from decompose.errors import ToolMissing, ValidationFailed
-from strangler.plan import ProxyPlan, ServicePlan, Upstream
+from strangler.plan import (
+    BACKEND_HEADER,
+    CLIENT_COOKIE,
+    ROUTE_COOKIE,
+    ROUTE_HEADER,
+    SHADOW_HEADER,
+    TOKEN_PATH,
+    ProxyPlan,
+    ServicePlan,
+    Upstream,
+)
 
 
 def run_validator(argv: Sequence[str], *, purpose: str, path: Path) -> str:
@@ -52,6 +62,23 @@ def with_local_upstreams(plan: ProxyPlan) -> tuple[ProxyPlan, list[str]]:
 
     services = tuple(dataclasses.replace(s, upstream=local(s.upstream)) for s in plan.services)
     return dataclasses.replace(plan, monolith=local(plan.monolith), services=services), notes
+
+
+def template_context(plan: ProxyPlan) -> dict[str, object]:
+    """What every proxy template reads: the plan's settings and the wire names, spelled once."""
+    return {
+        "runtime_dir": plan.runtime_dir,
+        "monolith": plan.monolith,
+        "overrides": plan.overrides,
+        "trusted_networks": plan.overrides.trusted_networks if plan.overrides.enabled else (),
+        "auth_exchange": plan.auth_exchange,
+        "client_cookie": CLIENT_COOKIE,
+        "route_cookie": ROUTE_COOKIE,
+        "route_header": ROUTE_HEADER,
+        "backend_header": BACKEND_HEADER,
+        "shadow_header": SHADOW_HEADER,
+        "token_path": TOKEN_PATH,
+    }
 
 
 def template_services(plan: ProxyPlan) -> list[dict[str, object]]:

@@ -16,26 +16,19 @@ from strangler.backends._kubernetes import (
     check_label,
     check_path,
     check_weights,
-    load_documents,
-    match_value,
-    override_warnings,
-    route_rules,
-    run_schema_validator,
-    template_context,
+    render_routes,
+    validate_routes,
 )
 from strangler.plan import ProxyPlan
 from strangler.routes import MatchKind
 
 FOLDER = "k8s"
+KIND = "httproute"
 KUSTOMIZATION = f"{FOLDER}/kustomization.yaml"
 _PATH_TYPES = {MatchKind.EXACT: "Exact", MatchKind.PREFIX: "PathPrefix",
                MatchKind.REGEX: "RegularExpression"}
 # Limits the HTTPRoute CRD enforces (the last through CEL, which the schema validator skips).
 MAX_RULES, MAX_MATCHES_PER_RULE, MAX_MATCHES = 16, 64, 128
-
-
-def route_file(service: str) -> str:
-    return f"{FOLDER}/httproute-{service}.yaml"
 
 
 @register
@@ -44,28 +37,14 @@ class GatewayApiBackend:
     main_file = KUSTOMIZATION
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
-        template = TEMPLATES.get_template("httproute.yaml.j2")
-        files = {}
-        for service in (s for s in plan.services if s.rules):
-            rules = route_rules(plan, service, method_split=True)
-            paths = {m.path for r in rules for m in r.matches}
-            files[route_file(service.name)] = template.render(
-                **template_context(plan), service=service, route_name=service.name,
-                rules=rules, folder=f"{plan.runtime_dir}/{FOLDER}", path_types=_PATH_TYPES,
-                path_values={p: match_value(p) for p in paths})
-        resources = [name.removeprefix(f"{FOLDER}/") for name in sorted(files)]
+        files = render_routes(plan, KIND, FOLDER, method_split=True, path_types=_PATH_TYPES)
+        resources = [name.removeprefix(f"{FOLDER}/") for name in files]
         files[KUSTOMIZATION] = TEMPLATES.get_template("kustomization.yaml.j2").render(
             resources=resources)
         return dict(sorted(files.items()))
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
-        routes = [Path(route_file(s.name)) for s in plan.services if s.rules]
-        for name in routes:
-            for doc in load_documents(staged / name):
-                check_httproute(doc, name)
-        if routes:
-            run_schema_validator(routes, staged)
-        return override_warnings(self.name, plan)
+        return validate_routes(self.name, plan, staged, KIND, FOLDER, check_httproute)
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         return [f"gateway-api: apply with kubectl apply -k {out / FOLDER}"]

@@ -13,16 +13,8 @@ from pathlib import Path
 
 from decompose.errors import ConfigError, DecomposeError
 from strangler.backends import TEMPLATES, register
-from strangler.backends._tools import run_validator, template_services
-from strangler.plan import (
-    BACKEND_HEADER,
-    CLIENT_COOKIE,
-    ROUTE_COOKIE,
-    ROUTE_HEADER,
-    SHADOW_HEADER,
-    TOKEN_PATH,
-    ProxyPlan,
-)
+from strangler.backends._tools import run_validator, template_context, template_services
+from strangler.plan import ProxyPlan
 from strangler.routes import MONOLITH, MatchKind, PathRule
 
 CONFIG_FILE = "haproxy.cfg"
@@ -52,20 +44,12 @@ class HaproxyBackend:
                     for s in template_services(plan)]
         listen = plan.listen if ":" in str(plan.listen) else f"*:{plan.listen}"
         config = TEMPLATES.get_template("haproxy.cfg.j2").render(
+            **template_context(plan),
             listen=listen,
-            runtime_dir=plan.runtime_dir,
-            monolith=plan.monolith,
             services=services,
             rules=[_rule(r) for r in plan.first_match if r.owner == MONOLITH
                    or plan.service(r.owner).rules],
-            trusted_networks=plan.overrides.trusted_networks if plan.overrides.enabled else (),
             weights_file=WEIGHTS_FILE,
-            client_cookie=CLIENT_COOKIE,
-            route_cookie=ROUTE_COOKIE,
-            route_header=ROUTE_HEADER,
-            backend_header=BACKEND_HEADER,
-            shadow_header=SHADOW_HEADER,
-            token_path=TOKEN_PATH,
         )
         weights = TEMPLATES.get_template("weights.map.j2").render(services=services)
         return {WEIGHTS_FILE: weights, CONFIG_FILE: config}

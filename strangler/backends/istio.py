@@ -9,28 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from strangler.backends import TEMPLATES, register
+from strangler.backends import register
 from strangler.backends._kubernetes import (
     check_host,
     check_label,
     check_path,
     check_weights,
-    load_documents,
-    match_value,
-    override_warnings,
-    route_rules,
-    run_schema_validator,
-    template_context,
+    render_routes,
+    validate_routes,
 )
 from strangler.plan import ProxyPlan
 from strangler.routes import MatchKind
 
 FOLDER = "istio"
+KIND = "virtualservice"
 _URI_KEYS = {MatchKind.EXACT: "exact", MatchKind.PREFIX: "prefix", MatchKind.REGEX: "regex"}
-
-
-def route_file(service: str) -> str:
-    return f"{FOLDER}/virtualservice-{service}.yaml"
 
 
 @register
@@ -39,25 +32,10 @@ class IstioBackend:
     main_file = FOLDER
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
-        template = TEMPLATES.get_template("virtualservice.yaml.j2")
-        files = {}
-        for service in (s for s in plan.services if s.rules):
-            rules = route_rules(plan, service, method_split=False)
-            paths = {m.path for r in rules for m in r.matches}
-            files[route_file(service.name)] = template.render(
-                **template_context(plan), service=service, route_name=service.name,
-                rules=rules, folder=f"{plan.runtime_dir}/{FOLDER}",
-                uri_keys=_URI_KEYS, path_values={p: match_value(p) for p in paths})
-        return dict(sorted(files.items()))
+        return render_routes(plan, KIND, FOLDER, method_split=False, uri_keys=_URI_KEYS)
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
-        routes = [Path(route_file(s.name)) for s in plan.services if s.rules]
-        for name in routes:
-            for doc in load_documents(staged / name):
-                check_virtualservice(doc, name)
-        if routes:
-            run_schema_validator(routes, staged)
-        return override_warnings(self.name, plan)
+        return validate_routes(self.name, plan, staged, KIND, FOLDER, check_virtualservice)
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         return [f"istio: apply with kubectl apply -f {out / FOLDER}/"]

@@ -6,16 +6,13 @@ import tempfile
 from pathlib import Path
 
 from strangler.backends import TEMPLATES, register
-from strangler.backends._tools import run_validator, template_services, with_local_upstreams
-from strangler.plan import (
-    BACKEND_HEADER,
-    CLIENT_COOKIE,
-    ROUTE_COOKIE,
-    ROUTE_HEADER,
-    SHADOW_HEADER,
-    TOKEN_PATH,
-    ProxyPlan,
+from strangler.backends._tools import (
+    run_validator,
+    template_context,
+    template_services,
+    with_local_upstreams,
 )
+from strangler.plan import ProxyPlan
 
 CONFIG_FILE = "nginx.conf"
 
@@ -35,22 +32,9 @@ class NginxBackend:
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         template = TEMPLATES.get_template("nginx.conf.j2")
-        text = template.render(
-            listen=plan.listen,
-            runtime_dir=plan.runtime_dir,
-            monolith=plan.monolith,
-            services=template_services(plan),
-            monolith_rules=plan.monolith_rules,
-            overrides=plan.overrides,
-            trusted_networks=plan.overrides.trusted_networks if plan.overrides.enabled else (),
-            auth_exchange=plan.auth_exchange,
-            client_cookie=CLIENT_COOKIE,
-            route_cookie=ROUTE_COOKIE,
-            route_header=ROUTE_HEADER,
-            backend_header=BACKEND_HEADER,
-            shadow_header=SHADOW_HEADER,
-            token_path=TOKEN_PATH,
-        )
+        text = template.render(**template_context(plan), listen=plan.listen,
+                               services=template_services(plan),
+                               monolith_rules=plan.monolith_rules)
         return {CONFIG_FILE: text}
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:

@@ -6,7 +6,11 @@ that have no flag (overrides, credential exchange) are edited in decompose.toml,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -14,6 +18,7 @@ from click.testing import CliRunner
 from decompose.model import Overrides
 from strangler import state as routing
 from strangler.command import proxy, route
+from tests.strangler import proxies
 from tests.strangler.deployment import Deployment
 
 
@@ -54,3 +59,59 @@ class Gateway:
         """``decompose proxy --target T``: validated config replaces the old one."""
         return run(proxy, "--target", self.target, "--project", self.project,
                    "--listen", f"127.0.0.1:{self.port}", "--out", self.runtime)
+
+    def move(self, *flags: object) -> str:
+        """A stage change as this target applies it (route, publish, then reload or not)."""
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def serving(self, start: Callable[[Path, int], contextlib.AbstractContextManager], config: str,
+                *, auth_exchange: bool) -> Iterator[Gateway]:
+        """The proxy ``start``-ed on its published ``config`` at 10 %, overrides on, as
+        ``self.server`` while the block runs."""
+        self.settings(overrides=Overrides(), auth_exchange=auth_exchange)
+        self.move("--percent", "10")
+        with start(self.runtime / config, self.port) as server:
+            self.server = server
+            yield self
+
+
+Client = tuple[dict[str, str], int]  # request headers, the status every reply must have
+
+
+def moves_under_load(move: Callable[..., object], port: int, path: str,
+                     clients: Sequence[Client]) -> tuple[list[str], dict[str, int]]:
+    """Clients request ``path`` while the stage moves to 50 %, full and back again.
+
+    Returns what failed and how many replies each backend gave.
+    """
+    failures: list[str] = []
+    served: dict[str, int] = {}
+    stop = threading.Event()
+
+    def client(headers: dict[str, str], expected: int) -> None:
+        for _ in range(2000):  # bounded; the steps below end it much sooner
+            if stop.is_set():
+                return
+            try:
+                reply = proxies.request(port, path, headers=headers)
+            except OSError as exc:  # refused, reset, timeout
+                failures.append(repr(exc))
+                continue
+            if reply.status != expected:
+                failures.append(f"{reply.status} from {reply.backend}")
+            served[reply.backend] = served.get(reply.backend, 0) + 1
+
+    threads = [threading.Thread(target=client, args=args) for args in clients]
+    for thread in threads:
+        thread.start()
+    try:
+        for step in (("--percent", "50"), ("--full",), ("--rollback",)):
+            time.sleep(1.0)
+            move(*step)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+    return failures, served

@@ -50,6 +50,16 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+@contextlib.contextmanager
+def listening(proc: subprocess.Popen, port: int) -> Iterator[subprocess.Popen]:
+    """``proc`` once it accepts connections on ``port``; stopped on exit, whatever happened."""
+    try:
+        wait_for_port(port, proc)
+        yield proc
+    finally:
+        stop(proc)
+
+
 @dataclass
 class Gunicorn:
     """The sample monolith under gunicorn, logging every request it gets to ``access_log``."""
@@ -88,11 +98,8 @@ def gunicorn(env: dict[str, str], log_dir: Path, name: str, *, cwd: Path = SAMPL
              "--access-logformat", ACCESS_FORMAT,
              "--error-logfile", str(log_dir / f"{name}.error.log"), "config.wsgi"],
             cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc)
+    with listening(proc, port):
         yield Gunicorn(port, log, proc)
-    finally:
-        stop(proc)
 
 
 @dataclass
@@ -121,12 +128,8 @@ class Nginx:
 
 @contextlib.contextmanager
 def nginx(conf: Path, port: int) -> Iterator[Nginx]:
-    proc = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"])
-    try:
-        wait_for_port(port, proc)
+    with listening(subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"]), port) as proc:
         yield Nginx(conf, port, proc)
-    finally:
-        stop(proc)
 
 
 @dataclass
@@ -142,11 +145,8 @@ def haproxy(conf: Path, port: int) -> Iterator[Haproxy]:
     output = conf.parent / "haproxy.out"
     with output.open("w") as sink:
         proc = subprocess.Popen(["haproxy", "-f", str(conf)], stdout=sink, stderr=sink)
-        try:
-            wait_for_port(port, proc)
+        with listening(proc, port):
             yield Haproxy(conf, port, proc, output)
-        finally:
-            stop(proc)
 
 
 @dataclass
@@ -178,9 +178,19 @@ def request(port: int, path: str, *, method: str = "GET", headers: dict[str, str
         conn.close()
 
 
+def returning(port: int, path: str, client_ids: list[str]) -> list[Reply]:
+    """One request from each known client (its ``decompose_id`` cookie), in order."""
+    return [request(port, path, headers={"Cookie": f"decompose_id={c}"}) for c in client_ids]
+
+
 def many(port: int, path: str, count: int, **kwargs) -> list[Reply]:
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(lambda _: request(port, path, **kwargs), range(count)))
+
+
+def share(replies: list[Reply], backend: str) -> float:
+    """The percentage of ``replies`` that ``backend`` answered."""
+    return 100 * sum(r.backend == backend for r in replies) / len(replies)
 
 
 def wait_until(predicate, timeout: float = 30) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from decompose.model import Overrides
 from tests.strangler import proxies
 from tests.strangler.deployment import demo_token
-from tests.strangler.gateway import Gateway
+from tests.strangler.gateway import Gateway, moves_under_load
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed")]
@@ -38,15 +37,8 @@ class Haproxy(Gateway):
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
     gate = Haproxy(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
-    gate.settings(overrides=Overrides(), auth_exchange=False)
-    gate.move("--percent", "10")
-    with proxies.haproxy(gate.runtime / "haproxy.cfg", gate.port) as server:
-        gate.server = server
+    with gate.serving(proxies.haproxy, "haproxy.cfg", auth_exchange=False):
         yield gate
-
-
-def share(replies) -> float:
-    return 100 * sum(r.backend == "orders" for r in replies) / len(replies)
 
 
 def test_split_sticky_and_monotonic_without_reload(gateway):
@@ -54,18 +46,16 @@ def test_split_sticky_and_monotonic_without_reload(gateway):
     pid = gateway.server.proc.pid
     first = proxies.many(gateway.port, OWNED, 2500)
     assert {r.status for r in first} == {401}  # anonymous: the same 401 on both sides
-    assert abs(share(first) - 10) <= 2, share(first)
+    percent = proxies.share(first, "orders")
+    assert abs(percent - 10) <= 2, percent
     cookies = [(r.client_cookie, r.backend) for r in first]
     assert all(c and len(c) == 32 for c, _ in cookies)
     sample = cookies[:300]
-    again = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
-             for c, _ in sample]
+    again = proxies.returning(gateway.port, OWNED, [c for c, _ in sample])
     assert [r.backend for r in again] == [b for _, b in sample]
 
     assert "weights applied at run time" in gateway.move("--percent", "50")
-    on_service = [c for c, b in cookies if b == "orders"]
-    later = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
-             for c in on_service]
+    later = proxies.returning(gateway.port, OWNED, [c for c, b in cookies if b == "orders"])
     assert {r.backend for r in later} == {"orders"}
     assert gateway.server.proc.pid == pid and gateway.server.proc.poll() is None
     assert (gateway.runtime / "weights.map").read_text().splitlines()[-1] == "orders 50"
@@ -121,34 +111,6 @@ def test_overrides_switched_off(gateway, tmp_path):
 
 def test_runtime_moves_under_load_lose_nothing(gateway):
     gateway.move("--percent", "10")
-    failures: list[str] = []
-    served: dict[str, int] = {}
-    stop = threading.Event()
-
-    def client() -> None:
-        for _ in range(2000):  # bounded; the steps below end it much sooner
-            if stop.is_set():
-                return
-            try:
-                reply = proxies.request(gateway.port, OWNED)
-            except OSError as exc:
-                failures.append(repr(exc))
-                continue
-            if reply.status != 401:
-                failures.append(str(reply.status))
-            served[reply.backend] = served.get(reply.backend, 0) + 1
-
-    threads = [threading.Thread(target=client) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    try:
-        for step in (("--percent", "50"), ("--full",), ("--rollback",)):
-            time.sleep(1.0)
-            gateway.move(*step)
-        time.sleep(1.0)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(60)
+    failures, served = moves_under_load(gateway.move, gateway.port, OWNED, [({}, 401)] * 6)
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0

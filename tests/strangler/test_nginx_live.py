@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 import time
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from decompose.model import Overrides
 from tests.strangler import proxies
 from tests.strangler.deployment import DEMO_PASSWORD, demo_token
-from tests.strangler.gateway import Gateway
+from tests.strangler.gateway import Gateway, moves_under_load
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
@@ -42,15 +41,8 @@ class Nginx(Gateway):
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
     gate = Nginx(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
-    gate.settings(overrides=Overrides(), auth_exchange=True)
-    gate.move("--percent", "10")
-    with proxies.nginx(gate.runtime / "nginx.conf", gate.port) as server:
-        gate.server = server
+    with gate.serving(proxies.nginx, "nginx.conf", auth_exchange=True):
         yield gate
-
-
-def share(replies) -> float:
-    return 100 * sum(r.backend == "orders" for r in replies) / len(replies)
 
 
 def test_ten_percent_of_new_clients_sticky_and_monotonic(gateway):
@@ -58,23 +50,21 @@ def test_ten_percent_of_new_clients_sticky_and_monotonic(gateway):
     first = proxies.many(gateway.port, OWNED, 2500)
     assert {r.status for r in first} == {401}  # the same anonymous 401 on both sides
     assert {r.backend for r in first} == {"orders", "monolith"}
-    assert abs(share(first) - 10) <= 2, share(first)
+    percent = proxies.share(first, "orders")
+    assert abs(percent - 10) <= 2, percent
     cookies = [(r.client_cookie, r.backend) for r in first]
     assert all(c and len(c) == 32 for c, _ in cookies)
     assert len({c for c, _ in cookies}) == len(cookies)
 
     sample = cookies[:300]
-    again = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
-             for c, _ in sample]
+    again = proxies.returning(gateway.port, OWNED, [c for c, _ in sample])
     assert [r.backend for r in again] == [b for _, b in sample]
     assert not any(r.client_cookie for r in again)  # a known client gets no new id
 
     assert '-weight = 10\n+weight = 50' in gateway.move("--percent", "50")
-    on_service = [c for c, b in cookies if b == "orders"]
-    later = [proxies.request(gateway.port, OWNED, headers={"Cookie": f"decompose_id={c}"})
-             for c in on_service]
+    later = proxies.returning(gateway.port, OWNED, [c for c, b in cookies if b == "orders"])
     assert {r.backend for r in later} == {"orders"}
-    assert abs(share(proxies.many(gateway.port, OWNED, 1000)) - 50) <= 5
+    assert abs(proxies.share(proxies.many(gateway.port, OWNED, 1000), "orders") - 50) <= 5
 
 
 def test_api_clients_without_cookies_are_bucketed_by_authorization(gateway):
@@ -230,37 +220,9 @@ def test_shadow_mirrors_sampled_gets_never_writes(gateway):
 
 def test_moving_traffic_under_load_with_reloads_loses_nothing(gateway):
     gateway.move("--percent", "10")
-    failures: list[str] = []
-    served: dict[str, int] = {}
-    stop = threading.Event()
     token = {"Authorization": f"Token {demo_token('alice')}"}
-
-    def client(headers: dict[str, str], expected: int) -> None:
-        for _ in range(2000):  # bounded; the steps below end it much sooner
-            if stop.is_set():
-                return
-            try:
-                reply = proxies.request(gateway.port, OWNED, headers=headers)
-            except OSError as exc:  # refused, reset, timeout
-                failures.append(repr(exc))
-                continue
-            if reply.status != expected:
-                failures.append(f"{reply.status} from {reply.backend}")
-            served[reply.backend] = served.get(reply.backend, 0) + 1
-
-    threads = [threading.Thread(target=client, args=({}, 401)) for _ in range(4)]
-    threads.append(threading.Thread(target=client, args=(token, 200)))
-    for thread in threads:
-        thread.start()
-    try:
-        for step in (("--percent", "50"), ("--full",), ("--rollback",)):
-            time.sleep(1.0)
-            gateway.move(*step)
-        time.sleep(1.0)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(60)
+    failures, served = moves_under_load(gateway.move, gateway.port, OWNED,
+                                        [({}, 401)] * 4 + [(token, 200)])
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
     assert sum(served.values()) > 200
