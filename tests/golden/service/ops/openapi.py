@@ -23,6 +23,15 @@ def _response(description: str, component: str) -> dict:
     }
 
 
+def _require_visible_text(schema: dict) -> None:
+    """DRF's CharField strips whitespace before its not-blank check, so "\\x1c" is blank to the
+    API; say so in the schema (a required, non-blank string holds a non-space character)."""
+    for field in schema.get("properties", {}).values():
+        if (field.get("type") == "string" and field.get("minLength", 0) >= 1
+                and not field.keys() & {"format", "enum", "pattern"}):
+            field["pattern"] = r"\S"
+
+
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: add 400/401/403/404 where the operation can return
     them (any operation that reads credentials answers a bad token with 401; shadow traffic's
@@ -30,6 +39,8 @@ def document_error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    for schema in schemas.values():
+        _require_visible_text(schema)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
