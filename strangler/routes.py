@@ -23,6 +23,9 @@ RESERVED_PREFIXES = ("/admin/", "/static/", "/media/")
 _CONVERTERS = {"int": "[0-9]+", "str": "[^/]+", "slug": "[-a-zA-Z0-9_]+", "path": ".+",
                "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# The analyzer writes i18n_patterns' prefix as a bare <language> segment; Django's language codes
+# are "en", "pt-br", "zh-hans", "sr-latn" (settings.LANGUAGES, lower case).
+_LANGUAGE = "[a-z]{2,3}(?:-[a-z0-9]+)*"
 
 
 class MatchKind(enum.StrEnum):
@@ -187,7 +190,11 @@ def converters_to_regex(path: str) -> str:
     out, last = [], 0
     for found in _CONVERTER.finditer(path):
         out.append(re.escape(path[last:found.start()]))
-        out.append(_CONVERTERS.get(found.group("converter") or "str", "[^/]+"))
+        converter = found.group("converter")
+        if converter is None and found.group("name") == "language":
+            out.append(_LANGUAGE)
+        else:
+            out.append(_CONVERTERS.get(converter or "str", "[^/]+"))
         last = found.end()
     out.append(re.escape(path[last:]))
     return "^" + "".join(out).replace("\\/", "/")

@@ -1,3 +1,5 @@
+import re
+
 from decompose.model import Location, UrlRoute
 from strangler.routes import (
     MONOLITH,
@@ -81,6 +83,9 @@ def test_regex_helpers():
     assert anchored_regex("^orders/$") == "^/orders/$"
     assert anchored_regex("^/orders/$") == "^/orders/$"
     assert converters_to_regex("/a/<pk>/") == "^/a/[^/]+/"
+    language = converters_to_regex("/<language>/blog/")  # i18n_patterns, as the analyzer writes it
+    assert [bool(re.match(language, p)) for p in ("/en/blog/", "/pt-br/blog/", "/orders/blog/")] == [
+        True, True, False]
     assert PathRule(MatchKind.EXACT, "/x", "s").specificity == (0, -2)
 
 
