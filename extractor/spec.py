@@ -1,6 +1,6 @@
 """What the service templates need to know, and nothing more.
 
-``plan.py`` decides which apps move and where their URLs mount; it hands the templates a
+``extractor.plan`` decides which apps move and where their URLs mount; it hands the templates a
 ``ServiceSpec`` so that every decision stays in Python and the templates only print it. The
 constructor normalises and checks the values, so a bad spec fails before any file is rendered.
 """
@@ -76,7 +76,7 @@ class ServiceSpec:
     title: str = field(default="")
     # The monolith's DEFAULT_AUTO_FIELD: implicit primary keys must keep their column type.
     default_auto_field: str = "django.db.models.BigAutoField"
-    # What the moved code needs beyond the skeleton (read from the monolith by plan.py):
+    # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     requirements: tuple[str, ...] = ()  # pip requirements of those apps

@@ -1,0 +1,147 @@
+"""What moved code imports from apps that stay, and how the service provides each name.
+
+Model-free modules are copied as a shared kernel under the same module path; models, functions
+and exceptions become names of the service's ``monolith`` mirror package, reached remotely;
+anything else is an error the user must resolve before the cut.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
+from extractor.plan.scope import Scope
+
+EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
+
+
+class CrossImports:
+    """Collects, in the order they are met, the names moved code takes from apps that stay."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.source = scope.source
+        self.dependencies: list[CrossDependency] = []
+        self.kernel: dict[str, bool] = {}
+        self.mirrors: dict[str, dict[str, MirrorName]] = {}
+
+    def scan(self, path: str) -> None:
+        """Every absolute import of the moved file at ``path``."""
+        tree = self.source.tree(path)
+        if tree is None:
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                self.use(node.module, [a.name for a in node.names], Location(path, node.lineno))
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if self._stays(alias.name) and not self._is_kernel(alias.name):
+                        self.dependencies.append(CrossDependency(
+                            Location(path, node.lineno), alias.name, Handling.ERROR,
+                            "plain module import of an app that stays; use from-imports"))
+
+    def use(self, module: str, names: list[str], where: Location) -> None:
+        """Record that moved code (or a copied setting) uses ``names`` of ``module``."""
+        if not self._stays(module):
+            return
+        if self._is_kernel(module):
+            self.dependencies.append(CrossDependency(where, module, Handling.KERNEL,
+                                                     "copied under the same module path"))
+            return
+        for name in names:
+            kind, target = self._classify(module, name)
+            if kind != Handling.ERROR:
+                self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
+            self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
+
+    def mirror_model(self, label: str) -> None:
+        """Mirror a model that a replaced relation points at, even if no code imports it."""
+        model = self.scope.graph.model(label)
+        if model is None or model.app not in self.scope.own_labels:
+            return
+        module = self.source.module_of(model.location.path)
+        self.mirrors.setdefault(module, {}).setdefault(
+            model.name, MirrorName(model.name, Handling.REMOTE_MODEL, label))
+
+    def mirrored_names(self) -> list[MirrorName]:
+        """Every mirrored name, in the order first met."""
+        return [n for mirror in self.mirrors.values() for n in mirror.values()]
+
+    def mirror_modules(self) -> tuple[MirrorModule, ...]:
+        return tuple(MirrorModule(module, tuple(sorted(names.values())))
+                     for module, names in sorted(self.mirrors.items()))
+
+    def kernel_files(self) -> list[FileCopy]:
+        """The kernel modules, plus the package ``__init__`` files above them."""
+        copies = set()
+        for module, ok in self.kernel.items():
+            path = self.source.path_of(module) if ok else None
+            if path is None:
+                continue
+            copies.add(path)
+            parts = module.split(".")
+            for depth in range(1, len(parts)):
+                init = self.source.path_of(".".join(parts[:depth]))
+                if init and init.endswith("__init__.py"):
+                    copies.add(init)
+        return [FileCopy(p, p, "kernel") for p in sorted(copies)]
+
+    def _stays(self, module: str) -> bool:
+        """Whether ``module`` belongs to an own app that is not moved."""
+        app = self.source.app_of(module)
+        return app is not None and not app.external and app.label not in self.scope.moved_labels
+
+    def _is_kernel(self, module: str) -> bool:
+        """Abstract-only or model-free modules whose own imports are kernel too."""
+        if module in self.kernel:
+            return self.kernel[module]
+        self.kernel[module] = True  # an import cycle among candidates does not disqualify
+        path = self.source.path_of(module)
+        ok = path is not None and self.source.tree(path) is not None and not any(
+            m.location.path == path and not m.abstract for m in self.scope.graph.models)
+        if ok:
+            for imported in self.source.imports(path, module):
+                if self._stays(imported):
+                    target = (imported if self.source.path_of(imported)
+                              else imported.rpartition(".")[0])
+                    if not self._is_kernel(target):
+                        ok = False
+                        break
+        self.kernel[module] = ok
+        return ok
+
+    def _classify(self, module: str, name: str, depth: int = 0) -> tuple[Handling, str]:
+        """How the mirror provides ``module.name``: a model, function or exception."""
+        path = self.source.path_of(module)
+        tree = self.source.tree(path) if path else None
+        if tree is None or depth > 3:
+            return Handling.ERROR, "its source could not be read"
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                return Handling.REMOTE_FUNCTION, f"{module}.{name}"
+            if isinstance(node, ast.ClassDef) and node.name == name:
+                model = next((m for m in self.scope.graph.models
+                              if m.location.path == path and m.name == name), None)
+                if model is not None and not model.abstract:
+                    return Handling.REMOTE_MODEL, model.label
+                if _is_exception(tree, node):
+                    return Handling.REMOTE_EXCEPTION, f"{module}.{name}"
+                return Handling.ERROR, "a class that is neither a model nor an exception"
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and any(
+                    (a.asname or a.name) == name for a in node.names):
+                original = next(a.name for a in node.names if (a.asname or a.name) == name)
+                return self._classify(node.module, original, depth + 1)
+        return Handling.ERROR, "not a model, function or exception of that module"
+
+
+def _is_exception(tree: ast.Module, node: ast.ClassDef, depth: int = 0) -> bool:
+    """Whether the class derives, within its module, from something named like an exception."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    for base in node.bases:
+        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+        if EXCEPTION_BASE.search(name):
+            return True
+        if name in classes and depth < 5 and _is_exception(tree, classes[name], depth + 1):
+            return True
+    return False

@@ -1,0 +1,78 @@
+"""Relations across the cut: which foreign keys become id columns, which traversals survive.
+
+A moved model keeps real relations to other moved models and to the apps the service installs
+itself; a relation to a model that stays becomes a plain id column where the key type allows.
+"""
+
+from __future__ import annotations
+
+from decompose.model import CrossDependency, Handling, Model, ProjectGraph, RelationKind
+from extractor.codemods.base import MovedModel, ReplacedRelation
+from extractor.plan.scope import Scope
+
+# Apps the service installs itself: relations into them stay real foreign keys.
+SERVICE_APPS = frozenset({"contenttypes"})
+PK_COLUMN_TYPES = {"AutoField": "IntegerField", "BigAutoField": "BigIntegerField",
+                   "SmallAutoField": "SmallIntegerField"}
+REPLACEABLE = (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE, RelationKind.MANY_TO_MANY)
+
+
+def _moved_models(scope: Scope) -> list[Model]:
+    return [m for m in scope.graph.models if m.app in scope.moved_labels]
+
+
+def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
+    """The moved models with the relations (and reverse accessors) that link them together."""
+    models = _moved_models(scope)
+    hops: dict[str, list[tuple[str, str]]] = {m.label: [] for m in models}
+    for model in models:
+        for relation in model.relations:
+            if relation.target in hops:
+                hops[model.label].append((relation.field, relation.target))
+                reverse = relation.related_name or f"{model.name.lower()}_set"
+                if relation.kind != RelationKind.GENERIC_RELATION and reverse != "+":
+                    hops[relation.target].append((reverse, model.label))
+    return tuple(MovedModel(m.label, scope.source.module_of(m.location.path), m.db_table,
+                            m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
+
+
+def replaced_relations(scope: Scope
+                       ) -> tuple[tuple[ReplacedRelation, ...], tuple[CrossDependency, ...]]:
+    """Relations of moved models into apps that stay, and how each one is handled."""
+    replaced, dependencies = [], []
+    for model in _moved_models(scope):
+        if model.abstract:
+            continue
+        for relation in model.relations:
+            target = relation.target
+            if (target is None or relation.parent_link or relation.kind not in REPLACEABLE
+                    or target.partition(".")[0] in scope.moved_labels | SERVICE_APPS):
+                continue
+            many = relation.kind == RelationKind.MANY_TO_MANY
+            column = "" if many else _pk_column(scope.graph, target)
+            replaced.append(ReplacedRelation(model.label, relation.field, target, column, many))
+            handling = Handling.ERROR if many or not column else Handling.ID_COLUMN
+            note = (f"{relation.field}_id {column} + RemoteRelation" if column and not many
+                    else "no safe id-column rewrite (many-to-many or non-integer key)")
+            dependencies.append(CrossDependency(
+                relation.location, f"{model.label}.{relation.field} -> {target}", handling, note))
+    return tuple(replaced), tuple(dependencies)
+
+
+def _pk_column(graph: ProjectGraph, label: str) -> str:
+    """The integer column type that can hold the target's key; "" when none can."""
+    model = graph.model(label)
+    pk = next((f for f in model.fields if f.primary_key), None) if model else None
+    return PK_COLUMN_TYPES.get(pk.type.rpartition(".")[2], "") if pk else ""
+
+
+def lost_accessors(scope: Scope) -> frozenset[str]:
+    """Reverse accessors that models staying in the monolith add to moved models."""
+    lost = set()
+    for model in scope.graph.models:
+        if model.app in scope.moved_labels:
+            continue
+        for relation in model.relations:
+            if relation.target and relation.target.partition(".")[0] in scope.moved_labels:
+                lost.add(relation.related_name or f"{model.name.lower()}_set")
+    return frozenset(lost - {"+"})

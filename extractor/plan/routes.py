@@ -1,0 +1,63 @@
+"""Which URL prefixes of the moved apps the service serves, and which stay in the monolith."""
+
+from __future__ import annotations
+
+import ast
+
+from decompose.errors import DecomposeError
+from decompose.model import KeptRoute, Mount
+from extractor.plan.scope import Scope
+
+HTML_ROUTE_REASON = ("server-rendered pages: their templates, login redirects, sessions and CSRF "
+                     "belong to the monolith; the service serves JSON to token holders")
+
+
+def routes(scope: Scope) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[KeptRoute, ...]]:
+    """Where the moved urlconfs mount, the prefixes routed to the service, and the ones
+    that stay: server-rendered pages need the monolith's templates, sessions, CSRF and
+    URL names (login, logout, other apps' pages), which a token-auth JSON service lacks."""
+    mounts = set()
+    for route in scope.graph.urls:
+        if route.app not in scope.moved_labels or route.regex:
+            continue
+        pattern = _pattern_at(scope.source.tree(route.location.path), route.location.line)
+        if pattern is None:
+            raise DecomposeError(f"cannot read the URL pattern for {route.prefix}",
+                                 path=route.location.path, line=route.location.line)
+        if pattern and not pattern.endswith("/"):
+            pattern += "/"
+        prefix = route.prefix[: len(route.prefix) - len(pattern)] if pattern else route.prefix
+        if not route.prefix.endswith(pattern):
+            prefix = route.prefix
+        mounts.add(Mount(prefix.lstrip("/"), scope.source.module_of(route.location.path)))
+    served = {m for m in mounts if _serves_json(scope, m.urlconf)}
+    kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, HTML_ROUTE_REASON)
+                        for m in mounts - served))
+    prefixes = tuple(sorted({"/" + m.prefix for m in served}))
+    return tuple(sorted(served)), prefixes, kept
+
+
+def _serves_json(scope: Scope, urlconf: str) -> bool:
+    """Whether the urlconf routes DRF views: it, or a moved module it imports, imports
+    rest_framework."""
+    source = scope.source
+    path = source.path_of(urlconf)
+    if path is None or source.tree(path) is None:
+        return False
+    modules = source.imports(path, urlconf)
+    for module in list(modules):
+        app = source.app_of(module)
+        moved = app is not None and app.label in scope.moved_labels
+        inner = source.path_of(module) if moved else None
+        if inner:
+            modules |= source.imports(inner, module)
+    return any(m == "rest_framework" or m.startswith("rest_framework.") for m in modules)
+
+
+def _pattern_at(tree: ast.Module | None, line: int) -> str | None:
+    """The first string argument of the path()/register() call on ``line``."""
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Call) and node.lineno == line and node.args and isinstance(
+                node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            return node.args[0].value
+    return None

@@ -1,0 +1,102 @@
+"""The monolith's settings, read statically, and what of them the service carries over."""
+
+from __future__ import annotations
+
+import ast
+
+from decompose.errors import DecomposeError
+from decompose.model import Location
+from extractor.plan.source import Source, absolute_module
+
+# REST_FRAMEWORK keys copied for API parity; authentication is the service's own (tokens).
+DRF_PARITY_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PAGE_SIZE",
+                   "DEFAULT_FILTER_BACKENDS", "ORDERING_PARAM", "SEARCH_PARAM",
+                   "DEFAULT_THROTTLE_CLASSES", "DEFAULT_THROTTLE_RATES", "DATETIME_FORMAT",
+                   "COERCE_DECIMAL_TO_STRING", "DEFAULT_VERSIONING_CLASS")
+# Backends swapped for ones that understand foreign keys that became id columns.
+REPLACED_BACKENDS = {"django_filters.rest_framework.DjangoFilterBackend":
+                     "decompose_remote.filters.RemoteAwareFilterBackend"}
+
+
+class MonolithSettings:
+    """The settings module ``module`` and the modules it star-imports, as literal source."""
+
+    def __init__(self, source: Source, module: str):
+        self.source = source
+        self.module = module
+
+    def chain(self) -> list[str]:
+        """Paths of the settings module and the modules it star-imports, most derived first."""
+        chain: list[str] = []
+        pending = [self.module]
+        while pending:
+            module = pending.pop()
+            path = self.source.path_of(module)
+            if path is None or path in chain:
+                continue
+            chain.append(path)
+            tree = self.source.tree(path)
+            for node in tree.body if tree else ():
+                if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                    pending.append(absolute_module(node, module, path.endswith("__init__.py")))
+        return chain
+
+    def assignment(self, name: str) -> tuple[str, ast.expr] | None:
+        """The file and the value of the assignment to ``name`` that wins."""
+        for path in self.chain():
+            tree = self.source.tree(path)
+            for node in reversed(tree.body if tree else []):
+                if isinstance(node, ast.Assign) and any(
+                        isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                    return path, node.value
+        return None
+
+    def literal(self, name: str) -> object:
+        """The value of ``name`` if it is a literal; None if it is not or is not set."""
+        found = self.assignment(name)
+        try:
+            return ast.literal_eval(found[1]) if found else None
+        except ValueError:
+            return None
+
+    def rest_framework(self) -> tuple[tuple[tuple[str, str], ...],
+                                      tuple[tuple[str, str, Location], ...]]:
+        """The REST_FRAMEWORK keys kept for parity, as (key, repr), and the classes they name,
+        as (module, name, location): the service must be able to import those too."""
+        found = self.assignment("REST_FRAMEWORK")
+        if found is None or not isinstance(found[1], ast.Dict):
+            return (), ()
+        path, value = found
+        settings, uses = [], []
+        for key, item in zip(value.keys, value.values, strict=True):
+            if not isinstance(key, ast.Constant) or key.value not in DRF_PARITY_KEYS:
+                continue
+            try:
+                literal = ast.literal_eval(item)
+            except ValueError:
+                continue
+            for dotted in [literal] if isinstance(literal, str) else (
+                    literal if isinstance(literal, list) else []):
+                if isinstance(dotted, str) and "." in dotted:
+                    module, _, name = dotted.rpartition(".")
+                    uses.append((module, name, Location(path, item.lineno)))
+            if isinstance(literal, list):
+                literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
+            settings.append((key.value, repr(literal)))
+        return tuple(settings), tuple(uses)
+
+    def patch_targets(self) -> tuple[str, str]:
+        """The module holding the INSTALLED_APPS (or LOCAL_APPS) list the monolith patch edits,
+        and ROOT_URLCONF."""
+        for name in ("LOCAL_APPS", "INSTALLED_APPS"):
+            found = self.assignment(name)
+            if found and isinstance(found[1], ast.List):
+                settings_path = found[0]
+                break
+        else:
+            raise DecomposeError("no INSTALLED_APPS / LOCAL_APPS list literal to patch",
+                                 path=self.source.path_of(self.module))
+        urlconf = self.literal("ROOT_URLCONF")
+        if not isinstance(urlconf, str):
+            raise DecomposeError("ROOT_URLCONF is not a string literal", path=settings_path)
+        return self.source.module_of(settings_path), urlconf

@@ -1,0 +1,103 @@
+"""Read-only access to the monolith's code, by file and by module, parsed once.
+
+The planner reads the monolith statically (never imports it), so it must itself map dotted
+modules to the files that define them, the way Python's import system would.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from decompose.model import App
+
+SKIP_DIRS = frozenset({"migrations", "tests", "__pycache__"})
+
+
+class Source:
+    """The monolith at ``root``; paths are relative POSIX, modules are dotted."""
+
+    def __init__(self, root: Path, apps: Sequence[App]):
+        self.root = Path(root)
+        self.apps = tuple(apps)
+        self.own = tuple(a for a in self.apps if not a.external and a.path)
+
+    def exists(self, path: str) -> bool:
+        return (self.root / path).is_file()
+
+    def read(self, path: str) -> str:
+        return (self.root / path).read_text(encoding="utf-8")
+
+    @cache  # noqa: B019 - one Source per plan; the cache dies with it
+    def tree(self, path: str) -> ast.Module | None:
+        try:
+            return ast.parse(self.read(path), filename=path)
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            return None
+
+    def files(self, directory: str) -> list[str]:
+        """The files of an app that ship with it: no tests, migrations or byte code."""
+        base = self.root / directory
+        found = []
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(base)
+            if (path.is_file() and not SKIP_DIRS.intersection(rel.parts)
+                    and not path.name.startswith(("test_", ".")) and path.suffix != ".pyc"
+                    and path.name != "tests.py"):
+                found.append(path.relative_to(self.root).as_posix())
+        return found
+
+    def imports(self, path: str, module: str = "") -> set[str]:
+        """The modules the file at ``path`` imports; relative imports are resolved against
+        ``module``, or left as their written module name when it is not given."""
+        tree = self.tree(path)
+        if tree is None:
+            return set()
+        return _imported_modules(tree, module, bool(module) and path.endswith("__init__.py"))
+
+    def app_of(self, module: str) -> App | None:
+        found = [a for a in self.apps if module == a.name or module.startswith(a.name + ".")]
+        return max(found, key=lambda a: len(a.name), default=None)
+
+    def path_of(self, module: str) -> str | None:
+        """Monolith-relative file of an own module (``pkg/mod.py`` or ``pkg/__init__.py``)."""
+        app = self.app_of(module)
+        if app is not None and (app.external or not app.path):
+            return None
+        if app is None:  # project modules outside apps (settings, urlconfs): from the root
+            base = PurePosixPath(*module.split("."))
+        else:
+            inner = module[len(app.name):].lstrip(".").replace(".", "/")
+            base = PurePosixPath(app.path) / inner if inner else PurePosixPath(app.path)
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if self.exists(candidate):
+                return candidate
+        return None
+
+    def module_of(self, path: str) -> str:
+        app = next((a for a in self.own if path.startswith(a.path + "/")), None)
+        inner = PurePosixPath(path[len(app.path) + 1:] if app else path).with_suffix("")
+        parts = [p for p in inner.parts if p != "__init__"]
+        return ".".join([app.name, *parts] if app else parts)
+
+
+def absolute_module(node: ast.ImportFrom, module: str, is_package: bool) -> str:
+    """The module a ``from ... import`` in ``module`` names, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    base = module.split(".")
+    base = base if is_package else base[:-1]
+    base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.add(absolute_module(node, module, is_package))
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
