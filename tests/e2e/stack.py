@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,7 @@ class Server:
     url: str
     process: subprocess.Popen
     log: Path
+    access_log: Path | None = None
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         return request(self.url + path, headers={**PROXY_HEADERS, **(headers or {})})
@@ -113,6 +114,26 @@ class Stack:
         assert reply.status == 200 and "x-decompose-token" in reply.headers, reply
         return reply.headers["x-decompose-token"]
 
+    def bridge_calls(self, action: Callable[[], Reply]) -> tuple[Reply, list[str]]:
+        """``action``'s reply and the bridge reads/calls (``GET /_decompose/objects/...``,
+        ``POST /_decompose/rpc``) the monolith's access log shows it caused, as request lines.
+
+        gunicorn logs a request just after answering it, so the log is read once a marker
+        request sent afterwards shows up, plus a moment for the other worker's last line."""
+        log = self.monolith.access_log
+        assert log is not None, "the monolith runs without an access log"
+        start = log.stat().st_size
+        reply = action()
+        marker = f"/livez?after={secrets.token_hex(8)}"
+        self.monolith.get(marker)
+        deadline = time.monotonic() + 10
+        while marker not in log.read_bytes()[start:].decode() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        lines = log.read_bytes()[start:].decode().splitlines()
+        return reply, [line.split('"')[1] for line in lines
+                       if '/_decompose/objects/' in line or '/_decompose/rpc' in line]
+
 
 def clean_env(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
@@ -147,13 +168,16 @@ def require_dependencies(service_root: Path) -> None:
                     f"install them with pip first")
 
 
-def gunicorn(cwd: Path, env: dict[str, str], log: Path, *args: str) -> Server:
+def gunicorn(cwd: Path, env: dict[str, str], log: Path, *args: str,
+             access_log: Path | None = None) -> Server:
     port = free_port()
+    if access_log is not None:
+        args = (*args, "--access-logfile", str(access_log))
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}",
              "--workers", "2"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(f"http://127.0.0.1:{port}", process, log, access_log)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -212,7 +236,8 @@ def extracted_stacks(apps: Sequence[str], scratch: Path) -> Iterator[dict[str, S
         logs = scratch / "logs"
         logs.mkdir()
         monolith = stack.enter_context(running(gunicorn(
-            root, monolith_env, logs / "monolith.log", "config.wsgi:application")))
+            root, monolith_env, logs / "monolith.log", "config.wsgi:application",
+            access_log=logs / "monolith-access.log")))
         stacks = {}
         for app in apps:
             service_root = scratch / "services" / app

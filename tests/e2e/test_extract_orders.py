@@ -80,6 +80,33 @@ def test_order_details_are_identical(stack, users, username):
     parity(stack, "/api/orders/99999999/", *users[username])
 
 
+def remote_labels(orders: list[dict]) -> list[str]:
+    """The monolith models these orders show: each order's customer, each line's product."""
+    labels = {"accounts/User"} if orders else set()
+    if any(order["lines"] for order in orders):
+        labels.add("catalog/Product")
+    return sorted(labels)
+
+
+@pytest.mark.parametrize("username", ["alice", "admin"])
+def test_a_page_reads_each_monolith_model_once_whatever_its_size(stack, users, username):
+    """The customers of every order and the products of every line on a page come in one
+    bridge call per model (not one per row), so a page of 100 costs what a page of 3 does."""
+    pages = {}
+    for size in (3, 20, 100):
+        reply, calls = stack.bridge_calls(lambda size=size: stack.service.get(
+            f"/api/orders/?page_size={size}", users[username][1]))
+        assert reply.status == 200, reply.body[:300]
+        pages[size] = reply.json()["results"], calls
+    for orders, calls in pages.values():
+        assert orders and sorted(call.split()[1].split("?")[0] for call in calls) == [
+            f"/_decompose/objects/{label}/" for label in remote_labels(orders)], calls
+    mine = own_order(stack, username if username != "admin" else "bob")
+    reply, calls = stack.bridge_calls(lambda: stack.service.get(f"/api/orders/{mine}/",
+                                                                 users[username][1]))
+    assert reply.status == 200 and len(calls) == len(remote_labels([reply.json()])), calls
+
+
 def test_another_customers_order_is_hidden_the_same_way(stack, users):
     mono, _ = parity(stack, f"/api/orders/{own_order(stack, 'bob')}/", *users["alice"])
     assert mono.status == 404

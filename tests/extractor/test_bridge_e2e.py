@@ -430,6 +430,29 @@ def test_objects_are_fetched_once_per_request(monolith, service):
     assert log.read_text().count("/_decompose/objects/accounts/User/") == before + 1
 
 
+FETCH_SCRIPT = """
+import sys
+import django
+django.setup()
+from decompose_remote.models import RemoteModel
+print(len(RemoteModel("catalog.Product").fetch(list(range(1, int(sys.argv[1]) + 1)))))
+"""
+
+
+def test_a_fetch_too_long_for_one_url_is_split(client_root, keys, monolith, database):
+    """2500 keys are over the bridge's row cap and gunicorn's 4 KB request line: the rows still
+    all come back, in several calls."""
+    log = Path(monolith.log.parent / "access.log")
+    before = log.read_text().count("/_decompose/objects/catalog/Product/")
+    out = run([sys.executable, "-c", FETCH_SCRIPT, "2500"], client_root,
+              client_env(keys, monolith.url))
+    with sqlite3.connect(database) as db:
+        [(products,)] = db.execute("SELECT count(*) FROM catalog_product WHERE id <= 2500")
+    assert products and out.split() == [str(products)]
+    time.sleep(0.2)
+    assert log.read_text().count("/_decompose/objects/catalog/Product/") - before > 1
+
+
 # --- the bridge refuses what is not allowlisted, and callers that are not services ------------
 
 

@@ -11,11 +11,12 @@ whole QuerySet API; anything else fails loudly rather than silently doing less.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
@@ -33,6 +34,10 @@ from decompose_remote.errors import RemoteError, register
 _request_cache: ContextVar[dict[tuple[str, Any], RemoteObject] | None] = ContextVar(
     "decompose_remote_objects", default=None)
 _MODELS: dict[str, RemoteModel] = {}
+# Primary keys per fetch: the bridge's row cap, and a query string well under the 4 KB request
+# line gunicorn and nginx accept by default.
+FETCH_MAX_ROWS = 1000
+FETCH_MAX_QUERY = 3000
 # The generated mirror package; its FIELDS give the OpenAPI type of each remote field.
 MIRROR_PACKAGE = "monolith"
 
@@ -103,13 +108,17 @@ class RemoteModel:
         return type(self.__name__, (), fields)
 
     def fetch(self, pks: list[Any], fields: tuple[str, ...] = ()) -> list[RemoteObject]:
-        """The rows with these primary keys (missing ones left out), in one request."""
+        """The rows with these primary keys (missing ones left out): one request, or one per
+        chunk when the keys would not fit in one URL."""
         app_label, name = self.label.split(".")
-        query = [("pk", str(pk)) for pk in pks]
-        if fields:
-            query.append(("fields", ",".join(fields)))
-        answer = get_client().get(f"objects/{app_label}/{name}/", query)
-        return [codec.decode(item, decode_object) for item in answer.get("objects", [])]
+        found = []
+        for chunk in _url_sized(pks):
+            query = [("pk", str(pk)) for pk in chunk]
+            if fields:
+                query.append(("fields", ",".join(fields)))
+            answer = get_client().get(f"objects/{app_label}/{name}/", query)
+            found += [codec.decode(item, decode_object) for item in answer.get("objects", [])]
+        return found
 
     def get_by_pk(self, pk: Any) -> RemoteObject:
         """One row by primary key, remembered for the rest of the request."""
@@ -123,6 +132,20 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+
+def _url_sized(pks: list[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    size = 0
+    for pk in pks:
+        length = len(quote(str(pk))) + 4  # "pk=...&"
+        if chunk and (size + length > FETCH_MAX_QUERY or len(chunk) == FETCH_MAX_ROWS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(pk)
+        size += length
+    if chunk:
+        yield chunk
 
 
 def _schema(kind: str) -> OpenApiTypes | dict[str, str]:
@@ -319,21 +342,51 @@ class RemoteRelation(property):
         pk = getattr(instance, self.attname)
         if pk is None:
             return None
-        cached = instance.__dict__.get(self._cache_name)
-        if cached is not None and cached.pk == pk:
-            return cached
-        found = RemoteModel(self.label).get_by_pk(pk)
-        instance.__dict__[self._cache_name] = found
-        return found
+        if not self.is_loaded(instance):
+            self.remember(instance, RemoteModel(self.label).get_by_pk(pk))
+        return instance.__dict__[self._cache_name]
 
     def _set(self, instance: Any, value: Any) -> None:
         setattr(instance, self.attname, None if value is None else pk_of(value))
         if isinstance(value, RemoteObject):
-            instance.__dict__[self._cache_name] = value
+            self.remember(instance, value)
+
+    def remember(self, instance: Any, row: RemoteObject) -> None:
+        instance.__dict__[self._cache_name] = row
+
+    def is_loaded(self, instance: Any) -> bool:
+        """Whether reading the relation on ``instance`` needs no call (none set, or fetched)."""
+        pk = getattr(instance, self.attname)
+        cached = instance.__dict__.get(self._cache_name)
+        return pk is None or (cached is not None and cached.pk == pk)
 
     @property
     def _cache_name(self) -> str:
         return f"_remote_cache_{self.attname}"
+
+
+def prefetch_relations(reads: Iterable[tuple[Any, RemoteRelation]]) -> None:
+    """Fetch the rows these (instance, relation) reads point at, one call per monolith model
+    instead of one per row, and keep them on each instance and in the request cache, where
+    RemoteRelation looks first. Rows the monolith does not have are left for the relation to
+    report as it would without this (DoesNotExist when read)."""
+    cache = _request_cache.get()
+    pending = [(instance, relation) for instance, relation in reads
+               if not relation.is_loaded(instance)]
+    wanted: dict[str, dict[str, Any]] = {}
+    for instance, relation in pending:
+        pk = getattr(instance, relation.attname)
+        if cache is None or (relation.label, str(pk)) not in cache:
+            wanted.setdefault(relation.label, {})[str(pk)] = pk
+    fetched = {(label, str(row.pk)): row for label, pks in wanted.items()
+               for row in RemoteModel(label).fetch(list(pks.values()))}
+    if cache is not None:
+        cache.update(fetched)
+    known = fetched if cache is None else cache
+    for instance, relation in pending:
+        row = known.get((relation.label, str(getattr(instance, relation.attname))))
+        if row is not None:
+            relation.remember(instance, row)
 
 
 class RequestCacheMiddleware:

@@ -6,20 +6,34 @@ says (decimal places, date formats, choices), with no field types re-implemented
 Declared fields (``SerializerMethodField``, nested serializers) work as in any DRF serializer.
 
 IdColumnModelSerializer: a ModelSerializer of a moved model keeps DRF's uniqueness validation
-when the constrained relations became id columns.
+when the constrained relations became id columns, and renders lists (``many=True``) with
+RemoteBatchListSerializer, which fetches the monolith rows a whole list shows in one call per
+model before rendering it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db import models
+from django.db.models.fields.related_descriptors import (
+    ForwardManyToOneDescriptor,
+    ReverseManyToOneDescriptor,
+    ReverseOneToOneDescriptor,
+)
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, pk_of
+from decompose_remote.models import (
+    RemoteModel,
+    RemoteObject,
+    RemoteRelation,
+    pk_of,
+    prefetch_relations,
+)
 
 
 class RemoteValueField(serializers.ReadOnlyField):
@@ -98,13 +112,84 @@ class IdColumnUniqueTogetherValidator(UniqueTogetherValidator):
         return super().filter_queryset(attrs, _IdColumnLookups(queryset), serializer)
 
 
+# Relations between the service's own models (including many-to-many, a subclass of the
+# reverse many-to-one descriptor), followed to reach the remote relations of nested rows.
+_LOCAL_RELATIONS = (ForwardManyToOneDescriptor, ReverseOneToOneDescriptor,
+                    ReverseManyToOneDescriptor)
+
+
+def remote_reads(serializer: serializers.BaseSerializer,
+                 instances: Sequence[Any]) -> Iterator[tuple[Any, RemoteRelation]]:
+    """Each (instance, RemoteRelation) that rendering ``instances`` with ``serializer`` reads:
+    sources such as ``user.email``, a nested serializer on ``product``, and the same inside
+    nested serializers (``lines`` -> each line's ``product``)."""
+    for field in serializer.fields.values():
+        if not field.write_only:
+            yield from _reads_along(field, field.source_attrs, instances)
+
+
+def _reads_along(field: serializers.Field, attrs: Sequence[str],
+                 instances: Sequence[Any]) -> Iterator[tuple[Any, RemoteRelation]]:
+    if not attrs:
+        nested = field.child if isinstance(field, serializers.ListSerializer) else field
+        if isinstance(nested, serializers.Serializer) and instances:
+            yield from remote_reads(nested, instances)
+        return
+    name, rest = attrs[0], attrs[1:]
+    by_class: dict[type, list[Any]] = {}
+    for instance in instances:
+        by_class.setdefault(type(instance), []).append(instance)
+    for klass, group in by_class.items():
+        attribute = getattr(klass, name, None)
+        if isinstance(attribute, RemoteRelation):
+            yield from ((instance, attribute) for instance in group)
+        elif isinstance(attribute, _LOCAL_RELATIONS) and issubclass(klass, models.Model):
+            # Loaded once for the whole list (a no-op when the view prefetched them); the
+            # rendering below reads the same prefetched rows, so walking costs no query.
+            models.prefetch_related_objects(group, name)
+            yield from _reads_along(field, rest, _related(group, name))
+
+
+def _related(instances: Sequence[models.Model], name: str) -> list[Any]:
+    related = []
+    for instance in instances:
+        try:
+            value = getattr(instance, name)
+        except ObjectDoesNotExist:
+            continue
+        if isinstance(value, models.manager.BaseManager):
+            related += value.all()
+        elif value is not None:
+            related.append(value)
+    return related
+
+
+class RemoteBatchListSerializer(serializers.ListSerializer):
+    """Renders a list once every monolith row its items show is fetched, one call per model:
+    a page of 20 orders asks for its customers once and for the products of all its lines
+    once, instead of once per row."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        prefetch_relations(remote_reads(self.child, items))
+        return super().to_representation(items)
+
+
 class IdColumnModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer of a moved model whose relations to the monolith became id columns.
 
     ``UniqueConstraint(fields=["product_id", "user_id"])`` still maps onto the serializer's
     ``product``/``user`` fields, so a duplicate is refused with DRF's 400 ("The fields product,
     user must make a unique set."), as in the monolith, instead of an IntegrityError.
+    ``many=True`` renders with RemoteBatchListSerializer unless ``Meta.list_serializer_class``
+    names another.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = RemoteBatchListSerializer
 
     def get_unique_together_constraints(self, model: type) -> Iterator[tuple]:
         relations = _id_columns(model)
