@@ -9,10 +9,8 @@ public ``Host`` and ``X-Forwarded-Proto: https`` on every request.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
-import os
 import re
 import secrets
 import shutil
@@ -27,37 +25,18 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.http import Reply, free_port, request
+from tests.support.demo import DEMO_PASSWORD
+from tests.support.gunicorn import start_gunicorn
+from tests.support.http import Reply, request
+from tests.support.keys import key_pair
 from tests.support.postgres import temporary_postgres
+from tests.support.processes import clean_env, decompose_cli, run, stop
 
 REPO = Path(__file__).resolve().parents[2]
 MONOLITH = REPO / "sample_monolith"
 PUBLIC_HOST = "shop.example"
 PROXY_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
-DEMO_PASSWORD = "demo-password"
-
-
-def demo_token(username: str) -> str:
-    """The sample monolith's deterministic demo API token (``demo/seed.py``)."""
-    return hashlib.sha1(f"decompose-demo:{username}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class KeyPair:
-    private: str
-    public: str
-
-
-def key_pair() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return KeyPair(private, public)
 
 
 @dataclass(frozen=True)
@@ -135,22 +114,6 @@ class Stack:
                        if '/_decompose/objects/' in line or '/_decompose/rpc' in line]
 
 
-def clean_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "PYTEST_", "DECOMPOSE_", "MONOLITH_", "PROMETHEUS_"))}
-    env.pop("DATABASE_URL", None)
-    return {**env, **values}
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    if result.returncode:
-        pytest.fail(f"{' '.join(map(str, args))} exited {result.returncode} in {cwd}\n"
-                    f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-    return result.stdout + result.stderr
-
-
 def require_dependencies(service_root: Path) -> None:
     """The service runs in this venv: its declared dependencies must be importable here."""
     project = tomllib.loads((service_root / "pyproject.toml").read_text())["project"]
@@ -170,24 +133,11 @@ def require_dependencies(service_root: Path) -> None:
 
 def gunicorn(cwd: Path, env: dict[str, str], log: Path, *args: str,
              access_log: Path | None = None) -> Server:
-    port = free_port()
     if access_log is not None:
         args = (*args, "--access-logfile", str(access_log))
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}",
-             "--workers", "2"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log, access_log)
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            request(server.url + "/livez", headers=PROXY_HEADERS, timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer in 40s:\n{log.read_text()[-4000:]}")
+    url, process = start_gunicorn(cwd, env, log, *args, ready=lambda url: request(
+        url + "/livez", headers=PROXY_HEADERS, timeout=2))
+    return Server(url, process, log, access_log)
 
 
 @contextmanager
@@ -195,17 +145,7 @@ def running(server: Server) -> Iterator[Server]:
     try:
         yield server
     finally:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
-
-
-def cli(*args: str, cwd: Path) -> str:
-    return run([sys.executable, "-c", "from decompose.cli import main; main()", *args], cwd,
-               clean_env())
+        stop(server.process)
 
 
 @contextmanager
@@ -229,9 +169,9 @@ def extracted_stacks(apps: Sequence[str], scratch: Path) -> Iterator[dict[str, S
                 {app: keys.public for app, keys in service_keys.items()}))
         run([sys.executable, "manage.py", "migrate", "-v0"], root, monolith_env)
         run([sys.executable, "manage.py", "seed_demo"], root, monolith_env)
-        cli("analyze", str(root), "--out", str(root / "decompose-report"), cwd=scratch)
+        decompose_cli("analyze", str(root), "--out", str(root / "decompose-report"), cwd=scratch)
         for app in apps:
-            cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
+            decompose_cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
             require_dependencies(scratch / "services" / app)
         logs = scratch / "logs"
         logs.mkdir()
@@ -272,3 +212,15 @@ def parity(stack: Stack, path: str, monolith_headers: dict[str, str],
     assert mono.json() == serv.json(), path
     return mono, serv
 
+
+def assert_service_suite_passes(stack: Stack) -> None:
+    """The generated service's own tests, run against the stack's database."""
+    out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+              stack.service_root, clean_env(DATABASE_URL=stack.database_url), timeout=600)
+    assert " passed" in out and " failed" not in out and " error" not in out
+
+
+def assert_deploy_checks_clean(stack: Stack) -> None:
+    out = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+              stack.service_root, stack.service_env)
+    assert "no issues" in out

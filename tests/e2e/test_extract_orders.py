@@ -13,7 +13,14 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.stack import Stack, clean_env, demo_token, parity, run
+from tests.e2e.stack import (
+    Stack,
+    assert_deploy_checks_clean,
+    assert_service_suite_passes,
+    parity,
+)
+from tests.support.demo import demo_token
+from tests.support.processes import clean_env, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -186,15 +193,11 @@ def test_an_impossible_checkout_is_refused_with_the_monoliths_400(stack, users):
 
 
 def test_the_services_own_test_suite_passes(stack):
-    out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-              stack.service_root, clean_env(DATABASE_URL=stack.database_url), timeout=600)
-    assert " passed" in out and " failed" not in out and " error" not in out
+    assert_service_suite_passes(stack)
 
 
 def test_deploy_checks_are_clean_with_production_settings(stack):
-    out = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-              stack.service_root, stack.service_env)
-    assert "no issues" in out
+    assert_deploy_checks_clean(stack)
 
 
 def test_the_monoliths_own_test_suite_passes_with_the_patch_applied(stack):

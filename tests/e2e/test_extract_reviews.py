@@ -8,11 +8,16 @@ parity through the same machinery.
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from tests.e2e.stack import Stack, clean_env, demo_token, parity, run
+from tests.e2e.stack import (
+    Stack,
+    assert_deploy_checks_clean,
+    assert_service_suite_passes,
+    parity,
+)
+from tests.support.demo import demo_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -93,15 +98,11 @@ def test_shadow_traffic_reads_but_never_writes(stack, alice):
 
 
 def test_the_services_own_test_suite_passes(stack):
-    out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-              stack.service_root, clean_env(DATABASE_URL=stack.database_url), timeout=600)
-    assert " passed" in out and " failed" not in out and " error" not in out
+    assert_service_suite_passes(stack)
 
 
 def test_deploy_checks_are_clean_with_production_settings(stack):
-    out = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-              stack.service_root, stack.service_env)
-    assert "no issues" in out
+    assert_deploy_checks_clean(stack)
 
 
 def test_a_duplicate_review_is_refused_with_the_monoliths_400(stack, alice):

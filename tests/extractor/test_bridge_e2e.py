@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -26,12 +25,14 @@ from pathlib import Path
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from extractor.bridge import Allowlist, ModelAccess, render_bridge
 from extractor.runtime import render_runtime
+from tests.support.demo import DEMO_PASSWORD, demo_token
+from tests.support.gunicorn import start_gunicorn
 from tests.support.http import Reply, free_port, request
+from tests.support.keys import KeyPair, key_pair
+from tests.support.processes import clean_env, completed, stop
 
 pytestmark = pytest.mark.slow
 
@@ -46,27 +47,6 @@ ALLOWLIST = Allowlist(
         ModelAccess("promotions.Coupon", ("code", "percent_off"), methods=("discount_for",)),
     ),
 )
-DEMO_PASSWORD = "demo-password"
-
-
-def demo_token(username: str) -> str:
-    """The sample monolith's deterministic demo API token (demo/seed.py)."""
-    return hashlib.sha1(f"decompose-demo:{username}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class KeyPair:
-    private: str
-    public: str
-
-
-def key_pair() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return KeyPair(private, public)
 
 
 @dataclass(frozen=True)
@@ -83,47 +63,10 @@ class Running:
     log: Path
 
 
-def base_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "PYTEST_", "DECOMPOSE_", "MONOLITH_"))}
-    env.pop("DATABASE_URL", None)
-    return {**env, **values}
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
-    if result.returncode:
-        pytest.fail(f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n"
-                    f"{result.stderr}")
-    return result.stdout
-
-
 def gunicorn(cwd: Path, app: str, env: dict[str, str], log: Path, *extra: str) -> Running:
-    port = free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             *extra, app], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    running = Running(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited {process.returncode}:\n{log.read_text()}")
-        try:
-            request(running.url + "/", timeout=2)
-            return running
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer in 30s:\n{log.read_text()}")
-
-
-def stop(running: Running) -> None:
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
-        running.process.wait()
+    url, process = start_gunicorn(cwd, env, log, *extra, app,
+                                  ready=lambda url: request(url + "/", timeout=2))
+    return Running(url, process, log)
 
 
 def install_bridge(root: Path) -> None:
@@ -156,7 +99,7 @@ def monolith(tmp_path_factory, keys, database) -> Iterator[Running]:
     shutil.copytree(MONOLITH, root, ignore=shutil.ignore_patterns(
         "db.sqlite3", "__pycache__", ".pytest_cache"))
     install_bridge(root)
-    env = base_env(
+    env = clean_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="monolith-test-secret-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -165,8 +108,8 @@ def monolith(tmp_path_factory, keys, database) -> Iterator[Running]:
         DECOMPOSE_TOKEN_PRIVATE_KEY=keys.token.private,
         DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({"orders": keys.service.public}),
     )
-    run([sys.executable, "manage.py", "migrate", "-v0"], root, env)
-    run([sys.executable, "manage.py", "seed_demo"], root, env)
+    completed([sys.executable, "manage.py", "migrate", "-v0"], root, env)
+    completed([sys.executable, "manage.py", "seed_demo"], root, env)
     with sqlite3.connect(database) as db:
         # One inactive product, and alice free to use WELCOME10.
         db.execute("UPDATE catalog_product SET is_active = 0 WHERE id = 2")
@@ -176,7 +119,7 @@ def monolith(tmp_path_factory, keys, database) -> Iterator[Running]:
     running = gunicorn(root, "config.wsgi:application", env, scratch / "gunicorn.log",
                        "--access-logfile", str(scratch / "access.log"))
     yield running
-    stop(running)
+    stop(running.process)
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +131,7 @@ def client_root(tmp_path_factory) -> Path:
 
 
 def client_env(keys: Keys, monolith_url: str) -> dict[str, str]:
-    return base_env(DJANGO_SETTINGS_MODULE="client_settings", MONOLITH_URL=monolith_url,
+    return clean_env(DJANGO_SETTINGS_MODULE="client_settings", MONOLITH_URL=monolith_url,
                     DECOMPOSE_SERVICE_PRIVATE_KEY=keys.service.private,
                     DECOMPOSE_TOKEN_PUBLIC_KEY=keys.token.public)
 
@@ -199,7 +142,7 @@ def service(client_root, keys, monolith, tmp_path_factory) -> Iterator[Running]:
     running = gunicorn(client_root, "django.core.wsgi:get_wsgi_application()",
                        client_env(keys, monolith.url), log)
     yield running
-    stop(running)
+    stop(running.process)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -444,8 +387,8 @@ def test_a_fetch_too_long_for_one_url_is_split(client_root, keys, monolith, data
     all come back, in several calls."""
     log = Path(monolith.log.parent / "access.log")
     before = log.read_text().count("/_decompose/objects/catalog/Product/")
-    out = run([sys.executable, "-c", FETCH_SCRIPT, "2500"], client_root,
-              client_env(keys, monolith.url))
+    out = completed([sys.executable, "-c", FETCH_SCRIPT, "2500"], client_root,
+                    client_env(keys, monolith.url)).stdout
     with sqlite3.connect(database) as db:
         [(products,)] = db.execute("SELECT count(*) FROM catalog_product WHERE id <= 2500")
     assert products and out.split() == [str(products)]
@@ -569,8 +512,8 @@ CALLS = [["get", "/products/1/", None],
 
 def call_service(client_root: Path, keys: Keys, monolith_url: str, token: str) -> list:
     env = {**client_env(keys, monolith_url), "DECOMPOSE_MONOLITH_RETRIES": "2"}
-    out = run([sys.executable, "-c", CALLS_SCRIPT, f"Bearer {token}", json.dumps(CALLS)],
-              client_root, env)
+    out = completed([sys.executable, "-c", CALLS_SCRIPT, f"Bearer {token}", json.dumps(CALLS)],
+                    client_root, env).stdout
     return json.loads(out.splitlines()[-1])
 
 

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import secrets
 import shutil
-import socket
 import stat
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,14 +24,17 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from packaging.requirements import Requirement
 
 from extractor.render import render_service
 from extractor.runtime import render_runtime
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
+from tests.support import http
+from tests.support.gunicorn import start_gunicorn
+from tests.support.http import free_port
+from tests.support.keys import key_pair
 from tests.support.postgres import temporary_postgres
+from tests.support.processes import clean_env, run, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -59,39 +57,9 @@ def render(target: Path) -> list[str]:
     return sorted([*render_service(SPEC, target), *render_runtime(target)])
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120) -> str:
-    """Run a command in the service folder; fail the test with its output when it fails."""
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n"
-                    f"{result.stderr}")
-    return result.stdout + result.stderr
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    """The current environment without Django/pytest settings leaking into the service."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "PYTEST_", "PROMETHEUS_", "DECOMPOSE_"))}
-    env.pop("DATABASE_URL", None)
-    return {**env, **values}
-
-
-def public_pem() -> str:
-    """A fresh RSA public key: production settings require the monolith's token key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def private_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
-
-
-PRODUCTION_KEYS = {"DECOMPOSE_TOKEN_PUBLIC_KEY": public_pem(),
-                   "DECOMPOSE_SERVICE_PRIVATE_KEY": private_pem()}
+# Production settings require the monolith's token key and this service's signing key.
+PRODUCTION_KEYS = {"DECOMPOSE_TOKEN_PUBLIC_KEY": key_pair().public,
+                   "DECOMPOSE_SERVICE_PRIVATE_KEY": key_pair().private}
 
 
 def production_env(database_url: str, **values: str) -> dict[str, str]:
@@ -105,31 +73,12 @@ def production_env(database_url: str, **values: str) -> dict[str, str]:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Report redirects as they are instead of following them."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
+class JsonReply(http.Reply):
+    """A reply whose ``json()`` also checks that the service labelled the body JSON."""
 
     def json(self) -> object:
         assert self.headers["content-type"] == "application/json", self.headers
-        return json.loads(self.body)
+        return super().json()
 
 
 @dataclass(frozen=True)
@@ -138,36 +87,12 @@ class Server:
     metrics_dir: Path
 
     def request(self, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-                body: object = None, https: bool = True) -> Reply:
+                body: object = None, https: bool = True) -> JsonReply:
         """One request on a fresh connection; ``https`` adds the gateway's forwarded proto."""
-        sent = {"X-Forwarded-Proto": "https"} if https else {}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        sent.update(headers or {})
-        req = urllib.request.Request(self.base_url + path, data=data, headers=sent,
-                                     method=method)
-        try:
-            with _OPENER.open(req, timeout=10) as response:
-                return Reply(response.status, {k.lower(): v for k, v in response.headers.items()},
-                             response.read())
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, {k.lower(): v for k, v in error.headers.items()},
-                         error.read())
-
-
-def wait_until_live(server: Server, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited {process.returncode}:\n{log.read_text()}")
-        try:
-            if server.request("/livez", https=False).status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer /livez in 30s:\n{log.read_text()}")
+        forwarded = {"X-Forwarded-Proto": "https"} if https else {}
+        reply = http.request(self.base_url + path, method=method, body=body, timeout=10,
+                             headers={**forwarded, **(headers or {})})
+        return JsonReply(reply.status, reply.headers, reply.cookies, reply.body)
 
 
 @pytest.fixture(scope="module")
@@ -190,27 +115,15 @@ def service(tmp_path_factory, database_url) -> Path:
     return root
 
 
-def start_gunicorn(service: Path, env: dict[str, str], log: Path, workers: int) -> tuple[
+def start_widgets(service: Path, env: dict[str, str], log: Path, workers: int) -> tuple[
         Server, subprocess.Popen]:
-    port = free_port()
-    server = Server(f"http://127.0.0.1:{port}", Path(env["PROMETHEUS_MULTIPROC_DIR"]))
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "config.wsgi:application"],
-            cwd=service, env=env, stdout=out, stderr=subprocess.STDOUT)
-    wait_until_live(server, process, log)
-    return server, process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    """The service under gunicorn, once it answers /livez with 200."""
+    metrics = Path(env["PROMETHEUS_MULTIPROC_DIR"])
+    url, process = start_gunicorn(
+        service, env, log, "--config", "gunicorn.conf.py", "config.wsgi:application",
+        workers=workers,
+        ready=lambda url: Server(url, metrics).request("/livez", https=False).status == 200)
+    return Server(url, metrics), process
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +131,7 @@ def server(service, database_url, tmp_path_factory) -> Iterator[Server]:
     """gunicorn with two workers and production settings, on a free loopback port."""
     scratch = tmp_path_factory.mktemp("gunicorn")
     env = production_env(database_url, PROMETHEUS_MULTIPROC_DIR=str(scratch / "metrics"))
-    running, process = start_gunicorn(service, env, scratch / "gunicorn.log", workers=2)
+    running, process = start_widgets(service, env, scratch / "gunicorn.log", workers=2)
     yield running
     stop(process)
 
@@ -415,7 +328,7 @@ def test_metrics_add_up_across_workers(server):
 def test_readyz_fails_when_the_database_is_down(service, tmp_path):
     dead = f"postgres://postgres@127.0.0.1:{free_port()}/widgets"
     env = production_env(dead, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
-    down, process = start_gunicorn(service, env, tmp_path / "gunicorn.log", workers=1)
+    down, process = start_widgets(service, env, tmp_path / "gunicorn.log", workers=1)
     try:
         assert down.request("/livez", https=False).status == 200
         ready = down.request("/readyz", https=False)

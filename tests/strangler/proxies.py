@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,15 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.http import free_port
+from tests.support.processes import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_monolith"
 ACCESS_FORMAT = '%(m)s %(U)s?%(q)s %(s)s shadow=%({x-decompose-shadow}i)s rid=%({x-request-id}i)s'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
@@ -38,16 +34,6 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20) -> Non
             return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listening on {port}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextlib.contextmanager

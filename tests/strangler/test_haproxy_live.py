@@ -17,8 +17,8 @@ import pytest
 
 from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.deployment import demo_token
 from tests.strangler.gateway import Gateway, moves_under_load
+from tests.support.demo import demo_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed")]

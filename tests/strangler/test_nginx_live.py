@@ -17,8 +17,8 @@ import pytest
 
 from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.deployment import DEMO_PASSWORD, demo_token
 from tests.strangler.gateway import Gateway, moves_under_load
+from tests.support.demo import DEMO_PASSWORD, demo_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
