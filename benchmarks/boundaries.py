@@ -2,17 +2,27 @@
 sample), so the README's "proposal vs baselines" figures can be regenerated.
 
     .venv/bin/python benchmarks/boundaries.py [PROJECT_DIR ...]
+    .venv/bin/python benchmarks/boundaries.py --corpus oscar --corpus wagtail
+
+``--corpus`` analyses a PyPI project the way the accuracy tests do (tests/support/corpora.py:
+its own virtualenv, its source laid out as a project).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from analyzer.boundaries import propose
 from analyzer.pipeline import build_graph
 from decompose.config import boundary_settings, load_config
+from decompose.model import ProjectGraph
 from decompose.model.boundaries import Metrics
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.corpora import CORPORA, ensure_installed, lay_out, site_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("services", "modularity", "sm", "icp", "ifn", "ned", "cross_service_fks",
@@ -23,21 +33,34 @@ def row(name: str, metrics: Metrics) -> str:
     return "| " + " | ".join([name, *(str(getattr(metrics, c)) for c in COLUMNS)]) + " |"
 
 
-def main(paths: list[str]) -> None:
-    for path in paths or [str(ROOT / "sample_monolith")]:
-        project = Path(path)
-        graph = build_graph(project, use_cache=False)
-        result = propose(graph, boundary_settings(load_config(project)))
-        print(f"\n## {project.name}: {result.method}; kernel {', '.join(result.shared_kernel)}")
-        for service in result.services:
-            print(f"- {service.name}{' (kernel)' if service.kernel else ''}: "
-                  f"{', '.join(service.apps)}")
-        print("\n| decomposition | " + " | ".join(COLUMNS) + " |")
-        print("|" + "---|" * (len(COLUMNS) + 1))
-        print(row("proposal", result.metrics))
-        for name, metrics in result.baselines.items():
-            print(row(name, metrics))
+def report(project: Path, graph: ProjectGraph) -> None:
+    result = propose(graph, boundary_settings(load_config(project)))
+    print(f"\n## {project.name}: {result.method}; kernel {', '.join(result.shared_kernel)}")
+    for service in result.services:
+        print(f"- {service.name}{' (kernel)' if service.kernel else ''}: "
+              f"{', '.join(service.apps)}")
+    print("\n| decomposition | " + " | ".join(COLUMNS) + " |")
+    print("|" + "---|" * (len(COLUMNS) + 1))
+    print(row("proposal", result.metrics))
+    for name, metrics in result.baselines.items():
+        print(row(name, metrics))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("projects", nargs="*", type=Path)
+    parser.add_argument("--corpus", action="append", default=[], choices=sorted(CORPORA))
+    args = parser.parse_args()
+    for project in args.projects or ([] if args.corpus else [ROOT / "sample_monolith"]):
+        report(project, build_graph(project, use_cache=False))
+    for name in args.corpus:
+        corpus = CORPORA[name]
+        ensure_installed(corpus)
+        with tempfile.TemporaryDirectory() as scratch:
+            project = lay_out(corpus, Path(scratch) / name)
+            report(project, build_graph(project, corpus.settings, site_paths=site_paths(corpus),
+                                        use_cache=False))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
