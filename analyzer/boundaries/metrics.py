@@ -29,6 +29,12 @@ from decompose.model.boundaries import Metrics, ServiceMetrics
 DIGITS = 4
 
 
+def _rounded(value: float) -> float:
+    """Scores to DIGITS places, and never -0.0: networkx sums over sets, whose order (and so the
+    sign of a zero) follows the string hash seed, which must not change the report's bytes."""
+    return round(value, DIGITS) + 0.0
+
+
 def modularity(app_graph: AppGraph, partition: Partition) -> float:
     graph = app_graph.undirected
     if graph.size(weight="weight") == 0:
@@ -83,7 +89,7 @@ def cut_weights(app_graph: AppGraph, service_of: Mapping[str, str]) -> dict[str,
     for dep in app_graph.dependencies:
         if service_of[dep.source] != service_of[dep.target]:
             cut[dep.kind.value] += app_graph.weight_of(dep)
-    return {kind: round(w, DIGITS) for kind, w in sorted(cut.items())}
+    return {kind: _rounded(w) for kind, w in sorted(cut.items())}
 
 
 def score(app_graph: AppGraph, partition: Partition, ned_bounds: tuple[int, int],
@@ -103,13 +109,13 @@ def score(app_graph: AppGraph, partition: Partition, ned_bounds: tuple[int, int]
                       for c in crossed)
     return Metrics(
         services=k,
-        modularity=round(modularity(app_graph, partition), DIGITS),
-        sm=round(structural_modularity(app_graph, service_of), DIGITS),
-        icp=round(inter_call_percentage(app_graph, service_of), DIGITS),
-        ifn=round(sum(len(exposed.get(s, ())) for s, _ in partition.services) / k, DIGITS),
-        ned=round(non_extreme_distribution(per_service_models, ned_bounds), DIGITS),
+        modularity=_rounded(modularity(app_graph, partition)),
+        sm=_rounded(structural_modularity(app_graph, service_of)),
+        icp=_rounded(inter_call_percentage(app_graph, service_of)),
+        ifn=_rounded(sum(len(exposed.get(s, ())) for s, _ in partition.services) / k),
+        ned=_rounded(non_extreme_distribution(per_service_models, ned_bounds)),
         cross_service_fks=len(crossed),
-        cross_service_fks_per_service=round(len(crossed) / k, DIGITS),
+        cross_service_fks_per_service=_rounded(len(crossed) / k),
         distributed_transactions=len(distributed_transactions(app_graph, service_of)),
         cut_weight=cut_weights(app_graph, service_of),
         kernel_fks=into_kernel,
@@ -144,8 +150,8 @@ def service_metrics(app_graph: AppGraph, partition: Partition) -> dict[str, Serv
         touching = internal[name] + cut[name]
         result[name] = ServiceMetrics(
             models=sizes[name],
-            cohesion=round(internal[name] / touching, DIGITS) if touching else 0.0,
-            coupling=round(cut[name], DIGITS),
+            cohesion=_rounded(internal[name] / touching) if touching else 0.0,
+            coupling=_rounded(cut[name]),
             interfaces=len(exposed.get(name, ())),
             inbound_fks=inbound[name],
             outbound_fks=outbound[name],
