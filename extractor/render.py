@@ -59,7 +59,7 @@ def render_tree(root: Path, target: Path, context: Mapping[str, Any]) -> list[st
             raise RenderError(f"two templates render to {output!r}", path=root / name)
         rendered[output] = _render(env, name, context, root)
     for output, text in sorted(rendered.items()):
-        _write(target / output, text)
+        write_file(target / output, text)
     return sorted(rendered)
 
 
@@ -89,7 +89,9 @@ def _render(env: jinja2.Environment, name: str, context: Mapping[str, Any], root
         raise RenderError(str(exc), path=root / name) from None
 
 
-def _write(path: Path, text: str) -> None:
+def write_file(path: Path, text: str) -> None:
+    """Write generated text with fixed modes (0755 folders; 0755 scripts, else 0644), so two
+    renders are byte- and mode-identical whatever the umask."""
     for parent in reversed(path.parents):
         if not parent.exists():
             parent.mkdir()

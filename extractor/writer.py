@@ -18,7 +18,7 @@ from extractor.codemods import FileOutcome, transform
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
-from extractor.render import DIR_MODE, FILE_MODE, _write, make_environment, render_service
+from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.runtime import render_runtime
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
@@ -60,7 +60,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         transformed = {o.path: o.text for o in extraction.outcomes}
         for copy in extraction.record.files:
             if copy.target in transformed:
-                _write(staging / copy.target, transformed[copy.target])
+                write_file(staging / copy.target, transformed[copy.target])
             else:
                 target = staging / copy.target
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,13 +68,13 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types)
         env = make_environment(EXTRACTION_TEMPLATES)
-        _write(staging / "conftest.py", env.get_template("conftest.py.j2").render(
+        write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
-        _write(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
+        write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
             plan=extraction.record))
-        _write(staging / PLAN_FILE, dumps(extraction.record))
-        _write(staging / PATCH_FILE, render_patch(extraction.changes))
-        _write(staging / OPENAPI_FILE, generate_openapi(staging))
+        write_file(staging / PLAN_FILE, dumps(extraction.record))
+        write_file(staging / PATCH_FILE, render_patch(extraction.changes))
+        write_file(staging / OPENAPI_FILE, generate_openapi(staging))
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
     return written
@@ -100,10 +100,10 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                          Handling.REMOTE_EXCEPTION)))
         parts = PurePosixPath(MIRROR_PACKAGE, *mirror.module.split("."))
         path = parts / "__init__.py" if mirror.module in packages else parts.with_suffix(".py")
-        _write(staging / path, env.get_template("mirror.py.j2").render(mirror=view))
+        write_file(staging / path, env.get_template("mirror.py.j2").render(mirror=view))
     package = env.get_template("package.py.j2").render()
     for name in sorted(packages - modules):
-        _write(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
+        write_file(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
                package)
-    _write(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
+    write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
         "mirror_root.py.j2").render(field_types=field_types))
