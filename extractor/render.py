@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from decompose.errors import DecomposeError
+from decompose.templating import strict_environment
 from extractor.spec import ServiceSpec
 
 SERVICE_TEMPLATES = Path(__file__).parent / "templates" / "service"
@@ -30,14 +31,7 @@ class RenderError(DecomposeError):
 
 def make_environment(root: Path) -> jinja2.Environment:
     """Strict jinja2: an undefined name is an error, never an empty string in generated code."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
+    return strict_environment(jinja2.FileSystemLoader(str(root)))
 
 
 def template_names(root: Path) -> list[str]:

@@ -7,17 +7,13 @@ import functools
 
 import jinja2
 
+from decompose.templating import strict_environment
+
 
 @functools.cache
 def environment(*, html: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("analyzer.report", "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=html,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = strict_environment(jinja2.PackageLoader("analyzer.report", "templates"),
+                             autoescape=html)
     env.filters["md_cell"] = md_cell
     env.filters["md_code"] = md_code
     return env

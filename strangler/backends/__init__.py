@@ -14,17 +14,11 @@ from typing import Protocol
 
 import jinja2
 
+from decompose.templating import strict_environment
 from strangler.plan import ProxyPlan
 
 _REGISTRY: dict[str, Backend] = {}
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("strangler.backends", "templates"),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    autoescape=False,  # proxy configs, not HTML
-)
+TEMPLATES = strict_environment(jinja2.PackageLoader("strangler.backends", "templates"))
 
 
 class Backend(Protocol):
