@@ -44,6 +44,10 @@ class UnknownApp(DecomposeError):
         self.label = label
 
 
+class CannotExtract(DecomposeError):
+    """The apps asked for cannot move on their own; the message says what to move instead."""
+
+
 class ConfigError(DecomposeError):
     """The decompose configuration (pyproject.toml / decompose.toml) is invalid."""
 

@@ -22,6 +22,11 @@ BRIDGE_PACKAGE = "decompose_bridge"
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _LABEL = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")
 _SERVICE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+# Field lookups the bridge runs in a query for the service: plain comparisons on one model,
+# never a join (``__`` into another relation), so the allowlisted columns are all it reveals.
+QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "isnull",
+                           "contains", "icontains", "startswith", "istartswith", "endswith",
+                           "iendswith", "range"})
 
 
 class AllowlistError(DecomposeError):
@@ -90,13 +95,14 @@ class InstalledBridge:
 
     allowlist: Allowlist = Allowlist()
     services: tuple[str, ...] = ()
+    app_labels: tuple[str, ...] = ()  # the services' apps (access tokens carry their perms)
 
 
 def installed_bridge(root: Path) -> InstalledBridge:
     """Read ``decompose_bridge``'s allowlist and services from the monolith, statically."""
     folder = root / BRIDGE_PACKAGE
     allowlist = _literals(folder / "allowlist.py", ("FUNCTIONS", "MODELS"))
-    conf = _literals(folder / "conf.py", ("GENERATED_SERVICES",))
+    conf = _literals(folder / "conf.py", ("GENERATED_SERVICES", "GENERATED_APP_LABELS"))
     if not allowlist and not conf:
         return InstalledBridge()
     models = allowlist.get("MODELS", {})
@@ -104,7 +110,7 @@ def installed_bridge(root: Path) -> InstalledBridge:
         return InstalledBridge(Allowlist(tuple(allowlist.get("FUNCTIONS", ())), tuple(
             ModelAccess(label, tuple(access["fields"]), tuple(access.get("methods", ())),
                         tuple(access.get("chains", ()))) for label, access in models.items())),
-            tuple(conf.get("GENERATED_SERVICES", ())))
+            tuple(conf.get("GENERATED_SERVICES", ())), tuple(conf.get("GENERATED_APP_LABELS", ())))
     except (KeyError, TypeError, AttributeError) as exc:
         raise AllowlistError(f"cannot read the installed bridge's allowlist ({exc}); fix or "
                              "remove it", path=folder / "allowlist.py") from None
@@ -133,15 +139,19 @@ def _literals(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
     return found
 
 
-def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path) -> list[str]:
+def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path,
+                  app_labels: tuple[str, ...] = ()) -> list[str]:
     """Write the ``decompose_bridge`` app into the monolith folder ``target``.
 
-    ``services`` are the extracted services' names, the default audience of access tokens.
+    ``services`` are the extracted services' names, the default audience of access tokens;
+    ``app_labels`` their apps, whose permissions the tokens carry.
     Returns the written paths relative to ``target``, sorted.
     """
     for name in services:
         if not _SERVICE.match(name):
             raise AllowlistError(f"service name {name!r} must be a lowercase DNS label")
-    context = {"allowlist": allowlist, "services": tuple(sorted(set(services)))}
+    context = {"allowlist": allowlist, "services": tuple(sorted(set(services))),
+               "app_labels": tuple(sorted(set(app_labels))),
+               "lookups": sorted(QUERY_LOOKUPS)}
     written = render_tree(BRIDGE_TEMPLATES, target, context)
     return sorted([*written, *render_codec(target, BRIDGE_PACKAGE)])

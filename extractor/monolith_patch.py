@@ -49,7 +49,8 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
     installed = installed_bridge(root)
     with tempfile.TemporaryDirectory() as folder:
         written = render_bridge(installed.allowlist.union(allowlist),
-                                (*installed.services, record.service), Path(folder))
+                                (*installed.services, record.service), Path(folder),
+                                (*installed.app_labels, *record.apps))
         for name in written:
             before = _read(root / name)
             after = (Path(folder) / name).read_text(encoding="utf-8")

@@ -41,14 +41,25 @@ def generate_openapi(service: Path) -> str:
         raise OpenApiError(f"cannot run drf-spectacular on the service: {exc}",
                            path=service / OPENAPI_FILE) from None
     if result.returncode:
-        raise OpenApiError(f"drf-spectacular failed with {sys.executable}: {_reason(result)} "
-                           "(the service's dependencies, pyproject.toml, must be installed "
-                           "in this Python)", path=service / OPENAPI_FILE)
+        raise _failure(result, service)
     return result.stdout
 
 
-def _reason(result: subprocess.CompletedProcess[str]) -> str:
-    """The warnings, or the last line of a traceback, on one line."""
-    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    warnings = [line for line in lines if "Warning" in line or "Error [" in line]
-    return "; ".join(warnings[:3]) or (lines[-1] if lines else f"exit {result.returncode}")
+def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
+    """One line: the first view drf-spectacular cannot document, at its path in the monolith
+    (the service keeps the moved files' paths), or else the last line of the traceback."""
+    lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
+             if line.strip()]
+    problems = [line for line in lines if "Warning [" in line or "Error [" in line]
+    if problems:
+        where, _, what = problems[0].partition(": ")
+        path, _, line = where.rpartition(":")
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return OpenApiError(
+            f"drf-spectacular cannot document the moved code: {what.split('. ')[0]}{more}; "
+            "give the view a serializer_class or @extend_schema in the monolith and extract "
+            "again", path=path or None, line=int(line) if line.isdigit() else None)
+    reason = lines[-1] if lines else f"exit {result.returncode}"
+    return OpenApiError(f"drf-spectacular failed with {sys.executable}: {reason} (the service's "
+                        "dependencies, pyproject.toml, must be installed in this Python)",
+                        path=OPENAPI_FILE)

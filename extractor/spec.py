@@ -16,6 +16,7 @@ from decompose.errors import DecomposeError
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _MAX_NAME = 63 - len("-migrate")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_ADMIN_PREFIX = re.compile(r"^([-A-Za-z0-9_.~]+/)+$")
 # Top-level packages the skeleton itself ships; a moved app must not shadow them.
 RESERVED_PACKAGES = frozenset({"config", "ops", "tests"})
 
@@ -80,6 +81,7 @@ class ServiceSpec:
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     requirements: tuple[str, ...] = ()  # pip requirements of those apps
+    admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too
 
     def __post_init__(self) -> None:
         if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:
@@ -93,6 +95,9 @@ class ServiceSpec:
         for route in self.routes:
             if not (route.startswith("/") and route.endswith("/")):
                 raise SpecError(f"route {route!r} must start and end with '/'")
+        if not _ADMIN_PREFIX.match(self.admin_prefix):
+            raise SpecError(f"admin prefix {self.admin_prefix!r} must be a relative path "
+                            "ending in '/'")
         for port in (self.port, self.host_port):
             if not 1 <= port <= 65535:
                 raise SpecError(f"port {port} is out of range")

@@ -71,7 +71,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
-            plan=extraction.record))
+            plan=extraction.record, admin_prefix=plan.spec.admin_prefix))
         write_file(staging / PLAN_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         write_file(staging / OPENAPI_FILE, generate_openapi(staging))

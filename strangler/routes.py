@@ -16,7 +16,8 @@ from decompose.model import UrlRoute
 
 MONOLITH = "monolith"
 # Paths that stay on the monolith whatever a service claims: Django's admin and the files the
-# monolith's own storage serves.
+# monolith's own storage serves (an extracted service's admin pages, ``/admin/orders/``, are
+# routed to it only when its extraction record names them).
 RESERVED_PREFIXES = ("/admin/", "/static/", "/media/")
 
 # Django's built-in path converters (django/urls/converters.py), as regexes.
@@ -90,7 +91,8 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     claimed: dict[tuple[MatchKind, str], PathRule] = {}
     owned_prefixes: list[str] = []
     kept = [PathRule(MatchKind.PREFIX, path, MONOLITH) for path in reserved]
-    candidates: list[tuple[str, bool, str, str]] = []  # path, regex, owner, source
+    # path, regex, owner, source, and whether an extraction record names the path itself
+    candidates: list[tuple[str, bool, str, str, bool]] = []
     for route in urls:
         owner = owner_of_app.get(route.app or "")
         if owner is None:
@@ -103,20 +105,20 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
                             f"(not in its extraction.json routes); it stays on the monolith")
             continue
         if owner not in served:
-            candidates.append((route.prefix, route.regex, owner, str(route.location)))
+            candidates.append((route.prefix, route.regex, owner, str(route.location), False))
     for owner, record in served.items():
         sources = {_with_leading_slash(r.prefix): str(r.location) for r in urls
                    if owner_of_app.get(r.app or "") == owner}
-        candidates += [(p, False, owner, sources.get(p, "extraction.json"))
+        candidates += [(p, False, owner, sources.get(p, "extraction.json"), True)
                        for p in record.prefixes]
         for prefix, reason in record.kept:
             source = sources.get(prefix, "extraction.json")
             kept.append(PathRule(MatchKind.PREFIX, prefix, MONOLITH, source))
             warnings.append(f"{source}: {prefix} stays on the monolith (kept by the {owner} "
                             f"extraction: {reason})")
-    for prefix, regex, owner, source in candidates:
+    for prefix, regex, owner, source, named in candidates:
         for rule in _rules_for(prefix, regex, owner, source, warnings):
-            if any(rule.path.startswith(r) for r in reserved) and rule.kind is not MatchKind.REGEX:
+            if rule.kind is not MatchKind.REGEX and _reserved(rule.path, reserved, named):
                 warnings.append(f"{rule.source}: {rule.path} stays on the monolith (reserved)")
                 continue
             key = (rule.kind, rule.path)
@@ -136,6 +138,14 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     rules = {(r.kind, r.path): r for r in kept}
     rules.update(claimed)  # a reserved path a service claims exactly was refused above
     return Ownership(tuple(sorted(rules.values())), tuple(sorted(set(warnings))))
+
+
+def _reserved(path: str, reserved: Sequence[str], named: bool) -> bool:
+    """Whether ``path`` must stay on the monolith. A prefix an extraction record names inside a
+    reserved one (``/admin/orders/``: the service's own admin for its apps) is the service's;
+    the reserved prefix itself, and anything merely found in the URLconf, never is."""
+    return any(path == r.rstrip("/") or path == r or (path.startswith(r) and not named)
+               for r in reserved)
 
 
 def _inside(route: UrlRoute, prefixes: Sequence[str]) -> bool:

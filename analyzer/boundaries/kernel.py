@@ -20,7 +20,6 @@ from analyzer.boundaries.appgraph import AppGraph
 KERNEL_FAN_IN_SHARE = 0.5
 KERNEL_MAX_INSTABILITY = 0.25
 KERNEL_MIN_APPS = 4  # below this, "most other apps" is one or two: no kernel to speak of
-USER_MODEL_BASES = frozenset({"auth.AbstractUser", "auth.AbstractBaseUser"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,7 @@ class KernelApp:
 
 def fan(app_graph: AppGraph, app: str) -> KernelApp:
     graph = app_graph.directed
-    user_model = any(m.app == app and USER_MODEL_BASES.intersection(m.parents)
-                     for m in app_graph.project.models)
+    user_model = any(m.app == app for m in app_graph.project.user_models)
     return KernelApp(app, graph.in_degree(app), graph.out_degree(app),
                      len(app_graph.apps) - 1, user_model)
 

@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 
 GRAPH_SCHEMA_VERSION = 1
+# What a custom user model subclasses (``AUTH_USER_MODEL`` points at such a model).
+USER_MODEL_BASES = frozenset({"auth.AbstractUser", "auth.AbstractBaseUser"})
 
 
 @dataclass(frozen=True, order=True)
@@ -218,3 +220,9 @@ class ProjectGraph:
     @property
     def own_apps(self) -> tuple[App, ...]:
         return tuple(a for a in self.apps if not a.external)
+
+    @property
+    def user_models(self) -> tuple[Model, ...]:
+        """Concrete own models built on auth's user bases: the project's custom user model."""
+        return tuple(m for m in self.models if not m.abstract and not m.proxy
+                     and USER_MODEL_BASES.intersection(m.parents))

@@ -70,6 +70,11 @@ class Boundary:
         return found.handling if found else None
 
 
+def admin_module(module: str) -> bool:
+    """``orders.admin`` or ``orders.admin.forms``: where admin_options owns the declarations."""
+    return ".admin." in f".{module}."
+
+
 class ExtractionCodemod(VisitorBasedCodemodCommand):
     """Base: holds the boundary and the file, and collects ``Rewrite`` reports."""
 

@@ -15,6 +15,7 @@ from decompose.model import Level
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
+    admin_module,
     dotted,
     register,
     string_value,
@@ -33,7 +34,8 @@ class FilterFields(ExtractionCodemod):
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return bool(boundary.replaced) and any(d in source for d in DECLARATIONS)
+        return (bool(boundary.replaced) and not admin_module(module)  # admin_options' job
+                and any(d in source for d in DECLARATIONS))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

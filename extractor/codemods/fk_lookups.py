@@ -2,8 +2,11 @@
 
 ``Order.objects.filter(user=request.user)`` becomes ``filter(user_id=pk_of(request.user))``
 (``pk_of`` accepts a remote object, a token user or a plain id); ``user__isnull`` becomes
-``user_id__isnull``. A lookup that traverses the relation (``product__category=...``) cannot run
-in the service: it is reported as an error and left as written.
+``user_id__isnull`` and ``user__pk__in`` becomes ``user_id__in``. A lookup one step into the
+remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolith which rows
+match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
+make itself. Deeper traversals, and lookups through a relation that several targets share a name
+with, are reported as errors and left as written.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from decompose.model import Level
+from extractor.bridge import QUERY_LOOKUPS
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -23,6 +27,9 @@ from extractor.codemods.base import (
 QUERY_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create",
                            "Q"})
 ID_LOOKUPS = frozenset({"isnull"})
+PK_NAMES = frozenset({"pk", "id"})
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                         whitespace_after=cst.SimpleWhitespace(""))
 
 
 @register
@@ -58,11 +65,34 @@ class ForeignKeyLookups(ExtractionCodemod):
                 args.append(arg.with_changes(
                     keyword=cst.Name(f"{field}_id"),
                     value=cst.Call(cst.Name("pk_of"), args=[cst.Arg(arg.value)])))
-            elif rest in ID_LOOKUPS:
-                self.report(original, f"{key} -> {field}_id__{rest}")
-                args.append(arg.with_changes(keyword=cst.Name(f"{field}_id__{rest}")))
+            elif rest in ID_LOOKUPS or rest.partition("__")[0] in PK_NAMES:
+                lookup = rest if rest in ID_LOOKUPS else rest.partition("__")[2]
+                column = f"{field}_id__{lookup}" if lookup else f"{field}_id"
+                self.report(original, f"{key} -> {column}")
+                args.append(arg.with_changes(keyword=cst.Name(column)))
+            elif target := self._one_step_target(field, rest):
+                AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
+                                                    "pks_where")
+                self.report(original, f"{key}=... -> {field}_id__in=pks_where({target!r}, "
+                            f"{rest}=...): the monolith finds the matching rows")
+                args.append(arg.with_changes(
+                    keyword=cst.Name(f"{field}_id__in"),
+                    value=cst.Call(cst.Name("pks_where"), args=[
+                        cst.Arg(cst.SimpleString(f'"{target}"')),
+                        cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL)])))
             else:
                 self.report(original, f"lookup {key!r} traverses {field!r}, a relation to the "
-                            "monolith: it cannot run in the service", Level.ERROR)
+                            "monolith, further than one field: it cannot run in the service",
+                            Level.ERROR)
                 args.append(arg)
         return updated.with_changes(args=args)
+
+    def _one_step_target(self, field: str, rest: str) -> str | None:
+        """The remote model ``field__rest`` reaches when ``rest`` is one of its fields with at
+        most a plain lookup (what the bridge runs); None when that is not certain."""
+        name, _, lookup = rest.partition("__")
+        if not name.isidentifier() or (lookup and lookup not in QUERY_LOOKUPS):
+            return None
+        relations = [r for r in self.boundary.replaced if r.field == field]
+        targets = {r.target for r in relations}
+        return targets.pop() if len(targets) == 1 and not any(r.many for r in relations) else None

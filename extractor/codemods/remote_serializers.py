@@ -3,7 +3,7 @@
 A ``ModelSerializer`` of a model that stays in the monolith becomes a ``RemoteModelSerializer``
 (it renders the same ``Meta.fields`` from a remote object). A ``ModelSerializer`` of a moved
 model that lists a relation now held as an id column gets that field declared explicitly, with
-the type DRF would have generated: a primary key, read from the id column when read-only; its
+the type DRF would have generated: a primary key, always rendered from the id column; its
 base becomes ``IdColumnModelSerializer`` so unique constraints on those columns still give
 DRF's 400 rather than a database IntegrityError.
 """
@@ -90,7 +90,9 @@ class RemoteSerializers(ExtractionCodemod):
                 module, _, cls = self._model_module(relation.target)
                 AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
                                                     cls)
-                source = f"serializers.PrimaryKeyRelatedField(queryset={cls}.objects.all())"
+                AddImportsVisitor.add_needed_import(
+                    self.context, "decompose_remote.serializers", "IdColumnPrimaryKeyField")
+                source = f"IdColumnPrimaryKeyField(queryset={cls}.objects.all())"
             added.append(cst.parse_statement(f"{name} = {source}\n"))
             self.report(original, f"{original.name.value}.{name}: declared as a primary key "
                         f"field (the {relation.target} relation is an id column now)")

@@ -15,8 +15,9 @@ from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import CrossImports
+from extractor.plan.movable import check_movable
 from extractor.plan.relations import lost_accessors, moved_models, replaced_relations
-from extractor.plan.routes import routes
+from extractor.plan.routes import admin_prefix, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
 from extractor.plan.source import Source
@@ -45,6 +46,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         if label not in own:
             raise UnknownApp(label, sorted(own))
     moved = tuple(own[label] for label in sorted(set(labels)))
+    check_movable(graph, frozenset(a.label for a in moved))
     service = name or "-".join(a.label for a in moved).replace("_", "-")
     scope = Scope(graph, Source(root, graph.apps), moved, service)
     settings = MonolithSettings(scope.source, graph.settings_module)
@@ -85,6 +87,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=record.third_party_apps,
         rest_framework=record.rest_framework,
         requirements=record.requirements,
+        admin_prefix=admin_prefix(scope) or "admin/",
         **({"default_auto_field": auto} if isinstance(auto, str) else {}))
     return Plan(record, spec, to_allowlist(record), boundary, python,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models))

@@ -6,6 +6,7 @@ import ast
 
 from decompose.errors import DecomposeError
 from decompose.model import KeptRoute, Mount
+from extractor.plan.files import ADMIN_MODULE
 from extractor.plan.scope import Scope
 
 HTML_ROUTE_REASON = ("server-rendered pages: their templates, login redirects, sessions and CSRF "
@@ -33,8 +34,24 @@ def routes(scope: Scope) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[Kept
     served = {m for m in mounts if _serves_json(scope, m.urlconf)}
     kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, HTML_ROUTE_REASON)
                         for m in mounts - served))
-    prefixes = tuple(sorted({"/" + m.prefix for m in served}))
+    prefixes = tuple(sorted({"/" + m.prefix for m in served} | set(_admin_pages(scope))))
     return tuple(sorted(served)), prefixes, kept
+
+
+def admin_prefix(scope: Scope) -> str | None:
+    """Where the monolith mounts Django's admin ("admin/"), None when it does not."""
+    found = sorted(r.prefix for r in scope.graph.urls if r.app == "admin" and not r.regex)
+    return found[0].lstrip("/") if found else None
+
+
+def _admin_pages(scope: Scope) -> list[str]:
+    """``/admin/<label>/`` of each moved app with an admin module: the service's admin serves
+    those pages (the admin's index, login and other apps stay on the monolith)."""
+    mount = admin_prefix(scope)
+    if mount is None:
+        return []
+    return [f"/{mount}{app.label}/" for app in scope.moved
+            if f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")]
 
 
 def _serves_json(scope: Scope, urlconf: str) -> bool:

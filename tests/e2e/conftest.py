@@ -1,4 +1,4 @@
-"""One extracted shop for every end-to-end module: orders, then reviews, into the same monolith.
+"""One extracted shop for every end-to-end module: orders, reviews and payments, into one monolith.
 
 Seeding, analysing, extracting and booting cost most of an end-to-end run, so the modules share
 one stack; extracting both apps into one patched monolith copy is also what proves that a second
@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.stack import Stack, extracted_stacks
 
-EXTRACTED = ("orders", "reviews")
+EXTRACTED = ("orders", "reviews", "payments")
 
 
 @pytest.fixture(scope="session")

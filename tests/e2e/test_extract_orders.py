@@ -60,7 +60,7 @@ def stock(stack: Stack, product: int) -> list[tuple]:
 
 def test_extraction_routes_only_what_the_service_serves(stack):
     plan = json.loads((stack.service_root / "extraction.json").read_text())
-    assert plan["routes"] == ["/api/orders/"]
+    assert plan["routes"] == ["/admin/orders/", "/api/orders/"]
     assert [r["prefix"] for r in plan["kept_routes"]] == ["/orders/"]
     report = (stack.service_root / "EXTRACTION.md").read_text()
     assert "`/orders/`" in report.split("## URL prefixes that stay")[1]
@@ -208,14 +208,21 @@ def test_the_monoliths_own_test_suite_passes_with_the_patch_applied(stack):
 
 
 def test_a_second_extraction_keeps_the_first_services_bridge_access(extracted_shop, users):
-    """reviews was extracted after orders into the same monolith: the bridge serves both (the
-    checkout above called orders' allowlisted functions after that), and one exchanged token
-    is accepted by both services."""
+    """reviews and payments were extracted after orders into the same monolith: the bridge
+    serves all three (the checkout above called orders' allowlisted functions after that), and
+    one exchanged token is accepted by every service."""
     bridge = extracted_shop["orders"].monolith_root / "decompose_bridge"
     allowlist, conf = (bridge / "allowlist.py").read_text(), (bridge / "conf.py").read_text()
     assert '"inventory.services.reserve_stock"' in allowlist and '"catalog.Product"' in allowlist
-    assert 'GENERATED_SERVICES = ["orders", "reviews"]' in conf
+    assert 'GENERATED_SERVICES = ["orders", "payments", "reviews"]' in conf
     token = users["alice"][1]
-    for app in ("orders", "reviews"):
+    for app in ("orders", "reviews", "payments"):
         reply = extracted_shop[app].service.get(f"/api/{app}/", token)
         assert reply.status == 200, (app, reply.body[:300])
+
+
+def test_the_moved_admin_lists_the_orders_to_staff(stack, users):
+    newest = stack.sql("SELECT id FROM orders_order ORDER BY created_at DESC, id DESC LIMIT 1")
+    page = stack.service.get("/admin/orders/order/", users["admin"][1])
+    assert page.status == 200, page.body[:300]
+    assert f'href="/admin/orders/order/{newest[0][0]}/change/"' in page.body.decode()

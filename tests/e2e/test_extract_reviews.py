@@ -40,7 +40,7 @@ def reviewed_product(stack: Stack) -> int:
 
 def test_extraction_routes_the_api(stack):
     plan = json.loads((stack.service_root / "extraction.json").read_text())
-    assert plan["routes"] == ["/api/reviews/"] and plan["kept_routes"] == []
+    assert plan["routes"] == ["/admin/reviews/", "/api/reviews/"] and plan["kept_routes"] == []
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "alice"])
@@ -53,6 +53,21 @@ def test_review_lists_are_identical(stack, alice, signed_in, query):
     mono, _ = parity(stack, "/api/reviews/" + query.format(product=reviewed_product(stack)),
                      *headers)
     assert mono.status == 200 and mono.json()["results"]
+
+
+@pytest.mark.parametrize("query", [
+    "?product=99999999", "?product=abc", "?product=5.0", "?product=1%00", "?product=abc&rating=x",
+], ids=["unknown", "text", "decimal", "null-character", "two-errors"])
+def test_a_bad_product_filter_gets_the_monoliths_400_byte_for_byte(stack, query):
+    """The service checks the id with the monolith, as django-filter's ModelChoiceFilter does."""
+    mono, serv = parity(stack, "/api/reviews/" + query, {}, {})
+    assert mono.status == 400 and "product" in mono.json(), mono.body[:300]
+    assert mono.body == serv.body
+
+
+def test_a_product_filter_answers_byte_for_byte(stack):
+    mono, serv = parity(stack, f"/api/reviews/?product={reviewed_product(stack)}", {}, {})
+    assert mono.status == 200 and mono.json()["results"] and mono.body == serv.body
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "alice"])

@@ -21,6 +21,7 @@ from decompose.model import EXTRACTION_SCHEMA_VERSION, ExtractionPlan
 from decompose.serialize import read_json, write_json_atomic
 from extractor.command import extract
 from extractor.monolith_patch import PatchConflict, apply_changes
+from extractor.openapi import OpenApiError
 from extractor.plan import build_plan
 from extractor.writer import run_codemods
 
@@ -82,11 +83,11 @@ def test_default_output_is_beside_the_monolith(orders_service: Path):
     assert (orders_service / "manage.py").is_file()
     plan = read_json(orders_service / "extraction.json", ExtractionPlan,
                      schema_version=EXTRACTION_SCHEMA_VERSION)
-    assert plan.routes == ("/api/orders/",)
+    assert plan.routes == ("/admin/orders/", "/api/orders/")
     report = (orders_service / "EXTRACTION.md").read_text()
     assert "will NOT fire" in report and "`notifications/receivers.py:15`" in report
     assert "`orders/models.py:28` [fk_to_id]" in report
-    assert "- `/api/orders/`" in report
+    assert "- `/api/orders/`" in report and "- `/admin/orders/`" in report
 
 
 def test_existing_output_is_refused_then_replaced_with_force_byte_identically(
@@ -163,3 +164,17 @@ def test_apply_refuses_a_monolith_that_changed(tmp_path: Path):
     with pytest.raises(PatchConflict):
         apply_changes(copy, changes)
     assert not (copy / "decompose_bridge").exists()
+
+
+def test_a_view_the_schema_cannot_document_is_one_line_at_its_monolith_path(monolith: Path,
+                                                                            tmp_path: Path):
+    """analytics' SalesReportView is a bare APIView: drf-spectacular cannot guess its response,
+    and --fail-on-warn makes that an error naming the view where the user can fix it."""
+    out = tmp_path / "analytics"
+    result = invoke("analytics", "orders", "--project", str(monolith), "--out", str(out))
+    assert isinstance(result.exception, OpenApiError)
+    message = str(result.exception)
+    assert message.startswith("analytics/api/views.py:9: drf-spectacular cannot document the "
+                              "moved code: Error [SalesReportView]: unable to guess serializer")
+    assert "\n" not in message and str(tmp_path) not in message
+    assert not out.exists() and list(tmp_path.iterdir()) == []

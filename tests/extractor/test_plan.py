@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.pipeline import build_graph
-from decompose.errors import UnknownApp
+from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import Handling, Level, Location
 from extractor.plan import build_plan
 
@@ -24,16 +24,33 @@ def test_unknown_app_is_one_clear_error(graph):
         build_plan(graph, MONOLITH, ["nope"])
 
 
+def test_the_user_model_stays_with_the_identity_provider(graph):
+    with pytest.raises(CannotExtract) as refused:
+        build_plan(graph, MONOLITH, ["accounts", "orders"])
+    assert str(refused.value).startswith("accounts/models.py:8: accounts holds the user model "
+                                         "accounts.User: the monolith stays the identity provider")
+
+
+def test_a_proxy_moves_only_with_the_model_whose_table_it_reads(graph):
+    with pytest.raises(CannotExtract) as refused:
+        build_plan(graph, MONOLITH, ["analytics"])
+    assert str(refused.value) == (
+        "analytics/models.py:12: analytics.SalesOrder is a proxy of orders.Order, whose table "
+        "stays in the monolith: move them together (decompose extract analytics orders)")
+    assert build_plan(graph, MONOLITH, ["analytics", "orders"]).record.apps == (
+        "analytics", "orders")
+
+
 def test_orders_plan(graph):
     plan = build_plan(graph, MONOLITH, ["orders"])
     record = plan.record
     assert record.service == "orders"
-    assert record.routes == ("/api/orders/",)
+    assert record.routes == ("/admin/orders/", "/api/orders/")
     assert [k.prefix for k in record.kept_routes] == ["/orders/"]
     assert {(m.prefix, m.urlconf) for m in record.mounts} == {
         ("api/orders/", "orders.api.urls")}
     copied = {f.source: f.kind for f in record.files}
-    assert copied["orders/models.py"] == "app" and "orders/admin.py" not in copied
+    assert copied["orders/models.py"] == copied["orders/admin.py"] == "app"
     assert not any("/tests/" in p or "/migrations/" in p for p in copied)
     # Abstract base and model-free helpers are copied under the same path; catalog is not.
     assert {p for p, k in copied.items() if k == "kernel"} == {
@@ -68,7 +85,7 @@ def test_orders_plan(graph):
 def test_reviews_plan(graph):
     plan = build_plan(graph, MONOLITH, ["reviews"])
     record = plan.record
-    assert record.routes == ("/api/reviews/",)
+    assert record.routes == ("/admin/reviews/", "/api/reviews/")
     # contenttypes is installed in the service: that foreign key stays a real one.
     assert {(r.model, r.field) for r in plan.boundary.replaced} == {
         ("reviews.Comment", "user"), ("reviews.Review", "product"), ("reviews.Review", "user")}

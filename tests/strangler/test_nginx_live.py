@@ -79,6 +79,8 @@ def test_api_clients_without_cookies_are_bucketed_by_authorization(gateway):
 def test_paths_the_extraction_lists_go_to_the_service_the_rest_stay(gateway):
     gateway.move("--full")
     assert proxies.request(gateway.port, OWNED).backend == "orders"
+    # The service's own admin for its app; the rest of /admin/ stays the monolith's.
+    assert proxies.request(gateway.port, "/admin/orders/order/").backend == "orders"
     slashless = proxies.request(gateway.port, "/api/orders")
     assert (slashless.backend, slashless.status) == ("orders", 301)  # APPEND_SLASH, service side
     # /orders/ (server-rendered pages) is in the extraction's kept_routes.
@@ -181,6 +183,22 @@ def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
         assert replies["service"].body == replies["monolith"].body, name
         assert replies["service"].headers["www-authenticate"] == \
             replies["monolith"].headers["www-authenticate"], name
+
+
+def test_staff_reach_the_orders_admin_on_both_sides_with_one_login(gateway):
+    """The monolith's admin login, then /admin/orders/order/ forced to each side: the gateway
+    exchanges the session for a token, and the service's admin lists the same orders."""
+    gateway.move("--percent", "10")
+    session = login(gateway.port, "admin")
+    pages = both_sides(gateway.port, "/admin/orders/order/", {"Cookie": f"sessionid={session}"})
+    assert {r.status for r in pages.values()} == {200}
+    listed = {side: set(re.findall(r"/admin/orders/order/(\d+)/change/", r.body.decode()))
+              for side, r in pages.items()}
+    assert listed["service"] == listed["monolith"] and listed["service"]
+    anonymous = both_sides(gateway.port, "/admin/orders/order/", {})
+    assert {r.status for r in anonymous.values()} == {302}
+    assert {r.headers["location"] for r in anonymous.values()} == {
+        "/admin/login/?next=/admin/orders/order/"}
 
 
 def test_shadow_mirrors_sampled_gets_never_writes(gateway):

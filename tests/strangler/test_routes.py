@@ -127,3 +127,16 @@ def test_kept_routes_stay_on_the_monolith_with_their_reason():
         PathRule(MatchKind.PREFIX, "/api/orders/", "svc", "config/urls.py:1"))
     assert ownership.warnings == ("config/urls.py:1: /orders/ stays on the monolith (kept by the "
                                   "svc extraction: server-rendered pages)",)
+
+
+def test_an_extraction_record_may_claim_its_apps_admin_pages_but_not_the_admin():
+    urls = [UrlRoute("/admin/", "admin", AT), UrlRoute("/admin/orders/", "orders", AT)]
+    served = Served(("/admin/orders/", "/admin/"))
+    ownership = compute_ownership(urls, {"svc": ["orders"]}, served={"svc": served})
+    assert {(r.kind, r.path) for r in ownership.for_owner("svc")} == {
+        (MatchKind.EXACT, "/admin/orders"), (MatchKind.PREFIX, "/admin/orders/")}
+    assert PathRule(MatchKind.PREFIX, "/admin/", MONOLITH) in ownership.for_owner(MONOLITH)
+    assert "extraction.json: /admin/ stays on the monolith (reserved)" in ownership.warnings
+    # Found in a URLconf but not named by a record, an admin path stays reserved.
+    found = compute_ownership(urls, {"svc": ["orders"]})
+    assert found.for_owner("svc") == ()

@@ -26,9 +26,35 @@ def test_lookup_on_a_replaced_relation_uses_the_id():
         """, module="orders.views")
 
 
-def test_traversal_of_a_replaced_relation_is_an_error():
-    text, rewrites = run('lines = OrderLine.objects.filter(product__category=c)\n',
+def test_pk_lookups_through_a_replaced_relation_use_the_id_column():
+    check_transformed("""\
+        mine = Order.objects.filter(user__pk__in=ids)
+        one = Order.objects.get(user__id=5)
+        """, """\
+        mine = Order.objects.filter(user_id__in=ids)
+        one = Order.objects.get(user_id=5)
+        """, module="orders.views")
+
+
+def test_one_step_into_the_remote_model_asks_the_monolith_for_the_matching_rows():
+    rewrites = check_transformed("""\
+        cheap = OrderLine.objects.filter(product__price__lte=x)
+        """, """\
+        from decompose_remote.models import pks_where
+
+        cheap = OrderLine.objects.filter(product_id__in=pks_where("catalog.Product", price__lte=x))
+        """, module="orders.views")
+    assert [r.level for r in rewrites] == [Level.INFO]
+
+
+def test_deeper_traversal_of_a_replaced_relation_is_an_error():
+    text, rewrites = run('lines = OrderLine.objects.filter(product__category__slug=s)\n',
                          module="orders.views")
-    assert text == 'lines = OrderLine.objects.filter(product__category=c)\n'
+    assert text == 'lines = OrderLine.objects.filter(product__category__slug=s)\n'
     assert [r.level for r in rewrites] == [Level.ERROR]
     assert str(rewrites[0].location) == "orders/views.py:1"
+
+
+def test_traversal_of_a_replaced_many_to_many_is_an_error():
+    _, rewrites = run('Order.objects.filter(tags__name="x")\n', module="orders.views")
+    assert [r.level for r in rewrites] == [Level.ERROR]

@@ -91,7 +91,7 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
         from rest_framework import serializers
 
         from orders.models import Order, OrderLine
-        from decompose_remote.serializers import IdColumnModelSerializer
+        from decompose_remote.serializers import IdColumnModelSerializer, IdColumnPrimaryKeyField
         from monolith.catalog.models import Product
 
 
@@ -104,7 +104,7 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
 
 
         class LineSerializer(IdColumnModelSerializer):
-            product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+            product = IdColumnPrimaryKeyField(queryset=Product.objects.all())
             class Meta:
                 model = OrderLine
                 fields = ["id", "product"]

@@ -10,6 +10,8 @@ here, so moved code keeps its shape (``from monolith.catalog.models import Produ
 - ``errors``: remote exceptions mirrored as local classes, and the 502/503 answers;
 - ``serializers``: RemoteModelSerializer — the monolith's own DRF rendering of its rows;
 - ``auth``: the monolith's RS256 access tokens verified statelessly (DRF and middleware);
+- ``admin`` / ``apps``: the moved apps' Django admin for the monolith's staff (token users);
+- ``schema``: OpenAPI generation that never asks the monolith for rows;
 - ``client``: the HTTP client (timeouts, retries on idempotent calls only, service JWT);
 - ``codec``: the JSON codec shared, byte for byte, with the monolith's bridge.
 """

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import jwt
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -55,6 +55,8 @@ class TokenUser:
         self.email = str(claims.get("email", ""))
         self.is_staff = bool(claims.get("is_staff", False))
         self.is_superuser = bool(claims.get("is_superuser", False))
+        # "app_label.codename" of the user's own and groups' permissions on the extracted apps.
+        self.permissions = frozenset(str(perm) for perm in claims.get("perms", ()))
         self.claims = claims
 
     def __decompose_ref__(self) -> tuple[str, Any]:
@@ -65,14 +67,17 @@ class TokenUser:
         return self.username
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
-        """Only superusers: the monolith's permission tables are not read here."""
-        return self.is_superuser
+        """As Django's ModelBackend decides: superusers have every permission, others those
+        the token lists (the monolith's permission tables are not read here), and none on a
+        single object."""
+        return self.is_superuser or (obj is None and perm in self.permissions)
 
     def has_perms(self, perms: Any, obj: Any = None) -> bool:
-        return self.is_superuser
+        return all(self.has_perm(perm, obj) for perm in perms)
 
     def has_module_perms(self, app_label: str) -> bool:
-        return self.is_superuser
+        return self.is_superuser or any(
+            perm.partition(".")[0] == app_label for perm in self.permissions)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TokenUser) and other.pk == self.pk
@@ -147,16 +152,19 @@ def user_from_request(request: HttpRequest) -> TokenUser | AnonymousUser:
     return AnonymousUser()
 
 
-class MonolithTokenMiddleware:
-    """``request.user`` for plain Django views (``login_required``): the token's user or
-    AnonymousUser, evaluated on first use like Django's AuthenticationMiddleware."""
+async def _auser(request: HttpRequest) -> TokenUser | AnonymousUser:
+    return user_from_request(request)
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+class MonolithTokenMiddleware(AuthenticationMiddleware):
+    """``request.user`` for plain Django views (``login_required``) and the admin: the token's
+    user or AnonymousUser, evaluated on first use. It takes the place of Django's
+    AuthenticationMiddleware (hence the subclass, which the admin's system check looks for),
+    without its session."""
+
+    def process_request(self, request: HttpRequest) -> None:
         request.user = SimpleLazyObject(lambda: user_from_request(request))
-        return self.get_response(request)
+        request.auser = functools.partial(_auser, request)
 
 
 class MonolithTokenScheme(OpenApiAuthenticationExtension):

@@ -1,9 +1,10 @@
 """django-filter for moved models whose foreign keys out of the service became id columns.
 
 ``filterset_fields = ["product"]`` names a ``RemoteRelation`` now, which django-filter cannot
-build a filter for. This backend declares those names as number filters on the id column, so
-``?product=5`` keeps its meaning and its query parameter (an unknown id gives an empty page
-where the monolith answered 400: the service cannot check ids it does not own).
+build a filter for. This backend declares those names as filters on the id column, so
+``?product=5`` keeps its meaning and its query parameter. Like the monolith's
+``ModelChoiceFilter``, each filter first asks the monolith for the row (one fetch, remembered for
+the rest of the request), so an unknown or malformed id is answered with the same 400.
 """
 
 from __future__ import annotations
@@ -11,14 +12,52 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django_filters.rest_framework import DjangoFilterBackend
 
-from decompose_remote.models import RemoteRelation
+from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, pk_of
 
 
 def remote_relations(model: type) -> dict[str, RemoteRelation]:
     return {name: value for klass in reversed(model.__mro__)
             for name, value in vars(klass).items() if isinstance(value, RemoteRelation)}
+
+
+class RemoteChoiceField(forms.Field):
+    """A monolith row by primary key, refused with Django's ``ModelChoiceField`` messages."""
+
+    default_error_messages = forms.ModelChoiceField.default_error_messages
+
+    def __init__(self, *args: Any, label_of_model: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.remote_model = RemoteModel(label_of_model)
+
+    def to_python(self, value: Any) -> RemoteObject | None:
+        if value in self.empty_values:
+            return None
+        ProhibitNullCharactersValidator()(value)
+        try:
+            # The monolith converts the key, so "abc" fails there exactly as in its own filter.
+            return self.remote_model.get_by_pk(value)
+        except (ValueError, TypeError, self.remote_model.DoesNotExist):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value}) from None
+
+
+class RemoteChoiceFilter(django_filters.NumberFilter):
+    """Filters the id column by a row the monolith confirmed; typed as the id column in the
+    OpenAPI schema (a ``NumberFilter`` on an integer field), as before."""
+
+    field_class = RemoteChoiceField
+
+    def get_max_validator(self) -> None:
+        """The monolith judges the key; a number bound would compare it with a row."""
+        return None
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        return super().filter(qs, pk_of(value))
 
 
 class RemoteAwareFilterBackend(DjangoFilterBackend):
@@ -32,8 +71,9 @@ class RemoteAwareFilterBackend(DjangoFilterBackend):
         names = list(fields)
         if not remote.keys() & set(names):
             return super().get_filterset_class(view, queryset)
-        declared = {name: django_filters.NumberFilter(field_name=remote[name].attname)
+        declared = {name: RemoteChoiceFilter(field_name=remote[name].attname,
+                                             label_of_model=remote[name].label)
                     for name in names if name in remote}
-        meta = type("Meta", (), {"model": queryset.model,
-                                 "fields": [n for n in names if n not in remote]})
+        # Declared names stay in Meta.fields so errors keep the monolith's field order.
+        meta = type("Meta", (), {"model": queryset.model, "fields": names})
         return type("AutoFilterSet", (self.filterset_base,), {**declared, "Meta": meta})

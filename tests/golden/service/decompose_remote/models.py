@@ -321,6 +321,19 @@ def pk_of(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
 
 
+def pks_where(label: str, **lookups: Any) -> list[Any]:
+    """Primary keys of the monolith's ``label`` rows matching ``lookups``: what a lookup that
+    traversed a relation out of the service becomes (``order__user_id=5`` ->
+    ``order_id__in=pks_where("orders.Order", user_id=5)``). Asked at once, as Django reads an
+    ``__in`` list when the filter is built; the bridge refuses queries matching over 1,000 rows.
+    While the OpenAPI schema is generated (no monolith to ask), no rows match."""
+    from decompose_remote.schema import GENERATING  # imports DRF's settings: not at load time
+
+    if GENERATING.get():
+        return []
+    return [row.pk for row in RemoteModel(label).objects.filter(**lookups)]
+
+
 class RemoteRelation(property):
     """A foreign key out of the service, kept as its id column ``attname`` plus this property.
 

@@ -25,6 +25,8 @@ from django.db.models.fields.related_descriptors import (
 )
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import get_attribute
+from rest_framework.relations import PKOnlyObject
 from rest_framework.validators import UniqueTogetherValidator
 
 from decompose_remote.models import (
@@ -83,6 +85,19 @@ class RemoteModelSerializer(serializers.Serializer):
 
 
 
+class IdColumnPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A writable primary key of a monolith row kept in an id column (``order`` over
+    ``order_id``): a value written is checked against the monolith (``queryset``), a value
+    rendered is read from the column, so showing it asks the monolith nothing."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        owner = get_attribute(instance, self.source_attrs[:-1])
+        relation = getattr(type(owner), self.source_attrs[-1], None)
+        if isinstance(relation, RemoteRelation):
+            return PKOnlyObject(pk=getattr(owner, relation.attname))
+        return super().get_attribute(instance)
+
+
 def _id_columns(model: type) -> dict[str, str]:
     """``{"product_id": "product"}`` for each RemoteRelation on a moved model."""
     return {attribute.attname: name for klass in reversed(model.__mro__)
@@ -124,7 +139,7 @@ def remote_reads(serializer: serializers.BaseSerializer,
     sources such as ``user.email``, a nested serializer on ``product``, and the same inside
     nested serializers (``lines`` -> each line's ``product``)."""
     for field in serializer.fields.values():
-        if not field.write_only:
+        if not field.write_only and not isinstance(field, IdColumnPrimaryKeyField):
             yield from _reads_along(field, field.source_attrs, instances)
 
 

@@ -35,7 +35,8 @@ def _require_visible_text(schema: dict) -> None:
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: add 400/401/403/404 where the operation can return
     them (any operation that reads credentials answers a bad token with 401; shadow traffic's
-    writes are refused with 403)."""
+    writes are refused with 403), and 502/503 everywhere: any operation may need the monolith,
+    and says so when it is down (decompose_remote.errors)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
@@ -55,4 +56,7 @@ def document_error_responses(result, generator, request, public):
                 responses.setdefault("401", _response("Missing or invalid credentials.", "Error"))
             if method.lower() not in SAFE_METHODS:
                 responses.setdefault("403", _response("Not allowed.", "Error"))
+            # Rows, functions and filter choices owned by the monolith are asked of it.
+            responses.setdefault("502", _response("The monolith's answer was unusable.", "Error"))
+            responses.setdefault("503", _response("The monolith cannot be reached.", "Error"))
     return result

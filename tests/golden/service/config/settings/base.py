@@ -38,6 +38,9 @@ DJANGO_APPS = [
     # DRF's anonymous user lives in django.contrib.auth; no user table is read.
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # The moved apps' admin, for the monolith's staff (decompose_remote/admin.py).
+    "decompose_remote.apps.ServiceAdminConfig",
+    "django.contrib.messages",
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
@@ -67,7 +70,12 @@ MIDDLEWARE = [
     "decompose_remote.models.RequestCacheMiddleware",
     # request.user for plain Django views, from the monolith-issued access token.
     "decompose_remote.auth.MonolithTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
 ]
+# The admin wants SessionMiddleware for its login and messages: the login is the monolith's,
+# and messages are kept in a cookie (MESSAGE_STORAGE); the service has no sessions.
+SILENCED_SYSTEM_CHECKS = ["admin.E410"]
+MESSAGE_STORAGE = "decompose_remote.admin.ServiceMessageStorage"
 
 # EMAIL: through a wrapper that drops mail sent for shadow requests.
 # ------------------------------------------------------------------------------
@@ -76,20 +84,34 @@ DECOMPOSE_EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
 
-# TEMPLATES (Swagger UI page)
+# TEMPLATES (Swagger UI page, the admin)
 # ------------------------------------------------------------------------------
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
     },
 ]
+# The admin's CSS and JavaScript: the proxy keeps /static/ on the monolith, whose collected
+# static files include the same Django admin's.
+STATIC_URL = env("DJANGO_STATIC_URL", default="/static/")
+
 
 # SECURITY
 # ------------------------------------------------------------------------------
-CSRF_COOKIE_HTTPONLY = True
+# The monolith's CSRF cookie, shared and set the way the monolith sets it (it is a random
+# secret, not signed with SECRET_KEY): the admin pages of both sides post forms to each other
+# (the header's "Log out" is the monolith's), so both must accept the same token.
+CSRF_COOKIE_NAME = env("DJANGO_CSRF_COOKIE_NAME", default="csrftoken")
+CSRF_COOKIE_HTTPONLY = env.bool("DJANGO_CSRF_COOKIE_HTTPONLY", default=False)
 CSRF_FAILURE_VIEW = "ops.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
@@ -132,6 +154,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API of the widgets service, extracted from the monolith.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # get_queryset() is introspected for its model: never ask the monolith for rows meanwhile.
+    "DEFAULT_GENERATOR_CLASS": "decompose_remote.schema.OfflineSchemaGenerator",
     # Separate request/response components: write-only rules (non-blank strings) are shown.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
@@ -150,6 +174,9 @@ DECOMPOSE_MONOLITH_TIMEOUT = env.float("DECOMPOSE_MONOLITH_TIMEOUT", default=5.0
 DECOMPOSE_MONOLITH_RETRIES = env.int("DECOMPOSE_MONOLITH_RETRIES", default=2)
 DECOMPOSE_SERVICE_PRIVATE_KEY = env("DECOMPOSE_SERVICE_PRIVATE_KEY", default="")
 DECOMPOSE_TOKEN_PUBLIC_KEY = env("DECOMPOSE_TOKEN_PUBLIC_KEY", default="")
+# The monolith's admin as browsers reach it (behind the gateway: the same host, so a path).
+# Its login, logout and password pages serve the service's admin too.
+DECOMPOSE_MONOLITH_ADMIN_URL = env("DECOMPOSE_MONOLITH_ADMIN_URL", default="/admin/")
 
 # Behind the gateway: absolute URLs (pagination links) name the public host and scheme the
 # client used, as the monolith's do.

@@ -27,7 +27,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # ------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 CSRF_COOKIE_SECURE = True
-CSRF_COOKIE_NAME = "__Secure-csrftoken"
 SESSION_COOKIE_SECURE = True
 # Start low; raise to 31536000 once HTTPS is proven on every host.
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60)

@@ -24,5 +24,10 @@ _KEYS = throwaway_keys()
 DECOMPOSE_SERVICE_PRIVATE_KEY = _KEYS.service_private
 DECOMPOSE_TOKEN_PUBLIC_KEY = _KEYS.token_public
 
+# No monolith runs beside the suite (port 9 is "discard": refused at once, no retries), so a
+# request that needs one gets the documented 503 fast; MONOLITH_URL still wins when set.
+MONOLITH_URL = env("MONOLITH_URL", default="http://127.0.0.1:9")
+DECOMPOSE_MONOLITH_RETRIES = env.int("DECOMPOSE_MONOLITH_RETRIES", default=0)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DECOMPOSE_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
