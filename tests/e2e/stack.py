@@ -93,6 +93,12 @@ class Stack:
         assert reply.status == 200 and "x-decompose-token" in reply.headers, reply
         return reply.headers["x-decompose-token"]
 
+    def signed_in(self, username: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The monolith's headers (a real session cookie) and the service's (the token the
+        monolith exchanged that cookie for)."""
+        cookie = self.session_cookie(username)
+        return {"Cookie": cookie}, {"Authorization": f"Bearer {self.exchange(cookie)}"}
+
     def bridge_calls(self, action: Callable[[], Reply]) -> tuple[Reply, list[str]]:
         """``action``'s reply and the bridge reads/calls (``GET /_decompose/objects/...``,
         ``POST /_decompose/rpc``) the monolith's access log shows it caused, as request lines.

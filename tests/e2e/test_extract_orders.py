@@ -38,14 +38,8 @@ def stack(extracted_shop) -> Stack:
 
 @pytest.fixture(scope="module")
 def users(stack) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    """Per user: the monolith's headers (a real session cookie) and the service's (the token
-    the monolith exchanged that cookie for)."""
-    found = {}
-    for username in ("alice", "admin"):
-        cookie = stack.session_cookie(username)
-        found[username] = ({"Cookie": cookie},
-                           {"Authorization": f"Bearer {stack.exchange(cookie)}"})
-    return found
+    """Per user: the monolith's headers and the service's (``Stack.signed_in``)."""
+    return {username: stack.signed_in(username) for username in ("alice", "admin")}
 
 
 def own_order(stack: Stack, username: str) -> int:

@@ -26,19 +26,14 @@ def stack(extracted_shop) -> Stack:
     return extracted_shop["payments"]
 
 
-def signed_in(stack: Stack, username: str) -> tuple[dict[str, str], dict[str, str]]:
-    cookie = stack.session_cookie(username)
-    return {"Cookie": cookie}, {"Authorization": f"Bearer {stack.exchange(cookie)}"}
-
-
 @pytest.fixture(scope="module")
 def alice(stack) -> tuple[dict[str, str], dict[str, str]]:
-    return signed_in(stack, "alice")
+    return stack.signed_in("alice")
 
 
 @pytest.fixture(scope="module")
 def admin(stack) -> tuple[dict[str, str], dict[str, str]]:
-    return signed_in(stack, "admin")
+    return stack.signed_in("admin")
 
 
 def payment_of(stack: Stack, username: str, negate: bool = False) -> tuple[int, int]:

@@ -29,8 +29,7 @@ def stack(extracted_shop) -> Stack:
 
 @pytest.fixture(scope="module")
 def alice(stack) -> tuple[dict[str, str], dict[str, str]]:
-    cookie = stack.session_cookie("alice")
-    return {"Cookie": cookie}, {"Authorization": f"Bearer {stack.exchange(cookie)}"}
+    return stack.signed_in("alice")
 
 
 def reviewed_product(stack: Stack) -> int:
