@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from decompose import __version__
 from decompose.errors import DecomposeError
 
 # Each stage's command, imported only when it runs: `decompose analyze` must not pay for the
@@ -35,7 +34,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="decompose")
+@click.version_option(package_name="decompose", prog_name="decompose")
 def cli() -> None:
     """Break a Django monolith into services, one app at a time.
 

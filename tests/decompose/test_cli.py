@@ -1,7 +1,6 @@
 import subprocess
 import sys
-
-from decompose import __version__
+from importlib.metadata import version
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -12,7 +11,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_version():
     result = run_cli("--version")
     assert result.returncode == 0
-    assert result.stdout.strip() == f"decompose, version {__version__}"
+    assert result.stdout.strip() == f"decompose, version {version('decompose')}"
 
 
 def test_help_lists_commands():
