@@ -73,7 +73,8 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     """The plan as text: files, rewrites (path:line), dependencies and their handling."""
     lines = [f"service {record.service!r} from {', '.join(record.apps)} -> {target}",
              "routes: " + ", ".join(record.routes), "", "files to create:"]
-    lines += [f"  {f.target}" + (" (kernel copy)" if f.kind == "kernel" else "")
+    lines += [f"  {f.target}" + (f" ({f.kind} copy of {f.source})" if f.kind == "template"
+                                  else " (kernel copy)" if f.kind == "kernel" else "")
               for f in record.files]
     lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),
               "", "rewrites:"]

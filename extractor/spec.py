@@ -82,6 +82,15 @@ class ServiceSpec:
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     requirements: tuple[str, ...] = ()  # pip requirements of those apps
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too
+    # What moved server-rendered pages need: {% load %} libraries of apps that stay (name,
+    # module), the monolith's pages they link to per URL namespace ("" for none: (path, name)),
+    # and the monolith's LOGIN_URL / LOGIN_REDIRECT_URL.
+    template_libraries: tuple[tuple[str, str], ...] = ()
+    monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    login_url: str = ""
+    login_redirect_url: str = ""
+    # The monolith's own settings the moved code reads: (NAME, Python literal).
+    monolith_settings: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:

@@ -66,7 +66,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
-        _write_mirrors(staging, extraction.record.mirrors, plan.field_types)
+        _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
+                       plan.remote_relations)
         env = make_environment(EXTRACTION_TEMPLATES)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
@@ -89,7 +90,9 @@ class _MirrorView:
 
 
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
-                   field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> None:
+                   field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                   remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+                   ) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -106,4 +109,5 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
         write_file(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
-        "mirror_root.py.j2").render(field_types=field_types))
+        "mirror_root.py.j2").render(field_types=field_types,
+                                    remote_relations=remote_relations))

@@ -31,6 +31,18 @@ class ReplacedRelation:
 
 
 @dataclass(frozen=True)
+class RemoteAccessor:
+    """A reverse relation a model that stays in the monolith adds to a moved one
+    (``order.shipments`` from ``shipping.Shipment.order``): the service asks the monolith."""
+
+    model: str  # the moved model, "orders.Order"
+    name: str  # "shipments"
+    source: str  # the monolith model holding the key, "shipping.Shipment"
+    field: str  # its relation field, "order"
+    one: bool = False  # a one-to-one: one row, not a queryset
+
+
+@dataclass(frozen=True)
 class MovedModel:
     label: str
     module: str  # where the class is defined
@@ -52,7 +64,8 @@ class Boundary:
     replaced: tuple[ReplacedRelation, ...]
     mirrors: tuple[MirrorModule, ...]  # monolith modules the service reaches remotely
     lost_accessors: frozenset[str] = field(default_factory=frozenset)  # reverse names from
-    # models that stay (order.shipments): they do not exist in the service
+    # models that stay that the service cannot offer (many-to-manys)
+    remote_accessors: tuple[RemoteAccessor, ...] = ()  # those it asks the monolith for
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}

@@ -61,6 +61,12 @@ class PruneRelated(ExtractionCodemod):
                 self.report(node, f"{path!r} crosses a relation to the monolith at "
                             f"{segment!r}: kept {kept!r}")
                 return kept
+            if any(a.name == segment and a.model in current
+                   for a in self.boundary.remote_accessors):
+                kept = "__".join(segments[:index])
+                self.report(node, f"{path!r}: {segment!r} is a reverse relation the monolith "
+                            f"answers (RemoteReverse), read when used: kept {kept!r}")
+                return kept
             if segment in self.boundary.lost_accessors:
                 kept = "__".join(segments[:index])
                 self.report(node, f"{path!r}: {segment!r} is a reverse relation from a model "

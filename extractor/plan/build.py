@@ -16,11 +16,17 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import CrossImports
 from extractor.plan.movable import check_movable
-from extractor.plan.relations import lost_accessors, moved_models, replaced_relations
-from extractor.plan.routes import admin_prefix, routes
+from extractor.plan.relations import (
+    moved_models,
+    remote_relations,
+    replaced_relations,
+    reverse_accessors,
+)
+from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
 from extractor.plan.source import Source
+from extractor.plan.templates import template_needs
 from extractor.plan.third_party import third_party
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 
@@ -36,6 +42,8 @@ class Plan:
     modules: tuple[tuple[str, str], ...]  # (monolith path, module) of moved Python files
     # per remote model label, the OpenAPI type (an OpenApiTypes name) of each exposed field
     field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # per remote model label, (foreign key, target label) between remote models
+    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
@@ -60,14 +68,27 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         imports.scan(path)
     for relation in replaced:
         imports.mirror_model(relation.target)
+    accessors, lost = reverse_accessors(scope)
+    for accessor in accessors:  # the rows, and the rows their keys point at (shipment.carrier)
+        imports.mirror_model(accessor.source)
+        source_model = graph.model(accessor.source)
+        for relation in source_model.relations if source_model else ():
+            if relation.target and relation.target.partition(".")[0] not in scope.moved_labels:
+                imports.mirror_model(relation.target)
     drf, drf_uses = settings.rest_framework()
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
+    templates = tuple(f.source for f in files if "/templates/" in f.source)
+    needs = template_needs(scope, templates, imports)
     files += imports.kernel_files()
-    mounts, prefixes, kept = routes(scope)
+    mounts, prefixes, kept = routes(scope, needs.missing)
+    if not kept:
+        files += needs.copies
     mirrors = imports.mirror_modules()
-    boundary = Boundary(moved_models(scope), replaced, mirrors, lost_accessors(scope))
-    allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names())
+    boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
+    allowed_functions, allowed_models = allowed(
+        scope, python, imports.mirrored_names(), () if kept else (
+            *templates, *(c.source for c in needs.copies)))
     third_party_apps, requirements = third_party(scope, python, drf)
     settings_module, urlconf = settings.patch_targets()
     record = ExtractionPlan(
@@ -88,6 +109,17 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         rest_framework=record.rest_framework,
         requirements=record.requirements,
         admin_prefix=admin_prefix(scope) or "admin/",
+        template_libraries=() if kept else needs.libraries,
+        monolith_pages=monolith_pages(scope, (
+            *(() if kept else needs.url_names), *(settings.literal(n) for n in LOGIN_SETTINGS))),
+        login_url=_text(settings.literal("LOGIN_URL")),
+        login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
+        monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),
         **({"default_auto_field": auto} if isinstance(auto, str) else {}))
     return Plan(record, spec, to_allowlist(record), boundary, python,
-                tuple((m.label, field_types(graph, m)) for m in allowed_models))
+                tuple((m.label, field_types(graph, m)) for m in allowed_models),
+                remote_relations(graph, frozenset(m.label for m in allowed_models)))
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -7,7 +7,7 @@ itself; a relation to a model that stays becomes a plain id column where the key
 from __future__ import annotations
 
 from decompose.model import CrossDependency, Handling, Model, ProjectGraph, RelationKind
-from extractor.codemods.base import MovedModel, ReplacedRelation
+from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation
 from extractor.plan.scope import Scope
 
 # Apps the service installs itself: relations into them stay real foreign keys.
@@ -66,13 +66,41 @@ def _pk_column(graph: ProjectGraph, label: str) -> str:
     return PK_COLUMN_TYPES.get(pk.type.rpartition(".")[2], "") if pk else ""
 
 
-def lost_accessors(scope: Scope) -> frozenset[str]:
-    """Reverse accessors that models staying in the monolith add to moved models."""
-    lost = set()
+def reverse_accessors(scope: Scope) -> tuple[tuple[RemoteAccessor, ...], frozenset[str]]:
+    """Reverse accessors that models staying in the monolith add to moved models: those the
+    service asks the monolith for (a foreign key or one-to-one of a project model, whose rows
+    the bridge can filter by that key), and the names of the others, which it cannot offer."""
+    remote, lost = [], set()
     for model in scope.graph.models:
-        if model.app in scope.moved_labels:
+        if model.app in scope.moved_labels or model.abstract:
             continue
         for relation in model.relations:
-            if relation.target and relation.target.partition(".")[0] in scope.moved_labels:
-                lost.add(relation.related_name or f"{model.name.lower()}_set")
-    return frozenset(lost - {"+"})
+            if not relation.target or relation.target.partition(".")[0] not in scope.moved_labels:
+                continue
+            one = relation.kind == RelationKind.ONE_TO_ONE
+            name = relation.related_name or (model.name.lower() if one
+                                             else f"{model.name.lower()}_set")
+            if name == "+" or relation.parent_link:
+                continue
+            if (relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)
+                    and model.app in scope.own_labels):
+                remote.append(RemoteAccessor(relation.target, name, model.label,
+                                             relation.field, one))
+            else:
+                lost.add(name)
+    return tuple(sorted(remote, key=lambda a: (a.model, a.name))), frozenset(lost)
+
+
+def remote_relations(graph: ProjectGraph, labels: frozenset[str]
+                     ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Per allowlisted monolith model, its foreign keys to other allowlisted ones: what a
+    remote row can follow (``shipment.carrier``) without the service reading any table."""
+    found = []
+    for model in graph.models:
+        if model.label in labels:
+            keys = tuple(sorted((r.field, r.target) for r in model.relations
+                                if r.target in labels and not r.parent_link and r.kind in (
+                                    RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)))
+            if keys:
+                found.append((model.label, keys))
+    return tuple(found)

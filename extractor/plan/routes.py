@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from decompose.errors import DecomposeError
 from decompose.model import KeptRoute, Mount
 from extractor.plan.files import ADMIN_MODULE
 from extractor.plan.scope import Scope
 
-HTML_ROUTE_REASON = ("server-rendered pages: their templates, login redirects, sessions and CSRF "
-                     "belong to the monolith; the service serves JSON to token holders")
+# Settings naming a URL the moved pages redirect to (a path or a URL name).
+LOGIN_SETTINGS = ("LOGIN_URL", "LOGIN_REDIRECT_URL")
 
 
-def routes(scope: Scope) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[KeptRoute, ...]]:
+def routes(scope: Scope, template_problems: tuple[str, ...] = ()
+           ) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[KeptRoute, ...]]:
     """Where the moved urlconfs mount, the prefixes routed to the service, and the ones
-    that stay: server-rendered pages need the monolith's templates, sessions, CSRF and
-    URL names (login, logout, other apps' pages), which a token-auth JSON service lacks."""
+    that stay: server-rendered pages whose templates need something the service cannot
+    provide (``template_problems``) keep being the monolith's."""
     mounts = set()
     for route in scope.graph.urls:
         if route.app not in scope.moved_labels or route.regex:
@@ -31,11 +33,28 @@ def routes(scope: Scope) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[Kept
         if not route.prefix.endswith(pattern):
             prefix = route.prefix
         mounts.add(Mount(prefix.lstrip("/"), scope.source.module_of(route.location.path)))
-    served = {m for m in mounts if _serves_json(scope, m.urlconf)}
-    kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, HTML_ROUTE_REASON)
-                        for m in mounts - served))
+    served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
+    reason = ("server-rendered pages whose templates need what the service cannot provide: "
+              + "; ".join(template_problems))
+    kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, reason) for m in mounts - served))
     prefixes = tuple(sorted({"/" + m.prefix for m in served} | set(_admin_pages(scope))))
     return tuple(sorted(served)), prefixes, kept
+
+
+def monolith_pages(scope: Scope, names: Iterable[object]
+                   ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The monolith's pages that moved templates and settings name (``logout``, ``login``),
+    by URL namespace: (path, name) entries the service's URLconf lists for reversing only.
+    Names of the service's own pages, and values that are paths, need none."""
+    by_name = {r.name: r for r in scope.graph.urls if r.name and not r.regex}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for name in names:
+        route = by_name.get(name) if isinstance(name, str) else None
+        if route is None or route.app in scope.moved_labels:
+            continue
+        namespace, _, short = route.name.rpartition(":")
+        found.setdefault(namespace, set()).add((route.prefix.lstrip("/"), short))
+    return tuple((ns, tuple(sorted(pages))) for ns, pages in sorted(found.items()))
 
 
 def admin_prefix(scope: Scope) -> str | None:

@@ -18,6 +18,15 @@ REPLACED_BACKENDS = {"django_filters.rest_framework.DjangoFilterBackend":
                      "decompose_remote.filters.RemoteAwareFilterBackend"}
 
 
+# Settings the service decides for itself: moved code reading them gets the service's value.
+SERVICE_OWNED = frozenset({"DATABASES", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS",
+                           "MIDDLEWARE", "ROOT_URLCONF", "WSGI_APPLICATION", "TEMPLATES",
+                           "CACHES", "LOGGING", "REST_FRAMEWORK", "STATIC_URL", "STATIC_ROOT",
+                           "MEDIA_URL", "MEDIA_ROOT", "AUTH_USER_MODEL", "EMAIL_BACKEND",
+                           "SESSION_ENGINE", "CSRF_COOKIE_NAME", "LOGIN_URL",
+                           "LOGIN_REDIRECT_URL", "DEFAULT_AUTO_FIELD", "USE_TZ", "TIME_ZONE"})
+
+
 class MonolithSettings:
     """The settings module ``module`` and the modules it star-imports, as literal source."""
 
@@ -58,6 +67,23 @@ class MonolithSettings:
             return ast.literal_eval(found[1]) if found else None
         except ValueError:
             return None
+
+    def read_by(self, paths: list[str]) -> tuple[tuple[str, str], ...]:
+        """``(NAME, literal)`` of the monolith's own settings that the files at ``paths`` read
+        as ``settings.NAME`` (``SHOP_CURRENCY`` in ``core/money.py``): the service carries
+        their values. A setting that is not a literal is left to the service's environment."""
+        names = set()
+        for path in paths:
+            tree = self.source.tree(path)
+            names |= {node.attr for node in ast.walk(tree) if tree and isinstance(
+                node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "settings" and node.attr.isupper()}
+        found = []
+        for name in sorted(names - SERVICE_OWNED):
+            value = self.literal(name)
+            if value is not None:
+                found.append((name, repr(value)))
+        return tuple(found)
 
     def rest_framework(self) -> tuple[tuple[tuple[str, str], ...],
                                       tuple[tuple[str, str, Location], ...]]:

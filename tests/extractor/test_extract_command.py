@@ -83,7 +83,7 @@ def test_default_output_is_beside_the_monolith(orders_service: Path):
     assert (orders_service / "manage.py").is_file()
     plan = read_json(orders_service / "extraction.json", ExtractionPlan,
                      schema_version=EXTRACTION_SCHEMA_VERSION)
-    assert plan.routes == ("/admin/orders/", "/api/orders/")
+    assert plan.routes == ("/admin/orders/", "/api/orders/", "/orders/")
     report = (orders_service / "EXTRACTION.md").read_text()
     assert "will NOT fire" in report and "`notifications/receivers.py:15`" in report
     assert "`orders/models.py:28` [fk_to_id]" in report

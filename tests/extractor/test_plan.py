@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,16 +46,30 @@ def test_orders_plan(graph):
     plan = build_plan(graph, MONOLITH, ["orders"])
     record = plan.record
     assert record.service == "orders"
-    assert record.routes == ("/admin/orders/", "/api/orders/")
-    assert [k.prefix for k in record.kept_routes] == ["/orders/"]
+    assert record.routes == ("/admin/orders/", "/api/orders/", "/orders/")
+    assert record.kept_routes == ()
     assert {(m.prefix, m.urlconf) for m in record.mounts} == {
-        ("api/orders/", "orders.api.urls")}
+        ("api/orders/", "orders.api.urls"), ("orders/", "orders.urls")}
     copied = {f.source: f.kind for f in record.files}
     assert copied["orders/models.py"] == copied["orders/admin.py"] == "app"
     assert not any("/tests/" in p or "/migrations/" in p for p in copied)
     # Abstract base and model-free helpers are copied under the same path; catalog is not.
+    # The pages' tag library comes along the same way, and the base template they extend.
     assert {p for p, k in copied.items() if k == "kernel"} == {
-        "core/__init__.py", "core/models.py", "core/money.py", "core/pagination.py"}
+        "core/__init__.py", "core/models.py", "core/money.py", "core/pagination.py",
+        "core/templatetags/__init__.py", "core/templatetags/money.py"}
+    assert {(f.source, f.target) for f in record.files if f.kind == "template"} == {
+        ("templates/base.html", "templates/base.html")}
+    spec = plan.spec
+    assert spec.template_libraries == (("money", "core.templatetags.money"),)
+    assert spec.monolith_pages == (("", (("accounts/login/", "login"),
+                                         ("accounts/logout/", "logout"))),)
+    assert (spec.login_url, spec.login_redirect_url) == ("login", "orders:order-list")
+    assert spec.monolith_settings == (("SHOP_CURRENCY", "'EUR'"),)
+    # Reverse relations from models that stay are asked of the monolith.
+    assert {(a.name, a.source, a.one) for a in plan.boundary.remote_accessors} == {
+        ("shipments", "shipping.Shipment", False), ("payment", "payments.Payment", True),
+        ("coupon_redemption", "promotions.CouponRedemption", True)}
     handled = {d.target: d.handling for d in record.dependencies}
     assert handled["orders.Order.user -> accounts.User"] == Handling.ID_COLUMN
     assert handled["inventory.services.reserve_stock"] == Handling.REMOTE_FUNCTION
@@ -64,7 +79,6 @@ def test_orders_plan(graph):
     column = {(r.model, r.field): r.column_type for r in plan.boundary.replaced}
     assert column[("orders.Order", "user")] == "BigIntegerField"
     assert column[("orders.OrderLine", "product")] == "IntegerField"
-    assert "shipments" in plan.boundary.lost_accessors
     # The notifications receivers will not fire for service requests: loud, with path:line.
     signals = {c.location for c in record.inbound if c.kind == "signal"}
     assert Location("notifications/receivers.py", 15) in signals
@@ -96,3 +110,18 @@ def test_reviews_plan(graph):
 
 def test_plan_is_deterministic(graph):
     assert build_plan(graph, MONOLITH, ["orders"]) == build_plan(graph, MONOLITH, ["orders"])
+
+
+def test_pages_whose_templates_cannot_be_provided_stay_on_the_monolith(tmp_path):
+    shop = tmp_path / "shop"
+    shutil.copytree(MONOLITH, shop, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    (shop / "templates" / "base.html").unlink()
+    record = build_plan(build_graph(shop, use_cache=False), shop, ["orders"]).record
+    assert record.routes == ("/admin/orders/", "/api/orders/")
+    assert [(k.prefix, k.reason) for k in record.kept_routes] == [(
+        "/orders/", "server-rendered pages whose templates need what the service cannot "
+                    "provide: template 'base.html' (used by "
+                    "orders/templates/orders/order_detail.html) is not in the monolith; template "
+                    "'base.html' (used by orders/templates/orders/order_list.html) is not in the "
+                    "monolith")]
+    assert not any(f.kind == "template" for f in record.files)

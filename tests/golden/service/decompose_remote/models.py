@@ -38,16 +38,25 @@ _MODELS: dict[str, RemoteModel] = {}
 # line gunicorn and nginx accept by default.
 FETCH_MAX_ROWS = 1000
 FETCH_MAX_QUERY = 3000
-# The generated mirror package; its FIELDS give the OpenAPI type of each remote field.
+# The generated mirror package: its FIELDS give the OpenAPI type of each remote field, its
+# RELATIONS the model each remote foreign key points at.
 MIRROR_PACKAGE = "monolith"
 
 
 @cache
-def _field_types() -> dict[str, dict[str, str]]:
+def _mirror(name: str) -> dict[str, dict[str, str]]:
     try:
-        return importlib.import_module(MIRROR_PACKAGE).FIELDS
+        return getattr(importlib.import_module(MIRROR_PACKAGE), name)
     except (ImportError, AttributeError):
         return {}
+
+
+def _field_types() -> dict[str, dict[str, str]]:
+    return _mirror("FIELDS")
+
+
+def _relations() -> dict[str, dict[str, str]]:
+    return _mirror("RELATIONS")
 
 
 def _remote_pk() -> models.Field:
@@ -184,11 +193,17 @@ class RemoteObject:
         return self._model.label, self._pk
 
     def __getattr__(self, name: str) -> Any:
+        """A field; the row a foreign key points at (``shipment.carrier``, read from the
+        monolith); else a method (or property) the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
             return fields[name]
         if name.startswith("_"):
             raise AttributeError(name)
+        target = _relations().get(self._model.label, {}).get(name)
+        if target is not None and f"{name}_id" in fields:
+            pk = fields[f"{name}_id"]
+            return None if pk is None else RemoteModel(target).get_by_pk(pk)
         return _RemoteMethod(self, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -332,6 +347,21 @@ def pks_where(label: str, **lookups: Any) -> list[Any]:
     if GENERATING.get():
         return []
     return [row.pk for row in RemoteModel(label).objects.filter(**lookups)]
+
+
+class RemoteReverse:
+    """A reverse relation from a model that stays in the monolith (``order.shipments``): the
+    monolith's rows pointing at this one, asked of it when used (``.all()``, ``.filter()``,
+    ``.count()``...), or the one row of a one-to-one (its DoesNotExist when there is none)."""
+
+    def __init__(self, label: str, field: str, one: bool = False) -> None:
+        self.label, self.field, self.one = label, field, one
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        rows = RemoteModel(self.label).objects.filter(**{self.field: instance.pk})
+        return rows.get() if self.one else rows
 
 
 class RemoteRelation(property):

@@ -84,12 +84,13 @@ DECOMPOSE_EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
 
-# TEMPLATES (Swagger UI page, the admin)
+# TEMPLATES (the moved pages, Swagger UI, the admin)
 # ------------------------------------------------------------------------------
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Monolith templates the moved pages extend or include, copied at extraction.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,0 +1,125 @@
+"""What the moved apps' templates need from the monolith to render in the service.
+
+Server-rendered pages move with their app when everything their templates use can be provided:
+templates they extend or include (copied into the service's ``templates/`` folder, the first
+of Django's loader search path), template tag libraries of apps that stay (copied as shared
+kernel modules and named in ``TEMPLATES["OPTIONS"]["libraries"]``), and the URL names they
+reverse (the monolith's pages get reverse-only entries in the service's URLconf, so
+``{% url 'logout' %}`` still prints the monolith's path, which the proxy keeps routing there).
+Whatever cannot be provided is named, and the pages stay on the monolith.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from decompose.model import FileCopy, Location
+from extractor.plan.imports import CrossImports
+from extractor.plan.scope import Scope
+
+SERVICE_TEMPLATES = "templates"
+_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "decompose-report"})
+_REFERENCE = re.compile(r"{%\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
+_LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
+_URL = re.compile(r"{%\s*url\s+[\"']([^\"']+)[\"']")
+# Libraries Django or the service's installed apps provide (the service installs auth,
+# contenttypes, admin, messages, rest_framework and drf_spectacular).
+PROVIDED_LIBRARIES = frozenset({"static", "i18n", "l10n", "tz", "cache", "admin_list",
+                                "admin_modify", "admin_urls", "log", "rest_framework"})
+
+
+@dataclass(frozen=True)
+class TemplateNeeds:
+    copies: tuple[FileCopy, ...] = ()  # monolith templates the service's templates/ gets
+    libraries: tuple[tuple[str, str], ...] = ()  # {% load name %} -> module, apps that stay
+    url_names: tuple[str, ...] = ()  # names the templates reverse
+    missing: tuple[str, ...] = ()  # what cannot be provided, with where it is used
+
+
+def template_needs(scope: Scope, templates: Iterable[str], imports: CrossImports
+                   ) -> TemplateNeeds:
+    """Follow ``templates`` (paths of the moved apps' template files) through what they
+    extend, include, load and reverse."""
+    folders = _template_folders(scope)
+    moved = {name for name, path in folders.items() if _in_moved_app(scope, path)}
+    copies: dict[str, FileCopy] = {}
+    libraries: dict[str, str] = {}
+    url_names: set[str] = set()
+    missing: set[str] = set()
+    queue = list(templates)
+    seen = set(queue)
+    while queue:
+        path = queue.pop()
+        text = scope.source.read(path)
+        for name in _REFERENCE.findall(text):
+            found = folders.get(name)
+            if found is None:
+                missing.add(f"template {name!r} (used by {path}) is not in the monolith")
+                continue
+            if name not in moved and name not in copies:
+                copies[name] = FileCopy(found, f"{SERVICE_TEMPLATES}/{name}", "template")
+            if found not in seen:
+                seen.add(found)
+                queue.append(found)
+        for line, loaded in _loads(text):
+            for library in loaded:
+                if library in PROVIDED_LIBRARIES or library in libraries:
+                    continue
+                module = _library_module(scope, library)
+                if module is None:
+                    missing.add(f"template tag library {library!r} (loaded by {path}) is not "
+                                "one the service can install")
+                elif scope.source.app_of(module) not in scope.moved:
+                    libraries[library] = module
+                    imports.use(module, ["register"], Location(path, line))
+        url_names.update(_URL.findall(text))
+    return TemplateNeeds(tuple(copies[name] for name in sorted(copies)),
+                         tuple(sorted(libraries.items())), tuple(sorted(url_names)),
+                         tuple(sorted(missing)))
+
+
+def _template_folders(scope: Scope) -> dict[str, str]:
+    """Template name -> the file Django would load: project-level ``templates/`` folders first
+    (settings' DIRS), then the apps' own, in INSTALLED_APPS order."""
+    found: dict[str, str] = {}
+    root = scope.source.root
+    roots = sorted(p for p in root.rglob("templates") if p.is_dir()
+                   and not _SKIPPED.intersection(p.relative_to(root).parts)
+                   and not p.relative_to(root).parts[0].startswith(".")
+                   and not any(p.is_relative_to(root / a.path) for a in scope.source.own
+                               if a.path))
+    roots += [scope.source.root / a.path / "templates" for a in scope.source.own if a.path]
+    for folder in roots:
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                name = file.relative_to(folder).as_posix()
+                found.setdefault(name, file.relative_to(scope.source.root).as_posix())
+    return found
+
+
+def _in_moved_app(scope: Scope, path: str) -> bool:
+    return any(a.path and PurePosixPath(path).is_relative_to(a.path) for a in scope.moved)
+
+
+def _loads(text: str) -> list[tuple[int, list[str]]]:
+    """(line, libraries) of each ``{% load %}``; ``{% load a from lib %}`` loads ``lib``."""
+    found = []
+    for match in _LOAD.finditer(text):
+        words = match.group(1).split()
+        names = [words[-1]] if "from" in words else words
+        found.append((text.count("\n", 0, match.start()) + 1, names))
+    return found
+
+
+def _library_module(scope: Scope, library: str) -> str | None:
+    """``core.templatetags.money`` for ``money``, from the project's own apps."""
+    for app in scope.source.own:
+        module = f"{app.name}.templatetags.{library}"
+        if app.path and scope.source.path_of(module):
+            return module
+    return None
