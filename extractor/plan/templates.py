@@ -53,7 +53,11 @@ def template_needs(scope: Scope, templates: Iterable[str], imports: CrossImports
     seen = set(queue)
     while queue:
         path = queue.pop()
-        text = scope.source.read(path)
+        try:
+            text = scope.source.read(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            missing.add(f"template {path} cannot be read ({exc.__class__.__name__})")
+            continue
         for name in _REFERENCE.findall(text):
             found = folders.get(name)
             if found is None:

@@ -125,3 +125,13 @@ def test_pages_whose_templates_cannot_be_provided_stay_on_the_monolith(tmp_path)
                     "'base.html' (used by orders/templates/orders/order_list.html) is not in the "
                     "monolith")]
     assert not any(f.kind == "template" for f in record.files)
+
+
+def test_an_unreadable_template_keeps_the_pages_on_the_monolith(tmp_path):
+    shop = tmp_path / "shop"
+    shutil.copytree(MONOLITH, shop, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    (shop / "templates" / "base.html").write_bytes(b"{% block content %}\xff{% endblock %}")
+    record = build_plan(build_graph(shop, use_cache=False), shop, ["orders"]).record
+    assert [k.prefix for k in record.kept_routes] == ["/orders/"]
+    assert "template templates/base.html cannot be read (UnicodeDecodeError)" in \
+        record.kept_routes[0].reason
