@@ -43,3 +43,14 @@ class Order(models.Model):
     assert rewrites[1].message == (
         "orders.Order.shipments: reverse relation of shipping.Shipment.order, which stays in "
         "the monolith -> RemoteReverse (the monolith answers)")
+
+
+def test_a_name_the_class_defines_itself_is_not_overridden():
+    text, rewrites = run('''\
+class Order(models.Model):
+    @property
+    def payment(self):
+        return None
+''', (PAYMENT, SHIPMENTS))
+    assert 'payment = RemoteReverse' not in text and 'shipments = RemoteReverse' in text
+    assert [r.message.split(":")[0] for r in rewrites] == ["orders.Order.shipments"]
