@@ -108,6 +108,11 @@ class ExtractionCodemod(VisitorBasedCodemodCommand):
         rewrites (creating a libcst transformer per file and codemod costs ~15 ms)."""
         return True
 
+    def moved_model(self, class_name: str) -> MovedModel | None:
+        """The moved model a class of this module defines, if it is one."""
+        return next((m for m in self.boundary.models
+                     if m.name == class_name and m.module == self.module_name), None)
+
     def report(self, node: cst.CSTNode, message: str, level: Level = Level.INFO) -> None:
         line = self.get_metadata(PositionProvider, node).start.line
         self.reports.append(Rewrite(Location(self.path, line), self.NAME, message, level))
@@ -135,6 +140,16 @@ def dotted(node: cst.BaseExpression) -> str:
         inner = dotted(node.value)
         return f"{inner}.{node.attr.value}" if inner else ""
     return ""
+
+
+def assigned_name(statement: cst.BaseStatement) -> str | None:
+    """The name a one-statement line assigns (``x = ...``, ``x: T = ...``), if one."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        assign = statement.body[0]
+        if isinstance(assign, cst.Assign | cst.AnnAssign):
+            target = assign.targets[0].target if isinstance(assign, cst.Assign) else assign.target
+            return target.value if isinstance(target, cst.Name) else None
+    return None
 
 
 def string_value(node: cst.BaseExpression) -> str | None:

@@ -43,8 +43,7 @@ class ForeignKeyToId(ExtractionCodemod):
         if node.name.value == "Meta" and outer[1] and not outer[0]:
             self._scopes.append((True, outer[1]))
             return
-        model = next((m for m in self.boundary.models
-                      if m.name == node.name.value and m.module == self.module_name), None)
+        model = self.moved_model(node.name.value)
         self._scopes.append((False, self.boundary.replaced_on(model.label) if model else {}))
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:

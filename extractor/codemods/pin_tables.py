@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from extractor.codemods.base import Boundary, ExtractionCodemod, register
+from extractor.codemods.base import Boundary, ExtractionCodemod, assigned_name, register
 
 
 @register
@@ -22,9 +22,8 @@ class PinTables(ExtractionCodemod):
         return any(m.module == module and not m.abstract for m in boundary.models)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        model = next((m for m in self.boundary.models if m.name == original.name.value
-                      and m.module == self.module_name and not m.abstract), None)
-        if model is None:
+        model = self.moved_model(original.name.value)
+        if model is None or model.abstract:
             return updated
         settings = {"db_table": f'"{model.db_table}"', "managed": "False"}
         body = list(updated.body.body)
@@ -45,14 +44,7 @@ class PinTables(ExtractionCodemod):
 
     @staticmethod
     def _pinned(meta: cst.ClassDef, settings: dict[str, str]) -> cst.ClassDef:
-        kept = [s for s in meta.body.body if _assigned(s) not in settings]
+        kept = [s for s in meta.body.body if assigned_name(s) not in settings]
         added = [cst.parse_statement(f"{name} = {value}\n") for name, value in settings.items()]
         return meta.with_changes(body=meta.body.with_changes(body=[*kept, *added]))
 
-
-def _assigned(statement: cst.BaseStatement) -> str | None:
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        assign = statement.body[0]
-        if isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name):
-            return assign.targets[0].target.value
-    return None

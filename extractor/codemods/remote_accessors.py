@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from extractor.codemods.base import Boundary, ExtractionCodemod, register
+from extractor.codemods.base import Boundary, ExtractionCodemod, assigned_name, register
 
 
 @register
@@ -27,11 +27,11 @@ class RemoteAccessors(ExtractionCodemod):
         return any(a.model in labels for a in boundary.remote_accessors)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        model = next((m for m in self.boundary.models if m.name == original.name.value
-                      and m.module == self.module_name and not m.abstract), None)
-        defined = {_defined(s) for s in updated.body.body}  # the class's own names win
-        accessors = [a for a in self.boundary.remote_accessors
-                     if model and a.model == model.label and a.name not in defined]
+        model = self.moved_model(original.name.value)
+        defined = {s.name.value if isinstance(s, cst.FunctionDef | cst.ClassDef)
+                   else assigned_name(s) for s in updated.body.body}  # the class's own names win
+        accessors = [a for a in self.boundary.remote_accessors if model and not model.abstract
+                     and a.model == model.label and a.name not in defined]
         if not accessors:
             return updated
         AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
@@ -50,15 +50,3 @@ class RemoteAccessors(ExtractionCodemod):
         return updated.with_changes(body=updated.body.with_changes(
             body=[*body[:meta], *added, *body[meta:]]))
 
-
-def _defined(statement: cst.BaseStatement) -> str | None:
-    """The name a class-body statement defines (``x = ...``, ``def x``), if one."""
-    if isinstance(statement, cst.FunctionDef | cst.ClassDef):
-        return statement.name.value
-    if isinstance(statement, cst.SimpleStatementLine) and statement.body:
-        small = statement.body[0]
-        if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
-            return small.targets[0].target.value
-        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-            return small.target.value
-    return None

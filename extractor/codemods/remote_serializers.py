@@ -17,6 +17,7 @@ from decompose.model import Handling
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
+    assigned_name,
     dotted,
     register,
     remote_imports,
@@ -73,7 +74,7 @@ class RemoteSerializers(ExtractionCodemod):
             updated = updated.with_changes(bases=[
                 b.with_changes(value=cst.Name("IdColumnModelSerializer"))
                 if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
-        declared = {_target(s) for s in updated.body.body}
+        declared = {assigned_name(s) for s in updated.body.body}
         fields = _strings(_meta_value(meta, "fields"))
         read_only_value = _meta_value(meta, "read_only_fields")
         read_only = (set(fields) if isinstance(read_only_value, cst.Name)
@@ -116,18 +117,9 @@ def _meta(node: cst.ClassDef) -> cst.ClassDef | None:
                  if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
 
 
-def _target(statement: cst.BaseStatement) -> str | None:
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        assign = statement.body[0]
-        if isinstance(assign, cst.Assign | cst.AnnAssign):
-            target = assign.targets[0].target if isinstance(assign, cst.Assign) else assign.target
-            return target.value if isinstance(target, cst.Name) else None
-    return None
-
-
 def _meta_value(meta: cst.ClassDef, name: str) -> cst.BaseExpression | None:
     for statement in meta.body.body:
-        if _target(statement) == name:
+        if assigned_name(statement) == name:
             return statement.body[0].value  # type: ignore[attr-defined]
     return None
 
