@@ -8,7 +8,6 @@ their ``.objects``. Everything else stays closed.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Sequence
 
 from decompose.model import AllowedModel, ExtractionPlan, Handling, MirrorName, Model, RelationKind
@@ -23,15 +22,15 @@ MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db
 
 
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
-            templates: Iterable[str] = ()) -> tuple[tuple[str, ...], tuple[AllowedModel, ...]]:
+            template_attributes: frozenset[str] = frozenset()
+            ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...]]:
     """The remote functions, and per remote model what may be read and called (by moved code,
     or by moved templates: ``{{ shipment.tracking_url }}`` reads a property)."""
     source = scope.source
     functions = tuple(sorted({n.target for n in names if n.handling == Handling.REMOTE_FUNCTION}))
     attributes, chains = _attribute_calls(
         source, python, {n.name for n in names if n.handling == Handling.REMOTE_MODEL})
-    for path in templates:
-        attributes |= template_attributes(source.read(path))
+    attributes |= template_attributes
     labels = {n.target: n.name for n in names if n.handling == Handling.REMOTE_MODEL}
     found = []
     for model in scope.graph.models:
@@ -94,16 +93,6 @@ def _attribute_calls(source: Source, python: Iterable[tuple[str, str]], models: 
                 if isinstance(root, ast.Name) and root.id in models:
                     chains.setdefault(root.id, set()).add(node.func.attr)
     return attributes, chains
-
-
-_TEMPLATE_TAG = re.compile(r"{{(.*?)}}|{%(.*?)%}", re.DOTALL)
-_ATTRIBUTE = re.compile(r"\.([A-Za-z_]\w*)")
-
-
-def template_attributes(text: str) -> set[str]:
-    """Attribute names a Django template reads (``{{ a.b }}``, ``{% for x in a.c %}``)."""
-    return {name for match in _TEMPLATE_TAG.finditer(text)
-            for name in _ATTRIBUTE.findall(match.group(1) or match.group(2))}
 
 
 def _exposed_fields(model: Model) -> tuple[str, ...]:

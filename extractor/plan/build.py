@@ -26,7 +26,7 @@ from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, 
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
 from extractor.plan.source import Source
-from extractor.plan.templates import template_needs
+from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.third_party import third_party
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 
@@ -78,17 +78,17 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     drf, drf_uses = settings.rest_framework()
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
-    templates = tuple(f.source for f in files if "/templates/" in f.source)
-    needs = template_needs(scope, templates, imports)
-    files += imports.kernel_files()
+    needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
     mounts, prefixes, kept = routes(scope, needs.missing)
-    if not kept:
-        files += needs.copies
+    if kept:  # the pages stay on the monolith: nothing they need comes along
+        needs = TemplateNeeds()
+    for library in needs.libraries:
+        imports.use(library.module, ["register"], library.loaded_at)
+    files += imports.kernel_files() + list(needs.copies)
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
-    allowed_functions, allowed_models = allowed(
-        scope, python, imports.mirrored_names(), () if kept else (
-            *templates, *(c.source for c in needs.copies)))
+    allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
+                                                needs.attributes)
     third_party_apps, requirements = third_party(scope, python, drf)
     settings_module, urlconf = settings.patch_targets()
     record = ExtractionPlan(
@@ -109,9 +109,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         rest_framework=record.rest_framework,
         requirements=record.requirements,
         admin_prefix=admin_prefix(scope) or "admin/",
-        template_libraries=() if kept else needs.libraries,
+        template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         monolith_pages=monolith_pages(scope, (
-            *(() if kept else needs.url_names), *(settings.literal(n) for n in LOGIN_SETTINGS))),
+            *needs.url_names, *(settings.literal(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.literal("LOGIN_URL")),
         login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
         monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),

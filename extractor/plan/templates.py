@@ -5,7 +5,8 @@ templates they extend or include (copied into the service's ``templates/`` folde
 of Django's loader search path), template tag libraries of apps that stay (copied as shared
 kernel modules and named in ``TEMPLATES["OPTIONS"]["libraries"]``), and the URL names they
 reverse (the monolith's pages get reverse-only entries in the service's URLconf, so
-``{% url 'logout' %}`` still prints the monolith's path, which the proxy keeps routing there).
+``{% url 'logout' %}`` still prints the monolith's path, which the proxy keeps routing there),
+and the attributes they read on remote rows (allowlisted on the bridge).
 Whatever cannot be provided is named, and the pages stay on the monolith.
 """
 
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from decompose.model import FileCopy, Location
-from extractor.plan.imports import CrossImports
 from extractor.plan.scope import Scope
 
 SERVICE_TEMPLATES = "templates"
@@ -25,6 +25,8 @@ _SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "decompose
 _REFERENCE = re.compile(r"{%\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
 _LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
 _URL = re.compile(r"{%\s*url\s+[\"']([^\"']+)[\"']")
+_TAG = re.compile(r"{{(.*?)}}|{%(.*?)%}", re.DOTALL)
+_ATTRIBUTE = re.compile(r"\.([A-Za-z_]\w*)")
 # Libraries Django or the service's installed apps provide (the service installs auth,
 # contenttypes, admin, messages, rest_framework and drf_spectacular).
 PROVIDED_LIBRARIES = frozenset({"static", "i18n", "l10n", "tz", "cache", "admin_list",
@@ -32,22 +34,32 @@ PROVIDED_LIBRARIES = frozenset({"static", "i18n", "l10n", "tz", "cache", "admin_
 
 
 @dataclass(frozen=True)
+class Library:
+    """A ``{% load name %}`` library of an app that stays: copied as a kernel module."""
+
+    name: str
+    module: str
+    loaded_at: Location  # the first template loading it
+
+
+@dataclass(frozen=True)
 class TemplateNeeds:
     copies: tuple[FileCopy, ...] = ()  # monolith templates the service's templates/ gets
-    libraries: tuple[tuple[str, str], ...] = ()  # {% load name %} -> module, apps that stay
+    libraries: tuple[Library, ...] = ()
     url_names: tuple[str, ...] = ()  # names the templates reverse
+    attributes: frozenset[str] = frozenset()  # names read on objects ({{ a.b }}): b
     missing: tuple[str, ...] = ()  # what cannot be provided, with where it is used
 
 
-def template_needs(scope: Scope, templates: Iterable[str], imports: CrossImports
-                   ) -> TemplateNeeds:
+def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
     """Follow ``templates`` (paths of the moved apps' template files) through what they
-    extend, include, load and reverse."""
+    extend, include, load, reverse and read."""
     folders = _template_folders(scope)
     moved = {name for name, path in folders.items() if _in_moved_app(scope, path)}
     copies: dict[str, FileCopy] = {}
-    libraries: dict[str, str] = {}
+    libraries: dict[str, Library] = {}
     url_names: set[str] = set()
+    attributes: set[str] = set()
     missing: set[str] = set()
     queue = list(templates)
     seen = set(queue)
@@ -77,12 +89,18 @@ def template_needs(scope: Scope, templates: Iterable[str], imports: CrossImports
                     missing.add(f"template tag library {library!r} (loaded by {path}) is not "
                                 "one the service can install")
                 elif scope.source.app_of(module) not in scope.moved:
-                    libraries[library] = module
-                    imports.use(module, ["register"], Location(path, line))
+                    libraries[library] = Library(library, module, Location(path, line))
         url_names.update(_URL.findall(text))
+        attributes |= _attributes(text)
     return TemplateNeeds(tuple(copies[name] for name in sorted(copies)),
-                         tuple(sorted(libraries.items())), tuple(sorted(url_names)),
-                         tuple(sorted(missing)))
+                         tuple(libraries[name] for name in sorted(libraries)),
+                         tuple(sorted(url_names)), frozenset(attributes), tuple(sorted(missing)))
+
+
+def _attributes(text: str) -> set[str]:
+    """Attribute names a template reads (``{{ a.b }}``, ``{% for x in a.c %}``)."""
+    return {name for match in _TAG.finditer(text)
+            for name in _ATTRIBUTE.findall(match.group(1) or match.group(2))}
 
 
 def _template_folders(scope: Scope) -> dict[str, str]:
