@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.support.keys import key_pair  # noqa: E402  (the same throwaway keys the tests use)
+
 WORK = ROOT / ".demo"
 SHOP = WORK / "shop"
 SERVICE = WORK / "services" / "orders"
@@ -34,15 +34,6 @@ MONOLITH_PORT, SERVICE_PORT, GATEWAY_PORT = 8000, 8001, 8080
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
     print("$", " ".join(str(a) for a in args), flush=True)
     subprocess.run([str(a) for a in args], cwd=cwd, env=env, check=True)
-
-
-def key_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
 
 
 def gunicorn(name: str, cwd: Path, port: int, env: dict[str, str], *config: str) -> None:
@@ -86,20 +77,19 @@ def start() -> None:
     run(decompose, "analyze", SHOP, "--out", SHOP / "decompose-report")
     run(decompose, "extract", "orders", "--project", SHOP, "--apply")
 
-    token_private, token_public = key_pair()
-    service_private, service_public = key_pair()
+    token, service_keys = key_pair(), key_pair()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DECOMPOSE_"))}
     common = {**base, "DJANGO_SETTINGS_MODULE": "config.settings.production",
               "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
               "DJANGO_SECURE_SSL_REDIRECT": "false",
               "DATABASE_URL": f"sqlite:///{WORK / 'shop.sqlite3'}"}
     monolith = {**common, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DECOMPOSE_TOKEN_PRIVATE_KEY": token_private,
-                "DECOMPOSE_SERVICE_PUBLIC_KEYS": json.dumps({"orders": service_public})}
+                "DECOMPOSE_TOKEN_PRIVATE_KEY": token.private,
+                "DECOMPOSE_SERVICE_PUBLIC_KEYS": json.dumps({"orders": service_keys.public})}
     service = {**common, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                "MONOLITH_URL": f"http://127.0.0.1:{MONOLITH_PORT}",
-               "DECOMPOSE_SERVICE_PRIVATE_KEY": service_private,
-               "DECOMPOSE_TOKEN_PUBLIC_KEY": token_public,
+               "DECOMPOSE_SERVICE_PRIVATE_KEY": service_keys.private,
+               "DECOMPOSE_TOKEN_PUBLIC_KEY": token.public,
                "PROMETHEUS_MULTIPROC_DIR": str(WORK / "prometheus")}
     run(sys.executable, "manage.py", "migrate", "-v0", cwd=SHOP, env=monolith)
     run(sys.executable, "manage.py", "seed_demo", cwd=SHOP, env=monolith)

@@ -20,3 +20,15 @@ EXTRACTED = ("orders", "reviews", "payments")
 def extracted_shop(tmp_path_factory) -> Iterator[dict[str, Stack]]:
     with extracted_stacks(EXTRACTED, tmp_path_factory.mktemp("e2e-shop")) as stacks:
         yield stacks
+
+
+# Signed in on both sides: the monolith's headers (a real session cookie) and the service's
+# (the token the monolith exchanged it for). ``stack`` is each module's own extracted service.
+@pytest.fixture(scope="module")
+def alice(stack: Stack) -> tuple[dict[str, str], dict[str, str]]:
+    return stack.signed_in("alice")
+
+
+@pytest.fixture(scope="module")
+def admin(stack: Stack) -> tuple[dict[str, str], dict[str, str]]:
+    return stack.signed_in("admin")

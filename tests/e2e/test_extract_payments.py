@@ -26,16 +26,6 @@ def stack(extracted_shop) -> Stack:
     return extracted_shop["payments"]
 
 
-@pytest.fixture(scope="module")
-def alice(stack) -> tuple[dict[str, str], dict[str, str]]:
-    return stack.signed_in("alice")
-
-
-@pytest.fixture(scope="module")
-def admin(stack) -> tuple[dict[str, str], dict[str, str]]:
-    return stack.signed_in("admin")
-
-
 def payment_of(stack: Stack, username: str, negate: bool = False) -> tuple[int, int]:
     """(payment id, order id) of a payment whose order belongs (or not) to ``username``."""
     return stack.sql("SELECT p.id, p.order_id FROM payments_payment p JOIN orders_order o ON "

@@ -27,11 +27,6 @@ def stack(extracted_shop) -> Stack:
     return extracted_shop["reviews"]
 
 
-@pytest.fixture(scope="module")
-def alice(stack) -> tuple[dict[str, str], dict[str, str]]:
-    return stack.signed_in("alice")
-
-
 def reviewed_product(stack: Stack) -> int:
     return stack.sql("SELECT product_id FROM reviews_review GROUP BY product_id "
                      "ORDER BY count(*) DESC, product_id LIMIT 1")[0][0]
