@@ -164,6 +164,8 @@ class ModelIndex:
         self.by_label: dict[str, _Resolved] = {}
         self._lower: dict[str, str] = {}
         self._by_label_guess: dict[str, str | None] = {}
+        self._bases: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._meta: dict[str, dict[str, object]] = {}
 
     def add_module(self, module: str) -> None:
         facts = self.r.facts(module)
@@ -180,7 +182,19 @@ class ModelIndex:
                 found = self.classes.get(qualname)
         return found
 
-    def base_qualnames(self, module: str, fact: ClassFact) -> list[str]:
+    def base_qualnames(self, module: str, fact: ClassFact) -> tuple[str, ...]:
+        """The qualified names of a class's bases (``fact`` is the class ``classes`` holds).
+
+        Memoised on the index: building one model asks for the bases of its ancestors several
+        times, and the answer cannot change within a run (``resolve`` and the ``get_model``
+        guess are memoised themselves)."""
+        key = (module, fact.name)
+        found = self._bases.get(key)
+        if found is None:
+            found = self._bases[key] = tuple(self._resolve_bases(module, fact))
+        return found
+
+    def _resolve_bases(self, module: str, fact: ClassFact) -> list[str]:
         out = []
         for base in fact.bases:
             if not base:
@@ -222,12 +236,16 @@ class ModelIndex:
         return result
 
     def field_kind(self, qualname: str) -> tuple[bool, RelationKind | None]:
+        """(is a field, relation kind) of a field class; memoised, known names included
+        (every field of every model asks)."""
+        found = self._field_kind.get(qualname)
+        if found is not None:
+            return found
         known = field_kind(qualname)
         if known is not None:
+            self._field_kind[qualname] = known
             return known
-        if qualname in self._field_kind:
-            return self._field_kind[qualname]
-        self._field_kind[qualname] = (False, None)
+        self._field_kind[qualname] = (False, None)  # cycle guard
         found = self.lookup(qualname)
         result = guess_field_kind(qualname)
         if found is not None:
@@ -294,7 +312,14 @@ class ModelIndex:
         return self.label_of(qualname)
 
     def effective_meta(self, qualname: str) -> dict[str, object]:
-        """Meta options including those inherited from an abstract parent's Meta."""
+        """Meta options including those inherited from an abstract parent's Meta (memoised:
+        a model's label and its build both ask; callers only read the dict)."""
+        meta = self._meta.get(qualname)
+        if meta is None:
+            meta = self._meta[qualname] = self._inherited_meta(qualname)
+        return meta
+
+    def _inherited_meta(self, qualname: str) -> dict[str, object]:
         found = self.lookup(qualname)
         if found is None:
             return {}
@@ -345,11 +370,11 @@ class Models(Collector):
         app_names = {a.label: a.name for a in resolution.project.apps}
         loaded = resolution.imported_at_startup()
         for qualname, (module, fact) in sorted(index.classes.items()):
+            if module in resolution.own and module not in loaded:
+                continue  # never imported when Django starts: not in the registry
             if not index.is_model(qualname) or is_test_module(module, app_names.get(
                     resolution.app_of(module))):
                 continue
-            if module in resolution.own and module not in loaded:
-                continue  # never imported when Django starts: not in the registry
             abstract = bool(dict(fact.meta).get("abstract"))
             label = index._label(module, fact)
             resolved = _Resolved(qualname, module, fact, label, abstract)
@@ -396,6 +421,8 @@ class _ModelBuilder:
         self.default_auto = settings.string("DEFAULT_AUTO_FIELD", AUTO_FIELD)
         self.app_auto = {a.label: a.default_auto_field for a in resolution.project.apps
                          if a.default_auto_field}
+        self._inherited: dict[str, tuple[tuple[FieldFact, str], ...]] = {}
+        self._tag_managers: dict[str, bool] = {}
 
     def build(self, m: _Resolved) -> tuple[Model, list[Edge]]:
         assert m.label is not None
@@ -421,7 +448,7 @@ class _ModelBuilder:
         fields: dict[str, tuple[FieldFact, str]] = {}
         if not proxy:
             for base in self.index.base_qualnames(m.module, m.fact):
-                for fact, module in self._abstract_fields(base, set()):
+                for fact, module in self._inherited_fields(base):
                     fields.setdefault(fact.name, (fact, module))
             for fact in m.fact.fields:
                 fields.pop(fact.name, None)
@@ -452,7 +479,8 @@ class _ModelBuilder:
                                   DependencyKind.RELATION, relation.location))
         if not proxy and not m.abstract:
             relations.extend(self._runtime_relations(m, relations, here))
-            for parent in self._concrete_parents(m):
+            linked_parents = self._concrete_parents(m)
+            for parent in linked_parents:
                 if parent.label in explicit_links:
                     continue
                 ptr = f"{parent.fact.name.lower()}_ptr"
@@ -461,7 +489,7 @@ class _ModelBuilder:
                                           parent_link=True))
                 out_fields.insert(0, Field(ptr, "OneToOneField", primary_key=not any(
                     f.primary_key for f in out_fields)))
-            if not self._concrete_parents(m) and not any(f.primary_key for f in out_fields):
+            if not linked_parents and not any(f.primary_key for f in out_fields):
                 auto = self.app_auto.get(app, self.default_auto)
                 out_fields.insert(0, Field("id", auto, primary_key=True))
         return Model(
@@ -469,6 +497,14 @@ class _ModelBuilder:
             abstract=m.abstract, proxy=proxy, location=here,
             managed=meta.get("managed") is not False, parents=tuple(parents),
             fields=tuple(out_fields), relations=tuple(relations)), edges
+
+    def _inherited_fields(self, base: str) -> tuple[tuple[FieldFact, str], ...]:
+        """``_abstract_fields`` of one base, memoised: every subclass of an abstract base
+        asks again, and the answer is fixed once the base's class is known."""
+        found = self._inherited.get(base)
+        if found is None:
+            found = self._inherited[base] = tuple(self._abstract_fields(base, set()))
+        return found
 
     def _abstract_fields(self, qualname: str, seen: set[str]) -> list[tuple[FieldFact, str]]:
         """Fields an abstract model base (and its abstract bases) contributes, in MRO order."""
@@ -549,11 +585,19 @@ class _ModelBuilder:
             return label == "taggit.TaggedItem"
         fields = [(f, resolved.module) for f in resolved.fact.fields]
         for base in self.index.base_qualnames(resolved.module, resolved.fact):
-            fields.extend(self._abstract_fields(base, set()))
+            fields.extend(self._inherited_fields(base))
         return any(self.index.field_kind(self.r.resolve(where, f.func) or f.func)[1]
                    is RelationKind.GENERIC_FOREIGN_KEY for f, where in fields if f.func)
 
     def _tag_manager(self, qualified: str) -> bool:
+        """Whether a field class subclasses taggit's manager; memoised (every relation field
+        asks about its class)."""
+        found = self._tag_managers.get(qualified)
+        if found is None:
+            found = self._tag_managers[qualified] = self._subclasses_tag_manager(qualified)
+        return found
+
+    def _subclasses_tag_manager(self, qualified: str) -> bool:
         found = self.index.lookup(qualified)
         if found is None:
             return False
@@ -568,7 +612,7 @@ class _ModelBuilder:
         app = resolved.label.partition(".")[0] if resolved.label else ""
         fields = {f.name: (f, resolved.module) for f in resolved.fact.fields}
         for base in self.index.base_qualnames(resolved.module, resolved.fact):
-            for f, where in self._abstract_fields(base, set()):
+            for f, where in self._inherited_fields(base):
                 fields.setdefault(f.name, (f, where))
         found = fields.get(field)
         if found is None:
