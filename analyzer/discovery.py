@@ -106,10 +106,14 @@ def _find_settings(root: Path) -> tuple[Path, str | None]:
 
 
 def _entry_points(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        depth = len(Path(dirpath).relative_to(root).parts)
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-                       and depth < 3]
+    """``manage.py``/``wsgi.py``/``asgi.py`` up to three folders down (depth counted on the
+    path string: this runs for every folder of a large project's top levels)."""
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        if dirpath.count(os.sep, len(top)) < 3:
+            dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        else:
+            dirnames.clear()
         for name in filenames:
             if name in _ENTRY_POINTS:
                 yield Path(dirpath) / name
