@@ -1,111 +1,48 @@
 """The typed, versioned data that stages exchange (in memory and as JSON on disk).
 
 One module per artifact; this package re-exports them so callers write
-``from decompose.model import ProjectGraph``.
+``from decompose.model import ProjectGraph``. An artifact's module is imported when one of
+its names is first used (PEP 562): ``decompose analyze`` never needs the extraction or
+routing records, and defining their dataclasses was a third of its start-up.
 """
 
-from decompose.model.boundaries import (
-    BOUNDARIES_SCHEMA_VERSION,
-    Boundaries,
-    CutEdge,
-    DistributedTransaction,
-    ExtractionStep,
-    Metrics,
-    Placement,
-    Service,
-    ServiceMetrics,
-    SplitSuggestion,
-)
-from decompose.model.extraction import (
-    EXTRACTION_SCHEMA_VERSION,
-    AllowedModel,
-    CrossDependency,
-    ExtractionPlan,
-    FileCopy,
-    Handling,
-    InboundCoupling,
-    KeptRoute,
-    Level,
-    MirrorModule,
-    MirrorName,
-    Mount,
-    Rewrite,
-    SplitTransaction,
-)
-from decompose.model.graph import (
-    GRAPH_SCHEMA_VERSION,
-    App,
-    Dependency,
-    DependencyKind,
-    Diagnostic,
-    DiagnosticLevel,
-    Field,
-    Location,
-    Model,
-    ProjectGraph,
-    Relation,
-    RelationKind,
-    UrlRoute,
-    WriteScope,
-)
-from decompose.model.routing import (
-    DEFAULT_MONOLITH_UPSTREAM,
-    DEFAULT_SERVICE_PORT,
-    DEFAULT_TRUSTED_NETWORKS,
-    Change,
-    Overrides,
-    RoutingState,
-    ServiceRoute,
-    Stage,
-    default_service_upstream,
-)
+from __future__ import annotations
 
-__all__ = [
-    "BOUNDARIES_SCHEMA_VERSION",
-    "DEFAULT_MONOLITH_UPSTREAM",
-    "DEFAULT_SERVICE_PORT",
-    "DEFAULT_TRUSTED_NETWORKS",
-    "EXTRACTION_SCHEMA_VERSION",
-    "GRAPH_SCHEMA_VERSION",
-    "AllowedModel",
-    "App",
-    "Boundaries",
-    "Change",
-    "CrossDependency",
-    "CutEdge",
-    "Dependency",
-    "DependencyKind",
-    "Diagnostic",
-    "DiagnosticLevel",
-    "DistributedTransaction",
-    "ExtractionPlan",
-    "ExtractionStep",
-    "Field",
-    "FileCopy",
-    "Handling",
-    "InboundCoupling",
-    "KeptRoute",
-    "Level",
-    "Location",
-    "Metrics",
-    "MirrorModule",
-    "MirrorName",
-    "Model",
-    "Mount",
-    "Overrides",
-    "Placement",
-    "ProjectGraph",
-    "Relation",
-    "RelationKind",
-    "Rewrite",
-    "RoutingState",
-    "Service",
-    "ServiceMetrics",
-    "ServiceRoute",
-    "SplitSuggestion",
-    "SplitTransaction",
-    "Stage",
-    "UrlRoute",
-    "WriteScope",
-    "default_service_upstream",
-]
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "boundaries": (
+        "BOUNDARIES_SCHEMA_VERSION", "Boundaries", "CutEdge", "DistributedTransaction",
+        "ExtractionStep", "Metrics", "Placement", "Service", "ServiceMetrics", "SplitSuggestion",
+    ),
+    "extraction": (
+        "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CrossDependency", "ExtractionPlan",
+        "FileCopy", "Handling", "InboundCoupling", "KeptRoute", "Level", "MirrorModule",
+        "MirrorName", "Mount", "Rewrite", "SplitTransaction",
+    ),
+    "graph": (
+        "GRAPH_SCHEMA_VERSION", "App", "Dependency", "DependencyKind", "Diagnostic",
+        "DiagnosticLevel", "Field", "Location", "Model", "ProjectGraph", "Relation",
+        "RelationKind", "UrlRoute", "WriteScope",
+    ),
+    "routing": (
+        "DEFAULT_MONOLITH_UPSTREAM", "DEFAULT_SERVICE_PORT", "DEFAULT_TRUSTED_NETWORKS", "Change",
+        "Overrides", "RoutingState", "ServiceRoute", "Stage", "default_service_upstream",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*globals(), *__all__]
