@@ -3,7 +3,9 @@
 Per-file work is independent, so a cold run spreads it over a process pool; a warm run only
 reads and hashes files and takes the facts from the cache (one pickle per analysed project, in a
 folder that is safe to delete). Cache entries are keyed by file content, module name and the
-analyzer's own source, so editing a collector invalidates them.
+analyzer's own source, so editing a collector invalidates them. Each entry holds one file's facts
+pickled where they were extracted: a worker ships them to the parent in that form anyway, so
+saving the cache writes bytes instead of pickling every fact a second time.
 """
 
 from __future__ import annotations
@@ -80,12 +82,12 @@ def wanted(source: SourceFile, data: bytes) -> bool:
 
 
 class FactCache:
-    """Facts by key, loaded from and saved to one pickle per analysed project."""
+    """Pickled facts by key, loaded from and saved to one file per analysed project."""
 
     def __init__(self, directory: Path | None, project_key: str):
         self.path = (directory / f"{project_key}-{analyzer_fingerprint()}.pickle"
                      if directory else None)
-        self.entries: dict[str, FileFacts] = {}
+        self.entries: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.dirty = False
         if self.path is not None and self.path.is_file():
@@ -97,12 +99,14 @@ class FactCache:
 
     def get(self, key: str) -> FileFacts | None:
         found = self.entries.get(key)
-        if found is not None:
-            self.used.add(key)
-        return found
+        if found is None:
+            return None
+        self.used.add(key)
+        return pickle.loads(found)
 
-    def put(self, key: str, facts: FileFacts) -> None:
-        self.entries[key] = facts
+    def put(self, key: str, pickled: bytes) -> None:
+        """Store facts as :func:`extract_pickled` returns them."""
+        self.entries[key] = pickled
         self.used.add(key)
         self.dirty = True
 
@@ -149,39 +153,55 @@ def read_all(sources: Iterable[SourceFile], cache_: FactCache, jobs: int,
                 progress(1)
         else:
             todo.append((key, source, data))
-    for key, facts in _extract_many(todo, jobs, progress):
-        cache_.put(key, facts)
+    for key, facts, pickled in _extract_many(todo, jobs, progress):
+        cache_.put(key, pickled)
         results[facts.module] = facts
     return results
 
 
+def read_one(source: SourceFile, data: bytes, cache_: FactCache) -> FileFacts:
+    """One file's facts, from the cache or extracted here (and cached)."""
+    key = cache_key(data, source)
+    found = cache_.get(key)
+    if found is not None:
+        return found
+    facts, pickled = extract_pickled(data, source.module, source.is_package, str(source.path),
+                                     source.own)
+    cache_.put(key, pickled)
+    return facts
+
+
+def extract_pickled(data: bytes, module: str, is_package: bool, filename: str,
+                    own: bool) -> tuple[FileFacts, bytes]:
+    """:func:`extract`, plus the pickled form the cache stores (and a worker sends back)."""
+    facts = extract(data, module, is_package, filename, own)
+    return facts, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _extract_many(todo: list[tuple[str, SourceFile, bytes]], jobs: int,
-                  progress: Callable[[int], None] | None) -> Iterable[tuple[str, FileFacts]]:
-    work = [(key, s.module, s.is_package, str(s.path), data, s.own) for key, s, data in todo]
-    if jobs <= 1 or sum(len(item[4]) for item in work) < POOL_MIN_BYTES:
-        for item in work:
-            yield _extract_one(item)
+                  progress: Callable[[int], None] | None,
+                  ) -> Iterable[tuple[str, FileFacts, bytes]]:
+    """(key, facts, pickled facts) per file; a worker sends the pickled form only."""
+    work = [(key, data, s.module, s.is_package, str(s.path), s.own) for key, s, data in todo]
+    if jobs <= 1 or sum(len(item[1]) for item in work) < POOL_MIN_BYTES:
+        for key, *args in work:
+            yield key, *extract_pickled(*args)
             if progress:
                 progress(1)
         return
-    work.sort(key=lambda item: -len(item[4]))  # big files first: even finish across workers
+    work.sort(key=lambda item: -len(item[1]))  # big files first: even finish across workers
     chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
     # Workers are short-lived and build only acyclic trees: no cycle collection there either
     # (a forked worker inherits the paused collector; spawned ones are told).
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
         for done in pool.map(_extract_chunk, chunks):
-            yield from done
+            yield from ((key, pickle.loads(pickled), pickled) for key, pickled in done)
             if progress:
                 progress(len(done))
 
 
-_Work = tuple[str, str, bool, str, bytes, bool]  # key, module, is_package, filename, data, own
+_Work = tuple[str, bytes, str, bool, str, bool]  # key, then extract()'s arguments
 
 
-def _extract_one(item: _Work) -> tuple[str, FileFacts]:
-    key, module, is_package, filename, data, own = item
-    return key, extract(data, module, is_package, filename, own)
-
-
-def _extract_chunk(items: list[_Work]) -> list[tuple[str, FileFacts]]:
-    return [_extract_one(item) for item in items]
+def _extract_chunk(items: list[_Work]) -> list[tuple[str, bytes]]:
+    return [(key, extract_pickled(*args)[1]) for key, *args in items]

@@ -23,9 +23,8 @@ from analyzer.parse import (
     FactCache,
     SourceFile,
     analyzer_fingerprint,
-    cache_key,
-    extract,
     read_all,
+    read_one,
 )
 from analyzer.resolution import Resolution
 from analyzer.source import files_read
@@ -56,12 +55,18 @@ def build_graph(root: Path, settings: str | None = None, *,
 def _cyclic_gc_paused() -> Iterator[None]:
     """A run allocates millions of small acyclic objects (trees, facts, the unpickled cache);
     the cycle collector re-scanning them all took up to half of a run. Reference counting
-    still frees them; the collector resumes (and finds any cycles) when the run ends."""
+    still frees them; the collector resumes (and finds any cycles) when the run ends.
+
+    What survives is the graph, data the caller keeps: it goes straight to the oldest
+    generation (``freeze`` then ``unfreeze``) rather than being scanned by the young-generation
+    collection that re-enabling would trigger at once (a third of a warm run on 5,000 models)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -106,14 +111,8 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
             data = found.path.read_bytes()
         except OSError:
             return None
-        source = SourceFile(module, found.path, found.is_package, False)
-        key = cache_key(data, source)
-        facts = cache.get(key)
-        if facts is None:
-            facts = extract(data, module, found.is_package, str(found.path), own=False)
-            cache.put(key, facts)
         paths[module] = found.path
-        return facts
+        return read_one(SourceFile(module, found.path, found.is_package, False), data, cache)
 
     resolution = Resolution(project, files, paths, own, load)
     contributions = [c.resolve(resolution) for c in collectors()]
@@ -127,7 +126,18 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
     listed = snapshot.signature(folders)
     if stamp is not None and listed is not None:
         snapshot.save(snapshot_path, snapshot.Snapshot(listed, stamp, graph))
+    if directory is not None:
+        _drop_stale(directory, key)
     return graph
+
+
+def _drop_stale(directory: Path, key: str) -> None:
+    """Remove what an older analyzer (another fingerprint) stored for this project: it is
+    never read again, and each upgrade would otherwise leave a copy behind."""
+    current = f"{key}-{analyzer_fingerprint()}."
+    for path in directory.glob(f"{key}-*"):
+        if not path.name.startswith(current):
+            path.unlink(missing_ok=True)
 
 
 _STDLIB = Path(sysconfig.get_paths()["stdlib"])

@@ -83,3 +83,23 @@ def test_a_new_file_alone_is_seen_by_a_warm_run(tmp_path: Path) -> None:
     (root / "blog" / "links.py").write_text("from shop.models import Item\n")  # nothing edited
     graph = build_graph(root, cache_dir=cache)
     assert [(d.source, d.target) for d in graph.dependencies] == [("blog", "shop")]
+
+
+def test_entries_of_an_older_analyzer_are_removed_on_the_next_full_run(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "src", {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
+        "s.py": "INSTALLED_APPS = ['blog']\n", "blog/__init__.py": "",
+        "blog/models.py": "from django.db import models\nclass P(models.Model):\n    pass\n"})
+    cache = tmp_path / "cache"
+    build_graph(root, cache_dir=cache)
+    current = sorted(p.name for p in cache.iterdir())
+    assert len(current) == 2  # the per-file facts and the graph snapshot
+    key = current[0].partition("-")[0]
+    older = [f"{key}-0123456789abcdef.pickle", f"{key}-0123456789abcdef.graph"]
+    other_project = "feedfacefeedface-0123456789abcdef.pickle"
+    for name in [*older, other_project]:
+        (cache / name).write_bytes(b"written by an older analyzer")
+    (root / "blog" / "models.py").write_text("from django.db import models\n"
+                                             "class P(models.Model):\n    x = 1\n")
+    build_graph(root, cache_dir=cache)
+    assert sorted(p.name for p in cache.iterdir()) == sorted([*current, other_project])
