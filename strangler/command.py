@@ -163,20 +163,23 @@ def _print_ownership(project: Path, state: RoutingState, graph: ProjectGraph) ->
 @click.option("--target", type=click.Choice(sorted(backends())), required=True)
 @project_option
 @graph_option
-@click.option("--listen", default=str(DEFAULT_LISTEN), show_default=True,
-              help="PORT or HOST:PORT the proxy listens on.")
+@click.option("--listen", help=f"PORT or HOST:PORT the proxy listens on (nginx and haproxy; "
+                               f"default {DEFAULT_LISTEN}).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: PROJECT/proxy].")
-def proxy(target: str, project: Path, graph: Path | None, listen: str, out: Path | None) -> None:
+def proxy(target: str, project: Path, graph: Path | None, listen: str | None,
+          out: Path | None) -> None:
     """Render the proxy config for the routing state, validate it, then replace the old one."""
     state = routing.load_state(project).state
     folder = (out or project / DEFAULT_PROXY_DIR).resolve()
-    plan = build_plan(state, _graph(project, graph).urls, listen=listen,
+    backend = get_backend(target)
+    ignored = ([f"--listen is not used by the {target} target: the Gateway's listeners choose "
+                "the port"] if listen is not None and not backend.listens else [])
+    plan = build_plan(state, _graph(project, graph).urls, listen=listen or str(DEFAULT_LISTEN),
                       runtime_dir=str(folder),
                       served=served_routes(project, (s.name for s in state.services)))
-    backend = get_backend(target)
     result = publish(backend, plan, folder)
-    for warning in (*plan.warnings, *result.warnings):
+    for warning in (*ignored, *plan.warnings, *result.warnings):
         click.echo(f"warning: {warning}", err=True)
     for diff in result.diffs:
         click.echo(diff, nl=False)

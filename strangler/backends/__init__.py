@@ -26,6 +26,7 @@ class Backend(Protocol):
 
     name: str
     main_file: str  # the file whose presence in an output folder means "this target is used"
+    listens: bool  # whether --listen applies (a Kubernetes Gateway's listeners choose the port)
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         """File name -> text, deterministic for the same plan."""

@@ -35,6 +35,7 @@ MAX_RULES, MAX_MATCHES_PER_RULE, MAX_MATCHES = 16, 64, 128
 class GatewayApiBackend:
     name = "gateway-api"
     main_file = KUSTOMIZATION
+    listens = False
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         files = render_routes(plan, KIND, FOLDER, method_split=True, path_types=_PATH_TYPES)

@@ -38,6 +38,7 @@ def _rule(rule: PathRule) -> dict[str, str]:
 class HaproxyBackend:
     name = "haproxy"
     main_file = CONFIG_FILE
+    listens = True
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         services = [{**s, "seed": zlib.crc32(str(s["name"]).encode())}

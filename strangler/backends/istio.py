@@ -30,6 +30,7 @@ _URI_KEYS = {MatchKind.EXACT: "exact", MatchKind.PREFIX: "prefix", MatchKind.REG
 class IstioBackend:
     name = "istio"
     main_file = FOLDER
+    listens = False
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         return render_routes(plan, KIND, FOLDER, method_split=False, uri_keys=_URI_KEYS)

@@ -29,6 +29,7 @@ TEMPLATES.filters["nginx_quote"] = nginx_quote
 class NginxBackend:
     name = "nginx"
     main_file = CONFIG_FILE
+    listens = True
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         template = TEMPLATES.get_template("nginx.conf.j2")

@@ -101,3 +101,18 @@ def test_an_extraction_record_of_another_version_is_refused(tmp_path):
     assert result.exit_code != 0
     assert "schema_version 99 is not supported" in str(result.exception)
     assert not (root / "decompose.toml").exists()
+
+
+def test_listen_given_to_a_kubernetes_target_is_named_as_unused(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--full", "--project", root,
+        "--upstream", "orders:8000", "--monolith", "web:8000")
+    plain = CliRunner().invoke(proxy, ["--target", "gateway-api", "--project", str(root)])
+    assert plain.exit_code == 0, plain.output
+    assert "--listen" not in plain.stderr
+    given = CliRunner().invoke(proxy, ["--target", "gateway-api", "--project", str(root),
+                                       "--listen", "9000"])
+    assert given.exit_code == 0, given.output
+    assert "warning: --listen is not used by the gateway-api target: the Gateway's listeners " \
+        "choose the port" in given.stderr
+    assert "9000" not in (root / "proxy" / "k8s" / "httproute-orders.yaml").read_text()
