@@ -19,6 +19,14 @@ def sources(root: Path, count: int, padding: int = 0) -> list[SourceFile]:
     return [SourceFile(f"m{i}", root / f"m{i}.py", False, True) for i in range(count)]
 
 
+def blog_project(tmp_path: Path) -> Path:
+    """A one-app project (``blog.P``) under ``tmp_path/src``."""
+    return write_tree(tmp_path / "src", {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
+        "s.py": "INSTALLED_APPS = ['blog']\n", "blog/__init__.py": "",
+        "blog/models.py": "from django.db import models\nclass P(models.Model):\n    pass\n"})
+
+
 def test_warm_run_reads_facts_from_the_cache(tmp_path: Path) -> None:
     files = sources(tmp_path / "src", 3)
     cold = FactCache(tmp_path / "cache", "p")
@@ -42,10 +50,7 @@ def test_pool_and_serial_give_the_same_facts(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_or_deleted_cache_is_rebuilt(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "src", {
-        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
-        "s.py": "INSTALLED_APPS = ['blog']\n", "blog/__init__.py": "",
-        "blog/models.py": "from django.db import models\nclass P(models.Model):\n    pass\n"})
+    root = blog_project(tmp_path)
     cache = tmp_path / "cache"
     expected = dumps(build_graph(root, cache_dir=cache))
     for item in cache.iterdir():
@@ -57,10 +62,7 @@ def test_a_corrupt_or_deleted_cache_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_unchanged_project_reuses_the_graph_and_an_edit_is_seen(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "src", {
-        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
-        "s.py": "INSTALLED_APPS = ['blog']\n", "blog/__init__.py": "",
-        "blog/models.py": "from django.db import models\nclass P(models.Model):\n    pass\n"})
+    root = blog_project(tmp_path)
     cache = tmp_path / "cache"
     first = build_graph(root, cache_dir=cache)
     assert build_graph(root, cache_dir=cache) == first
@@ -86,10 +88,7 @@ def test_a_new_file_alone_is_seen_by_a_warm_run(tmp_path: Path) -> None:
 
 
 def test_entries_of_an_older_analyzer_are_removed_on_the_next_full_run(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "src", {
-        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 's')\n",
-        "s.py": "INSTALLED_APPS = ['blog']\n", "blog/__init__.py": "",
-        "blog/models.py": "from django.db import models\nclass P(models.Model):\n    pass\n"})
+    root = blog_project(tmp_path)
     cache = tmp_path / "cache"
     build_graph(root, cache_dir=cache)
     current = sorted(p.name for p in cache.iterdir())
