@@ -63,7 +63,7 @@ class ServicePlan:
 
 @dataclass(frozen=True)
 class ProxyPlan:
-    listen: int
+    listen: int | str  # PORT or HOST:PORT, as given to ``decompose proxy --listen``
     monolith: Upstream
     services: tuple[ServicePlan, ...]
     monolith_rules: tuple[PathRule, ...]  # reserved paths and monolith paths inside owned ones
@@ -77,8 +77,9 @@ class ProxyPlan:
         return next(s for s in self.services if s.name == name)
 
 
-def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *, listen: int = DEFAULT_LISTEN,
-               runtime_dir: str, served: Mapping[str, Served] | None = None) -> ProxyPlan:
+def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *,
+               listen: int | str = DEFAULT_LISTEN, runtime_dir: str,
+               served: Mapping[str, Served] | None = None) -> ProxyPlan:
     """Join routing state and URL ownership; a service owning no path is a warning, not a rule.
 
     ``served``: service name -> its extraction record's routes (see compute_ownership).
