@@ -11,15 +11,13 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from analyzer.collectors.imports import AssignFact, ImportFact
+from analyzer.collectors.models import ClassFact, ModelIndex
 from analyzer.discovery import Project
 from analyzer.facts import FileFacts
 from decompose.model import Location
-
-if TYPE_CHECKING:
-    from analyzer.collectors.imports import AssignFact, ImportFact
-    from analyzer.collectors.models import ModelIndex
 
 # Django's own machinery is known by name; only its contrib apps are read as source.
 _NEVER_LOADED = ("django.", "builtins", "typing", "collections", "__future__")
@@ -30,8 +28,6 @@ class Resolution:
 
     def __init__(self, project: Project, files: dict[str, FileFacts], paths: dict[str, Path],
                  own: frozenset[str], load: Callable[[str], FileFacts | None]):
-        from analyzer.collectors.imports import AssignFact, ImportFact  # it imports this module
-
         self.project = project
         self.files = files
         self.paths = paths
@@ -47,10 +43,6 @@ class Resolution:
         self._active: set[tuple[str, str]] = set()
         self._missing: set[str] = set()
         self.models: ModelIndex | None = None  # set by the models collector (phase 0)
-        # Bound once, not imported in ``_resolve_in``: that runs for every name not yet
-        # memoised, and the import statement alone was a tenth of the usage collector's time.
-        self._import_fact: type[ImportFact] = ImportFact
-        self._assign_fact: type[AssignFact] = AssignFact
 
     # -- modules and apps ------------------------------------------------------------------
 
@@ -123,8 +115,6 @@ class Resolution:
     def imported_at_startup(self) -> set[str]:
         """Modules ``django.setup()`` imports: each app's package, ``apps`` and ``models``
         modules, and (conservatively) everything they import, at any depth."""
-        from analyzer.collectors.imports import ImportFact
-
         todo = [f"{a.name}{suffix}" for a in self.project.apps
                 for suffix in ("", ".apps", ".models")]
         seen: set[str] = set()
@@ -150,9 +140,6 @@ class Resolution:
         found = self._bindings.get(module)
         if found is not None:
             return found
-        from analyzer.collectors.imports import AssignFact, ImportFact
-        from analyzer.collectors.models import ClassFact
-
         facts = self.facts(module)
         bound: list[tuple[int, str, Any]] = []
         if facts is not None:
@@ -176,8 +163,6 @@ class Resolution:
         return found
 
     def _star_imports(self, module: str) -> list[str]:
-        from analyzer.collectors.imports import ImportFact
-
         facts = self.facts(module)
         if facts is None:
             return []
@@ -222,12 +207,12 @@ class Resolution:
         head, rest = parts[0], parts[1:]
         fact = self.bindings(module).get(head)
         tail = "." + ".".join(rest) if rest else ""
-        if isinstance(fact, self._import_fact):
+        if isinstance(fact, ImportFact):
             if fact.name is None:
                 target = fact.module if fact.bound != fact.module.partition(".")[0] else head
                 return self.canonical(target + tail)
             return self.canonical(f"{fact.module}.{fact.name}{tail}")
-        if isinstance(fact, self._assign_fact):
+        if isinstance(fact, AssignFact):
             if fact.kind == "alias":
                 return self.resolve(module, fact.value + tail)
             return f"{fact.kind}:{fact.value}" if not rest else None

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
 from analyzer.facts import ParsedModule, dotted, literal_str
-from analyzer.resolution import Resolution
 from decompose.model import DependencyKind
+
+if TYPE_CHECKING:
+    from analyzer.resolution import Resolution  # it imports this module's facts
 
 _GET_MODEL = frozenset({"get_model", "load_model"})
 _GET_CLASS = frozenset({"get_class"})

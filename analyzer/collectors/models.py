@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
 from analyzer.facts import ParsedModule, dotted, literal_str
@@ -23,7 +24,6 @@ from analyzer.known import (
     field_kind,
     guess_field_kind,
 )
-from analyzer.resolution import Resolution
 from decompose.model import (
     DependencyKind,
     Diagnostic,
@@ -34,6 +34,9 @@ from decompose.model import (
     Relation,
     RelationKind,
 )
+
+if TYPE_CHECKING:
+    from analyzer.resolution import Resolution  # it imports this module's facts
 
 _META_KEYS = ("abstract", "proxy", "app_label", "db_table", "managed")
 _OPTION_KEYS = ("null", "unique", "primary_key", "db_column", "related_name", "parent_link")
