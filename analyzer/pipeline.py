@@ -127,16 +127,15 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
     if stamp is not None and listed is not None:
         snapshot.save(snapshot_path, snapshot.Snapshot(listed, stamp, graph))
     if directory is not None:
-        _drop_stale(directory, key)
+        _drop_stale(directory, key, keep={cache.path, snapshot_path})
     return graph
 
 
-def _drop_stale(directory: Path, key: str) -> None:
+def _drop_stale(directory: Path, key: str, keep: set[Path | None]) -> None:
     """Remove what an older analyzer (another fingerprint) stored for this project: it is
     never read again, and each upgrade would otherwise leave a copy behind."""
-    current = f"{key}-{analyzer_fingerprint()}."
     for path in directory.glob(f"{key}-*"):
-        if not path.name.startswith(current):
+        if path not in keep:
             path.unlink(missing_ok=True)
 
 
