@@ -1,8 +1,10 @@
-"""The monolith's ``decompose_bridge`` app: its allowlist, and rendering it into the monolith.
+"""The monolith's side of the runtime: the allowlist its ``decompose_bridge`` app enforces.
 
-The plan decides what the moved code reaches in the monolith; ``Allowlist`` is that decision as
-data, and the bridge refuses everything outside it. Values are normalised (sorted, deduplicated)
-so the same plan always renders the same ``allowlist.py``.
+The bridge app is part of decompose-runtime; what differs per monolith is data, rendered into one
+module at the monolith's root (``decompose_allowlist.py``). The plan decides what the moved code
+reaches in the monolith; ``Allowlist`` is that decision as data, and the bridge refuses
+everything outside it. Values are normalised (sorted, deduplicated) so the same plan always
+renders the same module.
 """
 
 from __future__ import annotations
@@ -14,19 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from decompose.errors import DecomposeError
+from decompose_runtime.names import BRIDGE_ALLOWLIST_MODULE
 from extractor.render import render_tree
-from extractor.runtime import TEMPLATES, render_codec
 
-BRIDGE_TEMPLATES = TEMPLATES / "bridge"
-BRIDGE_PACKAGE = "decompose_bridge"
+BRIDGE_TEMPLATES = Path(__file__).parent / "templates" / "bridge"
+ALLOWLIST_FILE = f"{BRIDGE_ALLOWLIST_MODULE}.py"
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _LABEL = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")
 _SERVICE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-# Field lookups the bridge runs in a query for the service: plain comparisons on one model,
-# never a join (``__`` into another relation), so the allowlisted columns are all it reveals.
-QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "isnull",
-                           "contains", "icontains", "startswith", "istartswith", "endswith",
-                           "iendswith", "range"})
 
 
 class AllowlistError(DecomposeError):
@@ -99,21 +96,20 @@ class InstalledBridge:
 
 
 def installed_bridge(root: Path) -> InstalledBridge:
-    """Read ``decompose_bridge``'s allowlist and services from the monolith, statically."""
-    folder = root / BRIDGE_PACKAGE
-    allowlist = _literals(folder / "allowlist.py", ("FUNCTIONS", "MODELS"))
-    conf = _literals(folder / "conf.py", ("GENERATED_SERVICES", "GENERATED_APP_LABELS"))
-    if not allowlist and not conf:
+    """Read the installed allowlist and services from the monolith, statically."""
+    path = root / ALLOWLIST_FILE
+    allowlist = _literals(path, ("FUNCTIONS", "MODELS", "SERVICES", "APP_LABELS"))
+    if not allowlist:
         return InstalledBridge()
     models = allowlist.get("MODELS", {})
     try:
         return InstalledBridge(Allowlist(tuple(allowlist.get("FUNCTIONS", ())), tuple(
             ModelAccess(label, tuple(access["fields"]), tuple(access.get("methods", ())),
                         tuple(access.get("chains", ()))) for label, access in models.items())),
-            tuple(conf.get("GENERATED_SERVICES", ())), tuple(conf.get("GENERATED_APP_LABELS", ())))
+            tuple(allowlist.get("SERVICES", ())), tuple(allowlist.get("APP_LABELS", ())))
     except (KeyError, TypeError, AttributeError) as exc:
         raise AllowlistError(f"cannot read the installed bridge's allowlist ({exc}); fix or "
-                             "remove it", path=folder / "allowlist.py") from None
+                             "remove it", path=path) from None
 
 
 def _literals(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
@@ -141,7 +137,7 @@ def _literals(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
 
 def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path,
                   app_labels: tuple[str, ...] = ()) -> list[str]:
-    """Write the ``decompose_bridge`` app into the monolith folder ``target``.
+    """Write the allowlist module the bridge app reads into the monolith folder ``target``.
 
     ``services`` are the extracted services' names, the default audience of access tokens;
     ``app_labels`` their apps, whose permissions the tokens carry.
@@ -152,6 +148,5 @@ def render_bridge(allowlist: Allowlist, services: tuple[str, ...], target: Path,
             raise AllowlistError(f"service name {name!r} must be a lowercase DNS label")
     context = {"allowlist": allowlist, "services": tuple(sorted(set(services))),
                "app_labels": tuple(sorted(set(app_labels))),
-               "lookups": sorted(QUERY_LOOKUPS)}
-    written = render_tree(BRIDGE_TEMPLATES, target, context)
-    return sorted([*written, *render_codec(target, BRIDGE_PACKAGE)])
+               "allowlist_module": BRIDGE_ALLOWLIST_MODULE}
+    return render_tree(BRIDGE_TEMPLATES, target, context)

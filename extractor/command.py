@@ -40,8 +40,12 @@ def default_out(project: Path, name: str) -> Path:
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder.")
 @click.option("--apply", "apply_patch", is_flag=True,
               help="Also apply monolith.patch to the monolith (refused if it changed since).")
+@click.option("--vendor-runtime", is_flag=True,
+              help="Copy the decompose-runtime packages into the service and the monolith "
+                   "instead of requiring them (for teams without a package index).")
 def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path | None,
-            name: str | None, dry_run: bool, force: bool, apply_patch: bool) -> None:
+            name: str | None, dry_run: bool, force: bool, apply_patch: bool,
+            vendor_runtime: bool) -> None:
     """Move APPS into a standalone DRF service sharing the monolith's database.
 
     Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
@@ -53,13 +57,14 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
                              path=graph_path)
     loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
     plan = build_plan(loaded, project, apps, name)
-    extraction = run_codemods(plan, project)
+    extraction = run_codemods(plan, project, vendor_runtime=vendor_runtime)
     record = extraction.record
     target = out or default_out(project, record.service)
     if dry_run:
         click.echo(describe(record, target), nl=False)
         return
-    written = write_service(plan, extraction, project, target, force=force)
+    written = write_service(plan, extraction, project, target, force=force,
+                            vendor_runtime=vendor_runtime)
     click.echo(f"wrote {len(written)} files to {target}")
     if apply_patch:
         apply_changes(project, extraction.changes)

@@ -1,4 +1,5 @@
-"""The monolith's side of an extraction: the bridge app, INSTALLED_APPS and the root URLconf.
+"""The monolith's side of an extraction: the bridge's allowlist, the runtime it needs (a
+requirement, or a vendored copy), INSTALLED_APPS and the root URLconf.
 
 The change is computed as whole-file before/after pairs (settings and URLconf edited with
 libcst, keeping their formatting), rendered as one unified diff (``monolith.patch``, always
@@ -17,12 +18,22 @@ import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 
+import decompose_bridge
 from decompose.errors import DecomposeError
 from decompose.model import ExtractionPlan
 from decompose.serialize import write_text_atomic
-from extractor.bridge import BRIDGE_PACKAGE, Allowlist, installed_bridge, render_bridge
+from decompose_runtime.protocol import BRIDGE_MOUNT
+from extractor.bridge import Allowlist, installed_bridge, render_bridge
+from extractor.runtime import (
+    MONOLITH_PACKAGES,
+    RUNTIME_DISTRIBUTION,
+    runtime_requirement,
+    vendored_files,
+)
 
-BRIDGE_MOUNT = "_decompose/"
+BRIDGE_APP = decompose_bridge.__name__
+# Where the monolith's pip requirements are, when it keeps them the common way.
+REQUIREMENTS_FILE = "requirements.txt"
 # Services and the gateway's auth_request call the bridge inside the cluster over plain HTTP;
 # SECURE_SSL_REDIRECT would answer them with a redirect to https.
 REDIRECT_EXEMPT = f"^{BRIDGE_MOUNT}"
@@ -39,13 +50,14 @@ class FileChange:
     after: str
 
 
-def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
-                     ) -> tuple[FileChange, ...]:
+def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *,
+                     vendor_runtime: bool = False) -> tuple[FileChange, ...]:
     """Every file the patch adds or edits, with its current and its new text.
 
     A bridge already installed by an earlier extraction keeps what it allowed and the
-    services it issues tokens for: both services work side by side afterwards."""
-    changes = []
+    services it issues tokens for: both services work side by side afterwards. The bridge app
+    comes from decompose-runtime: a line in requirements.txt, or its packages copied in."""
+    changes = [*(_runtime_copy(root) if vendor_runtime else _runtime_requirement(root))]
     installed = installed_bridge(root)
     with tempfile.TemporaryDirectory() as folder:
         written = render_bridge(installed.allowlist.union(allowlist),
@@ -69,6 +81,25 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
         if after != before:
             changes.append(FileChange(path, before, after))
     return tuple(sorted(changes, key=lambda c: c.path))
+
+
+def _runtime_requirement(root: Path) -> list[FileChange]:
+    """requirements.txt names the runtime's range (a line added, or an older range replaced)."""
+    before = _read(root / REQUIREMENTS_FILE)
+    if before is None:
+        return []
+    wanted = runtime_requirement()
+    lines = [line for line in before.splitlines()
+             if not line.replace("_", "-").lower().startswith(RUNTIME_DISTRIBUTION)]
+    after = "\n".join([*lines, wanted]) + "\n"
+    return [] if after == before else [FileChange(REQUIREMENTS_FILE, before, after)]
+
+
+def _runtime_copy(root: Path) -> list[FileChange]:
+    """The runtime's monolith-side packages, copied into the monolith's root."""
+    return [FileChange(name, before, text) for name, text in
+            vendored_files(MONOLITH_PACKAGES).items()
+            if (before := _read(root / name)) != text]
 
 
 def render_patch(changes: tuple[FileChange, ...]) -> str:
@@ -128,10 +159,10 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
         self.done = True
         elements = list(updated.value.elements)
         if any(isinstance(e.value, cst.SimpleString)
-               and e.value.evaluated_value == BRIDGE_PACKAGE for e in elements):
+               and e.value.evaluated_value == BRIDGE_APP for e in elements):
             return updated
         return updated.with_changes(value=_append(updated.value,
-                                                  cst.SimpleString(f'"{BRIDGE_PACKAGE}"')))
+                                                  cst.SimpleString(f'"{BRIDGE_APP}"')))
 
 
 class MountBridgeUrls(VisitorBasedCodemodCommand):
@@ -143,11 +174,11 @@ class MountBridgeUrls(VisitorBasedCodemodCommand):
         if not any(isinstance(t.target, cst.Name) and t.target.value == "urlpatterns"
                    for t in original.targets) or not isinstance(updated.value, cst.List):
             return updated
-        if f"{BRIDGE_PACKAGE}.urls" in cst.Module([]).code_for_node(updated.value):
+        if f"{BRIDGE_APP}.urls" in cst.Module([]).code_for_node(updated.value):
             return updated
         AddImportsVisitor.add_needed_import(self.context, "django.urls", "include")
         AddImportsVisitor.add_needed_import(self.context, "django.urls", "path")
-        mount = cst.parse_expression(f'path("{BRIDGE_MOUNT}", include("{BRIDGE_PACKAGE}.urls"))')
+        mount = cst.parse_expression(f'path("{BRIDGE_MOUNT}", include("{BRIDGE_APP}.urls"))')
         elements = list(updated.value.elements)
         first = elements[0] if elements else None
         comma = first.comma if first is not None else cst.MaybeSentinel.DEFAULT

@@ -1,32 +1,37 @@
-"""Write ``decompose_remote``, the service-side runtime library, into a generated service.
+"""decompose-runtime as a generated service and the patched monolith get it: a pinned
+requirement, or (``--vendor-runtime``, for teams without a package index) a copy of its packages.
 
-The library is plain Python kept as templates (no per-service values), so every service gets the
-same bytes; its codec is the one template also rendered into the monolith's bridge app.
+The range is the runtime this extractor ships with, up to its next minor version: generated code
+uses only names that exist in it (``decompose_runtime.names``), and the bridge refuses a service
+speaking another protocol version, so a mismatch is an error message, not a misread.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
-from extractor.render import render_tree
+import decompose_bridge
+import decompose_remote
+import decompose_runtime
 
-TEMPLATES = Path(__file__).parent / "templates"
-RUNTIME_TEMPLATES = TEMPLATES / "runtime"
-# One codec source for both ends of the wire (see codec.py's docstring).
-CODEC_TEMPLATES = TEMPLATES / "codec"
-RUNTIME_PACKAGE = "decompose_remote"
-
-
-def render_codec(target: Path, package: str) -> list[str]:
-    """Render the shared codec as ``<package>/codec.py`` under ``target``."""
-    written = render_tree(CODEC_TEMPLATES, target / package, {})
-    return [f"{package}/{name}" for name in written]
+RUNTIME_DISTRIBUTION = "decompose-runtime"
+# What each side imports: the service its client, the monolith its bridge app; both the codec.
+SERVICE_PACKAGES = (decompose_runtime, decompose_remote)
+MONOLITH_PACKAGES = (decompose_runtime, decompose_bridge)
 
 
-def render_runtime(target: Path) -> list[str]:
-    """Write the ``decompose_remote`` package into the service folder ``target``.
+def runtime_requirement(version: str = decompose_runtime.__version__) -> str:
+    """``decompose-runtime>=0.1.0,<0.2``: this runtime and what its minor series adds."""
+    major, minor = version.split(".")[:2]
+    return f"{RUNTIME_DISTRIBUTION}>={version},<{major}.{int(minor) + 1}"
 
-    Returns the written paths relative to ``target``, sorted.
-    """
-    written = render_tree(RUNTIME_TEMPLATES, target, {})
-    return sorted([*written, *render_codec(target, RUNTIME_PACKAGE)])
+
+def vendored_files(packages: tuple[ModuleType, ...]) -> dict[str, str]:
+    """The packages' Python sources by path relative to the folder holding them, sorted."""
+    files = {}
+    for package in packages:
+        folder = Path(package.__file__ or "").parent
+        for path in sorted(folder.rglob("*.py")):
+            files[path.relative_to(folder.parent).as_posix()] = path.read_text(encoding="utf-8")
+    return files

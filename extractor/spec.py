@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from decompose.errors import DecomposeError
+from extractor.runtime import runtime_requirement
 
 # Kubernetes object names are DNS-1123 labels; "-migrate" is the longest suffix we append.
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -91,6 +92,8 @@ class ServiceSpec:
     login_redirect_url: str = ""
     # The monolith's own settings the moved code reads: (NAME, Python literal).
     monolith_settings: tuple[tuple[str, str], ...] = ()
+    # The pip requirement on decompose-runtime; "" when the runtime is vendored into the service.
+    runtime_requirement: str = runtime_requirement()
 
     def __post_init__(self) -> None:
         if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:

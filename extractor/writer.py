@@ -19,7 +19,7 @@ from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
-from extractor.runtime import render_runtime
+from extractor.runtime import SERVICE_PACKAGES, vendored_files
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 MIRROR_PACKAGE = "monolith"
@@ -37,26 +37,36 @@ class Extraction:
     changes: tuple[FileChange, ...]
 
 
-def run_codemods(plan: Plan, root: Path) -> Extraction:
-    """Transform every moved Python file in memory; collect rewrites into the record."""
+def run_codemods(plan: Plan, root: Path, *, vendor_runtime: bool = False) -> Extraction:
+    """Transform every moved Python file in memory; collect rewrites into the record.
+
+    ``vendor_runtime``: the monolith gets a copy of the runtime instead of a requirement."""
     outcomes = tuple(
         transform((root / path).read_text(encoding="utf-8"), path, module, plan.boundary)
         for path, module in plan.modules)
     rewrites = plan.record.rewrites + tuple(r for o in outcomes for r in o.rewrites)
     record = replace(plan.record, rewrites=rewrites)
-    return Extraction(record, outcomes, monolith_changes(root, record, plan.allowlist))
+    return Extraction(record, outcomes, monolith_changes(root, record, plan.allowlist,
+                                                         vendor_runtime=vendor_runtime))
 
 
 def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
-                  force: bool = False) -> list[str]:
-    """Write the service into ``out``; refuse a non-empty ``out`` unless ``force``."""
+                  force: bool = False, vendor_runtime: bool = False) -> list[str]:
+    """Write the service into ``out``; refuse a non-empty ``out`` unless ``force``.
+
+    The service depends on decompose-runtime (a pinned range), or with ``vendor_runtime``
+    carries a copy of the packages it imports from it."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(out)
     with atomic_directory(out, replace=True) as staging:
         staging.chmod(DIR_MODE)  # mkdtemp's 0700 would hide the service from its users
-        render_service(plan.spec, staging)
-        render_runtime(staging)
+        if vendor_runtime:
+            render_service(replace(plan.spec, runtime_requirement=""), staging)
+            for name, text in vendored_files(SERVICE_PACKAGES).items():
+                write_file(staging / name, text)
+        else:
+            render_service(plan.spec, staging)
         transformed = {o.path: o.text for o in extraction.outcomes}
         for copy in extraction.record.files:
             if copy.target in transformed:

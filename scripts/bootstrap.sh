@@ -35,18 +35,21 @@ ensure_debian() {
     fi
 }
 
-# ensure_venv EXTRA: a virtualenv with decompose installed editable, with the given extra.
+# ensure_venv EXTRA: a virtualenv with decompose and decompose-runtime (runtime/, which
+# decompose depends on and generated services import) installed editable, with the given extra.
 ensure_venv() {
     local extra="$1" stamp
     if [[ ! -x "$VENV/bin/python" ]]; then
         log "creating $VENV"
         "$PYTHON" -m venv "$VENV"
     fi
-    stamp="$VENV/.decompose-$extra-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+    stamp="$VENV/.decompose-$extra-$(cat "$ROOT/pyproject.toml" "$ROOT/runtime/pyproject.toml" \
+        | sha256sum | cut -c1-16)"
     if [[ ! -e "$stamp" ]]; then
-        log "pip install -e .[$extra]"
+        log "pip install -e runtime/ -e .[$extra]"
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[$extra]"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT/runtime" \
+            -e "$ROOT[$extra]"
         rm -f "$VENV"/.decompose-"$extra"-*
         touch "$stamp"
     fi

@@ -11,9 +11,10 @@ rows the function created are deleted again (the monolith's side is NOT undone).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 from decompose.model import Handling, Level
+from decompose_runtime.names import COMPENSATE_ON_ERROR
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -23,8 +24,6 @@ from extractor.codemods.base import (
     remote_imports,
 )
 
-COMPENSATE_MODULE = "decompose_remote.transactions"
-COMPENSATE = "compensate_on_error"
 ATOMIC = frozenset({"transaction.atomic", "atomic"})
 LOCAL_WRITES = frozenset({"create", "save", "bulk_create", "update", "delete", "get_or_create",
                           "update_or_create", "bulk_update"})
@@ -60,9 +59,10 @@ class AtomicAcrossServices(ExtractionCodemod):
                     "it created are deleted, but the monolith's calls are NOT undone (see "
                     "EXTRACTION.md, 'Transactions'); add compensation for them")
             comment = "atomic -> compensate_on_error; monolith calls are NOT undone (EXTRACTION.md)"
-            kept = [d.with_changes(decorator=cst.Name(COMPENSATE)) if _is_atomic(d.decorator)
+            compensate = cst.Name(COMPENSATE_ON_ERROR.name)
+            kept = [d.with_changes(decorator=compensate) if _is_atomic(d.decorator)
                     else d for d in updated.decorators]
-            AddImportsVisitor.add_needed_import(self.context, COMPENSATE_MODULE, COMPENSATE)
+            self.import_runtime(COMPENSATE_ON_ERROR)
             RemoveImportsVisitor.remove_unused_import(self.context, "django.db", "transaction")
         else:
             note = (f"distributed transaction: {name} calls the monolith "

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from decompose.model import Handling, Level, Location, MirrorModule, Rewrite
+from decompose_runtime.names import RuntimeName
 
 _REGISTRY: dict[str, type[ExtractionCodemod]] = {}
 
@@ -112,6 +114,10 @@ class ExtractionCodemod(VisitorBasedCodemodCommand):
         """The moved model a class of this module defines, if it is one."""
         return next((m for m in self.boundary.models
                      if m.name == class_name and m.module == self.module_name), None)
+
+    def import_runtime(self, name: RuntimeName) -> None:
+        """``from <runtime module> import <name>`` in the rewritten file."""
+        AddImportsVisitor.add_needed_import(self.context, name.module, name.name)
 
     def report(self, node: cst.CSTNode, message: str, level: Level = Level.INFO) -> None:
         line = self.get_metadata(PositionProvider, node).start.line

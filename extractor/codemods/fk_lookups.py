@@ -12,10 +12,10 @@ with, are reported as errors and left as written.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from decompose.model import Level
-from extractor.bridge import QUERY_LOOKUPS
+from decompose_runtime.names import PK_OF, PKS_WHERE
+from decompose_runtime.protocol import QUERY_LOOKUPS
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -59,8 +59,7 @@ class ForeignKeyLookups(ExtractionCodemod):
             if field not in replaced:
                 args.append(arg)
             elif not rest:
-                AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
-                                                    "pk_of")
+                self.import_runtime(PK_OF)
                 self.report(original, f"{key}=... -> {field}_id=pk_of(...)")
                 args.append(arg.with_changes(
                     keyword=cst.Name(f"{field}_id"),
@@ -71,8 +70,7 @@ class ForeignKeyLookups(ExtractionCodemod):
                 self.report(original, f"{key} -> {column}")
                 args.append(arg.with_changes(keyword=cst.Name(column)))
             elif target := self._one_step_target(field, rest):
-                AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
-                                                    "pks_where")
+                self.import_runtime(PKS_WHERE)
                 self.report(original, f"{key}=... -> {field}_id__in=pks_where({target!r}, "
                             f"{rest}=...): the monolith finds the matching rows")
                 args.append(arg.with_changes(

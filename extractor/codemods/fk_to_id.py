@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Level
+from decompose_runtime.names import REMOTE_RELATION
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -81,8 +82,7 @@ class ForeignKeyToId(ExtractionCodemod):
         args.append(_kw("db_index", cst.Name("True")))
         AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
-        AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
-                                            "RemoteRelation")
+        self.import_runtime(REMOTE_RELATION)
         id_field = statement.with_changes(body=[cst.Assign(
             targets=[cst.AssignTarget(cst.Name(f"{relation.field}_id"))],
             value=cst.Call(cst.parse_expression(f"models.{relation.column_type}"), args=args))])

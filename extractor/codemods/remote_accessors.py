@@ -10,8 +10,8 @@ the rows pointing at this order, and a one-to-one returns its one row.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
+from decompose_runtime.names import REMOTE_REVERSE
 from extractor.codemods.base import Boundary, ExtractionCodemod, assigned_name, register
 
 
@@ -34,8 +34,7 @@ class RemoteAccessors(ExtractionCodemod):
                      and a.model == model.label and a.name not in defined]
         if not accessors:
             return updated
-        AddImportsVisitor.add_needed_import(self.context, "decompose_remote.models",
-                                            "RemoteReverse")
+        self.import_runtime(REMOTE_REVERSE)
         added = []
         for accessor in accessors:
             one = ", one=True" if accessor.one else ""

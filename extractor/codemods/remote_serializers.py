@@ -14,6 +14,11 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling
+from decompose_runtime.names import (
+    ID_COLUMN_MODEL_SERIALIZER,
+    ID_COLUMN_PRIMARY_KEY_FIELD,
+    REMOTE_MODEL_SERIALIZER,
+)
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -50,12 +55,11 @@ class RemoteSerializers(ExtractionCodemod):
         model_value = _meta_value(meta, "model")
         model = dotted(model_value) if model_value is not None else ""
         if self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
-            AddImportsVisitor.add_needed_import(self.context, "decompose_remote.serializers",
-                                                "RemoteModelSerializer")
+            self.import_runtime(REMOTE_MODEL_SERIALIZER)
             self.report(original, f"{original.name.value}: ModelSerializer of the monolith's "
                         f"{model} -> RemoteModelSerializer")
             return updated.with_changes(bases=[
-                b.with_changes(value=cst.Name("RemoteModelSerializer"))
+                b.with_changes(value=cst.Name(REMOTE_MODEL_SERIALIZER.name))
                 if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
         label = self._local.get(model)
         if label is None:
@@ -65,14 +69,13 @@ class RemoteSerializers(ExtractionCodemod):
     def _declare_id_fields(self, original: cst.ClassDef, updated: cst.ClassDef,
                            meta: cst.ClassDef, label: str) -> cst.ClassDef:
         if self.boundary.replaced_on(label):
-            AddImportsVisitor.add_needed_import(self.context, "decompose_remote.serializers",
-                                                "IdColumnModelSerializer")
+            self.import_runtime(ID_COLUMN_MODEL_SERIALIZER)
             RemoveImportsVisitor.remove_unused_import(self.context, "rest_framework",
                                                       "serializers")
             self.report(original, f"{original.name.value}: ModelSerializer -> "
                         "IdColumnModelSerializer (uniqueness checks on id columns)")
             updated = updated.with_changes(bases=[
-                b.with_changes(value=cst.Name("IdColumnModelSerializer"))
+                b.with_changes(value=cst.Name(ID_COLUMN_MODEL_SERIALIZER.name))
                 if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
         declared = {assigned_name(s) for s in updated.body.body}
         fields = _strings(_meta_value(meta, "fields"))
@@ -91,9 +94,8 @@ class RemoteSerializers(ExtractionCodemod):
                 module, _, cls = self._model_module(relation.target)
                 AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
                                                     cls)
-                AddImportsVisitor.add_needed_import(
-                    self.context, "decompose_remote.serializers", "IdColumnPrimaryKeyField")
-                source = f"IdColumnPrimaryKeyField(queryset={cls}.objects.all())"
+                self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
+                source = f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}(queryset={cls}.objects.all())"
             added.append(cst.parse_statement(f"{name} = {source}\n"))
             self.report(original, f"{original.name.value}.{name}: declared as a primary key "
                         f"field (the {relation.target} relation is an id column now)")

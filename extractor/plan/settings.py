@@ -6,6 +6,7 @@ import ast
 
 from decompose.errors import DecomposeError
 from decompose.model import Location
+from decompose_runtime.names import REMOTE_AWARE_FILTER_BACKEND
 from extractor.plan.source import Source, absolute_module
 
 # REST_FRAMEWORK keys copied for API parity; authentication is the service's own (tokens).
@@ -15,7 +16,7 @@ DRF_PARITY_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PA
                    "COERCE_DECIMAL_TO_STRING", "DEFAULT_VERSIONING_CLASS")
 # Backends swapped for ones that understand foreign keys that became id columns.
 REPLACED_BACKENDS = {"django_filters.rest_framework.DjangoFilterBackend":
-                     "decompose_remote.filters.RemoteAwareFilterBackend"}
+                     REMOTE_AWARE_FILTER_BACKEND.dotted}
 
 
 # Settings the service decides for itself: moved code reading them gets the service's value.

@@ -1,8 +1,7 @@
-"""Allowlist values and the rendering of the bridge app and runtime library."""
+"""Allowlist values, the allowlist module rendered for the bridge, and the runtime's pin."""
 
 from __future__ import annotations
 
-import ast
 import runpy
 
 import pytest
@@ -15,16 +14,17 @@ from extractor.bridge import (
     installed_bridge,
     render_bridge,
 )
-from extractor.runtime import render_runtime
+from extractor.runtime import runtime_requirement
 
 PRODUCT = ModelAccess("catalog.Product", ("price", "name", "id", "name"), chains=("active",))
 
 
 def test_empty_allowlist_renders_a_bridge_that_allows_nothing(tmp_path):
     written = render_bridge(Allowlist(), ("orders",), tmp_path)
-    assert "decompose_bridge/allowlist.py" in written
-    values = runpy.run_path(str(tmp_path / "decompose_bridge" / "allowlist.py"))
+    assert written == ["decompose_allowlist.py"]
+    values = runpy.run_path(str(tmp_path / "decompose_allowlist.py"))
     assert values["FUNCTIONS"] == frozenset() and values["MODELS"] == {}
+    assert values["SERVICES"] == ["orders"] and values["APP_LABELS"] == []
 
 
 def test_allowlist_values_are_normalised():
@@ -41,14 +41,11 @@ def test_allowlist_values_are_normalised():
 def test_rendered_allowlist_holds_exactly_the_allowlist(tmp_path):
     allowlist = Allowlist(("inventory.services.reserve_stock",), (PRODUCT,))
     render_bridge(allowlist, ("reviews", "orders"), tmp_path)
-    values = runpy.run_path(str(tmp_path / "decompose_bridge" / "allowlist.py"))
+    values = runpy.run_path(str(tmp_path / "decompose_allowlist.py"))
     assert values["FUNCTIONS"] == frozenset({"inventory.services.reserve_stock"})
     assert values["MODELS"] == {"catalog.Product": {
         "fields": ["id", "name", "price"], "methods": [], "chains": ["active"]}}
-    conf = ast.parse((tmp_path / "decompose_bridge" / "conf.py").read_text())
-    generated = next(node for node in conf.body if isinstance(node, ast.Assign)
-                     and node.targets[0].id == "GENERATED_SERVICES")
-    assert ast.literal_eval(generated.value) == ["orders", "reviews"]
+    assert values["SERVICES"] == ["orders", "reviews"]
 
 
 def test_no_installed_bridge_reads_as_empty(tmp_path):
@@ -71,8 +68,7 @@ def test_an_installed_bridge_is_read_back_and_merged_with_a_new_extraction(tmp_p
 
 
 def test_an_unreadable_installed_allowlist_is_a_one_line_error(tmp_path):
-    (tmp_path / "decompose_bridge").mkdir()
-    (tmp_path / "decompose_bridge" / "allowlist.py").write_text("MODELS = load()\n")
+    (tmp_path / "decompose_allowlist.py").write_text("MODELS = load()\n")
     with pytest.raises(AllowlistError, match="MODELS is not a literal"):
         installed_bridge(tmp_path)
 
@@ -86,12 +82,10 @@ def test_rendering_is_deterministic(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def test_one_codec_is_rendered_into_both_sides(tmp_path):
-    render_bridge(Allowlist(), ("orders",), tmp_path / "monolith")
-    written = render_runtime(tmp_path / "service")
-    assert "decompose_remote/codec.py" in written
-    assert (tmp_path / "monolith/decompose_bridge/codec.py").read_bytes() == \
-        (tmp_path / "service/decompose_remote/codec.py").read_bytes()
+@pytest.mark.parametrize(("version", "pin"), [
+    ("0.1.0", "decompose-runtime>=0.1.0,<0.2"), ("1.9.3", "decompose-runtime>=1.9.3,<1.10")])
+def test_services_pin_the_runtime_up_to_its_next_minor_version(version, pin):
+    assert runtime_requirement(version) == pin
 
 
 @pytest.mark.parametrize(("make", "message"), [
@@ -109,4 +103,4 @@ def test_bad_entries_are_refused(make, message):
 def test_bad_service_names_are_refused(tmp_path):
     with pytest.raises(AllowlistError, match="lowercase DNS label"):
         render_bridge(Allowlist(), ("Orders",), tmp_path)
-    assert not (tmp_path / "decompose_bridge").exists()
+    assert not (tmp_path / "decompose_allowlist.py").exists()

@@ -1,5 +1,5 @@
-"""Both ends of the wire, for real: the sample monolith with the rendered decompose_bridge app
-under gunicorn, and a small service using the rendered decompose_remote under gunicorn.
+"""Both ends of the wire, for real: the sample monolith with the decompose_bridge app (and its
+rendered allowlist) under gunicorn, and a small service using decompose_remote under gunicorn.
 
 No mocks: tokens are issued by the monolith, verified by the service, rows and calls go through
 the bridge to SQLite holding the demo shop. One setup (keys, monolith, service) per module.
@@ -26,8 +26,8 @@ from pathlib import Path
 import jwt
 import pytest
 
+from decompose_runtime.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from extractor.bridge import Allowlist, ModelAccess, render_bridge
-from extractor.runtime import render_runtime
 from tests.support.demo import DEMO_PASSWORD, demo_token
 from tests.support.gunicorn import start_gunicorn
 from tests.support.http import Reply, free_port, request
@@ -126,7 +126,6 @@ def monolith(tmp_path_factory, keys, database) -> Iterator[Running]:
 def client_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("service") / "orders"
     shutil.copytree(CLIENT, root)
-    render_runtime(root)
     return root
 
 
@@ -186,8 +185,13 @@ def service_jwt(key: str, **overrides: object) -> str:
                        **overrides}, key, algorithm="RS256")
 
 
+def service_headers(token: str) -> dict[str, str]:
+    """What decompose_remote's client sends: its JWT and the protocol it speaks."""
+    return {**bearer(token), PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+
+
 def rpc(monolith: Running, keys: Keys, body: dict, token: str | None = None) -> Reply:
-    headers = bearer(token or service_jwt(keys.service.private))
+    headers = service_headers(token or service_jwt(keys.service.private))
     return request(monolith.url + "/_decompose/rpc", method="POST", body=body, headers=headers)
 
 
@@ -424,7 +428,7 @@ def test_bridge_refuses_what_the_allowlist_leaves_out(monolith, keys, body, mess
 
 
 def test_objects_endpoint_serves_allowlisted_fields_only(monolith, keys):
-    headers = bearer(service_jwt(keys.service.private))
+    headers = service_headers(service_jwt(keys.service.private))
     ok = request(monolith.url + "/_decompose/objects/catalog/Product/?pk=1&pk=999999",
                  headers=headers)
     assert ok.status == 200

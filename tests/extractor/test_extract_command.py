@@ -23,6 +23,12 @@ from extractor.command import extract
 from extractor.monolith_patch import PatchConflict, apply_changes
 from extractor.openapi import OpenApiError
 from extractor.plan import build_plan
+from extractor.runtime import (
+    MONOLITH_PACKAGES,
+    SERVICE_PACKAGES,
+    runtime_requirement,
+    vendored_files,
+)
 from extractor.writer import run_codemods
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
@@ -104,10 +110,10 @@ def test_existing_output_is_refused_then_replaced_with_force_byte_identically(
 
 def test_a_failure_leaves_nothing_half_written(monolith: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
-    def disk_full(target: Path) -> list[str]:  # fails after the skeleton was written
+    def disk_full(*args: object) -> None:  # fails after the skeleton was written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("extractor.writer.render_runtime", disk_full)
+    monkeypatch.setattr("extractor.writer._write_mirrors", disk_full)
     out = tmp_path / "out"
     result = invoke("orders", "--project", str(monolith), "--out", str(out))
     assert isinstance(result.exception, OSError)
@@ -149,8 +155,31 @@ def test_patch_applies_to_a_copy_and_the_monolith_still_checks(tmp_path: Path,
     result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "svc"), "--apply")
     assert result.exit_code == 0, result.output
     assert '"decompose_bridge",' in (copy / "config" / "settings" / "base.py").read_text()
-    assert (copy / "decompose_bridge" / "allowlist.py").is_file()
+    assert (copy / "decompose_allowlist.py").is_file()
+    assert (copy / "requirements.txt").read_text().endswith(f"\n{runtime_requirement()}\n")
     check = django(copy, "manage.py", "check", settings="config.settings.test")
+    assert check.returncode == 0, check.stderr
+
+
+def test_services_and_the_monolith_require_the_runtime_by_default(orders_service: Path):
+    assert f'    "{runtime_requirement()}",\n' in (orders_service / "pyproject.toml").read_text()
+    assert not (orders_service / "decompose_remote").exists()
+    patch = (orders_service / "monolith.patch").read_text()
+    assert f"+{runtime_requirement()}\n" in patch and "b/decompose_bridge/" not in patch
+
+
+def test_vendor_runtime_copies_the_packages_instead(monolith: Path, tmp_path: Path):
+    out = tmp_path / "orders"
+    result = invoke("orders", "--project", str(monolith), "--out", str(out), "--vendor-runtime")
+    assert result.exit_code == 0, result.output
+    assert "decompose-runtime" not in (out / "pyproject.toml").read_text()
+    for name, text in vendored_files(SERVICE_PACKAGES).items():
+        assert (out / name).read_text() == text, name
+    patch = (out / "monolith.patch").read_text()
+    assert "requirements.txt" not in patch
+    assert {f"+++ b/{name}" for name in vendored_files(MONOLITH_PACKAGES)} <= set(
+        patch.splitlines())
+    check = django(out, "manage.py", "check")
     assert check.returncode == 0, check.stderr
 
 
@@ -163,7 +192,7 @@ def test_apply_refuses_a_monolith_that_changed(tmp_path: Path):
     urls.write_text(urls.read_text() + "# edited meanwhile\n")
     with pytest.raises(PatchConflict):
         apply_changes(copy, changes)
-    assert not (copy / "decompose_bridge").exists()
+    assert not (copy / "decompose_allowlist.py").exists()
 
 
 def test_a_view_the_schema_cannot_document_is_one_line_at_its_monolith_path(monolith: Path,

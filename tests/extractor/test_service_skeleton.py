@@ -27,7 +27,6 @@ import yaml
 from packaging.requirements import Requirement
 
 from extractor.render import render_service
-from extractor.runtime import render_runtime
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 from tests.support import http
 from tests.support.gunicorn import start_gunicorn
@@ -53,8 +52,8 @@ SPEC = ServiceSpec(
 
 
 def render(target: Path) -> list[str]:
-    """The skeleton plus the decompose_remote runtime it installs, as the extractor writes them."""
-    return sorted([*render_service(SPEC, target), *render_runtime(target)])
+    """The skeleton as the extractor writes it (decompose_remote comes from decompose-runtime)."""
+    return render_service(SPEC, target)
 
 
 # Production settings require the monolith's token key and this service's signing key.

@@ -12,9 +12,8 @@ import time
 
 import jwt
 import pytest
-from django.test import override_settings
-
 from decompose_remote.testing import access_token, throwaway_keys
+from django.test import override_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls")]
 

@@ -1,10 +1,6 @@
 """Shadow traffic reads like real traffic and changes nothing (decompose_remote.shadow)."""
 
 import pytest
-from django.core import mail
-from django.core.mail import get_connection, send_mail
-from django.test import RequestFactory
-
 from decompose_remote.client import MonolithClient
 from decompose_remote.shadow import (
     ShadowModeMiddleware,
@@ -12,6 +8,9 @@ from decompose_remote.shadow import (
     is_shadow,
     refuse_on_shadow,
 )
+from django.core import mail
+from django.core.mail import get_connection, send_mail
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 

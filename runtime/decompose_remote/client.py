@@ -23,10 +23,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from decompose_remote.errors import BadMonolithAnswer, MonolithUnavailable, raise_remote
 from decompose_remote.shadow import refuse_on_shadow
+from decompose_runtime.protocol import (
+    BRIDGE_MOUNT,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    SERVICE_AUDIENCE,
+)
 
 logger = logging.getLogger(__name__)
 
-AUDIENCE = "monolith"
 SERVICE_TOKEN_LIFETIME = 60
 # Answers that say "try again": the monolith (or its proxy) is restarting or overloaded.
 _RETRY_STATUSES = frozenset({502, 503, 504})
@@ -47,7 +52,7 @@ class MonolithClient:
 
     def service_token(self) -> str:
         now = int(time.time())
-        claims = {"iss": self.service, "aud": AUDIENCE, "iat": now,
+        claims = {"iss": self.service, "aud": SERVICE_AUDIENCE, "iat": now,
                   "exp": now + SERVICE_TOKEN_LIFETIME, "jti": uuid.uuid4().hex}
         return jwt.encode(claims, self.private_key, algorithm="RS256")
 
@@ -65,10 +70,10 @@ class MonolithClient:
     def _send(self, method: str, path: str, *, idempotent: bool, fields: Any = None,
               body: Any = None) -> Any:
         attempts = 1 + (self.retries if idempotent else 0)
-        url = f"{self.base_url}/_decompose/{path}"
+        url = f"{self.base_url}/{BRIDGE_MOUNT}{path}"
         for attempt in range(1, attempts + 1):
             headers = {"Authorization": f"Bearer {self.service_token()}",
-                       "Accept": "application/json"}
+                       "Accept": "application/json", PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
             try:
                 if body is None:
                     response = self.pool.request(method, url, fields=fields, headers=headers)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from decompose_remote import codec
 from decompose_remote.client import get_client
 from decompose_remote.models import decode_object
+from decompose_runtime import codec
 
 
 def call(target: str, *args: Any, **kwargs: Any) -> Any:

@@ -1,9 +1,8 @@
 """The JSON codec spoken between an extracted service and the monolith's decompose_bridge.
 
-The same file is generated into both sides (``decompose_remote/codec.py`` in the service,
-``decompose_bridge/codec.py`` in the monolith), so a value encoded on one side decodes to an equal
-value on the other. Plain JSON cannot carry what Django code passes around, so such values are
-tagged objects with one ``$`` key:
+Both sides import this one module (``decompose_remote`` in the service, ``decompose_bridge`` in
+the monolith), so a value encoded on one side decodes to an equal value on the other. Plain JSON
+cannot carry what Django code passes around, so such values are tagged objects with one ``$`` key:
 
     {"$decimal": "12.50"}  {"$datetime": "2025-01-31T12:00:00+00:00"}  {"$date": "2025-01-31"}
     {"$time": "12:00:00"}  {"$uuid": "..."}  {"$tuple": [...]}  {"$dict": [[key, value], ...]}

@@ -14,8 +14,14 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from decompose_bridge import conf
+from decompose_runtime.protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    SERVICE_AUDIENCE,
+    compatible,
+)
 
-AUDIENCE = "monolith"
+_PROTOCOL_META = "HTTP_" + PROTOCOL_HEADER.upper().replace("-", "_")
 # A service token is made per request; anything living longer was not made for one.
 MAX_LIFETIME_SECONDS = 300
 
@@ -43,7 +49,7 @@ def calling_service(authorization: str) -> str:
         raise Unauthenticated("Invalid service token.")
     try:
         claims = jwt.decode(token.strip(), _public_key(pem), algorithms=["RS256"],
-                            audience=AUDIENCE, issuer=issuer, leeway=5,
+                            audience=SERVICE_AUDIENCE, issuer=issuer, leeway=5,
                             options={"require": ["exp", "iat", "iss", "aud"]})
     except jwt.PyJWTError:
         raise Unauthenticated("Invalid service token.") from None
@@ -52,8 +58,20 @@ def calling_service(authorization: str) -> str:
     return issuer
 
 
+def incompatible(request: HttpRequest) -> JsonResponse | None:
+    """A 400 naming both protocol versions when the caller speaks another one (or none)."""
+    spoken = request.META.get(_PROTOCOL_META, "")
+    if compatible(spoken):
+        return None
+    return JsonResponse({
+        "detail": f"The service speaks decompose protocol {spoken or '(none)'}, this bridge "
+                  f"speaks {PROTOCOL_VERSION}: upgrade decompose-runtime on the older side.",
+        "service_protocol": spoken or None, "bridge_protocol": PROTOCOL_VERSION}, status=400)
+
+
 def service_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Refuse with 401 unless a known service signed the request; sets ``request.service``."""
+    """Refuse with 401 unless a known service signed the request, and with 400 unless it speaks
+    this bridge's protocol; sets ``request.service``."""
 
     @functools.wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -63,6 +81,6 @@ def service_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             response = JsonResponse({"detail": str(exc)}, status=401)
             response["WWW-Authenticate"] = 'Bearer realm="decompose"'
             return response
-        return view(request, *args, **kwargs)
+        return incompatible(request) or view(request, *args, **kwargs)
 
     return guarded

@@ -25,9 +25,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
 
-from decompose_remote import codec
 from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError, register
+from decompose_runtime import codec
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
 # asks the monolith for that customer once.

@@ -1,4 +1,5 @@
-"""Bridge settings: Django settings win, then the environment, then what decompose generated.
+"""Bridge settings: Django settings win, then the environment, then what decompose generated
+(the allowlist module).
 
 Keys are PEM text from the environment (a secret manager), never files in the repository.
 """
@@ -10,10 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# The services extracted when this bridge was generated: the audience of access tokens.
-GENERATED_SERVICES = {{ services | list | tojson }}
-# Their apps: access tokens carry the user's permissions on these (and no others).
-GENERATED_APP_LABELS = {{ app_labels | list | tojson }}
+from decompose_bridge import allowlist
+
 TOKEN_LIFETIME_SECONDS = 300
 
 
@@ -26,7 +25,7 @@ def setting(name: str, default: Any = None) -> Any:
 
 def services() -> list[str]:
     """The ``aud`` of access tokens: DECOMPOSE_SERVICES (a list, or comma-separated)."""
-    value = setting("DECOMPOSE_SERVICES", GENERATED_SERVICES)
+    value = setting("DECOMPOSE_SERVICES", allowlist.services())
     if isinstance(value, str):
         value = [name.strip() for name in value.split(",") if name.strip()]
     return sorted(value)
@@ -34,7 +33,7 @@ def services() -> list[str]:
 
 def service_app_labels() -> frozenset[str]:
     """DECOMPOSE_SERVICE_APP_LABELS (a list, or comma-separated): apps moved to services."""
-    value = setting("DECOMPOSE_SERVICE_APP_LABELS", GENERATED_APP_LABELS)
+    value = setting("DECOMPOSE_SERVICE_APP_LABELS", allowlist.app_labels())
     if isinstance(value, str):
         value = [label.strip() for label in value.split(",")]
     return frozenset(label for label in value if label)

@@ -29,8 +29,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decompose_bridge import allowlist, codec, tokens
+from decompose_bridge import allowlist, tokens
 from decompose_bridge.s2s import service_only
+from decompose_runtime import codec
+from decompose_runtime.protocol import QUERY_LOOKUPS
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,6 @@ MAX_ROWS = 1000
 # Queryset steps any allowlisted model allows; custom ones come from its "chains".
 READ_STEPS = frozenset({"all", "filter", "exclude", "order_by", "distinct"})
 TERMINAL_STEPS = frozenset({"get", "first", "last", "exists", "count"})
-LOOKUPS = frozenset({
-{% for lookup in lookups %}
-    "{{ lookup }}",
-{% endfor %}
-})
 
 
 class Refused(Exception):
@@ -73,7 +70,7 @@ class TokenView(APIView):
 
 
 def _model(label: str) -> tuple[type[models.Model], Mapping[str, Any]]:
-    access = allowlist.MODELS.get(label)
+    access = allowlist.models().get(label)
     if access is None:
         raise Refused(f"model {label} is not in the bridge allowlist")
     return apps.get_model(label), access
@@ -109,11 +106,11 @@ def encode_rows(rows: list[models.Model], fields: tuple[str, ...] | None = None)
         by_model.setdefault(type(row), []).append(row)
     rendered: dict[int, Any] = {}
     for model, group in by_model.items():
-        names = fields or tuple(allowlist.MODELS[model._meta.label]["fields"])
+        names = fields or tuple(allowlist.models()[model._meta.label]["fields"])
         data = _serializer(model, names)(group, many=True).data
         rendered.update((id(row), dict(item)) for row, item in zip(group, data, strict=True))
     for row in rows:
-        names = fields or tuple(allowlist.MODELS[row._meta.label]["fields"])
+        names = fields or tuple(allowlist.models()[row._meta.label]["fields"])
         encoded.append({
             codec.MODEL_TAG: row._meta.label,
             "pk": codec.encode(row.pk),
@@ -127,7 +124,7 @@ def encode_rows(rows: list[models.Model], fields: tuple[str, ...] | None = None)
 
 def _encode_model(instance: models.Model) -> Any:
     """codec hook: allowlisted rows in full, any other row as a reference only."""
-    if instance._meta.label in allowlist.MODELS:
+    if instance._meta.label in allowlist.models():
         return encode_rows([instance])[0]
     return codec.model_ref(instance._meta.label, instance.pk)
 
@@ -215,7 +212,7 @@ def _arguments(body: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
 
 def _call(body: Mapping[str, Any]) -> JsonResponse:
     target = body.get("target")
-    if target not in allowlist.FUNCTIONS:
+    if target not in allowlist.functions():
         raise Refused(f"function {target!r} is not in the bridge allowlist")
     function = import_string(target)
     try:
@@ -263,7 +260,7 @@ def _check_lookups(model: type[models.Model], fields: set[str], kwargs: Mapping[
                                  if f.attname in fields}
     for key in kwargs:
         name, _, lookup = key.partition("__")
-        if name not in allowed or (lookup and lookup not in LOOKUPS):
+        if name not in allowed or (lookup and lookup not in QUERY_LOOKUPS):
             raise Refused(f"lookup {key!r} on {model._meta.label} is not allowed "
                           "(allowlisted fields and simple lookups only)")
 

@@ -1,0 +1,45 @@
+"""The runtime's names that decompose writes into generated code.
+
+The extractor's codemods import these instead of spelling ``"decompose_remote.models"`` as text,
+so a rename here is a rename there, and runtime/tests/test_names.py imports every one of them:
+a name written into a service always exists in the runtime it pins. Importing the runtime's
+modules themselves would need configured Django settings, which the extractor never has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuntimeName:
+    """``from <module> import <name>`` in generated code."""
+
+    module: str
+    name: str
+
+    @property
+    def dotted(self) -> str:
+        """The name as Django settings spell it (``"pkg.module.Class"``)."""
+        return f"{self.module}.{self.name}"
+
+
+REMOTE_RELATION = RuntimeName("decompose_remote.models", "RemoteRelation")
+REMOTE_REVERSE = RuntimeName("decompose_remote.models", "RemoteReverse")
+PK_OF = RuntimeName("decompose_remote.models", "pk_of")
+PKS_WHERE = RuntimeName("decompose_remote.models", "pks_where")
+REMOTE_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers", "RemoteModelSerializer")
+ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
+                                         "IdColumnModelSerializer")
+ID_COLUMN_PRIMARY_KEY_FIELD = RuntimeName("decompose_remote.serializers",
+                                          "IdColumnPrimaryKeyField")
+COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_on_error")
+REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
+
+ALL = (REMOTE_RELATION, REMOTE_REVERSE, PK_OF, PKS_WHERE, REMOTE_MODEL_SERIALIZER,
+       ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD, COMPENSATE_ON_ERROR,
+       REMOTE_AWARE_FILTER_BACKEND)
+
+# The module decompose generates at the monolith's root for the bridge app to read (the setting
+# DECOMPOSE_BRIDGE_ALLOWLIST may name another).
+BRIDGE_ALLOWLIST_MODULE = "decompose_allowlist"

@@ -1,0 +1,26 @@
+"""The wire between a service's ``decompose_remote`` and the monolith's ``decompose_bridge``.
+
+Both ends may be upgraded at different times (a service pins a range of decompose-runtime, the
+monolith another), so every call names the protocol it speaks and the bridge refuses one it does
+not speak, with both versions in the answer, instead of misreading it. Bump PROTOCOL_VERSION on
+any change one end could misread (a tag, a field, an operation, a status).
+"""
+
+from __future__ import annotations
+
+PROTOCOL_VERSION = 1
+# The header every service call carries; Django reads it as META["HTTP_X_DECOMPOSE_PROTOCOL"].
+PROTOCOL_HEADER = "X-Decompose-Protocol"
+# Where the bridge is mounted in the monolith's URLconf, and the ``aud`` of service tokens.
+BRIDGE_MOUNT = "_decompose/"
+SERVICE_AUDIENCE = "monolith"
+# Field lookups the bridge runs in a query for a service: plain comparisons on one model, never a
+# join (``__`` into another relation), so the allowlisted columns are all it reveals.
+QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "isnull",
+                           "contains", "icontains", "startswith", "istartswith", "endswith",
+                           "iendswith", "range"})
+
+
+def compatible(version: str) -> bool:
+    """Whether the bridge speaks ``version`` (the header's text) as this side does."""
+    return version.strip() == str(PROTOCOL_VERSION)

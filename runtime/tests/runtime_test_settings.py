@@ -1,0 +1,13 @@
+"""One Django project holding both ends: the service side and the monolith's bridge app."""
+
+SECRET_KEY = "runtime-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+ROOT_URLCONF = "runtime_test_urls"
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework",
+                  "decompose_remote", "decompose_bridge"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DECOMPOSE_BRIDGE_ALLOWLIST = "runtime_test_allowlist"
+DECOMPOSE_SERVICE_NAME = "orders"
+STATIC_URL = "/static/"
