@@ -12,17 +12,11 @@ import click
 
 from decompose.errors import DecomposeError
 from decompose.model import GRAPH_SCHEMA_VERSION, ExtractionPlan, Level, ProjectGraph
+from decompose.paths import PATCH_FILE, default_graph, service_dir
 from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
 from extractor.plan import build_plan
-from extractor.writer import PATCH_FILE, run_codemods, write_service
-
-DEFAULT_GRAPH = Path("decompose-report") / "graph.json"
-
-
-def default_out(project: Path, name: str) -> Path:
-    """``services/<name>/`` as a sibling of the monolith folder (never inside it)."""
-    return project.resolve().parent / "services" / name
+from extractor.writer import REPORT_FILE, run_codemods, write_service
 
 
 @click.command()
@@ -51,7 +45,7 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
     service calls); items that need a human decision are listed there and on stderr.
     """
-    graph_path = graph or project / DEFAULT_GRAPH
+    graph_path = graph or default_graph(project)
     if not graph_path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
                              path=graph_path)
@@ -59,7 +53,7 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     plan = build_plan(loaded, project, apps, name)
     extraction = run_codemods(plan, project, vendor_runtime=vendor_runtime)
     record = extraction.record
-    target = out or default_out(project, record.service)
+    target = out or service_dir(project, record.service)
     if dry_run:
         click.echo(describe(record, target), nl=False)
         return
@@ -71,7 +65,7 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
         click.echo(f"applied {PATCH_FILE} to {project} ({len(extraction.changes)} files)")
     if record.errors:
         click.echo(f"{len(record.errors)} item(s) need a human decision: see "
-                   f"{target / 'EXTRACTION.md'}", err=True)
+                   f"{target / REPORT_FILE}", err=True)
 
 
 def describe(record: ExtractionPlan, target: Path) -> str:

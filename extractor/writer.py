@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from decompose.errors import OutputExists
 from decompose.model import ExtractionPlan, Handling, MirrorModule
+from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
@@ -22,9 +23,6 @@ from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_servi
 from extractor.runtime import SERVICE_PACKAGES, vendored_files
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
-MIRROR_PACKAGE = "monolith"
-PLAN_FILE = "extraction.json"
-PATCH_FILE = "monolith.patch"
 REPORT_FILE = "EXTRACTION.md"
 
 
@@ -83,7 +81,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
             apps=extraction.record.apps))
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
             plan=extraction.record, admin_prefix=plan.spec.admin_prefix))
-        write_file(staging / PLAN_FILE, dumps(extraction.record))
+        write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         write_file(staging / OPENAPI_FILE, generate_openapi(staging))
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import libcst as cst
 
 from decompose.model import Level
+from decompose.paths import MIRROR_PACKAGE
 from extractor.codemods.base import Boundary, ExtractionCodemod, dotted, register
-
-MIRROR_PACKAGE = "monolith"
 
 
 @register

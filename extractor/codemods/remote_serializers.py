@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling
+from decompose.paths import MIRROR_PACKAGE
 from decompose_runtime.names import (
     ID_COLUMN_MODEL_SERIALIZER,
     ID_COLUMN_PRIMARY_KEY_FIELD,
@@ -30,7 +31,6 @@ from extractor.codemods.base import (
 )
 
 MODEL_SERIALIZERS = frozenset({"serializers.ModelSerializer", "ModelSerializer"})
-MIRROR_PACKAGE = "monolith"
 
 
 @register
