@@ -11,15 +11,15 @@ import click
 
 from decompose.errors import DecomposeError
 from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph, RoutingState, Stage
+from decompose.paths import default_graph, extraction_record
 from decompose.serialize import read_json
 from strangler import state as routing
 from strangler.backends import backends, get_backend
-from strangler.extraction import load_record, record_path, served_routes
+from strangler.extraction import load_record, served_routes
 from strangler.plan import DEFAULT_LISTEN, build_plan
 from strangler.publish import publish
 from strangler.routes import MONOLITH, compute_ownership
 
-DEFAULT_GRAPH = Path("decompose-report") / "graph.json"
 DEFAULT_PROXY_DIR = "proxy"
 
 
@@ -34,7 +34,7 @@ def _clock(ctx: click.Context) -> Callable[[], datetime]:
 
 
 def _graph(project: Path, graph: Path | None) -> ProjectGraph:
-    path = graph or project / DEFAULT_GRAPH
+    path = graph or default_graph(project)
     if not path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
                              path=path)
@@ -148,7 +148,7 @@ def _print_ownership(project: Path, state: RoutingState, graph: ProjectGraph) ->
         if owner == MONOLITH:
             origin = "every other path; explicitly"
         elif owner in served:
-            origin = f"paths from {record_path(project, owner)}"
+            origin = f"paths from {extraction_record(project, owner)}"
         else:
             origin = "paths of its apps' URLconf (no extraction record)"
         click.echo(f"{owner} - {origin}:")

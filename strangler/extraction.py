@@ -11,20 +11,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from decompose.model import EXTRACTION_SCHEMA_VERSION, ExtractionPlan
+from decompose.paths import extraction_record
 from decompose.serialize import read_json
 from strangler.routes import Served
-
-RECORD_FILE = "extraction.json"
-
-
-def record_path(project: Path, service: str) -> Path:
-    """Where ``decompose extract`` puts the record by default: ``PROJECT/../services/NAME``."""
-    return project.resolve().parent / "services" / service / RECORD_FILE
 
 
 def load_record(project: Path, service: str) -> ExtractionPlan | None:
     """The service's extraction plan, or None when it was not extracted (routed by --apps)."""
-    path = record_path(project, service)
+    path = extraction_record(project, service)
     if not path.is_file():
         return None
     return read_json(path, ExtractionPlan, schema_version=EXTRACTION_SCHEMA_VERSION)

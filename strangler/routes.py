@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from decompose.model import UrlRoute
+from decompose.paths import EXTRACTION_FILE
 
 MONOLITH = "monolith"
 # Paths that stay on the monolith whatever a service claims: Django's admin and the files the
@@ -109,10 +110,10 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     for owner, record in served.items():
         sources = {_with_leading_slash(r.prefix): str(r.location) for r in urls
                    if owner_of_app.get(r.app or "") == owner}
-        candidates += [(p, False, owner, sources.get(p, "extraction.json"), True)
+        candidates += [(p, False, owner, sources.get(p, EXTRACTION_FILE), True)
                        for p in record.prefixes]
         for prefix, reason in record.kept:
-            source = sources.get(prefix, "extraction.json")
+            source = sources.get(prefix, EXTRACTION_FILE)
             kept.append(PathRule(MatchKind.PREFIX, prefix, MONOLITH, source))
             warnings.append(f"{source}: {prefix} stays on the monolith (kept by the {owner} "
                             f"extraction: {reason})")
