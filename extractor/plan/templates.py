@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from decompose.model import FileCopy, Location
+from decompose.paths import REPORT_DIR
 from extractor.plan.scope import Scope
 
 SERVICE_TEMPLATES = "templates"
-_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "decompose-report"})
+_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", REPORT_DIR})
 _REFERENCE = re.compile(r"{%\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
 _LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
 _URL = re.compile(r"{%\s*url\s+[\"']([^\"']+)[\"']")
