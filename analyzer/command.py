@@ -24,6 +24,7 @@ from analyzer.pipeline import build_graph
 from analyzer.report import REPORT_FORMATS, parse_formats
 from decompose.config import boundary_settings, load_config
 from decompose.model import Boundaries, ProjectGraph
+from decompose.paths import REPORT_DIR
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -33,7 +34,7 @@ PROGRESS_AFTER_SECONDS = 1.0
 @click.option("--settings", "settings", metavar="MODULE",
               help="Settings module (default: the one manage.py/wsgi.py/asgi.py names).")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("decompose-report"), show_default=True,
+              default=Path(REPORT_DIR), show_default=True,
               help="Folder for graph.json, boundaries.json and the reports.")
 @click.option("--format", "formats", default="all", show_default=True, metavar="LIST",
               callback=lambda ctx, param, value: parse_formats(value),

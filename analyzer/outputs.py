@@ -15,10 +15,9 @@ from pathlib import Path
 
 from analyzer.report import render_reports
 from decompose.model import Boundaries, Diagnostic, ProjectGraph
+from decompose.paths import BOUNDARIES_FILE, GRAPH_FILE
 from decompose.serialize import write_json_atomic
 
-GRAPH_FILE = "graph.json"
-BOUNDARIES_FILE = "boundaries.json"
 _OURS = re.compile(r"^(graph\.json|boundaries\.json|report\.(html|md)|apps\.(dot|svg)"
                    r"|service-.+\.(dot|svg))$")
 
