@@ -7,15 +7,13 @@ one bad file never aborts the run (like LibCST's own codemod runner).
 from __future__ import annotations
 
 import difflib
-import importlib
-import pkgutil
 from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 
 from decompose.model import Level, Location, Rewrite
-from extractor.codemods.base import Boundary, ExtractionCodemod, registered
+from extractor.codemods.base import Boundary, registered
 
 
 @dataclass(frozen=True)
@@ -26,14 +24,6 @@ class FileOutcome:
     text: str
     rewrites: tuple[Rewrite, ...]
     failed: str | None = None
-
-
-def all_codemods() -> list[type[ExtractionCodemod]]:
-    """Every codemod module in this package, imported once so it registers itself."""
-    for info in pkgutil.iter_modules(__path__):
-        if info.name != "base":
-            importlib.import_module(f"{__name__}.{info.name}")
-    return registered()
 
 
 def transform(source: str, path: str, module: str, boundary: Boundary) -> FileOutcome:
@@ -47,7 +37,7 @@ def transform(source: str, path: str, module: str, boundary: Boundary) -> FileOu
     original = source.splitlines()
     current = source
     rewrites: list[Rewrite] = []
-    for codemod_class in all_codemods():
+    for codemod_class in registered():
         if not codemod_class.applies(current, module, boundary):
             continue
         context = CodemodContext(filename=path, full_module_name=module)

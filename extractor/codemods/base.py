@@ -3,7 +3,7 @@
 A codemod is a libcst ``VisitorBasedCodemodCommand`` that knows the ``Boundary`` (which models
 moved, which relations became id columns, which names now come from the monolith) and records
 each change as a ``Rewrite`` at the line of its input. Modules register their class with
-``@register`` where it is defined; ``extractor.codemods.all_codemods()`` imports them all.
+``@register`` where it is defined; ``registered()`` imports them all.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from decompose.model import Handling, Level, Location, MirrorModule, Rewrite
+from decompose.registry import Registry
 from decompose_runtime.names import RuntimeName
 
-_REGISTRY: dict[str, type[ExtractionCodemod]] = {}
+_REGISTRY: Registry[type[ExtractionCodemod]] = Registry("extractor.codemods")
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,12 @@ class ExtractionCodemod(VisitorBasedCodemodCommand):
 
 def register(cls: type[ExtractionCodemod]) -> type[ExtractionCodemod]:
     """Class decorator: make a codemod part of every extraction run."""
-    if not cls.NAME or cls.NAME in _REGISTRY:
-        raise ValueError(f"codemod {cls.__name__} needs a unique NAME")
-    _REGISTRY[cls.NAME] = cls
-    return cls
+    return _REGISTRY.add(cls.NAME, cls)
 
 
 def registered() -> list[type[ExtractionCodemod]]:
-    return sorted(_REGISTRY.values(), key=lambda c: (c.ORDER, c.NAME))
+    """Every codemod of the package, in the order they run."""
+    return sorted(_REGISTRY.units().values(), key=lambda c: (c.ORDER, c.NAME))
 
 
 # --- small libcst helpers shared by the codemods -------------------------------------------
