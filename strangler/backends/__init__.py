@@ -1,23 +1,22 @@
 """Proxy targets. Each module defines one Backend and registers it with ``@register``.
 
-The registry fills itself by importing every module of this package, so adding a target is
-adding a file (no central list to keep in step).
+The registry (``decompose.registry``) fills itself by importing every module of this package,
+so adding a target is adding a file (no central list to keep in step).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import jinja2
 
+from decompose.registry import Registry
 from decompose.templating import strict_environment
 from strangler.plan import ProxyPlan
 
-_REGISTRY: dict[str, Backend] = {}
+_REGISTRY: Registry[Backend] = Registry(__name__)
 TEMPLATES = strict_environment(jinja2.PackageLoader("strangler.backends", "templates"))
 
 
@@ -43,15 +42,12 @@ class Backend(Protocol):
 
 def register(factory: Callable[[], Backend]) -> Callable[[], Backend]:
     backend = factory()
-    _REGISTRY[backend.name] = backend
+    _REGISTRY.add(backend.name, backend)
     return factory
 
 
 def backends() -> dict[str, Backend]:
-    if not _REGISTRY:
-        for module in pkgutil.iter_modules(__path__):
-            importlib.import_module(f"{__name__}.{module.name}")
-    return dict(sorted(_REGISTRY.items()))
+    return _REGISTRY.units()
 
 
 def get_backend(name: str) -> Backend:
