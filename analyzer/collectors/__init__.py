@@ -10,10 +10,7 @@ outside the project (installed packages read for their models and names) skip it
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from decompose.model import (
@@ -24,6 +21,7 @@ from decompose.model import (
     UrlRoute,
     WriteScope,
 )
+from decompose.registry import Registry
 
 if TYPE_CHECKING:
     from analyzer.facts import ParsedModule
@@ -63,20 +61,15 @@ class Collector:
         return Contribution()
 
 
-_REGISTRY: dict[str, Collector] = {}
+_REGISTRY: Registry[Collector] = Registry(__name__)
 
 
 def collector(cls: type[Collector]) -> type[Collector]:
     """Class decorator: register one instance of the collector under its name."""
-    if cls.name in _REGISTRY:
-        raise ValueError(f"collector {cls.name!r} registered twice")
-    _REGISTRY[cls.name] = cls()
+    _REGISTRY.add(cls.name, cls())
     return cls
 
 
-@cache
 def collectors() -> tuple[Collector, ...]:
-    """Every collector in this package, in resolution order (found once per process)."""
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
-    return tuple(sorted(_REGISTRY.values(), key=lambda c: (c.phase, c.name)))
+    """Every collector in this package, in resolution order."""
+    return tuple(sorted(_REGISTRY.units().values(), key=lambda c: (c.phase, c.name)))
