@@ -219,7 +219,7 @@ def _kernel(table: dict[str, Any], source: ConfigSource) -> tuple[str, ...] | No
 
 
 def _int(table: dict[str, Any], key: str, default: int, source: ConfigSource) -> int:
-    value = table.get(key, default)
+    value: object = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(source, f"{key} must be an integer, got {value!r}")
     return value

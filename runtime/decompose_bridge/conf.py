@@ -47,7 +47,7 @@ def token_private_key() -> str:
     pem = setting("DECOMPOSE_TOKEN_PRIVATE_KEY", "")
     if not pem:
         raise ImproperlyConfigured("Set DECOMPOSE_TOKEN_PRIVATE_KEY (PEM) to issue access tokens.")
-    return pem
+    return str(pem)
 
 
 def service_public_keys() -> dict[str, str]:

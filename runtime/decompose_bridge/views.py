@@ -139,7 +139,8 @@ def _decode_model(data: Mapping[str, Any]) -> models.Model:
         model = apps.get_model(data[codec.MODEL_TAG])
     except (LookupError, ValueError):
         raise Refused(f"unknown model {data[codec.MODEL_TAG]!r}", status=400) from None
-    return model._base_manager.get(pk=codec.decode(data["pk"]))
+    row: models.Model = model._base_manager.get(pk=codec.decode(data["pk"]))
+    return row
 
 
 def _error(exc: BaseException, status: int = 400) -> JsonResponse:
@@ -192,7 +193,7 @@ def rpc(request: HttpRequest) -> JsonResponse:
         body = json.loads(request.body)
         if not isinstance(body, dict):
             raise Refused("the body must be a JSON object", status=400)
-        operation = _OPERATIONS.get(body.get("op"))
+        operation = _OPERATIONS.get(str(body.get("op")))
         if operation is None:
             raise Refused(f"unknown op {body.get('op')!r}", status=400)
         return operation(body)
@@ -233,7 +234,7 @@ def _method(body: Mapping[str, Any]) -> JsonResponse:
         raise Refused("object must be a $model reference", status=400)
     model, access = _model(ref[codec.MODEL_TAG])
     name = body.get("name")
-    if name not in access["methods"]:
+    if not isinstance(name, str) or name not in access["methods"]:
         raise Refused(f"method {name!r} of {model._meta.label} is not in the bridge allowlist")
     try:
         with transaction.atomic():

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -43,7 +43,7 @@ SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
 def monolith_admin_url(page: str = "", **query: str) -> str:
     """A page of the monolith's admin, as the browser reaches it (behind the gateway: the
     same public host, so a path)."""
-    base = settings.DECOMPOSE_MONOLITH_ADMIN_URL
+    base = str(settings.DECOMPOSE_MONOLITH_ADMIN_URL)
     query = {key: value for key, value in query.items() if value}
     return base.rstrip("/") + "/" + page + (f"?{urlencode(query)}" if query else "")
 
@@ -72,14 +72,21 @@ def remote_search_lookup(model: type[Model], entry: str) -> tuple[RemoteRelation
     return None
 
 
-class ServiceModelAdmin:
+# Checkers see the mixin as the ModelAdmin it is always mixed into.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class ServiceModelAdmin(_ModelAdmin):
     """Mixed into every ModelAdmin registered on the service's site (by ``register``)."""
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return RemoteRowsChangeList
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet,
-                           search_term: str) -> tuple[QuerySet, bool]:
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
+                           search_term: str) -> tuple[QuerySet[Any], bool]:
         """Django's search, where an entry such as ``user__email`` asks the monolith which of
         its rows match (``pks_where``, at most 1,000) and keeps the rows pointing at them.
         As in Django, every word of the term must match one of the fields."""
@@ -88,7 +95,8 @@ class ServiceModelAdmin:
         if not remote or not search_term:
             return super().get_search_results(request, queryset, search_term)
         own = copy.copy(self)  # the model's own fields, searched by Django (and any override)
-        own.search_fields = [entry for entry in entries if entry not in remote]
+        own.search_fields = [  # type: ignore[misc]  # on the copy only
+            entry for entry in entries if entry not in remote]
         words, duplicates = [], False
         for bit in smart_split(search_term):
             word = unescape_string_literal(bit) if bit[:1] in "\"'" and bit[0] == bit[-1] else bit
@@ -104,13 +112,17 @@ class ServiceModelAdmin:
             words.append(match)
         return queryset.filter(*words), duplicates
 
-    def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> None:
+    # No LogEntry row (the monolith owns that table): a JSON log line instead.
+    def log_addition(  # type: ignore[override]
+            self, request: HttpRequest, obj: Model, message: Any) -> None:
         _log_action(request, "addition", [obj], message)
 
-    def log_change(self, request: HttpRequest, obj: Model, message: Any) -> None:
+    def log_change(  # type: ignore[override]
+            self, request: HttpRequest, obj: Model, message: Any) -> None:
         _log_action(request, "change", [obj], message)
 
-    def log_deletions(self, request: HttpRequest, queryset: Iterable[Model]) -> None:
+    def log_deletions(  # type: ignore[override]
+            self, request: HttpRequest, queryset: Iterable[Model]) -> None:
         _log_action(request, "deletion", queryset, "")
 
     def history_view(self, request: HttpRequest, object_id: str,
@@ -152,7 +164,8 @@ class ServiceAdminSite(admin.AdminSite):
 
         return LogEntry.objects.none()
 
-    def index(self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
+    def index(  # type: ignore[override]  # a redirect where Django renders a page
+            self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
         return HttpResponseRedirect(monolith_admin_url())
 
     @method_decorator(never_cache)
@@ -160,16 +173,17 @@ class ServiceAdminSite(admin.AdminSite):
         return HttpResponseRedirect(monolith_admin_url(
             "login/", **{REDIRECT_FIELD_NAME: request.GET.get(REDIRECT_FIELD_NAME, "")}))
 
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
+    def logout(  # type: ignore[override]  # a redirect where Django renders a page
+            self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
         # 307: the browser repeats the POST (and its CSRF token) at the monolith.
         return HttpResponseRedirect(monolith_admin_url("logout/"), status=307)
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None,
-                        ) -> HttpResponseRedirect:
+    def password_change(  # type: ignore[override]  # a redirect where Django renders a page
+            self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
         return HttpResponseRedirect(monolith_admin_url("password_change/"))
 
-    def password_change_done(self, request: HttpRequest, extra_context: Any = None,
-                             ) -> HttpResponseRedirect:
+    def password_change_done(  # type: ignore[override]  # a redirect, not a page
+            self, request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
         return HttpResponseRedirect(monolith_admin_url("password_change/done/"))
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 import jwt
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
@@ -163,11 +165,13 @@ class MonolithTokenMiddleware(AuthenticationMiddleware):
     without its session."""
 
     def process_request(self, request: HttpRequest) -> None:
-        request.user = SimpleLazyObject(lambda: user_from_request(request))
-        request.auser = functools.partial(_auser, request)
+        # A TokenUser quacks like Django's user models (is_authenticated, has_perm, pk...).
+        request.user = cast(AbstractBaseUser, SimpleLazyObject(lambda: user_from_request(request)))
+        request.auser = cast(Callable[[], Awaitable[AbstractBaseUser]],
+                             functools.partial(_auser, request))
 
 
-class MonolithTokenScheme(OpenApiAuthenticationExtension):
+class MonolithTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """Documents the bearer token in openapi.yaml (drf-spectacular finds it by target class)."""
 
     target_class = MonolithTokenAuthentication

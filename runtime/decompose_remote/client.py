@@ -116,7 +116,7 @@ def _required(name: str) -> str:
     value = getattr(settings, name, None)
     if not value:
         raise ImproperlyConfigured(f"Set {name} to call the monolith.")
-    return value
+    return str(value)
 
 
 @functools.cache

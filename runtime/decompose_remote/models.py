@@ -46,7 +46,8 @@ MIRROR_PACKAGE = "monolith"
 @cache
 def _mirror(name: str) -> dict[str, dict[str, str]]:
     try:
-        return getattr(importlib.import_module(MIRROR_PACKAGE), name)
+        value: dict[str, dict[str, str]] = getattr(importlib.import_module(MIRROR_PACKAGE), name)
+        return value
     except (ImportError, AttributeError):
         return {}
 
@@ -59,15 +60,22 @@ def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
 
-def _remote_pk() -> models.Field:
+def _remote_pk() -> models.BigAutoField[int, int]:
     """An integer primary key, as schema generators (drf-spectacular) inspect ``_meta.pk``."""
-    field = models.BigAutoField(primary_key=True)
+    field: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
     field.set_attributes_from_name("id")
     return field
 
 
 class RemoteModel:
     """Stands for the monolith model ``label`` ("catalog.Product") in moved code."""
+
+    label: str
+    __name__: str
+    __qualname__: str
+    _meta: SimpleNamespace  # what Django and DRF read of a model class: label, names, pk
+    DoesNotExist: type[RemoteError]
+    MultipleObjectsReturned: type[RemoteError]
 
     def __new__(cls, label: str) -> RemoteModel:
         # One instance per label, so every mirror module shares one DoesNotExist class.
@@ -97,7 +105,7 @@ class RemoteModel:
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return RemoteModel, (self.label,)
 
-    def __deepcopy__(self, memo: dict) -> RemoteModel:
+    def __deepcopy__(self, memo: dict[int, Any]) -> RemoteModel:
         return self
 
     @property
@@ -175,6 +183,13 @@ def _typed_property(schema: OpenApiTypes | dict[str, str]) -> property:
 class RemoteObject:
     """A monolith row: its allowlisted fields as attributes, its methods called remotely."""
 
+    # Set through __dict__: attribute writes are refused (see __setattr__).
+    _model: RemoteModel
+    _pk: Any
+    _fields: dict[str, Any]
+    _representation: dict[str, Any]
+    _text: str
+
     def __init__(self, model: RemoteModel, pk: Any, fields: Mapping[str, Any],
                  representation: Mapping[str, Any], text: str) -> None:
         self.__dict__.update(_model=model, _pk=pk, _fields=dict(fields),
@@ -246,6 +261,8 @@ def decode_object(data: Mapping[str, Any]) -> Any:
                         data.get("str", ""))
 
 
+# One recorded call: method name, positional and keyword arguments.
+Step = tuple[str, tuple[Any, ...], dict[str, Any]]
 _TERMINAL_ONE = frozenset({"get", "first", "last"})
 _TERMINAL_SCALAR = frozenset({"exists", "count"})
 
@@ -253,19 +270,19 @@ _TERMINAL_SCALAR = frozenset({"exists", "count"})
 class RemoteQuerySet:
     """A recorded chain of manager/queryset calls, run by the monolith on evaluation."""
 
-    def __init__(self, model: RemoteModel, chain: tuple[tuple[str, tuple, dict], ...] = (),
+    def __init__(self, model: RemoteModel, chain: tuple[Step, ...] = (),
                  empty: bool = False) -> None:
         self.model = model
         self.chain = chain
         self.empty = empty
         self._result: list[RemoteObject] | None = None
 
-    def __deepcopy__(self, memo: dict) -> RemoteQuerySet:
+    def __deepcopy__(self, memo: dict[int, Any]) -> RemoteQuerySet:
         """DRF copies field arguments per serializer: the copy starts unevaluated, as Django's
         QuerySet copies do, so no request sees rows fetched for another."""
         return RemoteQuerySet(self.model, self.chain, self.empty)
 
-    def _then(self, name: str, args: tuple, kwargs: dict) -> RemoteQuerySet:
+    def _then(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> RemoteQuerySet:
         return RemoteQuerySet(self.model, (*self.chain, (name, args, kwargs)), self.empty)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
@@ -284,7 +301,7 @@ class RemoteQuerySet:
     def none(self) -> RemoteQuerySet:
         return RemoteQuerySet(self.model, self.chain, empty=True)
 
-    def _run(self, terminal: tuple[str, tuple, dict] | None) -> Any:
+    def _run(self, terminal: Step | None) -> Any:
         steps = [*self.chain, terminal] if terminal else list(self.chain)
         body = {"op": "query", "model": self.model.label,
                 "chain": [[name, codec.encode(list(args)), codec.encode(kwargs)]
@@ -295,7 +312,8 @@ class RemoteQuerySet:
     def get(self, *args: Any, **kwargs: Any) -> RemoteObject:
         if self.empty:
             raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
-        return self._run(("get", args, kwargs))
+        row: RemoteObject = self._run(("get", args, kwargs))
+        return row
 
     def first(self) -> RemoteObject | None:
         return None if self.empty else self._run(("first", (), {}))
@@ -387,7 +405,8 @@ class RemoteRelation(property):
             return None
         if not self.is_loaded(instance):
             self.remember(instance, RemoteModel(self.label).get_by_pk(pk))
-        return instance.__dict__[self._cache_name]
+        row: RemoteObject = instance.__dict__[self._cache_name]
+        return row
 
     def _set(self, instance: Any, value: Any) -> None:
         setattr(instance, self.attname, None if value is None else pk_of(value))

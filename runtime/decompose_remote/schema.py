@@ -20,6 +20,8 @@ class OfflineSchemaGenerator(SchemaGenerator):
     def get_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         token = GENERATING.set(True)
         try:
-            return super().get_schema(*args, **kwargs)
+            schema: dict[str, Any] = super().get_schema(  # type: ignore[no-untyped-call]
+                *args, **kwargs)
+            return schema
         finally:
             GENERATING.reset(token)

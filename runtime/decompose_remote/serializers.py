@@ -14,7 +14,7 @@ model before rendering it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
@@ -37,6 +37,18 @@ from decompose_remote.models import (
     prefetch_relations,
 )
 
+# DRF's classes are generic for type checkers only (djangorestframework-stubs).
+if TYPE_CHECKING:
+    AnyField = serializers.Field[Any, Any, Any, Any]
+    _Serializer = serializers.Serializer[Any]
+    _ListSerializer = serializers.ListSerializer[Any]
+    _ModelSerializer = serializers.ModelSerializer[Any]
+    _PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField[Any]
+else:
+    _Serializer = serializers.Serializer
+    _ListSerializer = serializers.ListSerializer
+    _ModelSerializer = serializers.ModelSerializer
+    _PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField
 
 class RemoteValueField(serializers.ReadOnlyField):
     """One field of the monolith's rendering of a row, passed through unchanged."""
@@ -46,7 +58,7 @@ class RemoteValueField(serializers.ReadOnlyField):
             raise ImproperlyConfigured(
                 f"{self.parent.__class__.__name__} renders monolith rows, got {instance!r}")
         try:
-            return instance.representation[self.source]
+            return instance.representation[str(self.source)]
         except KeyError:
             raise ImproperlyConfigured(
                 f"field {self.source!r} of {instance._model.label} is not in the monolith "
@@ -55,27 +67,28 @@ class RemoteValueField(serializers.ReadOnlyField):
 
 def _value_field(schema: Any) -> RemoteValueField:
     """A RemoteValueField documented in OpenAPI as ``schema`` (any value when unknown)."""
-    documented = extend_schema_field(schema)(type("RemoteValueField", (RemoteValueField,), {}))
+    documented: type[RemoteValueField] = extend_schema_field(schema)(
+        type("RemoteValueField", (RemoteValueField,), {}))
     return documented()
 
 
-class RemoteModelSerializer(serializers.Serializer):
+class RemoteModelSerializer(_Serializer):
     """Like ModelSerializer; ``Meta.model`` is a label or RemoteModel, ``Meta.fields`` a list.
 
     Each field is documented with the type the monolith declares for it (the mirror package's
     FIELDS); ``Meta.schema`` may override it per field name with any OpenAPI schema.
     """
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, AnyField]:
         meta = getattr(self, "Meta", None)
         if meta is None or not hasattr(meta, "fields") or not hasattr(meta, "model"):
             raise ImproperlyConfigured(f"{type(self).__name__}.Meta needs model and fields")
         model = meta.model if isinstance(meta.model, RemoteModel) else RemoteModel(meta.model)
         schemas = getattr(meta, "schema", {})
         declared = super().get_fields()
-        fields: dict[str, serializers.Field] = {}
+        fields: dict[str, AnyField] = {}
         for name in meta.fields:
-            fields[name] = declared.pop(name, None) or _value_field(
+            fields[name] = declared.pop(name) if name in declared else _value_field(
                 schemas.get(name, model.field_type(name)))
         if declared:
             raise ImproperlyConfigured(
@@ -85,7 +98,7 @@ class RemoteModelSerializer(serializers.Serializer):
 
 
 
-class IdColumnPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class IdColumnPrimaryKeyField(_PrimaryKeyRelatedField):
     """A writable primary key of a monolith row kept in an id column (``order`` over
     ``order_id``): a value written is checked against the monolith (``queryset``), a value
     rendered is read from the column, so showing it asks the monolith nothing."""
@@ -124,7 +137,8 @@ class IdColumnUniqueTogetherValidator(UniqueTogetherValidator):
     """DRF's unique-together check on a model whose relations to the monolith are id columns."""
 
     def filter_queryset(self, attrs: Any, queryset: Any, serializer: Any) -> Any:
-        return super().filter_queryset(attrs, _IdColumnLookups(queryset), serializer)
+        lookups: Any = _IdColumnLookups(queryset)  # the one method DRF calls, filter()
+        return super().filter_queryset(attrs, lookups, serializer)
 
 
 # Relations between the service's own models (including many-to-many, a subclass of the
@@ -133,7 +147,7 @@ _LOCAL_RELATIONS = (ForwardManyToOneDescriptor, ReverseOneToOneDescriptor,
                     ReverseManyToOneDescriptor)
 
 
-def remote_reads(serializer: serializers.BaseSerializer,
+def remote_reads(serializer: serializers.Serializer[Any],
                  instances: Sequence[Any]) -> Iterator[tuple[Any, RemoteRelation]]:
     """Each (instance, RemoteRelation) that rendering ``instances`` with ``serializer`` reads:
     sources such as ``user.email``, a nested serializer on ``product``, and the same inside
@@ -143,7 +157,7 @@ def remote_reads(serializer: serializers.BaseSerializer,
             yield from _reads_along(field, field.source_attrs, instances)
 
 
-def _reads_along(field: serializers.Field, attrs: Sequence[str],
+def _reads_along(field: AnyField, attrs: Sequence[str],
                  instances: Sequence[Any]) -> Iterator[tuple[Any, RemoteRelation]]:
     if not attrs:
         nested = field.child if isinstance(field, serializers.ListSerializer) else field
@@ -166,7 +180,7 @@ def _reads_along(field: serializers.Field, attrs: Sequence[str],
 
 
 def _related(instances: Sequence[models.Model], name: str) -> list[Any]:
-    related = []
+    related: list[Any] = []
     for instance in instances:
         try:
             value = getattr(instance, name)
@@ -179,18 +193,19 @@ def _related(instances: Sequence[models.Model], name: str) -> list[Any]:
     return related
 
 
-class RemoteBatchListSerializer(serializers.ListSerializer):
+class RemoteBatchListSerializer(_ListSerializer):
     """Renders a list once every monolith row its items show is fetched, one call per model:
     a page of 20 orders asks for its customers once and for the products of all its lines
     once, instead of once per row."""
 
     def to_representation(self, data: Any) -> list[Any]:
         items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
-        prefetch_relations(remote_reads(self.child, items))
+        if isinstance(self.child, serializers.Serializer):
+            prefetch_relations(remote_reads(self.child, items))
         return super().to_representation(items)
 
 
-class IdColumnModelSerializer(serializers.ModelSerializer):
+class IdColumnModelSerializer(_ModelSerializer):
     """A ModelSerializer of a moved model whose relations to the monolith became id columns.
 
     ``UniqueConstraint(fields=["product_id", "user_id"])`` still maps onto the serializer's
@@ -206,10 +221,10 @@ class IdColumnModelSerializer(serializers.ModelSerializer):
         if meta is not None and not hasattr(meta, "list_serializer_class"):
             meta.list_serializer_class = RemoteBatchListSerializer
 
-    def get_unique_together_constraints(self, model: type) -> Iterator[tuple]:
+    def get_unique_together_constraints(self, model: type) -> Iterator[tuple[Any, ...]]:
         relations = _id_columns(model)
-        for fields, queryset, condition_fields, *rest in super().get_unique_together_constraints(
-                model):
+        constraints: Iterator[tuple[Any, ...]] = super().get_unique_together_constraints(model)
+        for fields, queryset, condition_fields, *rest in constraints:
             yield (tuple(relations.get(f, f) for f in fields), queryset,
                    [relations.get(f, f) for f in condition_fields], *rest)
 

@@ -44,7 +44,7 @@ def refuse_on_shadow(what: str = "this operation") -> None:
 
 def request_is_shadow(request: HttpRequest) -> bool:
     host = request.META.get("HTTP_HOST", "").split(":")[0].split(".")[0]
-    return request.META.get(HEADER, "").strip() == "1" or host.endswith(HOST_SUFFIX)
+    return str(request.META.get(HEADER, "")).strip() == "1" or host.endswith(HOST_SUFFIX)
 
 
 class ShadowModeMiddleware:
@@ -76,4 +76,5 @@ class ShadowSafeEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[Any]) -> int:
         if is_shadow():
             return 0
-        return self.inner.send_messages(email_messages)
+        sent: int = self.inner.send_messages(email_messages)
+        return sent

@@ -41,7 +41,8 @@ def reference_of(value: Any) -> tuple[str, Any] | None:
     """(label, pk) of a Django model instance or of anything with ``__decompose_ref__``."""
     ref = getattr(value, "__decompose_ref__", None)
     if callable(ref):
-        return ref()
+        found: tuple[str, Any] = ref()
+        return found
     meta = getattr(value, "_meta", None)
     if meta is not None and hasattr(meta, "label") and hasattr(value, "pk"):
         return meta.label, value.pk

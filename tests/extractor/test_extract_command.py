@@ -172,7 +172,7 @@ def test_vendor_runtime_copies_the_packages_instead(monolith: Path, tmp_path: Pa
     out = tmp_path / "orders"
     result = invoke("orders", "--project", str(monolith), "--out", str(out), "--vendor-runtime")
     assert result.exit_code == 0, result.output
-    assert "decompose-runtime" not in (out / "pyproject.toml").read_text()
+    assert "decompose-runtime>=" not in (out / "pyproject.toml").read_text()
     for name, text in vendored_files(SERVICE_PACKAGES).items():
         assert (out / name).read_text() == text, name
     patch = (out / "monolith.patch").read_text()
