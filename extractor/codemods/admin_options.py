@@ -127,7 +127,7 @@ class AdminOptions(ExtractionCodemod):
         """The list or tuple with each entry decided; ``node`` itself when nothing changed."""
         if not isinstance(node, cst.List | cst.Tuple):
             return node
-        kept: list[cst.Element] = []
+        kept: list[cst.BaseElement] = []
         changed = False
         for element in node.elements:
             value = element.value
@@ -226,7 +226,7 @@ def admin_models(tree: cst.Module, boundary: Boundary) -> dict[str, frozenset[st
             for alias in node.names:
                 label = by_module.get((module, dotted(alias.name)))
                 if label:
-                    imported[alias.asname.name.value if alias.asname else
+                    imported[dotted(alias.asname.name) if alias.asname else
                              dotted(alias.name)] = label
 
         def visit_ClassDef(self, node: cst.ClassDef) -> None:

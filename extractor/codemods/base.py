@@ -147,7 +147,7 @@ def dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def assigned_name(statement: cst.BaseStatement) -> str | None:
+def assigned_name(statement: cst.CSTNode) -> str | None:
     """The name a one-statement line assigns (``x = ...``, ``x: T = ...``), if one."""
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         assign = statement.body[0]
@@ -193,7 +193,7 @@ def remote_imports(tree: cst.Module, boundary: Boundary) -> dict[str, tuple[str,
                 name = dotted(alias.name)
                 kind = boundary.remote_kind(module, name)
                 if kind is not None:
-                    local = alias.asname.name.value if alias.asname else name
+                    local = dotted(alias.asname.name) if alias.asname else name
                     found[local] = (f"{module}.{name}", kind)
 
     tree.visit(Collect())

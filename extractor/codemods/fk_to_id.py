@@ -51,16 +51,16 @@ class ForeignKeyToId(ExtractionCodemod):
         is_meta, replaced = self._scopes.pop()
         if is_meta or not replaced:
             return updated
-        body: list[cst.BaseStatement] = []
+        body: list[cst.CSTNode] = []
         for before, statement in zip(original.body.body, updated.body.body, strict=True):
             relation = replaced.get(_assigned_name(statement) or "")
-            if relation is None:
+            if relation is None or not isinstance(statement, cst.SimpleStatementLine):
                 body.append(statement)
             else:
                 body.extend(self._replace(before, statement, relation))
         return updated.with_changes(body=updated.body.with_changes(body=body))
 
-    def _replace(self, before: cst.BaseStatement, statement: cst.SimpleStatementLine,
+    def _replace(self, before: cst.CSTNode, statement: cst.SimpleStatementLine,
                  relation: ReplacedRelation) -> list[cst.BaseStatement]:
         call = statement.body[0].value  # type: ignore[attr-defined]
         if relation.many or not relation.column_type:
@@ -113,7 +113,7 @@ class ForeignKeyToId(ExtractionCodemod):
         return False  # strings in methods are not Meta field names
 
 
-def _assigned_name(statement: cst.BaseStatement) -> str | None:
+def _assigned_name(statement: cst.CSTNode) -> str | None:
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     assign = statement.body[0]

@@ -27,14 +27,15 @@ class PinTables(ExtractionCodemod):
             return updated
         settings = {"db_table": f'"{model.db_table}"', "managed": "False"}
         body = list(updated.body.body)
-        meta_index = next((i for i, s in enumerate(body)
-                           if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
-        if meta_index is None:
+        meta_index, found = next(((i, s) for i, s in enumerate(body)
+                                  if isinstance(s, cst.ClassDef) and s.name.value == "Meta"),
+                                 (None, None))
+        if meta_index is None or found is None:
             meta = cst.ClassDef(name=cst.Name("Meta"), body=cst.IndentedBlock(body=[]),
                                 leading_lines=[cst.EmptyLine(indent=False)])
             body.append(self._pinned(meta, settings))
         else:
-            body[meta_index] = self._pinned(body[meta_index], settings)
+            body[meta_index] = self._pinned(found, settings)
         changed = updated.with_changes(body=updated.body.with_changes(body=body))
         if changed.deep_equals(updated):
             return updated
@@ -44,7 +45,7 @@ class PinTables(ExtractionCodemod):
 
     @staticmethod
     def _pinned(meta: cst.ClassDef, settings: dict[str, str]) -> cst.ClassDef:
-        kept = [s for s in meta.body.body if assigned_name(s) not in settings]
+        kept = [s for s in meta.body.body if (assigned_name(s) or "") not in settings]
         added = [cst.parse_statement(f"{name} = {value}\n") for name, value in settings.items()]
         return meta.with_changes(body=meta.body.with_changes(body=[*kept, *added]))
 

@@ -121,8 +121,10 @@ def _meta(node: cst.ClassDef) -> cst.ClassDef | None:
 
 def _meta_value(meta: cst.ClassDef, name: str) -> cst.BaseExpression | None:
     for statement in meta.body.body:
-        if assigned_name(statement) == name:
-            return statement.body[0].value  # type: ignore[attr-defined]
+        if assigned_name(statement) == name and isinstance(statement, cst.SimpleStatementLine):
+            assign = statement.body[0]
+            if isinstance(assign, cst.Assign | cst.AnnAssign):
+                return assign.value
     return None
 
 

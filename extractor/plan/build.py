@@ -72,9 +72,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for accessor in accessors:  # the rows, and the rows their keys point at (shipment.carrier)
         imports.mirror_model(accessor.source)
         source_model = graph.model(accessor.source)
-        for relation in source_model.relations if source_model else ():
-            if relation.target and relation.target.partition(".")[0] not in scope.moved_labels:
-                imports.mirror_model(relation.target)
+        for followed in source_model.relations if source_model else ():
+            if followed.target and followed.target.partition(".")[0] not in scope.moved_labels:
+                imports.mirror_model(followed.target)
     drf, drf_uses = settings.rest_framework()
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
@@ -115,7 +115,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.literal("LOGIN_URL")),
         login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
         monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),
-        **({"default_auto_field": auto} if isinstance(auto, str) else {}))
+        default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field)
     return Plan(record, spec, to_allowlist(record), boundary, python,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)))

@@ -21,7 +21,7 @@ def field_types(graph: ProjectGraph, allowed: AllowedModel) -> tuple[tuple[str, 
     for name in allowed.fields:
         relation = name.removesuffix("_id") if name.endswith("_id") else None
         if relation in targets:
-            target = graph.model(targets[relation]) if targets[relation] else None
+            target = graph.model(label) if (label := targets[relation]) else None
             pk = next((f.type for f in target.fields if f.primary_key), "") if target else ""
             types.append((name, _openapi_type(pk or "AutoField")))
         else:

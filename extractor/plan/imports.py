@@ -100,7 +100,7 @@ class CrossImports:
         path = self.source.path_of(module)
         ok = path is not None and self.source.tree(path) is not None and not any(
             m.location.path == path and not m.abstract for m in self.scope.graph.models)
-        if ok:
+        if ok and path is not None:
             for imported in self.source.imports(path, module):
                 if self._stays(imported):
                     target = (imported if self.source.path_of(imported)

@@ -50,7 +50,7 @@ def monolith_pages(scope: Scope, names: Iterable[object]
     found: dict[str, set[tuple[str, str]]] = {}
     for name in names:
         route = by_name.get(name) if isinstance(name, str) else None
-        if route is None or route.app in scope.moved_labels:
+        if route is None or route.name is None or route.app in scope.moved_labels:
             continue
         namespace, _, short = route.name.rpartition(":")
         found.setdefault(namespace, set()).add((route.prefix.lstrip("/"), short))

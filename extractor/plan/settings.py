@@ -76,7 +76,9 @@ class MonolithSettings:
         names = set()
         for path in paths:
             tree = self.source.tree(path)
-            names |= {node.attr for node in ast.walk(tree) if tree and isinstance(
+            if tree is None:
+                continue
+            names |= {node.attr for node in ast.walk(tree) if isinstance(
                 node, ast.Attribute) and isinstance(node.value, ast.Name)
                 and node.value.id == "settings" and node.attr.isupper()}
         found = []
@@ -93,7 +95,7 @@ class MonolithSettings:
         found = self.assignment("REST_FRAMEWORK")
         if found is None or not isinstance(found[1], ast.Dict):
             return (), ()
-        path, value = found
+        path, value = found[0], found[1]
         settings, uses = [], []
         for key, item in zip(value.keys, value.values, strict=True):
             if not isinstance(key, ast.Constant) or key.value not in DRF_PARITY_KEYS:
@@ -109,7 +111,7 @@ class MonolithSettings:
                     uses.append((module, name, Location(path, item.lineno)))
             if isinstance(literal, list):
                 literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
-            settings.append((key.value, repr(literal)))
+            settings.append((str(key.value), repr(literal)))
         return tuple(settings), tuple(uses)
 
     def patch_targets(self) -> tuple[str, str]:

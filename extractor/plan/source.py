@@ -70,15 +70,16 @@ class Source:
             base = PurePosixPath(*module.split("."))
         else:
             inner = module[len(app.name):].lstrip(".").replace(".", "/")
-            base = PurePosixPath(app.path) / inner if inner else PurePosixPath(app.path)
+            base = PurePosixPath(app.path or "") / inner if inner else PurePosixPath(app.path or "")
         for candidate in (f"{base}.py", f"{base}/__init__.py"):
             if self.exists(candidate):
                 return candidate
         return None
 
     def module_of(self, path: str) -> str:
-        app = next((a for a in self.own if path.startswith(a.path + "/")), None)
-        inner = PurePosixPath(path[len(app.path) + 1:] if app else path).with_suffix("")
+        app = next((a for a in self.own if a.path and path.startswith(a.path + "/")), None)
+        inner = PurePosixPath(path[len(app.path) + 1:] if app and app.path else path
+                              ).with_suffix("")
         parts = [p for p in inner.parts if p != "__init__"]
         return ".".join([app.name, *parts] if app else parts)
 
