@@ -51,9 +51,11 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT/runtime" \
             -e "$ROOT[$extra]"
         rm -f "$VENV"/.decompose-"$extra"-*
+        # mypy's cache describes the packages it saw: stale after a reinstall (it can crash).
+        rm -rf "$VENV/.mypy_cache"
         touch "$stamp"
     fi
-    export PATH="$VENV/bin:$PATH"
+    export PATH="$VENV/bin:$PATH" MYPY_CACHE_DIR="$VENV/.mypy_cache"
 }
 
 # The Kubernetes targets of `decompose proxy` validate against the published CRD schemas
