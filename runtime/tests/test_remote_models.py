@@ -1,0 +1,54 @@
+"""Monolith rows seen from the service (decompose_remote.models), read through the bridge
+(decompose_bridge.views) for real: pytest-django's live server runs the bridge, the service's
+own client calls it, and the rows are the test database's users."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+
+from decompose_remote.client import get_client
+from decompose_remote.errors import BadMonolithAnswer
+from decompose_remote.models import RemoteModel
+from decompose_remote.testing import ThrowawayKeys
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
+
+
+@pytest.fixture
+def users(live_server, settings, service_keys: ThrowawayKeys) -> Iterator[RemoteModel]:
+    """``auth.User`` as moved code sees it, with the bridge at the live server."""
+    settings.MONOLITH_URL = live_server.url
+    settings.DECOMPOSE_SERVICE_PRIVATE_KEY = service_keys.service_private
+    settings.DECOMPOSE_MONOLITH_RETRIES = 0
+    get_client.cache_clear()
+    User.objects.bulk_create([User(username="alice"), User(username="bob")])
+    yield RemoteModel("auth.User")
+    get_client.cache_clear()
+
+
+def test_a_query_runs_in_the_monolith_and_answers_allowlisted_fields(users):
+    alice = users.objects.get(username="alice")
+    assert (alice.pk, alice.username) == (User.objects.get(username="alice").pk, "alice")
+    assert [row.username for row in users.objects.filter(username__startswith="b")] == ["bob"]
+    assert users.objects.count() == 2
+
+
+def test_a_missing_row_is_the_models_own_does_not_exist(users):
+    with pytest.raises(users.DoesNotExist):
+        users.objects.get(username="carol")
+
+
+def test_fetching_by_primary_key_leaves_missing_rows_out(users):
+    bob = User.objects.get(username="bob")
+    assert [row.username for row in users.fetch([bob.pk, 999_999])] == ["bob"]
+
+
+def test_a_lookup_on_a_field_outside_the_allowlist_is_refused(users, caplog):
+    with caplog.at_level(logging.ERROR), pytest.raises(BadMonolithAnswer):
+        users.objects.filter(password="x").count()
+    refusal = caplog.records[-1]
+    assert refusal.status == 403 and "lookup 'password' on auth.User" in refusal.body
