@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.corpora import CORPORA, ensure_installed, lay_out, site_paths
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = ("services", "modularity", "sm", "icp", "ifn", "ned", "cross_service_fks",
-           "kernel_fks", "cross_service_fks_per_service", "distributed_transactions")
+COLUMNS = ("services", "business_fks", "kernel_fks", "distributed_transactions",
+           "offline_transactions", "orm_reads", "cost", "modularity", "sm", "icp", "ifn",
+           "ifn_orm", "bcp", "ned")
 
 
 def row(name: str, metrics: Metrics) -> str:
@@ -36,6 +37,8 @@ def row(name: str, metrics: Metrics) -> str:
 def report(project: Path, graph: ProjectGraph) -> None:
     result = propose(graph, boundary_settings(load_config(project)))
     print(f"\n## {project.name}: {result.method}; kernel {', '.join(result.shared_kernel)}")
+    if result.decision:
+        print(f"split: {result.decision.split}: {result.decision.reason}")
     for service in result.services:
         print(f"- {service.name}{' (kernel)' if service.kernel else ''}: "
               f"{', '.join(service.apps)}")

@@ -58,6 +58,7 @@ def check_known(settings: BoundarySettings, apps: Iterable[str]) -> None:
     sources = [(g.source, g.apps) for g in settings.keep_together + settings.keep_apart]
     sources += [(p.source, p.apps) for p in settings.pins]
     sources += [("shared_kernel", settings.shared_kernel or ())]
+    sources += [("roles", tuple(settings.roles))]
     for source, labels in sources:
         for label in labels:
             if label not in known:

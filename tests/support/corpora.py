@@ -59,6 +59,7 @@ ROOT_URLCONF = "corpus_urls"
 CORPORA = {
     "oscar": Corpus("oscar", "django-oscar==4.2.1", "oscar", "corpus_settings", OSCAR_SETTINGS),
     "wagtail": Corpus("wagtail", "wagtail==8.0.1", "wagtail", "wagtail.test.settings", None),
+    "pretalx": Corpus("pretalx", "pretalx==2025.2.2", "pretalx", "pretalx.settings", None),
 }
 
 

@@ -1,0 +1,108 @@
+"""What a split costs in data: the proposal's objective.
+
+Three things get expensive once two apps run as separate services, and they are counted, never
+averaged over services (an average rewards cutting finer):
+
+- a *business FK*: a relation field (FK, one-to-one, many-to-many) between models of two
+  business services becomes an id plus an API call; FKs into the shared kernel are reported
+  apart (``kernel_fks``): every service keeps reading the kernel whatever the grouping;
+- a *distributed transaction*: a write scope on a request path (a view, a service function)
+  writing models of two services needs a saga or an outbox. Scopes in management commands,
+  tests, migrations and scripts are counted apart (``offline``): they run once, by an operator;
+- a *cross-service read*: an ORM or dynamic-model use of another service's models, one per
+  occurrence, becomes a remote call.
+
+``cost = fk * business_fks + transaction * distributed transactions + read * reads`` with the
+weights of ``DEFAULT_COST`` (``cost`` table of the config to change them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from analyzer.boundaries.appgraph import TABLE_RELATION_KINDS, AppGraph
+from decompose.model.graph import DependencyKind, WriteScope
+
+DEFAULT_COST: Mapping[str, float] = {"fk": 1.0, "transaction": 3.0, "read": 0.2}
+READ_KINDS = frozenset({DependencyKind.ORM, DependencyKind.DYNAMIC})
+OFFLINE_PARTS = ("management/commands/", "/tests/", "tests/", "/migrations/", "scripts/",
+                 "conftest.py", "/test_")
+
+
+def resolve_cost(overrides: Mapping[str, float]) -> dict[str, float]:
+    return {**DEFAULT_COST, **overrides}
+
+
+def is_offline(scope: WriteScope) -> bool:
+    """A scope in a management command, a test, a migration or a script: not a request path."""
+    path = "/" + scope.location.path
+    return any(part in path for part in OFFLINE_PARTS) or path.rsplit("/", 1)[1].startswith(
+        "test")
+
+
+@dataclass(frozen=True)
+class DataCost:
+    business_fks: int
+    kernel_fks: int
+    transactions: int  # request-path write scopes spanning services
+    offline_transactions: int
+    reads: int
+    cost: float
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """The project's FKs, reads and write scopes at app level, counted for any grouping."""
+
+    app_graph: AppGraph
+    weights: Mapping[str, float]
+
+    @cached_property
+    def fks(self) -> tuple[tuple[str, str], ...]:
+        """(source app, target app) per relation field between two own apps."""
+        found = []
+        for model in self.app_graph.tabled_models:
+            for rel in model.relations:
+                target = self.app_graph.model_app.get(rel.target or "")
+                if rel.kind in TABLE_RELATION_KINDS and target and target != model.app:
+                    found.append((model.app, target))
+        return tuple(found)
+
+    @cached_property
+    def reads(self) -> tuple[tuple[str, str, int], ...]:
+        return tuple((d.source, d.target, d.weight) for d in self.app_graph.dependencies
+                     if d.kind in READ_KINDS)
+
+    @cached_property
+    def scopes(self) -> tuple[tuple[frozenset[str], bool], ...]:
+        """(apps written, offline) per write scope touching two or more own apps."""
+        model_app = self.app_graph.model_app
+        found = []
+        for scope in self.app_graph.project.write_scopes:
+            apps = frozenset(model_app[m] for m in scope.models if m in model_app)
+            if len(apps) > 1:
+                found.append((apps, is_offline(scope)))
+        return tuple(found)
+
+    def measure(self, service_of: Mapping[str, str], kernel_apps: frozenset[str]) -> DataCost:
+        business = kernel = 0
+        for source, target in self.fks:
+            if service_of[source] != service_of[target]:
+                if target in kernel_apps:
+                    kernel += 1
+                else:
+                    business += 1
+        reads = sum(n for s, t, n in self.reads
+                    if service_of[s] != service_of[t] and t not in kernel_apps)
+        online = offline = 0
+        for apps, is_off in self.scopes:
+            if len({service_of[a] for a in apps}) > 1:
+                if is_off:
+                    offline += 1
+                else:
+                    online += 1
+        w = self.weights
+        cost = w["fk"] * business + w["transaction"] * online + w["read"] * reads
+        return DataCost(business, kernel, online, offline, reads, round(cost, 4) + 0.0)
