@@ -33,3 +33,16 @@ def test_sample_reports_are_deterministic(tmp_path):
     for service in boundaries.services:
         assert f'id="service-{service.name}"' in html
         assert (first / f"service-{service.name}.svg").exists()
+
+
+def test_report_states_the_decision_roles_and_next_best_costs(tmp_path):
+    graph = build_graph(SAMPLE, cache_dir=tmp_path / "cache")
+    boundaries = propose(graph, BoundarySettings())
+    render_reports(graph, boundaries, tmp_path, frozenset({"md"}))
+    text = (tmp_path / "report.md").read_text()
+    assert f"**Split:** {boundaries.decision.reason}." in text
+    assert "What would change it: every grouping costing more than 1 per table" in text
+    assert "| demo | layer |" in text and "| accounts | identity |" in text
+    assert "moving it to 'orders' would change business FKs by" in text
+    assert "Foreign keys between business services" in text
+    assert "per service" not in text.split("### Proposal vs baselines")[1].split("###")[0]
