@@ -38,6 +38,8 @@ class Constraints:
 
     def conflict(self, a: Iterable[str], b: Iterable[str]) -> str | None:
         """The source of a constraint forbidding units ``a`` and ``b`` in one service."""
+        if not self.apart:
+            return None
         for x in a:
             for y in b:
                 source = self.apart.get(frozenset((x, y)))
@@ -197,20 +199,29 @@ def _repair(group: Group, units: nx.Graph, cons: Constraints) -> list[Group]:
 
 
 def _merge_once(groups: list[Group], units: nx.Graph, cons: Constraints) -> list[Group]:
-    best: tuple[float, int, list[str], int, int] | None = None
+    """Merge the most strongly tied conflict-free pair (then the smallest, then by name)."""
+    index = {u: i for i, g in enumerate(groups) for u in g}
+    link: dict[tuple[int, int], float] = {}
+    for a, b, weight in units.edges(data="weight"):
+        i, j = sorted((index[a], index[b]))
+        if i != j:
+            link[i, j] = link.get((i, j), 0.0) + weight
+    first = [min(g) for g in groups]
+    best: tuple[float, int, str, str, int, int] | None = None
     for i, a in enumerate(groups):
         for j in range(i + 1, len(groups)):
             b = groups[j]
-            if cons.conflict(a, b):
+            if cons.apart and cons.conflict(a, b):
                 continue
-            key = (-_link(units, a, b), len(a) + len(b), sorted(a | b), i, j)
+            key = (-round(link.get((i, j), 0.0), 9), len(a) + len(b),
+                   *sorted((first[i], first[j])), i, j)
             if best is None or key < best:
                 best = key
     if best is None:
         sources = sorted(set(cons.apart.values()))
         raise ConstraintError(f"{cons.target_source} cannot hold together with "
                               f"{'; '.join(sources)}: no two remaining groups may share a service")
-    _, _, _, i, j = best
+    i, j = best[-2], best[-1]
     merged = groups[i] | groups[j]
     return _ordered([g for k, g in enumerate(groups) if k not in (i, j)] + [merged])
 

@@ -26,6 +26,12 @@ def contexts(app_graph: AppGraph) -> tuple[tuple[str, frozenset[str]], ...]:
     for dep in app_graph.dependencies:
         if dep.kind in READ_KINDS:
             reads[dep.source].add(dep.target)
+    written: dict[str, set[str]] = defaultdict(set)  # every dotted prefix of a scope's name
+    for scope in app_graph.project.write_scopes:
+        parts = scope.name.split(".")
+        for end in range(1, len(parts) + 1):
+            written[".".join(parts[:end])] |= {m for m in scope.models
+                                               if m in app_graph.model_app}
     found: dict[str, set[str]] = {}
     for route in app_graph.project.urls:
         if route.app not in tabled and route.app not in reads:
@@ -36,9 +42,7 @@ def contexts(app_graph: AppGraph) -> tuple[tuple[str, frozenset[str]], ...]:
         for app in reads[route.app or ""]:
             reached |= tabled[app]
         if route.view:
-            for scope in app_graph.project.write_scopes:
-                if scope.name == route.view or scope.name.startswith(route.view + "."):
-                    reached |= {m for m in scope.models if m in app_graph.model_app}
+            reached |= written.get(route.view, set())
     return tuple(sorted((n, frozenset(m)) for n, m in found.items() if m))
 
 

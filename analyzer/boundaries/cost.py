@@ -18,7 +18,7 @@ weights of ``DEFAULT_COST`` (``cost`` table of the config to change them).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -86,18 +86,55 @@ class CostModel:
                 found.append((apps, is_offline(scope)))
         return tuple(found)
 
+    @cached_property
+    def touching(self) -> dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+        """app -> indexes of the FKs, reads and scopes it is an end of: what moving it alone
+        can change."""
+        fks: dict[str, list[int]] = {a: [] for a in self.app_graph.apps}
+        reads: dict[str, list[int]] = {a: [] for a in self.app_graph.apps}
+        scopes: dict[str, list[int]] = {a: [] for a in self.app_graph.apps}
+        for index, (source, target) in enumerate(self.fks):
+            for app in {source, target}:
+                fks[app].append(index)
+        for index, (source, target, _) in enumerate(self.reads):
+            for app in {source, target}:
+                reads[app].append(index)
+        for index, (apps, _) in enumerate(self.scopes):
+            for app in apps:
+                scopes[app].append(index)
+        return {a: (tuple(fks[a]), tuple(reads[a]), tuple(scopes[a])) for a in fks}
+
+    def move_delta(self, service_of: Mapping[str, str], kernel_apps: frozenset[str], app: str,
+                   target: str) -> DataCost:
+        """How ``measure`` would change if ``app`` alone moved to service ``target``."""
+        fk_ids, read_ids, scope_ids = self.touching[app]
+        moved = {**service_of, app: target}
+        before = self._measure(service_of, kernel_apps, fk_ids, read_ids, scope_ids)
+        after = self._measure(moved, kernel_apps, fk_ids, read_ids, scope_ids)
+        return DataCost(*(round(b - a, 4) + 0 for a, b in zip(
+            (before.business_fks, before.kernel_fks, before.transactions,
+             before.offline_transactions, before.reads, before.cost),
+            (after.business_fks, after.kernel_fks, after.transactions,
+             after.offline_transactions, after.reads, after.cost), strict=True)))
+
     def measure(self, service_of: Mapping[str, str], kernel_apps: frozenset[str]) -> DataCost:
+        return self._measure(service_of, kernel_apps, range(len(self.fks)),
+                             range(len(self.reads)), range(len(self.scopes)))
+
+    def _measure(self, service_of: Mapping[str, str], kernel_apps: frozenset[str],
+                 fk_ids: Iterable[int], read_ids: Iterable[int], scope_ids: Iterable[int]
+                 ) -> DataCost:
         business = kernel = 0
-        for source, target in self.fks:
+        for source, target in (self.fks[i] for i in fk_ids):
             if service_of[source] != service_of[target]:
                 if target in kernel_apps:
                     kernel += 1
                 else:
                     business += 1
-        reads = sum(n for s, t, n in self.reads
+        reads = sum(n for s, t, n in (self.reads[i] for i in read_ids)
                     if service_of[s] != service_of[t] and t not in kernel_apps)
         online = offline = 0
-        for apps, is_off in self.scopes:
+        for apps, is_off in (self.scopes[i] for i in scope_ids):
             if len({service_of[a] for a in apps}) > 1:
                 if is_off:
                     offline += 1

@@ -62,16 +62,17 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
              f"distributed transactions + {weights['read']:g} x cross-service reads")
     one = (frozenset(space.units),) if space.units else ()
     if settings.services is not None:
-        option = _option(space, app_graph, cost_model, settings, kernel, loose,
-                         settings.services, BAND_SHARE)
+        (option,) = _options(space, app_graph, cost_model, settings, kernel, loose,
+                             [settings.services], BAND_SHARE)
         return Choice(option.groups, f"--services {settings.services}: cheapest grouping into "
                       f"{settings.services} found by local search ({terms}; cost "
                       f"{option.cost:g}, ties broken by modularity Q)",
                       Decision(settings.services > 1, f"{settings.services} business services "
                                "forced by --services", "drop --services to let the cost decide"))
+    ks = list(range(2, min(MAX_SERVICES, len(space.units)) + 1))
     if space.cons.apart and len(space.units) > 1:  # keep-apart or distinct pins: must split
-        options = [_option(space, app_graph, cost_model, settings, kernel, loose, k, BAND_SHARE)
-                   for k in range(2, min(MAX_SERVICES, len(space.units)) + 1)]
+        options = _options(space, app_graph, cost_model, settings, kernel, loose, ks,
+                           BAND_SHARE)
         best = min(options, key=lambda o: (o.over_band > 0, o.cost, o.k, -round(o.q, 3)))
         sources = "; ".join(sorted(set(space.cons.apart.values())))
         return Choice(best.groups, f"cheapest grouping that keeps {sources} ({terms}; cost "
@@ -83,12 +84,10 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
             f"{MIN_BUSINESS_MODELS} tables a split costs a network hop for no independent "
             "domain", f"more than {MIN_BUSINESS_MODELS - 1} business tables in two or more "
             "apps, or --services N"))
-    ks = range(2, min(MAX_SERVICES, len(space.units)) + 1)
-    options = [_option(space, app_graph, cost_model, settings, kernel, loose, k, BAND_SHARE)
-               for k in ks]
+    options = _options(space, app_graph, cost_model, settings, kernel, loose, ks, BAND_SHARE)
     if all(o.over_band for o in options):  # one app too large for the band: widen it
-        options = [_option(space, app_graph, cost_model, settings, kernel, loose, k,
-                           MAX_LARGEST_SHARE) for k in ks]
+        options = _options(space, app_graph, cost_model, settings, kernel, loose, ks,
+                           MAX_LARGEST_SHARE)
     paying = [o for o in options if o.largest <= MAX_LARGEST_SHARE * total
               and o.cost <= PAY_PER_TABLE * (total - o.largest)]
     if not paying:
@@ -117,19 +116,24 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
                       "of the tables in one, would make it 'don't split'"))
 
 
-def _option(space: Space, app_graph: AppGraph, cost_model: CostModel,
-            settings: BoundarySettings, kernel: tuple[str, ...], loose: list[str],
-            k: int, band: float) -> _Option:
-    groups, (over, _) = cheapest(space, k, band * sum(space.models.values()), settings.seed)
-    members = [[a for u in sorted(g) for a in space.cons.units[u]] for g in groups]
-    members.append(list(kernel))
-    attach(app_graph, loose, members, len(members) - 1)
-    service_of = {app: f"s{i}" for i, apps in enumerate(members) for app in apps}
-    measured = cost_model.measure(service_of, frozenset(kernel))
-    largest = max(sum(space.models[u] for u in g) for g in groups)
-    return _Option(k, tuple(groups), over, measured.cost, largest, measured.business_fks,
-                   modularity(app_graph, Partition(tuple(
-                       (f"s{i}", tuple(apps)) for i, apps in enumerate(members) if apps))))
+def _options(space: Space, app_graph: AppGraph, cost_model: CostModel,
+             settings: BoundarySettings, kernel: tuple[str, ...], loose: list[str],
+             ks: list[int], band: float) -> list[_Option]:
+    found = cheapest(space, ks, band * sum(space.models.values()), settings.seed)
+    options = []
+    for k in ks:
+        groups, (over, _) = found[k]
+        members = [[a for u in sorted(g) for a in space.cons.units[u]] for g in groups]
+        members.append(list(kernel))
+        attach(app_graph, loose, members, len(members) - 1)
+        service_of = {app: f"s{i}" for i, apps in enumerate(members) for app in apps}
+        measured = cost_model.measure(service_of, frozenset(kernel))
+        largest = max(sum(space.models[u] for u in g) for g in groups)
+        q = modularity(app_graph, Partition(tuple(
+            (f"s{i}", tuple(apps)) for i, apps in enumerate(members) if apps)))
+        options.append(_Option(k, tuple(groups), over, measured.cost, largest,
+                               measured.business_fks, q))
+    return options
 
 
 def _business_fks_total(cost_model: CostModel, space: Space) -> int:

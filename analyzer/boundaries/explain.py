@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer.boundaries.appgraph import AppGraph
-from analyzer.boundaries.cost import CostModel, DataCost
+from analyzer.boundaries.cost import CostModel
 from analyzer.boundaries.decide import BAND_SHARE
 from analyzer.boundaries.partition import Partition
 from decompose.model.boundaries import Placement
@@ -19,7 +19,6 @@ def placements(app_graph: AppGraph, partition: Partition, cost_model: CostModel,
     """Per service name, a placement for each of its apps."""
     service_of = partition.service_of
     business = [name for name, _ in partition.services if name not in partition.kernel]
-    now = cost_model.measure(service_of, kernel_apps)
     tables = {name: sum(app_graph.models_per_app[a] for a in apps)
               for name, apps in partition.services}
     total = sum(tables[name] for name in business)
@@ -29,7 +28,7 @@ def placements(app_graph: AppGraph, partition: Partition, cost_model: CostModel,
         for app in apps:
             reason = _reason(app_graph, partition, service_of, app)
             moves = [] if name in partition.kernel else [
-                (_delta(cost_model.measure({**service_of, app: other}, kernel_apps), now), other)
+                (cost_model.move_delta(service_of, kernel_apps, app, other), other)
                 for other in business if other != name]
             if not moves:
                 placed.append(Placement(app, reason))
@@ -47,13 +46,6 @@ def placements(app_graph: AppGraph, partition: Partition, cost_model: CostModel,
                 move_reads=delta.reads, move_cost=delta.cost))
         result[name] = tuple(placed)
     return result
-
-
-def _delta(after: DataCost, before: DataCost) -> DataCost:
-    return DataCost(after.business_fks - before.business_fks, after.kernel_fks - before.kernel_fks,
-                    after.transactions - before.transactions,
-                    after.offline_transactions - before.offline_transactions,
-                    after.reads - before.reads, round(after.cost - before.cost, 4) + 0.0)
 
 
 def _reason(app_graph: AppGraph, partition: Partition, service_of: dict[str, str],

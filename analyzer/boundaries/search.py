@@ -12,7 +12,7 @@ fixed seed, so the same project always gets the same answer.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -21,6 +21,7 @@ from analyzer.boundaries.candidates import candidates
 from analyzer.boundaries.constraints import Constraints, Group, enforce
 
 MAX_PASSES = 60
+ALL_PAIR_SWAPS = 60  # up to this many units every pair is tried as a swap
 
 
 @dataclass(frozen=True)
@@ -52,57 +53,123 @@ class Space:
 
 @dataclass
 class _State:
+    """A grouping under search, with what a move's delta needs kept up to date."""
+
     space: Space
     band: float
     group_of: dict[str, int]
     sizes: dict[int, int]
+    scope_counts: list[dict[int, int]]  # per scope: group -> units of the scope in it
+    scopes_of: dict[str, list[int]]  # unit -> indexes of the scopes it is in
 
     def score(self) -> tuple[float, float]:
         over = sum(max(0.0, n - self.band) for n in self.sizes.values())
         cut = sum(w for a in self.space.units for b, w in self.space.pair_cost[a].items()
                   if a < b and self.group_of[a] != self.group_of[b])
-        spans = sum(len({self.group_of[u] for u in s}) > 1 for s in self.space.scopes)
+        spans = sum(sum(1 for n in c.values() if n) > 1 for c in self.scope_counts)
         return (round(over, 6), round(cut + spans * self.space.transaction, 6))
 
+    def delta(self, unit: str, target: int) -> tuple[float, float]:
+        """(over-band, cost) change if ``unit`` moved to group ``target``."""
+        here = self.group_of[unit]
+        size = self.space.models[unit]
 
-def cheapest(space: Space, k: int, band: float, seed: int) -> tuple[list[Group], tuple]:
-    """The best grouping into k groups found from every start, with its (over-band, cost)."""
+        def over(n: int) -> float:
+            return max(0.0, n - self.band)
+
+        d_over = (over(self.sizes[here] - size) - over(self.sizes[here])
+                  + over(self.sizes[target] + size) - over(self.sizes[target]))
+        d_cost = 0.0
+        for other, w in self.space.pair_cost[unit].items():
+            g = self.group_of[other]
+            if g == here:
+                d_cost += w
+            elif g == target:
+                d_cost -= w
+        for index in self.scopes_of[unit]:
+            counts = self.scope_counts[index]
+            before = sum(1 for n in counts.values() if n) > 1
+            after_counts = dict(counts)
+            after_counts[here] -= 1
+            after_counts[target] = after_counts.get(target, 0) + 1
+            after = sum(1 for n in after_counts.values() if n) > 1
+            d_cost += (after - before) * self.space.transaction
+        return d_over, d_cost
+
+    def move(self, members: dict[int, set[str]], unit: str, target: int) -> None:
+        here = self.group_of[unit]
+        members[here].discard(unit)
+        members[target].add(unit)
+        self.group_of[unit] = target
+        self.sizes[here] -= self.space.models[unit]
+        self.sizes[target] += self.space.models[unit]
+        for index in self.scopes_of[unit]:
+            counts = self.scope_counts[index]
+            counts[here] -= 1
+            counts[target] = counts.get(target, 0) + 1
+
+
+def cheapest(space: Space, counts: Iterable[int], band: float, seed: int
+             ) -> dict[int, tuple[list[Group], tuple[float, float]]]:
+    """Per service count k, the best grouping into k groups found from every start, with its
+    (over-band, cost). Each start is merged down one k after the other, so the starts of
+    every k come from one pass over the candidates."""
     graph = space.graph()
-    source = space.cons.target_source if space.cons.target == k else f"{k} business services"
-    cons = dataclasses.replace(space.cons, target=k, target_source=source)
-    starts: list[list[Group]] = []
+    wanted = sorted(set(counts), reverse=True)
+    starts: dict[int, list[list[Group]]] = {k: [] for k in wanted}
+    free = dataclasses.replace(space.cons, target=None)
     for candidate in candidates(graph, seed):
-        grouped = enforce(candidate.groups, graph, cons, seed)
-        if grouped not in starts:
-            starts.append(grouped)
-    best: tuple[tuple, list[Group]] | None = None
-    for index, start in enumerate(starts):
-        groups = _improve(space, start, band)
-        state = _state(space, groups, band)
-        key = (*state.score(), index)
-        if best is None or key < best[0]:
-            best = (key, groups)
-    assert best is not None
-    return best[1], best[0][:2]
+        current = enforce(candidate.groups, graph, free, seed)
+        for k in wanted:
+            grouped = enforce(current, graph, _target(space, k), seed)
+            if len(current) >= k:
+                current = grouped
+            if grouped not in starts[k]:
+                starts[k].append(grouped)
+    found = {}
+    for k in wanted:
+        best: tuple[tuple, list[Group]] | None = None
+        for index, start in enumerate(starts[k]):
+            groups = _improve(space, start, band)
+            key = (*_state(space, groups, band).score(), index)
+            if best is None or key < best[0]:
+                best = (key, groups)
+        assert best is not None
+        found[k] = (best[1], (best[0][0], best[0][1]))
+    return found
+
+
+def _target(space: Space, k: int) -> Constraints:
+    source = space.cons.target_source if space.cons.target == k else f"{k} business services"
+    return dataclasses.replace(space.cons, target=k, target_source=source)
 
 
 def _state(space: Space, groups: list[Group], band: float) -> _State:
     group_of = {u: i for i, g in enumerate(groups) for u in g}
-    sizes: dict[int, int] = defaultdict(int)
+    sizes = dict.fromkeys(range(len(groups)), 0)
     for unit, index in group_of.items():
         sizes[index] += space.models[unit]
-    for index in range(len(groups)):
-        sizes.setdefault(index, 0)
-    return _State(space, band, group_of, dict(sizes))
+    scope_counts: list[dict[int, int]] = []
+    scopes_of: dict[str, list[int]] = {u: [] for u in space.units}
+    for index, scope in enumerate(space.scopes):
+        counts: dict[int, int] = {}
+        for unit in scope:
+            counts[group_of[unit]] = counts.get(group_of[unit], 0) + 1
+            scopes_of[unit].append(index)
+        scope_counts.append(counts)
+    return _State(space, band, group_of, sizes, scope_counts, scopes_of)
+
+
+def _better(delta: tuple[float, float]) -> bool:
+    """A move (or swap) lowers (over-band, cost) lexicographically, beyond rounding noise."""
+    over, cost = delta
+    return over < -1e-9 or (abs(over) <= 1e-9 and cost < -1e-9)
 
 
 def _improve(space: Space, groups: list[Group], band: float) -> list[Group]:
-    """First-improvement moves and swaps until none lowers the score."""
+    """First-improvement moves, then swaps of tied units, until neither lowers the score."""
     state = _state(space, groups, band)
-    members: dict[int, set[str]] = defaultdict(set)
-    for unit, index in state.group_of.items():
-        members[index].add(unit)
-    current = state.score()
+    members: dict[int, set[str]] = {i: set(g) for i, g in enumerate(groups)}
     for _ in range(MAX_PASSES):
         improved = False
         for unit in space.units:
@@ -112,37 +179,26 @@ def _improve(space: Space, groups: list[Group], band: float) -> list[Group]:
                     continue
                 if space.cons.conflict({unit}, members[target]):
                     continue
-                _move(state, members, unit, target)
-                score = state.score()
-                if score < current:
-                    current, improved = score, True
-                else:
-                    _move(state, members, unit, here)
-        for unit in space.units:
-            for other in space.units:
+                if _better(state.delta(unit, target)):
+                    state.move(members, unit, target)
+                    improved = True
+        for unit in space.units:  # swaps: any pair in small projects, tied pairs in large
+            for other in (space.units if len(space.units) <= ALL_PAIR_SWAPS
+                          else sorted(space.pair_cost[unit])):
                 a, b = state.group_of[unit], state.group_of[other]
                 if unit >= other or a == b:
                     continue
                 if (space.cons.conflict({unit}, members[b] - {other})
                         or space.cons.conflict({other}, members[a] - {unit})):
                     continue
-                _move(state, members, unit, b)
-                _move(state, members, other, a)
-                score = state.score()
-                if score < current:
-                    current, improved = score, True
+                first = state.delta(unit, b)
+                state.move(members, unit, b)
+                second = state.delta(other, a)
+                if _better((first[0] + second[0], first[1] + second[1])):
+                    state.move(members, other, a)
+                    improved = True
                 else:
-                    _move(state, members, unit, a)
-                    _move(state, members, other, b)
+                    state.move(members, unit, a)
         if not improved:
             break
     return sorted((frozenset(m) for m in members.values() if m), key=lambda g: sorted(g))
-
-
-def _move(state: _State, members: dict[int, set[str]], unit: str, target: int) -> None:
-    here = state.group_of[unit]
-    members[here].discard(unit)
-    members[target].add(unit)
-    state.group_of[unit] = target
-    state.sizes[here] -= state.space.models[unit]
-    state.sizes[target] += state.space.models[unit]
