@@ -24,6 +24,7 @@ from analyzer.boundaries.metrics import modularity
 from analyzer.boundaries.partition import Partition
 from analyzer.boundaries.search import Space, cheapest
 from decompose.config import BoundarySettings
+from decompose.errors import ConstraintError
 from decompose.model.boundaries import Decision
 
 MIN_BUSINESS_MODELS = 8
@@ -62,8 +63,10 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
              f"distributed transactions + {weights['read']:g} x cross-service reads")
     one = (frozenset(space.units),) if space.units else ()
     if settings.services is not None:
-        (option,) = _options(space, app_graph, cost_model, settings, kernel, loose,
-                             [settings.services], BAND_SHARE)
+        n = settings.services  # its neighbours are searched too: their optima seed n's
+        around = [k for k in (n - 1, n, n + 1) if 1 <= k <= len(space.units)]
+        option = next(o for o in _options(space, app_graph, cost_model, settings, kernel,
+                                          loose, around, BAND_SHARE, required=n) if o.k == n)
         return Choice(option.groups, f"--services {settings.services}: cheapest grouping into "
                       f"{settings.services} found by local search ({terms}; cost "
                       f"{option.cost:g}, ties broken by modularity Q)",
@@ -73,6 +76,9 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
     if space.cons.apart and len(space.units) > 1:  # keep-apart or distinct pins: must split
         options = _options(space, app_graph, cost_model, settings, kernel, loose, ks,
                            BAND_SHARE)
+        if not options:
+            raise ConstraintError(f"{'; '.join(sorted(set(space.cons.apart.values())))} "
+                                  f"cannot hold in at most {MAX_SERVICES} business services")
         best = min(options, key=lambda o: (o.over_band > 0, o.cost, o.k, -round(o.q, 3)))
         sources = "; ".join(sorted(set(space.cons.apart.values())))
         return Choice(best.groups, f"cheapest grouping that keeps {sources} ({terms}; cost "
@@ -118,10 +124,11 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
 
 def _options(space: Space, app_graph: AppGraph, cost_model: CostModel,
              settings: BoundarySettings, kernel: tuple[str, ...], loose: list[str],
-             ks: list[int], band: float) -> list[_Option]:
-    found = cheapest(space, ks, band * sum(space.models.values()), settings.seed)
+             ks: list[int], band: float, required: int | None = None) -> list[_Option]:
+    """The cheapest grouping per feasible k, measured as the proposal will be."""
+    found = cheapest(space, ks, band * sum(space.models.values()), settings.seed, required)
     options = []
-    for k in ks:
+    for k in sorted(found):
         groups, (over, _) = found[k]
         members = [[a for u in sorted(g) for a in space.cons.units[u]] for g in groups]
         members.append(list(kernel))

@@ -44,9 +44,9 @@ def propose(graph: ProjectGraph, settings: BoundarySettings) -> Boundaries:
     sized = {uid: sum(app_graph.models_per_app[a] for a in apps)
              for uid, apps in cons.units.items()}
     grouped = {uid for uid, n in sized.items() if n or uid in cons.pins}
-    space = _space(cost_model, cons, grouped, sized, frozenset(kernel))
     loose = sorted(a for uid in set(cons.units) - grouped for a in cons.units[uid])
     loose = sorted({*loose, *(a for a in app_graph.apps if roles[a].role in ATTACHED_ROLES)})
+    space = _space(cost_model, cons, grouped, sized, frozenset(kernel), frozenset(loose))
     choice = choose(space, app_graph, cost_model, settings, kernel, loose)
     reasons = {app: role.reason for app, role in roles.items() if role.role != "business"}
     reasons.update(cons.reasons)
@@ -66,7 +66,7 @@ def _constrained_business(roles: dict[str, AppRole], settings: BoundarySettings
 
 
 def _space(cost_model: CostModel, cons: Constraints, grouped: set[str], sized: dict[str, int],
-           kernel: frozenset[str]) -> Space:
+           kernel: frozenset[str], loose: frozenset[str]) -> Space:
     unit_of = {app: uid for uid in grouped for app in cons.units[uid]}
     pair: dict[str, dict[str, float]] = {u: defaultdict(float) for u in sorted(grouped)}
     w = cost_model.weights
@@ -79,8 +79,13 @@ def _space(cost_model: CostModel, cons: Constraints, grouped: set[str], sized: d
 
     for source, target in cost_model.fks:
         add(source, target, w["fk"])
+    readers: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for source, target, count in cost_model.reads:
         add(source, target, w["read"] * count)
+        if source in loose and target in unit_of:  # reads into the kernel cost nothing
+            readers[unit_of[target]][source] += w["read"] * count
+        elif target in loose and source in unit_of:
+            readers[unit_of[source]][target] += w["read"] * count
     scopes = []
     for apps, offline in cost_model.scopes:
         units = frozenset(unit_of[a] for a in apps if a in unit_of)
@@ -89,7 +94,8 @@ def _space(cost_model: CostModel, cons: Constraints, grouped: set[str], sized: d
     return Space(units=tuple(sorted(grouped)), models={u: sized[u] for u in grouped},
                  pair_cost={u: dict(sorted(v.items())) for u, v in pair.items()},
                  scopes=tuple(sorted(scopes, key=sorted)), transaction=w["transaction"],
-                 cons=cons)
+                 cons=cons, readers={u: tuple(sorted(r.items()))
+                                     for u, r in sorted(readers.items())})
 
 
 def _partition(app_graph: AppGraph, choice: Choice, cons: Constraints, kernel: tuple[str, ...],

@@ -136,6 +136,10 @@ def test_keep_apart_is_honoured():
     settings = BoundarySettings(keep_apart=(AppGroup(("orders", "payments"), "--ka"),))
     result = propose(shop(), settings)
     assert not together(result, "orders", "payments")
+    three = BoundarySettings(keep_apart=(AppGroup(("orders", "payments", "catalog"), "--ka"),))
+    result = propose(shop(), three)  # two services cannot hold it: the search starts at 3
+    assert len({result.service_of(a).name for a in ("orders", "payments", "catalog")}) == 3
+    assert "--ka" in result.method
 
 
 def test_pins_name_services_and_keep_them_apart():
