@@ -166,12 +166,13 @@ def contract(app_graph: AppGraph, cons: Constraints) -> nx.Graph:
 def enforce(groups: Iterable[Iterable[str]], units: nx.Graph, cons: Constraints,
             seed: int) -> list[Group]:
     """Repair keep-apart conflicts, then reach the target count; deterministic."""
+    edges = list(units.edges(data="weight"))
     repaired: list[Group] = []
     for group in _ordered(groups):
         repaired.extend(_repair(group, units, cons))
     if cons.target is not None:
         while len(repaired) > cons.target:
-            repaired = _merge_once(repaired, units, cons)
+            repaired = _merge_once(repaired, edges, cons)
         while len(repaired) < cons.target:
             repaired = _split_once(repaired, units, seed)
     return _ordered(repaired)
@@ -198,11 +199,12 @@ def _repair(group: Group, units: nx.Graph, cons: Constraints) -> list[Group]:
     return [frozenset(p) for p in parts]
 
 
-def _merge_once(groups: list[Group], units: nx.Graph, cons: Constraints) -> list[Group]:
+def _merge_once(groups: list[Group], edges: list[tuple[str, str, float]],
+                cons: Constraints) -> list[Group]:
     """Merge the most strongly tied conflict-free pair (then the smallest, then by name)."""
     index = {u: i for i, g in enumerate(groups) for u in g}
     link: dict[tuple[int, int], float] = {}
-    for a, b, weight in units.edges(data="weight"):
+    for a, b, weight in edges:
         i, j = sorted((index[a], index[b]))
         if i != j:
             link[i, j] = link.get((i, j), 0.0) + weight
@@ -213,8 +215,9 @@ def _merge_once(groups: list[Group], units: nx.Graph, cons: Constraints) -> list
             b = groups[j]
             if cons.apart and cons.conflict(a, b):
                 continue
+            fa, fb = first[i], first[j]
             key = (-round(link.get((i, j), 0.0), 9), len(a) + len(b),
-                   *sorted((first[i], first[j])), i, j)
+                   min(fa, fb), max(fa, fb), i, j)
             if best is None or key < best:
                 best = key
     if best is None:

@@ -4,12 +4,13 @@ A split *pays* when some grouping into two or more business services (``search.c
 keeps its largest service at most ``MAX_LARGEST_SHARE`` of the business tables and costs in
 data (``cost.py``) at most ``PAY_PER_TABLE`` for each table it moves out of the largest service
 (the gain: code and data another team can own and deploy alone), on a project with at least
-``MIN_BUSINESS_MODELS`` business tables. Among the paying groupings, those inside the size band
-(no service above ``BAND_SHARE`` of the tables; when no grouping fits, the band widens to
-``MAX_LARGEST_SHARE``) come first; then the lowest data cost wins, then
-the higher modularity Q, then fewer services. When none pays, the answer is one business service
-plus the kernel: "don't split", with the cheapest cut found and what it would take.
-``--services N`` forces N business services: the cheapest grouping into N, band kept if possible.
+``MIN_BUSINESS_MODELS`` business tables. The search keeps every service inside the size band:
+no service above ``BAND_SHARE`` of the business tables, unless one app alone holds more (the
+project is mostly one aggregate: then ``MAX_LARGEST_SHARE``, and no band with ``--services``).
+Among the paying groupings the lowest data cost wins, then fewer services (a service that saves
+no data cost is only operational cost), then the higher modularity Q. When none pays, the
+answer is one business service plus the kernel: "don't split", with the closest grouping found
+and what would change the answer. ``--services N`` forces the cheapest grouping into N.
 """
 
 from __future__ import annotations
@@ -62,13 +63,16 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
     terms = (f"cost = {weights['fk']:g} x business FKs + {weights['transaction']:g} x "
              f"distributed transactions + {weights['read']:g} x cross-service reads")
     one = (frozenset(space.units),) if space.units else ()
+    aggregate = max(space.models.values(), default=0) > BAND_SHARE * total
     if settings.services is not None:
         n = settings.services  # its neighbours are searched too: their optima seed n's
         around = [k for k in (n - 1, n, n + 1) if 1 <= k <= len(space.units)]
+        band = 1.0 if aggregate else BAND_SHARE
         option = next(o for o in _options(space, app_graph, cost_model, settings, kernel,
-                                          loose, around, BAND_SHARE, required=n) if o.k == n)
+                                          loose, around, band, required=n) if o.k == n)
         return Choice(option.groups, f"--services {settings.services}: cheapest grouping into "
-                      f"{settings.services} found by local search ({terms}; cost "
+                      f"{settings.services} found by local search, "
+                      f"{_band_words(aggregate, 'no size band')} ({terms}; cost "
                       f"{option.cost:g}, ties broken by modularity Q)",
                       Decision(settings.services > 1, f"{settings.services} business services "
                                "forced by --services", "drop --services to let the cost decide"))
@@ -90,10 +94,8 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
             f"{MIN_BUSINESS_MODELS} tables a split costs a network hop for no independent "
             "domain", f"more than {MIN_BUSINESS_MODELS - 1} business tables in two or more "
             "apps, or --services N"))
-    options = _options(space, app_graph, cost_model, settings, kernel, loose, ks, BAND_SHARE)
-    if all(o.over_band for o in options):  # one app too large for the band: widen it
-        options = _options(space, app_graph, cost_model, settings, kernel, loose, ks,
-                           MAX_LARGEST_SHARE)
+    options = _options(space, app_graph, cost_model, settings, kernel, loose, ks,
+                       MAX_LARGEST_SHARE if aggregate else BAND_SHARE)
     paying = [o for o in options if o.largest <= MAX_LARGEST_SHARE * total
               and o.cost <= PAY_PER_TABLE * (total - o.largest)]
     if not paying:
@@ -108,14 +110,13 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
             "FKs, transactions or reads between its parts (e.g. ids instead of FKs), or "
             "--services N"))
     best = min(paying, key=lambda o: (o.over_band > 0, o.cost, o.k, -round(o.q, 3)))
-    band = ("inside the size band" if best.largest <= BAND_SHARE * total else
-            f"no grouping fits the size band (one app holds over {int(BAND_SHARE * 100)}% of "
-            "the tables): the project is mostly one aggregate")
     return Choice(best.groups, f"cheapest of the groupings into 2..{options[-1].k} business "
-                  f"services found by local search, {band} ({terms}; cost {best.cost:g}; ties "
+                  f"services found by local search, "
+                  f"{_band_words(aggregate, f'none above {MAX_LARGEST_SHARE:.0%} of them')} "
+                  f"({terms}; cost {best.cost:g}; ties "
                   "broken by modularity Q)", Decision(
                       True, f"{best.k} business services cost {best.cost:g} ({best.business_fks} "
-                      f"of the {inner} FKs among business apps cut) and move "
+                      f"of the {inner} FKs into business apps cut) and move "
                       f"{total - best.largest} of {total} tables out of the largest service",
                       f"every grouping costing more than {PAY_PER_TABLE:g} per table moved out "
                       f"of its largest service, or keeping over {int(MAX_LARGEST_SHARE * 100)}% "
@@ -144,6 +145,13 @@ def _options(space: Space, app_graph: AppGraph, cost_model: CostModel,
 
 
 def _business_fks_total(cost_model: CostModel, space: Space) -> int:
-    """FKs between two different business apps: what a one-app-per-service split would cut."""
+    """FKs from another app into a business app: the most any grouping could cut."""
     business = {a for u in space.units for a in space.cons.units[u]}
-    return sum(s in business and t in business for s, t in cost_model.fks)
+    return sum(t in business for _, t in cost_model.fks)
+
+
+def _band_words(aggregate: bool, instead: str) -> str:
+    if not aggregate:
+        return f"no service above {BAND_SHARE:.0%} of the business tables (the size band)"
+    return (f"one app holds over {BAND_SHARE:.0%} of the business tables, so the project is "
+            f"mostly one aggregate: {instead}")

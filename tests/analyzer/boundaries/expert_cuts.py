@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.boundaries.partition import Partition
+from decompose.model.graph import ProjectGraph
+
 
 @dataclass(frozen=True)
 class ExpertCut:
@@ -22,6 +25,14 @@ class ExpertCut:
         listed = {app: name for name, members in self.services.items() for app in members}
         return {app: "kernel" if app in self.kernel else listed.get(app, self.rest)
                 for app in apps}
+
+    def partition(self, graph: ProjectGraph) -> Partition:
+        """The cut as a partition of the graph's own apps, to rescore like a proposal."""
+        services: dict[str, list[str]] = {}
+        for app, name in self.assignment(tuple(a.label for a in graph.own_apps)).items():
+            services.setdefault(name, []).append(app)
+        return Partition(tuple((n, tuple(a)) for n, a in services.items()),
+                         kernel=frozenset({"kernel"}), method=f"expert({self.source})")
 
 
 EXPERT_CUTS = {
