@@ -103,7 +103,7 @@ def choose(space: Space, app_graph: AppGraph, cost_model: CostModel,
         return Choice(one, f"no split: no grouping pays ({terms})", Decision(
             False, f"no grouping into 2..{options[-1].k} business services pays: the closest "
             f"({near.k} services) costs {near.cost:g} ({near.business_fks} of the {inner} FKs "
-            f"among business apps cut) to move {total - near.largest} of {total} tables out of "
+            f"into business apps cut) to move {total - near.largest} of {total} tables out of "
             f"the largest service",
             f"a grouping costing at most {PAY_PER_TABLE:g} per table moved out of the largest "
             f"service, with none above {int(MAX_LARGEST_SHARE * 100)}% of the tables: fewer "
