@@ -5,6 +5,10 @@ import random
 import pytest
 
 from analyzer.boundaries import propose
+from analyzer.boundaries.appgraph import AppGraph
+from analyzer.boundaries.cost import DEFAULT_COST, CostModel
+from analyzer.boundaries.weights import resolve_weights
+from benchmarks.partitions import set_partitions
 from decompose.config import AppGroup, BoundarySettings, ServicePin
 from decompose.errors import ConstraintError
 from decompose.model.graph import ProjectGraph
@@ -55,20 +59,6 @@ def test_shop_proposal():
 def test_every_other_grouping_in_the_band_costs_at_least_as_much():
     """Exhaustive check on the shop: no grouping of its 7 business apps into services with
     at most half the tables each costs less than the proposal."""
-    from analyzer.boundaries.appgraph import AppGraph
-    from analyzer.boundaries.cost import DEFAULT_COST, CostModel
-    from analyzer.boundaries.weights import resolve_weights
-
-    def partitions(items):
-        if not items:
-            yield []
-            return
-        first, rest = items[0], items[1:]
-        for part in partitions(rest):
-            for i in range(len(part)):
-                yield [*part[:i], [first, *part[i]], *part[i + 1:]]
-            yield [[first], *part]
-
     result = propose(shop(), SETTINGS)
     app_graph = AppGraph(shop(), resolve_weights({}))
     cost_model = CostModel(app_graph, DEFAULT_COST)
@@ -76,7 +66,7 @@ def test_every_other_grouping_in_the_band_costs_at_least_as_much():
     tables = app_graph.models_per_app
     kernel = frozenset({"accounts", "core"})
     best = None
-    for part in partitions(business):
+    for part in set_partitions(business):
         if len(part) < 2 or max(sum(tables[a] for a in g) for g in part) > 4.5:
             continue
         service_of = {"accounts": "k", "core": "k"}
