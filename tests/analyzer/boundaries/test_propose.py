@@ -13,7 +13,7 @@ from decompose.config import AppGroup, BoundarySettings, ServicePin
 from decompose.errors import ConstraintError
 from decompose.model.graph import ProjectGraph
 from decompose.serialize import dumps
-from tests.analyzer.boundaries.tools import SETTINGS, model, project, shop
+from tests.analyzer.boundaries.tools import SETTINGS, project, shop, small_project
 
 
 def groups(boundaries):
@@ -150,11 +150,7 @@ def test_service_count():
 
 def test_small_project_is_not_split():
     """Below 8 business tables the answer is one service plus the kernel, with why."""
-    small = project(["accounts", "blog", "comments"],
-                    [model("accounts.User", parents=("auth.AbstractUser",)),
-                     model("blog.Post", "accounts.User"), model("blog.Tag"),
-                     model("comments.Comment", "blog.Post", "accounts.User")],
-                    external=["auth"])
+    small = small_project()
     result = propose(small, SETTINGS)
     assert not result.decision.split
     assert "3 business tables" in result.decision.reason
