@@ -94,7 +94,7 @@ def shop() -> ProjectGraph:
                     "reviews", "shipping"], models, deps, scopes, external=["auth"])
 
 
-def small_project():
+def small_project() -> ProjectGraph:
     """A blog: a user model, posts, tags and comments (3 business tables)."""
     return project(["accounts", "blog", "comments"],
                    [model("accounts.User", parents=("auth.AbstractUser",)),
