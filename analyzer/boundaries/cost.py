@@ -8,7 +8,8 @@ averaged over services (an average rewards cutting finer):
   apart (``kernel_fks``): every service keeps reading the kernel whatever the grouping;
 - a *distributed transaction*: a write scope on a request path (a view, a service function)
   writing models of two services needs a saga or an outbox. Scopes in management commands,
-  tests, migrations and scripts are counted apart (``offline``): they run once, by an operator;
+  tests, migrations and data scripts (importers, seed and load modules) are counted apart
+  (``offline``): an operator runs them;
 - a *cross-service read*: an ORM or dynamic-model use of another service's models, one per
   occurrence, becomes a remote call.
 
@@ -27,8 +28,9 @@ from decompose.model.graph import DependencyKind, WriteScope
 
 DEFAULT_COST: Mapping[str, float] = {"fk": 1.0, "transaction": 3.0, "read": 0.2}
 READ_KINDS = frozenset({DependencyKind.ORM, DependencyKind.DYNAMIC})
-OFFLINE_PARTS = ("management/commands/", "/tests/", "tests/", "/migrations/", "scripts/",
-                 "conftest.py", "/test_")
+OFFLINE_FOLDERS = frozenset({"management", "tests", "test", "migrations", "scripts",
+                             "fixtures", "importers"})
+OFFLINE_MODULES = ("test", "conftest", "import", "seed", "load")  # file-name prefixes
 
 
 def resolve_cost(overrides: Mapping[str, float]) -> dict[str, float]:
@@ -36,10 +38,11 @@ def resolve_cost(overrides: Mapping[str, float]) -> dict[str, float]:
 
 
 def is_offline(scope: WriteScope) -> bool:
-    """A scope in a management command, a test, a migration or a script: not a request path."""
-    path = "/" + scope.location.path
-    return any(part in path for part in OFFLINE_PARTS) or path.rsplit("/", 1)[1].startswith(
-        "test")
+    """A scope in a management command, a test, a migration or a data script (an importer, a
+    seed or load module): run by an operator, not on a request path."""
+    *folders, module = scope.location.path.split("/")
+    return (any(folder in OFFLINE_FOLDERS for folder in folders)
+            or module.startswith(OFFLINE_MODULES))
 
 
 @dataclass(frozen=True)

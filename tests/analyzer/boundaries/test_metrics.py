@@ -117,12 +117,17 @@ def test_data_cost_by_hand(app_graph):
     assert scored(app_graph, PAIRS, (2, 20), frozenset({"c", "d"})).business_fks == 0
 
 
-def test_offline_transactions_are_counted_apart():
-    scopes = [WriteScope("function", "b.management.commands.fix.handle", "b", ("b.B", "c.C"),
-                         Location("b/management/commands/fix.py", 4))]
+@pytest.mark.parametrize(("path", "offline"), [
+    ("b/management/commands/fix.py", True), ("b/tests/test_x.py", True),
+    ("b/test_views.py", True), ("b/importers.py", True), ("scripts/seed.py", True),
+    ("b/migrations/0002_data.py", True), ("b/services.py", False), ("b/views.py", False),
+])
+def test_offline_transactions_are_counted_apart(path, offline):
+    scopes = [WriteScope("function", "b.x.run", "b", ("b.B", "c.C"), Location(path, 4))]
     graph = AppGraph(project("abcd", MODELS, relation_deps(MODELS), scopes), resolve_weights({}))
     metrics = scored(graph, PAIRS, (2, 20))
-    assert (metrics.distributed_transactions, metrics.offline_transactions) == (0, 1)
+    assert (metrics.distributed_transactions, metrics.offline_transactions) == (
+        (0, 1) if offline else (1, 0))
 
 
 def test_ifn_with_orm_use_and_reads():
