@@ -38,8 +38,8 @@ def propose(graph: ProjectGraph, settings: BoundarySettings) -> Boundaries:
     roles = _constrained_business(detect_roles(app_graph, settings), settings)
     kernel = kernel_apps(roles)
     cost_model = CostModel(app_graph, resolve_cost(settings.cost))
-    business = [a for a in app_graph.apps if roles[a].role not in KERNEL_ROLES | {"project"}
-                and (roles[a].role not in ATTACHED_ROLES)]
+    placed_by_rule = KERNEL_ROLES | ATTACHED_ROLES | {"project"}
+    business = [a for a in app_graph.apps if roles[a].role not in placed_by_rule]
     cons = prepare(settings, business)
     sized = {uid: sum(app_graph.models_per_app[a] for a in apps)
              for uid, apps in cons.units.items()}
