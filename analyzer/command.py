@@ -97,10 +97,15 @@ def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warning
     table.add_row("multi-app write scopes", str(len(graph.write_scopes)))
     kernel = ", ".join(boundaries.shared_kernel) or "none"
     business = [s for s in boundaries.services if not s.kernel]
-    table.add_row("proposed services", f"{len(business)} + shared kernel ({kernel})")
-    table.add_row("modularity Q (per-app baseline)",
-                  f"{boundaries.metrics.modularity:.3f} "
-                  f"({boundaries.baselines['per-app'].modularity:.3f})")
+    split = boundaries.decision is None or boundaries.decision.split
+    table.add_row("proposed services" if split else "proposed: do not split yet",
+                  f"{len(business)} + shared kernel ({kernel})")
+    per_app = boundaries.baselines["per-app"]
+    table.add_row("business FKs cut (per-app baseline)",
+                  f"{boundaries.metrics.business_fks} ({per_app.business_fks})")
+    table.add_row("distributed transactions (per-app)",
+                  f"{boundaries.metrics.distributed_transactions} "
+                  f"({per_app.distributed_transactions})")
     table.add_row("warnings", str(len(graph.warnings) + rendering_warnings))
     return table
 

@@ -1,10 +1,11 @@
-"""Score EVERY grouping of a small project's business apps, to see what the proposal could reach.
+"""Score EVERY grouping of a small project's business apps, to check the proposal's search.
 
-The proposal keeps the shared kernel apart and groups the other apps; this script enumerates all
-set partitions of those apps (Bell(n) of them: 115,975 for the sample's 10), scores each with the
-same code as the proposal, and prints the best reachable figures next to the proposal's and the
-baselines'. It answers "could another cut beat the baselines on modularity AND on cross-service
-foreign keys?" by exhaustion rather than by argument.
+The proposal keeps the kernel apart, groups the business apps with tables, and attaches the
+apps without tables afterwards. This script enumerates all set partitions of those business apps
+(Bell(n) of them), attaches the rest the same way, measures each with the same data cost, and
+prints, per number of services, the cheapest grouping inside the size band next to what the
+local search found at that number. It answers "is there a cheaper cut the search missed?" by
+exhaustion rather than by argument.
 
     .venv/bin/python benchmarks/partitions.py [PROJECT_DIR]      # default: sample_monolith
 """
@@ -19,12 +20,12 @@ from pathlib import Path
 
 from analyzer.boundaries import propose
 from analyzer.boundaries.appgraph import AppGraph
-from analyzer.boundaries.metrics import score
-from analyzer.boundaries.partition import Partition
+from analyzer.boundaries.attach import attach
+from analyzer.boundaries.cost import CostModel, resolve_cost
+from analyzer.boundaries.decide import BAND_SHARE
 from analyzer.boundaries.weights import resolve_weights
 from analyzer.pipeline import build_graph
-from decompose.config import boundary_settings, load_config
-from decompose.model.boundaries import Metrics
+from decompose.config import BoundarySettings, boundary_settings, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_APPS = 11  # Bell(11) = 678,570 groupings, a few minutes; Bell(12) is 6x more
@@ -41,14 +42,6 @@ def set_partitions(items: Sequence[str]) -> Iterator[list[list[str]]]:
         yield [[first], *smaller]
 
 
-def line(title: str, metrics: Metrics, groups: Sequence[Sequence[str]] = ()) -> str:
-    shown = f"  {' | '.join(', '.join(g) for g in groups)}" if groups else ""
-    per_service = metrics.cross_service_fks_per_service
-    return (f"{title:44} Q {metrics.modularity:7.4f}  cross-service FKs "
-            f"{metrics.cross_service_fks:3}  per service {per_service:6.4f}"
-            f"  services {metrics.services:2}{shown}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", type=Path, default=ROOT / "sample_monolith")
@@ -57,56 +50,48 @@ def main() -> None:
     settings = boundary_settings(load_config(args.project))
     proposal = propose(graph, settings)
     app_graph = AppGraph(graph, resolve_weights(settings.weights))
+    cost_model = CostModel(app_graph, resolve_cost(settings.cost))
     kernel = tuple(proposal.shared_kernel)
-    business = [app for app in app_graph.apps if app not in kernel]
+    tables = app_graph.models_per_app
+    roles = {r.app: r.role for r in proposal.roles}
+    business = [a for a in app_graph.apps if a not in kernel and tables[a]]
+    loose = [a for a in app_graph.apps if a not in kernel and not tables[a]]
     if len(business) > MAX_APPS:
         sys.exit(f"error: {len(business)} business apps; exhaustive search stops at {MAX_APPS}")
-    baselines = {n: m for n, m in proposal.baselines.items() if n != "monolith"}
-    best_q = max(m.modularity for m in baselines.values())
-    best_per_service = min(m.cross_service_fks_per_service for m in baselines.values())
-    best_total = min(m.cross_service_fks for m in baselines.values())
+    total = sum(tables[a] for a in business)
 
     start, count = time.perf_counter(), 0
-    top_q: tuple[Metrics, list[list[str]]] | None = None
-    fewest_total: tuple[Metrics, list[list[str]]] | None = None
-    fewest_per_service: tuple[Metrics, list[list[str]]] | None = None
-    beating_both = 0
+    best: dict[int, tuple[float, int, list[list[str]]]] = {}
     for groups in set_partitions(business):
         count += 1
-        services = [(f"s{i}", tuple(g)) for i, g in enumerate(groups)]
-        if kernel:
-            services.append(("kernel", kernel))
-        metrics = score(app_graph, Partition(tuple(services), kernel=frozenset({"kernel"})),
-                        settings.ned_bounds, frozenset(kernel))
-        if top_q is None or metrics.modularity > top_q[0].modularity:
-            top_q = (metrics, groups)
-        if metrics.modularity <= best_q or len(groups) < 2:
+        largest = max(sum(tables[a] for a in g) for g in groups)
+        if largest > BAND_SHARE * total and len(groups) > 1:
             continue
-        if fewest_total is None or metrics.cross_service_fks < fewest_total[0].cross_service_fks:
-            fewest_total = (metrics, groups)
-        if (fewest_per_service is None or metrics.cross_service_fks_per_service
-                < fewest_per_service[0].cross_service_fks_per_service):
-            fewest_per_service = (metrics, groups)
-        beating_both += metrics.cross_service_fks_per_service < best_per_service
+        members = [list(g) for g in groups] + [list(kernel)]
+        attach(app_graph, loose, members, len(members) - 1)
+        service_of = {app: f"s{i}" for i, apps in enumerate(members) for app in apps}
+        measured = cost_model.measure(service_of, frozenset(kernel))
+        key = len(groups)
+        if key not in best or measured.cost < best[key][0]:
+            best[key] = (measured.cost, measured.business_fks, members[:-1])
     seconds = time.perf_counter() - start
 
-    print(f"{args.project.name}: {len(business)} business apps, kernel {', '.join(kernel)}; "
-          f"{count:,} groupings scored in {seconds:.1f} s")
-    print(line("proposal", proposal.metrics,
-               [s.apps for s in proposal.services if not s.kernel]))
-    for name, metrics in baselines.items():
-        print(line(f"baseline {name}", metrics))
-    assert top_q is not None
-    print(line("highest Q of all groupings", *top_q))
-    print(f"among groupings with Q above every baseline ({best_q:.4f}) and 2+ business services:")
-    if fewest_total:
-        print(line("  fewest cross-service FKs", *fewest_total))
-    if fewest_per_service:
-        print(line("  fewest cross-service FKs per service", *fewest_per_service))
-    print(f"  groupings also below every baseline's FKs per service ({best_per_service:.4f}): "
-          f"{beating_both}")
-    print(f"  the proposal's total ({proposal.metrics.cross_service_fks}) vs the baselines' best "
-          f"({best_total})")
+    print(f"{args.project.name}: {len(business)} business apps with tables ({total} tables), "
+          f"kernel {', '.join(kernel)}, attached {', '.join(loose)} "
+          f"({', '.join(sorted({roles[a] for a in loose}))}); {count:,} groupings in "
+          f"{seconds:.1f} s; size band: no service above {BAND_SHARE:.0%} of {total} tables")
+    print("| services | cheapest in band (all groupings) | business FKs | local search | "
+          "business FKs |")
+    print("|---|---|---|---|---|")
+    for k in sorted(best):
+        forced = propose(graph, BoundarySettings(shared_kernel=kernel, services=k,
+                                                 seed=settings.seed))
+        cost, fks, _ = best[k]
+        print(f"| {k} | {cost:g} | {fks} | {forced.metrics.cost:g} | "
+              f"{forced.metrics.business_fks} |")
+    mine = proposal.metrics
+    print(f"proposal: {len([s for s in proposal.services if not s.kernel])} business services, "
+          f"cost {mine.cost:g}, business FKs {mine.business_fks}; {proposal.method}")
 
 
 if __name__ == "__main__":

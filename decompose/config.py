@@ -63,8 +63,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
 #   shared_kernel = ["core", "accounts"]            replaces kernel detection ([] turns it off)
 #   seed = 42                                       Louvain's random seed
 #   ned_bounds = [2, 20]                            models per service counted as non-extreme
+#   cost = {fk = 1, transaction = 3, read = 0.2}     what a split costs in data (the objective)
+#   roles = {graphql = "layer", core = "kernel"}    app roles: kernel, layer, business, project
 
 DEFAULT_SEED = 42
+COST_KEYS = ("fk", "transaction", "read")
+APP_ROLES = ("kernel", "layer", "business", "project")
 DEFAULT_NED_BOUNDS = (2, 20)
 
 
@@ -104,6 +108,8 @@ class BoundarySettings:
     shared_kernel: tuple[str, ...] | None = None  # None: detect
     seed: int = DEFAULT_SEED
     ned_bounds: tuple[int, int] = DEFAULT_NED_BOUNDS
+    cost: dict[str, float] = field(default_factory=dict)  # overrides of the data-cost weights
+    roles: dict[str, str] = field(default_factory=dict)  # app label -> forced role
 
 
 def parse_app_list(text: str, option: str) -> tuple[str, ...]:
@@ -141,6 +147,8 @@ def boundary_settings(source: ConfigSource, *, services: int | None = None,
         shared_kernel=_kernel(table, source),
         seed=_int(table, "seed", DEFAULT_SEED, source),
         ned_bounds=_ned_bounds(table, source),
+        cost=_cost(table, source),
+        roles=_roles(table, source),
     )
 
 
@@ -210,6 +218,31 @@ def _pins(table: dict[str, Any], source: ConfigSource) -> tuple[ServicePin, ...]
                                     f"{seen[label]!r} and {pin.name!r}")
             seen[label] = pin.name
     return tuple(pins)
+
+
+def _cost(table: dict[str, Any], source: ConfigSource) -> dict[str, float]:
+    value = table.get("cost", {})
+    if not isinstance(value, dict):
+        raise _fail(source, "cost must be a table of fk/transaction/read = number")
+    cost = {}
+    for key, weight in value.items():
+        if key not in COST_KEYS:
+            raise _fail(source, f"cost: unknown key {key!r} (known: {', '.join(COST_KEYS)})")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise _fail(source, f"cost.{key} must be a number >= 0, got {weight!r}")
+        cost[key] = float(weight)
+    return cost
+
+
+def _roles(table: dict[str, Any], source: ConfigSource) -> dict[str, str]:
+    value = table.get("roles", {})
+    if not isinstance(value, dict):
+        raise _fail(source, "roles must be a table of app label = role")
+    for app, role in value.items():
+        if role not in APP_ROLES:
+            raise _fail(source, f"roles.{app}: unknown role {role!r} "
+                                f"(known: {', '.join(APP_ROLES)})")
+    return dict(sorted(value.items()))
 
 
 def _kernel(table: dict[str, Any], source: ConfigSource) -> tuple[str, ...] | None:

@@ -38,6 +38,8 @@ class Constraints:
 
     def conflict(self, a: Iterable[str], b: Iterable[str]) -> str | None:
         """The source of a constraint forbidding units ``a`` and ``b`` in one service."""
+        if not self.apart:
+            return None
         for x in a:
             for y in b:
                 source = self.apart.get(frozenset((x, y)))
@@ -58,6 +60,7 @@ def check_known(settings: BoundarySettings, apps: Iterable[str]) -> None:
     sources = [(g.source, g.apps) for g in settings.keep_together + settings.keep_apart]
     sources += [(p.source, p.apps) for p in settings.pins]
     sources += [("shared_kernel", settings.shared_kernel or ())]
+    sources += [("roles", tuple(settings.roles))]
     for source, labels in sources:
         for label in labels:
             if label not in known:
@@ -163,12 +166,13 @@ def contract(app_graph: AppGraph, cons: Constraints) -> nx.Graph:
 def enforce(groups: Iterable[Iterable[str]], units: nx.Graph, cons: Constraints,
             seed: int) -> list[Group]:
     """Repair keep-apart conflicts, then reach the target count; deterministic."""
+    edges = list(units.edges(data="weight"))
     repaired: list[Group] = []
     for group in _ordered(groups):
         repaired.extend(_repair(group, units, cons))
     if cons.target is not None:
         while len(repaired) > cons.target:
-            repaired = _merge_once(repaired, units, cons)
+            repaired = _merge_once(repaired, edges, cons)
         while len(repaired) < cons.target:
             repaired = _split_once(repaired, units, seed)
     return _ordered(repaired)
@@ -195,21 +199,32 @@ def _repair(group: Group, units: nx.Graph, cons: Constraints) -> list[Group]:
     return [frozenset(p) for p in parts]
 
 
-def _merge_once(groups: list[Group], units: nx.Graph, cons: Constraints) -> list[Group]:
-    best: tuple[float, int, list[str], int, int] | None = None
+def _merge_once(groups: list[Group], edges: list[tuple[str, str, float]],
+                cons: Constraints) -> list[Group]:
+    """Merge the most strongly tied conflict-free pair (then the smallest, then by name)."""
+    index = {u: i for i, g in enumerate(groups) for u in g}
+    link: dict[tuple[int, int], float] = {}
+    for a, b, weight in edges:
+        i, j = sorted((index[a], index[b]))
+        if i != j:
+            link[i, j] = link.get((i, j), 0.0) + weight
+    first = [min(g) for g in groups]
+    best: tuple[float, int, str, str, int, int] | None = None
     for i, a in enumerate(groups):
         for j in range(i + 1, len(groups)):
             b = groups[j]
-            if cons.conflict(a, b):
+            if cons.apart and cons.conflict(a, b):
                 continue
-            key = (-_link(units, a, b), len(a) + len(b), sorted(a | b), i, j)
+            fa, fb = first[i], first[j]
+            key = (-round(link.get((i, j), 0.0), 9), len(a) + len(b),
+                   min(fa, fb), max(fa, fb), i, j)
             if best is None or key < best:
                 best = key
     if best is None:
         sources = sorted(set(cons.apart.values()))
         raise ConstraintError(f"{cons.target_source} cannot hold together with "
                               f"{'; '.join(sources)}: no two remaining groups may share a service")
-    _, _, _, i, j = best
+    i, j = best[-2], best[-1]
     merged = groups[i] | groups[j]
     return _ordered([g for k, g in enumerate(groups) if k not in (i, j)] + [merged])
 

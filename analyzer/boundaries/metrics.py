@@ -8,7 +8,12 @@ Variants (the README's "Boundary metrics" section gives the formulas and citatio
   kind as the calls; ICP's call volume is the number of occurrences, damped ``ln(v) + 1``.
 - IFN: the papers' definition (Jin et al. TSE'19, Kalia et al. FSE'21): mean number of
   interfaces per service, an interface being a model another service references by a relation
-  field or subclasses.
+  field or subclasses. ``ifn_orm`` also counts, as one interface each, the apps of a service that
+  another service queries through the ORM (the graph records ORM use per app, not per model).
+  Both average over every service, kernel and services without interfaces included.
+- BCP: Business Context Purity (Kalia et al. FSE'21), with URL entry points as the business
+  contexts (``contexts.py``): the mean over services of the entropy of the contexts reaching
+  the service's models; a service no entry point reaches counts 0 (pure), and is not dropped.
 - NED: the FSE'21 scripts' size-weighted form, ``1 - models in non-extreme services / models``,
   with the bounds counted in Django models (default 2..20, see ``DEFAULT_NED_BOUNDS``).
 """
@@ -22,7 +27,9 @@ from collections.abc import Mapping
 import networkx as nx
 
 from analyzer.boundaries.appgraph import AppGraph
-from analyzer.boundaries.ownership import crossings, distributed_transactions, interfaces
+from analyzer.boundaries.contexts import business_context_purity
+from analyzer.boundaries.cost import READ_KINDS, CostModel
+from analyzer.boundaries.ownership import crossings, interfaces
 from analyzer.boundaries.partition import Partition
 from decompose.model.boundaries import Metrics, ServiceMetrics
 
@@ -92,8 +99,17 @@ def cut_weights(app_graph: AppGraph, service_of: Mapping[str, str]) -> dict[str,
     return {kind: _rounded(w) for kind, w in sorted(cut.items())}
 
 
+def queried_apps(app_graph: AppGraph, service_of: Mapping[str, str]) -> dict[str, set[str]]:
+    """Per service, its apps another service reads through the ORM or loads dynamically."""
+    queried: dict[str, set[str]] = defaultdict(set)
+    for dep in app_graph.dependencies:
+        if dep.kind in READ_KINDS and service_of[dep.source] != service_of[dep.target]:
+            queried[service_of[dep.target]].add(dep.target)
+    return queried
+
+
 def score(app_graph: AppGraph, partition: Partition, ned_bounds: tuple[int, int],
-          kernel_apps: frozenset[str] = frozenset()) -> Metrics:
+          kernel_apps: frozenset[str], cost_model: CostModel) -> Metrics:
     """Whole-decomposition scores; ``kernel_apps`` is the project's shared kernel, the same
     set for every decomposition compared, so ``kernel_fks`` counts alike across them."""
     service_of = partition.service_of
@@ -103,22 +119,30 @@ def score(app_graph: AppGraph, partition: Partition, ned_bounds: tuple[int, int]
                        cross_service_fks=0, cross_service_fks_per_service=0.0,
                        distributed_transactions=0)
     exposed = interfaces(app_graph, service_of)
+    queried = queried_apps(app_graph, service_of)
     per_service_models = models_per_service(app_graph, partition)
     crossed = crossings(app_graph, service_of)
-    into_kernel = sum(app_graph.model_app[c.relation.target or ""] in kernel_apps
-                      for c in crossed)
+    data = cost_model.measure(service_of, kernel_apps)
+    names = [s for s, _ in partition.services]
     return Metrics(
         services=k,
         modularity=_rounded(modularity(app_graph, partition)),
         sm=_rounded(structural_modularity(app_graph, service_of)),
         icp=_rounded(inter_call_percentage(app_graph, service_of)),
-        ifn=_rounded(sum(len(exposed.get(s, ())) for s, _ in partition.services) / k),
+        ifn=_rounded(sum(len(exposed.get(s, ())) for s in names) / k),
         ned=_rounded(non_extreme_distribution(per_service_models, ned_bounds)),
         cross_service_fks=len(crossed),
         cross_service_fks_per_service=_rounded(len(crossed) / k),
-        distributed_transactions=len(distributed_transactions(app_graph, service_of)),
+        distributed_transactions=data.transactions,
         cut_weight=cut_weights(app_graph, service_of),
-        kernel_fks=into_kernel,
+        kernel_fks=data.kernel_fks,
+        business_fks=data.business_fks,
+        orm_reads=data.reads,
+        offline_transactions=data.offline_transactions,
+        cost=data.cost,
+        ifn_orm=_rounded(sum(len(exposed.get(s, ())) + len(queried.get(s, ()))
+                             for s in names) / k),
+        bcp=_rounded(business_context_purity(app_graph, partition)),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analyzer.boundaries.appgraph import TABLE_RELATION_KINDS, AppGraph
+from analyzer.boundaries.cost import is_offline
 from decompose.model.boundaries import DistributedTransaction
 from decompose.model.graph import Model, Relation
 
@@ -57,7 +58,8 @@ def interfaces(app_graph: AppGraph, service_of: Mapping[str, str]) -> dict[str, 
 
 def distributed_transactions(app_graph: AppGraph, service_of: Mapping[str, str]
                              ) -> tuple[DistributedTransaction, ...]:
-    """Write scopes whose written models belong to more than one service."""
+    """Write scopes whose written models belong to more than one service; those in commands,
+    tests, migrations and scripts are marked ``offline``, apart from request paths."""
     found = []
     for scope in app_graph.project.write_scopes:
         services = {service_of[app_graph.model_app[m]] for m in scope.models
@@ -65,7 +67,8 @@ def distributed_transactions(app_graph: AppGraph, service_of: Mapping[str, str]
         if len(services) > 1:
             found.append(DistributedTransaction(
                 name=scope.name, kind=scope.kind, services=tuple(sorted(services)),
-                models=scope.models, location=scope.location))
+                models=scope.models, location=scope.location,
+                context="offline" if is_offline(scope) else "request"))
     return tuple(found)
 
 

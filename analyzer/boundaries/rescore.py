@@ -13,11 +13,17 @@ from typing import Any
 
 from analyzer.boundaries.appgraph import AppGraph
 from analyzer.boundaries.assemble import assemble
+from analyzer.boundaries.cost import CostModel, resolve_cost
 from analyzer.boundaries.partition import Partition
+from analyzer.boundaries.roles import detect_roles
 from analyzer.boundaries.weights import resolve_weights
 from decompose.config import BoundarySettings, ConfigSource, boundary_settings
 from decompose.errors import ConstraintError, SchemaError
-from decompose.model.boundaries import BOUNDARIES_SCHEMA_VERSION, Boundaries
+from decompose.model.boundaries import (
+    BOUNDARIES_SCHEMA_VERSION,
+    Boundaries,
+    upgrade_boundaries,
+)
 from decompose.model.graph import ProjectGraph
 
 
@@ -32,6 +38,8 @@ def load_assignment(path: Path) -> Partition:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError(f"not valid JSON ({exc})", path=path,
                           line=getattr(exc, "lineno", None)) from None
+    if isinstance(data, dict):
+        data = upgrade_boundaries(data)
     if not isinstance(data, dict) or data.get("schema_version") != BOUNDARIES_SCHEMA_VERSION:
         found = data.get("schema_version") if isinstance(data, dict) else None
         raise SchemaError(f"schema_version {found!r} is not supported (expected "
@@ -113,4 +121,6 @@ def rescore(graph: ProjectGraph, assignment: Partition,
                               f"{', '.join(map(repr, missing))}", path=assignment.source)
     kernel_apps = tuple(sorted(app for name, apps in assignment.services
                                if name in assignment.kernel for app in apps))
-    return assemble(app_graph, assignment, settings, kernel_apps)
+    return assemble(app_graph, assignment, settings, kernel_apps,
+                    roles=detect_roles(app_graph, settings), decision=None,
+                    cost_model=CostModel(app_graph, resolve_cost(settings.cost)))

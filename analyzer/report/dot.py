@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 from analyzer.report.appgraph import AppEdge, AppGraphView, AppNode, ServiceCluster, penwidth
@@ -184,7 +185,8 @@ def service_graph_dot(view: ModelGraphView, *, graph_id: str) -> str:
         legend.append((_line(INK, "─▷"), "multi-table parent"))
     if view.stubs:
         legend.append((_line(MUTED, "┄┄"), "crosses the service border (grey: other service)"))
-    lines = _header(f"service {view.service}", graph_id, "LR", _legend(legend))
+    lines = _header(f"service {view.service}", graph_id, "TB", _legend(legend))
+    lines.insert(2, "  compound=true;")
     ids = node_ids([n.id for _, nodes in view.groups for n in nodes]
                    + [n.id for n in view.stubs])
     names = node_ids((app for app, _ in view.groups), prefix="cluster_app_")
@@ -200,9 +202,35 @@ def service_graph_dot(view: ModelGraphView, *, graph_id: str) -> str:
         if app:
             lines.append("  }")
     lines.extend(f"  {ids[node.id]} {_model_node_attrs(node)};" for node in view.stubs)
-    lines.extend(_model_edge(edge, ids) for edge in view.edges)
+    lines.extend(_model_edge(edge, ids) for edge in view.edges if not edge.cut)
+    app_of = {n.id: app for app, nodes in view.groups for n in nodes if app}
+    lines.extend(_folded_cuts(view, ids, app_of, names))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _folded_cuts(view: ModelGraphView, ids: dict[str, str], app_of: dict[str, str],
+                 names: dict[str, str]) -> list[str]:
+    """Cut relations folded to one edge per (app box, stub, direction), drawn from the box's
+    border: twenty models pointing at one user model are one line, not twenty side by side."""
+    folded: dict[tuple[str, str, bool], list[ModelEdge]] = defaultdict(list)
+    for edge in view.edges:
+        if not edge.cut:
+            continue
+        outward = edge.source in app_of
+        own, stub = (edge.source, edge.target) if outward else (edge.target, edge.source)
+        folded[(app_of.get(own, own), stub, outward)].append(edge)
+    lines = []
+    for (app, stub, outward), edges in sorted(folded.items()):
+        first = min(e.source if outward else e.target for e in edges)
+        count = sum(e.count for e in edges)
+        label = f"{count} relation{'s' if count > 1 else ''}"
+        ends = {"ltail" if outward else "lhead": names[app][1:-1]} if app in names else {}
+        source, target = (first, stub) if outward else (stub, first)
+        lines.append(f"  {ids[source]} -> {ids[target]} " + _attrs(
+            label=label, style="dashed", color=MUTED, fontcolor=MUTED,
+            arrowhead="normal", **ends) + ";")
+    return lines
 
 
 def _model_node_attrs(node: ModelNode) -> str:
@@ -211,9 +239,9 @@ def _model_node_attrs(node: ModelNode) -> str:
                       style="dashed", color=MUTED, fontcolor=MUTED)
     if node.stub:
         where = ("outside every service" if node.owner is None else
-                 f"in {node.owner}" if node.owner == node.app else f"{node.app} · in {node.owner}")
-        return _attrs(label=HtmlLabel(f'{_h(node.name)}<BR/><FONT POINT-SIZE="9">{_h(where)}'
-                                      "</FONT>"),
+                 f"{node.app} · in {node.owner}")
+        names = "<BR/>".join(_h(line) for line in node.name.splitlines())
+        return _attrs(label=HtmlLabel(f'<FONT POINT-SIZE="9">{_h(where)}</FONT><BR/>{names}'),
                       style="rounded,dashed,filled", fillcolor="#F1F5F9", color=MUTED,
                       fontcolor="#64748B", tooltip=f"{node.id}: {where}")
     return _attrs(label=HtmlLabel(f"<B>{_h(node.name)}</B>"), tooltip=node.id)
@@ -221,6 +249,5 @@ def _model_node_attrs(node: ModelNode) -> str:
 
 def _model_edge(edge: ModelEdge, ids: dict[str, str]) -> str:
     arrow = "empty" if edge.parent_link else RELATION_ARROWS.get(edge.kind, "normal")
-    style = {"style": "dashed", "color": MUTED} if edge.cut else {"color": "#475569"}
     return (f"  {ids[edge.source]} -> {ids[edge.target]} "
-            + _attrs(label=edge.label, arrowhead=arrow, **style) + ";")
+            + _attrs(label=edge.label, arrowhead=arrow, color="#475569") + ";")

@@ -23,18 +23,23 @@ BASELINE_PHRASES = {  # how a sentence names the baseline
 }
 # (Metrics field, label, higher is better (None: no verdict), decimals)
 METRIC_ROWS: tuple[tuple[str, str, bool | None, int], ...] = (
+    ("cost", "Data cost (the objective)", False, 1),
+    ("business_fks", "Foreign keys between business services", False, 0),
+    ("distributed_transactions", "Distributed transactions (request paths)", False, 0),
+    ("orm_reads", "Cross-service ORM reads", False, 0),
+    ("kernel_fks", "Foreign keys into the shared kernel", None, 0),
+    ("offline_transactions", "Distributed transactions (commands, tests, scripts)", None, 0),
     ("modularity", "Modularity Q", True, 3),
     ("sm", "Structural modularity (SM)", True, 3),
     ("icp", "Inter-call percentage (ICP)", False, 3),
-    ("ifn", "Interface number (IFN)", False, 2),
+    ("ifn", "Interface number (IFN, relations)", False, 2),
+    ("ifn_orm", "Interface number (IFN, relations + ORM)", False, 2),
+    ("bcp", "Business context purity (BCP)", False, 3),
     ("ned", "Non-extreme distribution (NED)", False, 3),
-    ("cross_service_fks", "Cross-service foreign keys", False, 0),
-    ("cross_service_fks_per_service", "Cross-service FKs per service", False, 2),
-    ("distributed_transactions", "Distributed transactions", False, 0),
     ("services", "Services", None, 0),
 )
 MINUS = "\u2212"  # typographic minus, so signs line up with "+"
-HEADLINE_METRICS = ("modularity", "cross_service_fks_per_service")
+HEADLINE_METRICS = ("business_fks", "distributed_transactions")
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,14 @@ class Transaction:
     services: str
     models: str
     location: str
+    context: str  # "request" or "offline"
+
+
+@dataclass(frozen=True)
+class Role:
+    app: str
+    role: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,10 @@ class WarningLine:
 class ReportFacts:
     settings_module: str
     method: str
+    decision: str  # "" when no decision was made (a rescored cut)
+    would_change: str
+    split: bool
+    roles: tuple[Role, ...]  # apps whose role is not plain business
     counts: tuple[tuple[str, str], ...]  # summary cards: (label, figure)
     headlines: tuple[str, ...]
     baseline_titles: tuple[str, ...]
@@ -165,13 +182,18 @@ def build_facts(graph: ProjectGraph, boundaries: Boundaries, *,
     return ReportFacts(
         settings_module=graph.settings_module,
         method=boundaries.method,
+        decision=boundaries.decision.reason if boundaries.decision else "",
+        would_change=boundaries.decision.would_change if boundaries.decision else "",
+        split=boundaries.decision.split if boundaries.decision else True,
+        roles=tuple(Role(r.app, r.role + (" (config)" if r.overridden else ""), r.reason)
+                    for r in boundaries.roles if r.role != "business"),
         counts=(
             ("services" + (f" ({kernels} shared kernel)" if kernels else ""),
              str(len(boundaries.services))),
             ("project apps", str(len(graph.own_apps))),
             ("models", str(len(concrete))),
-            ("cross-service FKs", str(boundaries.metrics.cross_service_fks)),
-            ("distributed transactions", str(len(boundaries.distributed_transactions))),
+            ("business FKs cut", str(boundaries.metrics.business_fks)),
+            ("distributed transactions", str(boundaries.metrics.distributed_transactions)),
             ("warnings", str(len(warnings))),
         ),
         headlines=tuple(_headlines(boundaries.metrics, baselines)),
@@ -192,9 +214,10 @@ def build_facts(graph: ProjectGraph, boundaries: Boundaries, *,
                                        key=lambda s: (s.rank, s.service))),
         cycles=_cycles(boundaries),
         transactions=tuple(Transaction(t.name, t.kind, ", ".join(sorted(t.services)),
-                                       ", ".join(sorted(t.models)), str(t.location))
+                                       ", ".join(sorted(t.models)), str(t.location), t.context)
                            for t in sorted(boundaries.distributed_transactions,
-                                           key=lambda t: (t.location, t.name))),
+                                           key=lambda t: (t.context != "request", t.location,
+                                                          t.name))),
         splits=tuple(Split(s.app, tuple(", ".join(sorted(group)) for group in s.groups),
                            s.reason)
                      for s in sorted(boundaries.split_suggestions, key=lambda s: s.app)),

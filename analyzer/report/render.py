@@ -17,7 +17,12 @@ from analyzer.report.formats import DEFAULT_FORMATS
 from analyzer.report.html import render_html
 from analyzer.report.markdown import render_markdown
 from analyzer.report.mermaid import app_flowchart
-from analyzer.report.modelgraph import ModelGraphView, build_model_view
+from analyzer.report.modelgraph import (
+    PAGE_MODELS,
+    ModelGraphView,
+    build_model_view,
+    model_pages,
+)
 from decompose.errors import DecomposeError
 from decompose.model import Boundaries, Diagnostic, ProjectGraph
 from decompose.serialize import write_text_atomic
@@ -37,10 +42,14 @@ def render_reports(graph: ProjectGraph, boundaries: Boundaries, out_dir: Path,
         raise DecomposeError(f"unknown report format(s): {', '.join(unknown)}")
     app_view = build_app_view(graph, boundaries)
     stems = _service_stems(boundaries)
-    model_views = {s.name: build_model_view(graph, boundaries, s) for s in boundaries.services}
+    pages = {s.name: tuple(build_model_view(graph, boundaries, s, page=page)
+                           for page in model_pages(graph, s)) for s in boundaries.services}
+    page_stems = {name: tuple(stems[name] if i == 0 else f"{stems[name]}-p{i + 1}"
+                              for i in range(len(views))) for name, views in pages.items()}
     dots = {APP_GRAPH: app_graph_dot(app_view, graph_id="apps")}
-    dots.update({stems[name]: service_graph_dot(view, graph_id=stems[name].replace("-", "_"))
-                 for name, view in model_views.items()})
+    dots.update({stem: service_graph_dot(view, graph_id=stem.replace("-", "_"))
+                 for name, views in pages.items()
+                 for stem, view in zip(page_stems[name], views, strict=True)})
 
     diagnostics: list[Diagnostic] = []
     svgs: dict[str, str] = {}
@@ -55,17 +64,17 @@ def render_reports(graph: ProjectGraph, boundaries: Boundaries, out_dir: Path,
     if formats & {"html", "md"}:
         facts = build_facts(
             graph, boundaries,
-            graph_files={name: f"{stem}.svg" if "svg" in formats else f"{stem}.dot"
-                         for name, stem in stems.items()},
-            graph_notes={name: _model_note(view) for name, view in model_views.items()},
+            graph_files={name: ", ".join(f"{stem}.svg" if "svg" in formats else f"{stem}.dot"
+                                         for stem in page_stems[name]) for name in stems},
+            graph_notes={name: _model_note(views) for name, views in pages.items()},
             app_graph_note=_app_note(app_view.hidden_apps, app_view.hidden_edges),
             diagnostics=tuple(diagnostics))
         if "html" in formats:
             files["report.html"] = render_html(
                 facts,
                 app_svg=_inline(svgs, APP_GRAPH, "App graph of the proposed services"),
-                service_svgs={name: _inline(svgs, stem, f"Model graph of service {name}")
-                              for name, stem in stems.items()})
+                service_svgs={name: _pages_svg(svgs, name, page_stems[name])
+                              for name in stems})
         if "md" in formats:
             files["report.md"] = render_markdown(facts, flowchart=app_flowchart(app_view))
     for name in sorted(files):
@@ -105,6 +114,14 @@ def _inline(svgs: dict[str, str], stem: str, label: str) -> str | None:
     return svg.inline_svg(svgs[stem], label) if stem in svgs else None
 
 
+def _pages_svg(svgs: dict[str, str], name: str, stems: tuple[str, ...]) -> str | None:
+    """The service's model graph pages, inlined one after the other."""
+    drawn = [_inline(svgs, stem, f"Model graph of service {name}" + (
+        f", page {i} of {len(stems)}" if len(stems) > 1 else ""))
+        for i, stem in enumerate(stems, start=1)]
+    return "".join(d for d in drawn if d) or None
+
+
 def _app_note(hidden_apps: int, hidden_edges: int) -> str:
     parts = []
     if hidden_apps:
@@ -115,10 +132,18 @@ def _app_note(hidden_apps: int, hidden_edges: int) -> str:
             if parts else "")
 
 
-def _model_note(view: ModelGraphView) -> str:
+def _model_note(views: tuple[ModelGraphView, ...]) -> str:
     parts = []
-    if view.hidden_models:
-        parts.append(f"{view.hidden_models} models with the fewest relations")
-    if view.hidden_stubs:
-        parts.append(f"{view.hidden_stubs} models of other services")
-    return ("Folded to stay readable: " + " and ".join(parts) + "." if parts else "")
+    if len(views) > 1:
+        parts.append(f"Drawn in {len(views)} pages of at most {PAGE_MODELS} models, by app; "
+                     "the models of the service's other pages appear as stubs.")
+    hidden_models = sum(v.hidden_models for v in views)
+    hidden_stubs = sum(v.hidden_stubs for v in views)
+    folded = []
+    if hidden_models:
+        folded.append(f"{hidden_models} models with the fewest relations")
+    if hidden_stubs:
+        folded.append(f"{hidden_stubs} models of other services")
+    if folded:
+        parts.append("Folded to stay readable: " + " and ".join(folded) + ".")
+    return " ".join(parts)

@@ -70,8 +70,9 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "boundaries": (
-        "BOUNDARIES_SCHEMA_VERSION", "Boundaries", "CutEdge", "DistributedTransaction",
-        "ExtractionStep", "Metrics", "Placement", "Service", "ServiceMetrics", "SplitSuggestion",
+        "BOUNDARIES_SCHEMA_VERSION", "AppRole", "Boundaries", "CutEdge", "Decision",
+        "DistributedTransaction", "ExtractionStep", "Metrics", "Placement", "Service",
+        "ServiceMetrics", "SplitSuggestion", "upgrade_boundaries",
     ),
     "extraction": (
         "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CrossDependency", "ExtractionPlan",

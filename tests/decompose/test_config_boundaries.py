@@ -25,6 +25,8 @@ keep_apart = [["catalog", "orders"]]
 shared_kernel = ["core"]
 seed = 7
 ned_bounds = [3, 25]
+cost = {fk = 2, read = 0}
+roles = {graphql = "layer", core = "kernel"}
 [tool.decompose.weights]
 import = 0.5
 [tool.decompose.services]
@@ -40,6 +42,8 @@ upstream = "127.0.0.1:9001"
     assert settings.weights == {"import": 0.5}
     assert settings.services == 3 and settings.seed == 7 and settings.ned_bounds == (3, 25)
     assert settings.shared_kernel == ("core",)
+    assert settings.cost == {"fk": 2.0, "read": 0.0}
+    assert settings.roles == {"core": "kernel", "graphql": "layer"}
     assert settings.keep_together == (
         AppGroup(("orders", "payments"), "keep_together orders,payments in pyproject.toml"),
         AppGroup(("reviews", "catalog"), "--keep-together reviews,catalog"))
@@ -58,6 +62,9 @@ upstream = "127.0.0.1:9001"
     ("[services]\nx = 'orders'\n", "services.x must be a list of app labels"),
     ("ned_bounds = [5, 2]\n", "ned_bounds must be [low, high]"),
     ("seed = 'x'\n", "seed must be an integer"),
+    ("cost = {fks = 1}\n", "cost: unknown key 'fks' (known: fk, transaction, read)"),
+    ("cost = {read = -1}\n", "cost.read must be a number >= 0"),
+    ("roles = {api = 'edge'}\n", "roles.api: unknown role 'edge'"),
 ])
 def test_invalid_values_name_the_file(tmp_path, text, message):
     (tmp_path / "decompose.toml").write_text(text)

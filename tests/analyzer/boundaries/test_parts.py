@@ -6,8 +6,6 @@ from analyzer.boundaries.order import extraction_order
 from analyzer.boundaries.ownership import table_owners
 from analyzer.boundaries.split import split_suggestions
 from analyzer.boundaries.weights import resolve_weights
-from decompose.model.boundaries import CutEdge
-from decompose.model.graph import DependencyKind
 from tests.analyzer.boundaries.tools import dep, model, project, relation_deps, shop
 
 
@@ -36,16 +34,17 @@ def test_table_owners_include_join_tables():
     assert owners == {"a_post": "blog", "a_post_m2m_a_tag": "blog", "a_tag": "blog"}
 
 
-def cut(source, target):
-    return CutEdge(source, target, source, target, DependencyKind.ORM, 1)
-
-
-def test_extraction_order_and_cycles():
-    order = extraction_order(("a", "b", "c", "k"), frozenset({"k"}),
-                             (cut("a", "b"), cut("b", "c"), cut("c", "b"), cut("a", "k"),
-                              cut("b", "k")))
-    assert [(s.service, s.inbound) for s in order] == [("a", 0), ("c", 1), ("b", 2), ("k", 2)]
-    assert order[1].cycle == ("b",) and "dependency cycle with b" in order[1].reason
+def test_extraction_order_from_data_edges_only():
+    """a -FK-> b, b -ORM-> c, c -ORM-> b (a cycle), everyone imports k; a -import-> c is no
+    data edge. Kernel last; a first (nothing points at it); the cycle b/c named."""
+    models = [model("a.A", "b.B"), model("b.B"), model("c.C"), model("k.K")]
+    graph = project(["a", "b", "c", "k"], models, [
+        *relation_deps(models), dep("b", "c", "orm"), dep("c", "b", "orm"),
+        dep("a", "c", "import", 9), *(dep(x, "k", "import") for x in "abc")])
+    order = extraction_order(app_graph(graph), {x: x for x in "abck"}, frozenset({"k"}), ())
+    assert [(s.service, s.inbound) for s in order] == [("a", 0), ("c", 1), ("b", 2), ("k", 0)]
+    assert order[1].cycle == ("b",) and "cycle of data edges with b" in order[1].reason
+    assert order[2].inbound_fks == ("a.A.fk_b_b -> b.B",)
     assert order[0].cycle == () and "shared kernel" in order[-1].reason
 
 

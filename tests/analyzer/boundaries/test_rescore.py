@@ -67,6 +67,6 @@ def test_bad_assignments_name_the_file(tmp_path, services, error, message):
 
 def test_unknown_schema_version(tmp_path):
     path = tmp_path / "b.json"
-    path.write_text(json.dumps({"schema_version": 2, "services": []}))
-    with pytest.raises(SchemaError, match="schema_version 2 is not supported"):
+    path.write_text(json.dumps({"schema_version": 3, "services": []}))
+    with pytest.raises(SchemaError, match="schema_version 3 is not supported"):
         load_assignment(path)

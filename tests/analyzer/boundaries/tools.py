@@ -92,3 +92,12 @@ def shop() -> ProjectGraph:
                          Location("orders/services.py", 12))]
     return project(["accounts", "catalog", "core", "inventory", "legal", "orders", "payments",
                     "reviews", "shipping"], models, deps, scopes, external=["auth"])
+
+
+def small_project() -> ProjectGraph:
+    """A blog: a user model, posts, tags and comments (3 business tables)."""
+    return project(["accounts", "blog", "comments"],
+                   [model("accounts.User", parents=("auth.AbstractUser",)),
+                    model("blog.Post", "accounts.User"), model("blog.Tag"),
+                    model("comments.Comment", "blog.Post", "accounts.User")],
+                   external=["auth"])

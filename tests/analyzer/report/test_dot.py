@@ -105,12 +105,16 @@ def test_model_graph_draws_cut_relations_to_grey_stubs(shop):
                              graph_id="orders")
     assert re.search(r'"orders.OrderLine" -> "orders.Order" \[label="order", '
                      r'arrowhead="normal", color="#475569"\]', text)
-    cut = re.search(r'"orders.OrderLine" -> "catalog.Product" \[(.*?)\];', text)
+    # cut relations fold to one edge per (app box, other app), drawn from the box's border
+    cut = re.search(r'"orders.OrderLine" -> "\+app:catalog" \[(.*?)\];', text)
     assert cut and 'style="dashed"' in cut.group(1) and MUTED in cut.group(1)
-    stub = re.search(r'"catalog.Product" \[(.*?)\];', text)
-    assert stub and "dashed" in stub.group(1) and "in catalog" in stub.group(1)
+    assert 'label="1 relation"' in cut.group(1) and 'ltail="cluster_app_orders"' in cut.group(1)
+    assert re.search(r'"orders.Order" -> "\+app:accounts" \[label="2 relations"', text)
+    stub = re.search(r'"\+app:catalog" \[(.*?)\];', text)
+    assert stub and "dashed" in stub.group(1) and "catalog · in catalog" in stub.group(1)
+    assert "<BR/>Product>" in stub.group(1)  # the models referenced, one per line
     # inbound cut: payments.Payment.order points into this service
-    assert '"payments.Payment" -> "orders.Order"' in text
+    assert re.search(r'"\+app:payments" -> "orders.Order" \[.*lhead="cluster_app_orders"', text)
     assert '"payments.Refund"' not in text  # unrelated models of other services stay out
     layout(text)
 

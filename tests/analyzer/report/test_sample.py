@@ -10,6 +10,7 @@ from analyzer.boundaries import propose
 from analyzer.pipeline import build_graph
 from analyzer.report import DEFAULT_FORMATS, render_reports
 from decompose.config import BoundarySettings
+from tests.analyzer.boundaries.tools import small_project
 
 pytestmark = pytest.mark.slow
 
@@ -33,3 +34,25 @@ def test_sample_reports_are_deterministic(tmp_path):
     for service in boundaries.services:
         assert f'id="service-{service.name}"' in html
         assert (first / f"service-{service.name}.svg").exists()
+
+
+def test_report_states_the_decision_roles_and_next_best_costs(tmp_path):
+    graph = build_graph(SAMPLE, cache_dir=tmp_path / "cache")
+    boundaries = propose(graph, BoundarySettings())
+    render_reports(graph, boundaries, tmp_path, frozenset({"md"}))
+    text = (tmp_path / "report.md").read_text()
+    assert f"**Split:** {boundaries.decision.reason}." in text
+    assert "What would change it: every grouping costing more than 1 per table" in text
+    assert "| demo | layer |" in text and "| accounts | identity |" in text
+    assert "moving it to 'orders' would change business FKs by" in text
+    assert "Foreign keys between business services" in text
+    assert "per service" not in text.split("### Proposal vs baselines")[1].split("###")[0]
+
+
+def test_report_says_do_not_split_yet(tmp_path):
+    graph = small_project()
+    boundaries = propose(graph, BoundarySettings())
+    render_reports(graph, boundaries, tmp_path, frozenset({"md", "html"}))
+    text = (tmp_path / "report.md").read_text()
+    assert f"**Do not split yet:** {boundaries.decision.reason}." in text
+    assert "Do not split yet:</strong>" in (tmp_path / "report.html").read_text()
