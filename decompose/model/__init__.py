@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test checks)
     from decompose.model.boundaries import (
         BOUNDARIES_SCHEMA_VERSION,
+        AppRole,
         Boundaries,
         CutEdge,
+        Decision,
         DistributedTransaction,
         ExtractionStep,
         Metrics,
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         Service,
         ServiceMetrics,
         SplitSuggestion,
+        upgrade_boundaries,
     )
     from decompose.model.extraction import (
         EXTRACTION_SCHEMA_VERSION,
