@@ -64,7 +64,7 @@ def discover(root: Path, settings: str | None = None,
     if not root.is_dir():
         raise ProjectNotFound("not a directory", path=root)
     root = root.resolve()
-    source_root, found = _find_settings(root)
+    source_root, found, configuration = _find_settings(root)
     module = settings or found
     if module is None:
         raise ProjectNotFound("no Django project here: no manage.py, wsgi.py or asgi.py naming "
@@ -77,7 +77,8 @@ def discover(root: Path, settings: str | None = None,
     if index.find(module) is None:
         raise SettingsNotFound(f"settings module {module!r} not found", path=root)
     evaluator = SettingsEvaluator(index, root)
-    values = evaluator.evaluate(module)
+    values = evaluator.evaluate(
+        module, os.environ.get("DJANGO_CONFIGURATION") or configuration)
     if "INSTALLED_APPS" not in values.values:
         raise SettingsNotFound(f"settings module {module!r} defines no INSTALLED_APPS",
                                path=root)
@@ -88,21 +89,24 @@ def discover(root: Path, settings: str | None = None,
 
 # -- settings module ------------------------------------------------------------------------
 
-def _find_settings(root: Path) -> tuple[Path, str | None]:
-    """(import root, settings module) from the shallowest entry point naming it."""
+def _find_settings(root: Path) -> tuple[Path, str | None, str | None]:
+    """(import root, settings module, django-configurations class) from the shallowest entry
+    point naming a settings module."""
     for path in sorted(_entry_points(root), key=lambda p: (len(p.parts), p.name != "manage.py",
                                                            p.as_posix())):
-        module = _settings_default(path)
+        defaults = _environment_defaults(path)
+        module = defaults.get("DJANGO_SETTINGS_MODULE")
         if module is None:
             continue
+        configuration = defaults.get("DJANGO_CONFIGURATION")
         if path.name == "manage.py":
-            return path.parent, module
+            return path.parent, module, configuration
         depth = module.count(".")
         base = path.parent
         for _ in range(max(depth, 1)):
             base = base.parent
-        return (base if base.is_relative_to(root) else root), module
-    return root, None
+        return (base if base.is_relative_to(root) else root), module, configuration
+    return root, None, None
 
 
 def _entry_points(root: Path) -> Iterator[Path]:
@@ -119,20 +123,22 @@ def _entry_points(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _settings_default(path: Path) -> str | None:
+def _environment_defaults(path: Path) -> dict[str, str]:
+    """``os.environ.setdefault(NAME, "value")`` calls of an entry point."""
     try:
         tree = read_tree(path)
     except SourceError:
-        return None
+        return {}
+    found: dict[str, str] = {}
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "setdefault" and len(node.args) == 2
                 and isinstance(node.args[0], ast.Constant)
-                and node.args[0].value == "DJANGO_SETTINGS_MODULE"
+                and isinstance(node.args[0].value, str)
                 and isinstance(node.args[1], ast.Constant)
                 and isinstance(node.args[1].value, str)):
-            return node.args[1].value
-    return None
+            found.setdefault(node.args[0].value, node.args[1].value)
+    return found
 
 
 def _source_root_for(root: Path, module: str) -> Path | None:
