@@ -22,7 +22,7 @@ from analyzer.outputs import write_outputs
 from analyzer.pipeline import Progress as ProgressCallback
 from analyzer.pipeline import build_graph
 from analyzer.report import REPORT_FORMATS, parse_formats
-from decompose.config import boundary_settings, load_config
+from decompose.config import boundary_settings, installed_apps, load_config
 from decompose.model import Boundaries, ProjectGraph
 
 PROGRESS_AFTER_SECONDS = 1.0
@@ -63,10 +63,12 @@ def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str]
     report.html, report.md, apps.dot/.svg and one model graph per service.
     """
     stderr = Console(stderr=True)
+    source = load_config(Path(path))
     with _LazyProgress(stderr) as progress:
-        graph = build_graph(path, settings, cache_dir=cache_dir, use_cache=not no_cache,
-                            jobs=jobs, progress=progress)
-    config = boundary_settings(load_config(Path(path)), services=services,
+        graph = build_graph(path, settings, installed_apps=installed_apps(source),
+                            cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
+                            progress=progress)
+    config = boundary_settings(source, services=services,
                                keep_together=keep_together, keep_apart=keep_apart)
     boundaries = (rescore(graph, load_assignment(boundaries_file), config) if boundaries_file
                   else propose(graph, config))

@@ -19,6 +19,9 @@ from analyzer.source import SourceError, read_tree
 from decompose.errors import ProjectNotFound, SettingsNotFound
 from decompose.model import Diagnostic, DiagnosticLevel, Location
 
+WAY_OUT = ("pass --settings MODULE, or state the list by hand with installed_apps = [...] "
+           "in decompose.toml or [tool.decompose]")
+
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env",
                        "node_modules", "__pycache__", "site-packages", "build", "dist",
                        ".mypy_cache", ".pytest_cache", ".ruff_cache", "static", "media"})
@@ -57,8 +60,10 @@ class Project:
 
 
 def discover(root: Path, settings: str | None = None,
-             site_paths: tuple[Path, ...] | None = None) -> Project:
-    """Locate settings and apps under ``root``; raises only when no project is found at all."""
+             site_paths: tuple[Path, ...] | None = None,
+             installed_apps: tuple[str, ...] | None = None) -> Project:
+    """Locate settings and apps under ``root``; raises only when no project is found at all.
+    ``installed_apps`` (the config's list) replaces what the settings say."""
     if not root.exists():
         raise ProjectNotFound("no such path", path=root)
     if not root.is_dir():
@@ -79,9 +84,11 @@ def discover(root: Path, settings: str | None = None,
     evaluator = SettingsEvaluator(index, root)
     values = evaluator.evaluate(
         module, os.environ.get("DJANGO_CONFIGURATION") or configuration)
+    if installed_apps is not None:
+        values.values["INSTALLED_APPS"] = list(installed_apps)
     if "INSTALLED_APPS" not in values.values:
-        raise SettingsNotFound(f"settings module {module!r} defines no INSTALLED_APPS",
-                               path=root)
+        raise SettingsNotFound(f"settings module {module!r} defines no INSTALLED_APPS that "
+                               f"can be read statically: {WAY_OUT}", path=root)
     diagnostics = list(values.diagnostics)
     apps = _resolve_apps(values, index, root, diagnostics)
     return Project(root, source_root, values, apps, index, tuple(diagnostics))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from analyzer import snapshot
 from analyzer.collectors import collectors
+from analyzer.coverage import check_apps
 from analyzer.discovery import SKIP_DIRS, Project, discover
 from analyzer.facts import FileFacts
 from analyzer.graph import assemble
@@ -44,11 +45,14 @@ def default_cache_dir() -> Path:
 
 def build_graph(root: Path, settings: str | None = None, *,
                 site_paths: tuple[Path, ...] | None = None,
+                installed_apps: tuple[str, ...] | None = None,
                 cache_dir: Path | None = None, use_cache: bool = True,
                 jobs: int | None = None, progress: Progress | None = None) -> ProjectGraph:
-    """Statically analyse the Django project under ``root`` (never importing it)."""
+    """Statically analyse the Django project under ``root`` (never importing it).
+    ``installed_apps`` (the config's list) replaces the settings' INSTALLED_APPS."""
     with _cyclic_gc_paused():
-        return _build(root, settings, site_paths, cache_dir, use_cache, jobs, progress)
+        return _build(root, settings, site_paths, installed_apps, cache_dir, use_cache, jobs,
+                      progress)
 
 
 @contextmanager
@@ -72,11 +76,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None,
-           cache_dir: Path | None, use_cache: bool, jobs: int | None,
-           progress: Progress | None) -> ProjectGraph:
+           installed_apps: tuple[str, ...] | None, cache_dir: Path | None, use_cache: bool,
+           jobs: int | None, progress: Progress | None) -> ProjectGraph:
     directory = (cache_dir or default_cache_dir()) if use_cache else None
-    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{site_paths}".encode()
-                       ).hexdigest()[:16]
+    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{site_paths}\0{installed_apps}"
+                       .encode()).hexdigest()[:16]
     snapshot_path = directory / f"{key}-{analyzer_fingerprint()}.graph" if directory else None
     previous = snapshot.load(snapshot_path)
     if previous is not None and _unchanged(previous):
@@ -84,12 +88,13 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
     reads: set[Path] = set()
     token = files_read.set(reads)
     try:
-        project = discover(Path(root), settings, site_paths)
+        project = discover(Path(root), settings, site_paths, installed_apps)
     finally:
         files_read.reset(token)
     folders: list[str] = []
     sources = list(_sources(project.source_root, _external_app_dirs(project), _keep(project),
                             folders))
+    coverage = check_apps(project, (s.module for s in sources if s.own))
     cache = FactCache(directory, key)
     done = 0
 
@@ -121,7 +126,7 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
     problems = [Diagnostic(DiagnosticLevel.WARNING, code, message,
                            Location(project.relpath(paths[module]), line))
                 for module in sorted(own) for code, message, line in files[module].problems]
-    graph = assemble(project, contributions, problems)
+    graph = assemble(project, contributions, [*problems, *coverage])
     stamp = snapshot.signature([*reads, *paths.values()])
     listed = snapshot.signature(folders)
     if stamp is not None and listed is not None:
