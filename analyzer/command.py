@@ -33,8 +33,8 @@ PROGRESS_AFTER_SECONDS = 1.0
 @click.option("--settings", "settings", metavar="MODULE",
               help="Settings module (default: the one manage.py/wsgi.py/asgi.py names).")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("decompose-report"), show_default=True,
-              help="Folder for graph.json, boundaries.json and the reports.")
+              help="Folder for graph.json, boundaries.json and the reports "
+                   "[default: PATH/decompose-report, where extract and route look].")
 @click.option("--format", "formats", default="all", show_default=True, metavar="LIST",
               callback=lambda ctx, param, value: parse_formats(value),
               help=f"Comma-separated outputs: {', '.join(REPORT_FORMATS)} (or all). "
@@ -53,7 +53,7 @@ PROGRESS_AFTER_SECONDS = 1.0
               help="Parse cache folder (default ~/.cache/decompose; safe to delete).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
-def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str],
+def analyze(path: Path, settings: str | None, out: Path | None, formats: frozenset[str],
             services: int | None, keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
             boundaries_file: Path | None, cache_dir: Path | None, no_cache: bool,
             jobs: int | None) -> None:
@@ -63,6 +63,7 @@ def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str]
     report.html, report.md, apps.dot/.svg and one model graph per service.
     """
     stderr = Console(stderr=True)
+    out = out or path / "decompose-report"
     source = load_config(Path(path))
     with _LazyProgress(stderr) as progress:
         graph = build_graph(path, settings, installed_apps=installed_apps(source),
