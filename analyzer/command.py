@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from analyzer.boundaries import load_assignment, propose, rescore
+from analyzer.environment import find_environment
 from analyzer.outputs import write_outputs
 from analyzer.pipeline import Progress as ProgressCallback
 from analyzer.pipeline import build_graph
@@ -32,6 +33,10 @@ PROGRESS_AFTER_SECONDS = 1.0
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--settings", "settings", metavar="MODULE",
               help="Settings module (default: the one manage.py/wsgi.py/asgi.py names).")
+@click.option("--python", "python", type=click.Path(path_type=Path, dir_okay=False),
+              help="Interpreter of the project's environment; its installed packages are read "
+                   "(only its sys.path is asked for). Default: $VIRTUAL_ENV, .venv/ or venv/ "
+                   "at PATH, the Poetry/Pipenv environment, else decompose's own.")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for graph.json, boundaries.json and the reports "
                    "[default: PATH/decompose-report, where extract and route look].")
@@ -53,7 +58,8 @@ PROGRESS_AFTER_SECONDS = 1.0
               help="Parse cache folder (default ~/.cache/decompose; safe to delete).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
-def analyze(path: Path, settings: str | None, out: Path | None, formats: frozenset[str],
+def analyze(path: Path, settings: str | None, python: Path | None, out: Path | None,
+            formats: frozenset[str],
             services: int | None, keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
             boundaries_file: Path | None, cache_dir: Path | None, no_cache: bool,
             jobs: int | None) -> None:
@@ -65,8 +71,10 @@ def analyze(path: Path, settings: str | None, out: Path | None, formats: frozens
     stderr = Console(stderr=True)
     out = out or path / "decompose-report"
     source = load_config(Path(path))
+    environment = find_environment(path.resolve(), python)
     with _LazyProgress(stderr) as progress:
-        graph = build_graph(path, settings, installed_apps=installed_apps(source),
+        graph = build_graph(path, settings, site_paths=environment.site_paths,
+                            installed_apps=installed_apps(source),
                             cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                             progress=progress)
     config = boundary_settings(source, services=services,
@@ -77,15 +85,17 @@ def analyze(path: Path, settings: str | None, out: Path | None, formats: frozens
     for warning in (*graph.warnings, *rendering):
         stderr.print(f"[yellow]{escape(str(warning))}[/]", highlight=False, soft_wrap=True)
     console = Console()
-    console.print(summary_table(graph, boundaries, len(rendering)))
+    console.print(summary_table(graph, boundaries, len(rendering), environment.origin))
     console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
 
 
-def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int) -> Table:
+def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int,
+                  environment: str) -> Table:
     own = graph.own_apps
     table = Table(title=f"decompose analyze: {graph.settings_module}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
+    table.add_row("installed packages read from", environment)
     table.add_row("apps (own / external)", f"{len(own)} / {len(graph.apps) - len(own)}")
     concrete = sum(1 for m in graph.models if not m.abstract)
     table.add_row("models (concrete / abstract)", f"{concrete} / {len(graph.models) - concrete}")
@@ -103,6 +113,9 @@ def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warning
     table.add_row("modularity Q (per-app baseline)",
                   f"{boundaries.metrics.modularity:.3f} "
                   f"({boundaries.baselines['per-app'].modularity:.3f})")
+    missing = sum(1 for w in graph.warnings if w.code == "package-not-installed")
+    if missing:
+        table.add_row("classes and fields from packages not installed", str(missing))
     table.add_row("warnings", str(len(graph.warnings) + rendering_warnings))
     return table
 

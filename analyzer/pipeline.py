@@ -18,6 +18,7 @@ from analyzer import snapshot
 from analyzer.collectors import collectors
 from analyzer.coverage import check_apps
 from analyzer.discovery import SKIP_DIRS, Project, discover
+from analyzer.environment import Environment, find_environment, fingerprint
 from analyzer.facts import FileFacts
 from analyzer.graph import assemble
 from analyzer.parse import (
@@ -49,9 +50,14 @@ def build_graph(root: Path, settings: str | None = None, *,
                 cache_dir: Path | None = None, use_cache: bool = True,
                 jobs: int | None = None, progress: Progress | None = None) -> ProjectGraph:
     """Statically analyse the Django project under ``root`` (never importing it).
+
+    Third-party modules are read from ``site_paths`` if given, else from the environment
+    found for the project (see ``analyzer.environment``).
     ``installed_apps`` (the config's list) replaces the settings' INSTALLED_APPS."""
+    environment = (Environment(site_paths, "given") if site_paths is not None
+                   else find_environment(Path(root).resolve()))
     with _cyclic_gc_paused():
-        return _build(root, settings, site_paths, installed_apps, cache_dir, use_cache, jobs,
+        return _build(root, settings, environment, installed_apps, cache_dir, use_cache, jobs,
                       progress)
 
 
@@ -75,13 +81,17 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None,
+def _build(root: Path, settings: str | None, environment: Environment,
            installed_apps: tuple[str, ...] | None, cache_dir: Path | None, use_cache: bool,
            jobs: int | None, progress: Progress | None) -> ProjectGraph:
     directory = (cache_dir or default_cache_dir()) if use_cache else None
-    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{site_paths}\0{installed_apps}"
-                       .encode()).hexdigest()[:16]
-    snapshot_path = directory / f"{key}-{analyzer_fingerprint()}.graph" if directory else None
+    site_paths = environment.site_paths
+    configuration = os.environ.get("DJANGO_CONFIGURATION")
+    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{configuration}\0{site_paths}\0"
+                       f"{installed_apps}".encode()).hexdigest()[:16]
+    # the graph also depends on the installed distributions: a new one is a new snapshot
+    snapshot_path = (directory / f"{key}-{analyzer_fingerprint()}-{fingerprint(site_paths)}"
+                                 ".graph") if directory else None
     previous = snapshot.load(snapshot_path)
     if previous is not None and _unchanged(previous):
         return previous.graph
@@ -121,12 +131,16 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
 
     resolution = Resolution(project, files, paths, own, load)
     contributions = [c.resolve(resolution) for c in collectors()]
+    cycles = [Diagnostic(DiagnosticLevel.WARNING, "name-resolution-cycle",
+                         "following names from this module goes in circles; the names "
+                         "involved are left unresolved", Location(project.relpath(paths[m]), 1))
+              for m in sorted(resolution.cycles) if m in paths]
     resolution.models = None  # the index points back: break the cycle, free the facts now
     cache.save()
     problems = [Diagnostic(DiagnosticLevel.WARNING, code, message,
                            Location(project.relpath(paths[module]), line))
                 for module in sorted(own) for code, message, line in files[module].problems]
-    graph = assemble(project, contributions, [*problems, *coverage])
+    graph = assemble(project, contributions, [*problems, *coverage, *cycles])
     stamp = snapshot.signature([*reads, *paths.values()])
     listed = snapshot.signature(folders)
     if stamp is not None and listed is not None:
@@ -137,8 +151,8 @@ def _build(root: Path, settings: str | None, site_paths: tuple[Path, ...] | None
 
 
 def _drop_stale(directory: Path, key: str, keep: set[Path | None]) -> None:
-    """Remove what an older analyzer (another fingerprint) stored for this project: it is
-    never read again, and each upgrade would otherwise leave a copy behind."""
+    """Remove what an older analyzer or another set of installed distributions left for this
+    project: it is never read again, and each upgrade would otherwise leave a copy behind."""
     for path in directory.glob(f"{key}-*"):
         if path not in keep:
             path.unlink(missing_ok=True)

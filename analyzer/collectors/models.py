@@ -375,8 +375,11 @@ class Models(Collector):
         for qualname, (module, fact) in sorted(index.classes.items()):
             if module in resolution.own and module not in loaded:
                 continue  # never imported when Django starts: not in the registry
-            if not index.is_model(qualname) or is_test_module(module, app_names.get(
-                    resolution.app_of(module))):
+            if is_test_module(module, app_names.get(resolution.app_of(module))):
+                continue
+            if not index.is_model(qualname):
+                if module in resolution.own and "models" in module.split("."):
+                    diagnostics.extend(_missing_bases(index, resolution, module, fact))
                 continue
             abstract = bool(dict(fact.meta).get("abstract"))
             label = index._label(module, fact)
@@ -411,6 +414,22 @@ class Models(Collector):
             edges.extend(model_edges)
         return Contribution(models=tuple(models), edges=tuple(edges),
                             diagnostics=tuple(diagnostics + builder.diagnostics))
+
+
+def _missing_bases(index: ModelIndex, resolution: Resolution, module: str,
+                   fact: ClassFact) -> list[Diagnostic]:
+    """A class of a models module whose base comes from a package not installed in the
+    environment read: it may be a model, and nothing about it can be known."""
+    out = []
+    for base in index.base_qualnames(module, fact):
+        package = resolution.missing_package(base)
+        if package is not None:
+            out.append(Diagnostic(
+                DiagnosticLevel.WARNING, "package-not-installed",
+                f"{fact.name} (base {base}): package {package!r} is not installed in the "
+                "environment read; the class is left out (pass --python)",
+                resolution.location(module, fact.line)))
+    return out
 
 
 class _ModelBuilder:
@@ -464,6 +483,8 @@ class _ModelBuilder:
                 continue
             qualified = self.r.resolve(module, fact.func) or fact.func
             is_field, kind = self.index.field_kind(qualified)
+            if module == m.module:
+                self._missing_field_package(m, fact, qualified, is_field)
             if not is_field:
                 continue
             options = dict(fact.options)
@@ -500,6 +521,19 @@ class _ModelBuilder:
             abstract=m.abstract, proxy=proxy, location=here,
             managed=meta.get("managed") is not False, parents=tuple(parents),
             fields=tuple(out_fields), relations=tuple(relations)), edges
+
+    def _missing_field_package(self, m: _Resolved, fact: FieldFact, qualified: str,
+                               is_field: bool) -> None:
+        package = self.r.missing_package(qualified)
+        if package is None:
+            return
+        outcome = ("its kind is guessed from its name" if is_field
+                   else "the field is left out")
+        self.diagnostics.append(Diagnostic(
+            DiagnosticLevel.WARNING, "package-not-installed",
+            f"{m.label}.{fact.name} (field {qualified}): package {package!r} is not installed "
+            f"in the environment read; {outcome} (pass --python)",
+            self.r.location(m.module, fact.line)))
 
     def _inherited_fields(self, base: str) -> tuple[tuple[FieldFact, str], ...]:
         """``_abstract_fields`` of one base, memoised: every subclass of an abstract base
