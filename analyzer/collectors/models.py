@@ -10,7 +10,7 @@ names, ``"app.Model"``/``"Model"``/``"self"`` strings or the swappable user mode
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
@@ -24,6 +24,7 @@ from analyzer.known import (
     field_kind,
     guess_field_kind,
 )
+from analyzer.startup import FIELD_RULES, FieldRule, register_rule
 from decompose.model import (
     DependencyKind,
     Diagnostic,
@@ -56,6 +57,7 @@ class FieldFact:
     through: Target | None
     on_delete: str | None
     options: tuple[tuple[str, object], ...]
+    keywords: tuple[tuple[str, object], ...] = ()  # every keyword; non-literal values None
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,21 @@ def _field(stmt: ast.stmt) -> FieldFact | None:
     if on_delete is None and len(value.args) > 1:
         on_delete = dotted(value.args[1])
     target = _target(given.get("to")) or (_target(value.args[0]) if value.args else None)
+    keywords = tuple(sorted((k, _literal(v)) for k, v in given.items() if k))
     return FieldFact(name.id, stmt.lineno, func, target, _target(given.get("through")),
-                     on_delete.rpartition(".")[2] if on_delete else None, tuple(options))
+                     on_delete.rpartition(".")[2] if on_delete else None, tuple(options),
+                     keywords)
+
+
+def _literal(node: ast.expr) -> object:
+    """A keyword's value when it is a plain literal (str, number, bool, list of them)."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, tuple):
+        value = list(value)
+    return value if isinstance(value, str | int | float | bool | list) else None
 
 
 def _class(node: ast.ClassDef) -> ClassFact:
@@ -412,8 +427,47 @@ class Models(Collector):
             model, model_edges = builder.build(resolved)
             models.append(model)
             edges.extend(model_edges)
+        models = _startup_contributions(models, builder.contributing, resolution, index, edges)
         return Contribution(models=tuple(models), edges=tuple(edges),
                             diagnostics=tuple(diagnostics + builder.diagnostics))
+
+
+def _startup_contributions(models: list[Model],
+                           contributing: list[tuple[str, FieldRule, dict[str, object], Location]],
+                           resolution: Resolution, index: ModelIndex,
+                           edges: list[Edge]) -> list[Model]:
+    """Apply ``analyzer.startup``'s rules: models a class attribute registers (simple-history)
+    and fields a registration call adds (activity-stream)."""
+    by_label = {m.label: m for m in models}
+    user = index.normalise(resolution.project.settings.string("AUTH_USER_MODEL", "auth.User"))
+    for label, rule, options, where in contributing:
+        added = rule.contribute(by_label[label], options, user, where)
+        if added.label not in by_label:
+            by_label[added.label] = added
+            edges.extend(_relation_edges(added))
+    for module, app, fact in resolution.app_facts("startup"):
+        register = register_rule(fact.func) or register_rule(
+            resolution.resolve(module, fact.func) or "")
+        if register is None:
+            continue
+        kind, value = fact.model
+        target = (f"{app}.{value}" if kind == "config" else value if kind == "label"
+                  else index.label_of(resolution.canonical(value))
+                  or index.label_of(resolution.resolve(module, value) or value))
+        model = by_label.get(index.normalise(target)) if target else None
+        if model is None:
+            continue
+        where = resolution.location(module, fact.line)
+        added_relations = register.contribute(model, where)
+        by_label[model.label] = replace(model, relations=model.relations + added_relations)
+        edges.extend(_relation_edges(replace(model, relations=added_relations)))
+    return list(by_label.values())
+
+
+def _relation_edges(model: Model) -> list[Edge]:
+    return [Edge(model.app, r.target.partition(".")[0], DependencyKind.RELATION, r.location)
+            for r in model.relations
+            if r.target and r.target.partition(".")[0] != model.app]
 
 
 def _missing_bases(index: ModelIndex, resolution: Resolution, module: str,
@@ -445,6 +499,8 @@ class _ModelBuilder:
                          if a.default_auto_field}
         self._inherited: dict[str, tuple[tuple[FieldFact, str], ...]] = {}
         self._tag_managers: dict[str, bool] = {}
+        # (model label, rule, call keywords, where): models packages add at start-up
+        self.contributing: list[tuple[str, FieldRule, dict[str, object], Location]] = []
 
     def build(self, m: _Resolved) -> tuple[Model, list[Edge]]:
         assert m.label is not None
@@ -482,6 +538,12 @@ class _ModelBuilder:
             if not fact.func:
                 continue
             qualified = self.r.resolve(module, fact.func) or fact.func
+            rule = FIELD_RULES.get(qualified)
+            if rule is not None:
+                if module == m.module and not m.abstract and not proxy:
+                    self.contributing.append((m.label, rule, dict(fact.keywords),
+                                              self.r.location(module, fact.line)))
+                continue
             is_field, kind = self.index.field_kind(qualified)
             if module == m.module:
                 self._missing_field_package(m, fact, qualified, is_field)

@@ -62,6 +62,12 @@ CORPORA = {
 }
 
 
+# Packages whose start-up contributions the analyzer knows (analyzer/startup.py), installed
+# for the fixture projects that use them (tests/fixtures/startup_*): Django boots them there.
+STARTUP_PACKAGES = Corpus("startup", "django-simple-history==3.13.0 django-activity-stream==2.0.0",
+                          "actstream", "settings", None)
+
+
 def ensure_installed(corpus: Corpus) -> None:
     """Create the corpus venv if it is missing (raises CalledProcessError if pip fails)."""
     if corpus.python.exists() and (corpus.site_packages / corpus.package).is_dir():
@@ -69,7 +75,7 @@ def ensure_installed(corpus: Corpus) -> None:
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(corpus.venv)],
                    check=True)
     subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", DJANGO_PIN,
-                    corpus.requirement], check=True)
+                    *corpus.requirement.split()], check=True)
 
 
 def lay_out(corpus: Corpus, root: Path) -> Path:
