@@ -3,8 +3,10 @@
 Some packages create models or fields at start-up instead of in the source: django-simple-
 history's ``HistoricalRecords()`` builds a ``Historical<Model>`` with copies of the model's
 foreign keys and a ``history_user``; django-activity-stream's ``registry.register(Model)`` in
-``AppConfig.ready()`` puts three generic relations on the model. One rule per package, a
-pure function over the contract's ``Model``. (taggit's ``TaggableManager`` is a relation field
+``AppConfig.ready()`` puts three generic relations on the model; django-hierarkey's
+``@settings_hierarkey.add()`` class decorator builds a ``<Model>_SettingsStore`` keyed to the
+model (``.set_global()``: one without a key). One rule per package, a pure function over the
+contract's ``Model``. (taggit's ``TaggableManager`` is a relation field
 declared in the source: ``analyzer.known`` lists it.)
 """
 
@@ -35,6 +37,20 @@ class RegisterRule:
     prefix: str  # qualified names of the package's register function start with it
     contribute: Callable[[Model, Location], tuple[Relation, ...]]
 
+
+@dataclass(frozen=True)
+class DecoratorRule:
+    """A class decorator, a method of an instance (``Hierarkey(attribute_name=...)``) bound at
+    module level, that registers a model beside the decorated class."""
+
+    package: str
+    instance: str  # the instance's class name, as ``INSTANCE_KEYWORDS`` records it
+    methods: frozenset[str]
+    contribute: Callable[[str, str, Model | None, str, Location], Model]
+
+
+# Constructors whose instances decorate classes: class name -> the keyword the rule reads.
+INSTANCE_KEYWORDS = {"Hierarkey": "attribute_name"}
 
 _COPIED = frozenset({RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE})
 _AUTO_TO_INTEGER = {"AutoField": "IntegerField", "BigAutoField": "BigIntegerField",
@@ -84,6 +100,29 @@ def action_relations(model: Model, where: Location) -> tuple[Relation, ...]:
                  if f"{role}_actions" not in declared)
 
 
+def settings_store(app: str, name: str, model: Model | None, attribute: str,
+                   where: Location) -> Model:
+    """hierarkey's ``add()``/``set_global()``: ``<Class>_<Attribute>Store`` (key, value and,
+    for a model, ``object``) in the decorated class's app."""
+    store = f"{name}_{attribute.title()}Store"
+    fields = [Field("id", "AutoField", primary_key=True), Field("key", "CharField"),
+              Field("value", "TextField")]
+    relations = []
+    if model is not None:
+        fields.append(Field("object", "ForeignKey"))
+        relations.append(Relation("object", "ForeignKey", RelationKind.FOREIGN_KEY, model.label,
+                                  where, on_delete="CASCADE",
+                                  related_name=f"_{attribute}_objects"))
+    return Model(label=f"{app}.{store}", app=app, db_table=f"{app}_{store.lower()}",
+                 abstract=False, proxy=False, location=where, fields=tuple(fields),
+                 relations=tuple(relations))
+
+
+DECORATOR_RULES: tuple[DecoratorRule, ...] = (
+    DecoratorRule("django-hierarkey", "Hierarkey", frozenset({"add", "set_global"}),
+                  settings_store),
+)
+
 FIELD_RULES: dict[str, FieldRule] = {rule.trigger: rule for rule in (
     FieldRule("django-simple-history", "simple_history.models.HistoricalRecords",
               historical_model),
@@ -92,6 +131,18 @@ FIELD_RULES: dict[str, FieldRule] = {rule.trigger: rule for rule in (
 REGISTER_RULES: tuple[RegisterRule, ...] = (
     RegisterRule("django-activity-stream", "actstream.", action_relations),
 )
+
+
+def decorator_rule(meaning: str, method: str) -> tuple[DecoratorRule, str] | None:
+    """(rule, keyword value) for a decorator ``obj.method`` where ``obj`` resolved to
+    ``instance:<Class>:<keyword value>``."""
+    kind, _, rest = meaning.partition(":")
+    instance, _, value = rest.partition(":")
+    if kind != "instance":
+        return None
+    rule = next((r for r in DECORATOR_RULES if r.instance == instance and method in r.methods),
+                None)
+    return (rule, value) if rule is not None else None
 
 
 def register_rule(qualified: str) -> RegisterRule | None:

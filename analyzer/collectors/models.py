@@ -24,7 +24,7 @@ from analyzer.known import (
     field_kind,
     guess_field_kind,
 )
-from analyzer.startup import FIELD_RULES, FieldRule, register_rule
+from analyzer.startup import FIELD_RULES, FieldRule, decorator_rule, register_rule
 from decompose.model import (
     DependencyKind,
     Diagnostic,
@@ -70,6 +70,7 @@ class ClassFact:
     meta_inherits: bool  # ``class Meta(Base.Meta)``
     fields: tuple[FieldFact, ...]
     attributes: tuple[str, ...] = ()  # other class attributes set to a non-empty value
+    decorators: tuple[str, ...] = ()  # dotted callee of each ``@obj.method(...)``
 
 
 def _target(node: ast.expr | None) -> Target | None:
@@ -82,6 +83,9 @@ def _target(node: ast.expr | None) -> Target | None:
     if isinstance(node, ast.Call):
         func = dotted(node.func) or ""
         if func.endswith("get_user_model"):
+            return ("user", "")
+        if func == "getattr" and len(node.args) >= 2 and (literal_str(node.args[1]) or "") \
+                == "AUTH_USER_MODEL":  # getattr(settings, "AUTH_USER_MODEL", "auth.User")
             return ("user", "")
         args = [literal_str(a) for a in node.args]
         if func.endswith("get_model_name") and len(args) == 2 and all(args):
@@ -154,9 +158,11 @@ def _class(node: ast.ClassDef) -> ClassFact:
                   and isinstance(stmt.targets[0], ast.Name) and not (
                       isinstance(stmt.value, ast.List | ast.Tuple) and not stmt.value.elts)):
                 attributes.append(stmt.targets[0].id)
+    decorators = tuple(dotted(d.func if isinstance(d, ast.Call) else d) or ""
+                       for d in node.decorator_list)
     return ClassFact(node.name, node.lineno, tuple(dotted(b) or "" for b in node.bases),
                      tuple(sorted(meta.items())), has_meta, meta_inherits, tuple(fields),
-                     tuple(attributes))
+                     tuple(attributes), tuple(d for d in decorators if "." in d))
 
 
 @dataclass
@@ -428,6 +434,7 @@ class Models(Collector):
             models.append(model)
             edges.extend(model_edges)
         models = _startup_contributions(models, builder.contributing, resolution, index, edges)
+        models = _decorated(models, resolution, index, loaded, edges)
         return Contribution(models=tuple(models), edges=tuple(edges),
                             diagnostics=tuple(diagnostics + builder.diagnostics))
 
@@ -461,6 +468,30 @@ def _startup_contributions(models: list[Model],
         added_relations = register.contribute(model, where)
         by_label[model.label] = replace(model, relations=model.relations + added_relations)
         edges.extend(_relation_edges(replace(model, relations=added_relations)))
+    return list(by_label.values())
+
+
+def _decorated(models: list[Model], resolution: Resolution, index: ModelIndex,
+               loaded: set[str], edges: list[Edge]) -> list[Model]:
+    """Models a class decorator registers beside an own class (django-hierarkey)."""
+    by_label = {m.label: m for m in models}
+    for qualname, (module, fact) in sorted(index.classes.items()):
+        if not fact.decorators or module not in resolution.own or module not in loaded:
+            continue
+        for decorator in fact.decorators:
+            target, _, method = decorator.rpartition(".")
+            found = decorator_rule(resolution.resolve(module, target) or "", method)
+            label = index.label_of(qualname)
+            model = by_label.get(label) if label else None
+            app = model.app if model else resolution.app_of(module)
+            if found is None or app is None:
+                continue
+            rule, value = found
+            added = rule.contribute(app, fact.name, model, value,
+                                    resolution.location(module, fact.line))
+            if added.label not in by_label:
+                by_label[added.label] = added
+                edges.extend(_relation_edges(added))
     return list(by_label.values())
 
 

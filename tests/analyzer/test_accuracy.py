@@ -48,8 +48,10 @@ def corpus(request, tmp_path_factory):
 
 
 def test_pypi_projects_match_django_registry(corpus, tmp_path) -> None:
-    """django-oscar 4.2.1 (its shipped INSTALLED_APPS) and wagtail 8.0.1 (its shipped test
-    settings, 257 models): both exact today; the issue's bar is precision/recall >= 0.98."""
+    """django-oscar 4.2.1, wagtail 8.0.1 (its test settings, 257 models), pretix 2026.8.0
+    (plugins from entry points, hierarkey stores), pretalx 2025.2.2 and misago 0.39.6: every
+    own app and model, and (model, field, target) precision and recall >= 0.99; all exact
+    today, so a new miss must be explained."""
     item, root = corpus
     truth = django_registry(root, item.settings, python=str(item.python))
     found = static_view(build_graph(root, site_paths=site_paths(item), cache_dir=tmp_path))
@@ -58,5 +60,5 @@ def test_pypi_projects_match_django_registry(corpus, tmp_path) -> None:
     hits = len(found.relations & truth.relations)
     precision, recall = hits / len(found.relations), hits / len(truth.relations)
     misses = sorted(found.relations ^ truth.relations, key=str)
-    assert precision >= 0.98 and recall >= 0.98, misses
-    assert misses == []  # exact as of these versions; a new miss must be explained
+    assert precision >= 0.99 and recall >= 0.99, misses
+    assert misses == []

@@ -1,4 +1,5 @@
-"""Real projects from PyPI (django-oscar, wagtail) laid out as analysable Django projects.
+"""Real projects from PyPI (django-oscar, wagtail, pretix, pretalx, misago) laid out as
+analysable Django projects.
 
 Each corpus gets its own virtualenv under ``.venv-corpora/<name>`` (their pinned dependencies
 conflict with each other, e.g. django-treebeard versions), created with the system
@@ -30,6 +31,7 @@ class Corpus:
     package: str  # top-level package copied into the project
     settings: str  # settings module inside the project
     settings_source: str | None  # written as <settings>.py when the package ships none
+    django: str = DJANGO_PIN  # a project that needs another Django release names it
     python_version: str = f"{sys.version_info.major}.{sys.version_info.minor}"
 
     @property
@@ -56,9 +58,22 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 ROOT_URLCONF = "corpus_urls"
 """
 
+MISAGO_SETTINGS = """
+from misago.settings import *  # noqa
+
+SECRET_KEY = "corpus"
+AUTH_USER_MODEL = "misago_users.User"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+ROOT_URLCONF = "corpus_urls"
+"""
+
 CORPORA = {
     "oscar": Corpus("oscar", "django-oscar==4.2.1", "oscar", "corpus_settings", OSCAR_SETTINGS),
     "wagtail": Corpus("wagtail", "wagtail==8.0.1", "wagtail", "wagtail.test.settings", None),
+    "pretix": Corpus("pretix", "pretix==2026.8.0", "pretix", "pretix.testutils.settings", None),
+    "pretalx": Corpus("pretalx", "pretalx==2025.2.2", "pretalx", "pretalx.settings", None),
+    "misago": Corpus("misago", "misago==0.39.6", "misago", "corpus_settings", MISAGO_SETTINGS,
+                     django="django>=4.2,<5"),
 }
 
 
@@ -74,7 +89,7 @@ def ensure_installed(corpus: Corpus) -> None:
         return
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(corpus.venv)],
                    check=True)
-    subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", DJANGO_PIN,
+    subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", corpus.django,
                     *corpus.requirement.split()], check=True)
 
 
