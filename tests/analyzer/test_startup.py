@@ -16,6 +16,7 @@ from .conftest import FIXTURES, relations
 
 HISTORY = FIXTURES / "startup_history"
 ACTSTREAM = FIXTURES / "startup_actstream"
+HIERARKEY = FIXTURES / "startup_hierarkey"
 
 
 def test_simple_history_adds_a_historical_model_with_its_keys(tmp_path: Path) -> None:
@@ -41,8 +42,18 @@ def test_activity_stream_registration_in_ready_adds_generic_relations(tmp_path: 
           "forum.Reply") for role in ("actor", "target", "action_object"))}
 
 
+def test_hierarkey_decorators_add_settings_stores(tmp_path: Path) -> None:
+    graph = build_graph(HIERARKEY, cache_dir=tmp_path)
+    assert sorted(m.label for m in graph.models) == [
+        "events.Event", "events.Event_ConfigStore", "events.GlobalConfig_ConfigStore",
+        "events.Venue"]
+    assert relations(graph) == {("events.Event_ConfigStore", "object", "events.Event"),
+                                ("events.Venue", "event", "events.Event")}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("root", [HISTORY, ACTSTREAM], ids=["simple-history", "actstream"])
+@pytest.mark.parametrize("root", [HISTORY, ACTSTREAM, HIERARKEY],
+                         ids=["simple-history", "actstream", "hierarkey"])
 def test_startup_contributions_match_django_registry(root: Path, tmp_path: Path) -> None:
     try:
         ensure_installed(STARTUP_PACKAGES)

@@ -32,6 +32,11 @@ class Corpus:
     settings: str  # settings module inside the project
     settings_source: str | None  # written as <settings>.py when the package ships none
     django: str = DJANGO_PIN  # a project that needs another Django release names it
+    files: tuple[tuple[str, str], ...] = ()  # (name, text) written beside manage.py
+    boot_env: tuple[tuple[str, str], ...] = ()  # environment for booting it ("{root}" filled)
+
+    def environment(self, root: Path) -> dict[str, str]:
+        return {name: value.format(root=root) for name, value in self.boot_env}
     python_version: str = f"{sys.version_info.major}.{sys.version_info.minor}"
 
     @property
@@ -74,13 +79,18 @@ CORPORA = {
     "pretalx": Corpus("pretalx", "pretalx==2025.2.2", "pretalx", "pretalx.settings", None),
     "misago": Corpus("misago", "misago==0.39.6", "misago", "corpus_settings", MISAGO_SETTINGS,
                      django="django>=4.2,<5"),
+    # pulpcore installs its plugins (pulp_file, pulp_certguard) from entry points; booting it
+    # needs a database-fields key file
+    "pulpcore": Corpus("pulpcore", "pulpcore==3.123.1", "pulpcore", "pulpcore.app.settings",
+                       None, files=(("db.key", f"{'A' * 43}=\n"),),
+                       boot_env=(("PULP_DB_ENCRYPTION_KEY", "{root}/db.key"),)),
 }
 
 
 # Packages whose start-up contributions the analyzer knows (analyzer/startup.py), installed
 # for the fixture projects that use them (tests/fixtures/startup_*): Django boots them there.
-STARTUP_PACKAGES = Corpus("startup", "django-simple-history==3.13.0 django-activity-stream==2.0.0",
-                          "actstream", "settings", None)
+STARTUP_PACKAGES = Corpus("startup", "django-simple-history==3.13.0 django-activity-stream==2.0.0 "
+                          "django-hierarkey==2.0.2", "hierarkey", "settings", None)
 
 
 def ensure_installed(corpus: Corpus) -> None:
@@ -101,6 +111,8 @@ def lay_out(corpus: Corpus, root: Path) -> Path:
     (root / "manage.py").write_text(
         "import os\n"
         f"os.environ.setdefault('DJANGO_SETTINGS_MODULE', '{corpus.settings}')\n")
+    for name, text in corpus.files:
+        (root / name).write_text(text)
     if corpus.settings_source:
         (root / f"{corpus.settings}.py").write_text(corpus.settings_source.lstrip())
         (root / "corpus_urls.py").write_text("urlpatterns = []\n")
