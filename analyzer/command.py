@@ -17,14 +17,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from analyzer.boundaries import load_assignment, propose, rescore
 from analyzer.environment import find_environment
-from analyzer.outputs import write_outputs
 from analyzer.pipeline import Progress as ProgressCallback
-from analyzer.pipeline import build_graph
-from analyzer.report import REPORT_FORMATS, parse_formats
-from decompose.config import boundary_settings, installed_apps, load_config
-from decompose.model import Boundaries, ProjectGraph
+from analyzer.pipeline import build_graph, default_cache_dir, snapshot_file
+from analyzer.report.formats import REPORT_FORMATS, parse_formats
+from analyzer.reuse import inputs_digest, record_file, remember, reusable
+from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
+from decompose.model import BOUNDARIES_SCHEMA_VERSION, Boundaries, ProjectGraph
+from decompose.serialize import read_json
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -72,21 +72,47 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
     out = out or path / "decompose-report"
     source = load_config(Path(path))
     environment = find_environment(path.resolve(), python)
+    apps = installed_apps(source)
     with _LazyProgress(stderr) as progress:
         graph = build_graph(path, settings, site_paths=environment.site_paths,
-                            installed_apps=installed_apps(source),
-                            cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
-                            progress=progress)
+                            installed_apps=apps, cache_dir=cache_dir, use_cache=not no_cache,
+                            jobs=jobs, progress=progress)
+    directory = None if no_cache else (cache_dir or default_cache_dir())
+    snapshot = snapshot_file(path, settings, environment.site_paths, apps, directory)[1]
+    record = record_file(snapshot, out)
+    digest = inputs_digest(snapshot, [
+        source.table, services, keep_together, keep_apart, sorted(formats), str(out.resolve()),
+        boundaries_file.read_text(encoding="utf-8") if boundaries_file else None])
+    reused = reusable(record, digest, out) if "json" in formats else None
+    if reused is not None:  # nothing the proposal and reports depend on changed
+        boundaries = read_json(out / "boundaries.json", Boundaries,
+                               schema_version=BOUNDARIES_SCHEMA_VERSION)
+        rendering = reused
+    else:
+        boundaries, rendering = _propose_and_write(graph, source, out, formats, services,
+                                                   keep_together, keep_apart, boundaries_file)
+        remember(record, digest, out, rendering)
+    for warning in (*map(str, graph.warnings), *rendering):
+        stderr.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
+    console = Console()
+    console.print(summary_table(graph, boundaries, len(rendering), environment.origin))
+    console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
+
+
+def _propose_and_write(graph: ProjectGraph, source: ConfigSource, out: Path,
+                       formats: frozenset[str], services: int | None,
+                       keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
+                       boundaries_file: Path | None) -> tuple[Boundaries, list[str]]:
+    """The proposal (or the rescored hand-made one) and every report; imported here, since
+    a warm run that reuses them never needs the boundaries and report stages."""
+    from analyzer.boundaries import load_assignment, propose, rescore
+    from analyzer.outputs import write_outputs
+
     config = boundary_settings(source, services=services,
                                keep_together=keep_together, keep_apart=keep_apart)
     boundaries = (rescore(graph, load_assignment(boundaries_file), config) if boundaries_file
                   else propose(graph, config))
-    rendering = write_outputs(out, graph, boundaries, formats)
-    for warning in (*graph.warnings, *rendering):
-        stderr.print(f"[yellow]{escape(str(warning))}[/]", highlight=False, soft_wrap=True)
-    console = Console()
-    console.print(summary_table(graph, boundaries, len(rendering), environment.origin))
-    console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
+    return boundaries, [str(w) for w in write_outputs(out, graph, boundaries, formats)]
 
 
 def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int,

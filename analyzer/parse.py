@@ -41,6 +41,7 @@ class SourceFile:
 
 
 @cache
+@cache
 def analyzer_fingerprint() -> str:
     """Hash of the analyzer's extraction code: facts from an older analyzer are not reused."""
     digest = hashlib.sha1()

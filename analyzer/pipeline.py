@@ -81,17 +81,25 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def snapshot_file(root: Path, settings: str | None, site_paths: tuple[Path, ...],
+                  installed_apps: tuple[str, ...] | None,
+                  directory: Path | None) -> tuple[str, Path | None]:
+    """(project key, graph snapshot file) of a run: the key names the project and the
+    options; the file also names the analyzer's version and the installed distributions."""
+    configuration = os.environ.get("DJANGO_CONFIGURATION")
+    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{configuration}\0{site_paths}\0"
+                       f"{installed_apps}".encode()).hexdigest()[:16]
+    if directory is None:
+        return key, None
+    return key, directory / f"{key}-{analyzer_fingerprint()}-{fingerprint(site_paths)}.graph"
+
+
 def _build(root: Path, settings: str | None, environment: Environment,
            installed_apps: tuple[str, ...] | None, cache_dir: Path | None, use_cache: bool,
            jobs: int | None, progress: Progress | None) -> ProjectGraph:
     directory = (cache_dir or default_cache_dir()) if use_cache else None
     site_paths = environment.site_paths
-    configuration = os.environ.get("DJANGO_CONFIGURATION")
-    key = hashlib.sha1(f"{Path(root).resolve()}\0{settings}\0{configuration}\0{site_paths}\0"
-                       f"{installed_apps}".encode()).hexdigest()[:16]
-    # the graph also depends on the installed distributions: a new one is a new snapshot
-    snapshot_path = (directory / f"{key}-{analyzer_fingerprint()}-{fingerprint(site_paths)}"
-                                 ".graph") if directory else None
+    key, snapshot_path = snapshot_file(root, settings, site_paths, installed_apps, directory)
     previous = snapshot.load(snapshot_path)
     if previous is not None and _unchanged(previous):
         return previous.graph

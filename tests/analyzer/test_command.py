@@ -140,3 +140,23 @@ def test_keep_together_is_honoured_on_the_sample(tmp_path: Path) -> None:
     home = {app: s["name"] for s in boundaries["services"] for app in s["apps"]}
     assert home["orders"] == home["payments"]
     assert home["orders"] != home["catalog"]
+
+
+def test_warm_run_reuses_proposal_and_reports_until_an_input_changes(tmp_path: Path) -> None:
+    project = shutil.copytree(EDGE, tmp_path / "shop")
+    out, cache = tmp_path / "report", tmp_path / "cache"
+    args = (str(project), "--out", str(out), "--cache-dir", str(cache), "--format", "json,md")
+    first = run(*args)
+    assert first.returncode == 0, first.stderr
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = run(*args)
+    assert again.returncode == 0, again.stderr
+    assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing rewritten
+    (project / "decompose.toml").write_text('keep_apart = [["sales", "catalog"]]\n')
+    changed = run(*args)
+    assert changed.returncode == 0, changed.stderr
+    assert (out / "boundaries.json").stat().st_mtime_ns != stamps["boundaries.json"]
+    (out / "report.md").unlink()
+    repaired = run(*args)
+    assert repaired.returncode == 0 and (out / "report.md").is_file()
