@@ -23,8 +23,7 @@ from analyzer.pipeline import build_graph, default_cache_dir, snapshot_file
 from analyzer.report.formats import REPORT_FORMATS, parse_formats
 from analyzer.reuse import inputs_digest, record_file, remember, reusable
 from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
-from decompose.model import BOUNDARIES_SCHEMA_VERSION, Boundaries, ProjectGraph
-from decompose.serialize import read_json
+from decompose.model import Boundaries, ProjectGraph
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -71,32 +70,38 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
     stderr = Console(stderr=True)
     out = out or path / "decompose-report"
     source = load_config(Path(path))
-    environment = find_environment(path.resolve(), python)
+    directory = None if no_cache else (cache_dir or default_cache_dir())
+    environment = find_environment(path.resolve(), python, directory)
     apps = installed_apps(source)
     with _LazyProgress(stderr) as progress:
         graph = build_graph(path, settings, site_paths=environment.site_paths,
                             installed_apps=apps, cache_dir=cache_dir, use_cache=not no_cache,
                             jobs=jobs, progress=progress)
-    directory = None if no_cache else (cache_dir or default_cache_dir())
     snapshot = snapshot_file(path, settings, environment.site_paths, apps, directory)[1]
     record = record_file(snapshot, out)
     digest = inputs_digest(snapshot, [
         source.table, services, keep_together, keep_apart, sorted(formats), str(out.resolve()),
         boundaries_file.read_text(encoding="utf-8") if boundaries_file else None])
-    reused = reusable(record, digest, out) if "json" in formats else None
-    if reused is not None:  # nothing the proposal and reports depend on changed
-        boundaries = read_json(out / "boundaries.json", Boundaries,
-                               schema_version=BOUNDARIES_SCHEMA_VERSION)
-        rendering = reused
-    else:
+    proposal = reusable(record, digest, out)
+    if proposal is None:  # else nothing the proposal and reports depend on changed
         boundaries, rendering = _propose_and_write(graph, source, out, formats, services,
                                                    keep_together, keep_apart, boundaries_file)
-        remember(record, digest, out, rendering)
-    for warning in (*map(str, graph.warnings), *rendering):
+        proposal = proposal_summary(boundaries, rendering)
+        remember(record, digest, out, proposal)
+    for warning in (*map(str, graph.warnings), *proposal["warnings"]):
         stderr.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
     console = Console()
-    console.print(summary_table(graph, boundaries, len(rendering), environment.origin))
+    console.print(summary_table(graph, proposal, environment.origin))
     console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
+
+
+def proposal_summary(boundaries: Boundaries, rendering: list[str]) -> dict:
+    """What the summary shows of the proposal, as plain data a warm run can reuse."""
+    return {"services": sum(1 for s in boundaries.services if not s.kernel),
+            "kernel": list(boundaries.shared_kernel),
+            "modularity": boundaries.metrics.modularity,
+            "baseline": boundaries.baselines["per-app"].modularity,
+            "warnings": rendering}
 
 
 def _propose_and_write(graph: ProjectGraph, source: ConfigSource, out: Path,
@@ -115,8 +120,7 @@ def _propose_and_write(graph: ProjectGraph, source: ConfigSource, out: Path,
     return boundaries, [str(w) for w in write_outputs(out, graph, boundaries, formats)]
 
 
-def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int,
-                  environment: str) -> Table:
+def summary_table(graph: ProjectGraph, proposal: dict, environment: str) -> Table:
     own = graph.own_apps
     table = Table(title=f"decompose analyze: {graph.settings_module}", show_header=False)
     table.add_column("what")
@@ -133,16 +137,14 @@ def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warning
         table.add_row(f"cross-app dependencies: {kind}", str(count))
     table.add_row("URL routes", str(len(graph.urls)))
     table.add_row("multi-app write scopes", str(len(graph.write_scopes)))
-    kernel = ", ".join(boundaries.shared_kernel) or "none"
-    business = [s for s in boundaries.services if not s.kernel]
-    table.add_row("proposed services", f"{len(business)} + shared kernel ({kernel})")
+    kernel = ", ".join(proposal["kernel"]) or "none"
+    table.add_row("proposed services", f"{proposal['services']} + shared kernel ({kernel})")
     table.add_row("modularity Q (per-app baseline)",
-                  f"{boundaries.metrics.modularity:.3f} "
-                  f"({boundaries.baselines['per-app'].modularity:.3f})")
+                  f"{proposal['modularity']:.3f} ({proposal['baseline']:.3f})")
     missing = sum(1 for w in graph.warnings if w.code == "package-not-installed")
     if missing:
         table.add_row("classes and fields from packages not installed", str(missing))
-    table.add_row("warnings", str(len(graph.warnings) + rendering_warnings))
+    table.add_row("warnings", str(len(graph.warnings) + len(proposal["warnings"])))
     return table
 
 

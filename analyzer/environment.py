@@ -10,6 +10,7 @@ environment only as the last resort. The interpreter is only asked for its ``sys
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from analyzer.modules import default_site_paths
 from decompose.errors import ProjectNotFound
+from decompose.serialize import write_text_atomic
 
 _ASK_SYS_PATH = "import json, sys; print(json.dumps(sys.path))"
 _TIMEOUT = 30
@@ -40,13 +42,15 @@ class Environment:
         return self.origin == OWN
 
 
-def find_environment(root: Path, python: Path | None = None) -> Environment:
-    """The project's environment; ``python`` (``--python``) wins and must work."""
+def find_environment(root: Path, python: Path | None = None,
+                     cache: Path | None = None) -> Environment:
+    """The project's environment; ``python`` (``--python``) wins and must work. ``cache``:
+    a folder where the interpreter's answer is kept while nothing it depends on changed."""
     if python is not None:
-        return Environment(interpreter_path(python), f"--python {python}")
+        return Environment(interpreter_path(python, cache), f"--python {python}")
     for origin, candidate in _candidates(root):
         if candidate is not None and candidate.is_file():
-            return Environment(interpreter_path(candidate), origin)
+            return Environment(interpreter_path(candidate, cache), origin)
     return Environment(default_site_paths(), OWN)
 
 
@@ -89,8 +93,45 @@ def _tool_environment(command: list[str], root: Path) -> Path | None:
     return _python_in(Path(path)) if done.returncode == 0 and path else None
 
 
-def interpreter_path(python: Path) -> tuple[Path, ...]:
-    """``sys.path`` of another interpreter, asked in isolated mode (``-I``)."""
+def interpreter_path(python: Path, cache: Path | None = None) -> tuple[Path, ...]:
+    """``sys.path`` of another interpreter, asked in isolated mode (``-I``); remembered in
+    ``cache`` while the interpreter and every folder of its answer keep their mtime (an
+    install or a new ``.pth`` file changes its site-packages folder)."""
+    memo = cache / f"python-{hashlib.sha1(str(python).encode()).hexdigest()[:12]}.json" \
+        if cache is not None else None
+    known = _remembered(memo, python)
+    if known is not None:
+        return known
+    found = _ask_sys_path(python)
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(memo, json.dumps(_stamps(python, found)) + "\n")
+    return found
+
+
+def _stamps(python: Path, paths: tuple[Path, ...]) -> list[list[object]] | None:
+    stamps: list[list[object]] = []
+    for path in (python, *paths):
+        try:
+            stamps.append([str(path), path.stat().st_mtime_ns])
+        except OSError:
+            return None
+    return stamps
+
+
+def _remembered(memo: Path | None, python: Path) -> tuple[Path, ...] | None:
+    try:
+        stamps = json.loads(memo.read_text(encoding="utf-8")) if memo else None
+    except (OSError, ValueError):
+        return None
+    if not stamps or stamps[0][0] != str(python):
+        return None
+    paths = tuple(Path(p) for p, _ in stamps[1:])
+    return paths if _stamps(python, paths) == stamps else None
+
+
+def _ask_sys_path(python: Path) -> tuple[Path, ...]:
     try:
         done = subprocess.run([str(python), "-I", "-c", _ASK_SYS_PATH], capture_output=True,
                               text=True, timeout=_TIMEOUT, check=False)

@@ -35,8 +35,9 @@ def inputs_digest(snapshot: Path | None, inputs: object) -> str | None:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def reusable(record: Path | None, digest: str | None, out: Path) -> list[str] | None:
-    """The previous run's rendering warnings when its outputs can stand, else None."""
+def reusable(record: Path | None, digest: str | None, out: Path) -> dict | None:
+    """What the previous run remembered (``remember``'s ``facts``) when its outputs can
+    stand, else None."""
     if record is None or digest is None:
         return None
     try:
@@ -45,14 +46,17 @@ def reusable(record: Path | None, digest: str | None, out: Path) -> list[str] | 
         return None
     if data.get("digest") != digest or data.get("files") != _files(out):
         return None
-    return list(data.get("warnings", []))
+    facts = data.get("facts")
+    return facts if isinstance(facts, dict) else None
 
 
-def remember(record: Path | None, digest: str | None, out: Path, warnings: list[str]) -> None:
+def remember(record: Path | None, digest: str | None, out: Path, facts: dict) -> None:
+    """Store ``facts`` (plain JSON: what the summary shows) with the inputs' digest and the
+    output files as they are now."""
     if record is None or digest is None:
         return
     write_text_atomic(record, json.dumps({"digest": digest, "files": _files(out),
-                                          "warnings": warnings}, sort_keys=True) + "\n")
+                                          "facts": facts}, sort_keys=True) + "\n")
 
 
 def _files(out: Path) -> list[list[object]]:

@@ -99,6 +99,16 @@ def test_python_option_and_project_venv_are_the_environment_read(
     assert named.origin == f"--python {python}" and named.site_paths == found.site_paths
     with pytest.raises(ProjectNotFound, match="cannot run the interpreter"):
         find_environment(root, tmp_path / "no-python")
+    cache = tmp_path / "cache"
+    assert find_environment(root, cache=cache).site_paths == found.site_paths
+    [memo] = cache.iterdir()
+    remembered = memo.read_text()
+    assert find_environment(root, cache=cache).site_paths == found.site_paths
+    assert memo.read_text() == remembered  # answered from the cache
+    site = next(p for p in found.site_paths if p.is_relative_to(root / ".venv"))
+    (site / "new.pth").write_text("")  # an install changes the folder: asked again
+    assert find_environment(root, cache=cache).site_paths == found.site_paths
+    assert memo.read_text() != remembered
 
 
 def test_names_that_cycle_end_in_a_warning_not_a_recursion_error() -> None:
