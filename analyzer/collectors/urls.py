@@ -44,13 +44,13 @@ class Urls(Collector):
     name = "urls"
 
     def extract(self, parsed: ParsedModule) -> tuple[UrlConfFact, ...]:
-        statements = [s for s in parsed.top_level() if isinstance(s, _STATEMENTS)]
-        nodes = [n for s in statements for n in ast.walk(s)]
-        relevant = any(isinstance(n, ast.Name) and n.id == "urlpatterns"
-                       and isinstance(n.ctx, ast.Store) for n in nodes) or any(
-            isinstance(n, ast.Call) and (dotted(n.func) or "").endswith(".register")
-            for n in nodes)
-        return (UrlConfFact(tuple(statements)),) if relevant else ()
+        if not parsed.may_mention("urlpatterns", "register"):
+            return ()
+        relevant = any(n.id == "urlpatterns" and isinstance(n.ctx, ast.Store)
+                       for n in parsed.nodes(ast.Name)) or any(
+            (dotted(n.func) or "").endswith(".register") for n in parsed.nodes(ast.Call))
+        statements = tuple(s for s in parsed.top_level() if isinstance(s, _STATEMENTS))
+        return (UrlConfFact(statements),) if relevant else ()
 
     def resolve(self, resolution: Resolution) -> Contribution:
         root = resolution.project.settings.string("ROOT_URLCONF", "")
