@@ -14,11 +14,13 @@ found, (model, field, target) precision and recall, cold analysis process vs. th
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,14 +40,16 @@ class Project:
     mirror: str  # owner+name, as the fetch tool names the folder
     root: str  # folder of manage.py inside the checkout
     settings: str
-    install: tuple[str, ...]  # pip arguments; "{src}" is the checkout
+    install: tuple[str, ...]  # pip arguments; "{src}" is the checkout, "{deps}" stands for
+    # the [project] dependencies of its pyproject.toml
     boot_env: tuple[tuple[str, str], ...] = ()  # "{root}" is the project root
+    python: str = ""  # "3.12": the project needs that Python (found on PATH as python3.12)
 
 
 PROJECTS = (
-    Project("pretalx", "pretalx+pretalx", "src", "pretalx.settings", ("pretalx",)),
+    Project("pretalx", "pretalx+pretalx", "src", "pretalx.settings", ("{deps}",)),
     Project("kiwi", "kiwitcms+Kiwi", ".", "tcms.settings.devel",
-            ("-r", "{src}/requirements/devel.txt")),
+            ("-r", "{src}/requirements/devel.txt"), python="3.12"),
     Project("taiga", "taigaio+taiga-back", ".", "settings.common",
             ("-r", "{src}/requirements.txt")),
     Project("tandoor", "TandoorRecipes+recipes", ".", "recipes.settings",
@@ -75,9 +79,17 @@ def environment(project: Project, source: Path) -> Path:
     python = venv / "bin" / "python"
     marker = venv / ".installed"
     if not marker.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        args = [a.format(src=source) for a in project.install]
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *args], check=True)
+        creator = shutil.which(f"python{project.python}") if project.python else None
+        subprocess.run([creator or sys.executable, "-m", "venv", str(venv)], check=True)
+        args = [a.format(src=source) for a in project.install if a != "{deps}"]
+        if "{deps}" in project.install:
+            with (source / "pyproject.toml").open("rb") as handle:
+                args += tomllib.load(handle)["project"]["dependencies"]
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", *args],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+            raise RuntimeError(f"pip install failed: {(errors or ['?'])[-1]}")
         marker.write_text(" ".join(args) + "\n")
     return python
 
@@ -126,7 +138,9 @@ def main() -> None:
             try:
                 row = measure(project, args.mirrors, Path(work))
             except (subprocess.CalledProcessError, RuntimeError) as exc:
-                print(f"{project.name:10} failed: {str(exc).splitlines()[0][:150]}", flush=True)
+                lines = str(exc).splitlines()
+                print(f"{project.name:10} failed: {' / '.join(lines[:1] + lines[-1:])[:300]}",
+                      flush=True)
                 continue
             print(f"{row['project']:10} {row['files']:>6} {row['apps']:>7} {row['models']:>8} "
                   f"{row['precision']:>9.3f} {row['recall']:>7.3f} {row['static_s']:>6.2f}s "
