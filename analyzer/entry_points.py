@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analyzer.source import files_read
 
-_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _distribution_files(roots: tuple[Path, ...]) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if not entry.endswith(_METADATA_SUFFIXES):
+            if not entry.endswith(METADATA_SUFFIXES):
                 continue
             name = _normalise(entry.rpartition(".")[0].split("-")[0])
             if name in names:

@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.entry_points import METADATA_SUFFIXES
 from analyzer.modules import default_site_paths
 from decompose.errors import ProjectNotFound
 from decompose.serialize import write_text_atomic
 
 _ASK_SYS_PATH = "import json, sys; print(json.dumps(sys.path))"
 _TIMEOUT = 30
-_METADATA_SUFFIXES = (".dist-info", ".egg-info")
 OWN = "decompose's own environment"
 
 
@@ -158,6 +158,6 @@ def fingerprint(site_paths: tuple[Path, ...]) -> str:
         except OSError:
             continue
         for name in names:
-            if name.endswith(_METADATA_SUFFIXES):
+            if name.endswith(METADATA_SUFFIXES):
                 digest.update(f"{name}\0".encode())
     return digest.hexdigest()[:12]

@@ -8,7 +8,8 @@ Django's registry booted there. Prints one row per project: own apps and concret
 found, (model, field, target) precision and recall, cold analysis process vs. the boot.
 
     python benchmarks/github_corpus.py                 # every project whose mirror exists
-    python benchmarks/github_corpus.py --only pretalx --only taiga
+    python benchmarks/github_corpus.py --only pretalx --only taiga \
+        --interpreter 3.12=/usr/local/bin/python3.12
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class Project:
 
 
 PROJECTS = (
-    Project("pretalx", "pretalx+pretalx", "src", "pretalx.settings", ("{deps}",)),
+    Project("pretalx", "pretalx+pretalx", "src", "pretalx.settings", ("{deps}",),
+            python="3.12"),
     Project("kiwi", "kiwitcms+Kiwi", ".", "tcms.settings.devel",
             ("-r", "{src}/requirements/devel.txt"), python="3.12"),
     Project("taiga", "taigaio+taiga-back", ".", "settings.common",
@@ -73,13 +75,14 @@ def export(mirror: Path, into: Path) -> Path:
     return into / "src"
 
 
-def environment(project: Project, source: Path) -> Path:
+def environment(project: Project, source: Path, interpreters: dict[str, str]) -> Path:
     """The project's own virtualenv with its dependencies (created once, then reused)."""
     venv = VENVS / f"gh-{project.name}"
     python = venv / "bin" / "python"
     marker = venv / ".installed"
     if not marker.exists():
-        creator = shutil.which(f"python{project.python}") if project.python else None
+        creator = (interpreters.get(project.python) or shutil.which(f"python{project.python}")
+                   if project.python else None)
         subprocess.run([creator or sys.executable, "-m", "venv", str(venv)], check=True)
         args = [a.format(src=source) for a in project.install if a != "{deps}"]
         if "{deps}" in project.install:
@@ -94,10 +97,10 @@ def environment(project: Project, source: Path) -> Path:
     return python
 
 
-def measure(project: Project, mirrors: Path, work: Path) -> dict:
+def measure(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str]) -> dict:
     source = export(mirrors / project.mirror / "repo", work / project.name)
     root = (source / project.root).resolve()
-    python = environment(project, source)
+    python = environment(project, source, interpreters)
     site = interpreter_path(python)
     start = time.perf_counter()
     graph = build_graph(root, project.settings, site_paths=site, use_cache=False)
@@ -125,7 +128,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", action="append", help="project name (repeatable)")
+    parser.add_argument("--interpreter", action="append", default=[], metavar="X.Y=PATH",
+                        help="the Python X.Y a project needs, when pythonX.Y is not on PATH")
     args = parser.parse_args()
+    interpreters = dict(item.split("=", 1) for item in args.interpreter)
     print(f"{'project':10} {'files':>6} {'apps':>7} {'models':>8} {'precision':>9} "
           f"{'recall':>7} {'static':>7} {'boot':>7} {'speedup':>7}")
     with tempfile.TemporaryDirectory(prefix="decompose-github-") as work:
@@ -136,7 +142,7 @@ def main() -> None:
                 print(f"{project.name:10} no mirror: fetch it first")
                 continue
             try:
-                row = measure(project, args.mirrors, Path(work))
+                row = measure(project, args.mirrors, Path(work), interpreters)
             except (subprocess.CalledProcessError, RuntimeError) as exc:
                 lines = str(exc).splitlines()
                 print(f"{project.name:10} failed: {' / '.join(lines[:1] + lines[-1:])[:300]}",
