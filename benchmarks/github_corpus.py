@@ -18,7 +18,6 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import tomllib
@@ -63,16 +62,30 @@ PROJECTS = (
 
 
 def export(mirror: Path, into: Path) -> Path:
-    """The mirror's HEAD as plain files (``git archive``), like a fresh checkout."""
-    into.mkdir(parents=True, exist_ok=True)
-    archive = into / "source.tar"
-    with archive.open("wb") as handle:
-        subprocess.run(["git", "--git-dir", str(mirror), "archive", "HEAD"], stdout=handle,
-                       check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "src", filter="data")
-    archive.unlink()
-    return into / "src"
+    """The mirror's HEAD as plain files, like a fresh checkout. Blobs a mirror does not hold
+    (its largest files: images, archives) and symlinks are left out."""
+    git = ["git", "--git-dir", str(mirror)]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", "HEAD"], capture_output=True,
+                             check=True).stdout
+    entries = [line.split(b"\t", 1) for line in listing.split(b"\0") if line]
+    blobs = [(meta.split()[2], path.decode()) for meta, path in entries
+             if meta.split()[1] == b"blob" and not meta.startswith(b"120000")]
+    checkout = into / "src"
+    with subprocess.Popen([*git, "cat-file", "--batch"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE) as batch:
+        assert batch.stdin is not None and batch.stdout is not None
+        for sha, path in blobs:
+            batch.stdin.write(sha + b"\n")
+            batch.stdin.flush()
+            header = batch.stdout.readline().split()
+            if header[1] != b"blob":
+                continue  # missing from the mirror
+            data = batch.stdout.read(int(header[2]) + 1)[:-1]
+            target = checkout / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        batch.stdin.close()
+    return checkout
 
 
 def environment(project: Project, source: Path, interpreters: dict[str, str]) -> Path:
