@@ -530,6 +530,7 @@ class _ModelBuilder:
                          if a.default_auto_field}
         self._inherited: dict[str, tuple[tuple[FieldFact, str], ...]] = {}
         self._tag_managers: dict[str, bool] = {}
+        self._rules: dict[str, FieldRule | None] = {}
         # (model label, rule, call keywords, where): models packages add at start-up
         self.contributing: list[tuple[str, FieldRule, dict[str, object], Location]] = []
 
@@ -569,7 +570,7 @@ class _ModelBuilder:
             if not fact.func:
                 continue
             qualified = self.r.resolve(module, fact.func) or fact.func
-            rule = FIELD_RULES.get(qualified)
+            rule = self._field_rule(qualified, 0)
             if rule is not None:
                 if module == m.module and not m.abstract and not proxy:
                     self.contributing.append((m.label, rule, dict(fact.keywords),
@@ -614,6 +615,19 @@ class _ModelBuilder:
             abstract=m.abstract, proxy=proxy, location=here,
             managed=meta.get("managed") is not False, parents=tuple(parents),
             fields=tuple(out_fields), relations=tuple(relations)), edges
+
+    def _field_rule(self, qualified: str, depth: int) -> FieldRule | None:
+        """The start-up rule of a class attribute's class, or of a class it derives from
+        (Kiwi's ``KiwiHistoricalRecords(HistoricalRecords)``); memoised."""
+        if qualified in self._rules:
+            return self._rules[qualified]
+        rule = FIELD_RULES.get(qualified)
+        found = self.index.lookup(qualified) if rule is None and depth < 5 else None
+        if found is not None:
+            bases = self.index.base_qualnames(*found)
+            rule = next((r for b in bases if (r := self._field_rule(b, depth + 1))), None)
+        self._rules[qualified] = rule
+        return rule
 
     def _missing_field_package(self, m: _Resolved, fact: FieldFact, qualified: str,
                                is_field: bool) -> None:

@@ -30,6 +30,8 @@ def test_simple_history_adds_a_historical_model_with_its_keys(tmp_path: Path) ->
         ("library.HistoricalBook", "author", "library.Author"),
         ("library.HistoricalBook", "editor", "auth.User"),
         ("library.HistoricalBook", "history_user", "auth.User"),
+        ("library.HistoricalLoan", "book", "library.Book"),
+        ("library.HistoricalLoan", "history_user", "auth.User"),
         ("library.ShelfLog", "curator", "library.Author"),
         ("library.ShelfLog", "history_user", "auth.User")}
 
