@@ -57,7 +57,7 @@ PROJECTS = (
             ("-r", "{src}/requirements.txt"),
             (("SECRET_KEY", "corpus"), ("DB_ENGINE", "django.db.backends.sqlite3"))),
     Project("nautobot", "nautobot+nautobot", ".", "nautobot.core.tests.nautobot_config",
-            ("nautobot",), (("NAUTOBOT_ROOT", "{root}/.nautobot"),)),
+            ("{deps}",), (("NAUTOBOT_ROOT", "{root}/.nautobot"),)),
 )
 
 
