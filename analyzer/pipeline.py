@@ -38,8 +38,9 @@ def build_graph(root: Path, settings: str | None = None, *,
     Third-party modules are read from ``site_paths`` if given, else from the environment
     found for the project (see ``analyzer.environment``).
     ``installed_apps`` (the config's list) replaces the settings' INSTALLED_APPS."""
+    directory = (cache_dir or default_cache_dir()) if use_cache else None
     environment = (Environment(site_paths, "given") if site_paths is not None
-                   else find_environment(Path(root).resolve()))
+                   else find_environment(Path(root).resolve(), cache=directory))
     with _cyclic_gc_paused():
         return _build(root, settings, environment, installed_apps, cache_dir, use_cache, jobs,
                       progress)
