@@ -44,6 +44,7 @@ class Project:
     # the [project] dependencies of its pyproject.toml
     boot_env: tuple[tuple[str, str], ...] = ()  # "{root}" is the project root
     python: str = ""  # "3.12": the project needs that Python (found on PATH as python3.12)
+    editable: bool = False  # it reads its own distribution's metadata: install the checkout
 
 
 PROJECTS = (
@@ -57,7 +58,7 @@ PROJECTS = (
             ("-r", "{src}/requirements.txt"),
             (("SECRET_KEY", "corpus"), ("DB_ENGINE", "django.db.backends.sqlite3"))),
     Project("nautobot", "nautobot+nautobot", ".", "nautobot.core.tests.nautobot_config",
-            ("{deps}",), (("NAUTOBOT_ROOT", "{root}/.nautobot"),)),
+            ("{deps}",), (("NAUTOBOT_ROOT", "{root}/.nautobot"),), editable=True),
 )
 
 
@@ -101,13 +102,19 @@ def environment(project: Project, source: Path, interpreters: dict[str, str]) ->
         if "{deps}" in project.install:
             with (source / "pyproject.toml").open("rb") as handle:
                 args += tomllib.load(handle)["project"]["dependencies"]
-        done = subprocess.run([str(python), "-m", "pip", "install", "-q", *args],
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
-            raise RuntimeError(f"pip install failed: {(errors or ['?'])[-1]}")
+        _pip(python, args)
+        if project.editable:
+            _pip(python, ["--no-deps", "-e", str(source)])
         marker.write_text(" ".join(args) + "\n")
     return python
+
+
+def _pip(python: Path, args: list[str]) -> None:
+    done = subprocess.run([str(python), "-m", "pip", "install", "-q", *args],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+        raise RuntimeError(f"pip install failed: {(errors or ['?'])[-1]}")
 
 
 def measure(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str]) -> dict:
