@@ -43,6 +43,7 @@ _META_KEYS = ("abstract", "proxy", "app_label", "db_table", "managed")
 _OPTION_KEYS = ("null", "unique", "primary_key", "db_column", "related_name", "parent_link")
 
 # ("str", "app.Model") | ("name", "dotted.Name") | ("user", "") | ("swap", "app.Model")
+# | ("abs", "package.module.Name"): a name imported inside a function
 Target = tuple[str, str]
 
 
@@ -71,6 +72,8 @@ class ClassFact:
     fields: tuple[FieldFact, ...]
     attributes: tuple[str, ...] = ()  # other class attributes set to a non-empty value
     decorators: tuple[str, ...] = ()  # dotted callee of each ``@obj.method(...)``
+    # a field class's own defaults: ("to" | "through", target) its __init__ sets
+    init_defaults: tuple[tuple[str, Target], ...] = ()
 
 
 def _target(node: ast.expr | None) -> Target | None:
@@ -162,7 +165,44 @@ def _class(node: ast.ClassDef) -> ClassFact:
                        for d in node.decorator_list)
     return ClassFact(node.name, node.lineno, tuple(dotted(b) or "" for b in node.bases),
                      tuple(sorted(meta.items())), has_meta, meta_inherits, tuple(fields),
-                     tuple(attributes), tuple(d for d in decorators if "." in d))
+                     tuple(attributes), tuple(d for d in decorators if "." in d),
+                     _init_defaults(node))
+
+
+def _init_defaults(node: ast.ClassDef) -> tuple[tuple[str, Target], ...]:
+    """``kwargs.setdefault("to", Status)`` and ``super().__init__(Placeholder, ...)`` in a
+    field class's ``__init__``: the target (or through model) its fields get when none is
+    written. Names imported inside ``__init__`` are kept absolute."""
+    init = next((n for n in node.body if isinstance(n, ast.FunctionDef)
+                 and n.name == "__init__"), None)
+    if init is None:
+        return ()
+    local = {alias.asname or alias.name: f"{n.module}.{alias.name}"
+             for n in ast.walk(init) if isinstance(n, ast.ImportFrom) and n.module
+             and not n.level for alias in n.names}
+    found: dict[str, Target] = {}
+    for call in (n for n in ast.walk(init) if isinstance(n, ast.Call)):
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr == "setdefault"
+                and len(call.args) == 2 and literal_str(call.args[0]) in ("to", "through")):
+            pairs = [(literal_str(call.args[0]) or "", call.args[1])]
+        elif (isinstance(func, ast.Attribute) and func.attr == "__init__"
+              and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super"):
+            first = [("to", call.args[0])] if call.args and not isinstance(
+                call.args[0], ast.Starred) else []
+            pairs = first + [(k.arg, k.value) for k in call.keywords
+                             if k.arg in ("to", "through")]
+        else:
+            continue
+        for key, value in pairs:
+            target = _target(value)
+            if target is not None and target[0] == "name" and \
+                    target[1].partition(".")[0] in local:
+                head, dot, rest = target[1].partition(".")
+                target = ("abs", local[head] + dot + rest)
+            if target is not None:
+                found.setdefault(key, target)
+    return tuple(sorted(found.items()))
 
 
 @dataclass
@@ -307,8 +347,9 @@ class ModelIndex:
         if kind == "swap":
             setting = value.replace(".", "_").upper() + "_MODEL"
             return self.normalise(self.r.project.settings.string(setting, value))
-        if kind == "name":
-            qualified = self.r.resolve(module, value) or value
+        if kind in ("name", "abs"):
+            qualified = (self.r.canonical(value) if kind == "abs"
+                         else self.r.resolve(module, value)) or value
             special, _, rest = qualified.partition(":")
             if special == "setting":
                 return self.normalise(self.r.project.settings.string(rest, "auth.User"))
@@ -531,6 +572,7 @@ class _ModelBuilder:
         self._inherited: dict[str, tuple[tuple[FieldFact, str], ...]] = {}
         self._tag_managers: dict[str, bool] = {}
         self._rules: dict[str, FieldRule | None] = {}
+        self._taggable: set[tuple[str, str]] = set()  # (model, field): tag managers
         # (model label, rule, call keywords, where): models packages add at start-up
         self.contributing: list[tuple[str, FieldRule, dict[str, object], Location]] = []
 
@@ -672,7 +714,8 @@ class _ModelBuilder:
                   app: str, label: str) -> Relation:
         options = dict(fact.options)
         location = self.r.location(module, fact.line)
-        through = self.index.target_label(fact.through, module, app, label)
+        through = (self.index.target_label(fact.through, module, app, label)
+                   or self._class_default(qualified, "through", app, label))
         if kind is RelationKind.GENERIC_FOREIGN_KEY:
             target = None
         elif qualified in DEFAULT_TARGETS or self._tag_manager(qualified):
@@ -680,8 +723,11 @@ class _ModelBuilder:
                 qualified, ("taggit.Tag", "taggit.TaggedItem"))
             through = through or default_through
             target = self._through_target(through, "tag") or default_target
+            self._taggable.add((label, fact.name))
         else:
-            target = self.index.target_label(fact.target, module, app, label)
+            target = (self.index.target_label(fact.target, module, app, label)
+                      if fact.target is not None
+                      else self._class_default(qualified, "to", app, label))
             if target is None:
                 self.diagnostics.append(Diagnostic(
                     DiagnosticLevel.WARNING, "unresolved-relation",
@@ -690,13 +736,36 @@ class _ModelBuilder:
                         on_delete=fact.on_delete, related_name=_str(options.get("related_name")),
                         parent_link=options.get("parent_link") is True)
 
+    def _class_default(self, qualified: str, key: str, app: str, label: str) -> str | None:
+        """The target a field class (or a class it derives from) gives its fields when none
+        is written: StatusField's ``kwargs.setdefault("to", Status)``."""
+        for cls in self._linearised(qualified):
+            module, fact = self.index.classes[cls]
+            target = dict(fact.init_defaults).get(key)
+            if target is not None:
+                return self.index.target_label(target, module, app, label)
+        return None
+
+    def _linearised(self, qualname: str) -> list[str]:
+        """The class and its bases, nearest first (depth first; known classes only)."""
+        out: list[str] = []
+        todo = [qualname]
+        while todo and len(out) < 20:
+            current = todo.pop(0)
+            if current in out or self.index.lookup(current) is None:
+                continue
+            out.append(current)
+            todo.extend(self.index.base_qualnames(*self.index.classes[current]))
+        return out
+
     def _runtime_relations(self, m: _Resolved, declared: list[Relation],
                            here: Location) -> list[Relation]:
         """Fields third-party code adds when the model class is prepared."""
         out = []
         for relation in declared:
             if relation.kind is RelationKind.MANY_TO_MANY and relation.through and (
-                    self._is_taggable(relation)) and self._has_gfk(relation.through):
+                    (m.label, relation.field) in self._taggable or self._is_taggable(relation)
+            ) and self._has_gfk(relation.through):
                 out.append(Relation("tagged_items", "GenericRelation",
                                     RelationKind.GENERIC_RELATION, relation.through,
                                     relation.location))

@@ -25,7 +25,8 @@ def static_view(graph: ProjectGraph) -> Registry:
 @pytest.mark.parametrize(("root", "settings"), [
     (FIXTURES / "edge_shop", "project.settings.dev"),
     (REPO / "sample_monolith", "config.settings.local"),
-], ids=["edge_shop", "sample_monolith"])
+    (FIXTURES / "field_defaults", "settings"),  # targets a field class's __init__ sets
+], ids=["edge_shop", "sample_monolith", "field_defaults"])
 def test_exactly_what_django_registers(root, settings, tmp_path) -> None:
     truth = django_registry(root, settings)
     found = static_view(build_graph(root, cache_dir=tmp_path))
