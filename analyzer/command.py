@@ -54,8 +54,11 @@ PROGRESS_AFTER_SECONDS = 1.0
               help="Score this hand-edited boundaries.json (or a TOML services table) instead "
                    "of proposing one.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Parse cache folder (default ~/.cache/decompose; safe to delete).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+              help="Cache folder: per-file facts, the graph snapshot, the record that lets an "
+                   "unchanged project reuse its reports (default ~/.cache/decompose; safe to "
+                   "delete).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache: everything is recomputed.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
 def analyze(path: Path, settings: str | None, python: Path | None, out: Path | None,
             formats: frozenset[str],
