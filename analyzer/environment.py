@@ -37,10 +37,6 @@ class Environment:
     site_paths: tuple[Path, ...]
     origin: str  # e.g. "--python /srv/app/bin/python", ".venv", "poetry", OWN
 
-    @property
-    def is_own(self) -> bool:
-        return self.origin == OWN
-
 
 def find_environment(root: Path, python: Path | None = None,
                      cache: Path | None = None) -> Environment:
