@@ -10,11 +10,11 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from analyzer.environment import find_environment
@@ -24,6 +24,9 @@ from analyzer.report.formats import REPORT_FORMATS, parse_formats
 from analyzer.reuse import inputs_digest, record_file, remember, reusable
 from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
 from decompose.model import Boundaries, ProjectGraph
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -157,7 +160,7 @@ class _LazyProgress:
     def __init__(self, console: Console):
         self.console = console
         self.started = time.monotonic()
-        self.bar: Progress | None = None
+        self.bar: Progress | None = None  # rich.progress: imported once a bar is shown
         self.task = None
 
     def __enter__(self) -> ProgressCallback:
@@ -168,6 +171,8 @@ class _LazyProgress:
             if not (self.console.is_terminal and sys.stderr.isatty()) or (
                     time.monotonic() - self.started < PROGRESS_AFTER_SECONDS):
                 return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
             self.bar = Progress(TextColumn("reading source"), BarColumn(),
                                 MofNCompleteColumn(), console=self.console, transient=True)
             self.bar.start()

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.environment import METADATA_SUFFIXES
 from analyzer.source import files_read
-
-METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.entry_points import METADATA_SUFFIXES
 from analyzer.modules import default_site_paths
 from decompose.errors import ProjectNotFound
 from decompose.serialize import write_text_atomic
@@ -28,6 +27,7 @@ from decompose.serialize import write_text_atomic
 _ASK_SYS_PATH = "import json, sys; print(json.dumps(sys.path))"
 _TIMEOUT = 30
 OWN = "decompose's own environment"
+METADATA_SUFFIXES = (".dist-info", ".egg-info")  # installed distributions' metadata
 
 
 @dataclass(frozen=True)
