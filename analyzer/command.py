@@ -10,21 +10,24 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from analyzer.boundaries import load_assignment, propose, rescore
-from analyzer.outputs import write_outputs
+from analyzer.environment import find_environment
 from analyzer.pipeline import Progress as ProgressCallback
-from analyzer.pipeline import build_graph
-from analyzer.report import REPORT_FORMATS, parse_formats
-from decompose.config import boundary_settings, load_config
+from analyzer.pipeline import build_graph, default_cache_dir, snapshot_file
+from analyzer.report.formats import REPORT_FORMATS, parse_formats
+from analyzer.reuse import inputs_digest, record_file, remember, reusable
+from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
 from decompose.model import Boundaries, ProjectGraph
 from decompose.paths import REPORT_DIR
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -33,9 +36,13 @@ PROGRESS_AFTER_SECONDS = 1.0
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--settings", "settings", metavar="MODULE",
               help="Settings module (default: the one manage.py/wsgi.py/asgi.py names).")
+@click.option("--python", "python", type=click.Path(path_type=Path, dir_okay=False),
+              help="Interpreter of the project's environment; its installed packages are read "
+                   "(only its sys.path is asked for). Default: $VIRTUAL_ENV, .venv/ or venv/ "
+                   "at PATH, the Poetry/Pipenv environment, else decompose's own.")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
-              default=Path(REPORT_DIR), show_default=True,
-              help="Folder for graph.json, boundaries.json and the reports.")
+              help="Folder for graph.json, boundaries.json and the reports "
+                   f"[default: PATH/{REPORT_DIR}, where extract and route look].")
 @click.option("--format", "formats", default="all", show_default=True, metavar="LIST",
               callback=lambda ctx, param, value: parse_formats(value),
               help=f"Comma-separated outputs: {', '.join(REPORT_FORMATS)} (or all). "
@@ -51,10 +58,14 @@ PROGRESS_AFTER_SECONDS = 1.0
               help="Score this hand-edited boundaries.json (or a TOML services table) instead "
                    "of proposing one.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Parse cache folder (default ~/.cache/decompose; safe to delete).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+              help="Cache folder: per-file facts, the graph snapshot, the record that lets an "
+                   "unchanged project reuse its reports (default ~/.cache/decompose; safe to "
+                   "delete).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache: everything is recomputed.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
-def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str],
+def analyze(path: Path, settings: str | None, python: Path | None, out: Path | None,
+            formats: frozenset[str],
             services: int | None, keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
             boundaries_file: Path | None, cache_dir: Path | None, no_cache: bool,
             jobs: int | None) -> None:
@@ -64,26 +75,67 @@ def analyze(path: Path, settings: str | None, out: Path, formats: frozenset[str]
     report.html, report.md, apps.dot/.svg and one model graph per service.
     """
     stderr = Console(stderr=True)
+    out = out or path / REPORT_DIR
+    source = load_config(Path(path))
+    directory = None if no_cache else (cache_dir or default_cache_dir())
+    environment = find_environment(path.resolve(), python, directory)
+    apps = installed_apps(source)
     with _LazyProgress(stderr) as progress:
-        graph = build_graph(path, settings, cache_dir=cache_dir, use_cache=not no_cache,
+        graph = build_graph(path, settings, site_paths=environment.site_paths,
+                            installed_apps=apps, cache_dir=cache_dir, use_cache=not no_cache,
                             jobs=jobs, progress=progress)
-    config = boundary_settings(load_config(Path(path)), services=services,
-                               keep_together=keep_together, keep_apart=keep_apart)
-    boundaries = (rescore(graph, load_assignment(boundaries_file), config) if boundaries_file
-                  else propose(graph, config))
-    rendering = write_outputs(out, graph, boundaries, formats)
-    for warning in (*graph.warnings, *rendering):
-        stderr.print(f"[yellow]{escape(str(warning))}[/]", highlight=False, soft_wrap=True)
+    snapshot = snapshot_file(path, settings, environment.site_paths, apps, directory)[1]
+    record = record_file(snapshot, out)
+    digest = inputs_digest(snapshot, [
+        source.table, services, keep_together, keep_apart, sorted(formats), str(out.resolve()),
+        boundaries_file.read_text(encoding="utf-8") if boundaries_file else None])
+    proposal = reusable(record, digest, out)
+    if proposal is None:  # else nothing the proposal and reports depend on changed
+        boundaries, rendering = _propose_and_write(graph, source, out, formats, services,
+                                                   keep_together, keep_apart, boundaries_file)
+        proposal = proposal_summary(boundaries, rendering)
+        remember(record, digest, out, proposal)
+    for warning in (*map(str, graph.warnings), *proposal["warnings"]):
+        stderr.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
     console = Console()
-    console.print(summary_table(graph, boundaries, len(rendering)))
+    console.print(summary_table(graph, proposal, environment.origin))
     console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
 
 
-def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warnings: int) -> Table:
+def proposal_summary(boundaries: Boundaries, rendering: list[str]) -> dict:
+    """What the summary shows of the proposal, as plain data a warm run can reuse."""
+    per_app = boundaries.baselines["per-app"]
+    return {"services": sum(1 for s in boundaries.services if not s.kernel),
+            "split": boundaries.decision is None or boundaries.decision.split,
+            "kernel": list(boundaries.shared_kernel),
+            "business_fks": [boundaries.metrics.business_fks, per_app.business_fks],
+            "transactions": [boundaries.metrics.distributed_transactions,
+                             per_app.distributed_transactions],
+            "warnings": rendering}
+
+
+def _propose_and_write(graph: ProjectGraph, source: ConfigSource, out: Path,
+                       formats: frozenset[str], services: int | None,
+                       keep_together: tuple[str, ...], keep_apart: tuple[str, ...],
+                       boundaries_file: Path | None) -> tuple[Boundaries, list[str]]:
+    """The proposal (or the rescored hand-made one) and every report; imported here, since
+    a warm run that reuses them never needs the boundaries and report stages."""
+    from analyzer.boundaries import load_assignment, propose, rescore
+    from analyzer.outputs import write_outputs
+
+    config = boundary_settings(source, services=services,
+                               keep_together=keep_together, keep_apart=keep_apart)
+    boundaries = (rescore(graph, load_assignment(boundaries_file), config) if boundaries_file
+                  else propose(graph, config))
+    return boundaries, [str(w) for w in write_outputs(out, graph, boundaries, formats)]
+
+
+def summary_table(graph: ProjectGraph, proposal: dict, environment: str) -> Table:
     own = graph.own_apps
     table = Table(title=f"decompose analyze: {graph.settings_module}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
+    table.add_row("installed packages read from", environment)
     table.add_row("apps (own / external)", f"{len(own)} / {len(graph.apps) - len(own)}")
     concrete = sum(1 for m in graph.models if not m.abstract)
     table.add_row("models (concrete / abstract)", f"{concrete} / {len(graph.models) - concrete}")
@@ -95,18 +147,16 @@ def summary_table(graph: ProjectGraph, boundaries: Boundaries, rendering_warning
         table.add_row(f"cross-app dependencies: {kind}", str(count))
     table.add_row("URL routes", str(len(graph.urls)))
     table.add_row("multi-app write scopes", str(len(graph.write_scopes)))
-    kernel = ", ".join(boundaries.shared_kernel) or "none"
-    business = [s for s in boundaries.services if not s.kernel]
-    split = boundaries.decision is None or boundaries.decision.split
-    table.add_row("proposed services" if split else "proposed: do not split yet",
-                  f"{len(business)} + shared kernel ({kernel})")
-    per_app = boundaries.baselines["per-app"]
-    table.add_row("business FKs cut (per-app baseline)",
-                  f"{boundaries.metrics.business_fks} ({per_app.business_fks})")
-    table.add_row("distributed transactions (per-app)",
-                  f"{boundaries.metrics.distributed_transactions} "
-                  f"({per_app.distributed_transactions})")
-    table.add_row("warnings", str(len(graph.warnings) + rendering_warnings))
+    kernel = ", ".join(proposal["kernel"]) or "none"
+    table.add_row("proposed services" if proposal["split"] else "proposed: do not split yet",
+                  f"{proposal['services']} + shared kernel ({kernel})")
+    for label, key in (("business FKs cut (per-app baseline)", "business_fks"),
+                       ("distributed transactions (per-app)", "transactions")):
+        table.add_row(label, "{} ({})".format(*proposal[key]))
+    missing = sum(1 for w in graph.warnings if w.code == "package-not-installed")
+    if missing:
+        table.add_row("classes and fields from packages not installed", str(missing))
+    table.add_row("warnings", str(len(graph.warnings) + len(proposal["warnings"])))
     return table
 
 
@@ -116,7 +166,7 @@ class _LazyProgress:
     def __init__(self, console: Console):
         self.console = console
         self.started = time.monotonic()
-        self.bar: Progress | None = None
+        self.bar: Progress | None = None  # rich.progress: imported once a bar is shown
         self.task = None
 
     def __enter__(self) -> ProgressCallback:
@@ -127,6 +177,8 @@ class _LazyProgress:
             if not (self.console.is_terminal and sys.stderr.isatty()) or (
                     time.monotonic() - self.started < PROGRESS_AFTER_SECONDS):
                 return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
             self.bar = Progress(TextColumn("reading source"), BarColumn(),
                                 MofNCompleteColumn(), console=self.console, transient=True)
             self.bar.start()

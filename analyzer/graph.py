@@ -42,10 +42,7 @@ def dependencies(edges: Iterable[Edge]) -> tuple[Dependency, ...]:
 
 
 def _app(project: Project, label: str, name: str, directory, external: bool) -> App:
-    if directory is None:
-        path = None
-    elif external:
-        path = directory.as_posix()
-    else:
-        path = project.relpath(directory)
+    """Paths relative to the analysed root where the app lives below it (own apps, apps
+    decompose generated, a project-local environment), absolute otherwise."""
+    path = None if directory is None else project.relpath(directory)
     return App(label, name, path, external)

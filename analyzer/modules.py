@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.machinery
 import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 
@@ -35,9 +34,16 @@ class ModuleIndex:
     def __init__(self, source_root: Path, site_paths: tuple[Path, ...]):
         self.source_root = source_root
         self.roots = (source_root, *(p for p in site_paths if p != source_root))
+        self._found: dict[str, ModuleFile | None] = {}
 
     def find(self, name: str) -> ModuleFile | None:
-        return _find(self.roots, name)
+        """Memoised per index (per run), not per process: a package installed between two
+        runs in one process is found by the second."""
+        try:
+            return self._found[name]
+        except KeyError:
+            found = self._found[name] = _find(self.roots, name)
+            return found
 
     def is_own(self, module: ModuleFile) -> bool:
         return module.search_root == self.source_root
@@ -55,7 +61,6 @@ class ModuleIndex:
         return None
 
 
-@cache
 def _find(roots: tuple[Path, ...], name: str) -> ModuleFile | None:
     top, _, rest = name.partition(".")
     spec = importlib.machinery.PathFinder.find_spec(top, [str(r) for r in roots])

@@ -23,6 +23,7 @@ from pathlib import Path
 from analyzer.collectors import collectors
 from analyzer.facts import FileFacts, ParsedModule
 from analyzer.source import SourceError, parse
+from analyzer.version import analyzer_fingerprint
 
 # Below this much source to parse, starting worker processes costs more than it saves (the
 # serial pass reads about 5 MB a second; forking a worker and shipping facts back ~20 ms).
@@ -41,15 +42,6 @@ class SourceFile:
 
 
 @cache
-def analyzer_fingerprint() -> str:
-    """Hash of the analyzer's extraction code: facts from an older analyzer are not reused."""
-    digest = hashlib.sha1()
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *package.glob("collectors/*.py")]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def extract(data: bytes, module: str, is_package: bool, filename: str,
             own: bool = True) -> FileFacts:
     """The collectors' facts for one file (all of them for the project's own files, those

@@ -9,6 +9,7 @@ dotted-name prefix, as ``apps.get_containing_app_config`` does). Modules outside
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Resolution:
         self._memo: dict[tuple[str, str], str | None] = {}
         self._active: set[tuple[str, str]] = set()
         self._missing: set[str] = set()
+        self.cycles: set[str] = set()  # modules where following a name went in circles
         self.models: ModelIndex | None = None  # set by the models collector (phase 0)
 
     # -- modules and apps ------------------------------------------------------------------
@@ -181,6 +183,9 @@ class Resolution:
             return found
         if key in self._active:
             return None  # an import cycle: nothing more to learn
+        if len(self._active) >= _MAX_DEPTH:  # names that grow as they cycle (X = a.X.y)
+            self.cycles.add(module)
+            return None
         self._active.add(key)
         try:
             result = self._resolve_in(module, name.split("."))
@@ -233,5 +238,15 @@ class Resolution:
             self._defines(s, name, seen) for s in self.star_sources(module))
 
 
+    def missing_package(self, qualified: str) -> str | None:
+        """The top-level package of a dotted name when it is installed nowhere the analyzer
+        searches (not the project, not the environment, not the standard library)."""
+        top, dot, _ = qualified.partition(".")
+        if not dot or ":" in top or top in sys.stdlib_module_names or top == "django":
+            return None
+        return top if self.project.index.find(top) is None else None
+
+
 _BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 100
 _UNRESOLVED = object()  # a memo miss (None is a memoised answer: the name is unknown)

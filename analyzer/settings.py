@@ -1,34 +1,47 @@
 """Static evaluation of a Django settings module: the handful of values the analyzer needs.
 
-Real settings split over modules (``from .base import *``), build lists from named parts
-(``DJANGO_APPS + LOCAL_APPS``, ``+=``, ``.append``) and branch on the environment. We evaluate
-literals and those operations, take both sides of a condition we cannot decide (union of lists),
-and report what we cannot evaluate with its ``path:line`` instead of guessing.
+Real settings split over modules (``from .base import *``, django-split-settings'
+``include()``), build lists from named parts (``DJANGO_APPS + LOCAL_APPS``, ``+=``,
+``.append``, loops and comprehensions over literal lists, plugin entry points), live in classes
+(django-configurations, ``@property`` bodies) and branch on the environment. We evaluate
+literals and those operations, take both sides of a condition we cannot decide (union of
+lists), and report what we cannot evaluate with its ``path:line`` instead of guessing.
 """
 
 from __future__ import annotations
 
 import ast
+import glob
+from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer.entry_points import EntryPoint, entry_points
 from analyzer.modules import ModuleIndex
+from analyzer.settings_objects import (
+    AllEntryPoints,
+    Bound,
+    Function,
+    Instance,
+    Optional,
+    Scope,
+    SettingsClass,
+    SplitSettings,
+    Super,
+    Unknown,
+)
 from analyzer.source import SourceError, read_tree
 from decompose.model import Diagnostic, DiagnosticLevel, Location
 
 # Reading the environment is evaluated as a fresh checkout runs: the variable is unset.
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv"})
-
-
-class Unknown:
-    """A value the static evaluator could not compute; remembers where it came from."""
-
-    def __init__(self, location: Location | None, why: str):
-        self.location = location
-        self.why = why
-
-    def __repr__(self) -> str:
-        return f"Unknown({self.location}, {self.why})"
+_RETURN = "<return>"
+_RECEIVER = "<self>"
+_OWNER = "<class>"
+_MAX_ITERATIONS = 10_000
+_MAX_CALL_DEPTH = 30
+_SCOPE_ARGUMENTS = frozenset({"globals", "vars", "locals"})
+__all__ = ["SettingsEvaluator", "SettingsValues", "Unknown"]
 
 
 @dataclass
@@ -61,11 +74,14 @@ class SettingsEvaluator:
         self.diagnostics: list[Diagnostic] = []
         self.files: list[Path] = []
         self._active: set[str] = set()
+        self._calls: list[ast.FunctionDef] = []
+        self._module_attrs: dict[str, dict[str, object] | None] = {}
 
-    def evaluate(self, module: str) -> SettingsValues:
+    def evaluate(self, module: str, configuration: str | None = None) -> SettingsValues:
         env = self._module_env(module, None)
         result = SettingsValues(module, diagnostics=self.diagnostics, files=self.files)
         if env is not None:
+            self._configure(env, module, configuration)
             for name, value in env.items():
                 if name.isupper():
                     result.values[name] = value
@@ -82,9 +98,25 @@ class SettingsEvaluator:
                            f"statically ({apps.why})", apps.location)
         return result
 
+    def _configure(self, env: Scope, module: str, configuration: str | None) -> None:
+        """django-configurations: the class ``DJANGO_CONFIGURATION`` names is instantiated
+        and its upper-case attributes become the module's settings (its importer's job)."""
+        classes = [v for v in env.values()
+                   if isinstance(v, SettingsClass) and v.derives_from("Configuration")]
+        if not classes:
+            return
+        chosen = env.get(configuration) if configuration else None
+        if not isinstance(chosen, SettingsClass):
+            self._warn("settings-configuration", "DJANGO_CONFIGURATION "
+                       + (f"{configuration!r} is not a class of {module!r}" if configuration
+                          else "is not set (manage.py sets no default)")
+                       + f"; using {classes[0].name!r}", None)
+            chosen = classes[0]
+        self._export(chosen, env)
+
     # -- modules ---------------------------------------------------------------------------
 
-    def _module_env(self, module: str, at: Location | None) -> dict[str, object] | None:
+    def _module_env(self, module: str, at: Location | None) -> Scope | None:
         found = self.index.find(module)
         if found is None:
             self._warn("settings-module-missing", f"settings module {module!r} not found", at)
@@ -94,18 +126,23 @@ class SettingsEvaluator:
             return {}
         self._active.add(module)
         try:
-            try:
-                tree = read_tree(found.path)
-            except SourceError as exc:
-                self._warn(exc.code, exc.message, self._loc(found.path, exc.line))
-                return None
-            self.files.append(found.path)
-            env: dict[str, object] = {}
+            env: Scope = {}
             package = module if found.is_package else module.rpartition(".")[0]
-            self._run(tree.body, env, found.path, package)
+            if not self._run_file(found.path, env, package, at):
+                return None
             return env
         finally:
             self._active.discard(module)
+
+    def _run_file(self, path: Path, env: Scope, package: str, at: Location | None) -> bool:
+        try:
+            tree = read_tree(path)
+        except SourceError as exc:
+            self._warn(exc.code, exc.message, self._loc(path, exc.line) if exc.line else at)
+            return False
+        self.files.append(path)
+        self._run(tree.body, env, path, package)
+        return True
 
     def _loc(self, path: Path, line: int | None) -> Location:
         try:
@@ -119,21 +156,20 @@ class SettingsEvaluator:
 
     # -- statements ------------------------------------------------------------------------
 
-    def _run(self, body: list[ast.stmt], env: dict[str, object], path: Path,
-             package: str) -> None:
+    def _run(self, body: list[ast.stmt], env: Scope, path: Path, package: str) -> None:
         for stmt in body:
+            if _RETURN in env:
+                return
             self._statement(stmt, env, path, package)
 
-    def _statement(self, stmt: ast.stmt, env: dict[str, object], path: Path,
-                   package: str) -> None:
+    def _statement(self, stmt: ast.stmt, env: Scope, path: Path, package: str) -> None:
         loc = self._loc(path, getattr(stmt, "lineno", None))
         if isinstance(stmt, ast.ImportFrom):
             self._import_from(stmt, env, package, loc)
         elif isinstance(stmt, ast.Assign):
             value = self._expr(stmt.value, env, path)
             for target in stmt.targets:
-                if isinstance(target, ast.Name):
-                    env[target.id] = _copy(value)
+                self._bind(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             env[stmt.target.id] = self._expr(stmt.value, env, path)
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -141,7 +177,9 @@ class SettingsEvaluator:
             current = env.get(name, Unknown(loc, f"{name} is not defined before +="))
             env[name] = _binop(stmt.op, current, self._expr(stmt.value, env, path), loc)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self._mutating_call(stmt.value, env, path, loc)
+            self._call_statement(stmt.value, env, path, package, loc)
+        elif isinstance(stmt, ast.Return):
+            env[_RETURN] = self._expr(stmt.value, env, path) if stmt.value else None
         elif isinstance(stmt, ast.If):
             self._branch(stmt, env, path, package, loc)
         elif isinstance(stmt, ast.Try):
@@ -150,10 +188,45 @@ class SettingsEvaluator:
             self._run(stmt.finalbody, env, path, package)
         elif isinstance(stmt, ast.With):
             self._run(stmt.body, env, path, package)
-        elif isinstance(stmt, ast.For | ast.While) and _assigns(stmt, "INSTALLED_APPS"):
-            env["INSTALLED_APPS"] = Unknown(loc, "changed inside a loop")
+        elif isinstance(stmt, ast.For):
+            self._loop(stmt, env, path, package, loc)
+        elif isinstance(stmt, ast.While) and _assigns(stmt, "INSTALLED_APPS"):
+            self._warn("dynamic-installed-apps", "INSTALLED_APPS is changed inside a while "
+                       "loop that cannot be evaluated statically; what it adds is left out", loc)
+        elif isinstance(stmt, ast.FunctionDef):
+            env[stmt.name] = Function(stmt, path, package, env)
+        elif isinstance(stmt, ast.ClassDef):
+            env[stmt.name] = self._class(stmt, env, path, package)
 
-    def _import_from(self, stmt: ast.ImportFrom, env: dict[str, object], package: str,
+    def _bind(self, target: ast.expr, value: object, env: Scope) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = _copy(value)
+        elif isinstance(target, ast.Tuple | ast.List) and isinstance(value, list) and len(
+                value) == len(target.elts):
+            for element, item in zip(target.elts, value, strict=True):
+                self._bind(element, item, env)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._bind(element, Unknown(None, "unpacking of a value not known"), env)
+
+    def _loop(self, stmt: ast.For, env: Scope, path: Path, package: str,
+              loc: Location) -> None:
+        """A loop over a list known statically runs once per item (a literal list of plugins,
+        entry points read from the installed distributions); any other loop that touches
+        INSTALLED_APPS keeps what is known and says where the rest comes from."""
+        iterable = self._expr(stmt.iter, env, path)
+        if isinstance(iterable, list):
+            for item in iterable[:_MAX_ITERATIONS]:
+                self._bind(stmt.target, item, env)
+                self._run(stmt.body, env, path, package)
+            self._run(stmt.orelse, env, path, package)
+        elif _assigns(stmt, "INSTALLED_APPS"):
+            why = iterable.why if isinstance(iterable, Unknown) else "not a list"
+            self._warn("dynamic-installed-apps", "INSTALLED_APPS is extended in a loop over a "
+                       f"value that cannot be evaluated statically ({why}); the apps it adds "
+                       "are left out", loc)
+
+    def _import_from(self, stmt: ast.ImportFrom, env: Scope, package: str,
                      loc: Location) -> None:
         if stmt.level:
             parts = package.split(".")
@@ -161,8 +234,12 @@ class SettingsEvaluator:
             module = f"{base}.{stmt.module}" if stmt.module else base
         else:
             module = stmt.module or ""
+        if module == "split_settings.tools":
+            for alias in stmt.names:
+                env[alias.asname or alias.name] = SplitSettings(alias.name)
+            return
         names = [a.name for a in stmt.names]
-        wants = "*" in names or any(n.isupper() for n in names)
+        wants = "*" in names or any(n[:1].isupper() for n in names)
         found = self.index.find(module) if wants else None
         if found is None or not self.index.is_own(found):
             return  # django.conf.global_settings, third-party helpers: nothing we need
@@ -175,7 +252,7 @@ class SettingsEvaluator:
             elif alias.name in other:
                 env[alias.asname or alias.name] = _copy(other[alias.name])
 
-    def _branch(self, stmt: ast.If, env: dict[str, object], path: Path, package: str,
+    def _branch(self, stmt: ast.If, env: Scope, path: Path, package: str,
                 loc: Location) -> None:
         test = self._expr(stmt.test, env, path)
         if not isinstance(test, Unknown):
@@ -187,26 +264,36 @@ class SettingsEvaluator:
         self._run(stmt.orelse, other, path, package)
         for name in set(taken) | set(other):
             a, b = taken.get(name), other.get(name)
-            if a == b or not name.isupper():
-                env[name] = a if name in taken else b
-            elif isinstance(a, list) and isinstance(b, list):
+            if isinstance(a, list) and isinstance(b, list) and a != b:
                 env[name] = a + [item for item in b if item not in a]
                 if name == "INSTALLED_APPS":
                     self._warn("conditional-installed-apps", "INSTALLED_APPS depends on a "
                                "condition that cannot be decided statically; both branches "
                                "are taken", loc)
+            elif a == b or not name.isupper():
+                env[name] = a if name in taken else b
             else:
                 env[name] = b if name in other else a
                 self._warn("conditional-setting", f"{name} depends on a condition that cannot "
                            "be decided statically; the value without the condition's branch "
                            "is used", loc)
 
-    def _mutating_call(self, call: ast.Call, env: dict[str, object], path: Path,
-                       loc: Location) -> None:
+    def _call_statement(self, call: ast.Call, env: Scope, path: Path, package: str,
+                        loc: Location) -> None:
         func = call.func
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        if isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "insert",
+                                                             "remove"):
+            self._mutating_call(call, func, env, path, loc)
             return
-        target = env.get(func.value.id)
+        callee = self._expr(func, env, path)
+        if isinstance(callee, SplitSettings) and callee.name == "include":
+            self._include(call, env, path, package, loc)
+        elif any(_scope_argument(a) for a in call.args) or _dotted(func) == "globals.update":
+            self._load_into_module(call, callee, env, path)
+
+    def _mutating_call(self, call: ast.Call, func: ast.Attribute, env: Scope, path: Path,
+                       loc: Location) -> None:
+        target = self._expr(func.value, env, path)
         if not isinstance(target, list):
             return
         args = [self._expr(a, env, path) for a in call.args]
@@ -219,9 +306,200 @@ class SettingsEvaluator:
         elif func.attr == "remove" and len(args) == 1 and args[0] in target:
             target.remove(args[0])
 
+    def _include(self, call: ast.Call, env: Scope, path: Path, package: str,
+                 loc: Location) -> None:
+        """django-split-settings: each file (glob patterns allowed, relative to the including
+        file) runs in the including module's namespace, in order."""
+        for arg in call.args:
+            pattern = self._expr(arg, env, path)
+            optional = isinstance(pattern, Optional)
+            if optional:
+                pattern = pattern.pattern
+            if not isinstance(pattern, str):
+                self._warn("dynamic-settings-include", "include() of a path that cannot be "
+                           "evaluated statically; it is left out", loc)
+                continue
+            matches = sorted(glob.glob(str(path.parent / pattern)))  # noqa: PTH207 (may be absolute)
+            if not matches and not optional:
+                self._warn("settings-module-missing", f"include({pattern!r}) matches no file",
+                           loc)
+            for match in matches:
+                self._run_file(Path(match), env, package, loc)
+
+    def _load_into_module(self, call: ast.Call, callee: object, env: Scope, path: Path) -> None:
+        """``Settings.load(globals())``, ``globals().update(vars(Settings()))``: a settings
+        class copied into the module; its upper-case attributes become settings."""
+        sources = [callee.receiver if isinstance(callee, Bound) else callee,
+                   *(self._expr(a, env, path) for a in call.args)]
+        for value in sources:
+            cls = value.cls if isinstance(value, Instance) else value
+            if isinstance(cls, SettingsClass):
+                self._export(cls, env)
+                return
+
+    def _export(self, cls: SettingsClass, env: Scope) -> None:
+        receiver = Instance(cls)
+        for name in cls.setting_names():
+            env[name] = _copy(self._lookup(cls.mro(), name, receiver, None))
+
+    # -- classes and functions -------------------------------------------------------------
+
+    def _class(self, node: ast.ClassDef, env: Scope, path: Path, package: str) -> SettingsClass:
+        bases, external = [], []
+        for base in node.bases:
+            value = self._expr(base, env, path)
+            if isinstance(value, SettingsClass):
+                bases.append(value)
+            else:
+                external.append(_dotted(base) or "?")
+        cls = SettingsClass(node.name, tuple(bases), tuple(external))
+        scope: Scope = ChainMap(cls.namespace, env)
+        for stmt in node.body:
+            if isinstance(stmt, ast.FunctionDef):
+                cls.methods[stmt.name] = Function(stmt, path, package, env, _kind(stmt))
+            else:
+                self._statement(stmt, scope, path, package)
+        return cls
+
+    def _lookup(self, mro: list[SettingsClass], name: str, receiver: Instance | SettingsClass,
+                loc: Location | None) -> object:
+        for cls in mro:
+            if name in cls.namespace:
+                return cls.namespace[name]
+            function = cls.methods.get(name)
+            if function is not None:
+                if function.kind == "property" and isinstance(receiver, Instance):
+                    return self._invoke(function, cls, receiver, [], loc)
+                return Bound(function, cls, receiver)
+        return Unknown(loc, f"{name} is not an attribute of the settings class")
+
+    def _invoke(self, function: Function, owner: SettingsClass | None,
+                receiver: Instance | SettingsClass | None, args: list[object],
+                loc: Location | None) -> object:
+        node = function.node
+        if node in self._calls or len(self._calls) >= _MAX_CALL_DEPTH:
+            return Unknown(loc, f"recursive call of {node.name}()")
+        local: dict[str, object] = {}
+        params = [*node.args.posonlyargs, *node.args.args]
+        values = list(args)
+        if receiver is not None and function.kind != "staticmethod":
+            if function.kind == "classmethod" and isinstance(receiver, Instance):
+                receiver = receiver.cls
+            values.insert(0, receiver)
+            local[_RECEIVER] = receiver
+        if owner is not None:
+            local[_OWNER] = owner
+        defaults = node.args.defaults
+        first_default = len(params) - len(defaults)
+        for i, param in enumerate(params):
+            if i < len(values):
+                local[param.arg] = values[i]
+            elif i >= first_default:
+                local[param.arg] = self._expr(defaults[i - first_default],
+                                              function.module_scope, function.path)
+        self._calls.append(node)
+        try:
+            self._run(node.body, ChainMap(local, function.module_scope), function.path,
+                      function.package)
+        finally:
+            self._calls.pop()
+        return local.get(_RETURN)
+
+    def _call(self, node: ast.Call, env: Scope, path: Path, loc: Location) -> object:
+        dotted = _dotted(node.func)
+        if dotted in _ENV_GETTERS and node.args:
+            name = self._expr(node.args[0], env, path)
+            default = self._expr(node.args[1], env, path) if len(node.args) > 1 else None
+            self._warn("environment-setting", f"environment variable {name!r} is read; "
+                       "evaluated as if it were unset", loc)
+            return default
+        if dotted in ("list", "tuple", "set", "sorted") and len(node.args) == 1:
+            return _items(self._expr(node.args[0], env, path), loc)
+        if dotted == "super" and _OWNER in env and _RECEIVER in env:
+            owner, receiver = env[_OWNER], env[_RECEIVER]
+            if isinstance(owner, SettingsClass) and isinstance(receiver, Instance | SettingsClass):
+                return Super(owner, receiver)
+        if dotted and dotted.rpartition(".")[2] in ("entry_points", "iter_entry_points"):
+            group = self._keyword(node, "group", env, path)
+            if group is None and node.args and dotted.endswith("iter_entry_points"):
+                group = self._expr(node.args[0], env, path)
+            return self._entry_points(group) if group is not None else AllEntryPoints()
+        if dotted and dotted.startswith("values.") and dotted.endswith("Value"):
+            # django-configurations' values.ListValue([...]): the default, env var unset
+            default = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "default"), None)
+            return self._expr(default, env, path) if default is not None else None
+        if isinstance(node.func, ast.Attribute):
+            owner_value = self._expr(node.func.value, env, path)
+            if isinstance(owner_value, AllEntryPoints) and node.func.attr in ("select", "get"):
+                group = self._keyword(node, "group", env, path)
+                if group is None and node.args:
+                    group = self._expr(node.args[0], env, path)
+                return self._entry_points(group)
+            if isinstance(owner_value, EntryPoint) and node.func.attr == "load":
+                return self._load_entry_point(owner_value, loc)
+        callee = self._expr(node.func, env, path)
+        args = [self._expr(a, env, path) for a in node.args]
+        if isinstance(callee, SettingsClass):
+            return Instance(callee)
+        if isinstance(callee, Bound):
+            return self._invoke(callee.function, callee.owner, callee.receiver, args, loc)
+        if isinstance(callee, Function):
+            return self._invoke(callee, None, None, args, loc)
+        if isinstance(callee, SplitSettings) and callee.name == "optional" and args:
+            return Optional(args[0])
+        return Unknown(loc, f"call of {dotted or 'an expression'}()")
+
+    def _keyword(self, node: ast.Call, name: str, env: Scope, path: Path) -> object | None:
+        value = next((k.value for k in node.keywords if k.arg == name), None)
+        return None if value is None else self._expr(value, env, path)
+
+    def _entry_points(self, group: object) -> object:
+        if not isinstance(group, str):
+            return Unknown(None, "entry points of a group not known statically")
+        return list(entry_points(self.index.roots, group))
+
+    def _load_entry_point(self, point: EntryPoint, loc: Location) -> object:
+        """``entry_point.load()`` of ``module:attr`` where the attribute is a plain value
+        (pulpcore's plugins name their ``default_app_config`` string): read, never imported."""
+        if not point.attr:
+            return Unknown(loc, f"entry point {point.name!r} loads a module")
+        if point.module not in self._module_attrs:
+            found = self.index.find(point.module)
+            env: Scope | None = None
+            if found is not None:
+                env = {}
+                package = point.module if found.is_package else point.module.rpartition(".")[0]
+                saved, self.diagnostics = self.diagnostics, []
+                try:
+                    self._run_file(found.path, env, package, loc)
+                finally:
+                    self.diagnostics = saved
+            self._module_attrs[point.module] = dict(env) if env is not None else None
+        attrs = self._module_attrs[point.module]
+        value = attrs.get(point.attr) if attrs is not None else None
+        if isinstance(value, str | list):
+            return value
+        return Unknown(loc, f"entry point {point.name!r} ({point.value}) is not a plain value")
+
+    def _attribute(self, value: object, name: str, loc: Location) -> object:
+        if isinstance(value, EntryPoint):
+            found = value.attribute(name)
+            return found if found is not None else Unknown(loc, f"entry point .{name}")
+        if isinstance(value, Instance):
+            return self._lookup(value.cls.mro(), name, value, loc)
+        if isinstance(value, SettingsClass):
+            return self._lookup(value.mro(), name, value, loc)
+        if isinstance(value, Super):
+            cls = value.receiver.cls if isinstance(value.receiver, Instance) else value.receiver
+            mro = cls.mro()
+            after = mro[mro.index(value.owner) + 1:] if value.owner in mro else []
+            return self._lookup(after, name, value.receiver, loc)
+        return Unknown(loc, f"attribute .{name} of a value not known statically")
+
     # -- expressions -----------------------------------------------------------------------
 
-    def _expr(self, node: ast.expr, env: dict[str, object], path: Path) -> object:
+    def _expr(self, node: ast.expr, env: Scope, path: Path) -> object:
         loc = self._loc(path, getattr(node, "lineno", None))
         if isinstance(node, ast.Constant):
             return node.value
@@ -238,29 +516,104 @@ class SettingsEvaluator:
                 return env[node.id]
             return {"True": True, "False": False, "None": None}.get(
                 node.id, Unknown(loc, f"name {node.id!r} is not known statically"))
+        if isinstance(node, ast.Attribute):
+            return self._attribute(self._expr(node.value, env, path), node.attr, loc)
         if isinstance(node, ast.BinOp):
             return _binop(node.op, self._expr(node.left, env, path),
                           self._expr(node.right, env, path), loc)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             value = self._expr(node.operand, env, path)
             return value if isinstance(value, Unknown) else not value
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("list", "tuple") and len(node.args) == 1):
-            return _items(self._expr(node.args[0], env, path), loc)
-        if isinstance(node, ast.Call) and _dotted(node.func) in _ENV_GETTERS and node.args:
-            name = self._expr(node.args[0], env, path)
-            default = self._expr(node.args[1], env, path) if len(node.args) > 1 else None
-            self._warn("environment-setting", f"environment variable {name!r} is read; "
-                       "evaluated as if it were unset", loc)
-            return default
-        if (isinstance(node, ast.Compare) and len(node.ops) == 1
-                and isinstance(node.ops[0], ast.Eq | ast.NotEq)):
-            left = self._expr(node.left, env, path)
-            right = self._expr(node.comparators[0], env, path)
-            if isinstance(left, Unknown) or isinstance(right, Unknown):
-                return Unknown(loc, "comparison of unknown values")
-            return (left == right) == isinstance(node.ops[0], ast.Eq)
+        if isinstance(node, ast.BoolOp):
+            return self._bool(node, env, path, loc)
+        if isinstance(node, ast.IfExp):
+            test = self._expr(node.test, env, path)
+            if not isinstance(test, Unknown):
+                return self._expr(node.body if test else node.orelse, env, path)
+            return Unknown(loc, "conditional expression")
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node, env, path, loc)
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+            return self._comprehension(node, env, path, loc)
+        if isinstance(node, ast.Call):
+            return self._call(node, env, path, loc)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return self._compare(node, env, path, loc)
         return Unknown(loc, f"{type(node).__name__.lower()} expression")
+
+    def _bool(self, node: ast.BoolOp, env: Scope, path: Path, loc: Location) -> object:
+        value: object = None
+        for operand in node.values:
+            value = self._expr(operand, env, path)
+            if isinstance(value, Unknown):
+                return Unknown(loc, "boolean operation on unknown values")
+            if bool(value) == isinstance(node.op, ast.Or):
+                return value
+        return value
+
+    def _fstring(self, node: ast.JoinedStr, env: Scope, path: Path, loc: Location) -> object:
+        parts = []
+        for value in node.values:
+            part = (self._expr(value.value, env, path) if isinstance(value, ast.FormattedValue)
+                    else self._expr(value, env, path))
+            if not isinstance(part, str | int) or isinstance(part, bool):
+                return Unknown(loc, "f-string of values not known statically")
+            parts.append(str(part))
+        return "".join(parts)
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp, env: Scope,
+                       path: Path, loc: Location) -> object:
+        results: list[object] = []
+
+        def walk(depth: int, scope: Scope) -> None:
+            if depth == len(node.generators):
+                results.append(self._expr(node.elt, scope, path))
+                return
+            generator = node.generators[depth]
+            iterable = self._expr(generator.iter, scope, path)
+            if not isinstance(iterable, list):
+                why = iterable.why if isinstance(iterable, Unknown) else "not a list"
+                results.append(Unknown(loc, f"comprehension over a value not known ({why})"))
+                return
+            for item in iterable[:_MAX_ITERATIONS]:
+                inner: Scope = ChainMap({}, scope)
+                self._bind(generator.target, item, inner)
+                tests = [self._expr(test, inner, path) for test in generator.ifs]
+                if all(isinstance(t, Unknown) or t for t in tests):
+                    walk(depth + 1, inner)
+
+        walk(0, env)
+        return results
+
+    def _compare(self, node: ast.Compare, env: Scope, path: Path, loc: Location) -> object:
+        left = self._expr(node.left, env, path)
+        right = self._expr(node.comparators[0], env, path)
+        op = node.ops[0]
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown(loc, "comparison of unknown values")
+        if isinstance(op, ast.Eq | ast.NotEq):
+            return (left == right) == isinstance(op, ast.Eq)
+        if isinstance(op, ast.In | ast.NotIn) and isinstance(right, list | str):
+            return (left in right) == isinstance(op, ast.In)  # type: ignore[operator]
+        return Unknown(loc, "comparison")
+
+
+def _kind(node: ast.FunctionDef) -> str:
+    for decorator in node.decorator_list:
+        name = _dotted(decorator) or ""
+        last = name.rpartition(".")[2]
+        if last in ("property", "cached_property"):
+            return "property"
+        if last in ("classmethod", "staticmethod"):
+            return last
+    return "method"
+
+
+def _scope_argument(node: ast.expr) -> bool:
+    """``globals()``, ``vars()``, ``__name__``, ``sys.modules[__name__]``: the module itself."""
+    if isinstance(node, ast.Call):
+        return _dotted(node.func) in _SCOPE_ARGUMENTS
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node))
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -268,6 +621,8 @@ def _dotted(node: ast.expr) -> str | None:
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
+    if isinstance(node, ast.Call):  # globals().update -> "globals.update"
+        node = node.func
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
 
 

@@ -2,22 +2,24 @@
 
 For each corpus: files and lines, the median seconds of a bare single-process ``ast.parse`` of
 every ``.py`` file in the tree, of a cold analysis (empty cache, process pool) and of a warm
-one (cache filled), peak memory of the analysis process (its pool included), and the median of
-django-extensions ``graph_models -a --json`` (which boots Django) where the corpus can boot.
+one (cache filled), peak memory of the analysis process (its pool included), the whole
+``decompose analyze`` command run warm (unchanged project, reports included), and the median
+of booting Django and reading its app registry in the corpus's environment (the floor of
+graph_models and of any tool that imports the project).
 
-Each run measures the ``ast.parse`` pass, a cold and a warm analysis and graph_models back to
-back, and a ratio is the median of the per-run ratios: on a shared machine the load drifts
-between runs more than within one. The ratios to ``ast.parse`` use ``build_graph``'s own
-clock in a fresh interpreter (imports excluded, like the in-process ``ast.parse`` pass).
-graph_models is timed as a whole process, so its speed-up is taken against the analysis
-process's wall time too (interpreter start and the analyzer's imports included, as a user
-running ``decompose analyze`` would wait).
+Each run measures the ``ast.parse`` pass, a cold and a warm analysis, the warm command and the
+boot back to back, and a ratio is the median of the per-run ratios: on a shared machine the
+load drifts between runs more than within one. The ratios to ``ast.parse`` use
+``build_graph``'s own clock in a fresh interpreter (imports excluded, like the in-process
+``ast.parse`` pass); the warm command is a whole process. The boot is timed as a whole process,
+so its speed-up is taken against the cold analysis process's wall time too (interpreter start
+and the analyzer's imports included, as a user running ``decompose analyze`` would wait).
 
     python benchmarks/analyze.py                      # sample, PyPI corpora, synthetic sizes
     python benchmarks/analyze.py --sizes 50,500 --runs 3 --no-corpora
 
 The PyPI corpora need ``python -m tests.support.corpora install`` first (they are skipped
-otherwise); graph_models needs django-extensions in the interpreter that boots the corpus.
+otherwise); the boot runs in the corpus's own environment.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import argparse
 import ast
 import contextlib
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -41,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.synth import generate  # noqa: E402
 from tests.support.corpora import CORPORA, lay_out, site_paths  # noqa: E402
+from tests.support.django_registry import django_registry  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ class Corpus:
     name: str
     root: Path
     settings: str
-    python: str  # interpreter that can boot it (for graph_models)
+    python: str  # interpreter that can boot it
     site_paths: tuple[Path, ...] | None = None
+    boot_env: tuple[tuple[str, str], ...] = ()
 
 
 def python_files(root: Path) -> list[Path]:
@@ -87,52 +90,58 @@ def measure_child(root: Path, cache: Path, paths: tuple[Path, ...] | None) -> di
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": wall}
 
 
-def graph_models(corpus: Corpus) -> float | None:
-    """Seconds for ``graph_models -a --json`` (Django boot included), or None if it fails."""
-    wrapper = corpus.root / "_bench_graph_models_settings.py"
-    wrapper.write_text(f"from {corpus.settings} import *  # noqa\n"
-                       "INSTALLED_APPS = [*INSTALLED_APPS, 'django_extensions']\n")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "_bench_graph_models_settings",
-           "PYTHONPATH": str(corpus.root)}
+def boot(corpus: Corpus) -> float | None:
+    """Seconds to boot Django and read its registry (a whole process), or None if it fails."""
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        done = subprocess.run([corpus.python, "-m", "django", "graph_models", "-a", "--json"],
-                              cwd=corpus.root, env=env, capture_output=True, text=True,
-                              check=False)
-        seconds = time.perf_counter() - start
-    finally:
-        wrapper.unlink()
-    return seconds if done.returncode == 0 and done.stdout.lstrip().startswith("{") else None
+        django_registry(corpus.root, corpus.settings, python=corpus.python,
+                        env={k: v.format(root=corpus.root) for k, v in corpus.boot_env})
+    except RuntimeError:
+        return None
+    return time.perf_counter() - start
+
+
+def warm_command(root: Path, cache: Path, out: Path, python: str | None) -> float:
+    """Seconds of the whole ``decompose analyze`` process on an unchanged project."""
+    args = [sys.executable, "-m", "decompose.cli", "analyze", str(root), "--out", str(out),
+            "--cache-dir", str(cache), *(["--python", python] if python else [])]
+    subprocess.run(args, capture_output=True, check=True)  # fills cache, writes the reports
+    start = time.perf_counter()
+    subprocess.run(args, capture_output=True, check=True)
+    return time.perf_counter() - start
 
 
 def bench(corpus: Corpus, runs: int) -> dict:
     files = python_files(corpus.root)
     lines = sum(p.read_bytes().count(b"\n") for p in files)
-    parses, colds, warms, peaks, processes, gm_runs = [], [], [], [], [], []
+    parses, colds, warms, peaks, processes, commands, boots = [], [], [], [], [], [], []
     for _ in range(runs):  # interleaved, so each ratio compares runs under the same load
         parses.append(ast_pass(files))
         cache = Path(tempfile.mkdtemp(prefix="decompose-bench-cache-"))
         try:
             cold = measure_child(corpus.root, cache, corpus.site_paths)
             warm = measure_child(corpus.root, cache, corpus.site_paths)
+            commands.append(warm_command(corpus.root, cache, cache / "out",
+                                         corpus.python if corpus.site_paths else None))
         finally:
             shutil.rmtree(cache, ignore_errors=True)
         colds.append(cold["seconds"])
         warms.append(warm["seconds"])
         peaks.append(cold["peak_mb"])
         processes.append(cold["process_s"])
-        gm_runs.append(graph_models(corpus))
+        boots.append(boot(corpus))
     median = statistics.median
-    gm = median(gm_runs) if all(gm_runs) else None
+    booted = median(boots) if all(boots) else None
     return {"corpus": corpus.name, "files": len(files), "lines": lines,
             "ast_parse_s": median(parses), "cold_s": median(colds), "warm_s": median(warms),
             "peak_mb": max(peaks), "cold_process_s": median(processes),
+            "warm_command_s": median(commands),
             "cold_vs_ast": median(c / p for c, p in zip(colds, parses, strict=True)),
             "warm_vs_ast": median(w / p for w, p in zip(warms, parses, strict=True)),
-            "graph_models_s": gm,
-            "speedup_vs_graph_models": (median(g / c for g, c in zip(gm_runs, processes,
-                                                                        strict=True))
-                                        if gm else None)}
+            "warm_command_vs_ast": median(w / p for w, p in zip(commands, parses, strict=True)),
+            "boot_s": booted,
+            "speedup_vs_boot": (median(b / c for b, c in zip(boots, processes, strict=True))
+                                if booted else None)}
 
 
 def corpora(work: Path, sizes: list[int], models: int, with_pypi: bool) -> list[Corpus]:
@@ -144,7 +153,7 @@ def corpora(work: Path, sizes: list[int], models: int, with_pypi: bool) -> list[
                 root = work / item.name
                 lay_out(item, root)
                 out.append(Corpus(f"{item.name} (PyPI)", root, item.settings,
-                                  str(item.python), site_paths(item)))
+                                  str(item.python), site_paths(item), item.boot_env))
             else:
                 print(f"skipping {item.name}: run python -m tests.support.corpora install",
                       file=sys.stderr)
@@ -161,28 +170,29 @@ def main() -> None:
                         help="synthetic monolith sizes in apps (comma-separated)")
     parser.add_argument("--models", type=int, default=10, help="models per synthetic app")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
-    parser.add_argument("--no-corpora", action="store_true", help="skip oscar and wagtail")
+    parser.add_argument("--no-corpora", action="store_true", help="skip the PyPI corpora")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     header = (f"{'corpus':34} {'files':>6} {'lines':>8} {'ast.parse':>9} {'cold':>7} "
               f"{'warm':>7} {'peakMB':>7} {'cold/ast':>8} {'warm/ast':>8} {'cold proc':>9} "
-              f"{'graph_models':>12} {'speedup':>7}")
+              f"{'warm cmd':>8} {'cmd/ast':>7} {'boot':>7} {'speedup':>7}")
     print(header)
     rows = []
     with tempfile.TemporaryDirectory(prefix="decompose-bench-") as work:
         for corpus in corpora(Path(work), sizes, args.models, not args.no_corpora):
             row = bench(corpus, args.runs)
             rows.append(row)
-            gm = f"{row['graph_models_s']:.2f}s" if row["graph_models_s"] else "n/a"
-            speed = (f"{row['speedup_vs_graph_models']:.1f}x"
-                     if row["speedup_vs_graph_models"] else "n/a")
+            booted = f"{row['boot_s']:.2f}s" if row["boot_s"] else "n/a"
+            speed = f"{row['speedup_vs_boot']:.1f}x" if row["speedup_vs_boot"] else "n/a"
             print(f"{row['corpus']:34} {row['files']:>6} {row['lines']:>8} "
                   f"{row['ast_parse_s']:>8.2f}s {row['cold_s']:>6.2f}s {row['warm_s']:>6.2f}s "
                   f"{row['peak_mb']:>7.0f} {row['cold_vs_ast']:>8.2f} {row['warm_vs_ast']:>8.2f} "
-                  f"{row['cold_process_s']:>8.2f}s {gm:>12} {speed:>7}", flush=True)
+                  f"{row['cold_process_s']:>8.2f}s {row['warm_command_s']:>7.2f}s "
+                  f"{row['warm_command_vs_ast']:>7.2f} {booted:>7} {speed:>7}", flush=True)
     print("cold/warm: build_graph's own seconds; cold proc: the whole cold analysis process; "
-          "speedup: graph_models process / cold proc")
+          "warm cmd: the whole decompose analyze command, unchanged project; boot: Django "
+          "booted and its registry read; speedup: boot / cold proc")
     synth = [r for r in rows if r["corpus"].startswith("synth")]
     if len(synth) > 1:
         per_line = [r["cold_s"] / r["lines"] * 1e6 for r in synth]

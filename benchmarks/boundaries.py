@@ -25,7 +25,7 @@ from decompose.model.boundaries import Boundaries, Metrics
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.analyzer.boundaries.expert_cuts import EXPERT_CUTS
-from tests.support.corpora import BOUNDARY_CORPORA, ensure_installed, lay_out, site_paths
+from tests.support.corpora import CORPORA, ensure_installed, lay_out, site_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("services", "business_fks", "kernel_fks", "distributed_transactions",
@@ -71,12 +71,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("projects", nargs="*", type=Path)
     parser.add_argument("--corpus", action="append", default=[],
-                        choices=sorted(BOUNDARY_CORPORA))
+                        choices=sorted(CORPORA))
     args = parser.parse_args()
     for project in args.projects or ([] if args.corpus else [ROOT / "sample_monolith"]):
         report(project.name, project, build_graph(project, use_cache=False))
     for name in args.corpus:
-        corpus = BOUNDARY_CORPORA[name]
+        corpus = CORPORA[name]
         ensure_installed(corpus)
         with tempfile.TemporaryDirectory() as scratch:
             project = lay_out(corpus, Path(scratch) / name)

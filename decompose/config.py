@@ -54,6 +54,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
 
 
+def installed_apps(source: ConfigSource) -> tuple[str, ...] | None:
+    """``installed_apps = [...]``: INSTALLED_APPS stated by hand (dotted names, as in the
+    settings) for settings the analyzer cannot evaluate statically; None when not given."""
+    if "installed_apps" not in source.table:
+        return None
+    value = source.table["installed_apps"]
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, str) and v for v in value):
+        raise _fail(source, f"installed_apps must be a list of dotted app names, got {value!r}")
+    return tuple(value)
+
+
 # --- boundary settings -------------------------------------------------------------------------
 # Keys of the decompose table read here (all optional):
 #   weights = {relation = 10, import = 1, ...}      per DependencyKind, overriding the defaults

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
 from analyzer.facts import ParsedModule, dotted, literal_str
+from analyzer.startup import INSTANCE_KEYWORDS
 from decompose.model import DependencyKind
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ class AssignFact:
     """A module-level ``NAME = ...`` whose meaning later phases can use.
 
     kind: "alias" (a dotted name), "const" (a string), "setting" (a settings attribute),
-    "model" (a model label from get_model), "class" (get_class(module, name)).
+    "model" (a model label from get_model), "class" (get_class(module, name)), "instance"
+    (``Class:keyword`` of a constructor ``analyzer.startup`` knows, e.g. ``Hierarkey``).
     """
 
     name: str
@@ -118,4 +120,8 @@ def value_meaning(node: ast.expr) -> tuple[str, str] | None:
             return "model", ".".join(a for a in args if a)
         if last in _GET_CLASS and len(args) >= 2 and all(args[:2]):
             return "class", f"{args[0]}:{args[1]}"
+        if last in INSTANCE_KEYWORDS:  # Hierarkey(attribute_name="settings")
+            value = literal_str(next((k.value for k in node.keywords
+                                      if k.arg == INSTANCE_KEYWORDS[last]), None))
+            return ("instance", f"{last}:{value}") if value else None
     return None

@@ -10,7 +10,7 @@ names, ``"app.Model"``/``"Model"``/``"self"`` strings or the swappable user mode
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from analyzer.collectors import Collector, Contribution, Edge, collector
@@ -24,6 +24,7 @@ from analyzer.known import (
     field_kind,
     guess_field_kind,
 )
+from analyzer.startup import FIELD_RULES, FieldRule, decorator_rule, register_rule
 from decompose.model import (
     DependencyKind,
     Diagnostic,
@@ -42,6 +43,7 @@ _META_KEYS = ("abstract", "proxy", "app_label", "db_table", "managed")
 _OPTION_KEYS = ("null", "unique", "primary_key", "db_column", "related_name", "parent_link")
 
 # ("str", "app.Model") | ("name", "dotted.Name") | ("user", "") | ("swap", "app.Model")
+# | ("abs", "package.module.Name"): a name imported inside a function
 Target = tuple[str, str]
 
 
@@ -56,6 +58,7 @@ class FieldFact:
     through: Target | None
     on_delete: str | None
     options: tuple[tuple[str, object], ...]
+    keywords: tuple[tuple[str, object], ...] = ()  # every keyword; non-literal values None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class ClassFact:
     meta_inherits: bool  # ``class Meta(Base.Meta)``
     fields: tuple[FieldFact, ...]
     attributes: tuple[str, ...] = ()  # other class attributes set to a non-empty value
+    decorators: tuple[str, ...] = ()  # dotted callee of each ``@obj.method(...)``
+    # a field class's own defaults: ("to" | "through", target) its __init__ sets
+    init_defaults: tuple[tuple[str, Target], ...] = ()
 
 
 def _target(node: ast.expr | None) -> Target | None:
@@ -80,6 +86,9 @@ def _target(node: ast.expr | None) -> Target | None:
     if isinstance(node, ast.Call):
         func = dotted(node.func) or ""
         if func.endswith("get_user_model"):
+            return ("user", "")
+        if func == "getattr" and len(node.args) >= 2 and (literal_str(node.args[1]) or "") \
+                == "AUTH_USER_MODEL":  # getattr(settings, "AUTH_USER_MODEL", "auth.User")
             return ("user", "")
         args = [literal_str(a) for a in node.args]
         if func.endswith("get_model_name") and len(args) == 2 and all(args):
@@ -113,8 +122,21 @@ def _field(stmt: ast.stmt) -> FieldFact | None:
     if on_delete is None and len(value.args) > 1:
         on_delete = dotted(value.args[1])
     target = _target(given.get("to")) or (_target(value.args[0]) if value.args else None)
+    keywords = tuple(sorted((k, _literal(v)) for k, v in given.items() if k))
     return FieldFact(name.id, stmt.lineno, func, target, _target(given.get("through")),
-                     on_delete.rpartition(".")[2] if on_delete else None, tuple(options))
+                     on_delete.rpartition(".")[2] if on_delete else None, tuple(options),
+                     keywords)
+
+
+def _literal(node: ast.expr) -> object:
+    """A keyword's value when it is a plain literal (str, number, bool, list of them)."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, tuple):
+        value = list(value)
+    return value if isinstance(value, str | int | float | bool | list) else None
 
 
 def _class(node: ast.ClassDef) -> ClassFact:
@@ -139,9 +161,48 @@ def _class(node: ast.ClassDef) -> ClassFact:
                   and isinstance(stmt.targets[0], ast.Name) and not (
                       isinstance(stmt.value, ast.List | ast.Tuple) and not stmt.value.elts)):
                 attributes.append(stmt.targets[0].id)
+    decorators = tuple(dotted(d.func if isinstance(d, ast.Call) else d) or ""
+                       for d in node.decorator_list)
     return ClassFact(node.name, node.lineno, tuple(dotted(b) or "" for b in node.bases),
                      tuple(sorted(meta.items())), has_meta, meta_inherits, tuple(fields),
-                     tuple(attributes))
+                     tuple(attributes), tuple(d for d in decorators if "." in d),
+                     _init_defaults(node))
+
+
+def _init_defaults(node: ast.ClassDef) -> tuple[tuple[str, Target], ...]:
+    """``kwargs.setdefault("to", Status)`` and ``super().__init__(Placeholder, ...)`` in a
+    field class's ``__init__``: the target (or through model) its fields get when none is
+    written. Names imported inside ``__init__`` are kept absolute."""
+    init = next((n for n in node.body if isinstance(n, ast.FunctionDef)
+                 and n.name == "__init__"), None)
+    if init is None:
+        return ()
+    local = {alias.asname or alias.name: f"{n.module}.{alias.name}"
+             for n in ast.walk(init) if isinstance(n, ast.ImportFrom) and n.module
+             and not n.level for alias in n.names}
+    found: dict[str, Target] = {}
+    for call in (n for n in ast.walk(init) if isinstance(n, ast.Call)):
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr == "setdefault"
+                and len(call.args) == 2 and literal_str(call.args[0]) in ("to", "through")):
+            pairs = [(literal_str(call.args[0]) or "", call.args[1])]
+        elif (isinstance(func, ast.Attribute) and func.attr == "__init__"
+              and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super"):
+            first = [("to", call.args[0])] if call.args and not isinstance(
+                call.args[0], ast.Starred) else []
+            pairs = first + [(k.arg, k.value) for k in call.keywords
+                             if k.arg in ("to", "through")]
+        else:
+            continue
+        for key, value in pairs:
+            target = _target(value)
+            if target is not None and target[0] == "name" and \
+                    target[1].partition(".")[0] in local:
+                head, dot, rest = target[1].partition(".")
+                target = ("abs", local[head] + dot + rest)
+            if target is not None:
+                found.setdefault(key, target)
+    return tuple(sorted(found.items()))
 
 
 @dataclass
@@ -286,8 +347,9 @@ class ModelIndex:
         if kind == "swap":
             setting = value.replace(".", "_").upper() + "_MODEL"
             return self.normalise(self.r.project.settings.string(setting, value))
-        if kind == "name":
-            qualified = self.r.resolve(module, value) or value
+        if kind in ("name", "abs"):
+            qualified = (self.r.canonical(value) if kind == "abs"
+                         else self.r.resolve(module, value)) or value
             special, _, rest = qualified.partition(":")
             if special == "setting":
                 return self.normalise(self.r.project.settings.string(rest, "auth.User"))
@@ -375,8 +437,11 @@ class Models(Collector):
         for qualname, (module, fact) in sorted(index.classes.items()):
             if module in resolution.own and module not in loaded:
                 continue  # never imported when Django starts: not in the registry
-            if not index.is_model(qualname) or is_test_module(module, app_names.get(
-                    resolution.app_of(module))):
+            if is_test_module(module, app_names.get(resolution.app_of(module))):
+                continue
+            if not index.is_model(qualname):
+                if module in resolution.own and "models" in module.split("."):
+                    diagnostics.extend(_missing_bases(index, resolution, module, fact))
                 continue
             abstract = bool(dict(fact.meta).get("abstract"))
             label = index._label(module, fact)
@@ -409,8 +474,88 @@ class Models(Collector):
             model, model_edges = builder.build(resolved)
             models.append(model)
             edges.extend(model_edges)
+        models = _startup_contributions(models, builder.contributing, resolution, index, edges)
+        models = _decorated(models, resolution, index, loaded, edges)
         return Contribution(models=tuple(models), edges=tuple(edges),
                             diagnostics=tuple(diagnostics + builder.diagnostics))
+
+
+def _startup_contributions(models: list[Model],
+                           contributing: list[tuple[str, FieldRule, dict[str, object], Location]],
+                           resolution: Resolution, index: ModelIndex,
+                           edges: list[Edge]) -> list[Model]:
+    """Apply ``analyzer.startup``'s rules: models a class attribute registers (simple-history)
+    and fields a registration call adds (activity-stream)."""
+    by_label = {m.label: m for m in models}
+    user = index.normalise(resolution.project.settings.string("AUTH_USER_MODEL", "auth.User"))
+    for label, rule, options, where in contributing:
+        added = rule.contribute(by_label[label], options, user, where)
+        if added.label not in by_label:
+            by_label[added.label] = added
+            edges.extend(_relation_edges(added))
+    for module, app, fact in resolution.app_facts("startup"):
+        register = register_rule(fact.func) or register_rule(
+            resolution.resolve(module, fact.func) or "")
+        if register is None:
+            continue
+        kind, value = fact.model
+        target = (f"{app}.{value}" if kind == "config" else value if kind == "label"
+                  else index.label_of(resolution.canonical(value))
+                  or index.label_of(resolution.resolve(module, value) or value))
+        model = by_label.get(index.normalise(target)) if target else None
+        if model is None:
+            continue
+        where = resolution.location(module, fact.line)
+        added_relations = register.contribute(model, where)
+        by_label[model.label] = replace(model, relations=model.relations + added_relations)
+        edges.extend(_relation_edges(replace(model, relations=added_relations)))
+    return list(by_label.values())
+
+
+def _decorated(models: list[Model], resolution: Resolution, index: ModelIndex,
+               loaded: set[str], edges: list[Edge]) -> list[Model]:
+    """Models a class decorator registers beside an own class (django-hierarkey)."""
+    by_label = {m.label: m for m in models}
+    for qualname, (module, fact) in sorted(index.classes.items()):
+        if not fact.decorators or module not in resolution.own or module not in loaded:
+            continue
+        for decorator in fact.decorators:
+            target, _, method = decorator.rpartition(".")
+            found = decorator_rule(resolution.resolve(module, target) or "", method)
+            label = index.label_of(qualname)
+            model = by_label.get(label) if label else None
+            app = model.app if model else resolution.app_of(module)
+            if found is None or app is None:
+                continue
+            rule, value = found
+            added = rule.contribute(app, fact.name, model, value,
+                                    resolution.location(module, fact.line))
+            if added.label not in by_label:
+                by_label[added.label] = added
+                edges.extend(_relation_edges(added))
+    return list(by_label.values())
+
+
+def _relation_edges(model: Model) -> list[Edge]:
+    return [Edge(model.app, r.target.partition(".")[0], DependencyKind.RELATION, r.location)
+            for r in model.relations
+            if r.target and r.target.partition(".")[0] != model.app]
+
+
+def _missing_bases(index: ModelIndex, resolution: Resolution, module: str,
+                   fact: ClassFact) -> list[Diagnostic]:
+    """A class of a models module whose base comes from a package not installed in the
+    environment read: it may be a model, and nothing about it can be known."""
+    out = []
+    for base in index.base_qualnames(module, fact):
+        package = resolution.missing_package(base)
+        if package is not None:
+            out.append(Diagnostic(
+                DiagnosticLevel.WARNING, "package-not-installed",
+                f"{fact.name} (base {base}): package {package!r} is not installed in the "
+                "environment read; the class is left out (pass --python)",
+                resolution.location(module, fact.line)))
+    return out
 
 
 class _ModelBuilder:
@@ -426,6 +571,10 @@ class _ModelBuilder:
                          if a.default_auto_field}
         self._inherited: dict[str, tuple[tuple[FieldFact, str], ...]] = {}
         self._tag_managers: dict[str, bool] = {}
+        self._rules: dict[str, FieldRule | None] = {}
+        self._taggable: set[tuple[str, str]] = set()  # (model, field): tag managers
+        # (model label, rule, call keywords, where): models packages add at start-up
+        self.contributing: list[tuple[str, FieldRule, dict[str, object], Location]] = []
 
     def build(self, m: _Resolved) -> tuple[Model, list[Edge]]:
         assert m.label is not None
@@ -463,7 +612,15 @@ class _ModelBuilder:
             if not fact.func:
                 continue
             qualified = self.r.resolve(module, fact.func) or fact.func
+            rule = self._field_rule(qualified, 0)
+            if rule is not None:
+                if module == m.module and not m.abstract and not proxy:
+                    self.contributing.append((m.label, rule, dict(fact.keywords),
+                                              self.r.location(module, fact.line)))
+                continue
             is_field, kind = self.index.field_kind(qualified)
+            if module == m.module:
+                self._missing_field_package(m, fact, qualified, is_field)
             if not is_field:
                 continue
             options = dict(fact.options)
@@ -501,6 +658,32 @@ class _ModelBuilder:
             managed=meta.get("managed") is not False, parents=tuple(parents),
             fields=tuple(out_fields), relations=tuple(relations)), edges
 
+    def _field_rule(self, qualified: str, depth: int) -> FieldRule | None:
+        """The start-up rule of a class attribute's class, or of a class it derives from
+        (Kiwi's ``KiwiHistoricalRecords(HistoricalRecords)``); memoised."""
+        if qualified in self._rules:
+            return self._rules[qualified]
+        rule = FIELD_RULES.get(qualified)
+        found = self.index.lookup(qualified) if rule is None and depth < 5 else None
+        if found is not None:
+            bases = self.index.base_qualnames(*found)
+            rule = next((r for b in bases if (r := self._field_rule(b, depth + 1))), None)
+        self._rules[qualified] = rule
+        return rule
+
+    def _missing_field_package(self, m: _Resolved, fact: FieldFact, qualified: str,
+                               is_field: bool) -> None:
+        package = self.r.missing_package(qualified)
+        if package is None:
+            return
+        outcome = ("its kind is guessed from its name" if is_field
+                   else "the field is left out")
+        self.diagnostics.append(Diagnostic(
+            DiagnosticLevel.WARNING, "package-not-installed",
+            f"{m.label}.{fact.name} (field {qualified}): package {package!r} is not installed "
+            f"in the environment read; {outcome} (pass --python)",
+            self.r.location(m.module, fact.line)))
+
     def _inherited_fields(self, base: str) -> tuple[tuple[FieldFact, str], ...]:
         """``_abstract_fields`` of one base, memoised: every subclass of an abstract base
         asks again, and the answer is fixed once the base's class is known."""
@@ -531,7 +714,8 @@ class _ModelBuilder:
                   app: str, label: str) -> Relation:
         options = dict(fact.options)
         location = self.r.location(module, fact.line)
-        through = self.index.target_label(fact.through, module, app, label)
+        through = (self.index.target_label(fact.through, module, app, label)
+                   or self._class_default(qualified, "through", app, label))
         if kind is RelationKind.GENERIC_FOREIGN_KEY:
             target = None
         elif qualified in DEFAULT_TARGETS or self._tag_manager(qualified):
@@ -539,8 +723,11 @@ class _ModelBuilder:
                 qualified, ("taggit.Tag", "taggit.TaggedItem"))
             through = through or default_through
             target = self._through_target(through, "tag") or default_target
+            self._taggable.add((label, fact.name))
         else:
-            target = self.index.target_label(fact.target, module, app, label)
+            target = (self.index.target_label(fact.target, module, app, label)
+                      if fact.target is not None
+                      else self._class_default(qualified, "to", app, label))
             if target is None:
                 self.diagnostics.append(Diagnostic(
                     DiagnosticLevel.WARNING, "unresolved-relation",
@@ -549,13 +736,36 @@ class _ModelBuilder:
                         on_delete=fact.on_delete, related_name=_str(options.get("related_name")),
                         parent_link=options.get("parent_link") is True)
 
+    def _class_default(self, qualified: str, key: str, app: str, label: str) -> str | None:
+        """The target a field class (or a class it derives from) gives its fields when none
+        is written: StatusField's ``kwargs.setdefault("to", Status)``."""
+        for cls in self._linearised(qualified):
+            module, fact = self.index.classes[cls]
+            target = dict(fact.init_defaults).get(key)
+            if target is not None:
+                return self.index.target_label(target, module, app, label)
+        return None
+
+    def _linearised(self, qualname: str) -> list[str]:
+        """The class and its bases, nearest first (depth first; known classes only)."""
+        out: list[str] = []
+        todo = [qualname]
+        while todo and len(out) < 20:
+            current = todo.pop(0)
+            if current in out or self.index.lookup(current) is None:
+                continue
+            out.append(current)
+            todo.extend(self.index.base_qualnames(*self.index.classes[current]))
+        return out
+
     def _runtime_relations(self, m: _Resolved, declared: list[Relation],
                            here: Location) -> list[Relation]:
         """Fields third-party code adds when the model class is prepared."""
         out = []
         for relation in declared:
             if relation.kind is RelationKind.MANY_TO_MANY and relation.through and (
-                    self._is_taggable(relation)) and self._has_gfk(relation.through):
+                    (m.label, relation.field) in self._taggable or self._is_taggable(relation)
+            ) and self._has_gfk(relation.through):
                 out.append(Relation("tagged_items", "GenericRelation",
                                     RelationKind.GENERIC_RELATION, relation.through,
                                     relation.location))

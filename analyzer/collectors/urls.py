@@ -3,8 +3,12 @@
 Handles ``path``/``re_path``/``url``, nested ``include()`` (a module string, an imported module,
 a ``(patterns, app_name)`` tuple or a named list), DRF routers' ``register`` prefixes,
 ``i18n_patterns`` (shown as a ``<language>/`` segment) and ``static()`` media/static routes.
+Routes and include targets may be f-strings, ``+`` or module-level (also imported) strings and
+settings; ``for`` loops over literal lists (or list settings) that extend ``urlpatterns`` or
+register on a router run once per item; both branches of an ``if`` are taken.
 ``/admin/`` and static files stay with the monolith (apps ``admin`` and ``staticfiles``).
-An include from one app's URLconf into another app's is a ``url`` dependency.
+An include from one app's URLconf into another app's is a ``url`` dependency. A URLconf that
+yields no route, and an entry that cannot be read, are warnings with their location.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ _ROUTERS = frozenset({"DefaultRouter", "SimpleRouter", "ExtendedDefaultRouter",
                       "ExtendedSimpleRouter", "NestedSimpleRouter", "NestedDefaultRouter"})
 _REGEX_META = re.compile(r"[\\.^$*+?{}\[\]|()]")
 _MAX_DEPTH = 12
+_MAX_ITERATIONS = 1000
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.Expr, ast.AnnAssign, ast.For, ast.If)
 
+Scope = dict[str, ast.expr]  # loop variables: name -> the item's expression
 
 @dataclass(frozen=True)
 class UrlConfFact:
@@ -37,13 +44,13 @@ class Urls(Collector):
     name = "urls"
 
     def extract(self, parsed: ParsedModule) -> tuple[UrlConfFact, ...]:
-        statements = [s for s in parsed.top_level()
-                      if isinstance(s, ast.Assign | ast.AugAssign | ast.Expr | ast.AnnAssign)]
-        relevant = any(isinstance(t, ast.Name) and t.id == "urlpatterns"
-                       for s in statements for t in _targets(s)) or any(
-            isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
-            and (dotted(s.value.func) or "").endswith(".register") for s in statements)
-        return (UrlConfFact(tuple(statements)),) if relevant else ()
+        if not parsed.may_mention("urlpatterns", "register"):
+            return ()
+        relevant = any(n.id == "urlpatterns" and isinstance(n.ctx, ast.Store)
+                       for n in parsed.nodes(ast.Name)) or any(
+            (dotted(n.func) or "").endswith(".register") for n in parsed.nodes(ast.Call))
+        statements = tuple(s for s in parsed.top_level() if isinstance(s, _STATEMENTS))
+        return (UrlConfFact(statements),) if relevant else ()
 
     def resolve(self, resolution: Resolution) -> Contribution:
         root = resolution.project.settings.string("ROOT_URLCONF", "")
@@ -79,6 +86,9 @@ class _Walker:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     static_calls: dict = field(default_factory=dict)
     _current: str = ""
+    _scope: Scope = field(default_factory=dict)  # loop variables of the entry being walked
+    _values: dict[str, Scope] = field(default_factory=dict)  # module -> its name = expression
+    _evaluated: dict[str, dict[str, list]] = field(default_factory=dict)
 
     def module(self, module: str, prefix: str, regex: bool, namespace: str | None,
                depth: int, namespace_from_module: bool = False) -> None:
@@ -93,59 +103,150 @@ class _Walker:
         if namespace_from_module:
             app_name = _app_name(confs[0].statements)
             namespace = ":".join(p for p in (namespace, app_name) if p) or None
+        before = len(self.routes)
         for item in env.get("urlpatterns", []):
             self.entry(item, module, prefix, regex, namespace, depth)
+        if len(self.routes) == before:
+            line = next((s.lineno for s in confs[0].statements
+                         if any(isinstance(t, ast.Name) and t.id == "urlpatterns"
+                                for t in _targets(s))), 1)
+            self.diagnostics.append(Diagnostic(
+                DiagnosticLevel.WARNING, "urlconf-no-routes",
+                f"URLconf {module!r} yields no route that can be read statically",
+                self.resolution.location(module, line)))
 
     def _evaluate(self, statements: tuple[ast.stmt, ...], module: str) -> dict[str, list]:
-        """Named lists of pattern expressions, routers' registrations as ("router", ...)."""
+        """Named lists of pattern expressions, routers' registrations as ("router", ...);
+        an item built inside a loop is ("bound", (expression, loop variables))."""
+        found = self._evaluated.get(module)
+        if found is not None:
+            return found
         env: dict[str, list] = {}
+        self._values[module] = {}
         self._current = module
-        for stmt in statements:
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                call = stmt.value
-                func = call.func
-                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                    owner = func.value.id
-                    if func.attr == "register" and len(call.args) >= 2:
-                        env.setdefault(f"{owner}.urls", []).append(("router", call))
-                    elif func.attr == "append" and call.args:
-                        env.setdefault(owner, []).append(call.args[0])
-                    elif func.attr == "extend" and call.args:
-                        env.setdefault(owner, []).extend(self._items(call.args[0], env))
-                continue
-            for target in _targets(stmt):
-                if not isinstance(target, ast.Name):
-                    continue
-                value = stmt.value
-                if value is None:
-                    continue
-                items = self._items(value, env)
-                if isinstance(stmt, ast.AugAssign):
-                    env.setdefault(target.id, []).extend(items)
-                else:
-                    env[target.id] = items
+        self._run(statements, env, module, {})
+        self._evaluated[module] = env
         return env
 
-    def _items(self, node: ast.expr, env: dict[str, list]) -> list:
+    def _run(self, statements: list[ast.stmt] | tuple[ast.stmt, ...], env: dict[str, list],
+             module: str, scope: Scope) -> None:
+        for stmt in statements:
+            if isinstance(stmt, ast.For):
+                self._loop(stmt, env, module, scope)
+            elif isinstance(stmt, ast.If):  # settings.DEBUG and the like: both branches
+                self._run(stmt.body, env, module, scope)
+                self._run(stmt.orelse, env, module, scope)
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self._call(stmt.value, env, scope)
+            else:
+                self._assign(stmt, env, module, scope)
+
+    def _call(self, call: ast.Call, env: dict[str, list], scope: Scope) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = func.value.id
+            if func.attr == "register" and len(call.args) >= 2:
+                env.setdefault(f"{owner}.urls", []).append(_bound(("router", call), scope))
+            elif func.attr == "append" and call.args:
+                env.setdefault(owner, []).append(_bound(call.args[0], scope))
+            elif func.attr == "extend" and call.args:
+                env.setdefault(owner, []).extend(self._items(call.args[0], env, scope))
+
+    def _assign(self, stmt: ast.stmt, env: dict[str, list], module: str,
+                scope: Scope) -> None:
+        value = getattr(stmt, "value", None)
+        if value is None:
+            return
+        for target in _targets(stmt):
+            if not isinstance(target, ast.Name):
+                continue
+            if not scope and not isinstance(stmt, ast.AugAssign):
+                self._values[module][target.id] = value
+            items = self._items(value, env, scope)
+            if isinstance(stmt, ast.AugAssign):
+                env.setdefault(target.id, []).extend(items)
+            else:
+                env[target.id] = items
+
+    def _loop(self, stmt: ast.For, env: dict[str, list], module: str, scope: Scope) -> None:
+        """A loop over a literal list, a module-level list or a list setting runs once per
+        item, its variables bound to the item's expression."""
+        elements = self._iterable(stmt.iter, module, scope)
+        if elements is None:
+            self.diagnostics.append(Diagnostic(
+                DiagnosticLevel.WARNING, "url-loop-unknown",
+                "loop over a value that cannot be read statically; the routes it adds are "
+                "left out", self.resolution.location(module, stmt.lineno)))
+            return
+        for element in elements[:_MAX_ITERATIONS]:
+            inner = dict(scope)
+            _bind(stmt.target, element, inner)
+            self._run(stmt.body, env, module, inner)
+
+    def _iterable(self, node: ast.expr, module: str, scope: Scope,
+                  depth: int = 0) -> list[ast.expr] | None:
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return list(node.elts)
+        if isinstance(node, ast.Name):
+            bound = scope.get(node.id) or self._values.get(module, {}).get(node.id)
+            return self._iterable(bound, module, scope, depth + 1) if bound else None
+        name = dotted(node) or ""
+        if name.startswith("settings.") and name.count(".") == 1:
+            value = self.resolution.project.settings.values.get(name.partition(".")[2])
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return [ast.Constant(v) for v in value]
+        return None
+
+    def _string(self, node: ast.expr | None, module: str, depth: int = 0) -> str | None:
+        """A route or module path: literals, f-strings, ``+``, loop variables, module-level
+        (or imported) strings and string settings."""
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.Name):
+            bound = self._scope.get(node.id) or self._values.get(module, {}).get(node.id)
+            if bound is not None:
+                return self._string(bound, module, depth + 1)
+            resolved = self.resolution.resolve(module, node.id) or ""
+            return resolved[6:] if resolved.startswith("const:") else None
+        if isinstance(node, ast.JoinedStr):
+            parts = [self._string(v.value if isinstance(v, ast.FormattedValue) else v, module,
+                                  depth + 1) for v in node.values]
+            return "".join(p for p in parts if p is not None) if None not in parts else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self._string(node.left, module, depth + 1)
+            right = self._string(node.right, module, depth + 1)
+            return left + right if left is not None and right is not None else None
+        name = dotted(node) or ""
+        if name.startswith("settings.") and name.count(".") == 1:
+            value = self.resolution.project.settings.values.get(name.partition(".")[2])
+            return value if isinstance(value, str) else None
+        return None
+
+    def _items(self, node: ast.expr, env: dict[str, list], scope: Scope) -> list:
         if isinstance(node, ast.List | ast.Tuple):
             out = []
             for elt in node.elts:
-                out.extend(self._items(elt.value, env) if isinstance(elt, ast.Starred) else [elt])
+                out.extend(self._items(elt.value, env, scope) if isinstance(elt, ast.Starred)
+                           else [_bound(elt, scope)])
             return out
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self._items(node.left, env) + self._items(node.right, env)
+            return self._items(node.left, env, scope) + self._items(node.right, env, scope)
         name = dotted(node)
         if name is not None and name in env:
             return list(env[name])
         if isinstance(node, ast.Call):
             func = (dotted(node.func) or "").rpartition(".")[2]
             if func == "i18n_patterns":
-                return [("i18n", self._items(ast.List(elts=list(node.args)), env))]
+                return [("i18n", self._items(ast.List(elts=list(node.args)), env, scope))]
             if func == "static":
                 self.static_calls[(self._current, node.lineno)] = (node, self._current)
                 return []
             if func in ("list", "tuple") and node.args:
-                return self._items(node.args[0], env)
+                return self._items(node.args[0], env, scope)
         return [("unknown", node)]
 
     def entry(self, item: object, module: str, prefix: str, regex: bool,
@@ -154,7 +255,18 @@ class _Walker:
             return
         if isinstance(item, tuple):
             kind, payload = item
-            if kind == "i18n":
+            if kind == "bound":
+                saved, (item, self._scope) = self._scope, payload
+                try:
+                    self.entry(item, module, prefix, regex, namespace, depth)
+                finally:
+                    self._scope = saved
+            elif kind == "unknown":
+                self.diagnostics.append(Diagnostic(
+                    DiagnosticLevel.WARNING, "url-entry-unknown",
+                    "urlpatterns entry cannot be read statically; its routes are left out",
+                    self.resolution.location(module, getattr(payload, "lineno", 1))))
+            elif kind == "i18n":
                 for sub in payload:
                     self.entry(sub, module, (prefix or "/") + "<language>/", regex, namespace,
                                depth)
@@ -165,7 +277,7 @@ class _Walker:
                 and (dotted(item.func) or "").rpartition(".")[2] in _ROUTE_FUNCS):
             return
         func = (dotted(item.func) or "").rpartition(".")[2]
-        route = literal_str(item.args[0]) if item.args else literal_str(keyword(item, "route"))
+        route = self._string(item.args[0] if item.args else keyword(item, "route"), module)
         view = item.args[1] if len(item.args) > 1 else keyword(item, "view")
         if route is None or view is None:
             return
@@ -193,10 +305,13 @@ class _Walker:
             arg = arg.elts[0]
         explicit = ns is not None
         namespace = ":".join(p for p in (namespace, ns) if p) or None
-        target = literal_str(arg)
+        target = self._string(arg, module)
         if target is None and arg is not None:
             name = dotted(arg)
             local = self._evaluate(self._statements(module), module)
+            while isinstance(arg, ast.Name) and arg.id in self._scope:
+                arg = self._scope[arg.id]
+                name = dotted(arg)
             if name in local:
                 for item in local[name]:
                     self.entry(item, module, prefix, regex, namespace, depth + 1)
@@ -221,18 +336,20 @@ class _Walker:
 
     def _register(self, call: ast.Call, module: str, prefix: str, regex: bool,
                   namespace: str | None) -> None:
-        route = literal_str(call.args[0])
+        route = self._string(call.args[0], module)
         if route is None:
             return
         target = self._view(module, call.args[1])
         app = self.resolution.app_of(target) if target else None
         route = route.strip("^$")
         joined, regex = _join(prefix, regex, (route + "/") if route else "", False)
-        basename = literal_str(keyword(call, "basename"))
+        basename = self._string(keyword(call, "basename"), module)
         self._route(joined, regex, app, module, call, target,
                     f"{namespace}:{basename}" if namespace and basename else basename)
 
     def _view(self, module: str, view: ast.expr) -> str | None:
+        while isinstance(view, ast.Name) and view.id in self._scope:
+            view = self._scope[view.id]
         while isinstance(view, ast.Call):
             view = view.func
         name = dotted(view)
@@ -250,6 +367,19 @@ class _Walker:
         if source_app and app and source_app != app and app != "admin":
             self.edges.append(Edge(source_app, app, DependencyKind.URL, location))
         self.routes.append(UrlRoute(prefix, app, location, view, name, regex))
+
+
+def _bound(node: object, scope: Scope) -> object:
+    return ("bound", (node, dict(scope))) if scope else node
+
+
+def _bind(target: ast.expr, element: ast.expr, scope: Scope) -> None:
+    if isinstance(target, ast.Name):
+        scope[target.id] = element
+    elif (isinstance(target, ast.Tuple | ast.List) and isinstance(element, ast.Tuple | ast.List)
+          and len(target.elts) == len(element.elts)):
+        for name, item in zip(target.elts, element.elts, strict=True):
+            _bind(name, item, scope)
 
 
 def _join(prefix: str, prefix_regex: bool, route: str,

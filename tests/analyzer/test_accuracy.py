@@ -25,7 +25,8 @@ def static_view(graph: ProjectGraph) -> Registry:
 @pytest.mark.parametrize(("root", "settings"), [
     (FIXTURES / "edge_shop", "project.settings.dev"),
     (REPO / "sample_monolith", "config.settings.local"),
-], ids=["edge_shop", "sample_monolith"])
+    (FIXTURES / "field_defaults", "settings"),  # targets a field class's __init__ sets
+], ids=["edge_shop", "sample_monolith", "field_defaults"])
 def test_exactly_what_django_registers(root, settings, tmp_path) -> None:
     truth = django_registry(root, settings)
     found = static_view(build_graph(root, cache_dir=tmp_path))
@@ -48,15 +49,19 @@ def corpus(request, tmp_path_factory):
 
 
 def test_pypi_projects_match_django_registry(corpus, tmp_path) -> None:
-    """django-oscar 4.2.1 (its shipped INSTALLED_APPS) and wagtail 8.0.1 (its shipped test
-    settings, 257 models): both exact today; the issue's bar is precision/recall >= 0.98."""
+    """django-oscar 4.2.1, wagtail 8.0.1 (its test settings, 257 models), pretix 2026.8.0
+    (plugins from entry points, hierarkey stores), pretalx 2025.2.2, misago 0.39.6 and pulpcore
+    3.123.1 (its plugins from entry points, settings through dynaconf): every
+    own app and model, and (model, field, target) precision and recall >= 0.99; all exact
+    today, so a new miss must be explained."""
     item, root = corpus
-    truth = django_registry(root, item.settings, python=str(item.python))
+    truth = django_registry(root, item.settings, python=str(item.python),
+                            env=item.environment(root))
     found = static_view(build_graph(root, site_paths=site_paths(item), cache_dir=tmp_path))
     assert found.apps == truth.apps
     assert found.models == truth.models
     hits = len(found.relations & truth.relations)
     precision, recall = hits / len(found.relations), hits / len(truth.relations)
     misses = sorted(found.relations ^ truth.relations, key=str)
-    assert precision >= 0.98 and recall >= 0.98, misses
-    assert misses == []  # exact as of these versions; a new miss must be explained
+    assert precision >= 0.99 and recall >= 0.99, misses
+    assert misses == []

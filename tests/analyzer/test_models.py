@@ -3,9 +3,12 @@ here because the packages are not installed: mptt, modelcluster, taggit)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from analyzer.pipeline import build_graph
 from decompose.model import RelationKind
 
-from .conftest import relations
+from .conftest import FIXTURES, relations
 
 
 def test_no_models_gives_an_empty_graph(inline_project) -> None:
@@ -108,3 +111,13 @@ def test_tables_auto_keys_and_flags(inline_project) -> None:
     assert entry.fields[0].type == "django.db.models.AutoField"  # AppConfig beats settings
     assert proxy.proxy and proxy.db_table == "legacy_entries" and proxy.fields == ()
     assert proxy.parents == ("news.Entry",)
+
+
+def test_field_classes_that_set_their_own_target(tmp_path: Path) -> None:
+    """Nautobot's ``kwargs.setdefault("to", Status)`` and django-cms's
+    ``super().__init__(Placeholder, ...)`` (tests/fixtures/field_defaults)."""
+    graph = build_graph(FIXTURES / "field_defaults", cache_dir=tmp_path)
+    assert relations(graph) == {("core.Note", "content_type", "contenttypes.ContentType"),
+                                ("core.Note", "target", None),
+                                ("inventory.Device", "notes", "core.Note"),
+                                ("inventory.Device", "status", "core.Status")}

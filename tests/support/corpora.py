@@ -1,4 +1,5 @@
-"""Real projects from PyPI (django-oscar, wagtail) laid out as analysable Django projects.
+"""Real projects from PyPI (django-oscar, wagtail, pretix, pretalx, misago) laid out as
+analysable Django projects.
 
 Each corpus gets its own virtualenv under ``.venv-corpora/<name>`` (their pinned dependencies
 conflict with each other, e.g. django-treebeard versions), created with the system
@@ -30,6 +31,12 @@ class Corpus:
     package: str  # top-level package copied into the project
     settings: str  # settings module inside the project
     settings_source: str | None  # written as <settings>.py when the package ships none
+    django: str = DJANGO_PIN  # a project that needs another Django release names it
+    files: tuple[tuple[str, str], ...] = ()  # (name, text) written beside manage.py
+    boot_env: tuple[tuple[str, str], ...] = ()  # environment for booting it ("{root}" filled)
+
+    def environment(self, root: Path) -> dict[str, str]:
+        return {name: value.format(root=root) for name, value in self.boot_env}
     python_version: str = f"{sys.version_info.major}.{sys.version_info.minor}"
 
     @property
@@ -56,30 +63,34 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 ROOT_URLCONF = "corpus_urls"
 """
 
-# pretalx's own settings add plugin apps in a loop, which no static reader can evaluate; these
-# are its settings' app lists as written (pretalx/settings.py, DJANGO_APPS + LOCAL_APPS).
-PRETALX_SETTINGS = """
+MISAGO_SETTINGS = """
+from misago.settings import *  # noqa
+
 SECRET_KEY = "corpus"
+AUTH_USER_MODEL = "misago_users.User"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-AUTH_USER_MODEL = "person.User"
-ROOT_URLCONF = "pretalx.urls"
-INSTALLED_APPS = [
-    "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
-    "django.contrib.messages", "django.contrib.staticfiles", "django.contrib.humanize",
-    "django_filters", "rest_framework.authtoken", "rules", "django_tables2",
-    "pretalx.api", "pretalx.common", "pretalx.event", "pretalx.mail", "pretalx.person",
-    "pretalx.schedule", "pretalx.submission", "pretalx.agenda", "pretalx.cfp", "pretalx.orga",
-    "django.forms", "rest_framework",
-]
+ROOT_URLCONF = "corpus_urls"
 """
 
 CORPORA = {
     "oscar": Corpus("oscar", "django-oscar==4.2.1", "oscar", "corpus_settings", OSCAR_SETTINGS),
     "wagtail": Corpus("wagtail", "wagtail==8.0.1", "wagtail", "wagtail.test.settings", None),
+    "pretix": Corpus("pretix", "pretix==2026.8.0", "pretix", "pretix.testutils.settings", None),
+    "pretalx": Corpus("pretalx", "pretalx==2025.2.2", "pretalx", "pretalx.settings", None),
+    "misago": Corpus("misago", "misago==0.39.6", "misago", "corpus_settings", MISAGO_SETTINGS,
+                     django="django>=4.2,<5"),
+    # pulpcore installs its plugins (pulp_file, pulp_certguard) from entry points; booting it
+    # needs a database-fields key file
+    "pulpcore": Corpus("pulpcore", "pulpcore==3.123.1", "pulpcore", "pulpcore.app.settings",
+                       None, files=(("db.key", f"{'A' * 43}=\n"),),
+                       boot_env=(("PULP_DB_ENCRYPTION_KEY", "{root}/db.key"),)),
 }
-# Read by the boundary tests and benchmarks only (the accuracy tests boot CORPORA in Django).
-BOUNDARY_CORPORA = {**CORPORA, "pretalx": Corpus("pretalx", "pretalx==2025.2.2", "pretalx",
-                                                 "corpus_settings", PRETALX_SETTINGS)}
+
+
+# Packages whose start-up contributions the analyzer knows (analyzer/startup.py), installed
+# for the fixture projects that use them (tests/fixtures/startup_*): Django boots them there.
+STARTUP_PACKAGES = Corpus("startup", "django-simple-history==3.13.0 django-activity-stream==2.0.0 "
+                          "django-hierarkey==2.0.2", "hierarkey", "settings", None)
 
 
 def ensure_installed(corpus: Corpus) -> None:
@@ -88,8 +99,8 @@ def ensure_installed(corpus: Corpus) -> None:
         return
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(corpus.venv)],
                    check=True)
-    subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", DJANGO_PIN,
-                    corpus.requirement], check=True)
+    subprocess.run([str(corpus.python), "-m", "pip", "install", "-q", corpus.django,
+                    *corpus.requirement.split()], check=True)
 
 
 def lay_out(corpus: Corpus, root: Path) -> Path:
@@ -100,6 +111,8 @@ def lay_out(corpus: Corpus, root: Path) -> Path:
     (root / "manage.py").write_text(
         "import os\n"
         f"os.environ.setdefault('DJANGO_SETTINGS_MODULE', '{corpus.settings}')\n")
+    for name, text in corpus.files:
+        (root / name).write_text(text)
     if corpus.settings_source:
         (root / f"{corpus.settings}.py").write_text(corpus.settings_source.lstrip())
         (root / "corpus_urls.py").write_text("urlpatterns = []\n")

@@ -12,12 +12,12 @@ from analyzer.boundaries import propose, rescore
 from analyzer.pipeline import build_graph
 from decompose.config import BoundarySettings
 from tests.analyzer.boundaries.expert_cuts import EXPERT_CUTS
-from tests.support.corpora import BOUNDARY_CORPORA, ensure_installed, lay_out, site_paths
+from tests.support.corpora import CORPORA, ensure_installed, lay_out, site_paths
 
 
 @pytest.fixture(scope="module", params=sorted(EXPERT_CUTS))
 def corpus(request, tmp_path_factory):
-    item = BOUNDARY_CORPORA[request.param]
+    item = CORPORA[request.param]
     try:
         ensure_installed(item)
     except subprocess.CalledProcessError as exc:
