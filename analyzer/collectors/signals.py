@@ -41,7 +41,7 @@ class Signals(Collector):
     def extract(self, parsed: ParsedModule) -> tuple[SignalFact, ...]:
         if not parsed.may_mention("receiver", "connect", "send"):
             return ()
-        facts = []
+        facts: list[SignalFact] = []
         for call in parsed.nodes(ast.Call):
             func = dotted(call.func) or ""
             last = func.rpartition(".")[2]
@@ -58,7 +58,7 @@ class Signals(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
+        for module, source, fact in resolution.app_facts(self.name, SignalFact):
             targets = set()
             if fact.signal:
                 defined = resolution.resolve(module, fact.signal)

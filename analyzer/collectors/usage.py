@@ -72,8 +72,8 @@ def model_of_chain(resolution: Resolution, module: str, chain: str) -> str | Non
         if not qualified:
             continue
         if qualified.startswith("model:"):
-            return index.normalise(qualified[6:]) if index else qualified[6:]
-        label = index.label_of(qualified) if index else None
+            return index.normalise(qualified[6:])
+        label = index.label_of(qualified)
         if label:
             return label
     return None
@@ -92,7 +92,7 @@ class Usage(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
+        for module, source, fact in resolution.app_facts(self.name, UsageFact):
             label = model_of_chain(resolution, module, fact.chain)
             target = label.partition(".")[0] if label else None
             if target and target != source:
