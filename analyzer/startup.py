@@ -64,7 +64,8 @@ def historical_model(model: Model, options: Options, user_model: str,
     history columns and ``history_user``."""
     excluded = options.get("excluded_fields")
     excluded = set(excluded) if isinstance(excluded, list) else set()
-    app = options.get("app") if isinstance(options.get("app"), str) else model.app
+    given_app = options.get("app")
+    app = given_app if isinstance(given_app, str) else model.app
     custom = options.get("custom_model_name")
     name = custom if isinstance(custom, str) else f"Historical{model.name}"
     table = options.get("table_name")
