@@ -10,12 +10,15 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import jinja2
 
 from decompose.templating import strict_environment
 from strangler.plan import ProxyPlan
+
+if TYPE_CHECKING:
+    from strangler.publish import Published
 
 _REGISTRY: dict[str, Backend] = {}
 TEMPLATES = strict_environment(jinja2.PackageLoader("strangler.backends", "templates"))
@@ -38,6 +41,11 @@ class Backend(Protocol):
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         """Push the new plan to a running proxy where the target can without a reload."""
+        ...
+
+    def reload(self, plan: ProxyPlan, out: Path, published: Published) -> list[str]:
+        """Make the running proxy serve the published files, then verify it does (its status
+        location answers the new config hash); raise ReloadFailed with the proxy's own error."""
         ...
 
 

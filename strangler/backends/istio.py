@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from decompose.errors import DecomposeError
 from strangler.backends import register
 from strangler.backends._kubernetes import (
     check_host,
@@ -19,6 +20,7 @@ from strangler.backends._kubernetes import (
     validate_routes,
 )
 from strangler.plan import ProxyPlan
+from strangler.publish import Published
 from strangler.routes import MatchKind
 
 FOLDER = "istio"
@@ -40,6 +42,10 @@ class IstioBackend:
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         return [f"istio: apply with kubectl apply -f {out / FOLDER}/"]
+
+    def reload(self, plan: ProxyPlan, out: Path, published: Published) -> list[str]:
+        raise DecomposeError("--reload is for nginx and haproxy; apply with "
+                             f"kubectl apply -f {out / FOLDER}/")
 
 
 def check_virtualservice(doc: dict, path: Path) -> None:

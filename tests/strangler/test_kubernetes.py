@@ -39,6 +39,10 @@ class Corrupted:
     def name(self):
         return self.backend.name
 
+    @property
+    def main_file(self):
+        return self.backend.main_file
+
     def render(self, plan):
         files = self.backend.render(plan)
         name = TARGETS[self.name]

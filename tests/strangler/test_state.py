@@ -66,7 +66,7 @@ def test_other_settings_survive_and_pyproject_table_moves_to_decompose_toml(tmp_
 
 def test_malformed_state_names_the_file(tmp_path):
     (tmp_path / "decompose.toml").write_text('[routing]\nmonolith = 5\n')
-    with pytest.raises(ConfigError, match=r"routing\.monolith must be a str"):
+    with pytest.raises(ConfigError, match=r"toml:2: routing\.monolith must be HOST:PORT, got 5$"):
         routing.load_state(tmp_path)
     (tmp_path / "decompose.toml").write_text(
         '[routing.services.orders]\napps = ["orders"]\nweight = 400\n')
