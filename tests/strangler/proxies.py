@@ -128,9 +128,12 @@ class Haproxy:
 
 @contextlib.contextmanager
 def haproxy(conf: Path, port: int) -> Iterator[Haproxy]:
-    output = conf.parent / "haproxy.out"
-    with output.open("w") as sink:
-        proc = subprocess.Popen(["haproxy", "-f", str(conf)], stdout=sink, stderr=sink)
+    """HAProxy as the generated config's header says to run it: master-worker, master CLI
+    beside the config, its output in haproxy.log."""
+    output = conf.parent / "haproxy.log"
+    with output.open("a") as sink:
+        proc = subprocess.Popen(["haproxy", "-W", "-S", str(conf.parent / "master.sock"),
+                                 "-f", str(conf)], stdout=sink, stderr=sink)
         with listening(proc, port):
             yield Haproxy(conf, port, proc, output)
 

@@ -174,3 +174,22 @@ def test_listen_given_to_a_kubernetes_target_is_named_as_unused(tmp_path):
     assert "warning: --listen is not used by the gateway-api target: the Gateway's listeners " \
         "choose the port" in given.stderr
     assert "9000" not in (root / "proxy" / "k8s" / "httproute-orders.yaml").read_text()
+
+
+def test_kubernetes_gateways_and_hosts_come_from_flags_then_the_saved_state(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--percent", "10", "--project", root,
+        "--upstream", "orders:8000", "--monolith", "web:8000")
+    given = CliRunner().invoke(proxy, ["--target", "istio", "--project", str(root),
+                                       "--gateway", "edge/public", "--host", "shop.example.com"])
+    assert given.exit_code == 0, given.output
+    assert "warning: istio: the split is per request, not per client: orders gets 10% of " \
+        "requests" in given.stderr
+    virtual = (root / "proxy" / "istio" / "virtualservice-orders.yaml").read_text()
+    assert '  hosts:\n  - "shop.example.com"\n  gateways:\n  - edge/public\n' in virtual
+    # Saved: the Gateway API target attaches to the same Gateway without repeating the flags.
+    again = CliRunner().invoke(proxy, ["--target", "gateway-api", "--project", str(root)])
+    assert again.exit_code == 0, again.output
+    httproute = (root / "proxy" / "k8s" / "httproute-orders.yaml").read_text()
+    assert "  parentRefs:\n  - name: public\n    namespace: edge\n  hostnames:\n" \
+        '  - "shop.example.com"\n' in httproute

@@ -2,14 +2,12 @@
 patched monolith and the real extracted ``orders`` service (gunicorn each, shared PostgreSQL).
 
 Percentages move through the runtime API (``set map``) with no reload; the map file is
-rewritten too, so a restart keeps them. This target has no credential exchange (no Lua): what
-it serves identically on both sides is anonymous traffic, and at ``--full`` API clients that
-bring the service a bearer token from the monolith's ``/_decompose/token`` themselves.
+rewritten too, so a restart keeps them. The credential exchange runs in HAProxy's Lua
+(``decompose_auth.lua``), so signed-in browsers and API clients get the same JSON on both sides.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 
@@ -17,27 +15,21 @@ import pytest
 
 from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.gateway import Gateway, moves_under_load
-from tests.support.demo import demo_token
+from tests.strangler.gateway import (
+    Gateway,
+    assert_same_json_for_signed_in_clients,
+    moves_under_load,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed")]
 OWNED = "/api/orders/"
 
 
-class Haproxy(Gateway):
-    server: proxies.Haproxy | None = None
-
-    def move(self, *flags: object) -> str:
-        """A stage change: route, publish (validated) and push the weight over the socket."""
-        self.route(*flags)
-        return self.publish()
-
-
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
-    gate = Haproxy(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
-    with gate.serving(proxies.haproxy, "haproxy.cfg", auth_exchange=False):
+    gate = Gateway(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
+    with gate.serving(proxies.haproxy, "haproxy.cfg", auth_exchange=True):
         yield gate
 
 
@@ -84,22 +76,24 @@ def test_overrides_request_id_and_kept_paths(gateway):
         assert proxies.request(port, path).backend == "monolith", path
 
 
-def test_api_clients_with_their_own_bearer_token_at_full(gateway):
-    gateway.move("--full")
-    token = proxies.request(gateway.port, "/_decompose/token", headers={
-        "Authorization": f"Token {demo_token('alice')}"})
-    assert (token.status, token.backend) == (200, "monolith")
-    bearer = {"Authorization": f"Bearer {token.headers['x-decompose-token']}"}
-    served = proxies.request(gateway.port, OWNED, headers=bearer)
-    direct = proxies.request(gateway.port, OWNED, headers={
-        "Authorization": f"Token {demo_token('alice')}", "X-Decompose-Route": "monolith"})
-    assert (served.status, served.backend) == (200, "orders")
-    assert json.loads(served.body) == json.loads(direct.body)
+def test_signed_in_browsers_and_api_clients_get_the_same_json_at_50(gateway):
+    gateway.move("--percent", "50")
+    assert_same_json_for_signed_in_clients(gateway.port, OWNED)
+    # Credentials the monolith refuses: the monolith answers, with its own 401.
+    refused = proxies.request(gateway.port, OWNED, headers={
+        "Authorization": "Token not-a-real-token", "X-Decompose-Route": "service"})
+    assert (refused.status, refused.backend) == (401, "monolith")
+
+
+def test_health_checks_and_forwarded_for(gateway):
+    config = (gateway.runtime / "haproxy.cfg").read_text()
+    assert "option forwardfor" in config and "option httpchk GET /readyz" in config
+    assert "check inter 2s" in config
 
 
 def test_overrides_switched_off(gateway, tmp_path):
     # Trusted networks are config, not map data: a second HAProxy runs the new config.
-    other = Haproxy(gateway.deployment, "haproxy", tmp_path / "proxy", proxies.free_port())
+    other = Gateway(gateway.deployment, "haproxy", tmp_path / "proxy", proxies.free_port())
     try:
         other.settings(overrides=Overrides(enabled=False))
         other.move("--rollback")

@@ -8,7 +8,6 @@ upstream's own access log shows which process really received a request.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import time
@@ -17,30 +16,24 @@ import pytest
 
 from decompose.model import Overrides
 from tests.strangler import proxies
-from tests.strangler.gateway import Gateway, moves_under_load
-from tests.support.demo import DEMO_PASSWORD, demo_token
+from tests.strangler.gateway import (
+    SIDES,
+    Gateway,
+    assert_same_json_for_signed_in_clients,
+    both_sides,
+    login,
+    moves_under_load,
+)
+from tests.support.demo import demo_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
 OWNED = "/api/orders/"
-SIDES = {"service": "orders", "monolith": "monolith"}
-
-
-class Nginx(Gateway):
-    server: proxies.Nginx | None = None
-
-    def move(self, *flags: object) -> str:
-        """A stage change: route, publish (validated), graceful reload."""
-        output = self.route(*flags)
-        self.publish()
-        if self.server is not None:
-            self.server.reload()
-        return output
 
 
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
-    gate = Nginx(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
+    gate = Gateway(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
     with gate.serving(proxies.nginx, "nginx.conf", auth_exchange=True):
         yield gate
 
@@ -137,42 +130,9 @@ def test_backend_header_request_id_and_access_log(gateway):
     assert re.search(r"backend=monolith upstream=\S+ .* rid=rid-client-monolith", log)
 
 
-def login(port: int, username: str) -> str:
-    """The monolith's real login form, through the gateway: returns the session cookie."""
-    page = proxies.request(port, "/accounts/login/")
-    csrf = page.cookies["csrftoken"]
-    form = f"username={username}&password={DEMO_PASSWORD}&csrfmiddlewaretoken={csrf}"
-    done = proxies.request(port, "/accounts/login/", method="POST", body=form.encode(), headers={
-        "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
-    assert done.status == 302, done.status
-    return done.cookies["sessionid"]
-
-
-def both_sides(port: int, path: str, headers: dict[str, str], *,
-               answered_by: dict[str, str] = SIDES) -> dict[str, proxies.Reply]:
-    """The same request forced to each side with the override header."""
-    found = {}
-    for side, name in answered_by.items():
-        reply = proxies.request(port, path, headers={**headers, "X-Decompose-Route": side})
-        assert reply.backend == name
-        found[side] = reply
-    return found
-
-
 def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
     gateway.move("--percent", "10")
-    session = login(gateway.port, "bob")
-    clients = {"browser (session cookie)": {"Cookie": f"sessionid={session}"},
-               "API client (monolith token)": {"Authorization": f"Token {demo_token('alice')}"}}
-    for name, headers in clients.items():
-        replies = both_sides(gateway.port, OWNED, headers)
-        assert {r.status for r in replies.values()} == {200}, name
-        bodies = {side: json.loads(r.body) for side, r in replies.items()}
-        assert bodies["service"] == bodies["monolith"], name
-        assert bodies["service"]["count"] > 0, name
-        first = bodies["monolith"]["results"][0]["id"]
-        detail = both_sides(gateway.port, f"{OWNED}{first}/", headers)
-        assert detail["service"].body == detail["monolith"].body, name
+    assert_same_json_for_signed_in_clients(gateway.port, OWNED)
 
     # Anonymous: the token endpoint says 200 without a token, the service gives the same 401.
     # Bad credentials: the exchange is refused (401), so the monolith answers, as it does today.
