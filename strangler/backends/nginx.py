@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -101,11 +100,16 @@ def _running(pid_file: Path) -> bool:
 
 
 def _last_error(log: Path, start: int) -> str:
-    """nginx's own error line among what it logged since ``start``."""
+    """nginx's own error line among what it logged since ``start``: the first of the most
+    severe (a failed bind is [emerg], then "still could not bind()"; requests' errors meanwhile
+    are [error])."""
     if not log.is_file():
         return f"no {log}"
     with log.open("rb") as handle:
         handle.seek(start)
         lines = handle.read().decode(errors="replace").splitlines()
-    errors = [ln.strip() for ln in lines if re.search(r"\[(emerg|alert|crit|error)\]", ln)]
-    return errors[-1] if errors else f"nothing logged in {log}"
+    for level in ("emerg", "alert", "crit", "error"):
+        found = [ln.strip() for ln in lines if f"[{level}]" in ln]
+        if found:
+            return found[0]
+    return f"nothing logged in {log}"

@@ -114,7 +114,11 @@ class Nginx:
 
 @contextlib.contextmanager
 def nginx(conf: Path, port: int) -> Iterator[Nginx]:
-    with listening(subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"]), port) as proc:
+    """nginx in the foreground. Under root its workers run as root too: the runtime folder
+    (credential exchange cache) is inside pytest's private temp folder, which ``nobody``, the
+    default worker user, cannot enter."""
+    settings = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    with listening(subprocess.Popen(["nginx", "-c", str(conf), "-g", settings]), port) as proc:
         yield Nginx(conf, port, proc)
 
 

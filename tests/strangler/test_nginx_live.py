@@ -8,13 +8,17 @@ upstream's own access log shows which process really received a request.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from decompose.model import Overrides
+from strangler.command import proxy, route
 from tests.strangler import proxies
 from tests.strangler.gateway import (
     SIDES,
@@ -23,6 +27,7 @@ from tests.strangler.gateway import (
     both_sides,
     login,
     moves_under_load,
+    run,
 )
 from tests.support.demo import demo_token
 
@@ -206,3 +211,34 @@ def test_moving_traffic_under_load_with_reloads_loses_nothing(gateway):
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
     assert sum(served.values()) > 200
+
+
+def test_status_shows_saved_and_live_and_a_failed_reload_is_caught(gateway):
+    gateway.move("--percent", "10")
+    shown = run(route, "--status", "--project", gateway.project)
+    assert "  saved  percent: 10% of clients on the service\n" \
+        "  live   percent: 10% of clients on the service\n" in shown
+    with socket.socket() as taken:  # the address the new config asks for is in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        gateway.route("--percent", "50")
+        failed = CliRunner().invoke(proxy, ["--project", str(gateway.project), "--reload",
+                                            "--listen", f"127.0.0.1:{busy}"])
+        assert failed.exit_code == 1
+        message = str(failed.exception)
+        assert message.startswith("nginx did not take the new config (no status answer")
+        assert message.endswith(f"bind() to 127.0.0.1:{busy} failed (98: Address already in use)")
+    applied = json.loads((gateway.runtime / "applied.json").read_text())
+    assert applied["ok"] is False and applied["error"] == message
+    assert "NOT APPLIED: the reload at" in run(route, "--status", "--project", gateway.project)
+    # The old config still serves: 10%, on the old port.
+    status = proxies.request(gateway.port, "/_decompose/status")
+    assert json.loads(status.body)["services"]["orders"] == {"stage": "percent", "weight": 10}
+    gateway.publish("--reload")  # back on its own port: applied, live = saved
+    shown = run(route, "--status", "--project", gateway.project)
+    assert "  saved  percent: 50% of clients on the service\n" \
+        "  live   percent: 50% of clients on the service\n" in shown
+    assert "NOT APPLIED" not in shown
+    assert proxies.request(gateway.port, "/_decompose/status", headers={
+        "X-Forwarded-For": "10.1.1.1"}).status == 200  # loopback: the address, not a header
