@@ -14,6 +14,7 @@ import time
 import pytest
 
 from decompose.model import Overrides
+from strangler.backends.haproxy import runtime_command
 from tests.strangler import proxies
 from tests.strangler.gateway import (
     Gateway,
@@ -85,23 +86,31 @@ def test_signed_in_browsers_and_api_clients_get_the_same_json_at_50(gateway):
     assert (refused.status, refused.backend) == (401, "monolith")
 
 
-def test_health_checks_and_forwarded_for(gateway):
-    config = (gateway.runtime / "haproxy.cfg").read_text()
-    assert "option forwardfor" in config and "option httpchk GET /readyz" in config
-    assert "check inter 2s" in config
+def test_health_checks_run_on_both_sides(gateway):
+    def checks() -> dict[str, str]:
+        stat = runtime_command(gateway.runtime / "haproxy.sock", "show stat")
+        header, *rows = [line.split(",") for line in stat.splitlines() if line]
+        column = header.index("check_status")
+        return {row[1]: row[column] for row in rows if row[1] in ("monolith", "orders")}
+
+    # The service answers /readyz (HTTP check), the monolith accepts connections (TCP check).
+    assert proxies.wait_until(lambda: checks() == {"monolith": "L4OK", "orders": "L7OK"}), checks()
 
 
-def test_overrides_switched_off(gateway, tmp_path):
-    # Trusted networks are config, not map data: a second HAProxy runs the new config.
-    other = Gateway(gateway.deployment, "haproxy", tmp_path / "proxy", proxies.free_port())
+def test_a_config_change_reloads_through_the_master_and_is_verified(gateway):
+    pid = gateway.server.proc.pid
     try:
-        other.settings(overrides=Overrides(enabled=False))
-        other.move("--rollback")
-    finally:
-        other.settings(overrides=Overrides())
-    with proxies.haproxy(other.runtime / "haproxy.cfg", other.port):
-        reply = proxies.request(other.port, OWNED, headers={"X-Decompose-Route": "service"})
+        gateway.settings(overrides=Overrides(enabled=False))
+        output = gateway.move("--rollback")
+        assert "haproxy: reloaded through" in output and "serves config" in output
+        reply = proxies.request(gateway.port, OWNED, headers={"X-Decompose-Route": "service"})
         assert reply.backend == "monolith"
+        assert gateway.server.proc.pid == pid  # the same master, new workers
+    finally:
+        gateway.settings(overrides=Overrides())
+        gateway.move("--rollback")
+    assert proxies.request(gateway.port, OWNED, headers={
+        "X-Decompose-Route": "service"}).backend == "orders"
 
 
 def test_runtime_moves_under_load_lose_nothing(gateway):
