@@ -282,8 +282,6 @@ def proxy(ctx: click.Context, target: str | None, project: Path, graph: Path | N
     if settings.target is None:
         raise click.UsageError("choose a --target (it is saved for the next runs)")
     state = dataclasses.replace(state, proxy=settings)
-    written = routing.save_state(project, loaded, state)
-    click.echo(written.diff, nl=False)
     folder = _proxy_folder(project, settings.out)
     backend = get_backend(settings.target)
     ignored = ([f"--listen is not used by the {settings.target} target: the Gateway's "
@@ -292,6 +290,8 @@ def proxy(ctx: click.Context, target: str | None, project: Path, graph: Path | N
     plan = build_plan(state, _graph(project, graph).urls, runtime_dir=str(folder),
                       served=served_routes(project, (s.name for s in state.services)))
     result = publish(backend, plan, folder)
+    # Saved only once the proxy's validator accepted them: refused flags are not remembered.
+    click.echo(routing.save_state(project, loaded, state).diff, nl=False)
     for warning in (*ignored, *plan.warnings, *result.warnings):
         click.echo(f"warning: {warning}", err=True)
     for diff in result.diffs:
