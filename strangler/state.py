@@ -75,11 +75,9 @@ class _Where:
         return ConfigError(f"{dotted.replace('.[', '[')} {message}", path=self.path, line=line)
 
 
-def state_from_table(raw: Any, where: _Where | Path | None = None) -> RoutingState:
+def state_from_table(raw: Any, where: _Where) -> RoutingState:
     """Build the state from the TOML table; anything malformed is one ConfigError naming the
     file, the key and its line."""
-    if not isinstance(where, _Where):
-        where = _Where(where)
     if not isinstance(raw, dict):
         raise ConfigError("[routing] must be a table", path=where.path)
     read = _Reader(raw, (), where)
