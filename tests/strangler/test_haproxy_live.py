@@ -9,17 +9,21 @@ rewritten too, so a restart keeps them. The credential exchange runs in HAProxy'
 from __future__ import annotations
 
 import shutil
+import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from decompose.model import Overrides
 from strangler.backends.haproxy import runtime_command
+from strangler.command import proxy, route
 from tests.strangler import proxies
 from tests.strangler.gateway import (
     Gateway,
     assert_same_json_for_signed_in_clients,
     moves_under_load,
+    run,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
@@ -118,3 +122,21 @@ def test_runtime_moves_under_load_lose_nothing(gateway):
     failures, served = moves_under_load(gateway.move, gateway.port, OWNED, [({}, 401)] * 6)
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
+
+
+def test_a_reload_the_master_cannot_take_is_an_error_with_its_alert(gateway):
+    gateway.move("--percent", "10")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        failed = CliRunner().invoke(proxy, ["--project", str(gateway.project), "--reload",
+                                            "--listen", f"127.0.0.1:{busy}"])
+    assert failed.exit_code == 1
+    message = str(failed.exception)
+    assert message.startswith("HAProxy did not take the new config (no status answer")
+    assert f"cannot bind socket (Address already in use) for [127.0.0.1:{busy}]" in message
+    assert proxies.request(gateway.port, OWNED).status == 401  # the old workers still serve
+    assert "NOT APPLIED" in run(route, "--status", "--project", gateway.project)
+    gateway.publish("--reload")
+    assert "NOT APPLIED" not in run(route, "--status", "--project", gateway.project)
