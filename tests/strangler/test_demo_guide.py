@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import importlib.util
+import json
 import shutil
 import socket
 import subprocess
@@ -99,6 +100,12 @@ def test_the_guide_runs_as_printed_and_the_live_share_follows_the_state(work):
         for command in commands:
             done = shell(command)
             assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+            if "uniq -c" in command:  # 40 new clients, counted per side
+                counts = {line.split()[1]: int(line.split()[0])
+                          for line in done.stdout.splitlines()}
+                assert sum(counts.values()) == 40 and counts.get("monolith", 0) >= 28, counts
+            if "Authorization: Token" in command:  # alice's orders, from the service
+                assert json.loads(done.stdout)["count"] > 0
             if command.endswith("--reload"):
                 assert "serves config" in done.stdout
                 weight = next(expected_after_reload)
