@@ -74,3 +74,13 @@ def test_malformed_state_names_the_file(tmp_path):
         routing.load_state(tmp_path)
     assert str(info.value).startswith(str(tmp_path / "decompose.toml"))
 
+
+
+def test_a_wrong_value_in_pyproject_names_its_line_too(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n\n[tool.decompose.routing.services.orders]\n'
+        'apps = ["orders"]\nstage = "percent"\nweight = 10.5\n')
+    with pytest.raises(ConfigError) as info:
+        routing.load_state(tmp_path)
+    assert str(info.value) == (f"{tmp_path / 'pyproject.toml'}:7: routing.services.orders.weight "
+                               "must be an integer from 0 to 100, got 10.5")
