@@ -6,6 +6,7 @@ HAProxy reads a map file at start and lets the runtime API change it in memory; 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 import zlib
@@ -68,6 +69,7 @@ class HaproxyBackend:
             weights_file=WEIGHTS_FILE,
             lua_file=LUA_FILE,
             status_json=status,
+            monolith_is_address=_is_address(plan.monolith.host),
         )
         maps = TEMPLATES.get_template("weights.map.j2")
         files = {WEIGHTS_FILE: maps.render(services=services, field="weight"),
@@ -153,6 +155,14 @@ class HaproxyBackend:
             raise ReloadFailed(f"HAProxy serves {_served(live)}, not the saved weights")
         notes.append(f"haproxy: {url} serves config {wanted.config}")
         return notes
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _served(live: LiveStatus | str) -> str:
