@@ -256,7 +256,8 @@ def check_path(value: object, what: str, path: Path) -> None:
 
 def check_weights(weights: Iterable[object], where: str, path: Path) -> None:
     values = list(weights)
-    if not all(isinstance(w, int) and 0 <= w <= 100 for w in values) or sum(values) != 100:
+    numbers = [w for w in values if isinstance(w, int) and 0 <= w <= 100]
+    if len(numbers) != len(values) or sum(numbers) != 100:
         raise ValidationFailed(f"{where}: weights {values} do not sum to 100", path=path)
 
 
