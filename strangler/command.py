@@ -3,20 +3,38 @@ validate, replace the proxy config)."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from decompose.errors import DecomposeError
-from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph, RoutingState, Stage
+from decompose.errors import ConfigError, DecomposeError
+from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph
+from decompose.model.routing import (
+    DEFAULT_GATEWAY,
+    DEFAULT_LISTEN,
+    ProxySettings,
+    RoutingState,
+    Stage,
+)
 from decompose.paths import default_graph, extraction_record
 from decompose.serialize import read_json
 from strangler import state as routing
 from strangler.backends import backends, get_backend
 from strangler.extraction import load_record, served_routes
-from strangler.plan import DEFAULT_LISTEN, build_plan
+from strangler.live import (
+    Applied,
+    LiveStatus,
+    ReloadFailed,
+    fetch_status,
+    read_applied,
+    status_url,
+    write_applied,
+)
+from strangler.plan import build_plan
 from strangler.publish import publish
 from strangler.routes import MONOLITH, compute_ownership
 
@@ -62,14 +80,18 @@ graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type
 @click.option("--percent", type=int, help="Send N% of clients to the service.")
 @click.option("--full", is_flag=True, help="Send every client to the service.")
 @click.option("--rollback", is_flag=True, help="Back to 0% at once.")
-@click.option("--status", is_flag=True, help="Show the routing state.")
+@click.option("--status", is_flag=True, help="Show the saved routing state beside what the "
+                                             "running proxy serves (the default action).")
 @click.option("--list", "list_", is_flag=True, help="List the URL paths each service owns.")
 @click.pass_context
 def route(ctx: click.Context, service: str | None, project: Path, graph: Path | None,
           apps: str | None, upstream: str | None, monolith: str | None, shadow: bool,
           sample: int | None, percent: int | None, full: bool, rollback: bool, status: bool,
           list_: bool) -> None:
-    """Move SERVICE's share of traffic; every change prints the decompose.toml diff it makes."""
+    """Move SERVICE's share of traffic; every change prints the decompose.toml diff it makes.
+
+    Without a move (or --apps/--upstream/--monolith) it only shows the state: saved and live.
+    """
     loaded = routing.load_state(project)
     if list_:
         _print_ownership(project, loaded.state, _graph(project, graph))
@@ -78,21 +100,23 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
                               ("--full", full), ("--rollback", rollback)) if on]
     if len(moves) > 1:
         raise click.UsageError(f"choose one of {', '.join(moves)}")
+    settings = apps or upstream or monolith
+    if status and (moves or settings):
+        raise click.UsageError("--status only shows the state; drop it to change the state")
+    if not (moves or settings):
+        if sample is not None:
+            raise click.UsageError("--sample goes with --shadow")
+        show_status(project, loaded.state, only=service)
+        return
     if service is None:
-        if moves or status:
-            raise click.UsageError("name the SERVICE to route")
-        _print_status(loaded.state)
-        return
-    if status and not moves:
-        _print_status(loaded.state, only=service)
-        return
+        raise click.UsageError("name the SERVICE to route")
     labels = tuple(a.strip() for a in (apps or "").split(",") if a.strip())
     if not labels and loaded.state.service(service) is None:
         record = load_record(project, service)
         labels = record.apps if record is not None else ()
     state = routing.ensure_service(loaded.state, service, upstream=upstream, apps=labels)
     if monolith:
-        state = RoutingState(monolith, state.services, state.overrides, state.auth_exchange)
+        state = dataclasses.replace(state, monolith=monolith)
     at = _clock(ctx)()
     if shadow:
         state = routing.move(state, service, Stage.SHADOW, at, shadow_sample=sample)
@@ -105,27 +129,66 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
     written = routing.save_state(project, loaded, state)
     click.echo(written.diff or f"{written.path.name}: no change", nl=False)
     if written.diff:
-        click.echo(f"apply it: decompose proxy --target {'|'.join(backends())} "
-                   f"--project {project}")
+        target = "" if state.proxy.target else f" --target {'|'.join(backends())}"
+        click.echo(f"apply it: decompose proxy{target} --project {project} --reload")
 
 
-def _print_status(state: RoutingState, only: str | None = None) -> None:
+def show_status(project: Path, state: RoutingState, only: str | None = None) -> None:
+    """The saved state, and beside it what the running proxy answers on its status location."""
     trusted = ", ".join(state.overrides.trusted_networks)
     overrides = f"on, from {trusted}" if state.overrides.enabled else "off"
-    exchange = "on (nginx auth_request)" if state.auth_exchange else "off"
+    exchange = (f"on (at the gateway; reused {state.auth_cache_seconds} s)"
+                if state.auth_exchange else "off")
     click.echo(f"monolith   {state.monolith}\noverrides  {overrides}\n"
                f"credential exchange  {exchange}")
     shown = [s for s in state.services if only in (None, s.name)]
     if only and not shown:
         raise DecomposeError(f"service {only!r} is not routed yet")
+    live = _live(project, state)
     if not shown:
         click.echo("no service routed yet: decompose route SERVICE --shadow")
     for s in shown:
-        click.echo(f"\n{s.name}  {_share(s.stage, s.weight, s.shadow_sample)}")
-        click.echo(f"  upstream {s.upstream}   apps {', '.join(s.apps)}")
+        saved = _share(s.stage, s.weight, s.shadow_sample)
+        click.echo(f"\n{s.name}  upstream {s.upstream}   apps {', '.join(s.apps)}")
+        click.echo(f"  saved  {saved}")
+        if isinstance(live, LiveStatus):
+            served = live.services.get(s.name)
+            text = (_share(served.stage, served.weight, s.shadow_sample) if served
+                    else "not routed by the running config")
+            differs = served is None or (served.stage, served.weight) != (s.stage, s.weight)
+            click.echo(f"  live   {text}" + ("   <- differs: decompose proxy --reload"
+                                              if differs else ""))
         for h in s.history[-5:]:
             click.echo(f"  {h.at.isoformat().replace('+00:00', 'Z')}  "
                        f"{_share(h.stage, h.weight, h.shadow_sample)}")
+
+
+def _live(project: Path, state: RoutingState) -> LiveStatus | None:
+    """Print where the proxy is and what it answered; the answer when there is one."""
+    settings = state.proxy
+    if settings.target is None:
+        click.echo("proxy      none applied yet: decompose proxy --target TARGET --reload")
+        return None
+    folder = _proxy_folder(project, settings.out)
+    click.echo(f"proxy      {settings.target}, files in {folder}")
+    applied = read_applied(folder)
+    if applied is not None and not applied.ok:
+        click.echo(f"           NOT APPLIED: the reload at {_moment(applied.at)} failed: "
+                   f"{applied.error}")
+    if not get_backend(settings.target).listens:
+        return None
+    url = status_url(settings.listen, tls=settings.tls)
+    try:
+        live = fetch_status(url)
+    except (OSError, ValueError) as exc:
+        click.echo(f"live       no answer at {url} ({getattr(exc, 'reason', exc)})")
+        return None
+    click.echo(f"live       config {live.config} ({url})")
+    return live
+
+
+def _moment(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")
 
 
 def _share(stage: Stage, weight: int, sample: int) -> str:
@@ -159,31 +222,116 @@ def _print_ownership(project: Path, state: RoutingState, graph: ProjectGraph) ->
         click.echo(f"warning: {warning}", err=True)
 
 
+def _proxy_folder(project: Path, out: str | None) -> Path:
+    return (project / (out or DEFAULT_PROXY_DIR)).resolve()
+
+
+def _pem(path: Path | None, marker: str, option: str) -> str | None:
+    """A TLS file given on the command line, checked before any proxy sees it."""
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ConfigError(f"{option}: cannot read it ({exc.strerror})", path=path) from None
+    if marker not in text:
+        raise ConfigError(f"{option}: not a PEM file with a {marker.lower()} "
+                          f"(-----BEGIN ...{marker}-----)", path=path)
+    return str(path.resolve())
+
+
 @click.command()
-@click.option("--target", type=click.Choice(sorted(backends())), required=True)
+@click.option("--target", type=click.Choice(sorted(backends())),
+              help="The proxy [default: the one saved in decompose.toml].")
 @project_option
 @graph_option
-@click.option("--listen", help=f"PORT or HOST:PORT the proxy listens on (nginx and haproxy; "
-                               f"default {DEFAULT_LISTEN}).")
+@click.option("--listen", help="PORT or HOST:PORT the proxy listens on (nginx and haproxy) "
+                               f"[default: the saved one, else {DEFAULT_LISTEN}].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: PROJECT/proxy].")
-def proxy(target: str, project: Path, graph: Path | None, listen: str | None,
-          out: Path | None) -> None:
-    """Render the proxy config for the routing state, validate it, then replace the old one."""
-    state = routing.load_state(project).state
-    folder = (out or project / DEFAULT_PROXY_DIR).resolve()
-    backend = get_backend(target)
-    ignored = ([f"--listen is not used by the {target} target: the Gateway's listeners choose "
-                "the port"] if listen is not None and not backend.listens else [])
-    plan = build_plan(state, _graph(project, graph).urls, listen=listen or str(DEFAULT_LISTEN),
-                      runtime_dir=str(folder),
+              help="Output folder [default: the saved one, else PROJECT/proxy].")
+@click.option("--tls-cert", type=click.Path(dir_okay=False, path_type=Path),
+              help="PEM certificate (chain): terminate TLS at the proxy (nginx, haproxy).")
+@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path),
+              help="PEM private key for --tls-cert (HAProxy: the same file, or CERT.key).")
+@click.option("--no-tls", is_flag=True, help="Stop terminating TLS (forget the saved files).")
+@click.option("--gateway", "gateways", multiple=True, metavar="[NAMESPACE/]NAME",
+              help="Gateway the routes attach to (Gateway API parentRef, Istio gateways); "
+                   f"repeatable [default: the saved ones, else {DEFAULT_GATEWAY}].")
+@click.option("--host", "hosts", multiple=True,
+              help="Host name the routes serve (Istio hosts, Gateway API hostnames); "
+                   "repeatable [default: the saved ones, else every host].")
+@click.option("--reload", "reload_", is_flag=True,
+              help="Reload the running proxy (nginx, haproxy), then verify it serves the new "
+                   "config; a failed reload is an error and marks the state unapplied.")
+@click.pass_context
+def proxy(ctx: click.Context, target: str | None, project: Path, graph: Path | None,
+          listen: str | None, out: Path | None, tls_cert: Path | None, tls_key: Path | None,
+          no_tls: bool, gateways: tuple[str, ...], hosts: tuple[str, ...],
+          reload_: bool) -> None:
+    """Render the proxy config for the routing state, validate it, then replace the old one.
+
+    Flags given are saved in decompose.toml ([routing.proxy]), so the next run renders the
+    same config without them.
+    """
+    loaded = routing.load_state(project)
+    state = loaded.state
+    settings = _settings(state.proxy, target=target, project=project, listen=listen, out=out,
+                         tls=(_pem(tls_cert, "CERTIFICATE", "--tls-cert"),
+                              _pem(tls_key, "PRIVATE KEY", "--tls-key")),
+                         no_tls=no_tls, gateways=gateways, hosts=hosts)
+    if settings.target is None:
+        raise click.UsageError("choose a --target (it is saved for the next runs)")
+    state = dataclasses.replace(state, proxy=settings)
+    folder = _proxy_folder(project, settings.out)
+    backend = get_backend(settings.target)
+    ignored = ([f"--listen is not used by the {settings.target} target: the Gateway's "
+                "listeners choose the port"] if listen is not None and not backend.listens
+               else [])
+    plan = build_plan(state, _graph(project, graph).urls, runtime_dir=str(folder),
                       served=served_routes(project, (s.name for s in state.services)))
     result = publish(backend, plan, folder)
+    # Saved only once the proxy's validator accepted them: refused flags are not remembered.
+    click.echo(routing.save_state(project, loaded, state).diff, nl=False)
     for warning in (*ignored, *plan.warnings, *result.warnings):
         click.echo(f"warning: {warning}", err=True)
     for diff in result.diffs:
         click.echo(diff, nl=False)
     if not result.written:
         click.echo(f"{folder}: up to date")
-    for note in backend.apply_live(plan, folder):
+    if not reload_:
+        for note in backend.apply_live(plan, folder):
+            click.echo(note)
+        return
+    at = _clock(ctx)()
+    try:
+        notes = backend.reload(plan, folder, result)
+    except ReloadFailed as exc:
+        write_applied(folder, Applied(settings.target, result.config_hash, at, False, str(exc)))
+        raise
+    write_applied(folder, Applied(settings.target, result.config_hash, at, True))
+    for note in notes:
         click.echo(note)
+
+
+def _settings(saved: ProxySettings, *, target: str | None, project: Path, listen: str | None,
+              out: Path | None, tls: tuple[str | None, str | None], no_tls: bool,
+              gateways: tuple[str, ...], hosts: tuple[str, ...]) -> ProxySettings:
+    """The saved proxy settings with the flags given on top."""
+    certificate, key = tls
+    if (certificate is None) != (key is None) and not (saved.tls_certificate and saved.tls_key):
+        raise click.UsageError("give --tls-cert and --tls-key together")
+    if no_tls and (certificate or key):
+        raise click.UsageError("--no-tls and --tls-cert/--tls-key exclude each other")
+    folder = None
+    if out is not None:
+        folder = str(out) if out.is_absolute() else os.path.relpath(out.resolve(),
+                                                                    project.resolve())
+    return ProxySettings(
+        target=target or saved.target,
+        out=folder or saved.out,
+        listen=listen or saved.listen,
+        tls_certificate=None if no_tls else certificate or saved.tls_certificate,
+        tls_key=None if no_tls else key or saved.tls_key,
+        gateways=gateways or saved.gateways,
+        hosts=hosts or saved.hosts,
+    )

@@ -11,10 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from decompose.errors import ConfigError
-from decompose.model import Overrides, RoutingState, Stage, UrlRoute
+from decompose.model import UrlRoute
+from decompose.model.routing import (
+    DEFAULT_AUTH_CACHE_SECONDS,
+    DEFAULT_GATEWAY,
+    Overrides,
+    RoutingState,
+    Stage,
+)
 from strangler.routes import MONOLITH, PathRule, Served, compute_ownership
 
-DEFAULT_LISTEN = 8080
 # Cookie names the gateway owns; never Django's sessionid/csrftoken, which rotate at login.
 CLIENT_COOKIE = "decompose_id"
 ROUTE_COOKIE = "decompose_route"
@@ -22,6 +28,9 @@ ROUTE_HEADER = "X-Decompose-Route"
 BACKEND_HEADER = "X-Decompose-Backend"
 SHADOW_HEADER = "X-Decompose-Shadow"
 TOKEN_PATH = "/_decompose/token"
+STATUS_PATH = "/_decompose/status"
+# Stands for the config's own hash while it is rendered; ``publish`` puts the hash in its place.
+CONFIG_HASH = "@decompose-config-hash@"
 _ADDRESS = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(?P<port>[0-9]{1,5})$")
 
 
@@ -62,8 +71,16 @@ class ServicePlan:
 
 
 @dataclass(frozen=True)
+class Tls:
+    """PEM files for TLS termination at the gateway (paths as the proxy will read them)."""
+
+    certificate: str
+    key: str
+
+
+@dataclass(frozen=True)
 class ProxyPlan:
-    listen: int | str  # PORT or HOST:PORT, as given to ``decompose proxy --listen``
+    listen: str  # PORT or HOST:PORT
     monolith: Upstream
     services: tuple[ServicePlan, ...]
     monolith_rules: tuple[PathRule, ...]  # reserved paths and monolith paths inside owned ones
@@ -72,13 +89,17 @@ class ProxyPlan:
     auth_exchange: bool
     runtime_dir: str  # absolute: logs, pid, temp files, sockets
     warnings: tuple[str, ...] = ()
+    auth_cache_seconds: int = DEFAULT_AUTH_CACHE_SECONDS
+    tls: Tls | None = None
+    gateways: tuple[str, ...] = (DEFAULT_GATEWAY,)
+    hosts: tuple[str, ...] = ()
 
     def service(self, name: str) -> ServicePlan:
         return next(s for s in self.services if s.name == name)
 
 
 def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *,
-               listen: int | str = DEFAULT_LISTEN, runtime_dir: str,
+               listen: str | None = None, runtime_dir: str,
                served: Mapping[str, Served] | None = None) -> ProxyPlan:
     """Join routing state and URL ownership; a service owning no path is a warning, not a rule.
 
@@ -95,7 +116,7 @@ def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *,
         services.append(ServicePlan(route.name, Upstream(route.upstream), route.stage,
                                     route.weight, route.shadow_sample, rules))
     return ProxyPlan(
-        listen=listen,
+        listen=listen or state.proxy.listen,
         monolith=Upstream(state.monolith),
         services=tuple(services),
         monolith_rules=ownership.for_owner(MONOLITH),
@@ -104,4 +125,9 @@ def build_plan(state: RoutingState, urls: tuple[UrlRoute, ...], *,
         auth_exchange=state.auth_exchange,
         runtime_dir=runtime_dir,
         warnings=tuple(warnings),
+        auth_cache_seconds=state.auth_cache_seconds,
+        tls=Tls(state.proxy.tls_certificate, state.proxy.tls_key) if (
+            state.proxy.tls_certificate and state.proxy.tls_key) else None,
+        gateways=state.proxy.gateways,
+        hosts=state.proxy.hosts,
     )

@@ -7,6 +7,7 @@ and the previous file stays untouched.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from decompose.serialize import write_text_atomic
 from strangler.backends import Backend
-from strangler.plan import ProxyPlan
+from strangler.plan import CONFIG_HASH, ProxyPlan
 from strangler.state import unified_diff
 
 
@@ -25,10 +26,22 @@ class Published:
     written: tuple[Path, ...]
     diffs: tuple[str, ...]
     warnings: tuple[str, ...]
+    config_hash: str  # what the proxy's status location answers once it runs these files
+
+
+def with_config_hash(backend: Backend, files: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The files with the hash of the main config in place of ``CONFIG_HASH``.
+
+    Only the main file is hashed: HAProxy's weights map changes at run time without a reload,
+    and its status answer reads the weights from the map itself.
+    """
+    hashed = files.get(backend.main_file) or "".join(files.values())
+    digest = hashlib.sha256(hashed.encode()).hexdigest()[:12]
+    return {name: text.replace(CONFIG_HASH, digest) for name, text in files.items()}, digest
 
 
 def publish(backend: Backend, plan: ProxyPlan, out: Path) -> Published:
-    files = backend.render(plan)
+    files, digest = with_config_hash(backend, backend.render(plan))
     out.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{backend.name}-", suffix=".staged", dir=out))
     try:
@@ -46,4 +59,4 @@ def publish(backend: Backend, plan: ProxyPlan, out: Path) -> Published:
                 diffs.append(unified_diff(old, text, name))
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    return Published(tuple(written), tuple(diffs), tuple(warnings))
+    return Published(tuple(written), tuple(diffs), tuple(warnings), digest)

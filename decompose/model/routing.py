@@ -15,6 +15,14 @@ from datetime import datetime
 DEFAULT_MONOLITH_UPSTREAM = "web:8000"
 DEFAULT_SERVICE_PORT = 8000
 DEFAULT_TRUSTED_NETWORKS = ("127.0.0.1/32", "::1/128")
+# Loopback unless told otherwise: a gateway on every interface is a decision, not a default.
+DEFAULT_LISTEN = "127.0.0.1:8080"
+# The Gateway a generated HTTPRoute attaches to and the one an Istio VirtualService binds.
+DEFAULT_GATEWAY = "decompose"
+# How long the gateway reuses a credential exchange. Well under the bridge's token lifetime
+# (300 s), so a cached token always has most of its life left; it is also how long a logout or
+# password change may take to reach the services.
+DEFAULT_AUTH_CACHE_SECONDS = 30
 
 
 def default_service_upstream(service: str) -> str:
@@ -82,15 +90,35 @@ class Overrides:
 
 
 @dataclass(frozen=True)
+class ProxySettings:
+    """What ``decompose proxy`` renders with besides the routes, kept so that re-rendering needs
+    no flags: the same command always gives the same config."""
+
+    target: str | None = None
+    out: str | None = None  # the proxy folder; None: PROJECT/proxy
+    listen: str = DEFAULT_LISTEN  # PORT or HOST:PORT (nginx, HAProxy)
+    tls_certificate: str | None = None  # PEM files; TLS is terminated when both are set
+    tls_key: str | None = None
+    gateways: tuple[str, ...] = (DEFAULT_GATEWAY,)  # [NAMESPACE/]NAME (Gateway API, Istio)
+    hosts: tuple[str, ...] = ()  # host names served (Istio hosts, Gateway API hostnames)
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_certificate is not None and self.tls_key is not None
+
+
+@dataclass(frozen=True)
 class RoutingState:
     """Everything ``decompose route`` decides; the proxy backends render it."""
 
     monolith: str = DEFAULT_MONOLITH_UPSTREAM
     services: tuple[ServiceRoute, ...] = ()
     overrides: Overrides = field(default_factory=Overrides)
-    # Exchange the monolith's credentials for a bearer token (nginx auth_request) on requests
-    # the service answers; needs the extractor's /_decompose/token in the monolith.
+    # Exchange the monolith's credentials for a bearer token at the gateway on requests the
+    # service answers; needs the extractor's /_decompose/token in the monolith.
     auth_exchange: bool = True
+    auth_cache_seconds: int = DEFAULT_AUTH_CACHE_SECONDS
+    proxy: ProxySettings = field(default_factory=ProxySettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "services", tuple(sorted(self.services, key=lambda s: s.name)))

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import jinja2
 
 from decompose.registry import Registry
 from decompose.templating import strict_environment
 from strangler.plan import ProxyPlan
+
+if TYPE_CHECKING:
+    from strangler.publish import Published
 
 _REGISTRY: Registry[Backend] = Registry(__name__)
 TEMPLATES = strict_environment(jinja2.PackageLoader("strangler.backends", "templates"))
@@ -37,6 +40,11 @@ class Backend(Protocol):
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         """Push the new plan to a running proxy where the target can without a reload."""
+        ...
+
+    def reload(self, plan: ProxyPlan, out: Path, published: Published) -> list[str]:
+        """Make the running proxy serve the published files, then verify it does (its status
+        location answers the new config hash); raise ReloadFailed with the proxy's own error."""
         ...
 
 

@@ -27,8 +27,6 @@ from strangler.plan import ROUTE_COOKIE, ROUTE_HEADER, ProxyPlan, ServicePlan, U
 from strangler.routes import MONOLITH, MatchKind, PathRule
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "k8s_schema"
-# The Gateway the generated routes attach to (Istio: the gateway the VirtualService binds).
-GATEWAY = "decompose"
 SAFE_METHODS = ("GET", "HEAD")
 _LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -57,6 +55,20 @@ class ServiceRef:
             return cls(upstream.host, labels[0], labels[1], upstream.port)
         # One label, or something that is no Service name at all (an IP): checked later.
         return cls(upstream.host, upstream.host, None, upstream.port)
+
+
+@dataclass(frozen=True)
+class GatewayRef:
+    """A Gateway named ``[NAMESPACE/]NAME`` (``decompose proxy --gateway``)."""
+
+    text: str  # as given; Istio takes it whole
+    name: str
+    namespace: str | None
+
+    @classmethod
+    def of(cls, text: str) -> GatewayRef:
+        namespace, _, name = text.rpartition("/")
+        return cls(text, name, namespace or None)
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,8 @@ def render_routes(plan: ProxyPlan, kind: str, folder: str, *, method_split: bool
         rules = route_rules(plan, service, method_split=method_split)
         paths = {m.path for r in rules for m in r.matches}
         files[route_file(folder, kind, service.name)] = template.render(
-            **template_context(plan), gateway=GATEWAY, service=service, route_name=service.name,
+            **template_context(plan), gateways=[GatewayRef.of(g) for g in plan.gateways],
+            hosts=plan.hosts, service=service, route_name=service.name,
             rules=rules, folder=f"{plan.runtime_dir}/{folder}",
             path_values={p: match_value(p) for p in paths}, **extra)
     return dict(sorted(files.items()))
@@ -187,7 +200,11 @@ def validate_routes(target: str, plan: ProxyPlan, staged: Path, kind: str, folde
             check(doc, name)
     if routes:
         run_schema_validator(routes, staged)
-    return override_warnings(target, plan)
+    split = [f"{target}: the split is per request, not per client: {s.name} gets {s.weight}% "
+             f"of requests, and a client may see both sides (a side is kept only with the "
+             f"{ROUTE_COOKIE} cookie or {ROUTE_HEADER}; nginx and haproxy split per client)"
+             for s in plan.services if s.rules and 0 < s.weight < 100]
+    return [*split, *override_warnings(target, plan)]
 
 
 def override_warnings(target: str, plan: ProxyPlan) -> list[str]:
@@ -239,7 +256,8 @@ def check_path(value: object, what: str, path: Path) -> None:
 
 def check_weights(weights: Iterable[object], where: str, path: Path) -> None:
     values = list(weights)
-    if not all(isinstance(w, int) and 0 <= w <= 100 for w in values) or sum(values) != 100:
+    numbers = [w for w in values if isinstance(w, int) and 0 <= w <= 100]
+    if len(numbers) != len(values) or sum(numbers) != 100:
         raise ValidationFailed(f"{where}: weights {values} do not sum to 100", path=path)
 
 

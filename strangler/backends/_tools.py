@@ -7,16 +7,19 @@ import re
 import shutil
 import socket
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from decompose.errors import ToolMissing, ValidationFailed
+from decompose.model.routing import DEFAULT_TRUSTED_NETWORKS
 from strangler.plan import (
     BACKEND_HEADER,
     CLIENT_COOKIE,
+    CONFIG_HASH,
     ROUTE_COOKIE,
     ROUTE_HEADER,
     SHADOW_HEADER,
+    STATUS_PATH,
     TOKEN_PATH,
     ProxyPlan,
     ServicePlan,
@@ -78,7 +81,26 @@ def template_context(plan: ProxyPlan) -> dict[str, object]:
         "backend_header": BACKEND_HEADER,
         "shadow_header": SHADOW_HEADER,
         "token_path": TOKEN_PATH,
+        "status_path": STATUS_PATH,
+        "config_hash": CONFIG_HASH,
+        "status_networks": status_networks(plan),
+        "auth_cache_seconds": plan.auth_cache_seconds if plan.auth_exchange else 0,
+        "tls": plan.tls,
+        "listen": plan.listen,
     }
+
+
+def status_networks(plan: ProxyPlan) -> tuple[str, ...]:
+    """Who may read the status location: loopback, and the networks trusted with overrides."""
+    return tuple(dict.fromkeys((*DEFAULT_TRUSTED_NETWORKS, *plan.overrides.trusted_networks)))
+
+
+def status_json(plan: ProxyPlan, weight: Callable[[ServicePlan], str] = lambda s: str(s.weight),
+                stage: Callable[[ServicePlan], str] = lambda s: str(s.stage)) -> str:
+    """The status answer, compact JSON; ``weight``/``stage`` may spell a run-time lookup."""
+    services = ", ".join(f'"{s.name}": {{"stage": "{stage(s)}", "weight": {weight(s)}}}'
+                         for s in plan.services)
+    return f'{{"config": "{CONFIG_HASH}", "services": {{{services}}}}}'
 
 
 def template_services(plan: ProxyPlan) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from decompose.errors import ValidationFailed
+from decompose.errors import DecomposeError, ValidationFailed
 from strangler.backends import TEMPLATES, register
 from strangler.backends._kubernetes import (
     check_host,
@@ -20,6 +20,7 @@ from strangler.backends._kubernetes import (
     validate_routes,
 )
 from strangler.plan import ProxyPlan
+from strangler.publish import Published
 from strangler.routes import MatchKind
 
 FOLDER = "k8s"
@@ -49,6 +50,10 @@ class GatewayApiBackend:
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         return [f"gateway-api: apply with kubectl apply -k {out / FOLDER}"]
+
+    def reload(self, plan: ProxyPlan, out: Path, published: Published) -> list[str]:
+        raise DecomposeError("--reload is for nginx and haproxy; apply with "
+                             f"kubectl apply -k {out / FOLDER}")
 
 
 def check_httproute(doc: dict, path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from strangler import state as routing
 from strangler.command import proxy, route
 from tests.strangler import proxies
 from tests.strangler.deployment import Deployment
+from tests.support.demo import DEMO_PASSWORD, demo_token
 
 
 def run(command, *args: object) -> str:
@@ -45,6 +47,8 @@ class Gateway:
                    "--upstream", self.deployment.service.address,
                    "--monolith", self.deployment.monolith.address)
 
+    server: object = None  # the running proxy, once started
+
     def settings(self, *, overrides: Overrides | None = None,
                  auth_exchange: bool | None = None) -> None:
         loaded = routing.load_state(self.project)
@@ -55,14 +59,16 @@ class Gateway:
             state = dataclasses.replace(state, auth_exchange=auth_exchange)
         routing.save_state(self.project, loaded, state)
 
-    def publish(self) -> str:
+    def publish(self, *flags: object) -> str:
         """``decompose proxy --target T``: validated config replaces the old one."""
         return run(proxy, "--target", self.target, "--project", self.project,
-                   "--listen", f"127.0.0.1:{self.port}", "--out", self.runtime)
+                   "--listen", f"127.0.0.1:{self.port}", "--out", self.runtime, *flags)
 
     def move(self, *flags: object) -> str:
-        """A stage change as this target applies it (route, publish, then reload or not)."""
-        raise NotImplementedError
+        """A stage change: ``decompose route``, then ``decompose proxy --reload`` once the proxy
+        runs (it verifies the proxy serves the new state)."""
+        output = self.route(*flags)
+        return output + self.publish(*(("--reload",) if self.server is not None else ()))
 
     @contextlib.contextmanager
     def serving(self, start: Callable[[Path, int], contextlib.AbstractContextManager], config: str,
@@ -73,7 +79,52 @@ class Gateway:
         self.move("--percent", "10")
         with start(self.runtime / config, self.port) as server:
             self.server = server
-            yield self
+            try:
+                yield self
+            finally:
+                self.server = None
+
+
+def login(port: int, username: str) -> str:
+    """The monolith's real login form, through the gateway: returns the session cookie."""
+    page = proxies.request(port, "/accounts/login/")
+    csrf = page.cookies["csrftoken"]
+    form = f"username={username}&password={DEMO_PASSWORD}&csrfmiddlewaretoken={csrf}"
+    done = proxies.request(port, "/accounts/login/", method="POST", body=form.encode(), headers={
+        "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status == 302, done.status
+    return done.cookies["sessionid"]
+
+
+SIDES = {"service": "orders", "monolith": "monolith"}
+
+
+def both_sides(port: int, path: str, headers: dict[str, str], *,
+               answered_by: dict[str, str] = SIDES) -> dict[str, proxies.Reply]:
+    """The same request forced to each side with the override header."""
+    found = {}
+    for side, name in answered_by.items():
+        reply = proxies.request(port, path, headers={**headers, "X-Decompose-Route": side})
+        assert reply.backend == name
+        found[side] = reply
+    return found
+
+
+def assert_same_json_for_signed_in_clients(port: int, path: str) -> None:
+    """A browser (session cookie from the real login form) and an API client (the monolith's
+    token) get the same JSON from the service as from the monolith."""
+    session = login(port, "bob")
+    clients = {"browser (session cookie)": {"Cookie": f"sessionid={session}"},
+               "API client (monolith token)": {"Authorization": f"Token {demo_token('alice')}"}}
+    for name, headers in clients.items():
+        replies = both_sides(port, path, headers)
+        assert {r.status for r in replies.values()} == {200}, name
+        bodies = {side: json.loads(r.body) for side, r in replies.items()}
+        assert bodies["service"] == bodies["monolith"], name
+        assert bodies["service"]["count"] > 0, name
+        first = bodies["monolith"]["results"][0]["id"]
+        detail = both_sides(port, f"{path}{first}/", headers)
+        assert detail["service"].body == detail["monolith"].body, name
 
 
 Client = tuple[dict[str, str], int]  # request headers, the status every reply must have

@@ -114,7 +114,11 @@ class Nginx:
 
 @contextlib.contextmanager
 def nginx(conf: Path, port: int) -> Iterator[Nginx]:
-    with listening(subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"]), port) as proc:
+    """nginx in the foreground. Under root its workers run as root too: the runtime folder
+    (credential exchange cache) is inside pytest's private temp folder, which ``nobody``, the
+    default worker user, cannot enter."""
+    settings = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    with listening(subprocess.Popen(["nginx", "-c", str(conf), "-g", settings]), port) as proc:
         yield Nginx(conf, port, proc)
 
 
@@ -128,9 +132,12 @@ class Haproxy:
 
 @contextlib.contextmanager
 def haproxy(conf: Path, port: int) -> Iterator[Haproxy]:
-    output = conf.parent / "haproxy.out"
-    with output.open("w") as sink:
-        proc = subprocess.Popen(["haproxy", "-f", str(conf)], stdout=sink, stderr=sink)
+    """HAProxy as the generated config's header says to run it: master-worker, master CLI
+    beside the config, its output in haproxy.log."""
+    output = conf.parent / "haproxy.log"
+    with output.open("a") as sink:
+        proc = subprocess.Popen(["haproxy", "-W", "-S", str(conf.parent / "master.sock"),
+                                 "-f", str(conf)], stdout=sink, stderr=sink)
         with listening(proc, port):
             yield Haproxy(conf, port, proc, output)
 

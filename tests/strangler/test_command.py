@@ -40,10 +40,16 @@ def test_route_prints_the_diff_and_list_shows_ownership(tmp_path):
         "  exact  /api/orders   config/urls.py:10\n" in listed
     assert "monolith - every other path; explicitly:\n  prefix /admin/\n" in listed
     status = run(route, "orders", "--status", "--project", root).output
-    assert "orders  percent: 10% of clients on the service\n" in status
+    assert "orders  upstream 127.0.0.1:9002   apps orders\n" \
+        "  saved  percent: 10% of clients on the service\n" in status
     assert "  2025-05-01T09:00:00Z  percent: 10% of clients on the service\n" in status
+    assert run(route, "--status", "--project", root).output == status  # SERVICE not needed
+    before = (root / "decompose.toml").read_text()
+    assert run(route, "orders", "--project", root).output == status  # no action: only shows
+    assert (root / "decompose.toml").read_text() == before
     again = run(route, "orders", "--rollback", "--project", root).output
     assert '-stage = "percent"' in again and "+weight = 0" in again
+    assert "apply it: decompose proxy --target gateway-api|haproxy|istio|nginx --project" in again
 
 
 def test_proxy_writes_validated_config_into_the_project(tmp_path):
@@ -52,10 +58,62 @@ def test_proxy_writes_validated_config_into_the_project(tmp_path):
         "--upstream", "127.0.0.1:9002", "--monolith", "127.0.0.1:9001")
     result = run(proxy, "--target", "nginx", "--project", root, "--listen", "127.0.0.1:8089")
     assert result.exit_code == 0, result.output
+    assert '-listen = "127.0.0.1:8080"\n' in result.output
+    assert '+target = "nginx"\n+listen = "127.0.0.1:8089"\n' in result.output
     text = (root / "proxy" / "nginx.conf").read_text()
     assert "listen 127.0.0.1:8089;" in text and "server 127.0.0.1:9002;" in text
-    assert "up to date" in run(proxy, "--target", "nginx", "--project", root,
-                               "--listen", "127.0.0.1:8089").output
+    # The flags were saved: the same config again without them, and decompose.toml unchanged.
+    assert run(proxy, "--project", root).output == f"{root / 'proxy'}: up to date\n" \
+        "nginx: reload to apply (graceful, then verified): decompose proxy --reload\n"
+    moved = run(route, "orders", "--rollback", "--project", root).output
+    assert moved.endswith(f"apply it: decompose proxy --project {root} --reload\n")
+
+
+def test_listen_is_loopback_unless_told(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--full", "--project", root,
+        "--upstream", "127.0.0.1:9002", "--monolith", "127.0.0.1:9001")
+    assert run(proxy, "--target", "nginx", "--project", root).exit_code == 0
+    assert "listen 127.0.0.1:8080;" in (root / "proxy" / "nginx.conf").read_text()
+
+
+def test_a_wrong_value_in_the_state_is_one_line_naming_file_key_and_line(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--percent", "10", "--project", root)
+    config = root / "decompose.toml"
+    good = config.read_text()
+    for wrong, key in (('weight = "ten"', "routing.services.orders.weight must be an integer "
+                                          "from 0 to 100, got 'ten'"),
+                       ('stage = "banana"', "routing.services.orders.stage must be one of off, "
+                                            "shadow, percent, full, got 'banana'")):
+        name = wrong.split(" ")[0]
+        text = "\n".join(wrong if line.startswith(f"{name} =") else line
+                         for line in good.splitlines())
+        config.write_text(text)
+        line = text.splitlines().index(wrong) + 1
+        result = CliRunner().invoke(route, ["--project", str(root)])
+        assert result.exit_code == 1 and str(result.exception) == f"{config}:{line}: {key}"
+    history = good.replace('weight = 10\nshadow_sample = 100\n\n[[',
+                           'weight = 10\nshadow_sample = 100\n\n[[', 1)
+    config.write_text(history.rstrip("\n").rsplit("\n", 1)[0] + "\nshadow_sample = -1\n")
+    result = CliRunner().invoke(route, ["--project", str(root)])
+    assert str(result.exception) == (
+        f"{config}:{len(config.read_text().splitlines())}: routing.services.orders.history[0]."
+        "shadow_sample must be an integer from 0 to 100, got -1")
+
+
+def test_tls_files_are_checked_and_saved(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--full", "--project", root,
+        "--upstream", "127.0.0.1:9002", "--monolith", "127.0.0.1:9001")
+    key = tmp_path / "key.pem"
+    key.write_text("not a key")
+    refused = CliRunner().invoke(proxy, ["--target", "nginx", "--project", str(root),
+                                         "--tls-cert", str(key), "--tls-key", str(key)])
+    assert refused.exit_code == 1
+    assert str(refused.exception) == f"{key}: --tls-cert: not a PEM file with a certificate " \
+        "(-----BEGIN ...CERTIFICATE-----)"
+    assert "tls" not in (root / "decompose.toml").read_text()
 
 
 def test_route_refuses_two_moves(tmp_path):
@@ -116,3 +174,22 @@ def test_listen_given_to_a_kubernetes_target_is_named_as_unused(tmp_path):
     assert "warning: --listen is not used by the gateway-api target: the Gateway's listeners " \
         "choose the port" in given.stderr
     assert "9000" not in (root / "proxy" / "k8s" / "httproute-orders.yaml").read_text()
+
+
+def test_kubernetes_gateways_and_hosts_come_from_flags_then_the_saved_state(tmp_path):
+    root = project(tmp_path)
+    run(route, "orders", "--apps", "orders", "--percent", "10", "--project", root,
+        "--upstream", "orders:8000", "--monolith", "web:8000")
+    given = CliRunner().invoke(proxy, ["--target", "istio", "--project", str(root),
+                                       "--gateway", "edge/public", "--host", "shop.example.com"])
+    assert given.exit_code == 0, given.output
+    assert "warning: istio: the split is per request, not per client: orders gets 10% of " \
+        "requests" in given.stderr
+    virtual = (root / "proxy" / "istio" / "virtualservice-orders.yaml").read_text()
+    assert '  hosts:\n  - "shop.example.com"\n  gateways:\n  - edge/public\n' in virtual
+    # Saved: the Gateway API target attaches to the same Gateway without repeating the flags.
+    again = CliRunner().invoke(proxy, ["--target", "gateway-api", "--project", str(root)])
+    assert again.exit_code == 0, again.output
+    httproute = (root / "proxy" / "k8s" / "httproute-orders.yaml").read_text()
+    assert "  parentRefs:\n  - name: public\n    namespace: edge\n  hostnames:\n" \
+        '  - "shop.example.com"\n' in httproute

@@ -2,42 +2,39 @@
 patched monolith and the real extracted ``orders`` service (gunicorn each, shared PostgreSQL).
 
 Percentages move through the runtime API (``set map``) with no reload; the map file is
-rewritten too, so a restart keeps them. This target has no credential exchange (no Lua): what
-it serves identically on both sides is anonymous traffic, and at ``--full`` API clients that
-bring the service a bearer token from the monolith's ``/_decompose/token`` themselves.
+rewritten too, so a restart keeps them. The credential exchange runs in HAProxy's Lua
+(``decompose_auth.lua``), so signed-in browsers and API clients get the same JSON on both sides.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
+import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from decompose.model import Overrides
+from strangler.backends.haproxy import runtime_command
+from strangler.command import proxy, route
 from tests.strangler import proxies
-from tests.strangler.gateway import Gateway, moves_under_load
-from tests.support.demo import demo_token
+from tests.strangler.gateway import (
+    Gateway,
+    assert_same_json_for_signed_in_clients,
+    moves_under_load,
+    run,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed")]
 OWNED = "/api/orders/"
 
 
-class Haproxy(Gateway):
-    server: proxies.Haproxy | None = None
-
-    def move(self, *flags: object) -> str:
-        """A stage change: route, publish (validated) and push the weight over the socket."""
-        self.route(*flags)
-        return self.publish()
-
-
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
-    gate = Haproxy(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
-    with gate.serving(proxies.haproxy, "haproxy.cfg", auth_exchange=False):
+    gate = Gateway(deployment, "haproxy", tmp_path_factory.mktemp("haproxy"), proxies.free_port())
+    with gate.serving(proxies.haproxy, "haproxy.cfg", auth_exchange=True):
         yield gate
 
 
@@ -84,30 +81,40 @@ def test_overrides_request_id_and_kept_paths(gateway):
         assert proxies.request(port, path).backend == "monolith", path
 
 
-def test_api_clients_with_their_own_bearer_token_at_full(gateway):
-    gateway.move("--full")
-    token = proxies.request(gateway.port, "/_decompose/token", headers={
-        "Authorization": f"Token {demo_token('alice')}"})
-    assert (token.status, token.backend) == (200, "monolith")
-    bearer = {"Authorization": f"Bearer {token.headers['x-decompose-token']}"}
-    served = proxies.request(gateway.port, OWNED, headers=bearer)
-    direct = proxies.request(gateway.port, OWNED, headers={
-        "Authorization": f"Token {demo_token('alice')}", "X-Decompose-Route": "monolith"})
-    assert (served.status, served.backend) == (200, "orders")
-    assert json.loads(served.body) == json.loads(direct.body)
+def test_signed_in_browsers_and_api_clients_get_the_same_json_at_50(gateway):
+    gateway.move("--percent", "50")
+    assert_same_json_for_signed_in_clients(gateway.port, OWNED)
+    # Credentials the monolith refuses: the monolith answers, with its own 401.
+    refused = proxies.request(gateway.port, OWNED, headers={
+        "Authorization": "Token not-a-real-token", "X-Decompose-Route": "service"})
+    assert (refused.status, refused.backend) == (401, "monolith")
 
 
-def test_overrides_switched_off(gateway, tmp_path):
-    # Trusted networks are config, not map data: a second HAProxy runs the new config.
-    other = Haproxy(gateway.deployment, "haproxy", tmp_path / "proxy", proxies.free_port())
+def test_health_checks_run_on_both_sides(gateway):
+    def checks() -> dict[str, str]:
+        stat = runtime_command(gateway.runtime / "haproxy.sock", "show stat")
+        header, *rows = [line.split(",") for line in stat.splitlines() if line]
+        column = header.index("check_status")
+        return {row[1]: row[column] for row in rows if row[1] in ("monolith", "orders")}
+
+    # The service answers /readyz (HTTP check), the monolith accepts connections (TCP check).
+    assert proxies.wait_until(lambda: checks() == {"monolith": "L4OK", "orders": "L7OK"}), checks()
+
+
+def test_a_config_change_reloads_through_the_master_and_is_verified(gateway):
+    pid = gateway.server.proc.pid
     try:
-        other.settings(overrides=Overrides(enabled=False))
-        other.move("--rollback")
-    finally:
-        other.settings(overrides=Overrides())
-    with proxies.haproxy(other.runtime / "haproxy.cfg", other.port):
-        reply = proxies.request(other.port, OWNED, headers={"X-Decompose-Route": "service"})
+        gateway.settings(overrides=Overrides(enabled=False))
+        output = gateway.move("--rollback")
+        assert "haproxy: reloaded through" in output and "serves config" in output
+        reply = proxies.request(gateway.port, OWNED, headers={"X-Decompose-Route": "service"})
         assert reply.backend == "monolith"
+        assert gateway.server.proc.pid == pid  # the same master, new workers
+    finally:
+        gateway.settings(overrides=Overrides())
+        gateway.move("--rollback")
+    assert proxies.request(gateway.port, OWNED, headers={
+        "X-Decompose-Route": "service"}).backend == "orders"
 
 
 def test_runtime_moves_under_load_lose_nothing(gateway):
@@ -115,3 +122,21 @@ def test_runtime_moves_under_load_lose_nothing(gateway):
     failures, served = moves_under_load(gateway.move, gateway.port, OWNED, [({}, 401)] * 6)
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
+
+
+def test_a_reload_the_master_cannot_take_is_an_error_with_its_alert(gateway):
+    gateway.move("--percent", "10")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        failed = CliRunner().invoke(proxy, ["--project", str(gateway.project), "--reload",
+                                            "--listen", f"127.0.0.1:{busy}"])
+    assert failed.exit_code == 1
+    message = str(failed.exception)
+    assert message.startswith("HAProxy did not take the new config (no status answer")
+    assert f"cannot bind socket (Address already in use) for [127.0.0.1:{busy}]" in message
+    assert proxies.request(gateway.port, OWNED).status == 401  # the old workers still serve
+    assert "NOT APPLIED" in run(route, "--status", "--project", gateway.project)
+    gateway.publish("--reload")
+    assert "NOT APPLIED" not in run(route, "--status", "--project", gateway.project)

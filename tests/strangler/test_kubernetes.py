@@ -34,14 +34,19 @@ class Corrupted:
     backend: object
     old: str
     new: str
+    file: str | None = None  # default: the target's route file
 
     @property
     def name(self):
         return self.backend.name
 
+    @property
+    def main_file(self):
+        return self.backend.main_file
+
     def render(self, plan):
         files = self.backend.render(plan)
-        name = TARGETS[self.name]
+        name = self.file or TARGETS[self.name]
         assert self.old in files[name]
         return {**files, name: files[name].replace(self.old, self.new, 1)}
 
@@ -158,3 +163,20 @@ def test_decompose_proxy_writes_the_routes_under_proxy(tmp_path):
     doc = yaml.safe_load((root / "proxy" / TARGETS["gateway-api"]).read_text())
     assert [r["weight"] for r in doc["spec"]["rules"][-1]["backendRefs"]] == [90, 10]
     assert "up to date" in run(proxy, "--target", "gateway-api", "--project", root).output
+
+
+def test_istio_credential_exchange_is_a_custom_policy_the_schema_accepts(tmp_path):
+    state = orders_state("web:8000", "orders:8000", Stage.PERCENT, 10, auth_exchange=True)
+    plan = build_plan(state, SAMPLE_URLS, runtime_dir=str(tmp_path))
+    result = publish(get_backend("istio"), plan, tmp_path)
+    policy = yaml.safe_load((tmp_path / "istio" / "authorizationpolicy-orders.yaml").read_text())
+    assert policy["spec"]["action"] == "CUSTOM"
+    assert policy["spec"]["provider"] == {"name": "decompose-credential-exchange"}
+    assert policy["spec"]["rules"][0]["to"][0]["operation"]["paths"] == [
+        "/api/orders", "/orders", "/api/orders/*", "/orders/*"]
+    assert any("needs the 'decompose-credential-exchange' extension provider" in w
+               for w in result.warnings)
+    broken = Corrupted(get_backend("istio"), "action: CUSTOM", "action: CUSTOMISED",
+                       "istio/authorizationpolicy-orders.yaml")
+    with pytest.raises(ValidationFailed, match=r"authorizationpolicy-orders\.yaml"):
+        publish(broken, plan, tmp_path / "again")

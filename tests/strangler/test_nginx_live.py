@@ -11,36 +11,34 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from decompose.model import Overrides
+from strangler.command import proxy, route
 from tests.strangler import proxies
-from tests.strangler.gateway import Gateway, moves_under_load
-from tests.support.demo import DEMO_PASSWORD, demo_token
+from tests.strangler.gateway import (
+    SIDES,
+    Gateway,
+    assert_same_json_for_signed_in_clients,
+    both_sides,
+    login,
+    moves_under_load,
+    run,
+)
+from tests.support.demo import demo_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
 OWNED = "/api/orders/"
-SIDES = {"service": "orders", "monolith": "monolith"}
-
-
-class Nginx(Gateway):
-    server: proxies.Nginx | None = None
-
-    def move(self, *flags: object) -> str:
-        """A stage change: route, publish (validated), graceful reload."""
-        output = self.route(*flags)
-        self.publish()
-        if self.server is not None:
-            self.server.reload()
-        return output
 
 
 @pytest.fixture(scope="module")
 def gateway(deployment, tmp_path_factory):
-    gate = Nginx(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
+    gate = Gateway(deployment, "nginx", tmp_path_factory.mktemp("nginx"), proxies.free_port())
     with gate.serving(proxies.nginx, "nginx.conf", auth_exchange=True):
         yield gate
 
@@ -137,42 +135,9 @@ def test_backend_header_request_id_and_access_log(gateway):
     assert re.search(r"backend=monolith upstream=\S+ .* rid=rid-client-monolith", log)
 
 
-def login(port: int, username: str) -> str:
-    """The monolith's real login form, through the gateway: returns the session cookie."""
-    page = proxies.request(port, "/accounts/login/")
-    csrf = page.cookies["csrftoken"]
-    form = f"username={username}&password={DEMO_PASSWORD}&csrfmiddlewaretoken={csrf}"
-    done = proxies.request(port, "/accounts/login/", method="POST", body=form.encode(), headers={
-        "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
-    assert done.status == 302, done.status
-    return done.cookies["sessionid"]
-
-
-def both_sides(port: int, path: str, headers: dict[str, str], *,
-               answered_by: dict[str, str] = SIDES) -> dict[str, proxies.Reply]:
-    """The same request forced to each side with the override header."""
-    found = {}
-    for side, name in answered_by.items():
-        reply = proxies.request(port, path, headers={**headers, "X-Decompose-Route": side})
-        assert reply.backend == name
-        found[side] = reply
-    return found
-
-
 def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
     gateway.move("--percent", "10")
-    session = login(gateway.port, "bob")
-    clients = {"browser (session cookie)": {"Cookie": f"sessionid={session}"},
-               "API client (monolith token)": {"Authorization": f"Token {demo_token('alice')}"}}
-    for name, headers in clients.items():
-        replies = both_sides(gateway.port, OWNED, headers)
-        assert {r.status for r in replies.values()} == {200}, name
-        bodies = {side: json.loads(r.body) for side, r in replies.items()}
-        assert bodies["service"] == bodies["monolith"], name
-        assert bodies["service"]["count"] > 0, name
-        first = bodies["monolith"]["results"][0]["id"]
-        detail = both_sides(gateway.port, f"{OWNED}{first}/", headers)
-        assert detail["service"].body == detail["monolith"].body, name
+    assert_same_json_for_signed_in_clients(gateway.port, OWNED)
 
     # Anonymous: the token endpoint says 200 without a token, the service gives the same 401.
     # Bad credentials: the exchange is refused (401), so the monolith answers, as it does today.
@@ -246,3 +211,34 @@ def test_moving_traffic_under_load_with_reloads_loses_nothing(gateway):
     assert failures == []
     assert served.get("orders", 0) > 0 and served.get("monolith", 0) > 0
     assert sum(served.values()) > 200
+
+
+def test_status_shows_saved_and_live_and_a_failed_reload_is_caught(gateway):
+    gateway.move("--percent", "10")
+    shown = run(route, "--status", "--project", gateway.project)
+    assert "  saved  percent: 10% of clients on the service\n" \
+        "  live   percent: 10% of clients on the service\n" in shown
+    with socket.socket() as taken:  # the address the new config asks for is in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        gateway.route("--percent", "50")
+        failed = CliRunner().invoke(proxy, ["--project", str(gateway.project), "--reload",
+                                            "--listen", f"127.0.0.1:{busy}"])
+        assert failed.exit_code == 1
+        message = str(failed.exception)
+        assert message.startswith("nginx did not take the new config (no status answer")
+        assert message.endswith(f"bind() to 127.0.0.1:{busy} failed (98: Address already in use)")
+    applied = json.loads((gateway.runtime / "applied.json").read_text())
+    assert applied["ok"] is False and applied["error"] == message
+    assert "NOT APPLIED: the reload at" in run(route, "--status", "--project", gateway.project)
+    # The old config still serves: 10%, on the old port.
+    status = proxies.request(gateway.port, "/_decompose/status")
+    assert json.loads(status.body)["services"]["orders"] == {"stage": "percent", "weight": 10}
+    gateway.publish("--reload")  # back on its own port: applied, live = saved
+    shown = run(route, "--status", "--project", gateway.project)
+    assert "  saved  percent: 50% of clients on the service\n" \
+        "  live   percent: 50% of clients on the service\n" in shown
+    assert "NOT APPLIED" not in shown
+    assert proxies.request(gateway.port, "/_decompose/status", headers={
+        "X-Forwarded-For": "10.1.1.1"}).status == 200  # loopback: the address, not a header

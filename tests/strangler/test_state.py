@@ -66,7 +66,7 @@ def test_other_settings_survive_and_pyproject_table_moves_to_decompose_toml(tmp_
 
 def test_malformed_state_names_the_file(tmp_path):
     (tmp_path / "decompose.toml").write_text('[routing]\nmonolith = 5\n')
-    with pytest.raises(ConfigError, match=r"routing\.monolith must be a str"):
+    with pytest.raises(ConfigError, match=r"toml:2: routing\.monolith must be HOST:PORT, got 5$"):
         routing.load_state(tmp_path)
     (tmp_path / "decompose.toml").write_text(
         '[routing.services.orders]\napps = ["orders"]\nweight = 400\n')
@@ -74,3 +74,13 @@ def test_malformed_state_names_the_file(tmp_path):
         routing.load_state(tmp_path)
     assert str(info.value).startswith(str(tmp_path / "decompose.toml"))
 
+
+
+def test_a_wrong_value_in_pyproject_names_its_line_too(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n\n[tool.decompose.routing.services.orders]\n'
+        'apps = ["orders"]\nstage = "percent"\nweight = 10.5\n')
+    with pytest.raises(ConfigError) as info:
+        routing.load_state(tmp_path)
+    assert str(info.value) == (f"{tmp_path / 'pyproject.toml'}:7: routing.services.orders.weight "
+                               "must be an integer from 0 to 100, got 10.5")

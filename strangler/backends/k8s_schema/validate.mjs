@@ -9,10 +9,12 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
+import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 
 const MODELS = new Map([
   ["gateway.networking.k8s.io/v1 HTTPRoute", HTTPRoute],
   ["networking.istio.io/v1 VirtualService", VirtualService],
+  ["security.istio.io/v1 AuthorizationPolicy", AuthorizationPolicy],
 ]);
 
 function problems(source, text) {
