@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from analyzer.classes import FieldFact
-from analyzer.collectors import Edge
+from analyzer.contribution import Edge
 from analyzer.known import AUTO_FIELD, DEFAULT_TARGETS, MODEL_BASES, RUNTIME_FIELDS
 from analyzer.model_index import ModelClass, ModelIndex
 from analyzer.startup import FIELD_RULES, FieldRule

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from analyzer.collectors import Edge
-from analyzer.collectors.startup import RegisterFact
+from analyzer.contribution import Edge
 from analyzer.model_index import ModelIndex
-from analyzer.startup import FieldRule, decorator_rule, register_rule
+from analyzer.startup import FieldRule, RegisterFact, decorator_rule, register_rule
 from decompose.model import DependencyKind, Location, Model
 
 if TYPE_CHECKING:

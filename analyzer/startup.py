@@ -18,6 +18,17 @@ from dataclasses import dataclass
 from decompose.model import Field, Location, Model, Relation, RelationKind
 
 Options = dict[str, object]  # the call's keywords; a value that is not a literal is None
+ModelRef = tuple[str, str]  # ("config", "Name") | ("label", "app.Name") | ("name", "dotted")
+
+
+@dataclass(frozen=True)
+class RegisterFact:
+    """A registration call (``registry.register(Model)``) that ``analyzer.collectors.startup``
+    records and ``analyzer.model_startup`` applies a register rule to."""
+
+    func: str  # dotted as written, e.g. "registry.register"
+    model: ModelRef
+    line: int
 
 
 @dataclass(frozen=True)

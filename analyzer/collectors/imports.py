@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, literal_str
 from analyzer.startup import INSTANCE_KEYWORDS
 from analyzer.symbols import AssignFact, ImportFact

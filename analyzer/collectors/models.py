@@ -13,7 +13,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from analyzer.classes import ClassFact, read_class
-from analyzer.collectors import Collector, Contribution, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution
 from analyzer.facts import ParsedModule
 from analyzer.model_builder import ModelBuilder
 from analyzer.model_index import ModelClass, ModelIndex

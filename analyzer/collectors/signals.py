@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
 from analyzer.collectors.usage import model_of_chain
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, keyword
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind

@@ -17,7 +17,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, keyword, literal_str
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind, Diagnostic, DiagnosticLevel, Location, UrlRoute

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind

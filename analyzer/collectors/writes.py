@@ -12,8 +12,9 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, collector
+from analyzer.collectors import Collector, collector
 from analyzer.collectors.usage import model_of_chain
+from analyzer.contribution import Contribution
 from analyzer.facts import ParsedModule, dotted
 from analyzer.resolution import Resolution
 from decompose.model import WriteScope
