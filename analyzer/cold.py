@@ -76,7 +76,7 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
                          "following names from this module goes in circles; the names "
                          "involved are left unresolved", Location(project.relpath(paths[m]), 1))
               for m in sorted(resolution.cycles) if m in paths]
-    resolution.models = None  # the index points back: break the cycle, free the facts now
+    del resolution  # no cycle holds it (the index refers back weakly): its memos go now
     cache.save()
     problems = [Diagnostic(DiagnosticLevel.WARNING, code, message,
                            Location(project.relpath(paths[module]), line))

@@ -27,7 +27,7 @@ from decompose.model import Boundaries, ProjectGraph
 from decompose.paths import REPORT_DIR
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -140,7 +140,7 @@ def summary_table(graph: ProjectGraph, proposal: dict, environment: str) -> Tabl
     concrete = sum(1 for m in graph.models if not m.abstract)
     table.add_row("models (concrete / abstract)", f"{concrete} / {len(graph.models) - concrete}")
     table.add_row("relations", str(sum(len(m.relations) for m in graph.models)))
-    by_kind = Counter()
+    by_kind: Counter[str] = Counter()
     for dep in graph.dependencies:
         by_kind[dep.kind.value] += dep.weight
     for kind, count in sorted(by_kind.items()):
@@ -167,7 +167,7 @@ class _LazyProgress:
         self.console = console
         self.started = time.monotonic()
         self.bar: Progress | None = None  # rich.progress: imported once a bar is shown
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> ProgressCallback:
         return self.update
@@ -183,7 +183,8 @@ class _LazyProgress:
                                 MofNCompleteColumn(), console=self.console, transient=True)
             self.bar.start()
             self.task = self.bar.add_task("read", total=total)
-        self.bar.update(self.task, completed=done, total=total)
+        if self.task is not None:
+            self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from analyzer.collectors import Contribution, Edge
+from analyzer.contribution import Contribution, Edge
 from analyzer.discovery import Project
 from decompose.model import App, Dependency, Diagnostic, ProjectGraph
 

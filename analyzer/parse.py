@@ -176,8 +176,8 @@ def _extract_many(todo: list[tuple[str, SourceFile, bytes]], jobs: int,
     """(key, facts, pickled facts) per file; a worker sends the pickled form only."""
     work = [(key, data, s.module, s.is_package, str(s.path), s.own) for key, s, data in todo]
     if jobs <= 1 or sum(len(item[1]) for item in work) < POOL_MIN_BYTES:
-        for key, *args in work:
-            yield key, *extract_pickled(*args)
+        for key, data, module, is_package, path, own in work:
+            yield key, *extract_pickled(data, module, is_package, path, own)
             if progress:
                 progress(1)
         return
@@ -196,4 +196,5 @@ _Work = tuple[str, bytes, str, bool, str, bool]  # key, then extract()'s argumen
 
 
 def _extract_chunk(items: list[_Work]) -> list[tuple[str, bytes]]:
-    return [(key, extract_pickled(*args)[1]) for key, *args in items]
+    return [(key, extract_pickled(data, module, is_package, path, own)[1])
+            for key, data, module, is_package, path, own in items]

@@ -313,7 +313,7 @@ class SettingsEvaluator:
         for arg in call.args:
             pattern = self._expr(arg, env, path)
             optional = isinstance(pattern, Optional)
-            if optional:
+            if isinstance(pattern, Optional):
                 pattern = pattern.pattern
             if not isinstance(pattern, str):
                 self._warn("dynamic-settings-include", "include() of a path that cannot be "
@@ -594,7 +594,7 @@ class SettingsEvaluator:
         if isinstance(op, ast.Eq | ast.NotEq):
             return (left == right) == isinstance(op, ast.Eq)
         if isinstance(op, ast.In | ast.NotIn) and isinstance(right, list | str):
-            return (left in right) == isinstance(op, ast.In)  # type: ignore[operator]
+            return (left in right) == isinstance(op, ast.In)
         return Unknown(loc, "comparison")
 
 

@@ -18,6 +18,17 @@ from dataclasses import dataclass
 from decompose.model import Field, Location, Model, Relation, RelationKind
 
 Options = dict[str, object]  # the call's keywords; a value that is not a literal is None
+ModelRef = tuple[str, str]  # ("config", "Name") | ("label", "app.Name") | ("name", "dotted")
+
+
+@dataclass(frozen=True)
+class RegisterFact:
+    """A registration call (``registry.register(Model)``) that ``analyzer.collectors.startup``
+    records and ``analyzer.model_startup`` applies a register rule to."""
+
+    func: str  # dotted as written, e.g. "registry.register"
+    model: ModelRef
+    line: int
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ def historical_model(model: Model, options: Options, user_model: str,
     history columns and ``history_user``."""
     excluded = options.get("excluded_fields")
     excluded = set(excluded) if isinstance(excluded, list) else set()
-    app = options.get("app") if isinstance(options.get("app"), str) else model.app
+    given_app = options.get("app")
+    app = given_app if isinstance(given_app, str) else model.app
     custom = options.get("custom_model_name")
     name = custom if isinstance(custom, str) else f"Historical{model.name}"
     table = options.get("table_name")

@@ -204,8 +204,8 @@ def _merge_once(groups: list[Group], edges: list[tuple[str, str, float]],
     """Merge the most strongly tied conflict-free pair (then the smallest, then by name)."""
     index = {u: i for i, g in enumerate(groups) for u in g}
     link: dict[tuple[int, int], float] = {}
-    for a, b, weight in edges:
-        i, j = sorted((index[a], index[b]))
+    for source, target, weight in edges:
+        i, j = sorted((index[source], index[target]))
         if i != j:
             link[i, j] = link.get((i, j), 0.0) + weight
     first = [min(g) for g in groups]

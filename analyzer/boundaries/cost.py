@@ -114,11 +114,12 @@ class CostModel:
         moved = {**service_of, app: target}
         before = self._measure(service_of, kernel_apps, fk_ids, read_ids, scope_ids)
         after = self._measure(moved, kernel_apps, fk_ids, read_ids, scope_ids)
-        return DataCost(*(round(b - a, 4) + 0 for a, b in zip(
-            (before.business_fks, before.kernel_fks, before.transactions,
-             before.offline_transactions, before.reads, before.cost),
-            (after.business_fks, after.kernel_fks, after.transactions,
-             after.offline_transactions, after.reads, after.cost), strict=True)))
+        return DataCost(after.business_fks - before.business_fks,
+                        after.kernel_fks - before.kernel_fks,
+                        after.transactions - before.transactions,
+                        after.offline_transactions - before.offline_transactions,
+                        after.reads - before.reads,
+                        round(after.cost - before.cost, 4) + 0)  # + 0: no -0.0
 
     def measure(self, service_of: Mapping[str, str], kernel_apps: frozenset[str]) -> DataCost:
         return self._measure(service_of, kernel_apps, range(len(self.fks)),

@@ -10,41 +10,14 @@ outside the project (installed packages read for their models and names) skip it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from decompose.model import (
-    DependencyKind,
-    Diagnostic,
-    Location,
-    Model,
-    UrlRoute,
-    WriteScope,
-)
+from analyzer.contribution import Contribution
 from decompose.registry import Registry
 
 if TYPE_CHECKING:
     from analyzer.facts import ParsedModule
     from analyzer.resolution import Resolution
-
-
-@dataclass(frozen=True, order=True)
-class Edge:
-    """One occurrence of an app depending on another, at a place in the source."""
-
-    source: str
-    target: str
-    kind: DependencyKind
-    location: Location
-
-
-@dataclass(frozen=True)
-class Contribution:
-    models: tuple[Model, ...] = ()
-    edges: tuple[Edge, ...] = ()
-    urls: tuple[UrlRoute, ...] = ()
-    write_scopes: tuple[WriteScope, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 class Collector:

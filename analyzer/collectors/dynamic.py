@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, literal_str
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind
@@ -37,18 +38,20 @@ class Dynamic(Collector):
             name = (dotted(call.func) or "").rpartition(".")[2]
             kind = ("model" if name in _MODEL_LOADERS else
                     "class" if name in _CLASS_LOADERS else None)
-            args = tuple(literal_str(a) for a in call.args[:2])
-            if kind and args and all(a is not None for a in args):
+            texts = [literal_str(a) for a in call.args[:2]]
+            args = tuple(t for t in texts if t is not None)
+            if kind and args and len(args) == len(texts):
                 facts.append(DynamicFact(kind, args, call.lineno))
         return tuple(facts)
 
     def resolve(self, resolution: Resolution) -> Contribution:
         labels = {a.label for a in resolution.project.apps}
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
+        for module, source, fact in resolution.app_facts(self.name, DynamicFact):
+            target: str | None
             if fact.loader == "model":
-                target = fact.args[0].partition(".")[0]
-                target = target if target in labels else None
+                app = fact.args[0].partition(".")[0]
+                target = app if app in labels else None
             else:
                 target = _app_providing(resolution, fact.args[0])
             if target and target != source:

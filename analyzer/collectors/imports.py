@@ -1,51 +1,27 @@
 """Imports (module level and inside functions) and the module-level names they bind.
 
-The bindings double as the symbol table's input: ``from shop.orders.models import Order as O``
-and ``Product = get_model("catalogue", "Product")`` both tell later phases what a name means.
+The bindings (``analyzer.symbols``' facts) double as the symbol table's input:
+``from shop.orders.models import Order as O`` and ``Product = get_model("catalogue", "Product")``
+both tell later phases what a name means.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, literal_str
 from analyzer.startup import INSTANCE_KEYWORDS
+from analyzer.symbols import AssignFact, ImportFact
 from decompose.model import DependencyKind
 
 if TYPE_CHECKING:
-    from analyzer.resolution import Resolution  # it imports this module's facts
+    from analyzer.resolution import Resolution
 
 _GET_MODEL = frozenset({"get_model", "load_model"})
 _GET_CLASS = frozenset({"get_class"})
-
-
-@dataclass(frozen=True)
-class ImportFact:
-    """``import module`` (``name`` None) or ``from module import name``; ``bound`` is the
-    local name (None when nested inside a function, where it binds nothing module-wide)."""
-
-    module: str
-    name: str | None
-    bound: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class AssignFact:
-    """A module-level ``NAME = ...`` whose meaning later phases can use.
-
-    kind: "alias" (a dotted name), "const" (a string), "setting" (a settings attribute),
-    "model" (a model label from get_model), "class" (get_class(module, name)), "instance"
-    (``Class:keyword`` of a constructor ``analyzer.startup`` knows, e.g. ``Hierarkey``).
-    """
-
-    name: str
-    kind: str
-    value: str
-    line: int
 
 
 @collector
@@ -70,11 +46,11 @@ class Imports(Collector):
         imports_from: list[ast.ImportFrom] = (
             parsed.nodes(ast.ImportFrom) if parsed.own else
             [s for s in statements if isinstance(s, ast.ImportFrom)])
-        for node in imports_from:
-            module = parsed.absolute(node.module, node.level)
-            for alias in node.names:
-                bound = (alias.asname or alias.name) if id(node) in top else None
-                facts.append(ImportFact(module, alias.name, bound, node.lineno))
+        for node_from in imports_from:
+            module = parsed.absolute(node_from.module, node_from.level)
+            for alias in node_from.names:
+                bound = (alias.asname or alias.name) if id(node_from) in top else None
+                facts.append(ImportFact(module, alias.name, bound, node_from.lineno))
         for stmt in statements:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                     stmt.targets[0], ast.Name):
@@ -85,9 +61,7 @@ class Imports(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
-            if not isinstance(fact, ImportFact):
-                continue
+        for module, source, fact in resolution.app_facts(self.name, ImportFact):
             target = resolution.app_of(fact.module)
             if fact.name and fact.name != "*":
                 target = resolution.app_of(f"{fact.module}.{fact.name}") or target

@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
 from analyzer.collectors.usage import model_of_chain
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, keyword
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind
@@ -41,7 +42,7 @@ class Signals(Collector):
     def extract(self, parsed: ParsedModule) -> tuple[SignalFact, ...]:
         if not parsed.may_mention("receiver", "connect", "send"):
             return ()
-        facts = []
+        facts: list[SignalFact] = []
         for call in parsed.nodes(ast.Call):
             func = dotted(call.func) or ""
             last = func.rpartition(".")[2]
@@ -58,7 +59,7 @@ class Signals(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
+        for module, source, fact in resolution.app_facts(self.name, SignalFact):
             targets = set()
             if fact.signal:
                 defined = resolution.resolve(module, fact.signal)

@@ -5,19 +5,10 @@ in ``AppConfig.ready``). Extraction only: the models collector applies the rules
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from analyzer.collectors import Collector, collector
 from analyzer.facts import ParsedModule, dotted, literal_str
-
-ModelRef = tuple[str, str]  # ("config", "Name") | ("label", "app.Name") | ("name", "dotted")
-
-
-@dataclass(frozen=True)
-class RegisterFact:
-    func: str  # dotted as written, e.g. "registry.register"
-    model: ModelRef
-    line: int
+from analyzer.startup import ModelRef, RegisterFact
 
 
 @collector

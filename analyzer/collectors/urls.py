@@ -17,7 +17,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule, dotted, keyword, literal_str
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind, Diagnostic, DiagnosticLevel, Location, UrlRoute
@@ -65,7 +66,8 @@ class Urls(Collector):
 
 def _app_name(statements: tuple[ast.stmt, ...]) -> str | None:
     for stmt in statements:
-        if any(isinstance(t, ast.Name) and t.id == "app_name" for t in _targets(stmt)):
+        if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign) and any(
+                isinstance(t, ast.Name) and t.id == "app_name" for t in _targets(stmt)):
             return literal_str(stmt.value)
     return None
 
@@ -226,9 +228,10 @@ class _Walker:
             return value if isinstance(value, str) else None
         return None
 
-    def _items(self, node: ast.expr, env: dict[str, list], scope: Scope) -> list:
+    def _items(self, node: ast.expr, env: dict[str, list[object]],
+               scope: Scope) -> list[object]:
         if isinstance(node, ast.List | ast.Tuple):
-            out = []
+            out: list[object] = []
             for elt in node.elts:
                 out.extend(self._items(elt.value, env, scope) if isinstance(elt, ast.Starred)
                            else [_bound(elt, scope)])

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, Edge, collector
+from analyzer.collectors import Collector, collector
+from analyzer.contribution import Contribution, Edge
 from analyzer.facts import ParsedModule
 from analyzer.resolution import Resolution
 from decompose.model import DependencyKind
@@ -72,8 +73,8 @@ def model_of_chain(resolution: Resolution, module: str, chain: str) -> str | Non
         if not qualified:
             continue
         if qualified.startswith("model:"):
-            return index.normalise(qualified[6:]) if index else qualified[6:]
-        label = index.label_of(qualified) if index else None
+            return index.normalise(qualified[6:])
+        label = index.label_of(qualified)
         if label:
             return label
     return None
@@ -92,7 +93,7 @@ class Usage(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         edges = []
-        for module, source, fact in resolution.app_facts(self.name):
+        for module, source, fact in resolution.app_facts(self.name, UsageFact):
             label = model_of_chain(resolution, module, fact.chain)
             target = label.partition(".")[0] if label else None
             if target and target != source:

@@ -12,8 +12,9 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.collectors import Collector, Contribution, collector
+from analyzer.collectors import Collector, collector
 from analyzer.collectors.usage import model_of_chain
+from analyzer.contribution import Contribution
 from analyzer.facts import ParsedModule, dotted
 from analyzer.resolution import Resolution
 from decompose.model import WriteScope
@@ -115,9 +116,9 @@ class Writes(Collector):
 
     def resolve(self, resolution: Resolution) -> Contribution:
         scopes = []
-        for module, app, fact in resolution.app_facts(self.name):
-            labels = {model_of_chain(resolution, module, chain) for chain in fact.writes}
-            labels.discard(None)
+        for module, app, fact in resolution.app_facts(self.name, WriteFact):
+            labels = {label for chain in fact.writes
+                      if (label := model_of_chain(resolution, module, chain)) is not None}
             if len({label.partition(".")[0] for label in labels}) > 1:
                 scopes.append(WriteScope(fact.kind, f"{module}.{fact.name}", app,
                                          tuple(labels), resolution.location(module,

@@ -248,6 +248,7 @@ def _model_node_attrs(node: ModelNode) -> str:
 
 
 def _model_edge(edge: ModelEdge, ids: dict[str, str]) -> str:
-    arrow = "empty" if edge.parent_link else RELATION_ARROWS.get(edge.kind, "normal")
+    arrow = ("empty" if edge.parent_link else "normal" if edge.kind is None  # folded: mixed
+             else RELATION_ARROWS.get(edge.kind, "normal"))
     return (f"  {ids[edge.source]} -> {ids[edge.target]} "
             + _attrs(label=edge.label, arrowhead=arrow, color="#475569") + ";")
