@@ -45,6 +45,9 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
     service calls); items that need a human decision are listed there and on stderr.
     """
+    if dry_run and apply_patch:
+        raise DecomposeError("--dry-run writes nothing and --apply changes the monolith: "
+                             "pass one of them")
     graph_path = graph or default_graph(project)
     if not graph_path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",

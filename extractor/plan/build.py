@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from decompose.errors import UnknownApp
+from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import ExtractionPlan, ProjectGraph
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
@@ -62,6 +62,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     files, notes = app_files(scope)
     python = tuple((f.source, scope.source.module_of(f.source)) for f in files
                    if f.source.endswith(".py"))
+    for path, _ in python:
+        scope.source.require_parsed(path)
     replaced, relation_dependencies = replaced_relations(scope)
     imports = CrossImports(scope)
     for path, _ in python:
@@ -80,6 +82,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
     mounts, prefixes, kept = routes(scope, needs.missing)
+    if not prefixes:
+        raise CannotExtract(
+            f"{', '.join(sorted(scope.moved_labels))}: no URL of the monolith routes to "
+            "these apps' views, so the service would serve nothing (mount them in a "
+            "URLconf first)", path=scope.source.path_of(settings.module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
     for library in needs.libraries:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from decompose.errors import CannotExtract
 from decompose.model import App
 
 SKIP_DIRS = frozenset({"migrations", "tests", "__pycache__"})
@@ -36,6 +37,21 @@ class Source:
             return ast.parse(self.read(path), filename=path)
         except (OSError, SyntaxError, UnicodeDecodeError):
             return None
+
+    def require_parsed(self, path: str) -> None:
+        """Refuse a moved module Python cannot read: the codemods would copy it unchanged
+        and the service would fail at import, far from the cause."""
+        try:
+            ast.parse(self.read(path), filename=path)
+        except SyntaxError as error:
+            raise CannotExtract(f"syntax error: {error.msg}; fix it before extracting",
+                                path=path, line=error.lineno) from None
+        except UnicodeDecodeError as error:
+            line = (self.root / path).read_bytes()[: error.start].count(b"\n") + 1
+            raise CannotExtract("not UTF-8 text; fix its encoding before extracting",
+                                path=path, line=line) from None
+        except OSError as error:
+            raise CannotExtract(f"unreadable: {error.strerror}", path=path) from None
 
     def files(self, directory: str) -> list[str]:
         """The files of an app that ship with it: no tests, migrations or byte code."""
