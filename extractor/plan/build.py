@@ -64,7 +64,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                    if f.source.endswith(".py"))
     for path, _ in python:
         scope.source.require_parsed(path)
-    replaced, relation_dependencies = replaced_relations(scope)
+    auto = settings.literal("DEFAULT_AUTO_FIELD")
+    replaced, relation_dependencies = replaced_relations(
+        scope, auto if isinstance(auto, str) else None)
     imports = CrossImports(scope)
     for path, _ in python:
         imports.scan(path)
@@ -106,7 +108,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
         monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
-    auto = settings.literal("DEFAULT_AUTO_FIELD")
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),

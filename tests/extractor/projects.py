@@ -11,10 +11,16 @@ from decompose.serialize import write_json_atomic
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def analysed_copy(name: str, target: Path) -> Path:
-    """A copy of ``tests/fixtures/<name>`` at ``target`` with its graph.json written."""
+def analysed_copy(name: str, target: Path, edits: dict[str, tuple[str, str]] | None = None
+                  ) -> Path:
+    """A copy of ``tests/fixtures/<name>`` at ``target``, with ``edits`` (path: (old, new))
+    made before its graph.json is written."""
     shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns(
         "__pycache__", "decompose-report"))
+    for path, (old, new) in (edits or {}).items():
+        text = (target / path).read_text()
+        assert old in text, (path, old)
+        (target / path).write_text(text.replace(old, new))
     write_json_atomic(target / "decompose-report" / "graph.json",
                       build_graph(target, use_cache=False))
     return target
