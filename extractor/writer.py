@@ -20,6 +20,7 @@ from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
+from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, vendored_files
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
@@ -80,7 +81,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
-            plan=extraction.record, admin_prefix=plan.spec.admin_prefix))
+            plan=extraction.record, admin_prefix=plan.spec.admin_prefix,
+            dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         write_file(staging / OPENAPI_FILE, generate_openapi(staging))
