@@ -47,8 +47,9 @@ class Plan:
 
 
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
-               name: str | None = None) -> Plan:
-    """Plan moving the apps ``labels`` of the project at ``root`` into one service."""
+               name: str | None = None, served: tuple[str, ...] = ()) -> Plan:
+    """Plan moving the apps ``labels`` of the project at ``root`` into one service;
+    ``served``, when given, replaces the URL prefixes read from the monolith's URLconfs."""
     own = {a.label: a for a in graph.own_apps}
     for label in labels:
         if label not in own:
@@ -83,7 +84,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
-    mounts, prefixes, kept = routes(scope, needs.missing)
+    routed = routes(scope, needs.missing)
+    mounts, prefixes, kept = routed.mounts, served or routed.prefixes, routed.kept
     if not prefixes:
         raise CannotExtract(
             f"{', '.join(sorted(scope.moved_labels))}: no URL of the monolith routes to "
@@ -112,7 +114,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
-        routes=record.routes,
+        routes=record.routes, routed_views=routed.views,
         third_party_apps=record.third_party_apps,
         rest_framework=record.rest_framework,
         requirements=record.requirements,

@@ -58,11 +58,17 @@ class CrossImports:
     def mirror_model(self, label: str) -> None:
         """Mirror a model that a replaced relation points at, even if no code imports it."""
         model = self.scope.graph.model(label)
-        if model is None or model.app not in self.scope.own_labels:
+        app_label, _, name = label.partition(".")
+        external = next((a for a in self.scope.graph.apps
+                         if a.external and a.label == app_label), None)
+        if model is not None and model.app in self.scope.own_labels:
+            module, name = self.source.module_of(model.location.path), model.name
+        elif model is None and external is not None:  # auth.User: where Django's code has it
+            module = f"{external.name}.models"
+        else:
             return
-        module = self.source.module_of(model.location.path)
         self.mirrors.setdefault(module, {}).setdefault(
-            model.name, MirrorName(model.name, Handling.REMOTE_MODEL, label))
+            name, MirrorName(name, Handling.REMOTE_MODEL, label))
 
     def mirrored_names(self) -> list[MirrorName]:
         """Every mirrored name, in the order first met."""
