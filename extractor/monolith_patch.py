@@ -13,7 +13,6 @@ import difflib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
@@ -38,10 +37,6 @@ BRIDGE_APP = decompose_bridge.__name__
 # Services and the gateway's auth_request call the bridge inside the cluster over plain HTTP;
 # SECURE_SSL_REDIRECT would answer them with a redirect to https.
 REDIRECT_EXEMPT = f"^{BRIDGE_MOUNT}"
-
-
-# INSTALLED_APPS as written: a list or a tuple literal.
-_Literal = TypeVar("_Literal", cst.List, cst.Tuple)
 
 
 class PatchConflict(DecomposeError):
@@ -184,7 +179,7 @@ class MountBridgeUrls(VisitorBasedCodemodCommand):
         return updated.with_changes(value=updated.value.with_changes(elements=[new, *elements]))
 
 
-def _append(node: _Literal, value: cst.BaseExpression) -> _Literal:
+def _append(node: cst.List | cst.Tuple, value: cst.BaseExpression) -> cst.List | cst.Tuple:
     """``node`` with ``value`` last, in the layout of its elements (an empty tuple gets the
     comma that keeps it a tuple)."""
     elements = list(node.elements)
