@@ -97,6 +97,8 @@ class ServiceSpec:
     mounts: tuple[UrlMount, ...]
     routes: tuple[str, ...]
     routed_views: tuple[RoutedView, ...] = ()
+    # The moved apps' own test modules the service's suite runs, beside its tests/.
+    test_paths: tuple[str, ...] = ()
     port: int = 8000
     host_port: int = 8001
     monolith_url: str = "http://monolith:8000"

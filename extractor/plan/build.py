@@ -27,6 +27,7 @@ from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
+from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 
@@ -65,6 +66,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                    if f.source.endswith(".py"))
     for path, _ in python:
         scope.source.require_parsed(path)
+    test_copies, test_paths, test_notes = moved_tests(scope)
     auto = settings.literal("DEFAULT_AUTO_FIELD")
     replaced, relation_dependencies = replaced_relations(
         scope, auto if isinstance(auto, str) else None)
@@ -95,7 +97,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         needs = TemplateNeeds()
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
-    files += imports.kernel_files() + list(needs.copies)
+    files += imports.kernel_files() + list(needs.copies) + test_copies
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
@@ -104,7 +106,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     settings_module, urlconf = settings.patch_targets()
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
-        files=tuple(files), rewrites=notes,
+        files=tuple(files), rewrites=notes + test_notes,
         dependencies=relation_dependencies + tuple(imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
@@ -114,7 +116,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
-        routes=record.routes, routed_views=routed.views,
+        routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         third_party_apps=record.third_party_apps,
         rest_framework=record.rest_framework,
         requirements=record.requirements,

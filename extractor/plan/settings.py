@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pprint
 
 from decompose.errors import DecomposeError
 from decompose.model import Location
@@ -88,7 +89,7 @@ class MonolithSettings:
         for name in sorted(names - SERVICE_OWNED):
             value = self.literal(name)
             if value is not None:
-                found.append((name, repr(value)))
+                found.append((name, _source(value)))
         return tuple(found)
 
     def rest_framework(self) -> tuple[tuple[tuple[str, str], ...],
@@ -114,7 +115,7 @@ class MonolithSettings:
                     uses.append((module, name, Location(path, item.lineno)))
             if isinstance(literal, list):
                 literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
-            settings.append((str(key.value), repr(literal)))
+            settings.append((str(key.value), _source(literal)))
         return tuple(settings), tuple(uses)
 
     def patch_targets(self) -> tuple[str, str]:
@@ -137,3 +138,9 @@ class MonolithSettings:
         if not isinstance(urlconf, str):
             raise DecomposeError("ROOT_URLCONF is not a string literal", path=settings_path)
         return self.source.module_of(settings_path), urlconf
+
+
+def _source(value: object) -> str:
+    """A literal as Python source, broken across lines where the service's ruff (100 columns,
+    the template indents it 4 more) would find it too long."""
+    return pprint.pformat(value, width=72, sort_dicts=False)

@@ -14,8 +14,6 @@ from pathlib import Path, PurePosixPath
 from decompose.errors import CannotExtract
 from decompose.model import App
 
-SKIP_DIRS = frozenset({"migrations", "tests", "__pycache__"})
-
 
 class Source:
     """The monolith at ``root``; paths are relative POSIX, modules are dotted."""
@@ -55,14 +53,24 @@ class Source:
 
     def files(self, directory: str) -> list[str]:
         """The files of an app that ship with it: no tests, migrations or byte code."""
+        return [path for path, test in self._app_files(directory) if not test]
+
+    def test_files(self, directory: str) -> list[str]:
+        """The app's own test modules (``tests/``, ``tests.py``, ``test_*.py``)."""
+        return [path for path, test in self._app_files(directory) if test]
+
+    def _app_files(self, directory: str) -> list[tuple[str, bool]]:
         base = self.root / directory
         found = []
         for path in sorted(base.rglob("*")):
             rel = path.relative_to(base)
-            if (path.is_file() and not SKIP_DIRS.intersection(rel.parts)
-                    and not path.name.startswith(("test_", ".")) and path.suffix != ".pyc"
-                    and path.name != "tests.py"):
-                found.append(path.relative_to(self.root).as_posix())
+            if (not path.is_file() or path.suffix == ".pyc" or path.name.startswith(".")
+                    or {"migrations", "__pycache__"}.intersection(rel.parts)):
+                continue
+            test = ("tests" in rel.parts or path.name.startswith("test_")
+                    or path.name == "tests.py")
+            if not test or path.suffix == ".py":
+                found.append((path.relative_to(self.root).as_posix(), test))
         return found
 
     def imports(self, path: str, module: str = "") -> set[str]:

@@ -209,3 +209,9 @@ def test_a_view_the_schema_cannot_document_is_one_line_at_its_monolith_path(mono
                               "moved code: Error [SalesReportView]: unable to guess serializer")
     assert "\n" not in message and str(tmp_path) not in message
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_service_passes_ruff_with_its_own_config_as_generated(orders_service: Path):
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                          cwd=orders_service, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr

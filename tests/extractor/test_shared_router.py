@@ -14,6 +14,8 @@ import pytest
 
 from decompose.cli import main
 from tests.extractor.projects import analysed_copy
+from tests.support.postgres import temporary_postgres
+from tests.support.processes import clean_env
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,17 @@ def test_a_route_prefix_with_a_converter_is_refused_for_routes(tmp_path: Path, c
         main(["extract", "notes", "--project", str(tmp_path), "--routes", "/<slug>/"])
     assert capsys.readouterr().err == ("error: --routes '/<slug>/': a prefix starts and ends "
                                        "with '/' and has no converter\n")
+
+
+@pytest.mark.postgres
+def test_the_services_suite_runs_the_moved_apps_tests_and_passes(services: Path):
+    service = services / "billing"
+    assert 'testpaths = ["tests", "billing/tests/test_invoices.py"]' in (
+        service / "pyproject.toml").read_text()
+    with temporary_postgres("billing") as url:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+                               "-x"], cwd=service, capture_output=True, text=True, timeout=600,
+                              env=clean_env(DATABASE_URL=url, PYTHONPATH=str(service)))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert ("billing/tests/test_invoices.py::test_an_invoice_keeps_its_total PASSED"
+            in done.stdout)
