@@ -33,7 +33,8 @@ from extractor.writer import REPORT_FILE, run_codemods, write_service
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder.")
 @click.option("--apply", "apply_patch", is_flag=True,
-              help="Also apply monolith.patch to the monolith (refused if it changed since).")
+              help="Also apply monolith.patch to the monolith (refused if it changed since; "
+                   "not with --dry-run).")
 @click.option("--routes", "served", multiple=True, metavar="PREFIX",
               help="A URL prefix the proxy sends to the service (/api/v1/invoices/); "
                    "repeat it. Replaces the prefixes read from the monolith's URLconfs.")
