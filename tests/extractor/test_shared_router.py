@@ -22,6 +22,7 @@ from tests.support.processes import clean_env
 def services(tmp_path_factory) -> Path:
     shop = analysed_copy("tuple_shop", tmp_path_factory.mktemp("routes") / "shop")
     main(["extract", "notes", "--project", str(shop)])
+    main(["extract", "pages", "--project", str(shop)])
     main(["extract", "billing", "--project", str(shop), "--routes", "/api/v1/invoices/",
           "--routes", "/api/v1/invoice-exports/"])
     return shop.parent / "services"
@@ -88,3 +89,15 @@ def test_the_services_suite_runs_the_moved_apps_tests_and_passes(services: Path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert ("billing/tests/test_invoices.py::test_an_invoice_keeps_its_total PASSED"
             in done.stdout)
+
+
+@pytest.mark.postgres
+def test_a_service_without_api_operations_passes_its_suite(services: Path):
+    service = services / "pages"
+    assert "paths: {}" in (service / "openapi.yaml").read_text()
+    assert routes(service) == ["/pages/titles/"]
+    with temporary_postgres("pages") as url:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                              cwd=service, capture_output=True, text=True, timeout=600,
+                              env=clean_env(DATABASE_URL=url, PYTHONPATH=str(service)))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
