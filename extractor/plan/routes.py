@@ -37,8 +37,9 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
     for route in scope.graph.urls:
         if route.app not in scope.moved_labels or route.regex:
             continue
-        call = _call_at(scope.source.tree(route.location.path), route.location.line)
-        pattern = _first_string(call)
+        tree = scope.source.tree(route.location.path)
+        call = _call_at(tree, route.location.line)
+        pattern = _first_string(call, tree)
         if call is None or pattern is None:
             raise DecomposeError(f"cannot read the URL pattern for {route.prefix}",
                                  path=route.location.path, line=route.location.line)
@@ -127,13 +128,42 @@ def _serves_json(scope: Scope, urlconf: str) -> bool:
 def _call_at(tree: ast.Module | None, line: int) -> ast.Call | None:
     """The path()/register() call on ``line`` whose first argument is a string."""
     for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Call) and node.lineno == line and _first_string(node) is not None:
+        if (isinstance(node, ast.Call) and node.lineno == line
+                and _first_string(node, tree) is not None):
             return node
     return None
 
 
-def _first_string(call: ast.Call | None) -> str | None:
+def _first_string(call: ast.Call | None, tree: ast.Module | None) -> str | None:
+    """The call's first argument as a string: a literal, or an f-string, a concatenation or
+    a name built from the module's own string constants (``f"{PREFIX}admin/"``)."""
     first = call.args[0] if call is not None and call.args else None
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return first.value
+    return _static_string(first, _constants(tree)) if first is not None else None
+
+
+def _constants(tree: ast.Module | None) -> dict[str, ast.expr]:
+    """Module-level ``NAME = <expression>`` assignments, the last one winning."""
+    found: dict[str, ast.expr] = {}
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            found[node.targets[0].id] = node.value
+    return found
+
+
+def _static_string(node: ast.expr, names: dict[str, ast.expr], depth: int = 0) -> str | None:
+    if depth > 10:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name) and node.id in names:
+        return _static_string(names[node.id], names, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_static_string(v.value if isinstance(v, ast.FormattedValue) else v, names,
+                                depth + 1) for v in node.values]
+        return None if None in parts else "".join(p or "" for p in parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _static_string(node.left, names, depth + 1)
+        right = _static_string(node.right, names, depth + 1)
+        return left + right if left is not None and right is not None else None
     return None

@@ -101,3 +101,16 @@ def test_a_service_without_api_operations_passes_its_suite(services: Path):
                               cwd=service, capture_output=True, text=True, timeout=600,
                               env=clean_env(DATABASE_URL=url, PYTHONPATH=str(service)))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_patterns_built_from_the_urlconfs_constants_are_read(tmp_path: Path, capsys):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop")
+    urls = shop / "config" / "urls.py"  # the same routes on the same lines, spelt with
+    urls.write_text(urls.read_text()  # constants after the analysis
+                    .replace("router = DefaultRouter()",
+                             'router = DefaultRouter(); BOARDS = "boards/"; API = "api/" + "v1/"')
+                    .replace('path("api/v1/", include(router.urls))',
+                             "path(API, include(router.urls))")
+                    .replace('path("boards/<str:slug>', 'path(f"{BOARDS}<str:slug>'))
+    main(["extract", "notes", "--project", str(shop), "--dry-run"])
+    assert capsys.readouterr().out.splitlines()[1] == "routes: /api/v1/notes/, /boards/"
