@@ -84,7 +84,9 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines = [f"service {record.service!r} from {', '.join(record.apps)} -> {target}",
              "routes: " + ", ".join(record.routes), "", "files to create:"]
     lines += [f"  {f.target}" + (f" ({f.kind} copy of {f.source})" if f.kind == "template"
-                                  else " (kernel copy)" if f.kind == "kernel" else "")
+                                  else " (kernel copy)" if f.kind == "kernel"
+                                  else " (stub: wires the task queue)" if f.kind == "stub"
+                                  else "")
               for f in record.files]
     lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),
               "", "rewrites:"]

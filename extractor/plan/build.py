@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
-from decompose.model import ExtractionPlan, ProjectGraph
+from decompose.model import ExtractionPlan, Level, Location, ProjectGraph, Rewrite
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
-from extractor.plan.imports import CrossImports
+from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.movable import check_movable
 from extractor.plan.relations import (
     moved_models,
@@ -97,7 +97,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         needs = TemplateNeeds()
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
-    files += imports.kernel_files() + list(needs.copies) + test_copies
+    kernel = imports.kernel_files()
+    notes += tuple(Rewrite(Location(f.source, 1), "plan", (
+        "imports the monolith's Celery app for its side effect: written as a stub, the "
+        "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
+    files += kernel + list(needs.copies) + test_copies
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),

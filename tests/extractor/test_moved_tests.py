@@ -1,5 +1,6 @@
-"""The moved apps' own tests go with the service: run there when they need nothing that stays
-in the monolith, else copied and listed with what they need (tests/fixtures/tuple_shop)."""
+"""What the moved apps need goes with the service (tests/fixtures/tuple_shop): project modules
+outside apps (a package __init__ that wires Celery as a stub), and their own tests, run there
+when they need nothing that stays in the monolith, else copied and listed with what they need."""
 
 from __future__ import annotations
 
@@ -35,3 +36,13 @@ def test_a_self_contained_test_runs_in_the_service(tmp_path: Path):
     plan = plan_for(tmp_path, "billing")
     assert plan.spec.test_paths == ("billing/tests/test_invoices.py",)
     assert not [r for r in plan.record.rewrites if r.codemod == "tests"]
+
+
+def test_project_modules_come_along_and_a_celery_wiring_init_is_a_stub(tmp_path: Path):
+    plan = plan_for(tmp_path, "billing")
+    copies = {f.source: f.kind for f in plan.record.files if f.source.startswith("kernel/")}
+    assert copies == {"kernel/__init__.py": "stub", "kernel/money.py": "kernel"}
+    assert [(str(r.location), r.message) for r in plan.record.rewrites if r.codemod == "plan"
+            and r.location.path == "kernel/__init__.py"] == [(
+                "kernel/__init__.py:1", "imports the monolith's Celery app for its side "
+                "effect: written as a stub, the service runs no worker")]
