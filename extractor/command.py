@@ -33,24 +33,35 @@ from extractor.writer import REPORT_FILE, run_codemods, write_service
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder.")
 @click.option("--apply", "apply_patch", is_flag=True,
-              help="Also apply monolith.patch to the monolith (refused if it changed since).")
+              help="Also apply monolith.patch to the monolith (refused if it changed since; "
+                   "not with --dry-run).")
+@click.option("--routes", "served", multiple=True, metavar="PREFIX",
+              help="A URL prefix the proxy sends to the service (/api/v1/invoices/); "
+                   "repeat it. Replaces the prefixes read from the monolith's URLconfs.")
 @click.option("--vendor-runtime", is_flag=True,
               help="Copy the decompose-runtime packages into the service and the monolith "
                    "instead of requiring them (for teams without a package index).")
 def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path | None,
             name: str | None, dry_run: bool, force: bool, apply_patch: bool,
-            vendor_runtime: bool) -> None:
+            served: tuple[str, ...], vendor_runtime: bool) -> None:
     """Move APPS into a standalone DRF service sharing the monolith's database.
 
     Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
     service calls); items that need a human decision are listed there and on stderr.
     """
+    if dry_run and apply_patch:
+        raise DecomposeError("--dry-run writes nothing and --apply changes the monolith: "
+                             "pass one of them")
+    for prefix in served:
+        if not (prefix.startswith("/") and prefix.endswith("/")) or "<" in prefix:
+            raise DecomposeError(f"--routes {prefix!r}: a prefix starts and ends with '/' and "
+                                 "has no converter")
     graph_path = graph or default_graph(project)
     if not graph_path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
                              path=graph_path)
     loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
-    plan = build_plan(loaded, project, apps, name)
+    plan = build_plan(loaded, project, apps, name, served)
     extraction = run_codemods(plan, project, vendor_runtime=vendor_runtime)
     record = extraction.record
     target = out or service_dir(project, record.service)
@@ -73,7 +84,9 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines = [f"service {record.service!r} from {', '.join(record.apps)} -> {target}",
              "routes: " + ", ".join(record.routes), "", "files to create:"]
     lines += [f"  {f.target}" + (f" ({f.kind} copy of {f.source})" if f.kind == "template"
-                                  else " (kernel copy)" if f.kind == "kernel" else "")
+                                  else " (kernel copy)" if f.kind == "kernel"
+                                  else " (stub: wires the task queue)" if f.kind == "stub"
+                                  else "")
               for f in record.files]
     lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),
               "", "rewrites:"]

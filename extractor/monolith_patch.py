@@ -24,7 +24,9 @@ from decompose.model import ExtractionPlan
 from decompose.serialize import write_text_atomic
 from decompose_runtime.protocol import BRIDGE_MOUNT
 from extractor.bridge import Allowlist, installed_bridge, render_bridge
+from extractor.requirements_files import edited_files
 from extractor.runtime import (
+    BRIDGE_REQUIREMENTS,
     MONOLITH_PACKAGES,
     RUNTIME_DISTRIBUTION,
     runtime_requirement,
@@ -32,8 +34,6 @@ from extractor.runtime import (
 )
 
 BRIDGE_APP = decompose_bridge.__name__
-# Where the monolith's pip requirements are, when it keeps them the common way.
-REQUIREMENTS_FILE = "requirements.txt"
 # Services and the gateway's auth_request call the bridge inside the cluster over plain HTTP;
 # SECURE_SSL_REDIRECT would answer them with a redirect to https.
 REDIRECT_EXEMPT = f"^{BRIDGE_MOUNT}"
@@ -56,8 +56,13 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *
 
     A bridge already installed by an earlier extraction keeps what it allowed and the
     services it issues tokens for: both services work side by side afterwards. The bridge app
-    comes from decompose-runtime: a line in requirements.txt, or its packages copied in."""
-    changes = [*(_runtime_copy(root) if vendor_runtime else _runtime_requirement(root))]
+    comes from decompose-runtime, required or copied in; what it imports (DRF, PyJWT) is added
+    to whichever dependency files the monolith keeps."""
+    wanted = BRIDGE_REQUIREMENTS if vendor_runtime else (runtime_requirement(),
+                                                          *BRIDGE_REQUIREMENTS)
+    changes = [*(_runtime_copy(root) if vendor_runtime else []),
+               *(FileChange(path, before, after) for path, before, after in edited_files(
+                   root, wanted, replaced="" if vendor_runtime else RUNTIME_DISTRIBUTION))]
     installed = installed_bridge(root)
     with tempfile.TemporaryDirectory() as folder:
         written = render_bridge(installed.allowlist.union(allowlist),
@@ -81,18 +86,6 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *
         if after != before:
             changes.append(FileChange(path, before, after))
     return tuple(sorted(changes, key=lambda c: c.path))
-
-
-def _runtime_requirement(root: Path) -> list[FileChange]:
-    """requirements.txt names the runtime's range (a line added, or an older range replaced)."""
-    before = _read(root / REQUIREMENTS_FILE)
-    if before is None:
-        return []
-    wanted = runtime_requirement()
-    lines = [line for line in before.splitlines()
-             if not line.replace("_", "-").lower().startswith(RUNTIME_DISTRIBUTION)]
-    after = "\n".join([*lines, wanted]) + "\n"
-    return [] if after == before else [FileChange(REQUIREMENTS_FILE, before, after)]
 
 
 def _runtime_copy(root: Path) -> list[FileChange]:
@@ -154,7 +147,7 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
             return updated
         target = "LOCAL_APPS" if "LOCAL_APPS" in names else (
             "INSTALLED_APPS" if "INSTALLED_APPS" in names else None)
-        if self.done or target is None or not isinstance(updated.value, cst.List):
+        if self.done or target is None or not isinstance(updated.value, cst.List | cst.Tuple):
             return updated
         self.done = True
         elements = list(updated.value.elements)
@@ -186,10 +179,13 @@ class MountBridgeUrls(VisitorBasedCodemodCommand):
         return updated.with_changes(value=updated.value.with_changes(elements=[new, *elements]))
 
 
-def _append(node: cst.List, value: cst.BaseExpression) -> cst.List:
+def _append(node: cst.List | cst.Tuple, value: cst.BaseExpression) -> cst.List | cst.Tuple:
+    """``node`` with ``value`` last, in the layout of its elements (an empty tuple gets the
+    comma that keeps it a tuple)."""
     elements = list(node.elements)
     if not elements:
-        return node.with_changes(elements=[cst.Element(value)])
+        comma = cst.Comma() if isinstance(node, cst.Tuple) else cst.MaybeSentinel.DEFAULT
+        return node.with_changes(elements=[cst.Element(value, comma=comma)])
     last = elements[-1]
     separator = elements[-2].comma if len(elements) > 1 else cst.Comma(
         whitespace_after=cst.SimpleWhitespace(" "))

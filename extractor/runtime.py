@@ -18,6 +18,9 @@ import decompose_runtime
 RUNTIME_DISTRIBUTION = "decompose-runtime"
 # What each side imports: the service its client, the monolith its bridge app; both the codec.
 SERVICE_PACKAGES = (decompose_runtime, decompose_remote)
+# What the bridge imports besides Django (runtime/pyproject.toml declares the same ranges):
+# a monolith with a vendored runtime must install these itself.
+BRIDGE_REQUIREMENTS = ("djangorestframework>=3.15,<4", "PyJWT[crypto]>=2.9,<3")
 MONOLITH_PACKAGES = (decompose_runtime, decompose_bridge)
 
 

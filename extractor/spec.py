@@ -58,6 +58,32 @@ class UrlMount:
             raise SpecError(f"urlconf {self.urlconf!r} is not a dotted Python module path")
 
 
+def _import_order(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
+@dataclass(frozen=True, order=True)
+class RoutedView:
+    """A moved view the monolith routes from a URLconf that stays (a project-wide DRF router,
+    a root ``path()``): the service routes it itself, at the same path. ``viewset``: a
+    ``router.register(pattern, ...)`` under ``prefix``; else ``path(prefix + pattern, ...)``."""
+
+    prefix: str
+    pattern: str
+    view: str  # dotted path of the view function or viewset
+    name: str  # the URL name (a router's basename)
+    viewset: bool
+    as_view: bool = False  # a class-based view, routed as ``View.as_view()``
+
+    @property
+    def module(self) -> str:
+        return self.view.rpartition(".")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.view.rpartition(".")[2]
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """A standalone service to render: its name, moved apps, URLs and deployment defaults.
@@ -70,6 +96,9 @@ class ServiceSpec:
     apps: tuple[ServiceApp, ...]
     mounts: tuple[UrlMount, ...]
     routes: tuple[str, ...]
+    routed_views: tuple[RoutedView, ...] = ()
+    # The moved apps' own test modules the service's suite runs, beside its tests/.
+    test_paths: tuple[str, ...] = ()
     port: int = 8000
     host_port: int = 8001
     monolith_url: str = "http://monolith:8000"
@@ -130,6 +159,21 @@ class ServiceSpec:
             object.__setattr__(self, "image", f"{self.name}:{self.version}")
         if not self.title:
             object.__setattr__(self, "title", self.name.replace("-", " ").title())
+
+    @property
+    def routers(self) -> tuple[tuple[str, tuple[RoutedView, ...]], ...]:
+        """The routed viewsets by the prefix their router is mounted at."""
+        prefixes = sorted({v.prefix for v in self.routed_views if v.viewset})
+        return tuple((p, tuple(v for v in self.routed_views if v.viewset and v.prefix == p))
+                     for p in prefixes)
+
+    @property
+    def view_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(module, names) the root URLconf imports for ``routed_views``, sorted the way the
+        service's ruff (isort, order by type) wants: constants, classes, then functions."""
+        modules = sorted({v.module for v in self.routed_views})
+        return tuple((m, tuple(sorted({v.attribute for v in self.routed_views if v.module == m},
+                                      key=_import_order))) for m in modules)
 
     @property
     def python_name(self) -> str:

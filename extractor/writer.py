@@ -19,7 +19,9 @@ from extractor.codemods import FileOutcome, transform
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
+from extractor.plan.imports import TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
+from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, vendored_files
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
@@ -66,9 +68,13 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         else:
             render_service(plan.spec, staging)
         transformed = {o.path: o.text for o in extraction.outcomes}
+        env = make_environment(EXTRACTION_TEMPLATES)
         for copy in extraction.record.files:
             if copy.target in transformed:
                 write_file(staging / copy.target, transformed[copy.target])
+            elif copy.kind == TASK_QUEUE_STUB:
+                write_file(staging / copy.target, env.get_template(
+                    "task_queue_stub.py.j2").render(source=copy.source))
             else:
                 target = staging / copy.target
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,11 +82,11 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
                        plan.remote_relations)
-        env = make_environment(EXTRACTION_TEMPLATES)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
-            plan=extraction.record, admin_prefix=plan.spec.admin_prefix))
+            plan=extraction.record, admin_prefix=plan.spec.admin_prefix,
+            dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         write_file(staging / OPENAPI_FILE, generate_openapi(staging))

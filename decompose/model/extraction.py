@@ -33,8 +33,9 @@ class Level(enum.StrEnum):
 
 @dataclass(frozen=True, order=True)
 class FileCopy:
-    """A monolith file copied into the service (``kind`` "app", "kernel", or "template": a
-    monolith template the moved pages extend or include, into the service's templates/)."""
+    """A monolith file copied into the service (``kind`` "app", "kernel", "test": a moved
+    app's own test module, or "template": a monolith template the moved pages extend or
+    include, into the service's templates/)."""
 
     source: str  # relative to the monolith root
     target: str  # relative to the service root

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from decompose.errors import UnknownApp
-from decompose.model import ExtractionPlan, ProjectGraph
+from decompose.errors import CannotExtract, UnknownApp
+from decompose.model import ExtractionPlan, Level, Location, ProjectGraph, Rewrite
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
-from extractor.plan.imports import CrossImports
+from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.movable import check_movable
 from extractor.plan.relations import (
     moved_models,
@@ -27,6 +27,7 @@ from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
+from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
 from extractor.spec import ServiceApp, ServiceSpec, UrlMount
 
@@ -47,8 +48,9 @@ class Plan:
 
 
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
-               name: str | None = None) -> Plan:
-    """Plan moving the apps ``labels`` of the project at ``root`` into one service."""
+               name: str | None = None, served: tuple[str, ...] = ()) -> Plan:
+    """Plan moving the apps ``labels`` of the project at ``root`` into one service;
+    ``served``, when given, replaces the URL prefixes read from the monolith's URLconfs."""
     own = {a.label: a for a in graph.own_apps}
     for label in labels:
         if label not in own:
@@ -62,7 +64,12 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     files, notes = app_files(scope)
     python = tuple((f.source, scope.source.module_of(f.source)) for f in files
                    if f.source.endswith(".py"))
-    replaced, relation_dependencies = replaced_relations(scope)
+    for path, _ in python:
+        scope.source.require_parsed(path)
+    test_copies, test_paths, test_notes = moved_tests(scope)
+    auto = settings.literal("DEFAULT_AUTO_FIELD")
+    replaced, relation_dependencies = replaced_relations(
+        scope, auto if isinstance(auto, str) else None)
     imports = CrossImports(scope)
     for path, _ in python:
         imports.scan(path)
@@ -79,12 +86,22 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
-    mounts, prefixes, kept = routes(scope, needs.missing)
+    routed = routes(scope, needs.missing)
+    mounts, prefixes, kept = routed.mounts, served or routed.prefixes, routed.kept
+    if not prefixes:
+        raise CannotExtract(
+            f"{', '.join(sorted(scope.moved_labels))}: no URL of the monolith routes to "
+            "these apps' views, so the service would serve nothing (mount them in a "
+            "URLconf first)", path=scope.source.path_of(settings.module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
-    files += imports.kernel_files() + list(needs.copies)
+    kernel = imports.kernel_files()
+    notes += tuple(Rewrite(Location(f.source, 1), "plan", (
+        "imports the monolith's Celery app for its side effect: written as a stub, the "
+        "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
+    files += kernel + list(needs.copies) + test_copies
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
@@ -93,18 +110,17 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     settings_module, urlconf = settings.patch_targets()
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
-        files=tuple(files), rewrites=notes,
+        files=tuple(files), rewrites=notes + test_notes,
         dependencies=relation_dependencies + tuple(imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
         monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
-    auto = settings.literal("DEFAULT_AUTO_FIELD")
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
-        routes=record.routes,
+        routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         third_party_apps=record.third_party_apps,
         rest_framework=record.rest_framework,
         requirements=record.requirements,

@@ -16,6 +16,12 @@ from extractor.plan.scope import Scope
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
 
 
+# Top-level packages of the generated service: project modules of the same name are not copied.
+SERVICE_PACKAGES = frozenset({"config", "ops", "tests", "monolith"})
+# FileCopy kind of a package __init__ written as a stub (see kernel_files).
+TASK_QUEUE_STUB = "stub"
+
+
 class CrossImports:
     """Collects, in the order they are met, the names moved code takes from apps that stay."""
 
@@ -58,11 +64,17 @@ class CrossImports:
     def mirror_model(self, label: str) -> None:
         """Mirror a model that a replaced relation points at, even if no code imports it."""
         model = self.scope.graph.model(label)
-        if model is None or model.app not in self.scope.own_labels:
+        app_label, _, name = label.partition(".")
+        external = next((a for a in self.scope.graph.apps
+                         if a.external and a.label == app_label), None)
+        if model is not None and model.app in self.scope.own_labels:
+            module, name = self.source.module_of(model.location.path), model.name
+        elif model is None and external is not None:  # auth.User: where Django's code has it
+            module = f"{external.name}.models"
+        else:
             return
-        module = self.source.module_of(model.location.path)
         self.mirrors.setdefault(module, {}).setdefault(
-            model.name, MirrorName(model.name, Handling.REMOTE_MODEL, label))
+            name, MirrorName(name, Handling.REMOTE_MODEL, label))
 
     def mirrored_names(self) -> list[MirrorName]:
         """Every mirrored name, in the order first met."""
@@ -73,8 +85,11 @@ class CrossImports:
                      for module, names in sorted(self.mirrors.items()))
 
     def kernel_files(self) -> list[FileCopy]:
-        """The kernel modules, plus the package ``__init__`` files above them."""
-        copies = set()
+        """The kernel modules, plus the package ``__init__`` files above them; one that only
+        wires the monolith's task queue (``from .celery import app``) is a stub instead:
+        the service runs no worker, and the celery module is not the service's."""
+        copies: set[str] = set()
+        stubs: set[str] = set()
         for module, ok in self.kernel.items():
             path = self.source.path_of(module) if ok else None
             if path is None:
@@ -82,15 +97,33 @@ class CrossImports:
             copies.add(path)
             parts = module.split(".")
             for depth in range(1, len(parts)):
-                init = self.source.path_of(".".join(parts[:depth]))
+                package = ".".join(parts[:depth])
+                init = self.source.path_of(package)
                 if init and init.endswith("__init__.py"):
-                    copies.add(init)
-        return [FileCopy(p, p, "kernel") for p in sorted(copies)]
+                    (stubs if self._wires_task_queue(init, package) else copies).add(init)
+        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs]
+                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs])
+
+    def _wires_task_queue(self, init: str, package: str) -> bool:
+        """Whether the package ``__init__`` imports a module of the project that imports
+        Celery (the project's ``celery.py``, imported for its side effect)."""
+        for module in self.source.imports(init, package):
+            path = self.source.path_of(module)
+            if path and path != init and any(
+                    m == "celery" or m.startswith("celery.")
+                    for m in self.source.imports(path, module)):
+                return True
+        return False
 
     def _stays(self, module: str) -> bool:
-        """Whether ``module`` belongs to an own app that is not moved."""
+        """Whether ``module`` belongs to an own app that is not moved, or is a module of the
+        project outside any app (``kernel/money.py``) whose name the service does not use
+        for its own packages."""
         app = self.source.app_of(module)
-        return app is not None and not app.external and app.label not in self.scope.moved_labels
+        if app is None:
+            return (module.partition(".")[0] not in SERVICE_PACKAGES
+                    and self.source.path_of(module) is not None)
+        return not app.external and app.label not in self.scope.moved_labels
 
     def _is_kernel(self, module: str) -> bool:
         """Abstract-only or model-free modules whose own imports are kernel too."""

@@ -6,14 +6,20 @@ itself; a relation to a model that stays becomes a plain id column where the key
 
 from __future__ import annotations
 
+from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, Handling, Model, ProjectGraph, RelationKind
 from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation
+from extractor.plan.external_keys import external_key
 from extractor.plan.scope import Scope
 
 # Apps the service installs itself: relations into them stay real foreign keys.
 SERVICE_APPS = frozenset({"contenttypes"})
+# The column type that holds a key of each type; a key of any other type has no rewrite.
 PK_COLUMN_TYPES = {"AutoField": "IntegerField", "BigAutoField": "BigIntegerField",
-                   "SmallAutoField": "SmallIntegerField"}
+                   "SmallAutoField": "SmallIntegerField", "IntegerField": "IntegerField",
+                   "BigIntegerField": "BigIntegerField", "SmallIntegerField": "SmallIntegerField",
+                   "PositiveIntegerField": "PositiveIntegerField",
+                   "PositiveBigIntegerField": "PositiveBigIntegerField", "UUIDField": "UUIDField"}
 REPLACEABLE = (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE, RelationKind.MANY_TO_MANY)
 
 
@@ -36,9 +42,11 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
                             m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
 
 
-def replaced_relations(scope: Scope
+def replaced_relations(scope: Scope, default_auto_field: str | None = None
                        ) -> tuple[tuple[ReplacedRelation, ...], tuple[CrossDependency, ...]]:
-    """Relations of moved models into apps that stay, and how each one is handled."""
+    """Relations of moved models into apps that stay, each an id column of the target's key
+    type; one that cannot be (a many-to-many, a key no column type holds) is refused before
+    anything is written, never dropped. ``default_auto_field`` is the project's setting."""
     replaced, dependencies = [], []
     for model in _moved_models(scope):
         if model.abstract:
@@ -48,22 +56,37 @@ def replaced_relations(scope: Scope
             if (target is None or relation.parent_link or relation.kind not in REPLACEABLE
                     or target.partition(".")[0] in scope.moved_labels | SERVICE_APPS):
                 continue
-            many = relation.kind == RelationKind.MANY_TO_MANY
-            column = "" if many else _pk_column(scope.graph, target)
-            replaced.append(ReplacedRelation(model.label, relation.field, target, column, many))
-            handling = Handling.ERROR if many or not column else Handling.ID_COLUMN
-            note = (f"{relation.field}_id {column} + RemoteRelation" if column and not many
-                    else "no safe id-column rewrite (many-to-many or non-integer key)")
+            edge = f"{model.label}.{relation.field} -> {target}"
+            if relation.kind == RelationKind.MANY_TO_MANY:
+                raise CannotExtract(
+                    f"{edge}: a many-to-many to a model that stays has no id-column rewrite; "
+                    "give it an explicit through model in the moved app first",
+                    path=relation.location.path, line=relation.location.line)
+            key_type = _key_type(scope, target, default_auto_field)
+            column = PK_COLUMN_TYPES.get(key_type or "", "")
+            if not column:
+                why = (f"its key is a {key_type}" if key_type else
+                       "its source (and so its key type) was not found")
+                raise CannotExtract(f"{edge}: no id-column rewrite, {why}",
+                                    path=relation.location.path, line=relation.location.line)
+            replaced.append(ReplacedRelation(model.label, relation.field, target, column, False))
             dependencies.append(CrossDependency(
-                relation.location, f"{model.label}.{relation.field} -> {target}", handling, note))
+                relation.location, edge, Handling.ID_COLUMN,
+                f"{relation.field}_id {column} + RemoteRelation"))
     return tuple(replaced), tuple(dependencies)
 
 
-def _pk_column(graph: ProjectGraph, label: str) -> str:
-    """The integer column type that can hold the target's key; "" when none can."""
-    model = graph.model(label)
-    pk = next((f for f in model.fields if f.primary_key), None) if model else None
-    return PK_COLUMN_TYPES.get(pk.type.rpartition(".")[2], "") if pk else ""
+def _key_type(scope: Scope, label: str, default_auto_field: str | None) -> str | None:
+    """The field class of the key of ``label`` (``AutoField``): from the graph for the
+    project's models, from the installed source for the others; None when not found."""
+    model = scope.graph.model(label)
+    if model is not None:
+        pk = next((f for f in model.fields if f.primary_key), None)
+        return pk.type.rpartition(".")[2] if pk else None
+    app_label, _, name = label.partition(".")
+    app = next((a for a in scope.graph.apps if a.label == app_label and a.external), None)
+    key = external_key(app, name, default_auto_field) if app else None
+    return key.field_type if key else None
 
 
 def reverse_accessors(scope: Scope) -> tuple[tuple[RemoteAccessor, ...], frozenset[str]]:

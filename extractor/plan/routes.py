@@ -4,41 +4,76 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
 from decompose.model import KeptRoute, Mount
 from extractor.plan.files import ADMIN_MODULE
 from extractor.plan.scope import Scope
+from extractor.spec import RoutedView
 
 # Settings naming a URL the moved pages redirect to (a path or a URL name).
 LOGIN_SETTINGS = ("LOGIN_URL", "LOGIN_REDIRECT_URL")
 
 
-def routes(scope: Scope, template_problems: tuple[str, ...] = ()
-           ) -> tuple[tuple[Mount, ...], tuple[str, ...], tuple[KeptRoute, ...]]:
+@dataclass(frozen=True)
+class Routes:
+    """``mounts``: moved urlconfs the service includes; ``views``: moved views routed from a
+    urlconf that stays; ``prefixes``: what the proxy sends to the service; ``kept``: what stays."""
+
+    mounts: tuple[Mount, ...]
+    views: tuple[RoutedView, ...]
+    prefixes: tuple[str, ...]
+    kept: tuple[KeptRoute, ...]
+
+
+def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
     """Where the moved urlconfs mount, the prefixes routed to the service, and the ones
     that stay: server-rendered pages whose templates need something the service cannot
-    provide (``template_problems``) keep being the monolith's."""
-    mounts = set()
+    provide (``template_problems``) keep being the monolith's. A moved view routed from a
+    urlconf that stays (a router shared by every app's viewsets) is routed by the service
+    itself, alone: the service serves exactly its own viewsets' prefixes."""
+    mounts, views = set(), set()
     for route in scope.graph.urls:
         if route.app not in scope.moved_labels or route.regex:
             continue
-        pattern = _pattern_at(scope.source.tree(route.location.path), route.location.line)
-        if pattern is None:
+        tree = scope.source.tree(route.location.path)
+        call = _call_at(tree, route.location.line)
+        pattern = _first_string(call, tree)
+        if call is None or pattern is None:
             raise DecomposeError(f"cannot read the URL pattern for {route.prefix}",
                                  path=route.location.path, line=route.location.line)
+        urlconf = scope.source.module_of(route.location.path)
+        owner = scope.source.app_of(urlconf)
+        register = isinstance(call.func, ast.Attribute) and call.func.attr == "register"
         if pattern and not pattern.endswith("/"):
             pattern += "/"
         prefix = route.prefix[: len(route.prefix) - len(pattern)] if pattern else route.prefix
         if not route.prefix.endswith(pattern):
             prefix = route.prefix
-        mounts.add(Mount(prefix.lstrip("/"), scope.source.module_of(route.location.path)))
+        if (owner is None or owner.label not in scope.moved_labels) and route.view:
+            second = call.args[1] if len(call.args) > 1 else None
+            as_view = (isinstance(second, ast.Call) and isinstance(second.func, ast.Attribute)
+                       and second.func.attr == "as_view")
+            views.add(RoutedView(prefix.lstrip("/"), pattern.rstrip("/") if register
+                                 else pattern, route.view, route.name or "", register, as_view))
+        else:
+            mounts.add(Mount(prefix.lstrip("/"), urlconf))
     served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
     reason = ("server-rendered pages whose templates need what the service cannot provide: "
               + "; ".join(template_problems))
     kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, reason) for m in mounts - served))
-    prefixes = tuple(sorted({"/" + m.prefix for m in served} | set(_admin_pages(scope))))
-    return tuple(sorted(served)), prefixes, kept
+    prefixes = {static_prefix("/" + m.prefix) for m in served} | set(_admin_pages(scope))
+    prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}" + ("/" if v.viewset else ""))
+                 for v in views}
+    return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept)
+
+
+def static_prefix(path: str) -> str:
+    """The part of a Django path pattern before its first converter, to its last slash:
+    ``/boards/<str:slug>/notes/`` -> ``/boards/`` (a proxy routes by prefix)."""
+    head = path.partition("<")[0]
+    return head[: head.rfind("/") + 1]
 
 
 def monolith_pages(scope: Scope, names: Iterable[object]
@@ -90,10 +125,45 @@ def _serves_json(scope: Scope, urlconf: str) -> bool:
     return any(m == "rest_framework" or m.startswith("rest_framework.") for m in modules)
 
 
-def _pattern_at(tree: ast.Module | None, line: int) -> str | None:
-    """The first string argument of the path()/register() call on ``line``."""
+def _call_at(tree: ast.Module | None, line: int) -> ast.Call | None:
+    """The path()/register() call on ``line`` whose first argument is a string."""
     for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Call) and node.lineno == line and node.args and isinstance(
-                node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-            return node.args[0].value
+        if (isinstance(node, ast.Call) and node.lineno == line
+                and _first_string(node, tree) is not None):
+            return node
+    return None
+
+
+def _first_string(call: ast.Call | None, tree: ast.Module | None) -> str | None:
+    """The call's first argument as a string: a literal, or an f-string, a concatenation or
+    a name built from the module's own string constants (``f"{PREFIX}admin/"``)."""
+    first = call.args[0] if call is not None and call.args else None
+    return _static_string(first, _constants(tree)) if first is not None else None
+
+
+def _constants(tree: ast.Module | None) -> dict[str, ast.expr]:
+    """Module-level ``NAME = <expression>`` assignments, the last one winning."""
+    found: dict[str, ast.expr] = {}
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            found[node.targets[0].id] = node.value
+    return found
+
+
+def _static_string(node: ast.expr, names: dict[str, ast.expr], depth: int = 0) -> str | None:
+    if depth > 10:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name) and node.id in names:
+        return _static_string(names[node.id], names, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_static_string(v.value if isinstance(v, ast.FormattedValue) else v, names,
+                                depth + 1) for v in node.values]
+        return None if None in parts else "".join(p or "" for p in parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _static_string(node.left, names, depth + 1)
+        right = _static_string(node.right, names, depth + 1)
+        return left + right if left is not None and right is not None else None
     return None

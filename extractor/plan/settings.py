@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pprint
 
 from decompose.errors import DecomposeError
 from decompose.model import Location
@@ -52,10 +53,13 @@ class MonolithSettings:
         return chain
 
     def assignment(self, name: str) -> tuple[str, ast.expr] | None:
-        """The file and the value of the assignment to ``name`` that wins."""
+        """The file and the value of the assignment to ``name`` that wins: at module level,
+        else in a settings class (django-configurations' ``class Dev(Configuration)``)."""
         for path in self.chain():
             tree = self.source.tree(path)
-            for node in reversed(tree.body if tree else []):
+            body = tree.body if tree else []
+            classes = [n for n in body if isinstance(n, ast.ClassDef)]
+            for node in [*reversed(body), *(s for c in classes for s in reversed(c.body))]:
                 if isinstance(node, ast.Assign) and any(
                         isinstance(t, ast.Name) and t.id == name for t in node.targets):
                     return path, node.value
@@ -85,7 +89,7 @@ class MonolithSettings:
         for name in sorted(names - SERVICE_OWNED):
             value = self.literal(name)
             if value is not None:
-                found.append((name, repr(value)))
+                found.append((name, _source(value)))
         return tuple(found)
 
     def rest_framework(self) -> tuple[tuple[tuple[str, str], ...],
@@ -111,21 +115,32 @@ class MonolithSettings:
                     uses.append((module, name, Location(path, item.lineno)))
             if isinstance(literal, list):
                 literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
-            settings.append((str(key.value), repr(literal)))
+            settings.append((str(key.value), _source(literal)))
         return tuple(settings), tuple(uses)
 
     def patch_targets(self) -> tuple[str, str]:
-        """The module holding the INSTALLED_APPS (or LOCAL_APPS) list the monolith patch edits,
-        and ROOT_URLCONF."""
+        """The module holding the INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith
+        patch edits, and ROOT_URLCONF."""
         for name in ("LOCAL_APPS", "INSTALLED_APPS"):
             found = self.assignment(name)
-            if found and isinstance(found[1], ast.List):
+            if found and isinstance(found[1], ast.List | ast.Tuple):
                 settings_path = found[0]
                 break
         else:
-            raise DecomposeError("no INSTALLED_APPS / LOCAL_APPS list literal to patch",
-                                 path=self.source.path_of(self.module))
+            found = self.assignment("INSTALLED_APPS")
+            raise DecomposeError(
+                "INSTALLED_APPS (or LOCAL_APPS) is not a list or tuple literal in the settings "
+                "or the modules they star-import; add \"decompose_bridge\" to it by hand and "
+                "apply the rest of monolith.patch",
+                path=found[0] if found else self.source.path_of(self.module),
+                line=found[1].lineno if found else None)
         urlconf = self.literal("ROOT_URLCONF")
         if not isinstance(urlconf, str):
             raise DecomposeError("ROOT_URLCONF is not a string literal", path=settings_path)
         return self.source.module_of(settings_path), urlconf
+
+
+def _source(value: object) -> str:
+    """A literal as Python source, broken across lines where the service's ruff (100 columns,
+    the template indents it 4 more) would find it too long."""
+    return pprint.pformat(value, width=72, sort_dicts=False)

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from decompose.errors import CannotExtract
 from decompose.model import App
-
-SKIP_DIRS = frozenset({"migrations", "tests", "__pycache__"})
 
 
 class Source:
@@ -37,16 +36,41 @@ class Source:
         except (OSError, SyntaxError, UnicodeDecodeError):
             return None
 
+    def require_parsed(self, path: str) -> None:
+        """Refuse a moved module Python cannot read: the codemods would copy it unchanged
+        and the service would fail at import, far from the cause."""
+        try:
+            ast.parse(self.read(path), filename=path)
+        except SyntaxError as error:
+            raise CannotExtract(f"syntax error: {error.msg}; fix it before extracting",
+                                path=path, line=error.lineno) from None
+        except UnicodeDecodeError as error:
+            line = (self.root / path).read_bytes()[: error.start].count(b"\n") + 1
+            raise CannotExtract("not UTF-8 text; fix its encoding before extracting",
+                                path=path, line=line) from None
+        except OSError as error:
+            raise CannotExtract(f"unreadable: {error.strerror}", path=path) from None
+
     def files(self, directory: str) -> list[str]:
         """The files of an app that ship with it: no tests, migrations or byte code."""
+        return [path for path, test in self._app_files(directory) if not test]
+
+    def test_files(self, directory: str) -> list[str]:
+        """The app's own test modules (``tests/``, ``tests.py``, ``test_*.py``)."""
+        return [path for path, test in self._app_files(directory) if test]
+
+    def _app_files(self, directory: str) -> list[tuple[str, bool]]:
         base = self.root / directory
         found = []
         for path in sorted(base.rglob("*")):
             rel = path.relative_to(base)
-            if (path.is_file() and not SKIP_DIRS.intersection(rel.parts)
-                    and not path.name.startswith(("test_", ".")) and path.suffix != ".pyc"
-                    and path.name != "tests.py"):
-                found.append(path.relative_to(self.root).as_posix())
+            if (not path.is_file() or path.suffix == ".pyc" or path.name.startswith(".")
+                    or {"migrations", "__pycache__"}.intersection(rel.parts)):
+                continue
+            test = ("tests" in rel.parts or path.name.startswith("test_")
+                    or path.name == "tests.py")
+            if not test or path.suffix == ".py":
+                found.append((path.relative_to(self.root).as_posix(), test))
         return found
 
     def imports(self, path: str, module: str = "") -> set[str]:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from decompose_remote.errors import BadMonolithAnswer, MonolithUnavailable, raise_remote
+from decompose_remote.request_id import REQUEST_ID_HEADER, request_id
 from decompose_remote.shadow import refuse_on_shadow
 from decompose_runtime.protocol import (
     BRIDGE_MOUNT,
@@ -74,6 +75,8 @@ class MonolithClient:
         for attempt in range(1, attempts + 1):
             headers = {"Authorization": f"Bearer {self.service_token()}",
                        "Accept": "application/json", PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+            if (current := request_id.get()) is not None:
+                headers[REQUEST_ID_HEADER] = current
             try:
                 if body is None:
                     response = self.pool.request(method, url, fields=fields, headers=headers)

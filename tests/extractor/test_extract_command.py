@@ -156,7 +156,8 @@ def test_patch_applies_to_a_copy_and_the_monolith_still_checks(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert '"decompose_bridge",' in (copy / "config" / "settings" / "base.py").read_text()
     assert (copy / "decompose_allowlist.py").is_file()
-    assert (copy / "requirements.txt").read_text().endswith(f"\n{runtime_requirement()}\n")
+    assert (copy / "requirements.txt").read_text().endswith(  # DRF was there already
+        f"\n{runtime_requirement()}\nPyJWT[crypto]>=2.9,<3\n")
     check = django(copy, "manage.py", "check", settings="config.settings.test")
     assert check.returncode == 0, check.stderr
 
@@ -176,9 +177,10 @@ def test_vendor_runtime_copies_the_packages_instead(monolith: Path, tmp_path: Pa
     for name, text in vendored_files(SERVICE_PACKAGES).items():
         assert (out / name).read_text() == text, name
     patch = (out / "monolith.patch").read_text()
-    assert "requirements.txt" not in patch
     assert {f"+++ b/{name}" for name in vendored_files(MONOLITH_PACKAGES)} <= set(
         patch.splitlines())
+    # the copy needs what the bridge imports (DRF is there already), not the runtime
+    assert "+PyJWT[crypto]>=2.9,<3\n" in patch and "+decompose-runtime>=" not in patch
     check = django(out, "manage.py", "check")
     assert check.returncode == 0, check.stderr
 
@@ -207,3 +209,9 @@ def test_a_view_the_schema_cannot_document_is_one_line_at_its_monolith_path(mono
                               "moved code: Error [SalesReportView]: unable to guess serializer")
     assert "\n" not in message and str(tmp_path) not in message
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_service_passes_ruff_with_its_own_config_as_generated(orders_service: Path):
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                          cwd=orders_service, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -52,7 +52,9 @@ def test_orders_plan(graph):
         ("api/orders/", "orders.api.urls"), ("orders/", "orders.urls")}
     copied = {f.source: f.kind for f in record.files}
     assert copied["orders/models.py"] == copied["orders/admin.py"] == "app"
-    assert not any("/tests/" in p or "/migrations/" in p for p in copied)
+    assert not any("/migrations/" in p for p in copied)
+    assert {p for p, k in copied.items() if "/tests/" in p} == {  # the app's tests go along
+        p for p, k in copied.items() if k == "test"} and copied["orders/tests/test_api.py"]
     # Abstract base and model-free helpers are copied under the same path; catalog is not.
     # The pages' tag library comes along the same way, and the base template they extend.
     assert {p for p, k in copied.items() if k == "kernel"} == {

@@ -6,12 +6,13 @@ that is missing or could forge log content is replaced by a fresh one.
 
 import re
 import uuid
-from contextvars import ContextVar
 
-REQUEST_ID_HEADER = "X-Request-ID"
+# decompose-runtime's client to the monolith reads the same variable and passes the id on.
+from decompose_remote.request_id import REQUEST_ID_HEADER, request_id
+
+__all__ = ["REQUEST_ID_HEADER", "accept_or_generate", "request_id"]
+
 _ACCEPTED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def accept_or_generate(candidate: str | None) -> str:

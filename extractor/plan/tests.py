@@ -1,0 +1,73 @@
+"""The moved apps' own tests: copied into the service as written, and run there when they
+need nothing that stays in the monolith; the others are listed with what they import."""
+
+from __future__ import annotations
+
+import ast
+
+from decompose.model import FileCopy, Level, Location, Rewrite
+from extractor.plan.scope import Scope
+
+# Fixtures a service's suite has: pytest's, pytest-django's (the service installs it).
+KNOWN_FIXTURES = frozenset({
+    "request", "tmp_path", "tmp_path_factory", "tmpdir", "monkeypatch", "capsys", "capfd",
+    "caplog", "recwarn", "pytestconfig", "db", "transactional_db", "django_db_reset_sequences",
+    "django_db_serialized_rollback", "client", "async_client", "admin_client", "admin_user",
+    "rf", "async_rf", "settings", "live_server", "django_user_model",
+    "django_username_field", "django_db_setup", "django_db_blocker", "mailoutbox",
+    "django_mail_patch_dns", "django_assert_num_queries", "django_assert_max_num_queries",
+    "django_capture_on_commit_callbacks"})
+
+
+def moved_tests(scope: Scope) -> tuple[list[FileCopy], tuple[str, ...], tuple[Rewrite, ...]]:
+    """The copies, the test modules the service's suite runs, and a note for each one it does
+    not: a test that imports an app staying in the monolith reads that app's tables or code,
+    which the service has no access to until the test is rewritten against its remote models."""
+    copies, runnable, notes = [], [], []
+    for app in scope.moved:
+        for path in scope.source.test_files(app.path or ""):
+            copies.append(FileCopy(path, path, "test"))
+            stayed = sorted({module for module in scope.source.imports(
+                path, scope.source.module_of(path)) if _stays(scope, module)})
+            fixtures = _outside_fixtures(scope.source.tree(path))
+            why = "; ".join(
+                ([f"imports {', '.join(stayed)} (apps that stay in the monolith)"]
+                 if stayed else [])
+                + ([f"uses fixtures of the monolith's conftest: {', '.join(fixtures)}"]
+                   if fixtures else []))
+            if why:
+                notes.append(Rewrite(Location(path, 1), "tests", (
+                    f"copied, not run by the service's suite: {why}; rewrite it against the "
+                    "service before adding it to testpaths"), Level.WARNING))
+            elif path.rpartition("/")[2].startswith("test"):
+                runnable.append(path)
+    return copies, tuple(runnable), tuple(notes)
+
+
+def _stays(scope: Scope, module: str) -> bool:
+    app = scope.source.app_of(module)
+    return app is not None and not app.external and app.label not in scope.moved_labels
+
+
+def _outside_fixtures(tree: ast.Module | None) -> list[str]:
+    """Arguments of the module's test functions that neither it nor pytest(-django) define."""
+    if tree is None:
+        return []
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    defined = {f.name for f in functions} | KNOWN_FIXTURES
+    used = {a.arg for f in functions if f.name.startswith("test")
+            for a in f.args.args if a.arg not in ("self", "cls")}
+    parametrized = {name.strip() for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute) and node.func.attr == "parametrize"
+                    and node.args for name in _names(node.args[0])}
+    return sorted(used - defined - parametrized)
+
+
+def _names(argnames: ast.expr) -> list[str]:
+    """``"a, b"`` or ``("a", "b")``: the argument names a parametrize call gives values."""
+    if isinstance(argnames, ast.Constant) and isinstance(argnames.value, str):
+        return argnames.value.split(",")
+    if isinstance(argnames, ast.Tuple | ast.List):
+        return [e.value for e in argnames.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []

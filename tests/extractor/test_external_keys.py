@@ -1,0 +1,81 @@
+"""Relations to models outside the project become id columns of the target's real key type,
+read from the installed source; one no id column can hold is refused, never dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decompose.cli import main
+from decompose.model import App
+from extractor.plan.external_keys import ExternalKey, external_key
+from tests.extractor.projects import FIXTURES, analysed_copy
+
+TOKENS = App("tokens", "vendor.tokens", str(FIXTURES / "external_keys" / "vendor" / "tokens"),
+             external=True)
+
+
+@pytest.mark.parametrize(("model", "key"), [
+    ("Token", ExternalKey("UUIDField", "token_key")),  # from an abstract base elsewhere
+    ("Device", ExternalKey("BigAutoField", "id")),  # the app's default_auto_field
+    ("Secret", ExternalKey("CharField", "name")),
+    ("Missing", None),
+])
+def test_the_key_of_an_installed_model_is_read_from_its_source(model: str, key):
+    assert external_key(TOKENS, model, "django.db.models.SmallAutoField") == key
+
+
+def test_auth_user_key_is_the_installed_django_auto_field():
+    import django.contrib.auth
+
+    auth = App("auth", "django.contrib.auth", str(Path(django.contrib.auth.__file__).parent),
+               external=True)
+    assert external_key(auth, "User", None) == ExternalKey("AutoField", "id")
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    return analysed_copy("tuple_shop", tmp_path / "shop")
+
+
+def extract(capsys, *args: str) -> tuple[object, str, str]:
+    try:
+        main(["extract", *args])
+        code: object = 0
+    except SystemExit as exited:
+        code = exited.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_foreign_keys_to_auth_user_become_integer_id_columns(shop: Path, capsys):
+    code, out, _ = extract(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert code == 0
+    assert [line for line in out.splitlines() if "-> id-column" in line] == [
+        "  billing/models.py:6: billing.Invoice.owner -> auth.User -> id-column "
+        "(owner_id IntegerField + RemoteRelation)",
+        "  billing/models.py:8: billing.Invoice.approved_by -> auth.User -> id-column "
+        "(approved_by_id IntegerField + RemoteRelation)"]
+    assert "ERROR" not in out
+
+
+def test_a_many_to_many_out_of_the_service_is_refused_before_writing(tmp_path: Path, capsys):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/models.py": (
+        "    total =", '    watchers = models.ManyToManyField("auth.Group")\n    total =')})
+    code, _, err = extract(capsys, "billing", "--project", str(shop))
+    assert (code, err) == (2, "error: billing/models.py:10: billing.Invoice.watchers -> "
+                              "auth.Group: a many-to-many to a model that stays has no "
+                              "id-column rewrite; give it an explicit through model in the "
+                              "moved app first\n")
+    assert not (tmp_path / "services").exists()
+
+
+def test_a_key_no_id_column_holds_is_refused_naming_the_type(tmp_path: Path, capsys):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "billing/models.py": ('"auth.User", null=True', '"notes.Note", null=True'),
+        "notes/models.py": ("slug = models.SlugField()",
+                            "slug = models.SlugField(primary_key=True)")})
+    code, _, err = extract(capsys, "billing", "--project", str(shop))
+    assert (code, err) == (2, "error: billing/models.py:8: billing.Invoice.approved_by -> "
+                              "notes.Note: no id-column rewrite, its key is a SlugField\n")

@@ -1,0 +1,96 @@
+"""The monolith patch on shapes real projects have: a tuple INSTALLED_APPS, settings in a
+class, and the bridge's dependencies in whichever files the monolith declares them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph
+from decompose.serialize import read_json
+from extractor.monolith_patch import render_patch
+from extractor.plan import build_plan
+from extractor.requirements_files import edited_files
+from extractor.runtime import runtime_requirement
+from extractor.writer import run_codemods
+from tests.extractor.projects import analysed_copy
+
+RUNTIME = runtime_requirement()
+WANTED = (RUNTIME, "djangorestframework>=3.15,<4", "PyJWT[crypto]>=2.9,<3")
+
+
+def changes_for(shop: Path, app: str = "billing") -> dict[str, str]:
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    extraction = run_codemods(build_plan(graph, shop, [app]), shop)
+    return {c.path: render_patch((c,)) for c in extraction.changes}
+
+
+def test_a_tuple_installed_apps_gets_the_bridge_and_requirements_its_dependencies(
+        tmp_path: Path):
+    changes = changes_for(analysed_copy("tuple_shop", tmp_path / "shop"))
+    assert '     "audit",\n+    "decompose_bridge",\n )\n' in changes["config/settings.py"]
+    assert changes["requirements.txt"] == (
+        "--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1,2 +1,4 @@\n"
+        " Django>=5.2,<5.3\n djangorestframework>=3.15\n"
+        f"+{RUNTIME}\n+PyJWT[crypto]>=2.9,<3\n")
+
+
+def test_class_based_settings_are_patched_in_their_class(tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop")
+    settings = shop / "config" / "settings.py"  # as django-configurations writes them
+    settings.write_text("class Base:\n" + textwrap.indent(settings.read_text(), "    "))
+    patch = changes_for(shop)["config/settings.py"]
+    assert '         "audit",\n+        "decompose_bridge",\n     )\n' in patch
+
+
+def test_pyproject_and_pipfile_get_what_they_lack(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""\
+        [project]
+        name = "shop"
+        dependencies = [
+            "django>=5.2",  # the LTS
+            "decompose-runtime>=0.0.1,<0.1",
+            "djangorestframework>=3.16",
+        ]
+
+        [tool.ruff]
+        line-length = 100
+        """))
+    (tmp_path / "Pipfile").write_text(textwrap.dedent("""\
+        [packages]
+        django = ">=5.2"
+
+        [dev-packages]
+        pytest = "*"
+        """))
+    edited = {path: after for path, _, after in edited_files(
+        tmp_path, WANTED, replaced="decompose-runtime")}
+    assert edited == {
+        "pyproject.toml": textwrap.dedent(f"""\
+            [project]
+            name = "shop"
+            dependencies = [
+                "django>=5.2",  # the LTS
+                "djangorestframework>=3.16",
+                "{RUNTIME}",
+                "PyJWT[crypto]>=2.9,<3",
+            ]
+
+            [tool.ruff]
+            line-length = 100
+            """),
+        "Pipfile": textwrap.dedent(f"""\
+            [packages]
+            django = ">=5.2"
+            decompose-runtime = "{RUNTIME.removeprefix('decompose-runtime')}"
+            djangorestframework = ">=3.15,<4"
+            pyjwt = {{version = ">=2.9,<3", extras = ["crypto"]}}
+
+            [dev-packages]
+            pytest = "*"
+            """)}
+
+
+def test_files_the_monolith_does_not_have_are_not_created(tmp_path: Path):
+    assert edited_files(tmp_path, WANTED) == []

@@ -1,0 +1,48 @@
+"""What the moved apps need goes with the service (tests/fixtures/tuple_shop): project modules
+outside apps (a package __init__ that wires Celery as a stub), and their own tests, run there
+when they need nothing that stays in the monolith, else copied and listed with what they need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from decompose.model import GRAPH_SCHEMA_VERSION, FileCopy, Level, ProjectGraph
+from decompose.serialize import read_json
+from extractor.plan import build_plan
+from tests.extractor.projects import analysed_copy
+
+
+def plan_for(tmp_path: Path, app: str):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop")
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    return build_plan(graph, shop, [app])
+
+
+def test_a_test_needing_what_stays_is_copied_and_listed_with_the_reason(tmp_path: Path):
+    plan = plan_for(tmp_path, "notes")
+    assert FileCopy("notes/tests.py", "notes/tests.py", "test") in plan.record.files
+    assert [(str(r.location), r.level, r.message) for r in plan.record.rewrites
+            if r.codemod == "tests"] == [(
+                "notes/tests.py:1", Level.WARNING,
+                "copied, not run by the service's suite: imports billing.models (apps that "
+                "stay in the monolith); uses fixtures of the monolith's conftest: "
+                "invoice_factory; rewrite it against the service before adding it to "
+                "testpaths")]
+    assert plan.spec.test_paths == ()
+
+
+def test_a_self_contained_test_runs_in_the_service(tmp_path: Path):
+    plan = plan_for(tmp_path, "billing")
+    assert plan.spec.test_paths == ("billing/tests/test_invoices.py",)
+    assert not [r for r in plan.record.rewrites if r.codemod == "tests"]
+
+
+def test_project_modules_come_along_and_a_celery_wiring_init_is_a_stub(tmp_path: Path):
+    plan = plan_for(tmp_path, "billing")
+    copies = {f.source: f.kind for f in plan.record.files if f.source.startswith("kernel/")}
+    assert copies == {"kernel/__init__.py": "stub", "kernel/money.py": "kernel"}
+    assert [(str(r.location), r.message) for r in plan.record.rewrites if r.codemod == "plan"
+            and r.location.path == "kernel/__init__.py"] == [(
+                "kernel/__init__.py:1", "imports the monolith's Celery app for its side "
+                "effect: written as a stub, the service runs no worker")]

@@ -1,0 +1,53 @@
+"""Bad input to ``decompose extract`` is one line naming the file and line, never a traceback
+and never a half-written or empty service (tests/fixtures/tuple_shop, copied and broken)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decompose.cli import main
+from tests.extractor.projects import analysed_copy
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    return analysed_copy("tuple_shop", tmp_path / "shop")
+
+
+def run(capsys, *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(["extract", *args])
+    return int(str(exited.value.code)), capsys.readouterr().err
+
+
+def test_a_syntax_error_in_a_moved_module_is_refused_with_file_and_line(shop: Path, capsys):
+    with (shop / "billing" / "serializers.py").open("a") as module:
+        module.write("\n\ndef broken(:\n")
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: billing/serializers.py:12: syntax error: invalid syntax; "
+                              "fix it before extracting\n")
+    assert not (shop.parent / "services").exists()
+
+
+def test_a_module_that_is_not_utf8_is_refused_with_file_and_line(shop: Path, capsys):
+    with (shop / "billing" / "views.py").open("ab") as module:
+        module.write(b"\n# caf\xe9\n")
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: billing/views.py:11: not UTF-8 text; fix its encoding "
+                              "before extracting\n")
+
+
+def test_dry_run_with_apply_is_refused_before_reading_anything(tmp_path: Path, capsys):
+    code, err = run(capsys, "billing", "--project", str(tmp_path), "--dry-run", "--apply")
+    assert (code, err) == (2, "error: --dry-run writes nothing and --apply changes the "
+                              "monolith: pass one of them\n")
+
+
+def test_an_app_whose_views_mount_nowhere_is_refused_not_an_empty_service(shop: Path, capsys):
+    code, err = run(capsys, "audit", "--project", str(shop))
+    assert (code, err) == (2, "error: config/settings.py: audit: no URL of the monolith routes "
+                              "to these apps' views, so the service would serve nothing "
+                              "(mount them in a URLconf first)\n")
+    assert not (shop.parent / "services").exists()
