@@ -149,6 +149,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)  # every Set-Cookie, by name
     body: bytes = b""
+    request_ids: tuple[str, ...] = ()  # every X-Request-ID header, to see it is sent once
 
     @property
     def client_cookie(self) -> str | None:
@@ -166,7 +167,9 @@ def request(port: int, path: str, *, method: str = "GET", headers: dict[str, str
         found = {k.lower(): v for k, v in response.getheaders()}
         cookies = dict(v.split(";")[0].split("=", 1) for k, v in response.getheaders()
                        if k.lower() == "set-cookie")
-        return Reply(response.status, found.get("x-decompose-backend", ""), found, cookies, body)
+        request_ids = tuple(v for k, v in response.getheaders() if k.lower() == "x-request-id")
+        return Reply(response.status, found.get("x-decompose-backend", ""), found, cookies, body,
+                     request_ids)
     finally:
         conn.close()
 
