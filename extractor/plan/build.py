@@ -25,6 +25,7 @@ from extractor.plan.relations import (
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
+from extractor.plan.signals import forwarded_signals
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.third_party import third_party
@@ -98,7 +99,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
-        monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
+        monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept,
+        signals=forwarded_signals(scope))
     auto = settings.literal("DEFAULT_AUTO_FIELD")
     spec = ServiceSpec(
         name=service,

@@ -4,13 +4,14 @@ The extractor writes this as a plain data module (``decompose_events_forwarding.
 or the module the setting ``DECOMPOSE_EVENTS_FORWARDING`` names), one on each side::
 
     SIDE = "orders"
-    PEER = "monolith"
-    PUBLISH = [{"signal": "orders.signals.order_placed", "sender": None, "receivers": [...]}]
+    PUBLISH = [{"signal": "orders.signals.order_placed", "sender": None,
+                "consumer": "monolith", "receivers": [...]}]
     CONSUME = [{"signal": "django.db.models.signals.post_save", "sender": "payments.Payment",
-                "receivers": [...]}]
+                "consumer": "orders", "receivers": [...]}]
 
 ``signal`` is the dotted path of the Signal object, ``sender`` a model label (``None``: any
-sender), ``receivers`` the ``path:line name`` of the receivers served, for people and logs.
+sender), ``consumer`` the side whose receivers run, ``receivers`` the ``path:line name`` of the
+receivers served, for people and logs.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ForwardedSignal:
 
     signal: str
     sender: str | None
+    consumer: str
     receivers: tuple[str, ...] = ()
 
     @property
@@ -47,7 +49,6 @@ class Forwarding:
     """This side's name, the signals it records in its outbox, and those it consumes."""
 
     side: str
-    peer: str
     publish: tuple[ForwardedSignal, ...]
     consume: tuple[ForwardedSignal, ...]
 
@@ -60,10 +61,12 @@ class Forwarding:
     def dead_letter_queue(self) -> str:
         return f"{self.queue}.dead"
 
-    def as_seen_by_peer(self) -> Forwarding:
-        """The peer's side of it: its queue must exist (bound to what this side publishes)
-        before this side's relay publishes, or the broker would drop the events."""
-        return Forwarding(self.peer, self.side, (), self.publish)
+    def consumers(self) -> tuple[Forwarding, ...]:
+        """The consuming sides of what this side publishes, each as it sees itself: their
+        queues must exist before the relay publishes, or the broker would drop the events."""
+        sides = sorted({forwarded.consumer for forwarded in self.publish})
+        return tuple(Forwarding(side, (), tuple(f for f in self.publish if f.consumer == side))
+                     for side in sides)
 
 
 def _entries(module_name: str, raw: Any) -> tuple[ForwardedSignal, ...]:
@@ -74,6 +77,7 @@ def _entries(module_name: str, raw: Any) -> tuple[ForwardedSignal, ...]:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("signal"), str):
             raise ImproperlyConfigured(f"{module_name}: each entry needs a 'signal' path")
         found.append(ForwardedSignal(entry["signal"], entry.get("sender"),
+                                     str(entry.get("consumer", "")),
                                      tuple(entry.get("receivers", ()))))
     return tuple(found)
 
@@ -87,7 +91,7 @@ def load_forwarding() -> Forwarding:
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise
-        return Forwarding(side, "", (), ())
-    return Forwarding(str(getattr(module, "SIDE", side)), str(getattr(module, "PEER", "")),
+        return Forwarding(side, (), ())
+    return Forwarding(str(getattr(module, "SIDE", side)),
                       _entries(module_name, getattr(module, "PUBLISH", ())),
                       _entries(module_name, getattr(module, "CONSUME", ())))

@@ -29,12 +29,12 @@ class Relay:
         self.poll_interval, self.using = poll_interval, using
 
     def start(self, connection: Connection) -> Callable[[], bool]:
-        """Declare the exchange and the peer's queues (so no event is published before its
+        """Declare the exchange and the consuming sides' queues (so no event is published before its
         queue exists); the step publishes one batch."""
         channel = connection.default_channel
         topology.events_exchange(channel).declare()
-        if self.forwarding.publish:
-            for queue in topology.consumer_queues(self.forwarding.as_seen_by_peer()):
+        for consumer in self.forwarding.consumers():
+            for queue in topology.consumer_queues(consumer):
                 queue(channel).declare()
         producer = Producer(channel, exchange=topology.events_exchange)
         return lambda: self.publish_batch(producer)
