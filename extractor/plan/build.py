@@ -117,7 +117,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.literal("LOGIN_URL")),
         login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
         monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),
-        default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field)
+        default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
+        events=bool(record.signals))
     return Plan(record, spec, to_allowlist(record), boundary, python,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)))

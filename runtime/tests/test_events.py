@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from kombu import Connection
 from runtime_test_signals import parcel_sent
 
+from decompose_remote.transactions import compensate_on_error
 from decompose_runtime.events import topology
 from decompose_runtime.events.broker import Worker
 from decompose_runtime.events.consumer import Consumer
@@ -76,6 +77,17 @@ def test_a_save_is_recorded_with_the_change_and_a_rollback_records_nothing() -> 
     assert event.origin == "loop" and event.sent_at is None
     assert event.aggregate == f"auth.User:{User.objects.get().pk}"
     assert event.payload["kwargs"]["values"]["created"] is True
+
+
+def test_a_compensated_block_records_its_events_only_when_it_succeeds() -> None:
+    with pytest.raises(RuntimeError), compensate_on_error():
+        User.objects.create(username="compensated")
+        assert not OutboxEvent.objects.exists()  # held back: the row above committed already
+        raise RuntimeError("the monolith said no")
+    assert not User.objects.exists() and not OutboxEvent.objects.exists()
+    with compensate_on_error():
+        User.objects.create(username="kept")
+    assert OutboxEvent.objects.get().aggregate == f"auth.User:{User.objects.get().pk}"
 
 
 def test_the_consumer_sends_the_same_signal_with_the_row_loaded_from_the_database(

@@ -17,6 +17,9 @@ from django.utils.module_loading import import_string
 
 # Set while the consumer re-sends a signal, so the recorders do not send it back.
 replaying: ContextVar[bool] = ContextVar("decompose_events_replaying", default=False)
+# Outbox rows held back while a compensated block runs (decompose_remote's
+# compensate_on_error): its writes commit one by one, so events wait for the block to succeed.
+held: ContextVar[list[Any] | None] = ContextVar("decompose_events_held", default=None)
 
 
 def _request_id_var() -> ContextVar[Any] | None:

@@ -24,7 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-DEFAULT_MODULE = "decompose_events_forwarding"
+from decompose_runtime.names import EVENTS_FORWARDING_MODULE
+
 EXCHANGE = "decompose.events"
 DEAD_LETTER_EXCHANGE = "decompose.events.dlx"
 
@@ -84,7 +85,7 @@ def _entries(module_name: str, raw: Any) -> tuple[ForwardedSignal, ...]:
 
 def load_forwarding() -> Forwarding:
     """The forwarding module's contents; nothing forwarded when the module does not exist."""
-    module_name = getattr(settings, "DECOMPOSE_EVENTS_FORWARDING", DEFAULT_MODULE)
+    module_name = getattr(settings, "DECOMPOSE_EVENTS_FORWARDING", EVENTS_FORWARDING_MODULE)
     side = str(getattr(settings, "DECOMPOSE_SERVICE_NAME", "monolith"))
     try:
         module = importlib.import_module(module_name)
