@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,3 +125,34 @@ def test_routing_goes_ahead_once_every_receiver_is_forwarded(tmp_path):
                              (SignalReceiver(PLACED, "notifications.receivers.placed"),))
     result = _route(_extracted(tmp_path, (served,)), "--percent", "10")
     assert result.exit_code == 0, result.output
+
+
+# --- deployment: relay and consumer on both sides ---------------------------------------------
+
+def test_services_that_forward_signals_deploy_relays_and_consumers_with_probes(tmp_path):
+    import kubernetes_validate
+    import yaml
+
+    from extractor.render import render_service
+    from tests.extractor.test_service_skeleton import KUBERNETES_VERSIONS, SPEC, k8s_documents
+
+    written = render_service(replace(SPEC, events=True), tmp_path)
+    assert "k8s/events.yaml" in written and "k8s/events.yaml" not in render_service(
+        SPEC, tmp_path / "plain")
+    documents = k8s_documents(tmp_path)
+    workers = ["widgets-relay", "widgets-consumer", "monolith-events-relay",
+               "monolith-events-consumer"]
+    for name in workers:
+        deployment = documents[f"Deployment/{name}"]
+        kubernetes_validate.validate(deployment, KUBERNETES_VERSIONS[0], strict=True)
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["command"][2] in ("decompose_relay", "decompose_consume")
+        assert {"startupProbe", "livenessProbe", "readinessProbe"} <= set(container)
+    compose = yaml.safe_load((tmp_path / "compose.yaml").read_text())["services"]
+    assert {*workers, "rabbitmq"} <= set(compose)
+    assert compose["widgets-relay"]["environment"]["DECOMPOSE_BROKER_URL"] == \
+        compose["monolith"]["environment"]["DECOMPOSE_BROKER_URL"]
+    assert "DECOMPOSE_BROKER_URL" in (tmp_path / "k8s" / "secret.yaml").read_text()
+    settings = (tmp_path / "config" / "settings" / "base.py").read_text()
+    assert '"decompose_runtime.events",' in settings
+    assert 'DECOMPOSE_REQUEST_ID_VAR = "ops.context.request_id"' in settings
