@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import InterfaceError, close_old_connections
+from django.db import OperationalError as DatabaseUnavailable
 from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 
@@ -30,12 +32,14 @@ def connect(url: str) -> Connection:
 
 
 class Worker:
-    """Runs ``step`` until ``stop()``; reconnects with backoff when the broker goes away."""
+    """Runs ``step`` until ``stop()``; reconnects with backoff when the broker or the database
+    goes away (an unacknowledged event is then delivered again, and skipped if processed)."""
 
     def __init__(self, url: str, heartbeat: Path | None = None) -> None:
         self.url, self.heartbeat = url, heartbeat
         self.stopping = False
-        self.errors = (OSError, OperationalError, *connect(url).connection_errors)
+        self.errors = (OSError, OperationalError, DatabaseUnavailable, InterfaceError,
+                       *connect(url).connection_errors)
 
     def stop(self) -> None:
         self.stopping = True
@@ -60,7 +64,8 @@ class Worker:
                         if not step() and once:
                             return
             except self.errors as exc:
-                log.warning("broker unavailable (%s: %s); retrying in %.1fs",
+                log.warning("broker or database unavailable (%s: %s); retrying in %.1fs",
                             type(exc).__name__, exc, delay)
+                close_old_connections()
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, close_old_connections, transaction
+from django.db import OperationalError as DatabaseUnavailable
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -76,10 +77,15 @@ class Consumer:
         if message.delivery_info.get("redelivered"):
             metrics.redelivered.inc()
         failure: tuple[str, BaseException] | None = None
+        close_old_connections()
         for attempt in range(1, self.max_tries + 1):
             try:
                 applied = self.apply(body)
+            except (DatabaseUnavailable, InterfaceError):
+                raise  # not the event's fault: the worker reconnects, the broker redelivers
             except ReceiverFailed as exc:
+                if isinstance(exc.error, (DatabaseUnavailable, InterfaceError)):
+                    raise exc.error from exc
                 failure = (exc.receiver, exc.error)
             except Exception as exc:  # an event that cannot be decoded or loaded here
                 failure = ("(decoding)", exc)
