@@ -156,3 +156,13 @@ def test_services_that_forward_signals_deploy_relays_and_consumers_with_probes(t
     settings = (tmp_path / "config" / "settings" / "base.py").read_text()
     assert '"decompose_runtime.events",' in settings
     assert 'DECOMPOSE_REQUEST_ID_VAR = "ops.context.request_id"' in settings
+
+
+def test_the_dry_run_lists_the_forwarded_signals(graph):
+    from extractor.command import describe
+
+    text = describe(build_plan(graph, MONOLITH, ["orders"]).record, Path("services/orders"))
+    assert ("signals forwarded as events:\n  django.db.models.signals.post_save from orders.Order"
+            " -> monolith: notifications.receivers.notify_order_status_changed "
+            "(notifications/receivers.py:24)\n") in text
+    assert "needs a human decision (5):" in text
