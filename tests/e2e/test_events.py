@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import re
 import signal
 import subprocess
@@ -30,7 +31,8 @@ from tests.support.rabbitmq import RabbitNode, temporary_rabbitmq
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-ORDERS = 1000
+# 1,000 by default, as the issue asks; DECOMPOSE_E2E_EVENT_ORDERS lowers it on a slow machine.
+ORDERS = int(os.environ.get("DECOMPOSE_E2E_EVENT_ORDERS", "1000"))
 KINDS = ("order_placed", "order_status", "payment")
 
 
@@ -67,7 +69,8 @@ def broker() -> Iterator[RabbitNode]:
 @pytest.fixture(scope="module")
 def stack(extracted_shop) -> Stack:
     running = extracted_shop["orders"]
-    running.sql("UPDATE inventory_stockitem SET quantity = quantity + 100000")
+    running.sql("UPDATE inventory_stockitem SET quantity = quantity + 100000 "
+                "WHERE product_id = %s", checkout(running)["lines"][0]["product"])
     return running
 
 
@@ -151,24 +154,26 @@ def test_an_order_through_the_service_leaves_the_same_rows_as_through_the_monoli
 
 def test_a_thousand_orders_notify_exactly_once_across_a_broker_restart_and_a_killed_consumer(
         stack: Stack, broker: RabbitNode, workers: dict[str, Command]) -> None:
-    body, token = checkout(stack), stack.signed_in("alice")[1]
+    """The broker stops after a quarter of the orders and comes back at half, when the consumer
+    is killed; it restarts at three quarters. Orders are taken all along (the outbox holds)."""
+    body, cookie = checkout(stack), stack.session_cookie("alice")
+    token = {"Authorization": ""}
 
     def place(_: int) -> int:
         reply = stack.service.send("POST", "/api/orders/", body, token)
         assert reply.status == 201, reply.body[:300]
         return int(reply.json()["id"])
 
+    incidents = {ORDERS // 4: broker.stop, ORDERS // 2: lambda: (broker.start(),
+                                                                  workers["consumer"].kill()),
+                 ORDERS * 3 // 4: workers["consumer"].start}
     placed: list[int] = []
     with ThreadPoolExecutor(4) as pool:
-        for step, count in enumerate((250, 250, 250, 250)):
-            placed += pool.map(place, range(count))
-            if step == 0:
-                broker.stop()  # orders keep being taken: their events wait in the outbox
-            elif step == 1:
-                broker.start()
-                workers["consumer"].kill()
-            elif step == 2:
-                workers["consumer"].start()
+        while len(placed) < ORDERS:
+            # Access tokens are short-lived: exchange the session again, as the gateway does.
+            token["Authorization"] = f"Bearer {stack.exchange(cookie)}"
+            placed += pool.map(place, range(min(50, ORDERS - len(placed))))
+            incidents.pop(len(placed), lambda: None)()
     assert len(set(placed)) == ORDERS
     wait_for(lambda: once_each(stack, placed), 300, "every notification, exactly once")
     assert stack.sql("SELECT count(*) FROM decompose_outbox WHERE sent_at IS NULL") == [(0,)]
