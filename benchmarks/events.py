@@ -10,7 +10,7 @@ A throwaway PostgreSQL and RabbitMQ on loopback; one Django process (``auth.User
   the receiver's call is the pipeline's (poll interval, publish confirm, consume, replay), not
   the queue's; p50 and p99.
 
-    python benchmarks/events.py               # 2,000 burst events, 500 paced at 100/s
+    python benchmarks/events.py               # 2,000 burst events, 500 paced at 20/s
     python benchmarks/events.py --burst 5000 --paced 1000 --rate 200
 """
 
@@ -121,7 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--paced", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--rate", type=float, default=20.0)
     args = parser.parse_args()
     with temporary_postgres("events") as database_url, temporary_rabbitmq() as broker:
         configure(database_url, broker.url)
