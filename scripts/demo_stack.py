@@ -2,7 +2,9 @@
 
 Runs the real commands (``decompose analyze``, ``extract --apply``, ``route``, ``proxy``), then
 starts the patched monolith and the extracted service under gunicorn and nginx in front of
-them, all on loopback, and leaves them running so the traffic split can be watched.
+them, RabbitMQ with the service's outbox relay and the monolith's event consumer (so an order
+placed through the service still notifies the customer), all on loopback, and leaves them
+running so the traffic split and an event crossing can be watched.
 ``demo_stack.py stop`` stops them. Everything lives in ``.demo/`` (git-ignored).
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.support.keys import key_pair  # noqa: E402  (the same throwaway keys the tests use)
+from tests.support.rabbitmq import RabbitNode  # noqa: E402
 
 WORK = ROOT / ".demo"
 SHOP = WORK / "shop"
@@ -55,8 +58,18 @@ def wait_for(port: int) -> None:
     sys.exit(f"demo: nothing answers on 127.0.0.1:{port}; see {LOGS}")
 
 
+def command(name: str, cwd: Path, env: dict[str, str], *args: str) -> None:
+    """Start a detached ``manage.py`` command (relay, consumer) logging to .demo/logs."""
+    print("$ python manage.py", *args, flush=True)
+    with (LOGS / f"{name}.log").open("ab") as log:
+        process = subprocess.Popen([sys.executable, "manage.py", *args], cwd=cwd, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    (LOGS / f"{name}.pid").write_text(str(process.pid))
+
+
 def stop() -> None:
-    """Stop whatever an earlier demo left running (nginx first, then the upstreams)."""
+    """Stop whatever an earlier demo left running (nginx first, then the upstreams, the
+    event workers and RabbitMQ)."""
     conf = SHOP / "proxy" / "nginx.conf"
     if (SHOP / "proxy" / "nginx.pid").exists():
         subprocess.run(["nginx", "-s", "quit", "-c", str(conf)], check=False)
@@ -64,6 +77,11 @@ def stop() -> None:
         with contextlib.suppress(ValueError, ProcessLookupError):
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
         pid_file.unlink()
+    broker = LOGS / "rabbitmq.json"
+    if broker.exists():
+        node = RabbitNode.attach(WORK / "rabbitmq", json.loads(broker.read_text()))
+        node.stop()
+        broker.unlink()
 
 
 def start() -> None:
@@ -97,6 +115,12 @@ def start() -> None:
     gunicorn("service", SERVICE, SERVICE_PORT, service, "--config", "gunicorn.conf.py")
     wait_for(MONOLITH_PORT)
     wait_for(SERVICE_PORT)
+    broker = RabbitNode(WORK / "rabbitmq")
+    broker.start()
+    (LOGS / "rabbitmq.json").write_text(json.dumps(broker.env))
+    command("relay", SERVICE, {**service, "DECOMPOSE_BROKER_URL": broker.url}, "decompose_relay")
+    command("consumer", SHOP, {**monolith, "DECOMPOSE_BROKER_URL": broker.url},
+            "decompose_consume")
 
     run(decompose, "route", "orders", "--project", SHOP, "--percent", "10",
         "--upstream", f"127.0.0.1:{SERVICE_PORT}", "--monolith", f"127.0.0.1:{MONOLITH_PORT}")
@@ -119,6 +143,15 @@ Watch the split: every request below is a new client; about 10% land on the serv
 A customer gets the same JSON from either side (alice's demo API token):
   curl -s -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
       -H 'X-Decompose-Route: service' http://127.0.0.1:{port}/api/orders/?page_size=1
+Watch an event cross: place an order through the service; the monolith's notifications app
+(which stayed) still tells alice, through the outbox, RabbitMQ and the monolith's consumer:
+  curl -s -X POST -H 'Content-Type: application/json' -H 'X-Decompose-Route: service' \\
+      -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
+      -d '{{"shipping_address": 1, "lines": [{{"product": 1, "quantity": 1}}]}}' \\
+      http://127.0.0.1:{port}/api/orders/
+  grep 'receivers ran' {work}/logs/consumer.log     # event <id> request <id>: receivers ran
+  curl -s -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
+      http://127.0.0.1:{port}/api/notifications/?page_size=3
 Force a side:   curl -H 'X-Decompose-Route: service' http://127.0.0.1:{port}/api/orders/ -i
 Move traffic:   decompose route orders --project {work}/shop --percent 50 \\
                 && decompose proxy --target nginx --project {work}/shop \\

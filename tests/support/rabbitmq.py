@@ -33,6 +33,7 @@ class RabbitNode:
     def __init__(self, base: Path) -> None:
         if not (_BIN / "rabbitmq-server").exists():
             raise RuntimeError("rabbitmq-server not found (apt-get install rabbitmq-server)")
+        base.mkdir(parents=True, exist_ok=True)
         self.base = base
         self.port, dist, epmd = _free_port(), _free_port(), _free_port()
         home = base / "home"
@@ -53,13 +54,23 @@ class RabbitNode:
         }
         self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
         self.process: subprocess.Popen[bytes] | None = None
+        self.attached = False  # started by another process (the demo's ``stop``)
+
+    @classmethod
+    def attach(cls, base: Path, env: dict[str, str]) -> RabbitNode:
+        """The node another process started in ``base`` with ``env`` (to stop it)."""
+        node = cls.__new__(cls)
+        node.base, node.env, node.process, node.attached = base, env, None, True
+        node.port = int(env["RABBITMQ_NODE_PORT"])
+        node.url = f"amqp://guest:guest@127.0.0.1:{node.port}//"
+        return node
 
     def start(self, timeout: float = 60.0) -> None:
         """Boot the node and wait until it accepts AMQP connections."""
-        log = (self.base / "server.out").open("ab")
-        self.process = subprocess.Popen([str(_BIN / "rabbitmq-server")], env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        with (self.base / "server.out").open("ab") as log:
+            self.process = subprocess.Popen([str(_BIN / "rabbitmq-server")], env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -72,9 +83,10 @@ class RabbitNode:
 
     def stop(self) -> None:
         """Stop the node (its whole process group) and the port mapper it started."""
-        if self.process is not None and self.process.poll() is None:
+        if self.attached or (self.process is not None and self.process.poll() is None):
             subprocess.run([str(_BIN / "rabbitmqctl"), "shutdown"], env=self.env,
                            capture_output=True, timeout=60)
+        if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, 15)
             self.process.wait(timeout=30)
