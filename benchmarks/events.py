@@ -113,6 +113,29 @@ def phase(count: int, rate: float | None) -> tuple[float, list[float]]:
         received[pk] - at for pk, at in committed.items()]
 
 
+def stages(count: int, url: str) -> tuple[float, float]:
+    """Events per second of the relay alone (draining ``count`` queued outbox rows) and of the
+    consumer alone (draining the queue the relay filled), to say which one bounds a burst."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+
+    from decompose_runtime.events.broker import Worker
+    from decompose_runtime.events.consumer import Consumer
+    from decompose_runtime.events.forwarding import load_forwarding
+    from decompose_runtime.events.relay import Relay
+
+    for index in range(count):
+        with transaction.atomic():
+            User.objects.create(username=f"s{time.monotonic_ns()}-{index}")
+    forwarding = load_forwarding()
+    start = time.perf_counter()
+    Worker(url).run(Relay(forwarding, poll_interval=0).start, once=True)
+    relayed = time.perf_counter()
+    Worker(url).run(Consumer(forwarding).start, once=True)
+    consumed = time.perf_counter() - 1.0  # the last step waited a second for more
+    return count / (relayed - start), count / (consumed - relayed)
+
+
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
 
@@ -125,6 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     with temporary_postgres("events") as database_url, temporary_rabbitmq() as broker:
         configure(database_url, broker.url)
+        relay_rate, consumer_rate = stages(args.burst, broker.url)
         from decompose_runtime.events.broker import Worker
         from decompose_runtime.events.consumer import Consumer
         from decompose_runtime.events.forwarding import load_forwarding
@@ -140,6 +164,8 @@ def main() -> None:
         consumer.stop()
         for thread in threads:
             thread.join(timeout=10)
+    print(f"stages alone: relay {relay_rate:,.0f} events/s (one confirmed publish at a time), "
+          f"consumer {consumer_rate:,.0f} events/s")
     print(f"burst: {args.burst} events, {burst_rate:,.0f} events/s end to end "
           f"(latency p50 {percentile(burst, 0.5) * 1000:,.0f} ms, "
           f"p99 {percentile(burst, 0.99) * 1000:,.0f} ms: queueing)")

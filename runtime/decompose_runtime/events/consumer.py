@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, close_old_connections, transaction
+from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseUnavailable
 from django.dispatch import Signal
 from django.utils import timezone
@@ -78,7 +78,6 @@ class Consumer:
         if message.delivery_info.get("redelivered"):
             metrics.redelivered.inc()
         failure: tuple[str, BaseException] | None = None
-        close_old_connections()
         for attempt in range(1, self.max_tries + 1):
             try:
                 applied = self.apply(body)
