@@ -98,6 +98,10 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines += ["", "couplings the other way:"]
     lines += [f"  {c.location}: {c.app} -> {c.target_app} [{c.kind}] {c.note}"
               for c in record.inbound]
+    lines += ["", "signals forwarded as events:"]
+    lines += [f"  {s.signal}{' from ' + s.sender if s.sender else ''} -> {s.consumer}: "
+              + ", ".join(f"{r.name} ({r.location})" for r in s.receivers)
+              for s in record.signals]
     if record.errors:
         lines += ["", f"needs a human decision ({len(record.errors)}):"]
         lines += [f"  {e}" for e in record.errors]

@@ -22,8 +22,11 @@ import decompose_bridge
 from decompose.errors import DecomposeError
 from decompose.model import ExtractionPlan
 from decompose.serialize import write_text_atomic
+from decompose_runtime.names import EVENTS_APP
 from decompose_runtime.protocol import BRIDGE_MOUNT
 from extractor.bridge import Allowlist, installed_bridge, render_bridge
+from extractor.events import FORWARDING_FILE, render_forwarding
+from extractor.plan.signals import MONOLITH_SIDE
 from extractor.requirements_files import edited_files
 from extractor.runtime import (
     BRIDGE_REQUIREMENTS,
@@ -73,9 +76,16 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *
             after = (Path(folder) / name).read_text(encoding="utf-8")
             if before != after:
                 changes.append(FileChange(name, before, after))
+    if record.signals:  # what the monolith's relay publishes and its consumer re-sends here
+        after = render_forwarding(MONOLITH_SIDE, record.signals)
+        if (before := _read(root / FORWARDING_FILE)) != after:
+            changes.append(FileChange(FORWARDING_FILE, before, after))
     settings = _module_path(root, record.monolith_settings)
     urlconf = _module_path(root, record.monolith_urlconf)
-    for path, transformer in ((settings, AddBridgeApp), (urlconf, MountBridgeUrls)):
+    apps = (BRIDGE_APP, EVENTS_APP) if record.signals else (BRIDGE_APP,)
+    transformers = ((settings, lambda context: AddBridgeApp(context, apps)),
+                    (urlconf, MountBridgeUrls))
+    for path, transformer in transformers:
         before = (root / path).read_text(encoding="utf-8")
         context = CodemodContext(filename=path)
         try:
@@ -118,13 +128,15 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
 
 
 class AddBridgeApp(VisitorBasedCodemodCommand):
-    """Append ``"decompose_bridge"`` to LOCAL_APPS (or INSTALLED_APPS) if it is missing, and
-    exempt the bridge's URLs from ``SECURE_SSL_REDIRECT``."""
+    """Append ``"decompose_bridge"`` (and the events app when signals are forwarded) to
+    LOCAL_APPS (or INSTALLED_APPS) where missing, and exempt the bridge's URLs from
+    ``SECURE_SSL_REDIRECT``."""
 
     DESCRIPTION = "Install the decompose bridge app."
 
-    def __init__(self, context: CodemodContext):
+    def __init__(self, context: CodemodContext, apps: tuple[str, ...] = (BRIDGE_APP,)):
         super().__init__(context)
+        self.apps = apps
         self.done = False
         self.exempt = False
 
@@ -150,12 +162,13 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
         if self.done or target is None or not isinstance(updated.value, cst.List | cst.Tuple):
             return updated
         self.done = True
-        elements = list(updated.value.elements)
-        if any(isinstance(e.value, cst.SimpleString)
-               and e.value.evaluated_value == BRIDGE_APP for e in elements):
-            return updated
-        return updated.with_changes(value=_append(updated.value,
-                                                  cst.SimpleString(f'"{BRIDGE_APP}"')))
+        present = {e.value.evaluated_value for e in updated.value.elements
+                   if isinstance(e.value, cst.SimpleString)}
+        value = updated.value
+        for app in self.apps:
+            if app not in present:
+                value = _append(value, cst.SimpleString(f'"{app}"'))
+        return updated.with_changes(value=value)
 
 
 class MountBridgeUrls(VisitorBasedCodemodCommand):

@@ -1,9 +1,12 @@
 """Render a jinja2 template tree into a folder, byte for byte the same on every run.
 
 Every ``*.j2`` file under the template root becomes one output file (the suffix dropped); path
-segments may hold ``{{ ... }}`` too. Files are visited in sorted order and written with fixed
-modes (0755 when the output starts with a shebang, 0644 otherwise) and no timestamps inside, so
-two renders of the same spec are identical and golden files stay meaningful.
+segments may hold ``{{ ... }}`` too; a template whose every line is conditional and renders to
+nothing but whitespace writes no file (manifests only some services have), while an empty
+template still writes its empty file (``__init__.py``). Files are visited in sorted order and
+written with fixed modes (0755 when the output starts with a shebang, 0644 otherwise) and no
+timestamps inside, so two renders of the same spec are identical and golden files stay
+meaningful.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ def render_tree(root: Path, target: Path, context: Mapping[str, Any]) -> list[st
         output = _output_path(env, name, context)
         if output in rendered:
             raise RenderError(f"two templates render to {output!r}", path=root / name)
-        rendered[output] = _render(env, name, context, root)
+        text = _render(env, name, context, root)
+        if text.strip() or not (root / name).read_text(encoding="utf-8").strip():
+            rendered[output] = text
     for output, text in sorted(rendered.items()):
         write_file(target / output, text)
     return sorted(rendered)

@@ -121,6 +121,8 @@ class ServiceSpec:
     login_redirect_url: str = ""
     # The monolith's own settings the moved code reads: (NAME, Python literal).
     monolith_settings: tuple[tuple[str, str], ...] = ()
+    # Signals cross to or from the monolith as events: the events app, relay and consumer run.
+    events: bool = False
     # The pip requirement on decompose-runtime; "" when the runtime is vendored into the service.
     runtime_requirement: str = runtime_requirement()
 

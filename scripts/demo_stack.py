@@ -2,7 +2,9 @@
 
 Runs the real commands (``decompose analyze``, ``extract --apply``, ``route``, ``proxy``), then
 starts the patched monolith and the extracted service under gunicorn and nginx in front of
-them, all on loopback, and leaves them running so the traffic split can be watched.
+them, RabbitMQ with the service's outbox relay and the monolith's event consumer (so an order
+placed through the service still notifies the customer), all on loopback, and leaves them
+running so the traffic split and an event crossing can be watched.
 ``demo_stack.py stop`` stops them. Everything lives in ``.demo/`` (git-ignored), or in
 ``--work DIR`` on the ports ``--ports MONOLITH,SERVICE,GATEWAY`` (the tests run it that way).
 
@@ -28,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.support.keys import key_pair  # noqa: E402  (the same throwaway keys the tests use)
+from tests.support.rabbitmq import RabbitNode  # noqa: E402
 
 DEFAULT_WORK = ROOT / ".demo"
 DEFAULT_PORTS = (8000, 8001, 8080)  # monolith, orders service, nginx gateway
@@ -64,8 +67,18 @@ def wait_for(port: int, logs: Path) -> None:
     sys.exit(f"demo: nothing answers on 127.0.0.1:{port}; see {logs}")
 
 
+def command(name: str, cwd: Path, env: dict[str, str], logs: Path, *args: str) -> None:
+    """Start a detached ``manage.py`` command (relay, consumer) logging to the logs folder."""
+    print("$ python manage.py", *args, flush=True)
+    with (logs / f"{name}.log").open("ab") as log:
+        process = subprocess.Popen([sys.executable, "manage.py", *args], cwd=cwd, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    (logs / f"{name}.pid").write_text(str(process.pid))
+
+
 def stop(work: Path) -> None:
-    """Stop whatever an earlier demo left running (nginx first, then the upstreams)."""
+    """Stop whatever an earlier demo left running (nginx first, then the upstreams, the
+    event workers and RabbitMQ)."""
     proxy = work / "shop" / "proxy"
     if (proxy / "nginx.pid").exists():
         subprocess.run(["nginx", "-s", "quit", "-c", str(proxy / "nginx.conf")], check=False)
@@ -74,6 +87,10 @@ def stop(work: Path) -> None:
         with contextlib.suppress(ValueError, ProcessLookupError):
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
         pid_file.unlink()
+    broker = logs / "rabbitmq.json"
+    if broker.exists():
+        RabbitNode.attach(work / "rabbitmq", json.loads(broker.read_text())).stop()
+        broker.unlink()
 
 
 def start(work: Path, ports: tuple[int, int, int]) -> None:
@@ -110,6 +127,13 @@ def start(work: Path, ports: tuple[int, int, int]) -> None:
              "--config", "gunicorn.conf.py")
     wait_for(monolith_port, logs)
     wait_for(service_port, logs)
+    broker = RabbitNode(work / "rabbitmq")
+    broker.start()
+    (logs / "rabbitmq.json").write_text(json.dumps(broker.env))
+    command("relay", work / "services" / "orders",
+            {**service, "DECOMPOSE_BROKER_URL": broker.url}, logs, "decompose_relay")
+    command("consumer", shop, {**monolith, "DECOMPOSE_BROKER_URL": broker.url}, logs,
+            "decompose_consume")
 
     run(decompose, "route", "orders", "--project", shop, "--percent", "10",
         "--upstream", f"127.0.0.1:{service_port}", "--monolith", f"127.0.0.1:{monolith_port}")
@@ -137,6 +161,15 @@ Watch the split: every request below is a new client; about 10% land on the serv
 A customer gets the same JSON from either side (alice's demo API token):
   $ curl -s -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
         -H 'X-Decompose-Route: service' 'http://127.0.0.1:{port}/api/orders/?page_size=1'
+Watch an event cross: place an order through the service; the monolith's notifications app
+(which stayed) still tells alice, through the outbox, RabbitMQ and the monolith's consumer:
+  $ curl -s -X POST -H 'Content-Type: application/json' -H 'X-Decompose-Route: service' \\
+        -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
+        -d '{{"shipping_address": 1, "lines": [{{"product": 1, "quantity": 1}}]}}' \\
+        http://127.0.0.1:{port}/api/orders/
+  $ grep 'receivers ran' {work}/logs/consumer.log   # event <id> request <id>: receivers ran
+  $ curl -s -H 'Authorization: Token 988138bdc00e2bf59a053ca31c17b7899b4ac9e0' \\
+        'http://127.0.0.1:{port}/api/notifications/?page_size=3'
 Force a side:
   $ curl -si -H 'X-Decompose-Route: service' http://127.0.0.1:{port}/api/orders/
 Move traffic (the state, then the proxy: validated, reloaded, checked against what it serves):

@@ -117,6 +117,10 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
     state = routing.ensure_service(loaded.state, service, upstream=upstream, apps=labels)
     if monolith:
         state = dataclasses.replace(state, monolith=monolith)
+    record = load_record(project, service) if full or (percent or 0) > 0 else None
+    if record is not None and record.unwired_receivers:  # writes would lose their side effects
+        raise DecomposeError(f"{service}: signal receivers not forwarded yet, they would not run "
+                             f"for its requests: {', '.join(map(str, record.unwired_receivers))}")
     at = _clock(ctx)()
     if shadow:
         state = routing.move(state, service, Stage.SHADOW, at, shadow_sample=sample)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         CrossDependency,
         ExtractionPlan,
         FileCopy,
+        ForwardedSignal,
         Handling,
         InboundCoupling,
         KeptRoute,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         MirrorName,
         Mount,
         Rewrite,
+        SignalReceiver,
         SplitTransaction,
     )
     from decompose.model.graph import (
@@ -79,8 +81,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "extraction": (
         "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CrossDependency", "ExtractionPlan",
-        "FileCopy", "Handling", "InboundCoupling", "KeptRoute", "Level", "MirrorModule",
-        "MirrorName", "Mount", "Rewrite", "SplitTransaction",
+        "FileCopy", "ForwardedSignal", "Handling", "InboundCoupling", "KeptRoute", "Level",
+        "MirrorModule", "MirrorName", "Mount", "Rewrite", "SignalReceiver", "SplitTransaction",
     ),
     "graph": (
         "GRAPH_SCHEMA_VERSION", "App", "Dependency", "DependencyKind", "Diagnostic",

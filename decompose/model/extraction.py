@@ -125,6 +125,27 @@ class AllowedModel:
     chains: tuple[str, ...] = ()  # custom manager/queryset methods (``active``)
 
 
+@dataclass(frozen=True, order=True)
+class SignalReceiver:
+    """A receiver a forwarded signal serves; ``relies_on`` says how it depended on running
+    inside the sender's transaction ("" when it did not), a decision for a human."""
+
+    location: Location
+    name: str  # dotted path of the receiver function
+    relies_on: str = ""
+    relies_at: Location | None = None
+
+
+@dataclass(frozen=True, order=True)
+class ForwardedSignal:
+    """A signal sent on one side whose receivers live on the other: it crosses as an event."""
+
+    signal: str  # dotted path of the Signal object
+    sender: str  # model label, "" for any sender
+    consumer: str  # the side whose receivers run: "monolith" or the service's name
+    receivers: tuple[SignalReceiver, ...] = ()
+
+
 @dataclass(frozen=True)
 class ExtractionPlan:
     """Everything ``decompose extract`` decided; written as ``extraction.json``."""
@@ -148,6 +169,8 @@ class ExtractionPlan:
     monolith_urlconf: str = ""
     # Moved apps' URL prefixes NOT routed to the service (server-rendered pages).
     kept_routes: tuple[KeptRoute, ...] = ()
+    # Signals forwarded as events through the outbox and RabbitMQ (decompose_runtime.events).
+    signals: tuple[ForwardedSignal, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -156,7 +179,8 @@ class ExtractionPlan:
         put(self, "routes", tuple(sorted(set(self.routes))))
         put(self, "mounts", tuple(sorted(set(self.mounts))))
         for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
-                     "allowed_functions", "allowed_models", "requirements", "kept_routes"):
+                     "allowed_functions", "allowed_models", "requirements", "kept_routes",
+                     "signals"):
             put(self, name, tuple(sorted(set(getattr(self, name)))))
         put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
 
@@ -167,4 +191,16 @@ class ExtractionPlan:
         found += [f"{d.location}: {d.target}: {d.note}" for d in self.dependencies
                   if d.handling == Handling.ERROR]
         found += [f"{t.location}: {t.name}: {t.note}" for t in self.transactions]
+        found += [f"{location}: SIGNAL RECEIVER not forwarded: will NOT fire for requests the "
+                  "service handles" for location in self.unwired_receivers]
+        found += [f"{r.relies_at or r.location}: {r.name} now runs after the sender's commit, in "
+                  f"the {s.consumer} consumer: it {r.relies_on}"
+                  for s in self.signals for r in s.receivers if r.relies_on]
         return tuple(sorted(set(found)))
+
+    @property
+    def unwired_receivers(self) -> tuple[Location, ...]:
+        """Monolith receivers of the moved apps' signals that no forwarded signal serves."""
+        served = {r.location for s in self.signals for r in s.receivers}
+        return tuple(sorted({c.location for c in self.inbound
+                             if c.kind == "signal" and c.location not in served}))

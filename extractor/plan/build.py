@@ -25,6 +25,7 @@ from extractor.plan.relations import (
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
+from extractor.plan.signals import forwarded_signals
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
@@ -115,7 +116,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
-        monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept)
+        monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept,
+        signals=forwarded_signals(scope))
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
@@ -131,7 +133,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.literal("LOGIN_URL")),
         login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
         monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),
-        default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field)
+        default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
+        events=bool(record.signals))
     return Plan(record, spec, to_allowlist(record), boundary, python,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)))

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import DatabaseError, models
 from django.db.models.signals import post_save
 
+from decompose_runtime.events.recording import hold_events
+
 logger = logging.getLogger(__name__)
 
 _created: ContextVar[list[models.Model] | None] = ContextVar("decompose_created", default=None)
@@ -40,20 +42,25 @@ def compensate_on_error(func: Callable[..., Any] | None = None) -> Any:
 
 
 class _Compensation(ContextDecorator):
-    """Track rows created (``save``/``create``) inside; delete them again on an exception."""
+    """Track rows created (``save``/``create``) inside; delete them again on an exception.
+    Forwarded signals sent inside become outbox rows only when the block succeeds."""
 
     def __enter__(self) -> _Compensation:
         self._token = _created.set([])
+        self._events = hold_events()
+        self._events.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:
         rows = _created.get() or []
         _created.reset(self._token)
         if kind is None:
+            self._events.__exit__(None, None, None)
             return
-        for row in reversed(rows):
+        for row in reversed(rows):  # while events are held: undoing them sends none either
             try:
                 row.delete()
             except DatabaseError:
                 logger.exception("compensation failed: a created row could not be deleted",
                                  extra={"model": row._meta.label, "pk": row.pk})
+        self._events.__exit__(kind, *exc)

@@ -43,3 +43,9 @@ ALL = (REMOTE_RELATION, REMOTE_REVERSE, PK_OF, PKS_WHERE, REMOTE_MODEL_SERIALIZE
 # The module decompose generates at the monolith's root for the bridge app to read (the setting
 # DECOMPOSE_BRIDGE_ALLOWLIST may name another).
 BRIDGE_ALLOWLIST_MODULE = "decompose_allowlist"
+
+# The events app both sides install when signals are forwarded, and the data module decompose
+# generates at each side's root listing them (the setting DECOMPOSE_EVENTS_FORWARDING may name
+# another).
+EVENTS_APP = "decompose_runtime.events"
+EVENTS_FORWARDING_MODULE = "decompose_events_forwarding"

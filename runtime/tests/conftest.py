@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
 
 from decompose_remote.testing import ThrowawayKeys, throwaway_keys
+
+# The broker helper is the repository's, shared with the end-to-end tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.rabbitmq import RabbitNode, temporary_rabbitmq
 
 
 @pytest.fixture
@@ -17,3 +24,10 @@ def service_keys() -> ThrowawayKeys:
 @pytest.fixture
 def bridge_knows_orders(settings: LazySettings, service_keys: ThrowawayKeys) -> None:
     settings.DECOMPOSE_SERVICE_PUBLIC_KEYS = json.dumps({"orders": service_keys.service_public})
+
+
+@pytest.fixture(scope="session")
+def rabbitmq() -> Iterator[RabbitNode]:
+    """One throwaway RabbitMQ node for the session (booting one takes seconds)."""
+    with temporary_rabbitmq() as node:
+        yield node

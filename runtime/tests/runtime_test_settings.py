@@ -6,8 +6,10 @@ ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 ROOT_URLCONF = "runtime_test_urls"
 INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework",
-                  "decompose_remote", "decompose_bridge"]
+                  "decompose_remote", "decompose_bridge", "decompose_runtime.events"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 DECOMPOSE_BRIDGE_ALLOWLIST = "runtime_test_allowlist"
 DECOMPOSE_SERVICE_NAME = "orders"
 STATIC_URL = "/static/"
+DECOMPOSE_EVENTS_FORWARDING = "runtime_test_forwarding"
+DECOMPOSE_EVENTS_MAX_TRIES = 3

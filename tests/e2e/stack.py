@@ -179,6 +179,8 @@ def extracted_stacks(apps: Sequence[str], scratch: Path) -> Iterator[dict[str, S
         for app in apps:
             decompose_cli("extract", app, "--project", str(root), "--apply", cwd=scratch)
             require_dependencies(scratch / "services" / app)
+        # The patch may install apps with tables (the events outbox): the monolith owns the schema.
+        run([sys.executable, "manage.py", "migrate", "-v0"], root, monolith_env)
         logs = scratch / "logs"
         logs.mkdir()
         monolith = stack.enter_context(running(gunicorn(

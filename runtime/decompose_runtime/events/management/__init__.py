@@ -1,0 +1,1 @@
+"""decompose_relay and decompose_consume."""

@@ -1,0 +1,1 @@
+"""decompose_relay publishes the outbox; decompose_consume re-sends the signals here."""

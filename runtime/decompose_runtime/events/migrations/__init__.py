@@ -1,0 +1,1 @@
+"""The events app's schema: the outbox and the processed-event log."""
