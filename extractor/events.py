@@ -6,7 +6,6 @@ agree on every routing key (``signal:sender``) by construction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,14 +17,7 @@ FORWARDING_FILE = f"{EVENTS_FORWARDING_MODULE}.py"
 _TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 
 
-def _entry(forwarded: ForwardedSignal) -> str:
-    return json.dumps({"signal": forwarded.signal, "sender": forwarded.sender or None,
-                       "consumer": forwarded.consumer,
-                       "receivers": [f"{r.location} {r.name}" for r in forwarded.receivers]},
-                      sort_keys=True).replace(": null", ": None")
-
-
 def render_forwarding(side: str, signals: Sequence[ForwardedSignal]) -> str:
     """The module's text for ``side`` (the service's name, or ``"monolith"``)."""
     template = make_environment(_TEMPLATES).get_template("forwarding.py.j2")
-    return template.render(side=side, signals=signals, entry=_entry)
+    return template.render(side=side, signals=signals)
