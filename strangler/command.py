@@ -111,14 +111,16 @@ def route(ctx: click.Context, service: str | None, project: Path, graph: Path | 
     if service is None:
         raise click.UsageError("name the SERVICE to route")
     labels = tuple(a.strip() for a in (apps or "").split(",") if a.strip())
-    if not labels and loaded.state.service(service) is None:
-        record = load_record(project, service)
+    needs_labels = not labels and loaded.state.service(service) is None
+    moves_writes = full or (percent or 0) > 0
+    record = load_record(project, service) if needs_labels or moves_writes else None
+    if needs_labels:
         labels = record.apps if record is not None else ()
     state = routing.ensure_service(loaded.state, service, upstream=upstream, apps=labels)
     if monolith:
         state = dataclasses.replace(state, monolith=monolith)
-    record = load_record(project, service) if full or (percent or 0) > 0 else None
-    if record is not None and record.unwired_receivers:  # writes would lose their side effects
+    if moves_writes and record is not None and record.unwired_receivers:
+        # writes would lose their side effects
         raise DecomposeError(f"{service}: signal receivers not forwarded yet, they would not run "
                              f"for its requests: {', '.join(map(str, record.unwired_receivers))}")
     at = _clock(ctx)()
