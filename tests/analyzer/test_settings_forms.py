@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.discovery import discover
-from analyzer.modules import default_site_paths
+from decompose.modules import default_site_paths
 
 from .conftest import FIXTURES
 
