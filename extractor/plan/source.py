@@ -26,9 +26,6 @@ class Source:
         self.import_root = PurePosixPath(import_root)
         self.index = ModuleIndex(self.root / import_root, ())
 
-    def exists(self, path: str) -> bool:
-        return (self.root / path).is_file()
-
     def read(self, path: str) -> str:
         return (self.root / path).read_text(encoding="utf-8")
 
