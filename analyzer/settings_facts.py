@@ -19,11 +19,6 @@ from decompose.model import SettingDefinition, SettingForm, SettingsFacts, Setti
 _SECRET = re.compile(r"(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIALS)$", re.IGNORECASE)
 
 
-class _Opaque:
-    """A value JSON cannot hold: a settings class, a path, an unknown."""
-
-
-_OPAQUE = _Opaque()
 
 
 def settings_facts(project: Project) -> SettingsFacts:
@@ -87,34 +82,41 @@ def _app_list(apps: Origin | None, origins: dict[str, Origin], values: dict[str,
 
 def _value(name: str, origin: Origin | None, value: object) -> SettingValue:
     location = origin.location if origin else None
-    expression = ast.unparse(origin.value) if origin and origin.value is not None else None
     if _SECRET.search(name):
         return SettingValue(name, location, opaque=True)
-    if origin is not None and origin.environment is not None:
-        variable, default, has_default = origin.environment
-        data = _json(default) if has_default else _OPAQUE
-        if isinstance(data, _Opaque):
-            return SettingValue(name, location, opaque=True, expression=expression,
-                                environment=variable)
-        return SettingValue(name, location, data, expression=expression, environment=variable)
-    data = _json(value)
-    if isinstance(data, _Opaque):
-        return SettingValue(name, location, opaque=True, expression=expression)
-    return SettingValue(name, location, data)
+    environment = origin.environment if origin else None
+    if environment is not None:
+        variable, default, has_default = environment
+        data, complete = _json(default) if has_default else (None, False)
+        return SettingValue(name, location, data, not complete, _expression(origin), variable)
+    data, complete = _json(value)
+    return SettingValue(name, location, data, not complete,
+                        None if complete else _expression(origin))
 
 
-def _json(value: object) -> object:
-    """``value`` as JSON data, or ``_OPAQUE`` (also when a key looks like a secret's)."""
+def _expression(origin: Origin | None) -> str | None:
+    return ast.unparse(origin.value) if origin and origin.value is not None else None
+
+
+def _json(value: object) -> tuple[object, bool]:
+    """``value`` as JSON data, and whether that is all of it: a dict keeps the entries
+    known (not those under a secret-looking key); anything else unknown is None."""
     if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else _OPAQUE
+        return value, True
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return value, True
     if isinstance(value, list):
         items = [_json(v) for v in value]
-        return _OPAQUE if any(isinstance(i, _Opaque) for i in items) else items
+        return ([i for i, _ in items], True) if all(c for _, c in items) else (None, False)
     if isinstance(value, dict):
-        if not all(isinstance(k, str) and not _SECRET.search(k) for k in value):
-            return _OPAQUE
-        found = {k: _json(v) for k, v in value.items()}
-        return _OPAQUE if any(isinstance(v, _Opaque) for v in found.values()) else found
-    return _OPAQUE
+        found, complete = {}, True
+        for key, item in value.items():
+            data, known = _json(item)
+            if not isinstance(key, str) or _SECRET.search(key):
+                complete = False
+                continue
+            if known or isinstance(data, dict):
+                found[key] = data
+            complete = complete and known
+        return found, complete
+    return None, False

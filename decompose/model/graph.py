@@ -210,9 +210,10 @@ class SettingDefinition:
 class SettingValue:
     """A project setting as the static evaluator knows it.
 
-    ``opaque``: not evaluated (``expression`` is the source the monolith computes it from);
+    ``opaque``: not fully evaluated (``expression`` is the source the monolith computes it
+    from; ``value`` keeps the entries of a dict that are known, else is None);
     ``environment``: read from that environment variable, ``value`` being the default used
-    when it is unset (``None`` and opaque when there is none)."""
+    when it is unset (opaque when there is none)."""
 
     name: str
     location: Location | None

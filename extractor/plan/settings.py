@@ -92,8 +92,8 @@ def rest_framework(facts: SettingsFacts) -> tuple[tuple[tuple[str, str], ...],
                                                   tuple[tuple[str, str, Location], ...]]:
     """The REST_FRAMEWORK keys kept for parity, as (key, repr) in DRF_PARITY_KEYS order, and
     the classes they name, as (module, name, location): the service must import those too."""
-    value = facts.known("REST_FRAMEWORK")
-    found = facts.value("REST_FRAMEWORK")
+    found = facts.value("REST_FRAMEWORK")  # the keys known, even if others are not
+    value = found.value if found else None
     if not isinstance(value, dict) or found is None or found.location is None:
         return (), ()
     settings, uses = [], []
