@@ -45,7 +45,10 @@ _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv"
 _ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dict", "json"})
 # Pure methods of a string the evaluator runs (``BASE_CURRENCY.upper()``).
 _STR_METHODS = frozenset({"upper", "lower", "casefold", "title", "capitalize", "strip", "lstrip",
-                          "rstrip", "replace", "removeprefix", "removesuffix", "split", "format"})
+                          "rstrip", "replace", "removeprefix", "removesuffix", "split"})
+# Arithmetic and string methods beyond these are left unknown: no settings file blows them up.
+_MAX_NUMBER = 2**63
+_MAX_STRING = 100_000
 _RETURN = "<return>"
 _RECEIVER = "<self>"
 _OWNER = "<class>"
@@ -744,6 +747,8 @@ def _string_method(value: str, method: str, args: list[object], loc: Location) -
         result: object = getattr(value, method)(*args)
     except (TypeError, ValueError, IndexError, KeyError):
         return Unknown(loc, f"str.{method}() that fails")
+    if isinstance(result, str) and len(result) > _MAX_STRING:
+        return Unknown(loc, f"str.{method}() longer than {_MAX_STRING} characters")
     return result
 
 
@@ -753,7 +758,8 @@ _ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
 
 def _binop(op: ast.operator, left: object, right: object, loc: Location) -> object:
     if (type(op) in _ARITHMETIC and isinstance(left, int | float) and isinstance(right, int | float)
-            and not isinstance(left, bool) and not isinstance(right, bool)):
+            and not isinstance(left, bool) and not isinstance(right, bool)
+            and max(abs(left), abs(right)) < _MAX_NUMBER):
         return _ARITHMETIC[type(op)](left, right)
     if not isinstance(op, ast.Add):
         return Unknown(loc, "unsupported operator")

@@ -19,7 +19,7 @@ from decompose.modules import ModuleIndex, absolute_module, module_name
 class Source:
     """The monolith at ``root``; paths are relative POSIX, modules are dotted."""
 
-    def __init__(self, root: Path, apps: Sequence[App], import_root: str = "."):
+    def __init__(self, root: Path, apps: Sequence[App], import_root: str):
         self.root = Path(root)
         self.apps = tuple(apps)
         self.own = tuple(a for a in self.apps if not a.external and a.path)
@@ -94,6 +94,7 @@ class Source:
         return None if found is None else found.path.relative_to(self.root).as_posix()
 
     def module_of(self, path: str) -> str:
+        """The dotted module of the monolith-relative file ``path``."""
         inner = PurePosixPath(path)
         if inner.is_relative_to(self.import_root):
             inner = inner.relative_to(self.import_root)
