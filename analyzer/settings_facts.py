@@ -91,7 +91,15 @@ def _value(name: str, origin: Origin | None, value: object) -> SettingValue:
         return SettingValue(name, location, data, not complete, _expression(origin), variable)
     data, complete = _json(value)
     return SettingValue(name, location, data, not complete,
-                        None if complete else _expression(origin))
+                        None if complete else _expression(origin), entries=_entries(origin))
+
+
+def _entries(origin: Origin | None) -> dict[str, int]:
+    node = origin.value if origin else None
+    if not isinstance(node, ast.Dict):
+        return {}
+    return {key.value: item.lineno for key, item in zip(node.keys, node.values, strict=True)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)}
 
 
 def _expression(origin: Origin | None) -> str | None:

@@ -221,6 +221,13 @@ class SettingValue:
     opaque: bool = False
     expression: str | None = None
     environment: str | None = None
+    entries: dict[str, int] = field(default_factory=dict)  # a dict display's line per key
+
+    def entry(self, key: str) -> Location | None:
+        """Where the dict display sets ``key`` (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS)."""
+        line = self.entries.get(key)
+        return self.location if line is None or self.location is None else Location(
+            self.location.path, line)
 
 
 @dataclass(frozen=True)

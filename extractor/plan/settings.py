@@ -105,7 +105,7 @@ def rest_framework(facts: SettingsFacts) -> tuple[tuple[tuple[str, str], ...],
                 literal if isinstance(literal, list) else []):
             if isinstance(dotted, str) and "." in dotted:
                 module, _, name = dotted.rpartition(".")
-                uses.append((module, name, found.location))
+                uses.append((module, name, found.entry(key) or found.location))
         if isinstance(literal, list):
             literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
         settings.append((key, _source(literal)))

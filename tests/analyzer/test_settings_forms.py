@@ -77,7 +77,8 @@ def test_settings_facts_say_where_installed_apps_is_and_which_list_names_the_own
         "ROOT_URLCONF", Location("project/settings/base.py", 15), SettingForm.LITERAL)
     assert (edge.import_root, edge.value("DATABASES")) == (".", SettingValue(
         "DATABASES", Location("project/settings/base.py", 16),
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}))
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        entries={"default": 16}))
     # A secret-looking setting is never written, not even its expression.
     assert edge.value("SECRET_KEY") == SettingValue(
         "SECRET_KEY", Location("project/settings/base.py", 1), opaque=True)
@@ -97,7 +98,8 @@ def test_setting_values_evaluated_read_from_the_environment_or_left_opaque(
     values = {v.name: v for v in graph.settings.values}
     assert values["REST_FRAMEWORK"] == SettingValue(
         "REST_FRAMEWORK", Location("settings.py", 5), {"PAGE_SIZE": 20, "ORDERING_PARAM": "o"},
-        opaque=True, expression="{**BASE, 'PAGE_SIZE': 5 * 4, 'X': env('X')}")
+        opaque=True, expression="{**BASE, 'PAGE_SIZE': 5 * 4, 'X': env('X')}",
+        entries={"PAGE_SIZE": 5, "X": 5})
     assert values["SITE"] == SettingValue("SITE", Location("settings.py", 6), "Shop!")
     assert values["DEBUG"] == SettingValue(
         "DEBUG", Location("settings.py", 7), False,
