@@ -55,6 +55,17 @@ def test_class_based_settings_are_patched_in_their_class(tmp_path: Path):
     assert '         "audit",\n+        "decompose_bridge",\n     )\n' in patch
 
 
+def test_split_settings_are_patched_in_the_component_that_lists_the_apps(tmp_path: Path):
+    text = (FIXTURES / "tuple_shop" / "config" / "settings.py").read_text()
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": (text, 'from split_settings.tools import include\n\n'
+                                     'include("components/*.py")\n'),
+        "config/components/apps.py": ("", text)})  # as django-split-settings writes them
+    changes = changes_for(shop)
+    assert '     "audit",\n+    "decompose_bridge",\n )\n' in changes["config/components/apps.py"]
+    assert "config/settings.py" not in changes
+
+
 def test_pyproject_and_pipfile_get_what_they_lack(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""\
         [project]
