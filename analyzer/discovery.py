@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.modules import ModuleIndex, default_site_paths
 from analyzer.settings import SettingsEvaluator, SettingsValues
 from analyzer.source import SourceError, read_tree
 from decompose.errors import ProjectNotFound, SettingsNotFound
 from decompose.model import Diagnostic, DiagnosticLevel, Location
+from decompose.modules import ModuleIndex, default_site_paths
 
 WAY_OUT = ("pass --settings MODULE, or state the list by hand with installed_apps = [...] "
            "in decompose.toml or [tool.decompose]")

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.modules import default_site_paths
 from decompose.errors import ProjectNotFound
+from decompose.modules import default_site_paths
 from decompose.serialize import write_text_atomic
 
 _ASK_SYS_PATH = "import json, sys; print(json.dumps(sys.path))"

@@ -12,6 +12,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
+from decompose.modules import absolute_module
+
 
 @dataclass(frozen=True)
 class FileFacts:
@@ -61,11 +63,7 @@ class ParsedModule:
 
     def absolute(self, module: str | None, level: int) -> str:
         """The absolute module of a (possibly relative) import."""
-        if not level:
-            return module or ""
-        parts = self.package.split(".") if self.package else []
-        base = ".".join(parts[: len(parts) - level + 1]) if level <= len(parts) else ""
-        return f"{base}.{module}" if module and base else (module or base)
+        return absolute_module(self.package, module, level)
 
     def top_level(self) -> list[ast.stmt]:
         """Module-level statements, looking into if/try/with blocks (not functions/classes)."""

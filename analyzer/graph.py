@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from analyzer.contribution import Contribution, Edge
 from analyzer.discovery import Project
+from analyzer.settings_facts import settings_facts
 from decompose.model import App, Dependency, Diagnostic, ProjectGraph
 
 
@@ -29,6 +30,7 @@ def assemble(project: Project, contributions: Iterable[Contribution],
         warnings=tuple(sorted({*project.diagnostics, *diagnostics,
                                    *(d for c in parts for d in c.diagnostics)},
                               key=str)),
+        settings=settings_facts(project),
     )
 
 

@@ -5,7 +5,9 @@ Real settings split over modules (``from .base import *``, django-split-settings
 ``.append``, loops and comprehensions over literal lists, plugin entry points), live in classes
 (django-configurations, ``@property`` bodies) and branch on the environment. We evaluate
 literals and those operations, take both sides of a condition we cannot decide (union of
-lists), and report what we cannot evaluate with its ``path:line`` instead of guessing.
+lists), and report what we cannot evaluate with its ``path:line`` instead of guessing. Where
+each setting got its value is remembered too (``Origin``): the extractor edits and carries
+settings from those facts instead of reading the settings a second way.
 """
 
 from __future__ import annotations
@@ -13,17 +15,20 @@ from __future__ import annotations
 import ast
 import glob
 from collections import ChainMap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.entry_points import EntryPoint, entry_points
-from analyzer.modules import ModuleIndex
 from analyzer.settings_objects import (
     AllEntryPoints,
     Bound,
+    EnvironReader,
     Function,
     Instance,
     Optional,
+    Origin,
     Scope,
     SettingsClass,
     SplitSettings,
@@ -32,9 +37,18 @@ from analyzer.settings_objects import (
 )
 from analyzer.source import SourceError, read_tree
 from decompose.model import Diagnostic, DiagnosticLevel, Location
+from decompose.modules import ModuleIndex
 
 # Reading the environment is evaluated as a fresh checkout runs: the variable is unset.
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv"})
+# django-environ's readers: ``env("NAME", default=...)``, ``env.bool(...)`` and the like.
+_ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dict", "json"})
+# Pure methods of a string the evaluator runs (``BASE_CURRENCY.upper()``).
+_STR_METHODS = frozenset({"upper", "lower", "casefold", "title", "capitalize", "strip", "lstrip",
+                          "rstrip", "replace", "removeprefix", "removesuffix", "split"})
+# Arithmetic and string methods beyond these are left unknown: no settings file blows them up.
+_MAX_NUMBER = 2**63
+_MAX_STRING = 100_000
 _RETURN = "<return>"
 _RECEIVER = "<self>"
 _OWNER = "<class>"
@@ -52,6 +66,7 @@ class SettingsValues:
     values: dict[str, object] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)  # where each value was set
 
     def string(self, name: str, default: str) -> str:
         value = self.values.get(name, default)
@@ -76,12 +91,30 @@ class SettingsEvaluator:
         self._active: set[str] = set()
         self._calls: list[ast.FunctionDef] = []
         self._module_attrs: dict[str, dict[str, object] | None] = {}
+        self._origins: dict[str, Origin] = {}  # of the module or class body being run
+        self._owner: str | None = None  # the settings class whose body is being run
+        self._including = False  # running a file django-split-settings includes
+
+    @contextmanager
+    def _origins_of(self, origins: dict[str, Origin], owner: str | None = None,
+                    including: bool = False) -> Iterator[None]:
+        """Record where names are set into ``origins`` while a body runs."""
+        saved = self._origins, self._owner, self._including
+        self._origins, self._owner, self._including = origins, owner, including
+        try:
+            yield
+        finally:
+            self._origins, self._owner, self._including = saved
 
     def evaluate(self, module: str, configuration: str | None = None) -> SettingsValues:
-        env = self._module_env(module, None)
-        result = SettingsValues(module, diagnostics=self.diagnostics, files=self.files)
+        origins: dict[str, Origin] = {}
+        with self._origins_of(origins):
+            env = self._module_env(module, None)
+        result = SettingsValues(module, diagnostics=self.diagnostics, files=self.files,
+                                origins=origins)
         if env is not None:
-            self._configure(env, module, configuration)
+            with self._origins_of(origins):
+                self._configure(env, module, configuration)
             for name, value in env.items():
                 if name.isupper():
                     result.values[name] = value
@@ -134,6 +167,49 @@ class SettingsEvaluator:
         finally:
             self._active.discard(module)
 
+    def _module_origins(self, module: str, at: Location | None
+                        ) -> tuple[Scope, dict[str, Origin]] | None:
+        """A module's names, run on their own, with where each was set."""
+        origins: dict[str, Origin] = {}
+        with self._origins_of(origins):
+            env = self._module_env(module, at)
+        return None if env is None else (env, origins)
+
+    def _record(self, target: ast.expr, value: ast.expr | None, loc: Location, env: Scope,
+                path: Path) -> None:
+        """Remember where an upper-case name got its value (augmented assignments and
+        ``.append`` keep the place where the name was first assigned)."""
+        if isinstance(target, ast.Name) and target.id.isupper():
+            self._origins[target.id] = Origin(target.id, loc, value, self._owner,
+                                              self._including,
+                                              self._environment(value, env, path))
+
+    def _environment(self, node: ast.expr | None, env: Scope, path: Path
+                     ) -> tuple[str, object, bool] | None:
+        """(variable, default, has a default) when ``node`` reads one environment variable:
+        ``os.environ.get("X", d)``, ``os.environ["X"]``, django-environ's ``env.bool("X",
+        default=d)``."""
+        if isinstance(node, ast.Subscript) and _dotted(node.value) == "os.environ":
+            name = self._expr(node.slice, env, path)
+            return (name, None, False) if isinstance(name, str) else None
+        if not isinstance(node, ast.Call) or not node.args:
+            return None
+        func = node.func
+        reader = func.value if isinstance(func, ast.Attribute) and func.attr in _ENVIRON_CASTS \
+            else func
+        if _dotted(func) in _ENV_GETTERS:
+            default: ast.expr | None = node.args[1] if len(node.args) > 1 else None
+            has_default = True  # os.environ.get("X") is None when X is unset
+        elif isinstance(reader, ast.Name) and isinstance(env.get(reader.id), EnvironReader):
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            has_default = default is not None
+        else:
+            return None
+        name = self._expr(node.args[0], env, path)
+        if not isinstance(name, str):
+            return None
+        return name, (self._expr(default, env, path) if default else None), has_default
+
     def _run_file(self, path: Path, env: Scope, package: str, at: Location | None) -> bool:
         try:
             tree = read_tree(path)
@@ -170,8 +246,10 @@ class SettingsEvaluator:
             value = self._expr(stmt.value, env, path)
             for target in stmt.targets:
                 self._bind(target, value, env)
+                self._record(target, stmt.value, loc, env, path)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             env[stmt.target.id] = self._expr(stmt.value, env, path)
+            self._record(stmt.target, stmt.value, loc, env, path)
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             name = stmt.target.id
             current = env.get(name, Unknown(loc, f"{name} is not defined before +="))
@@ -243,14 +321,18 @@ class SettingsEvaluator:
         found = self.index.find(module) if wants else None
         if found is None or not self.index.is_own(found):
             return  # django.conf.global_settings, third-party helpers: nothing we need
-        other = self._module_env(module, loc)
-        if other is None:
+        found_env = self._module_origins(module, loc)
+        if found_env is None:
             return
+        other, origins = found_env
         for alias in stmt.names:
             if alias.name == "*":
                 env.update({k: _copy(v) for k, v in other.items() if not k.startswith("_")})
+                self._origins.update(origins)
             elif alias.name in other:
                 env[alias.asname or alias.name] = _copy(other[alias.name])
+                if alias.name in origins:
+                    self._origins[alias.asname or alias.name] = origins[alias.name]
 
     def _branch(self, stmt: ast.If, env: Scope, path: Path, package: str,
                 loc: Location) -> None:
@@ -324,7 +406,8 @@ class SettingsEvaluator:
                 self._warn("settings-module-missing", f"include({pattern!r}) matches no file",
                            loc)
             for match in matches:
-                self._run_file(Path(match), env, package, loc)
+                with self._origins_of(self._origins, self._owner, including=True):
+                    self._run_file(Path(match), env, package, loc)
 
     def _load_into_module(self, call: ast.Call, callee: object, env: Scope, path: Path) -> None:
         """``Settings.load(globals())``, ``globals().update(vars(Settings()))``: a settings
@@ -341,6 +424,9 @@ class SettingsEvaluator:
         receiver = Instance(cls)
         for name in cls.setting_names():
             env[name] = _copy(self._lookup(cls.mro(), name, receiver, None))
+            origin = next((c.origins[name] for c in cls.mro() if name in c.origins), None)
+            if origin is not None:
+                self._origins[name] = origin
 
     # -- classes and functions -------------------------------------------------------------
 
@@ -354,11 +440,15 @@ class SettingsEvaluator:
                 external.append(_dotted(base) or "?")
         cls = SettingsClass(node.name, tuple(bases), tuple(external))
         scope: Scope = ChainMap(cls.namespace, env)
-        for stmt in node.body:
-            if isinstance(stmt, ast.FunctionDef):
-                cls.methods[stmt.name] = Function(stmt, path, package, env, _kind(stmt))
-            else:
-                self._statement(stmt, scope, path, package)
+        with self._origins_of(cls.origins, node.name, self._including):
+            for stmt in node.body:
+                if isinstance(stmt, ast.FunctionDef):
+                    cls.methods[stmt.name] = Function(stmt, path, package, env, _kind(stmt))
+                    if stmt.name.isupper():
+                        cls.origins[stmt.name] = Origin(stmt.name, self._loc(path, stmt.lineno),
+                                                        None, node.name, self._including)
+                else:
+                    self._statement(stmt, scope, path, package)
         return cls
 
     def _lookup(self, mro: list[SettingsClass], name: str, receiver: Instance | SettingsClass,
@@ -399,8 +489,9 @@ class SettingsEvaluator:
                                               function.module_scope, function.path)
         self._calls.append(node)
         try:
-            self._run(node.body, ChainMap(local, function.module_scope), function.path,
-                      function.package)
+            with self._origins_of({}):  # a function's locals are no settings
+                self._run(node.body, ChainMap(local, function.module_scope), function.path,
+                          function.package)
         finally:
             self._calls.pop()
         return local.get(_RETURN)
@@ -415,6 +506,8 @@ class SettingsEvaluator:
             return default
         if dotted in ("list", "tuple", "set", "sorted") and len(node.args) == 1:
             return _items(self._expr(node.args[0], env, path), loc)
+        if dotted in ("environ.Env", "Env"):
+            return EnvironReader(loc, "django-environ reader")
         if dotted == "super" and _OWNER in env and _RECEIVER in env:
             owner, receiver = env[_OWNER], env[_RECEIVER]
             if isinstance(owner, SettingsClass) and isinstance(receiver, Instance | SettingsClass):
@@ -438,6 +531,9 @@ class SettingsEvaluator:
                 return self._entry_points(group)
             if isinstance(owner_value, EntryPoint) and node.func.attr == "load":
                 return self._load_entry_point(owner_value, loc)
+            if isinstance(owner_value, str) and node.func.attr in _STR_METHODS:
+                return _string_method(owner_value, node.func.attr,
+                                      [self._expr(a, env, path) for a in node.args], loc)
         callee = self._expr(node.func, env, path)
         args = [self._expr(a, env, path) for a in node.args]
         if isinstance(callee, SettingsClass):
@@ -472,7 +568,8 @@ class SettingsEvaluator:
                 package = point.module if found.is_package else point.module.rpartition(".")[0]
                 saved, self.diagnostics = self.diagnostics, []
                 try:
-                    self._run_file(found.path, env, package, loc)
+                    with self._origins_of({}):
+                        self._run_file(found.path, env, package, loc)
                 finally:
                     self.diagnostics = saved
             self._module_attrs[point.module] = dict(env) if env is not None else None
@@ -511,6 +608,8 @@ class SettingsEvaluator:
                 else:
                     items.append(self._expr(elt, env, path))
             return items
+        if isinstance(node, ast.Dict):
+            return self._dict(node, env, path, loc)
         if isinstance(node, ast.Name):
             if node.id in env:
                 return env[node.id]
@@ -540,6 +639,21 @@ class SettingsEvaluator:
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self._compare(node, env, path, loc)
         return Unknown(loc, f"{type(node).__name__.lower()} expression")
+
+    def _dict(self, node: ast.Dict, env: Scope, path: Path, loc: Location) -> object:
+        found: dict[object, object] = {}
+        for key, item in zip(node.keys, node.values, strict=True):
+            value = self._expr(item, env, path)
+            if key is None:  # {**BASE, ...}
+                if not isinstance(value, dict):
+                    return Unknown(loc, "dict unpacking of a value not known statically")
+                found.update(value)
+                continue
+            name = self._expr(key, env, path)
+            if not isinstance(name, str | int | float | bool | None):
+                return Unknown(loc, "dict key not known statically")
+            found[name] = value
+        return found
 
     def _bool(self, node: ast.BoolOp, env: Scope, path: Path, loc: Location) -> object:
         value: object = None
@@ -626,7 +740,27 @@ def _dotted(node: ast.expr) -> str | None:
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
 
 
+def _string_method(value: str, method: str, args: list[object], loc: Location) -> object:
+    if not all(isinstance(a, str | int) and not isinstance(a, bool) for a in args):
+        return Unknown(loc, f"str.{method}() of values not known statically")
+    try:
+        result: object = getattr(value, method)(*args)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return Unknown(loc, f"str.{method}() that fails")
+    if isinstance(result, str) and len(result) > _MAX_STRING:
+        return Unknown(loc, f"str.{method}() longer than {_MAX_STRING} characters")
+    return result
+
+
+_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+               ast.Mult: lambda a, b: a * b}
+
+
 def _binop(op: ast.operator, left: object, right: object, loc: Location) -> object:
+    if (type(op) in _ARITHMETIC and isinstance(left, int | float) and isinstance(right, int | float)
+            and not isinstance(left, bool) and not isinstance(right, bool)
+            and max(abs(left), abs(right)) < _MAX_NUMBER):
+        return _ARITHMETIC[type(op)](left, right)
     if not isinstance(op, ast.Add):
         return Unknown(loc, "unsupported operator")
     if isinstance(left, list) and isinstance(right, list):

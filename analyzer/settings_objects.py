@@ -28,6 +28,24 @@ class Unknown:
         return f"Unknown({self.location}, {self.why})"
 
 
+class EnvironReader(Unknown):
+    """django-environ's ``environ.Env()``: what it reads stays unknown to the evaluator; a
+    setting assigned ``env("NAME", default=...)`` is remembered as an environment read."""
+
+
+@dataclass(frozen=True, eq=False)
+class Origin:
+    """Where a setting got its value: the assignment (``value`` its expression; None for a
+    settings-class ``def``), and the environment variable it reads, if it reads one."""
+
+    name: str
+    location: Location
+    value: ast.expr | None
+    owner: str | None = None  # the settings class whose body assigns it
+    included: bool = False  # in a file django-split-settings' include() runs
+    environment: tuple[str, object, bool] | None = None  # (variable, default, has a default)
+
+
 @dataclass(frozen=True, eq=False)
 class Function:
     """A ``def`` of a settings module or class, with the module scope it runs in."""
@@ -48,6 +66,7 @@ class SettingsClass:
     external_bases: tuple[str, ...]  # bases not defined in the settings, as written
     namespace: dict[str, object] = field(default_factory=dict)
     methods: dict[str, Function] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     def mro(self) -> list[SettingsClass]:
         """Depth first, keeping a class's last occurrence: C3 for the usual diamonds."""

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -136,8 +136,10 @@ def write_json_atomic(path: Path, value: Any) -> None:
     write_text_atomic(path, dumps(value))
 
 
-def read_json(path: Path, cls: type[T], *, schema_version: int) -> T:
-    """Load a versioned artifact, refusing versions this release does not know."""
+def read_json(path: Path, cls: type[T], *, schema_version: int,
+              upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> T:
+    """Load a versioned artifact, refusing versions this release does not know; ``upgrade``
+    brings an older version it still reads into the current shape."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -145,6 +147,8 @@ def read_json(path: Path, cls: type[T], *, schema_version: int) -> T:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise SchemaError(f"not valid JSON ({exc})", path=path, line=line) from None
+    if upgrade is not None and isinstance(data, dict):
+        data = upgrade(data)
     found = data.get("schema_version") if isinstance(data, dict) else None
     if found != schema_version:
         raise SchemaError(f"schema_version {found!r} is not supported (expected "

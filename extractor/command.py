@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from decompose.errors import DecomposeError
-from decompose.model import GRAPH_SCHEMA_VERSION, ExtractionPlan, Level, ProjectGraph
+from decompose.model import (
+    GRAPH_SCHEMA_VERSION,
+    ExtractionPlan,
+    Level,
+    ProjectGraph,
+    upgrade_graph,
+)
 from decompose.paths import PATCH_FILE, default_graph, service_dir
 from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
@@ -60,7 +66,8 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     if not graph_path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
                              path=graph_path)
-    loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
+    loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION,
+                       upgrade=upgrade_graph)
     plan = build_plan(loaded, project, apps, name, served)
     extraction = run_codemods(plan, project, vendor_runtime=vendor_runtime)
     record = extraction.record

@@ -17,6 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import PositionProvider
 
 import decompose_bridge
 from decompose.errors import DecomposeError
@@ -26,6 +27,7 @@ from decompose_runtime.names import EVENTS_APP
 from decompose_runtime.protocol import BRIDGE_MOUNT
 from extractor.bridge import Allowlist, installed_bridge, render_bridge
 from extractor.events import FORWARDING_FILE, render_forwarding
+from extractor.plan.settings import PatchTarget
 from extractor.plan.signals import MONOLITH_SIDE
 from extractor.requirements_files import edited_files
 from extractor.runtime import (
@@ -53,8 +55,9 @@ class FileChange:
     after: str
 
 
-def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *,
-                     vendor_runtime: bool = False) -> tuple[FileChange, ...]:
+def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
+                     target: PatchTarget, *, vendor_runtime: bool = False
+                     ) -> tuple[FileChange, ...]:
     """Every file the patch adds or edits, with its current and its new text.
 
     A bridge already installed by an earlier extraction keeps what it allowed and the
@@ -80,11 +83,9 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist, *
         after = render_forwarding(MONOLITH_SIDE, record.signals)
         if (before := _read(root / FORWARDING_FILE)) != after:
             changes.append(FileChange(FORWARDING_FILE, before, after))
-    settings = _module_path(root, record.monolith_settings)
-    urlconf = _module_path(root, record.monolith_urlconf)
     apps = (BRIDGE_APP, EVENTS_APP) if record.signals else (BRIDGE_APP,)
-    transformers = ((settings, lambda context: AddBridgeApp(context, apps)),
-                    (urlconf, MountBridgeUrls))
+    transformers = ((target.settings, lambda context: AddBridgeApp(context, apps, target)),
+                    (target.urlconf, MountBridgeUrls))
     for path, transformer in transformers:
         before = (root / path).read_text(encoding="utf-8")
         context = CodemodContext(filename=path)
@@ -128,19 +129,25 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
 
 
 class AddBridgeApp(VisitorBasedCodemodCommand):
-    """Append ``"decompose_bridge"`` (and the events app when signals are forwarded) to
-    LOCAL_APPS (or INSTALLED_APPS) where missing, and exempt the bridge's URLs from
-    ``SECURE_SSL_REDIRECT``."""
+    """Append ``"decompose_bridge"`` (and the events app when signals are forwarded) to the
+    list graph.json names (LOCAL_APPS or INSTALLED_APPS, at its line) where missing, and
+    exempt the bridge's URLs from ``SECURE_SSL_REDIRECT``."""
 
     DESCRIPTION = "Install the decompose bridge app."
+    METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, context: CodemodContext, apps: tuple[str, ...] = (BRIDGE_APP,)):
+    def __init__(self, context: CodemodContext, apps: tuple[str, ...], target: PatchTarget):
         super().__init__(context)
         self.apps = apps
+        self.target = target
         self.done = False
         self.exempt = False
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self.done:
+            raise DecomposeError(f"no list or tuple {self.target.name} here (graph.json is "
+                                 "older than this file: run `decompose analyze` again)",
+                                 path=self.target.settings, line=self.target.line)
         if self.exempt:
             return updated
         statement = cst.parse_statement(f'SECURE_REDIRECT_EXEMPT = [r"{REDIRECT_EXEMPT}"]\n')
@@ -157,9 +164,9 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
                 return updated.with_changes(value=_append(
                     updated.value, cst.SimpleString(f'r"{REDIRECT_EXEMPT}"')))
             return updated
-        target = "LOCAL_APPS" if "LOCAL_APPS" in names else (
-            "INSTALLED_APPS" if "INSTALLED_APPS" in names else None)
-        if self.done or target is None or not isinstance(updated.value, cst.List | cst.Tuple):
+        line = self.get_metadata(PositionProvider, original).start.line
+        if (self.done or self.target.name not in names or line != self.target.line
+                or not isinstance(updated.value, cst.List | cst.Tuple)):
             return updated
         self.done = True
         present = {e.value.evaluated_value for e in updated.value.elements
@@ -206,14 +213,6 @@ def _append(node: cst.List | cst.Tuple, value: cst.BaseExpression) -> cst.List |
     elements[-1] = last.with_changes(comma=separator)
     elements.append(cst.Element(value, comma=trailing))
     return node.with_changes(elements=elements)
-
-
-def _module_path(root: Path, module: str) -> str:
-    base = Path(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if (root / candidate).is_file():
-            return candidate.as_posix()
-    raise DecomposeError(f"module {module!r} not found under the monolith root", path=root)
 
 
 def _read(path: Path) -> str | None:

@@ -85,6 +85,21 @@ class RoutedView:
 
 
 @dataclass(frozen=True)
+class CarriedSetting:
+    """A setting of the monolith the moved code reads: ``source`` is the Python expression
+    the service's settings assign it. One read from the environment names its ``variable``,
+    the monolith's ``default`` (Python; "" when the service requires the variable), and the
+    monolith's ``expression`` at ``origin`` (``path:line``)."""
+
+    name: str
+    source: str
+    variable: str = ""
+    default: str = ""
+    origin: str = ""
+    expression: str = ""
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """A standalone service to render: its name, moved apps, URLs and deployment defaults.
 
@@ -119,8 +134,8 @@ class ServiceSpec:
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""
-    # The monolith's own settings the moved code reads: (NAME, Python literal).
-    monolith_settings: tuple[tuple[str, str], ...] = ()
+    # The monolith's own settings the moved code reads, as the service's settings set them.
+    monolith_settings: tuple[CarriedSetting, ...] = ()
     # Signals cross to or from the monolith as events: the events app, relay and consumer run.
     events: bool = False
     # The pip requirement on decompose-runtime; "" when the runtime is vendored into the service.

@@ -47,8 +47,8 @@ def run_codemods(plan: Plan, root: Path, *, vendor_runtime: bool = False) -> Ext
         for path, module in plan.modules)
     rewrites = plan.record.rewrites + tuple(r for o in outcomes for r in o.rewrites)
     record = replace(plan.record, rewrites=rewrites)
-    return Extraction(record, outcomes, monolith_changes(root, record, plan.allowlist,
-                                                         vendor_runtime=vendor_runtime))
+    return Extraction(record, outcomes, monolith_changes(
+        root, record, plan.allowlist, plan.patch, vendor_runtime=vendor_runtime))
 
 
 def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
@@ -87,6 +87,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
             apps=extraction.record.apps))
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
             plan=extraction.record, admin_prefix=plan.spec.admin_prefix,
+            settings=plan.spec.monolith_settings,
             dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(

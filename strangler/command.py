@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from decompose.errors import ConfigError, DecomposeError
-from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph
+from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph, upgrade_graph
 from decompose.model.routing import (
     DEFAULT_GATEWAY,
     DEFAULT_LISTEN,
@@ -56,7 +56,8 @@ def _graph(project: Path, graph: Path | None) -> ProjectGraph:
     if not path.is_file():
         raise DecomposeError("no graph.json: run `decompose analyze` first (or pass --graph)",
                              path=path)
-    return read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
+    return read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION,
+                     upgrade=upgrade_graph)
 
 
 project_option = click.option("--project", type=click.Path(exists=True, file_okay=False,

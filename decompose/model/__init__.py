@@ -58,8 +58,13 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         ProjectGraph,
         Relation,
         RelationKind,
+        SettingDefinition,
+        SettingForm,
+        SettingsFacts,
+        SettingValue,
         UrlRoute,
         WriteScope,
+        upgrade_graph,
     )
     from decompose.model.routing import (
         DEFAULT_MONOLITH_UPSTREAM,
@@ -87,7 +92,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "graph": (
         "GRAPH_SCHEMA_VERSION", "App", "Dependency", "DependencyKind", "Diagnostic",
         "DiagnosticLevel", "Field", "Location", "Model", "ProjectGraph", "Relation",
-        "RelationKind", "UrlRoute", "WriteScope",
+        "RelationKind", "SettingDefinition", "SettingForm", "SettingValue", "SettingsFacts",
+        "UrlRoute", "WriteScope", "upgrade_graph",
     ),
     "routing": (
         "DEFAULT_MONOLITH_UPSTREAM", "DEFAULT_SERVICE_PORT", "DEFAULT_TRUSTED_NETWORKS", "Change",

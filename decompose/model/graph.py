@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
-GRAPH_SCHEMA_VERSION = 1
+GRAPH_SCHEMA_VERSION = 2  # 2 added ``settings`` (version 1 is read with it null)
 # What a custom user model subclasses (``AUTH_USER_MODEL`` points at such a model).
 USER_MODEL_BASES = frozenset({"auth.AbstractUser", "auth.AbstractBaseUser"})
 
@@ -185,6 +186,75 @@ class Diagnostic:
         return f"{where}{self.level}: {self.message} [{self.code}]"
 
 
+class SettingForm(enum.StrEnum):
+    """How a setting's winning assignment is written: what a later stage may edit in place."""
+
+    LIST = "list"  # a list display: the monolith patch appends to it
+    TUPLE = "tuple"
+    LITERAL = "literal"  # a constant, or a dict of constants
+    COMPUTED = "computed"  # anything else: names, operators, calls, a settings-class property
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    """Where a setting gets its value: the assignment (or ``def``) that wins."""
+
+    name: str  # as written there (``LOCAL_APPS`` for the part of INSTALLED_APPS it names)
+    location: Location
+    form: SettingForm
+    owner: str | None = None  # the settings class holding it as an attribute or property
+    included: bool = False  # in a file django-split-settings' include() runs
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    """A project setting as the static evaluator knows it.
+
+    ``opaque``: not fully evaluated (``expression`` is the source the monolith computes it
+    from; ``value`` keeps the entries of a dict that are known, else is None);
+    ``environment``: read from that environment variable, ``value`` being the default used
+    when it is unset (opaque when there is none)."""
+
+    name: str
+    location: Location | None
+    value: Any = None  # JSON data: str, int, float, bool, None, lists and string-keyed dicts
+    opaque: bool = False
+    expression: str | None = None
+    environment: str | None = None
+    entries: dict[str, int] = field(default_factory=dict)  # a dict display's line per key
+
+    def entry(self, key: str) -> Location | None:
+        """Where the dict display sets ``key`` (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS)."""
+        line = self.entries.get(key)
+        return self.location if line is None or self.location is None else Location(
+            self.location.path, line)
+
+
+@dataclass(frozen=True)
+class SettingsFacts:
+    """What later stages need from the settings, read once by the analyzer's evaluator."""
+
+    import_root: str  # where the project's modules import from, relative to the root: ".", "src"
+    installed_apps: SettingDefinition | None = None
+    # The list or tuple INSTALLED_APPS names the project's own apps in: INSTALLED_APPS itself,
+    # or the part it is built from (LOCAL_APPS of DJANGO_APPS + LOCAL_APPS).
+    app_list: SettingDefinition | None = None
+    root_urlconf: SettingDefinition | None = None
+    middleware: SettingDefinition | None = None
+    values: tuple[SettingValue, ...] = ()  # every upper-case setting of the project's own files
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(sorted(self.values, key=lambda v: v.name)))
+
+    def value(self, name: str) -> SettingValue | None:
+        return next((v for v in self.values if v.name == name), None)
+
+    def known(self, name: str) -> object:
+        """The evaluated value of ``name``; None when it is opaque or not set."""
+        found = self.value(name)
+        return None if found is None or found.opaque else found.value
+
+
 @dataclass(frozen=True)
 class ProjectGraph:
     """Everything ``analyze`` learnt about a project; written as ``graph.json``."""
@@ -196,6 +266,7 @@ class ProjectGraph:
     urls: tuple[UrlRoute, ...] = ()
     write_scopes: tuple[WriteScope, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
+    settings: SettingsFacts | None = None  # None only in a graph of schema version 1
     schema_version: int = field(default=GRAPH_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -226,3 +297,11 @@ class ProjectGraph:
         """Concrete own models built on auth's user bases: the project's custom user model."""
         return tuple(m for m in self.models if not m.abstract and not m.proxy
                      and USER_MODEL_BASES.intersection(m.parents))
+
+
+def upgrade_graph(data: dict[str, Any]) -> dict[str, Any]:
+    """A graph.json of schema version 1 in the current shape: it has no ``settings``, and the
+    extractor, which needs them, asks for a new analysis."""
+    if data.get("schema_version") == 1:
+        return {**data, "schema_version": GRAPH_SCHEMA_VERSION, "settings": None}
+    return data

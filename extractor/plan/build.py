@@ -24,7 +24,13 @@ from extractor.plan.relations import (
 )
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
-from extractor.plan.settings import MonolithSettings
+from extractor.plan.settings import (
+    PatchTarget,
+    carried_settings,
+    patch_targets,
+    rest_framework,
+    settings_read_by,
+)
 from extractor.plan.signals import forwarded_signals
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
@@ -42,6 +48,7 @@ class Plan:
     allowlist: Allowlist
     boundary: Boundary
     modules: tuple[tuple[str, str], ...]  # (monolith path, module) of moved Python files
+    patch: PatchTarget  # where the monolith patch installs the bridge
     # per remote model label, the OpenAPI type (an OpenApiTypes name) of each exposed field
     field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
@@ -59,8 +66,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     moved = tuple(own[label] for label in sorted(set(labels)))
     check_movable(graph, frozenset(a.label for a in moved))
     service = name or "-".join(a.label for a in moved).replace("_", "-")
-    scope = Scope(graph, Source(root, graph.apps), moved, service)
-    settings = MonolithSettings(scope.source, graph.settings_module)
+    settings = graph.settings
+    if settings is None:
+        raise CannotExtract("graph.json has no settings facts (written by an older "
+                            "decompose): run `decompose analyze` again")
+    scope = Scope(graph, Source(root, graph.apps, settings.import_root), moved, service)
 
     files, notes = app_files(scope)
     python = tuple((f.source, scope.source.module_of(f.source)) for f in files
@@ -68,7 +78,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for path, _ in python:
         scope.source.require_parsed(path)
     test_copies, test_paths, test_notes = moved_tests(scope)
-    auto = settings.literal("DEFAULT_AUTO_FIELD")
+    auto = settings.known("DEFAULT_AUTO_FIELD")
     replaced, relation_dependencies = replaced_relations(
         scope, auto if isinstance(auto, str) else None)
     imports = CrossImports(scope)
@@ -83,7 +93,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         for followed in source_model.relations if source_model else ():
             if followed.target and followed.target.partition(".")[0] not in scope.moved_labels:
                 imports.mirror_model(followed.target)
-    drf, drf_uses = settings.rest_framework()
+    drf, drf_uses = rest_framework(settings)
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
@@ -93,7 +103,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         raise CannotExtract(
             f"{', '.join(sorted(scope.moved_labels))}: no URL of the monolith routes to "
             "these apps' views, so the service would serve nothing (mount them in a "
-            "URLconf first)", path=scope.source.path_of(settings.module))
+            "URLconf first)", path=scope.source.path_of(graph.settings_module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
     for library in needs.libraries:
@@ -108,7 +118,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     third_party_apps, requirements = third_party(scope, python, drf)
-    settings_module, urlconf = settings.patch_targets()
+    patch = patch_targets(settings, scope.source)
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
@@ -116,7 +126,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
-        monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept,
+        monolith_settings=scope.source.module_of(patch.settings),
+        monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
         signals=forwarded_signals(scope))
     spec = ServiceSpec(
         name=service,
@@ -129,13 +140,14 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *(settings.literal(n) for n in LOGIN_SETTINGS))),
-        login_url=_text(settings.literal("LOGIN_URL")),
-        login_redirect_url=_text(settings.literal("LOGIN_REDIRECT_URL")),
-        monolith_settings=settings.read_by([f.source for f in files if f.source.endswith(".py")]),
+            *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
+        login_url=_text(settings.known("LOGIN_URL")),
+        login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
+        monolith_settings=carried_settings(settings, settings_read_by(
+            scope.source, [f.source for f in files if f.source.endswith(".py")])),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         events=bool(record.signals))
-    return Plan(record, spec, to_allowlist(record), boundary, python,
+    return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)))
 

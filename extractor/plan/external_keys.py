@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from decompose.model import App
-from extractor.plan.source import absolute_module
+from decompose.modules import ModuleIndex, absolute_module
 
 DJANGO_DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
@@ -51,20 +51,17 @@ class _Reader:
     """Modules under one installed ``root`` (site-packages), parsed once each."""
 
     def __init__(self, root: Path):
-        self.root = root
+        self.index = ModuleIndex(root, ())
         self.trees: dict[str, tuple[ast.Module, bool] | None] = {}
 
     def module(self, name: str) -> tuple[ast.Module, bool] | None:
         """The parsed module ``name`` and whether it is a package."""
         if name not in self.trees:
-            base = self.root.joinpath(*name.split("."))
+            found = self.index.find(name)
             self.trees[name] = None
-            for path, package in ((base.with_suffix(".py"), False),
-                                  (base / "__init__.py", True)):
-                if path.is_file():
-                    with contextlib.suppress(OSError, SyntaxError, ValueError):
-                        self.trees[name] = (ast.parse(path.read_bytes()), package)
-                    break
+            if found is not None:
+                with contextlib.suppress(OSError, SyntaxError, ValueError):
+                    self.trees[name] = (ast.parse(found.path.read_bytes()), found.is_package)
         return self.trees[name]
 
     def find_class(self, module: str, name: str, depth: int = 0
@@ -81,8 +78,9 @@ class _Reader:
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
                     if (alias.asname or alias.name) == name:
-                        return self.find_class(absolute_module(node, module, package),
-                                               alias.name, depth + 1)
+                        return self.find_class(absolute_module(
+                            module if package else module.rpartition(".")[0], node.module,
+                            node.level), alias.name, depth + 1)
         return None
 
     def declared_key(self, module: str, node: ast.ClassDef, seen: set[str]

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from decompose.model import DependencyKind, ForwardedSignal, Location, SignalReceiver
+from decompose.modules import absolute_module
 from extractor.plan.scope import Scope
-from extractor.plan.source import absolute_module
 
 MONOLITH_SIDE = "monolith"
 # Calls that write rows: a receiver making them used to commit or roll back with the sender.
@@ -55,7 +55,8 @@ def _names(scope: Scope, path: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for node in ast.walk(tree) if tree else ():
         if isinstance(node, ast.ImportFrom):
-            base = absolute_module(node, module, path.endswith("__init__.py"))
+            package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+            base = absolute_module(package, node.module, node.level)
             names.update({(a.asname or a.name): f"{base}.{a.name}" for a in node.names})
         elif isinstance(node, ast.Import):
             names.update({(a.asname or a.name.partition(".")[0]):

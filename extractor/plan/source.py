@@ -1,7 +1,7 @@
 """Read-only access to the monolith's code, by file and by module, parsed once.
 
-The planner reads the monolith statically (never imports it), so it must itself map dotted
-modules to the files that define them, the way Python's import system would.
+Modules are found the way the analyzer finds them (``decompose.modules``), under the import
+root ``graph.json`` names: the planner reads the monolith statically and never imports it.
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from pathlib import Path, PurePosixPath
 
 from decompose.errors import CannotExtract
 from decompose.model import App
+from decompose.modules import ModuleIndex, absolute_module, module_name
 
 
 class Source:
     """The monolith at ``root``; paths are relative POSIX, modules are dotted."""
 
-    def __init__(self, root: Path, apps: Sequence[App]):
+    def __init__(self, root: Path, apps: Sequence[App], import_root: str):
         self.root = Path(root)
         self.apps = tuple(apps)
         self.own = tuple(a for a in self.apps if not a.external and a.path)
-
-    def exists(self, path: str) -> bool:
-        return (self.root / path).is_file()
+        self.import_root = PurePosixPath(import_root)
+        self.index = ModuleIndex(self.root / import_root, ())
 
     def read(self, path: str) -> str:
         return (self.root / path).read_text(encoding="utf-8")
@@ -90,39 +90,23 @@ class Source:
         app = self.app_of(module)
         if app is not None and (app.external or not app.path):
             return None
-        if app is None:  # project modules outside apps (settings, urlconfs): from the root
-            base = PurePosixPath(*module.split("."))
-        else:
-            inner = module[len(app.name):].lstrip(".").replace(".", "/")
-            base = PurePosixPath(app.path or "") / inner if inner else PurePosixPath(app.path or "")
-        for candidate in (f"{base}.py", f"{base}/__init__.py"):
-            if self.exists(candidate):
-                return candidate
-        return None
+        found = self.index.find(module)
+        return None if found is None else found.path.relative_to(self.root).as_posix()
 
     def module_of(self, path: str) -> str:
-        app = next((a for a in self.own if a.path and path.startswith(a.path + "/")), None)
-        inner = PurePosixPath(path[len(app.path) + 1:] if app and app.path else path
-                              ).with_suffix("")
-        parts = [p for p in inner.parts if p != "__init__"]
-        return ".".join([app.name, *parts] if app else parts)
-
-
-def absolute_module(node: ast.ImportFrom, module: str, is_package: bool) -> str:
-    """The module a ``from ... import`` in ``module`` names, relative levels resolved."""
-    if not node.level:
-        return node.module or ""
-    base = module.split(".")
-    base = base if is_package else base[:-1]
-    base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
-    return ".".join([*base, *([node.module] if node.module else [])])
+        """The dotted module of the monolith-relative file ``path``."""
+        inner = PurePosixPath(path)
+        if inner.is_relative_to(self.import_root):
+            inner = inner.relative_to(self.import_root)
+        return module_name(inner)
 
 
 def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+    package = module if is_package else module.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            found.add(absolute_module(node, module, is_package))
+            found.add(absolute_module(package, node.module, node.level))
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
     return found

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from analyzer.environment import OWN, find_environment
-from analyzer.modules import default_site_paths
 from analyzer.pipeline import build_graph
 from decompose.errors import ProjectNotFound
+from decompose.modules import default_site_paths
 
 from .conftest import FIXTURES, relations
 

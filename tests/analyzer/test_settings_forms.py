@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from analyzer.discovery import discover
-from analyzer.modules import default_site_paths
+from analyzer.settings_facts import settings_facts
+from decompose.model import Location, SettingDefinition, SettingForm, SettingValue
+from decompose.modules import default_site_paths
 
 from .conftest import FIXTURES
 
@@ -56,3 +58,52 @@ def test_split_settings_include_runs_files_in_one_namespace() -> None:
     apps, warnings = installed(FIXTURES / "settings_split")
     assert apps == ["django.contrib.contenttypes", "inventory", "warehouse", "reports"]
     assert not warnings
+
+
+def test_settings_facts_say_where_installed_apps_is_and_which_list_names_the_own_apps() -> None:
+    split = settings_facts(discover(FIXTURES / "settings_split"))
+    components = Location("proj/settings/components/apps.py", 1)
+    # += and .append in another included file keep the list where it is written.
+    assert split.installed_apps == split.app_list == SettingDefinition(
+        "INSTALLED_APPS", components, SettingForm.LIST, included=True)
+    assert split.known("INSTALLED_APPS") == [
+        "django.contrib.contenttypes", "inventory", "warehouse", "reports"]
+    edge = settings_facts(discover(FIXTURES / "edge_shop"))
+    assert edge.installed_apps == SettingDefinition(
+        "INSTALLED_APPS", Location("project/settings/base.py", 12), SettingForm.COMPUTED)
+    assert edge.app_list == SettingDefinition(
+        "LOCAL_APPS", Location("project/settings/base.py", 7), SettingForm.TUPLE)
+    assert edge.root_urlconf == SettingDefinition(
+        "ROOT_URLCONF", Location("project/settings/base.py", 15), SettingForm.LITERAL)
+    assert (edge.import_root, edge.value("DATABASES")) == (".", SettingValue(
+        "DATABASES", Location("project/settings/base.py", 16),
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        entries={"default": 16}))
+    # A secret-looking setting is never written, not even its expression.
+    assert edge.value("SECRET_KEY") == SettingValue(
+        "SECRET_KEY", Location("project/settings/base.py", 1), opaque=True)
+
+
+def test_setting_values_evaluated_read_from_the_environment_or_left_opaque(
+        inline_project) -> None:
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+        "import environ\n"                                                 # 2
+        "env = environ.Env()\n"                                            # 3
+        'BASE = {"PAGE_SIZE": 10, "ORDERING_PARAM": "o"}\n'                # 4
+        'REST_FRAMEWORK = {**BASE, "PAGE_SIZE": 5 * 4, "X": env("X")}\n'  # 5
+        'SITE = "shop".title() + "!"\n'                                    # 6
+        'DEBUG = env.bool("DJANGO_DEBUG", default=False)\n'                # 7
+        'API_URL = env("SHOP_API_URL")\n'))                                # 8
+    assert graph.settings is not None
+    values = {v.name: v for v in graph.settings.values}
+    assert values["REST_FRAMEWORK"] == SettingValue(
+        "REST_FRAMEWORK", Location("settings.py", 5), {"PAGE_SIZE": 20, "ORDERING_PARAM": "o"},
+        opaque=True, expression="{**BASE, 'PAGE_SIZE': 5 * 4, 'X': env('X')}",
+        entries={"PAGE_SIZE": 5, "X": 5})
+    assert values["SITE"] == SettingValue("SITE", Location("settings.py", 6), "Shop!")
+    assert values["DEBUG"] == SettingValue(
+        "DEBUG", Location("settings.py", 7), False,
+        expression="env.bool('DJANGO_DEBUG', default=False)", environment="DJANGO_DEBUG")
+    assert values["API_URL"] == SettingValue(
+        "API_URL", Location("settings.py", 8), opaque=True, expression="env('SHOP_API_URL')",
+        environment="SHOP_API_URL")

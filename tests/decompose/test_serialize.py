@@ -4,6 +4,7 @@ import pytest
 
 from decompose.errors import DecomposeError, SchemaError
 from decompose.model import (
+    GRAPH_SCHEMA_VERSION,
     App,
     Dependency,
     DependencyKind,
@@ -14,6 +15,11 @@ from decompose.model import (
     ProjectGraph,
     Relation,
     RelationKind,
+    SettingDefinition,
+    SettingForm,
+    SettingsFacts,
+    SettingValue,
+    upgrade_graph,
 )
 from decompose.serialize import atomic_directory, dumps, from_data, read_json, write_text_atomic
 
@@ -36,6 +42,12 @@ def small_graph(order: int = 1) -> ProjectGraph:
         dependencies=tuple(deps[::order]),
         warnings=(Diagnostic(DiagnosticLevel.WARNING, "syntax-error", "invalid syntax",
                              Location("shop/broken.py", 3)),),
+        settings=SettingsFacts(".", app_list=SettingDefinition(
+            "LOCAL_APPS", Location("shop/settings.py", 4), SettingForm.TUPLE), values=(
+                SettingValue("REST_FRAMEWORK", Location("shop/settings.py", 9),
+                             {"PAGE_SIZE": 20, "DEFAULT_FILTER_BACKENDS": ["a.B"]}),
+                SettingValue("LIMIT", Location("shop/settings.py", 8), opaque=True,
+                             expression="int(os.environ['LIMIT'])"))[::order]),
     )
 
 
@@ -54,9 +66,22 @@ def test_dumps_is_canonical_regardless_of_input_order():
 
 def test_read_json_refuses_unknown_schema_version(tmp_path):
     path = tmp_path / "graph.json"
-    path.write_text(dumps(small_graph()).replace('"schema_version": 1', '"schema_version": 99'))
+    path.write_text(dumps(small_graph()).replace(f'"schema_version": {GRAPH_SCHEMA_VERSION}',
+                                                 '"schema_version": 99'))
     with pytest.raises(SchemaError, match="schema_version 99"):
-        read_json(path, ProjectGraph, schema_version=1)
+        read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
+
+
+def test_a_graph_of_schema_version_1_is_read_without_settings(tmp_path):
+    path = tmp_path / "graph.json"
+    data = json.loads(dumps(small_graph()))
+    del data["settings"]
+    path.write_text(json.dumps({**data, "schema_version": 1}))
+    graph = read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION,
+                      upgrade=upgrade_graph)
+    assert graph.settings is None and graph.models == small_graph().models
+    with pytest.raises(SchemaError, match="schema_version 1"):
+        read_json(path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION)
 
 
 def test_read_json_names_the_file_on_bad_shapes(tmp_path):

@@ -13,11 +13,15 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 def analysed_copy(name: str, target: Path, edits: dict[str, tuple[str, str]] | None = None
                   ) -> Path:
-    """A copy of ``tests/fixtures/<name>`` at ``target``, with ``edits`` (path: (old, new))
-    made before its graph.json is written."""
+    """A copy of ``tests/fixtures/<name>`` at ``target``, with ``edits`` (path: (old, new);
+    a new file for an empty ``old``) made before its graph.json is written."""
     shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns(
         "__pycache__", "decompose-report"))
     for path, (old, new) in (edits or {}).items():
+        if not old:
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            (target / path).write_text(new)
+            continue
         text = (target / path).read_text()
         assert old in text, (path, old)
         (target / path).write_text(text.replace(old, new))

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from analyzer.pipeline import build_graph
 from decompose.errors import OutputExists
-from decompose.model import EXTRACTION_SCHEMA_VERSION, ExtractionPlan
+from decompose.model import EXTRACTION_SCHEMA_VERSION, GRAPH_SCHEMA_VERSION, ExtractionPlan
 from decompose.serialize import read_json, write_json_atomic
 from extractor.command import extract
 from extractor.monolith_patch import PatchConflict, apply_changes
@@ -188,7 +188,7 @@ def test_vendor_runtime_copies_the_packages_instead(monolith: Path, tmp_path: Pa
 def test_apply_refuses_a_monolith_that_changed(tmp_path: Path):
     copy = copy_monolith(tmp_path / "shop")
     graph = read_json(copy / "decompose-report" / "graph.json", type(build_graph(copy)),
-                      schema_version=1)
+                      schema_version=GRAPH_SCHEMA_VERSION)
     changes = run_codemods(build_plan(graph, copy, ["orders"]), copy).changes
     urls = copy / "config" / "urls.py"
     urls.write_text(urls.read_text() + "# edited meanwhile\n")

@@ -6,14 +6,20 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from decompose.model import GRAPH_SCHEMA_VERSION, ProjectGraph
+from decompose.model import (
+    GRAPH_SCHEMA_VERSION,
+    Location,
+    ProjectGraph,
+    SettingDefinition,
+    SettingForm,
+)
 from decompose.serialize import read_json
 from extractor.monolith_patch import render_patch
 from extractor.plan import build_plan
 from extractor.requirements_files import edited_files
 from extractor.runtime import runtime_requirement
 from extractor.writer import run_codemods
-from tests.extractor.projects import analysed_copy
+from tests.extractor.projects import FIXTURES, analysed_copy
 
 RUNTIME = runtime_requirement()
 WANTED = (RUNTIME, "djangorestframework>=3.15,<4", "PyJWT[crypto]>=2.9,<3")
@@ -37,11 +43,27 @@ def test_a_tuple_installed_apps_gets_the_bridge_and_requirements_its_dependencie
 
 
 def test_class_based_settings_are_patched_in_their_class(tmp_path: Path):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop")
-    settings = shop / "config" / "settings.py"  # as django-configurations writes them
-    settings.write_text("class Base:\n" + textwrap.indent(settings.read_text(), "    "))
+    text = (FIXTURES / "tuple_shop" / "config" / "settings.py").read_text()
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"config/settings.py": (
+        text, "from configurations import Configuration\n\n\nclass Base(Configuration):\n"
+        + textwrap.indent(text, "    "))})  # as django-configurations writes them
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    assert graph.settings.app_list == SettingDefinition(
+        "INSTALLED_APPS", Location("config/settings.py", 7), SettingForm.TUPLE, owner="Base")
     patch = changes_for(shop)["config/settings.py"]
     assert '         "audit",\n+        "decompose_bridge",\n     )\n' in patch
+
+
+def test_split_settings_are_patched_in_the_component_that_lists_the_apps(tmp_path: Path):
+    text = (FIXTURES / "tuple_shop" / "config" / "settings.py").read_text()
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": (text, 'from split_settings.tools import include\n\n'
+                                     'include("components/*.py")\n'),
+        "config/components/apps.py": ("", text)})  # as django-split-settings writes them
+    changes = changes_for(shop)
+    assert '     "audit",\n+    "decompose_bridge",\n )\n' in changes["config/components/apps.py"]
+    assert "config/settings.py" not in changes
 
 
 def test_pyproject_and_pipfile_get_what_they_lack(tmp_path: Path):

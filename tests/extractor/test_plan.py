@@ -11,6 +11,7 @@ from analyzer.pipeline import build_graph
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import Handling, Level, Location
 from extractor.plan import build_plan
+from extractor.spec import CarriedSetting
 
 MONOLITH = Path(__file__).resolve().parents[2] / "sample_monolith"
 
@@ -67,7 +68,7 @@ def test_orders_plan(graph):
     assert spec.monolith_pages == (("", (("accounts/login/", "login"),
                                          ("accounts/logout/", "logout"))),)
     assert (spec.login_url, spec.login_redirect_url) == ("login", "orders:order-list")
-    assert spec.monolith_settings == (("SHOP_CURRENCY", "'EUR'"),)
+    assert spec.monolith_settings == (CarriedSetting("SHOP_CURRENCY", "'EUR'"),)
     # Reverse relations from models that stay are asked of the monolith.
     assert {(a.name, a.source, a.one) for a in plan.boundary.remote_accessors} == {
         ("shipments", "shipping.Shipment", False), ("payment", "payments.Payment", True),

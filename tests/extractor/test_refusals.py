@@ -3,6 +3,7 @@ and never a half-written or empty service (tests/fixtures/tuple_shop, copied and
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,25 @@ def test_an_app_whose_views_mount_nowhere_is_refused_not_an_empty_service(shop: 
                               "to these apps' views, so the service would serve nothing "
                               "(mount them in a URLconf first)\n")
     assert not (shop.parent / "services").exists()
+
+
+def test_a_graph_of_schema_version_1_asks_for_a_new_analysis(shop: Path, capsys):
+    graph = shop / "decompose-report" / "graph.json"
+    data = json.loads(graph.read_text())
+    del data["settings"]
+    graph.write_text(json.dumps({**data, "schema_version": 1}))
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: graph.json has no settings facts (written by an older "
+                              "decompose): run `decompose analyze` again\n")
+
+
+def test_installed_apps_built_where_the_patch_cannot_append_is_refused_with_its_line(
+        tmp_path: Path, capsys):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"config/settings.py": (
+        'INSTALLED_APPS = (\n    "django.contrib.auth",\n',
+        'INSTALLED_APPS = ("django.contrib.auth",) + (\n')})
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: config/settings.py:3: INSTALLED_APPS (or LOCAL_APPS) is "
+                              "not a list or tuple literal in the settings or the modules they "
+                              "star-import; add \"decompose_bridge\" to it by hand and apply the "
+                              "rest of monolith.patch\n")

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.modules import default_site_paths
+from decompose.modules import default_site_paths
 
 REPO = Path(__file__).resolve().parents[2]
 VENVS = REPO / ".venv-corpora"

@@ -2,7 +2,8 @@
 
 The project's own source root comes first, then the environment's ``sys.path`` entries (or the
 paths a caller gives), so external apps such as ``django.contrib.auth`` are read from the
-installed source without executing it.
+installed source without executing it. Shared by the analyzer (the project and its environment)
+and the extractor (the project's own modules it copies and edits): one module finder.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import importlib.machinery
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,23 @@ class ModuleIndex:
             if candidate.is_dir():
                 return candidate
         return None
+
+
+def module_name(path: PurePath) -> str:
+    """The dotted module of a file, ``path`` relative to its search root
+    (``shop/orders/__init__.py`` -> ``shop.orders``)."""
+    parts = path.with_suffix("").parts
+    return ".".join(parts[:-1] if parts and parts[-1] == "__init__" else parts)
+
+
+def absolute_module(package: str, module: str | None, level: int) -> str:
+    """The module a ``from <level dots><module> import`` names inside ``package`` (the
+    importing module itself when it is a package's ``__init__``, else its parent)."""
+    if not level:
+        return module or ""
+    parts = package.split(".") if package else []
+    base = ".".join(parts[: len(parts) - level + 1]) if level <= len(parts) else ""
+    return f"{base}.{module}" if module and base else (module or base)
 
 
 def _find(roots: tuple[Path, ...], name: str) -> ModuleFile | None:
