@@ -8,7 +8,7 @@ later, in the resolution phase, from the facts of all files.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,10 +103,9 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
     is ``ast.iter_child_nodes`` inlined, over only the fields that can hold a child (the walk
     is the bulk of extracting a file's facts)."""
     by_type: dict[type, list[ast.AST]] = defaultdict(list)
-    queue = deque([tree])
-    pop, push, node_type, child_fields = queue.popleft, queue.append, ast.AST, _CHILD_FIELDS
-    while queue:
-        node = pop()
+    queue = [tree]
+    push, node_type, child_fields = queue.append, ast.AST, _CHILD_FIELDS
+    for node in queue:  # the list grows while it is walked: breadth-first
         kind = type(node)
         by_type[kind].append(node)
         fields = child_fields.get(kind)
@@ -123,6 +122,26 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
                         parents[item] = node
                         push(item)
     return by_type
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """The nodes ``ast.walk`` yields, in the same breadth-first order, minus the ``ctx``
+    markers (Load/Store), as a list: a few times faster than the generator, whose
+    ``iter_child_nodes`` visits every field of every node."""
+    out = [node]
+    node_type, child_fields = ast.AST, _CHILD_FIELDS
+    for current in out:  # the list grows while it is walked: breadth-first
+        kind = type(current)
+        fields = child_fields.get(kind)
+        if fields is None:
+            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        for field in fields:
+            value = getattr(current, field, None)
+            if isinstance(value, node_type):
+                out.append(value)
+            elif isinstance(value, list):
+                out.extend(item for item in value if isinstance(item, node_type))
+    return out
 
 
 def dotted(node: ast.AST | None) -> str | None:
