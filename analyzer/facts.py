@@ -44,11 +44,13 @@ class ParsedModule:
         self.package = module if is_package else module.rpartition(".")[0]
         self._by_type: dict[type, list[ast.AST]] | None = None
         self.parents: dict[ast.AST, ast.AST] = {}
+        self._top_level: list[ast.stmt] | None = None
 
     def nodes(self, kind: type) -> list[Any]:
         """Nodes of one type in ``ast.walk`` (breadth-first) order."""
-        if self._by_type is None:
-            self._by_type = _bucket(self.tree, self.parents)
+        if self._by_type is None:  # only the own files' collectors climb to parents
+            self._by_type = _bucket(self.tree, self.parents) if self.own else _by_kind(
+                walk(self.tree))
         return self._by_type.get(kind, [])
 
     def may_mention(self, *names: str) -> bool:
@@ -68,7 +70,13 @@ class ParsedModule:
         return f"{base}.{module}" if module and base else (module or base)
 
     def top_level(self) -> list[ast.stmt]:
-        """Module-level statements, looking into if/try/with blocks (not functions/classes)."""
+        """Module-level statements, looking into if/try/with blocks (not functions/classes);
+        listed once per file (most collectors ask), so callers must not change the list."""
+        if self._top_level is None:
+            self._top_level = self._statements()
+        return self._top_level
+
+    def _statements(self) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         stack = list(reversed(self.tree.body))
         while stack:
@@ -121,6 +129,13 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
                     if isinstance(item, node_type):
                         parents[item] = node
                         push(item)
+    return by_type
+
+
+def _by_kind(nodes: list[ast.AST]) -> dict[type, list[ast.AST]]:
+    by_type: dict[type, list[ast.AST]] = defaultdict(list)
+    for node in nodes:
+        by_type[type(node)].append(node)
     return by_type
 
 

@@ -206,14 +206,27 @@ def _extract_many(todo: list[tuple[str, SourceFile, bytes]], jobs: int,
                 progress(1)
         return
     work.sort(key=lambda item: -len(item[1]))  # big files first: even finish across workers
-    chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
-    # Workers are short-lived and build only acyclic trees: no cycle collection there either
-    # (a forked worker inherits the paused collector; spawned ones are told).
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
-        for done in pool.map(_extract_chunk, chunks):
-            yield from ((key, pickle.loads(pickled), pickled) for key, pickled in done)
+    chunks = [work[i::jobs * 8] for i in range(jobs * 8)]
+    # The parent is one of the ``jobs`` processes: it takes, from the end, the chunks no
+    # worker has started (its own facts need no unpickling). Workers are short-lived and
+    # build only acyclic trees: no cycle collection there either (a forked worker inherits
+    # the paused collector; spawned ones are told).
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs - 1,
+                                                initializer=gc.disable) as pool:
+        futures = [pool.submit(_extract_chunk, chunk) for chunk in chunks]
+        for future, chunk in zip(reversed(futures), reversed(chunks), strict=True):
+            if not future.cancel():
+                break  # this one and all before it are a worker's
+            for key, data, module, is_package, path, own in chunk:
+                yield key, *extract_pickled(data, module, is_package, path, own)
             if progress:
-                progress(len(done))
+                progress(len(chunk))
+        for future in futures:
+            if not future.cancelled():
+                done = future.result()
+                yield from ((key, pickle.loads(pickled), pickled) for key, pickled in done)
+                if progress:
+                    progress(len(done))
 
 
 _Work = tuple[str, bytes, str, bool, str, bool]  # key, then extract()'s arguments
