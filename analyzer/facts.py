@@ -103,7 +103,10 @@ class ParsedModule:
 # Fields that never hold a child worth visiting (names, numbers, and ``ctx``: Load/Store).
 _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "name", "arg", "module", "level", "kind",
                           "type_comment", "conversion", "is_async"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Per node type, the fields that can hold a child (every node type ``ast.parse`` makes).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    kind: tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+    for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)}
 
 
 def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[ast.AST]]:
@@ -116,10 +119,7 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
     for node in queue:  # the list grows while it is walked: breadth-first
         kind = type(node)
         by_type[kind].append(node)
-        fields = child_fields.get(kind)
-        if fields is None:
-            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
-        for field in fields:
+        for field in child_fields[kind]:
             value = getattr(node, field, None)
             if isinstance(value, node_type):
                 parents[value] = node
@@ -146,11 +146,7 @@ def walk(node: ast.AST) -> list[ast.AST]:
     out = [node]
     node_type, child_fields = ast.AST, _CHILD_FIELDS
     for current in out:  # the list grows while it is walked: breadth-first
-        kind = type(current)
-        fields = child_fields.get(kind)
-        if fields is None:
-            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
-        for field in fields:
+        for field in child_fields[type(current)]:
             value = getattr(current, field, None)
             if isinstance(value, node_type):
                 out.append(value)
