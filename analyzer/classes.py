@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from analyzer.facts import dotted, literal_str
+from analyzer.facts import dotted, literal_str, walk
 
 _META_KEYS = ("abstract", "proxy", "app_label", "db_table", "managed")
 _OPTION_KEYS = ("null", "unique", "primary_key", "db_column", "related_name", "parent_link")
@@ -151,11 +151,12 @@ def _init_defaults(node: ast.ClassDef) -> tuple[tuple[str, Target], ...]:
                  and n.name == "__init__"), None)
     if init is None:
         return ()
+    nodes = walk(init)
     local = {alias.asname or alias.name: f"{n.module}.{alias.name}"
-             for n in ast.walk(init) if isinstance(n, ast.ImportFrom) and n.module
+             for n in nodes if isinstance(n, ast.ImportFrom) and n.module
              and not n.level for alias in n.names}
     found: dict[str, Target] = {}
-    for call in (n for n in ast.walk(init) if isinstance(n, ast.Call)):
+    for call in (n for n in nodes if isinstance(n, ast.Call)):
         func = call.func
         if (isinstance(func, ast.Attribute) and func.attr == "setdefault"
                 and len(call.args) == 2 and literal_str(call.args[0]) in ("to", "through")):

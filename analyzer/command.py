@@ -63,7 +63,8 @@ PROGRESS_AFTER_SECONDS = 1.0
                    "delete).")
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the cache: everything is recomputed.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a cold parse.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Processes for a cold parse, this one included (default: one per CPU).")
 def analyze(path: Path, settings: str | None, python: Path | None, out: Path | None,
             formats: frozenset[str],
             services: int | None, keep_together: tuple[str, ...], keep_apart: tuple[str, ...],

@@ -8,7 +8,7 @@ later, in the resolution phase, from the facts of all files.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +46,13 @@ class ParsedModule:
         self.package = module if is_package else module.rpartition(".")[0]
         self._by_type: dict[type, list[ast.AST]] | None = None
         self.parents: dict[ast.AST, ast.AST] = {}
+        self._top_level: list[ast.stmt] | None = None
 
     def nodes(self, kind: type) -> list[Any]:
         """Nodes of one type in ``ast.walk`` (breadth-first) order."""
-        if self._by_type is None:
-            self._by_type = _bucket(self.tree, self.parents)
+        if self._by_type is None:  # only the own files' collectors climb to parents
+            self._by_type = _bucket(self.tree, self.parents) if self.own else _by_kind(
+                walk(self.tree))
         return self._by_type.get(kind, [])
 
     def may_mention(self, *names: str) -> bool:
@@ -66,7 +68,13 @@ class ParsedModule:
         return absolute_module(self.package, module, level)
 
     def top_level(self) -> list[ast.stmt]:
-        """Module-level statements, looking into if/try/with blocks (not functions/classes)."""
+        """Module-level statements, looking into if/try/with blocks (not functions/classes);
+        listed once per file (most collectors ask), so callers must not change the list."""
+        if self._top_level is None:
+            self._top_level = self._statements()
+        return self._top_level
+
+    def _statements(self) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         stack = list(reversed(self.tree.body))
         while stack:
@@ -93,7 +101,10 @@ class ParsedModule:
 # Fields that never hold a child worth visiting (names, numbers, and ``ctx``: Load/Store).
 _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "name", "arg", "module", "level", "kind",
                           "type_comment", "conversion", "is_async"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Per node type, the fields that can hold a child (every node type ``ast.parse`` makes).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    kind: tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+    for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)}
 
 
 def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[ast.AST]]:
@@ -101,16 +112,12 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
     is ``ast.iter_child_nodes`` inlined, over only the fields that can hold a child (the walk
     is the bulk of extracting a file's facts)."""
     by_type: dict[type, list[ast.AST]] = defaultdict(list)
-    queue = deque([tree])
-    pop, push, node_type, child_fields = queue.popleft, queue.append, ast.AST, _CHILD_FIELDS
-    while queue:
-        node = pop()
+    queue = [tree]
+    push, node_type, child_fields = queue.append, ast.AST, _CHILD_FIELDS
+    for node in queue:  # the list grows while it is walked: breadth-first
         kind = type(node)
         by_type[kind].append(node)
-        fields = child_fields.get(kind)
-        if fields is None:
-            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
-        for field in fields:
+        for field in child_fields[kind]:
             value = getattr(node, field, None)
             if isinstance(value, node_type):
                 parents[value] = node
@@ -121,6 +128,29 @@ def _bucket(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[type, list[a
                         parents[item] = node
                         push(item)
     return by_type
+
+
+def _by_kind(nodes: list[ast.AST]) -> dict[type, list[ast.AST]]:
+    by_type: dict[type, list[ast.AST]] = defaultdict(list)
+    for node in nodes:
+        by_type[type(node)].append(node)
+    return by_type
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """The nodes ``ast.walk`` yields, in the same breadth-first order, minus the ``ctx``
+    markers (Load/Store), as a list: a few times faster than the generator, whose
+    ``iter_child_nodes`` visits every field of every node."""
+    out = [node]
+    node_type, child_fields = ast.AST, _CHILD_FIELDS
+    for current in out:  # the list grows while it is walked: breadth-first
+        for field in child_fields[type(current)]:
+            value = getattr(current, field, None)
+            if isinstance(value, node_type):
+                out.append(value)
+            elif isinstance(value, list):
+                out.extend(item for item in value if isinstance(item, node_type))
+    return out
 
 
 def dotted(node: ast.AST | None) -> str | None:

@@ -27,6 +27,11 @@ _NEVER_LOADED = ("django.", "builtins", "typing", "collections", "__future__")
 Binding = ImportFact | AssignFact | ClassFact
 
 
+def known_by_name(module: str) -> bool:
+    """Modules whose source is never read: Django's core, builtins and typing."""
+    return module.startswith(_NEVER_LOADED) and not module.startswith("django.contrib.")
+
+
 class Names:
     """Facts of every module (loaded on first use) and the name lookups over them."""
 
@@ -61,8 +66,7 @@ class Names:
         found = self.files.get(module)
         if found is not None or module in self._missing:
             return found
-        if ((module.startswith(_NEVER_LOADED) and not module.startswith("django.contrib."))
-                or self._inside_plain_module(module)):
+        if known_by_name(module) or self._inside_plain_module(module):
             self._missing.add(module)  # Django's core, or a name inside a plain module
             return None
         loaded = self._load(module)

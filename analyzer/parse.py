@@ -80,6 +80,7 @@ class FactCache:
         self.path = (directory / f"{project_key}-{analyzer_fingerprint()}.pickle"
                      if directory else None)
         self.entries: dict[str, bytes] = {}
+        self.ahead: dict[str, tuple[FileFacts, bytes]] = {}  # see read_ahead
         self.used: set[str] = set()
         self.dirty = False
         if self.path is not None and self.path.is_file():
@@ -157,10 +158,33 @@ def read_one(source: SourceFile, data: bytes, cache_: FactCache) -> FileFacts:
     found = cache_.get(key)
     if found is not None:
         return found
-    facts, pickled = extract_pickled(data, source.module, source.is_package, str(source.path),
-                                     source.own)
+    ahead = cache_.ahead.pop(key, None)
+    facts, pickled = ahead if ahead is not None else extract_pickled(
+        data, source.module, source.is_package, str(source.path), source.own)
     cache_.put(key, pickled)
     return facts
+
+
+def read_ahead(sources: Iterable[SourceFile], cache_: FactCache, jobs: int) -> None:
+    """Extract in the pool, before they are asked for, files that ``read_one`` will probably
+    be asked for one by one. They wait in ``cache_.ahead`` and enter the cache only when
+    ``read_one`` takes them, so the run's facts and cache are the same as without this.
+    Serially there is nothing to gain, so only a pool reads ahead."""
+    if jobs <= 1:
+        return
+    todo: dict[str, tuple[str, SourceFile, bytes]] = {}
+    for source in sources:
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            continue
+        key = cache_key(data, source)
+        if key not in cache_.entries and key not in cache_.ahead:
+            todo[key] = (key, source, data)
+    if sum(len(data) for _, _, data in todo.values()) < POOL_MIN_BYTES:
+        return
+    for key, facts, pickled in _extract_many(list(todo.values()), jobs, None):
+        cache_.ahead[key] = (facts, pickled)
 
 
 def extract_pickled(data: bytes, module: str, is_package: bool, filename: str,
@@ -182,14 +206,27 @@ def _extract_many(todo: list[tuple[str, SourceFile, bytes]], jobs: int,
                 progress(1)
         return
     work.sort(key=lambda item: -len(item[1]))  # big files first: even finish across workers
-    chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
-    # Workers are short-lived and build only acyclic trees: no cycle collection there either
-    # (a forked worker inherits the paused collector; spawned ones are told).
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
-        for done in pool.map(_extract_chunk, chunks):
-            yield from ((key, pickle.loads(pickled), pickled) for key, pickled in done)
+    chunks = [work[i::jobs * 8] for i in range(jobs * 8)]
+    # The parent is one of the ``jobs`` processes: it takes, from the end, the chunks no
+    # worker has started (its own facts need no unpickling). Workers are short-lived and
+    # build only acyclic trees: no cycle collection there either (a forked worker inherits
+    # the paused collector; spawned ones are told).
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs - 1,
+                                                initializer=gc.disable) as pool:
+        futures = [pool.submit(_extract_chunk, chunk) for chunk in chunks]
+        for future, chunk in zip(reversed(futures), reversed(chunks), strict=True):
+            if not future.cancel():
+                break  # this one and all before it are a worker's
+            for key, data, module, is_package, path, own in chunk:
+                yield key, *extract_pickled(data, module, is_package, path, own)
             if progress:
-                progress(len(done))
+                progress(len(chunk))
+        for future in futures:
+            if not future.cancelled():
+                done = future.result()
+                yield from ((key, pickle.loads(pickled), pickled) for key, pickled in done)
+                if progress:
+                    progress(len(done))
 
 
 _Work = tuple[str, bytes, str, bool, str, bool]  # key, then extract()'s arguments

@@ -10,10 +10,11 @@ graph_models and of any tool that imports the project).
 Each run measures the ``ast.parse`` pass, a cold and a warm analysis, the warm command and the
 boot back to back, and a ratio is the median of the per-run ratios: on a shared machine the
 load drifts between runs more than within one. The ratios to ``ast.parse`` use
-``build_graph``'s own clock in a fresh interpreter (imports excluded, like the in-process
-``ast.parse`` pass); the warm command is a whole process. The boot is timed as a whole process,
-so its speed-up is taken against the cold analysis process's wall time too (interpreter start
-and the analyzer's imports included, as a user running ``decompose analyze`` would wait).
+``build_graph``'s own clock in a fresh interpreter (imports excluded, the lazily imported
+``analyzer.cold`` too, like the in-process ``ast.parse`` pass); the warm command is a whole
+process. The boot is timed as a whole process, so its speed-up is taken against the cold
+analysis process's wall time too (interpreter start and the analyzer's imports included, as a
+user running ``decompose analyze`` would wait).
 
     python benchmarks/analyze.py                      # sample, PyPI corpora, synthetic sizes
     python benchmarks/analyze.py --sizes 50,500 --runs 3 --no-corpora
@@ -28,6 +29,7 @@ import argparse
 import ast
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -43,6 +45,10 @@ sys.path.insert(0, str(REPO))
 from benchmarks.synth import generate  # noqa: E402
 from tests.support.corpora import CORPORA, lay_out, site_paths  # noqa: E402
 from tests.support.django_registry import django_registry  # noqa: E402
+
+# The timed processes may cache their bytecode, as an installed decompose has it: with
+# PYTHONDONTWRITEBYTECODE set (as in some CI shells) every run would compile the analyzer.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ def measure_child(root: Path, cache: Path, paths: tuple[Path, ...] | None) -> di
         "import json, resource, sys, time\nfrom pathlib import Path\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
         "from analyzer.pipeline import build_graph\n"
+        "import analyzer.cold  # the full analyzer, imported lazily by a cold run\n"
         "paths = json.loads(sys.argv[3])\n"
         "start = time.perf_counter()\n"
         "graph = build_graph(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),\n"
@@ -85,7 +92,7 @@ def measure_child(root: Path, cache: Path, paths: tuple[Path, ...] | None) -> di
     arg = json.dumps([str(p) for p in paths] if paths is not None else None)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, str(root), str(cache), arg],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=CHILD_ENV)
     wall = time.perf_counter() - start
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": wall}
 
@@ -105,9 +112,9 @@ def warm_command(root: Path, cache: Path, out: Path, python: str | None) -> floa
     """Seconds of the whole ``decompose analyze`` process on an unchanged project."""
     args = [sys.executable, "-m", "decompose.cli", "analyze", str(root), "--out", str(out),
             "--cache-dir", str(cache), *(["--python", python] if python else [])]
-    subprocess.run(args, capture_output=True, check=True)  # fills cache, writes the reports
+    subprocess.run(args, capture_output=True, check=True, env=CHILD_ENV)  # fills the cache
     start = time.perf_counter()
-    subprocess.run(args, capture_output=True, check=True)
+    subprocess.run(args, capture_output=True, check=True, env=CHILD_ENV)
     return time.perf_counter() - start
 
 

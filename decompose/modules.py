@@ -9,8 +9,10 @@ and the extractor (the project's own modules it copies and edits): one module fi
 from __future__ import annotations
 
 import importlib.machinery
+import os
 import sys
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
 from pathlib import Path, PurePath
 
 
@@ -36,6 +38,7 @@ class ModuleIndex:
         self.source_root = source_root
         self.roots = (source_root, *(p for p in site_paths if p != source_root))
         self._found: dict[str, ModuleFile | None] = {}
+        self._specs: dict[str, ModuleSpec | None] = {}  # top-level packages, by name
 
     def find(self, name: str) -> ModuleFile | None:
         """Memoised per index (per run), not per process: a package installed between two
@@ -43,7 +46,13 @@ class ModuleIndex:
         try:
             return self._found[name]
         except KeyError:
-            found = self._found[name] = _find(self.roots, name)
+            top = name.partition(".")[0]
+            try:
+                spec = self._specs[top]
+            except KeyError:
+                spec = self._specs[top] = importlib.machinery.PathFinder.find_spec(
+                    top, [str(r) for r in self.roots])
+            found = self._found[name] = _find(self.roots, name, spec)
             return found
 
     def is_own(self, module: ModuleFile) -> bool:
@@ -79,9 +88,10 @@ def absolute_module(package: str, module: str | None, level: int) -> str:
     return f"{base}.{module}" if module and base else (module or base)
 
 
-def _find(roots: tuple[Path, ...], name: str) -> ModuleFile | None:
-    top, _, rest = name.partition(".")
-    spec = importlib.machinery.PathFinder.find_spec(top, [str(r) for r in roots])
+def _find(roots: tuple[Path, ...], name: str, spec: ModuleSpec | None) -> ModuleFile | None:
+    """``name`` on disk, given the spec of its top-level package (looked up once per run:
+    resolution asks for thousands of dotted names, most of them classes, not modules)."""
+    rest = name.partition(".")[2]
     if spec is None:
         return None
     locations = list(spec.submodule_search_locations or [])
@@ -92,13 +102,15 @@ def _find(roots: tuple[Path, ...], name: str) -> ModuleFile | None:
                 locations)))
         return None
     parts = rest.split(".")
-    for location in locations:
-        base = Path(location).joinpath(*parts[:-1])
-        for candidate, is_package in ((base / parts[-1] / "__init__.py", True),
-                                      (base / f"{parts[-1]}.py", False)):
-            if candidate.is_file():
+    for location in locations:  # plain strings: most names asked for are not modules
+        base = os.path.join(location, *parts[:-1])  # noqa: PTH118
+        for candidate, is_package in (
+                (os.path.join(base, parts[-1], "__init__.py"), True),  # noqa: PTH118
+                (os.path.join(base, f"{parts[-1]}.py"), False)):  # noqa: PTH118
+            if os.path.isfile(candidate):  # noqa: PTH113
+                path = Path(candidate)
                 depth = len(parts) + 1 + is_package
-                return ModuleFile(name, candidate, is_package, _root_of(candidate, roots, depth))
+                return ModuleFile(name, path, is_package, _root_of(path, roots, depth))
     return None
 
 

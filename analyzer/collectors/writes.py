@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from analyzer.collectors import Collector, collector
 from analyzer.collectors.usage import model_of_chain
 from analyzer.contribution import Contribution
-from analyzer.facts import ParsedModule, dotted
+from analyzer.facts import ParsedModule, dotted, walk
 from analyzer.resolution import Resolution
 from decompose.model import WriteScope
 
@@ -55,7 +55,7 @@ def _root_chain(node: ast.expr) -> str | None:
 def _writes(body: list[ast.stmt]) -> list[str]:
     made: dict[str, str] = {}
     writes: list[str] = []
-    for node in (n for stmt in body for n in ast.walk(stmt)):
+    for node in (n for stmt in body for n in walk(stmt)):
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
             root = _root_chain(node.value)
@@ -106,7 +106,7 @@ class Writes(Collector):
                                        function.lineno, tuple(writes)))
             if function not in atomic_blocks:
                 continue
-            for node in ast.walk(function):
+            for node in walk(function):
                 if isinstance(node, ast.With) and any(_is_atomic(i.context_expr)
                                                       for i in node.items):
                     inner = _writes(node.body)
