@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analyzer.parse import POOL_MIN_BYTES, FactCache, SourceFile, read_all
 from analyzer.pipeline import build_graph
 from decompose.serialize import dumps
@@ -87,7 +89,9 @@ def test_a_new_file_alone_is_seen_by_a_warm_run(tmp_path: Path) -> None:
     assert [(d.source, d.target) for d in graph.dependencies] == [("blog", "shop")]
 
 
-def test_entries_of_an_older_analyzer_are_removed_on_the_next_full_run(tmp_path: Path) -> None:
+def test_entries_of_an_older_analyzer_are_removed_on_the_next_full_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)  # no remembered interpreter path in the cache
     root = blog_project(tmp_path)
     cache = tmp_path / "cache"
     build_graph(root, cache_dir=cache)
