@@ -161,11 +161,25 @@ class CrossImports:
                 if _is_exception(tree, node):
                     return Handling.REMOTE_EXCEPTION, f"{module}.{name}"
                 return Handling.ERROR, "a class that is neither a model nor an exception"
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and any(
+            if isinstance(node, ast.ImportFrom) and any(
                     (a.asname or a.name) == name for a in node.names):
+                source = _imported_module(node, module, path)
                 original = next(a.name for a in node.names if (a.asname or a.name) == name)
-                return self._classify(node.module, original, depth + 1)
+                if source:
+                    return self._classify(source, original, depth + 1)
         return Handling.ERROR, "not a model, function or exception of that module"
+
+
+def _imported_module(node: ast.ImportFrom, module: str, path: str | None) -> str | None:
+    """The absolute name of the module a from-import reads; relative ones resolved against
+    ``module`` (a package ``__init__`` re-exporting its submodules' models: ``from .user
+    import User``). None for ``from . import name``, whose name is a module, not a member."""
+    if not node.level:
+        return node.module
+    package = module if path and path.endswith("__init__.py") else module.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if package and node.module else None
 
 
 def _is_exception(tree: ast.Module, node: ast.ClassDef, depth: int = 0) -> bool:
