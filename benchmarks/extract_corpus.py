@@ -31,6 +31,7 @@ import argparse
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,9 +46,10 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import PROJECTS, VENVS, Project, environment, export, pip_install  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 
-# What a generated service declares besides Django (extractor/templates/service/pyproject.toml.j2,
-# its [test] extra included); Django itself stays the project's.
-SERVICE_PACKAGES = ("djangorestframework>=3.16,<4", "drf-spectacular>=0.28,<1",
+# What a generated service declares (extractor/templates/service/pyproject.toml.j2, its [test]
+# extra included): installed over the project's packages, so Django is the service's 5.2 (the
+# range decompose-runtime requires too) even where the monolith pins another.
+SERVICE_PACKAGES = ("django>=5.2,<5.3", "djangorestframework>=3.16,<4", "drf-spectacular>=0.28,<1",
                     "django-environ>=0.12,<1", "gunicorn>=23,<28", "prometheus-client>=0.21,<1",
                     "psycopg[binary]>=3.2,<4", "PyJWT[crypto]>=2.10,<3", "urllib3>=2.2,<3",
                     "pytest>=8,<10", "pytest-django>=4.9,<5", "schemathesis>=4,<5",
@@ -172,6 +174,8 @@ def scratch(keep: Path | None) -> Iterator[Path]:
 
 
 def main() -> None:
+    # A stopped run still stops its PostgreSQL and removes its folders (context managers).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", action="append", help="project name (repeatable)")

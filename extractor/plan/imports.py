@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
 from extractor.plan.scope import Scope
 
@@ -60,6 +61,21 @@ class CrossImports:
             if kind != Handling.ERROR:
                 self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
             self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
+
+    def refuse_unreachable(self) -> None:
+        """A name the service could neither copy nor ask the monolith for would leave an
+        import that fails in the service: refused before writing, naming the first one."""
+        unreachable = [d for d in self.dependencies if d.handling == Handling.ERROR]
+        if not unreachable:
+            return
+        first = unreachable[0]
+        app = self.source.app_of(first.target)
+        more = f" (and {len(unreachable) - 1} more)" if len(unreachable) > 1 else ""
+        raise CannotExtract(
+            f"{first.target}: {first.note}, so the service cannot import it{more}; move it "
+            f"to a module of {app.label if app else 'the project'} without models (the "
+            f"service copies those) or extract {app.label if app else 'its app'} too",
+            path=first.location.path, line=first.location.line)
 
     def mirror_model(self, label: str) -> None:
         """Mirror a model that a replaced relation points at, even if no code imports it."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analyzer.pipeline import build_graph
+from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, Handling, Location
 from extractor.plan import build_plan
 from tests.extractor.projects import analysed_copy
@@ -20,3 +23,19 @@ def test_a_model_re_exported_by_its_package_init_is_a_remote_model(tmp_path: Pat
             for m in plan.record.mirrors] == [  # the package and the module the key points into
         ("crm.models", [("Customer", "crm.Customer")]),
         ("crm.models.customer", [("Customer", "crm.Customer")])]
+
+
+def test_a_name_the_service_can_neither_copy_nor_ask_for_is_refused_before_writing(
+        tmp_path: Path):
+    # pretalx's common imports SubmissionStates, a plain class of submission.models.
+    root = analysed_copy("models_package", tmp_path / "monolith", {
+        "crm/models/customer.py": ("class Customer(", 'class Tiers:\n    GOLD = "gold"\n\n\n'
+                                                      "class Customer("),
+        "crm/models/__init__.py": ("import Customer", "import Customer, Tiers"),
+        "ledger/views.py": ("import Customer", "import Customer, Tiers")})
+    with pytest.raises(CannotExtract) as refused:
+        build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert str(refused.value) == (
+        "ledger/views.py:3: crm.models.Tiers: a class that is neither a model nor an exception, "
+        "so the service cannot import it; move it to a module of crm without models (the "
+        "service copies those) or extract crm too")
