@@ -55,6 +55,13 @@ class CrossImports:
         if self._is_kernel(module):
             self.dependencies.append(CrossDependency(where, module, Handling.KERNEL,
                                                      "copied under the same module path"))
+            for name in names:  # from package import submodule: the submodule comes too
+                submodule = f"{module}.{name}"
+                if self.source.path_of(submodule) is not None and not self._is_kernel(
+                        submodule):
+                    self.dependencies.append(CrossDependency(
+                        where, submodule, Handling.ERROR, "a module of an app that stays, "
+                        "imported whole (import its functions by name instead)"))
             return
         for name in names:
             kind, target = self._classify(module, name)

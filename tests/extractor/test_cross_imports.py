@@ -39,3 +39,19 @@ def test_a_name_the_service_can_neither_copy_nor_ask_for_is_refused_before_writi
         "ledger/views.py:3: crm.models.Tiers: a class that is neither a model nor an exception, "
         "so the service cannot import it; move it to a module of crm without models (the "
         "service copies those) or extract crm too")
+
+
+def test_a_submodule_imported_from_its_package_is_refused_unless_it_can_be_copied(
+        tmp_path: Path):
+    # taiga's webhooks: "from taiga.projects.history import services".
+    root = analysed_copy("models_package", tmp_path / "monolith", {
+        "ledger/views.py": ("from crm.models import Customer\n",
+                            "from crm import services\nfrom crm.models import Customer\n")})
+    (root / "crm" / "services.py").write_text(
+        "from crm.models import Customer\n\n\ndef count():\n    return Customer.objects.count()\n")
+    with pytest.raises(CannotExtract) as refused:
+        build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert str(refused.value) == (
+        "ledger/views.py:3: crm.services: a module of an app that stays, imported whole (import "
+        "its functions by name instead), so the service cannot import it; move it to a module "
+        "of crm without models (the service copies those) or extract crm too")
