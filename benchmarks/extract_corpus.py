@@ -65,6 +65,7 @@ class Attempt:
     outcome: str  # "service written", "refused: ...", "traceback: ..."
     suite: str = "-"  # "12 passed", "failed: ...", "-" when no service was written
     serves: str = "-"  # "5/5 GET routes like the monolith", "boot failed: ..."
+    monolith: str = "patched"  # after a refusal: whether the copy is still the checkout
 
 
 def leaf_apps(graph: dict) -> list[str]:
@@ -135,10 +136,13 @@ def attempt(project: Project, app: str, checkout: Path, work: Path, bin_dir: Pat
              "--out", str(service)], cwd=root, capture_output=True, text=True,
             timeout=EXTRACT_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        return Attempt(project.name, app, f"timed out after {EXTRACT_TIMEOUT} s")
+        return Attempt(project.name, app, f"timed out after {EXTRACT_TIMEOUT} s", monolith="?")
     (work / app / "extract.log").write_text(done.stdout + done.stderr)
     if done.returncode:
-        return Attempt(project.name, app, one_line(done.stderr))
+        untouched = subprocess.run(["diff", "-rq", "--exclude=__pycache__", str(checkout),
+                                    str(copy)], capture_output=True, check=False).returncode == 0
+        return Attempt(project.name, app, one_line(done.stderr),
+                       monolith="unchanged" if untouched else "CHANGED by a refused --apply")
     suite = run_suite(bin_dir, service, f"{database}_{re.sub(r'[^a-z0-9]', '_', app)}")
     return Attempt(project.name, app, "service written", suite)
 
@@ -158,7 +162,8 @@ def project_attempts(project: Project, mirrors: Path, work: Path, interpreters: 
     graph = analyze(project, checkout / project.root, python, bin_dir)
     apps = [app for app in leaf_apps(graph) if not only_apps or app in only_apps]
     if not apps:
-        yield Attempt(project.name, "-", "no leaf app with models and routed views")
+        yield Attempt(project.name, "-", "no leaf app with models and routed views",
+                      monolith="-")
     for app in apps:
         yield attempt(project, app, checkout, work, bin_dir, database)
 
@@ -193,7 +198,7 @@ def main() -> None:
             if args.only and project.name not in args.only:
                 continue
             if not (args.mirrors / project.mirror / "repo").exists():
-                rows.append(Attempt(project.name, "-", "no mirror: fetch it first"))
+                rows.append(Attempt(project.name, "-", "no mirror: fetch it first", monolith="-"))
                 continue
             folder = work / project.name
             shutil.rmtree(folder, ignore_errors=True)
@@ -204,11 +209,14 @@ def main() -> None:
                           flush=True)
                     rows.append(row)
             except (subprocess.CalledProcessError, RuntimeError) as exc:
-                rows.append(Attempt(project.name, "-", f"failed: {str(exc).splitlines()[0]}"))
-    print("\n| project | app | outcome | service suite | serves like the monolith |")
-    print("|---|---|---|---|---|")
+                rows.append(Attempt(project.name, "-", f"failed: {str(exc).splitlines()[0]}",
+                                    monolith="-"))
+    print("\n| project | app | outcome | monolith after | service suite "
+          "| serves like the monolith |")
+    print("|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row.project} | {row.app} | {row.outcome} | {row.suite} | {row.serves} |")
+        print(f"| {row.project} | {row.app} | {row.outcome} | {row.monolith} | {row.suite} "
+              f"| {row.serves} |")
 
 
 if __name__ == "__main__":
