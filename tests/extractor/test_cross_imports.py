@@ -13,6 +13,13 @@ from extractor.plan import build_plan
 from tests.extractor.projects import analysed_copy
 
 
+def refusal(root: Path) -> str:
+    """The one line extracting ``ledger`` from the project at ``root`` is refused with."""
+    with pytest.raises(CannotExtract) as refused:
+        build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    return str(refused.value)
+
+
 def test_a_model_re_exported_by_its_package_init_is_a_remote_model(tmp_path: Path):
     # crm/models/__init__.py: "from .customer import Customer" (pretalx lays out every app so).
     root = analysed_copy("models_package", tmp_path / "monolith")
@@ -33,9 +40,7 @@ def test_a_name_the_service_can_neither_copy_nor_ask_for_is_refused_before_writi
                                                       "class Customer("),
         "crm/models/__init__.py": ("import Customer", "import Customer, Tiers"),
         "ledger/views.py": ("import Customer", "import Customer, Tiers")})
-    with pytest.raises(CannotExtract) as refused:
-        build_plan(build_graph(root, use_cache=False), root, ["ledger"])
-    assert str(refused.value) == (
+    assert refusal(root) == (
         "ledger/views.py:3: crm.models.Tiers: a class that is neither a model nor an exception, "
         "so the service cannot import it; move it to a module of crm without models (the "
         "service copies those) or extract crm too")
@@ -49,9 +54,7 @@ def test_a_submodule_imported_from_its_package_is_refused_unless_it_can_be_copie
                             "from crm import services\nfrom crm.models import Customer\n")})
     (root / "crm" / "services.py").write_text(
         "from crm.models import Customer\n\n\ndef count():\n    return Customer.objects.count()\n")
-    with pytest.raises(CannotExtract) as refused:
-        build_plan(build_graph(root, use_cache=False), root, ["ledger"])
-    assert str(refused.value) == (
+    assert refusal(root) == (
         "ledger/views.py:3: crm.services: a module of an app that stays, imported whole (import "
         "its functions by name instead), so the service cannot import it; move it to a module "
         "of crm without models (the service copies those) or extract crm too")
