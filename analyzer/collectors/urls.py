@@ -320,6 +320,8 @@ class _Walker:
                     self.entry(item, module, prefix, regex, namespace, depth + 1)
                 return
             resolved = self.resolution.resolve(module, name) if name else None
+            if resolved and self._imported_router(resolved, prefix, regex, namespace, depth):
+                return
             if resolved and (self.resolution.facts(resolved) is not None
                              or resolved.endswith(".urls")):
                 target = resolved
@@ -331,6 +333,19 @@ class _Walker:
             self.edges.append(Edge(source_app, target_app, DependencyKind.URL,
                                    self.resolution.location(module, call.lineno)))
         self.module(target, prefix, regex, namespace, depth + 1, not explicit)
+
+    def _imported_router(self, resolved: str, prefix: str, regex: bool,
+                         namespace: str | None, depth: int) -> bool:
+        """``include(router.urls)`` of a router another module registers viewsets on
+        (``from .routers import router``, as taiga does): its registrations, where made."""
+        owner, _, attribute = resolved.rpartition(".")
+        home, _, name = owner.rpartition(".")
+        if attribute != "urls" or not home or not self._statements(home):
+            return False
+        items = self._evaluate(self._statements(home), home).get(f"{name}.urls")
+        for item in items or ():
+            self.entry(item, home, prefix, regex, namespace, depth + 1)
+        return bool(items)
 
     def _statements(self, module: str) -> tuple[ast.stmt, ...]:
         facts = self.resolution.facts(module)

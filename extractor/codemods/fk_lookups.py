@@ -5,11 +5,14 @@
 ``user_id__isnull`` and ``user__pk__in`` becomes ``user_id__in``. A lookup one step into the
 remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolith which rows
 match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
-make itself. Deeper traversals, and lookups through a relation that several targets share a name
+make itself (several such lookups on one relation in one call are one question, asked with all of
+them). Deeper traversals, and lookups through a relation that several targets share a name
 with, are reported as errors and left as written.
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 import libcst as cst
 
@@ -52,7 +55,8 @@ class ForeignKeyLookups(ExtractionCodemod):
         if method not in QUERY_METHODS or chain_root(original) in self._remote:
             return updated
         replaced = self.boundary.replaced_names
-        args = []
+        args: list[cst.Arg] = []
+        asked: dict[str, int] = {}  # field -> index in args of its pks_where question
         for arg in updated.args:
             key = arg.keyword.value if arg.keyword else ""
             field, _, rest = key.partition("__")
@@ -73,16 +77,24 @@ class ForeignKeyLookups(ExtractionCodemod):
                 self.import_runtime(PKS_WHERE)
                 self.report(original, f"{key}=... -> {field}_id__in=pks_where({target!r}, "
                             f"{rest}=...): the monolith finds the matching rows")
+                condition = cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL)
+                if field in asked:  # one row matching every lookup: one question
+                    question = cast(cst.Call, args[asked[field]].value)
+                    args[asked[field]] = args[asked[field]].with_changes(
+                        value=question.with_changes(args=[*question.args, condition]))
+                    continue
+                asked[field] = len(args)
                 args.append(arg.with_changes(
                     keyword=cst.Name(f"{field}_id__in"),
                     value=cst.Call(cst.Name("pks_where"), args=[
-                        cst.Arg(cst.SimpleString(f'"{target}"')),
-                        cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL)])))
+                        cst.Arg(cst.SimpleString(f'"{target}"')), condition])))
             else:
                 self.report(original, f"lookup {key!r} traverses {field!r}, a relation to the "
                             "monolith, further than one field: it cannot run in the service",
                             Level.ERROR)
                 args.append(arg)
+        if asked and len(args) < len(updated.args):  # a merged last lookup: no dangling comma
+            args[-1] = args[-1].with_changes(comma=updated.args[-1].comma)
         return updated.with_changes(args=args)
 
     def _one_step_target(self, field: str, rest: str) -> str | None:

@@ -108,6 +108,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         needs = TemplateNeeds()
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
+    imports.refuse_unreachable()
     kernel = imports.kernel_files()
     notes += tuple(Rewrite(Location(f.source, 1), "plan", (
         "imports the monolith's Celery app for its side effect: written as a stub, the "

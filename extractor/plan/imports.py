@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
 from extractor.plan.scope import Scope
 
@@ -54,12 +55,34 @@ class CrossImports:
         if self._is_kernel(module):
             self.dependencies.append(CrossDependency(where, module, Handling.KERNEL,
                                                      "copied under the same module path"))
+            for name in names:  # from package import submodule: the submodule comes too
+                submodule = f"{module}.{name}"
+                if self.source.path_of(submodule) is not None and not self._is_kernel(
+                        submodule):
+                    self.dependencies.append(CrossDependency(
+                        where, submodule, Handling.ERROR, "a module of an app that stays, "
+                        "imported whole (import its functions by name instead)"))
             return
         for name in names:
             kind, target = self._classify(module, name)
             if kind != Handling.ERROR:
                 self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
             self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
+
+    def refuse_unreachable(self) -> None:
+        """A name the service could neither copy nor ask the monolith for would leave an
+        import that fails in the service: refused before writing, naming the first one."""
+        unreachable = [d for d in self.dependencies if d.handling == Handling.ERROR]
+        if not unreachable:
+            return
+        first = unreachable[0]
+        app = self.source.app_of(first.target)
+        more = f" (and {len(unreachable) - 1} more)" if len(unreachable) > 1 else ""
+        raise CannotExtract(
+            f"{first.target}: {first.note}, so the service cannot import it{more}; move it "
+            f"to a module of {app.label if app else 'the project'} without models (the "
+            f"service copies those) or extract {app.label if app else 'its app'} too",
+            path=first.location.path, line=first.location.line)
 
     def mirror_model(self, label: str) -> None:
         """Mirror a model that a replaced relation points at, even if no code imports it."""
@@ -161,11 +184,25 @@ class CrossImports:
                 if _is_exception(tree, node):
                     return Handling.REMOTE_EXCEPTION, f"{module}.{name}"
                 return Handling.ERROR, "a class that is neither a model nor an exception"
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and any(
+            if isinstance(node, ast.ImportFrom) and any(
                     (a.asname or a.name) == name for a in node.names):
+                source = _imported_module(node, module, path)
                 original = next(a.name for a in node.names if (a.asname or a.name) == name)
-                return self._classify(node.module, original, depth + 1)
+                if source:
+                    return self._classify(source, original, depth + 1)
         return Handling.ERROR, "not a model, function or exception of that module"
+
+
+def _imported_module(node: ast.ImportFrom, module: str, path: str | None) -> str | None:
+    """The absolute name of the module a from-import reads; relative ones resolved against
+    ``module`` (a package ``__init__`` re-exporting its submodules' models: ``from .user
+    import User``). None for ``from . import name``, whose name is a module, not a member."""
+    if not node.level:
+        return node.module
+    package = module if path and path.endswith("__init__.py") else module.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if package and node.module else None
 
 
 def _is_exception(tree: ast.Module, node: ast.ClassDef, depth: int = 0) -> bool:

@@ -58,10 +58,9 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
                 continue
             edge = f"{model.label}.{relation.field} -> {target}"
             if relation.kind == RelationKind.MANY_TO_MANY:
-                raise CannotExtract(
-                    f"{edge}: a many-to-many to a model that stays has no id-column rewrite; "
-                    "give it an explicit through model in the moved app first",
-                    path=relation.location.path, line=relation.location.line)
+                raise CannotExtract(_many_to_many_refusal(scope, model, relation.field, edge,
+                                                          relation.through),
+                                    path=relation.location.path, line=relation.location.line)
             key_type = _key_type(scope, target, default_auto_field)
             column = PK_COLUMN_TYPES.get(key_type or "", "")
             if not column:
@@ -74,6 +73,24 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
                 relation.location, edge, Handling.ID_COLUMN,
                 f"{relation.field}_id {column} + RemoteRelation"))
     return tuple(replaced), tuple(dependencies)
+
+
+def _many_to_many_refusal(scope: Scope, model: Model, field: str, edge: str,
+                          through: str | None) -> str:
+    """What to change: a many-to-many has no id-column form, but a model of the moved app
+    holding the pairs has (its key to the target becomes one); a through model of an app
+    that stays keeps the pairs in the monolith, so that app must come along."""
+    moved = " ".join(sorted(scope.moved_labels))
+    if through and through.partition(".")[0] not in scope.moved_labels:
+        return (f"{edge}: a many-to-many through {through}, a model that stays; extract "
+                f"{through.partition('.')[0]} with it (decompose extract {moved} "
+                f"{through.partition('.')[0]})")
+    if through:
+        return (f"{edge}: a many-to-many has no id-column rewrite; remove the field and query "
+                f"{through} (its key to {edge.rpartition(' ')[2]} becomes an id column)")
+    return (f"{edge}: a many-to-many to a model that stays has no id-column rewrite; replace "
+            f"it by a model of {model.app} holding the pairs (db_table "
+            f"\"{model.db_table}_{field}\", a foreign key to each side) and query that")
 
 
 def _key_type(scope: Scope, label: str, default_auto_field: str | None) -> str | None:

@@ -1,5 +1,6 @@
 """URL ownership from URLconfs as real projects write them (tests/fixtures/urls_dynamic):
-f-string and variable prefixes, include() of a variable, loops, routers registered in a loop;
+f-string and variable prefixes, include() of a variable or of a router imported from another
+module, loops, routers registered in a loop;
 what cannot be read is a warning with its location, never a silent 0."""
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ def test_dynamic_urlconfs_give_every_route_and_warn_where_they_cannot() -> None:
     assert sorted((u.prefix, u.app, u.view, u.name, str(u.location)) for u in graph.urls) == [
         ("/api/v2/carts/", "shop", "shop.views.CartViewSet", "carts", "shop/api.py:7"),
         ("/api/v2/orders/", "shop", "shop.views.OrderViewSet", "orders", "shop/api.py:7"),
+        ("/api/v3/coupons/", "shop", "shop.views.CouponViewSet", "coupons",
+         "shop/routers.py:6"),
         ("/events/", "blog", "blog.views.events", "events", "blog/events_urls.py:5"),
         ("/news/", "blog", "blog.views.news", "news", "blog/news_urls.py:5"),
         ("/portal/", "blog", "blog.views.index", "home", "blog/urls.py:5"),
-        ("/portal/admin/", "admin", "django.contrib.admin.site", None, "urls.py:12"),
+        ("/portal/admin/", "admin", "django.contrib.admin.site", None, "urls.py:13"),
         ("/shop/", "shop", "shop.views.index", "index", "shop/urls.py:5"),
     ]
     assert sorted((w.code, str(w.location)) for w in graph.warnings) == [
         ("url-entry-unknown", "blog/legacy_urls.py:3"),
-        ("url-entry-unknown", "urls.py:20"),
+        ("url-entry-unknown", "urls.py:22"),
         ("urlconf-no-routes", "blog/legacy_urls.py:3"),
     ]

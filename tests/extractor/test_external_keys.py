@@ -66,9 +66,43 @@ def test_a_many_to_many_out_of_the_service_is_refused_before_writing(tmp_path: P
     code, _, err = extract(capsys, "billing", "--project", str(shop))
     assert (code, err) == (2, "error: billing/models.py:10: billing.Invoice.watchers -> "
                               "auth.Group: a many-to-many to a model that stays has no "
-                              "id-column rewrite; give it an explicit through model in the "
-                              "moved app first\n")
+                              "id-column rewrite; replace it by a model of billing holding the "
+                              'pairs (db_table "billing_invoice_watchers", a foreign key to '
+                              "each side) and query that\n")
     assert not (tmp_path / "services").exists()
+
+
+PAIRS = """
+
+class Watch(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE)
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "billing_invoice_watchers"
+"""
+
+
+def test_the_pairs_model_the_many_to_many_refusal_asks_for_extracts(tmp_path: Path, capsys):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/models.py": (
+        "max_digits=10, decimal_places=2)", "max_digits=10, decimal_places=2)" + PAIRS)})
+    code, out, _ = extract(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert code == 0
+    assert ("billing/models.py:14: billing.Watch.group -> auth.Group -> id-column "
+            "(group_id IntegerField + RemoteRelation)\n") in out
+
+
+def test_a_many_to_many_through_a_model_that_stays_asks_for_its_app(tmp_path: Path, capsys):
+    # nautobot's tags: every model's TagsField goes through extras.TaggedItem.
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "billing/models.py": ("    total =", '    watchers = models.ManyToManyField('
+                              '"auth.Group", through="notes.Watch")\n    total ='),
+        "notes/models.py": ("    text = models.TextField()\n", "    text = models.TextField()"
+                            "\n" + PAIRS.replace("Invoice,", '"billing.Invoice",'))})
+    code, _, err = extract(capsys, "billing", "--project", str(shop))
+    assert (code, err) == (2, "error: billing/models.py:10: billing.Invoice.watchers -> "
+                              "auth.Group: a many-to-many through notes.Watch, a model that "
+                              "stays; extract notes with it (decompose extract billing notes)\n")
 
 
 def test_a_key_no_id_column_holds_is_refused_naming_the_type(tmp_path: Path, capsys):

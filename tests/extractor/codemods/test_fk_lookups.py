@@ -47,6 +47,16 @@ def test_one_step_into_the_remote_model_asks_the_monolith_for_the_matching_rows(
     assert [r.level for r in rewrites] == [Level.INFO]
 
 
+def test_two_lookups_into_one_remote_row_are_one_question():
+    # taiga: Q(project__is_private=True, project__anon_permissions__contains=[key]); two
+    # project_id__in keywords would not even compile.
+    text, _ = run("few = OrderLine.objects.filter(product__price__lte=x, qty=1, "
+                  "product__active=True)\n", module="orders.views")
+    assert text == ("from decompose_remote.models import pks_where\n\n"
+                    'few = OrderLine.objects.filter(product_id__in=pks_where("catalog.Product", '
+                    "price__lte=x, active=True), qty=1)\n")
+
+
 def test_deeper_traversal_of_a_replaced_relation_is_an_error():
     text, rewrites = run('lines = OrderLine.objects.filter(product__category__slug=s)\n',
                          module="orders.views")
