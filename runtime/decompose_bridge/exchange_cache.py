@@ -64,10 +64,12 @@ def lookup(key: str) -> str | None:
     return str(token)
 
 
-def remember(key: str, user_pk: Any, token: str) -> None:
+def remember(key: str, user_pk: Any, token: str, checked_at: float) -> None:
+    """``checked_at``: when the credentials were checked, so a logout landing between that
+    check and this call still revokes the entry."""
     cache = _cache()
     if cache is not None and (seconds := lifetime(cache)):
-        cache.set(_ENTRY + key, (user_pk, token, time.time()), seconds)
+        cache.set(_ENTRY + key, (user_pk, token, checked_at), seconds)
 
 
 def revoke(user_pk: Any) -> None:

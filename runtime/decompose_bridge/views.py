@@ -8,6 +8,7 @@ service cannot probe columns it was not given.
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,13 +79,14 @@ class TokenView(APIView):
         # A write is authenticated again each time: its CSRF check belongs to this request.
         token = exchange_cache.lookup(key) if any(credentials) and request.method in (
             "GET", "HEAD", "OPTIONS") else None
+        checked_at = time.time()
         if token is None and request.user.is_authenticated:
             try:
                 token = tokens.issue(request.user)
             except ImproperlyConfigured as exc:
                 logger.error("cannot issue access tokens: %s", exc)
                 return Response({"detail": "Access tokens are not configured."}, status=503)
-            exchange_cache.remember(key, request.user.pk, token)
+            exchange_cache.remember(key, request.user.pk, token, checked_at)
         if token:
             response[ACCESS_TOKEN_HEADER] = token
             if self.bearer_header:

@@ -8,6 +8,8 @@ credential (a hash of it) until a logout, a user save or a deleted API token rev
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 from django.contrib.auth.models import User
@@ -182,3 +184,12 @@ def test_entries_live_the_token_lifetime_less_a_margin_and_shortly_when_process_
     assert exchange_cache.lifetime(local) == exchange_cache.LOCAL_CACHE_SECONDS
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert exchange_cache.lifetime(caches["default"]) == 300 - exchange_cache.MIN_REMAINING_SECONDS
+
+
+def test_a_logout_between_the_check_and_the_store_still_revokes(alice):
+    checked_at = time.time()
+    exchange_cache.revoke(alice.pk)  # the logout lands while the token is being signed
+    exchange_cache.remember("k" * 64, alice.pk, "token", checked_at)
+    assert exchange_cache.lookup("k" * 64) is None
+    exchange_cache.remember("k" * 64, alice.pk, "token", time.time())
+    assert exchange_cache.lookup("k" * 64) == "token"
