@@ -13,7 +13,7 @@ products, which would hide the hop. Then the same anonymously (DRF's 401 on ever
 service does the same work on every path. Runs alternate between the paths, so a change of load
 on the machine hits all of them alike; the load average is printed with the figures.
 Then it counts the split over new clients at 10%.
-Figures are medians over the runs.
+Figures are medians over the runs, and medians of the per-round differences (paired).
 Usage: python benchmarks/proxy.py [--runs 3] [--seconds 5] [--clients 4000]
 """
 
@@ -64,6 +64,14 @@ def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
+def paired_medians(hop: list[dict[str, float]], direct: list[dict[str, float]]) -> dict[str, float]:
+    """Each round measures direct and the hops back to back: the median of the per-round p50
+    difference and throughput ratio, so load that drifts between rounds cancels out."""
+    return {"p50": statistics.median(h["p50"] - d["p50"] for h, d in zip(hop, direct, strict=True)),
+            "rps": statistics.median(100 * h["rps"] / d["rps"]
+                                     for h, d in zip(hop, direct, strict=True))}
+
+
 def line(name: str, figures: dict[str, float]) -> str:
     return (f"{name:<36}: p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
             f"{figures['rps']:6.0f} req/s")
@@ -78,6 +86,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk")
     results: dict[str, dict[str, float]] = {}
+    rounds: dict[str, list[dict[str, float]]] = {}
     monolith_token = f"Token {demo_token('alice')}"
     with tempfile.TemporaryDirectory() as tmp, temporary_postgres("shop") as url, \
             orders_deployment(Path(tmp), url) as deployment:
@@ -106,6 +115,7 @@ def main() -> None:
                                               authorization if signed_in else ""))
                 for name, figures in runs.items():
                     results[f"{name}, {client}"] = median_of(figures)
+                    rounds[f"{name}, {client}"] = figures
             load = os.getloadavg()[0]
             gate = gates["nginx"]
             gate.server = nginx
@@ -117,9 +127,11 @@ def main() -> None:
         if name.startswith("service direct"):
             continue
         direct = results["service direct, " + name.split(", ")[1]]
+        paired = paired_medians(rounds[name], rounds["service direct, " + name.split(", ")[1]])
         print(f"{'added ' + name:<36}: p50 {hop['p50'] - direct['p50']:+7.2f} ms  "
               f"p99 {hop['p99'] - direct['p99']:+7.2f} ms  "
-              f"throughput {100 * hop['rps'] / direct['rps']:5.1f}% of direct")
+              f"throughput {100 * hop['rps'] / direct['rps']:5.1f}% of direct; "
+              f"paired per round: p50 {paired['p50']:+.2f} ms, {paired['rps']:.1f}%")
     share = 100 * sum(r.backend == "orders" for r in replies) / len(replies)
     print(f"split at 10%: {share:.2f}% of {len(replies)} new clients on the service "
           f"(error {share - 10:+.2f} points); medians of {args.runs} wrk runs of "

@@ -10,13 +10,16 @@ PYTHON="${PYTHON:-python3}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# ensure_debian PROGRAM=PACKAGE ...: apt-get install the packages whose program is missing.
+# ensure_debian PROGRAM=PACKAGE ...: apt-get install the packages whose program is missing
+# (PROGRAM may be an absolute path: a file the package installs, such as an nginx module).
 ensure_debian() {
     local missing=() pair program package
     for pair in "$@"; do
         program="${pair%%=*}"
         package="${pair#*=}"
-        if ! command -v "$program" >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/"$program" >/dev/null 2>&1; then
+        if [[ "$program" == /* ]]; then
+            [[ -e "$program" ]] || missing+=("$package")
+        elif ! command -v "$program" >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/"$program" >/dev/null 2>&1; then
             missing+=("$package")
         fi
     done
@@ -57,6 +60,9 @@ ensure_venv() {
     fi
     export PATH="$VENV/bin:$PATH" MYPY_CACHE_DIR="$VENV/.mypy_cache"
 }
+
+# nginx's credential-exchange cache is keyed by a hash njs computes (decompose_auth.js).
+NGINX_NJS="/usr/lib/nginx/modules/ngx_http_js_module.so=libnginx-mod-http-js"
 
 # The Kubernetes targets of `decompose proxy` validate against the published CRD schemas
 # through a small pinned Node project (installed only when its lock file changed).

@@ -7,3 +7,8 @@ class DecomposeBridgeConfig(AppConfig):
     name = "decompose_bridge"
     label = "decompose_bridge"
     verbose_name = "decompose bridge for extracted services"
+
+    def ready(self) -> None:
+        from decompose_bridge import exchange_cache
+
+        exchange_cache.connect()

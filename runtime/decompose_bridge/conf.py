@@ -43,6 +43,11 @@ def token_lifetime() -> int:
     return int(setting("DECOMPOSE_TOKEN_LIFETIME", TOKEN_LIFETIME_SECONDS))
 
 
+def token_cache() -> str:
+    """DECOMPOSE_TOKEN_CACHE: the CACHES alias issued tokens are reused from ("" for none)."""
+    return str(setting("DECOMPOSE_TOKEN_CACHE", "default"))
+
+
 def token_private_key() -> str:
     pem = setting("DECOMPOSE_TOKEN_PRIVATE_KEY", "")
     if not pem:

@@ -8,6 +8,7 @@ service cannot probe columns it was not given.
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,14 +30,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decompose_bridge import allowlist, tokens
+from decompose_bridge import allowlist, exchange_cache, tokens
 from decompose_bridge.s2s import service_only
 from decompose_runtime import codec
-from decompose_runtime.protocol import QUERY_LOOKUPS
+from decompose_runtime.protocol import ACCESS_TOKEN_HEADER, QUERY_LOOKUPS
 
 logger = logging.getLogger(__name__)
 
-TOKEN_HEADER = "X-Decompose-Token"
 MAX_ROWS = 1000
 # Queryset steps any allowlisted model allows; custom ones come from its "chains".
 READ_STEPS = frozenset({"all", "filter", "exclude", "order_by", "distinct"})
@@ -53,20 +53,47 @@ class Refused(Exception):
 
 class TokenView(APIView):
     """The caller's monolith credentials (the monolith's own DRF authentication) in, an access
-    token out; anonymous callers get 200 without one, bad credentials the monolith's 401."""
+    token out; anonymous callers get 200 without one, bad credentials the monolith's 401 (and a
+    session-authenticated write without its CSRF token the monolith's 403).
+
+    ``/_decompose/token`` is for nginx's ``auth_request`` and HAProxy's Lua (always GET).
+    ``/_decompose/token/<original path>`` is Envoy's HTTP ext_authz check (Istio, Envoy
+    Gateway): Envoy appends the client's path to the configured prefix and keeps its method,
+    without the body; on 200 it copies the named answer headers to the upstream request
+    (``X-Decompose-Token``, or ``Authorization: Bearer`` which that route answers too), on
+    anything else it returns this answer to the client.
+    """
 
     permission_classes = [permissions.AllowAny]
+    bearer_header = False  # also answer "Authorization: Bearer <token>" (ext_authz)
 
-    def get(self, request: Request) -> Response:
+    def perform_authentication(self, request: Request) -> None:
+        """Lazy: a reused token needs no authentication at all."""
+
+    def exchange(self, request: Request, original: str = "") -> Response:
         response = Response(status=200)
         response["Cache-Control"] = "no-store"
-        if request.user.is_authenticated:
+        credentials = (request.META.get("HTTP_AUTHORIZATION", ""),
+                       request.META.get("HTTP_COOKIE", ""))
+        key = exchange_cache.credential_key(*credentials)
+        # A write is authenticated again each time: its CSRF check belongs to this request.
+        token = exchange_cache.lookup(key) if any(credentials) and request.method in (
+            "GET", "HEAD", "OPTIONS") else None
+        checked_at = time.time()
+        if token is None and request.user.is_authenticated:
             try:
-                response[TOKEN_HEADER] = tokens.issue(request.user)
+                token = tokens.issue(request.user)
             except ImproperlyConfigured as exc:
                 logger.error("cannot issue access tokens: %s", exc)
                 return Response({"detail": "Access tokens are not configured."}, status=503)
+            exchange_cache.remember(key, request.user.pk, token, checked_at)
+        if token:
+            response[ACCESS_TOKEN_HEADER] = token
+            if self.bearer_header:
+                response["Authorization"] = f"Bearer {token}"
         return response
+
+    get = post = put = patch = delete = head = options = exchange
 
 
 def _model(label: str) -> tuple[type[models.Model], Mapping[str, Any]]:

@@ -28,6 +28,8 @@ from django.utils.functional import SimpleLazyObject
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from decompose_runtime.protocol import ACCESS_TOKEN_HEADER
+
 logger = logging.getLogger(__name__)
 
 ISSUER = "monolith"
@@ -37,6 +39,7 @@ LEEWAY_SECONDS = 5
 # The monolith's first DRF authentication class is TokenAuthentication: its keyword is what an
 # unauthenticated client is challenged with, so the service challenges the same way.
 CHALLENGE = "Token"
+_GATEWAY_TOKEN_META = "HTTP_" + ACCESS_TOKEN_HEADER.upper().replace("-", "_")
 
 
 class InvalidToken(Exception):
@@ -123,14 +126,24 @@ def bearer_token(header: str) -> str | None:
     return parts[1] if len(parts) == 2 else ""
 
 
+def gateway_token(request: HttpRequest) -> str:
+    """The token a gateway forwarded in X-Decompose-Token (Istio and Envoy Gateway ext_authz:
+    it leaves the client's Authorization header as it was, for the monolith's side of the
+    split), "" when none. Checked like a bearer token: a client can only send its own."""
+    return str(request.META.get(_GATEWAY_TOKEN_META, ""))
+
+
 class MonolithTokenAuthentication(authentication.BaseAuthentication):
-    """DRF authentication: ``Authorization: Bearer <monolith access token>``."""
+    """DRF authentication: the monolith access token in X-Decompose-Token, else in
+    ``Authorization: Bearer <token>``."""
 
     def authenticate(self, request: Any) -> tuple[TokenUser, str] | None:
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header:
-            return None
-        token = bearer_token(header)
+        token: str | None = gateway_token(request)
+        if not token:
+            header = request.META.get("HTTP_AUTHORIZATION", "")
+            if not header:
+                return None
+            token = bearer_token(header)
         if not token:
             # Credentials this service cannot check (the monolith's own API token, a session
             # that was not exchanged): refused as the monolith refuses a bad token.
@@ -145,7 +158,7 @@ class MonolithTokenAuthentication(authentication.BaseAuthentication):
 
 
 def user_from_request(request: HttpRequest) -> TokenUser | AnonymousUser:
-    token = bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+    token = gateway_token(request) or bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
     if token:
         try:
             return verify(token)

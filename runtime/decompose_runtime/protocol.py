@@ -14,6 +14,9 @@ PROTOCOL_HEADER = "X-Decompose-Protocol"
 # Where the bridge is mounted in the monolith's URLconf, and the ``aud`` of service tokens.
 BRIDGE_MOUNT = "_decompose/"
 SERVICE_AUDIENCE = "monolith"
+# The access token the bridge issues for a user; a gateway forwards it to the service (as this
+# header, or as "Authorization: Bearer"), which verifies it with the monolith's public key.
+ACCESS_TOKEN_HEADER = "X-Decompose-Token"
 # Field lookups the bridge runs in a query for a service: plain comparisons on one model, never a
 # join (``__`` into another relation), so the allowlisted columns are all it reveals.
 QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "isnull",

@@ -5,8 +5,15 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 ROOT_URLCONF = "runtime_test_urls"
-INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework",
-                  "decompose_remote", "decompose_bridge", "decompose_runtime.events"]
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+                  "rest_framework", "rest_framework.authtoken", "decompose_remote",
+                  "decompose_bridge", "decompose_runtime.events"]
+# The monolith side as a Django shop has it: sessions for browsers, DRF tokens for API clients.
+MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware",
+              "django.contrib.auth.middleware.AuthenticationMiddleware"]
+REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": [
+    "rest_framework.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication"]}
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 DECOMPOSE_BRIDGE_ALLOWLIST = "runtime_test_allowlist"
 DECOMPOSE_SERVICE_NAME = "orders"

@@ -28,6 +28,14 @@ from strangler.routes import MONOLITH, MatchKind, PathRule
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "k8s_schema"
 SAFE_METHODS = ("GET", "HEAD")
+# Envoy's HTTP ext_authz (Istio, Envoy Gateway) always sends Host, Method, Path and
+# Content-Length (0, no body); these too: the credentials, and what the monolith's CSRF check of a
+# session-authenticated write reads, so the bridge refuses exactly the writes the monolith would.
+EXCHANGE_CHECK_HEADERS = ("authorization", "cookie", "x-csrftoken", "origin", "referer",
+                          "x-forwarded-proto")
+# The bridge's answer header copied to the request: not Authorization, which the monolith's side
+# of the split still needs as the client sent it (the check runs before the split is decided).
+EXCHANGE_TOKEN_HEADER = "x-decompose-token"
 _LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
@@ -171,6 +179,12 @@ def route_rules(plan: ProxyPlan, service: ServicePlan, *,
     return tuple(rules)
 
 
+def exchange_context(plan: ProxyPlan) -> dict[str, object]:
+    """What the ext_authz manifests say about the bridge: where, which headers in and out."""
+    return {"bridge": ServiceRef.of(plan.monolith), "check_headers": EXCHANGE_CHECK_HEADERS,
+            "token_header": EXCHANGE_TOKEN_HEADER}
+
+
 def route_file(folder: str, kind: str, service: str) -> str:
     return f"{folder}/{kind}-{service}.yaml"
 
@@ -189,6 +203,31 @@ def render_routes(plan: ProxyPlan, kind: str, folder: str, *, method_split: bool
             rules=rules, folder=f"{plan.runtime_dir}/{folder}",
             path_values={p: match_value(p) for p in paths}, **extra)
     return dict(sorted(files.items()))
+
+
+def policy_services(plan: ProxyPlan) -> list[ServicePlan]:
+    """The services that get a credential-exchange policy: with the exchange on, those routed."""
+    return [s for s in plan.services if s.rules] if plan.auth_exchange else []
+
+
+def render_policies(plan: ProxyPlan, kind: str, folder: str, **extra: object) -> dict[str, str]:
+    """One ext_authz policy per routed service, from ``templates/<kind>.yaml.j2``."""
+    template = TEMPLATES.get_template(f"{kind}.yaml.j2")
+    return {route_file(folder, kind, s.name): template.render(
+                **template_context(plan), **exchange_context(plan), service=s,
+                route_name=s.name, folder=f"{plan.runtime_dir}/{folder}", **extra)
+            for s in policy_services(plan)}
+
+
+def validate_policies(plan: ProxyPlan, staged: Path, kind: str, folder: str) -> list[Path]:
+    """Names and the published schema of the staged policies; returns their files."""
+    policies = [Path(route_file(folder, kind, s.name)) for s in policy_services(plan)]
+    for name in policies:
+        for doc in load_documents(staged / name):
+            check_label(doc.get("metadata", {}).get("name"), "policy name", staged / name)
+    if policies:
+        run_schema_validator(policies, staged)
+    return policies
 
 
 def validate_routes(target: str, plan: ProxyPlan, staged: Path, kind: str, folder: str,

@@ -3,6 +3,7 @@
 Weighted ``backendRefs`` split the owned paths, header matches carry the overrides and a
 ``RequestMirror`` filter shadows safe requests; what HTTPRoute cannot express (per-client
 stickiness, trusted networks, a header on mirrored copies only) is said in the file itself.
+With the credential exchange on, an Envoy Gateway ``SecurityPolicy`` (extAuth) per route.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from strangler.backends._kubernetes import (
     check_label,
     check_path,
     check_weights,
+    render_policies,
     render_routes,
+    validate_policies,
     validate_routes,
 )
 from strangler.plan import ProxyPlan
@@ -25,6 +28,7 @@ from strangler.routes import MatchKind
 
 FOLDER = "k8s"
 KIND = "httproute"
+POLICY = "securitypolicy"
 KUSTOMIZATION = f"{FOLDER}/kustomization.yaml"
 _PATH_TYPES = {MatchKind.EXACT: "Exact", MatchKind.PREFIX: "PathPrefix",
                MatchKind.REGEX: "RegularExpression"}
@@ -40,13 +44,19 @@ class GatewayApiBackend:
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         files = render_routes(plan, KIND, FOLDER, method_split=True, path_types=_PATH_TYPES)
+        files |= render_policies(plan, POLICY, FOLDER)
         resources = [name.removeprefix(f"{FOLDER}/") for name in files]
         files[KUSTOMIZATION] = TEMPLATES.get_template("kustomization.yaml.j2").render(
             resources=resources)
         return dict(sorted(files.items()))
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
-        return validate_routes(self.name, plan, staged, KIND, FOLDER, check_httproute)
+        warnings = validate_routes(self.name, plan, staged, KIND, FOLDER, check_httproute)
+        if validate_policies(plan, staged, POLICY, FOLDER):
+            warnings.append(f"gateway-api: the credential exchange is an Envoy Gateway "
+                            f"SecurityPolicy ({FOLDER}/{POLICY}-*.yaml); other implementations "
+                            f"ignore it and the service gets the client's own headers")
+        return warnings
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
         return [f"gateway-api: apply with kubectl apply -k {out / FOLDER}"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from decompose.errors import DecomposeError
+from decompose.errors import DecomposeError, ValidationFailed
 from strangler.backends import TEMPLATES, register
 from strangler.backends._kubernetes import (
     ServiceRef,
@@ -17,10 +17,12 @@ from strangler.backends._kubernetes import (
     check_label,
     check_path,
     check_weights,
+    exchange_context,
     load_documents,
+    policy_services,
+    render_policies,
     render_routes,
-    route_file,
-    run_schema_validator,
+    validate_policies,
     validate_routes,
 )
 from strangler.backends._tools import template_context
@@ -32,6 +34,8 @@ FOLDER = "istio"
 KIND = "virtualservice"
 POLICY = "authorizationpolicy"
 PROVIDER = "decompose-credential-exchange"
+MESH_CONFIG_TEMPLATE = "meshconfig-credential-exchange.yaml"
+MESH_CONFIG = f"{FOLDER}/{MESH_CONFIG_TEMPLATE}"
 _URI_KEYS = {MatchKind.EXACT: "exact", MatchKind.PREFIX: "prefix", MatchKind.REGEX: "regex"}
 
 
@@ -43,30 +47,23 @@ class IstioBackend:
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         files = render_routes(plan, KIND, FOLDER, method_split=False, uri_keys=_URI_KEYS)
-        if plan.auth_exchange:
-            template = TEMPLATES.get_template(f"{POLICY}.yaml.j2")
-            for service in (s for s in plan.services if s.rules):
-                files[route_file(FOLDER, POLICY, service.name)] = template.render(
-                    **template_context(plan), service=service, route_name=service.name,
-                    provider=PROVIDER, folder=f"{plan.runtime_dir}/{FOLDER}",
-                    monolith_host=ServiceRef.of(plan.monolith).host,
-                    paths=[_policy_path(r) for r in service.rules
-                           if r.kind is not MatchKind.REGEX])
+        files |= render_policies(plan, POLICY, FOLDER, provider=PROVIDER, policy_paths={
+            s.name: [_policy_path(r) for r in s.rules if r.kind is not MatchKind.REGEX]
+            for s in plan.services})
+        if policy_services(plan):
+            files[MESH_CONFIG] = TEMPLATES.get_template(f"{MESH_CONFIG_TEMPLATE}.j2").render(
+                **template_context(plan), **exchange_context(plan), provider=PROVIDER,
+                bridge_host=_mesh_host(ServiceRef.of(plan.monolith)),
+                folder=f"{plan.runtime_dir}/{FOLDER}")
         return dict(sorted(files.items()))
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
         warnings = validate_routes(self.name, plan, staged, KIND, FOLDER, check_virtualservice)
-        policies = [Path(route_file(FOLDER, POLICY, s.name)) for s in plan.services
-                    if s.rules and plan.auth_exchange]
-        for name in policies:
-            for doc in load_documents(staged / name):
-                check_label(doc.get("metadata", {}).get("name"), "policy name", staged / name)
-        if policies:
-            run_schema_validator(policies, staged)
-            warnings.append(f"istio: the credential exchange ({', '.join(map(str, policies))}) "
-                            f"needs the {PROVIDER!r} extension provider in the mesh config and a "
-                            f"bridge that answers Envoy's ext_authz (see the file's header); "
-                            f"until then the service gets the client's own headers")
+        if validate_policies(plan, staged, POLICY, FOLDER):
+            check_mesh_config(staged / MESH_CONFIG)
+            warnings.append(f"istio: the credential exchange needs the {PROVIDER!r} extension "
+                            f"provider in the mesh config: merge {FOLDER}/{MESH_CONFIG_TEMPLATE} "
+                            f"(helm upgrade istiod ... -f it, or IstioOperator spec.meshConfig)")
         return warnings
 
     def apply_live(self, plan: ProxyPlan, out: Path) -> list[str]:
@@ -75,6 +72,30 @@ class IstioBackend:
     def reload(self, plan: ProxyPlan, out: Path, published: Published) -> list[str]:
         raise DecomposeError("--reload is for nginx and haproxy; apply with "
                              f"kubectl apply -f {out / FOLDER}/")
+
+
+def _mesh_host(ref: ServiceRef) -> str:
+    """The provider's ``service``: Istio wants the fully qualified host of a Service."""
+    if ref.namespace is None or ref.host.endswith(".cluster.local"):
+        return ref.host
+    return f"{ref.name}.{ref.namespace}.svc.cluster.local"
+
+
+def check_mesh_config(path: Path) -> None:
+    """No published schema covers MeshConfig (IstioOperator's spec is free-form there): the
+    provider is checked field by field (Istio's EnvoyExternalAuthorizationHttpProvider)."""
+    docs = load_documents(path)
+    providers = docs[0].get("meshConfig", {}).get("extensionProviders", []) if docs else []
+    http = providers[0].get("envoyExtAuthzHttp", {}) if len(providers) == 1 else {}
+    fields = {"service", "port", "pathPrefix", "timeout", "includeRequestHeadersInCheck",
+              "headersToUpstreamOnAllow"}
+    if set(http) != fields or providers[0].get("name") != PROVIDER:
+        raise ValidationFailed(f"expected one {PROVIDER!r} envoyExtAuthzHttp provider with "
+                               f"{sorted(fields)}", path=path)
+    if not isinstance(http["port"], int) or not str(http["pathPrefix"]).startswith("/"):
+        raise ValidationFailed("the provider's port must be a number and pathPrefix a path",
+                               path=path)
+    check_host(http["service"], "provider service", path)
 
 
 def _policy_path(rule: PathRule) -> str:

@@ -20,6 +20,7 @@ from strangler.plan import ProxyPlan
 from strangler.publish import Published
 
 CONFIG_FILE = "nginx.conf"
+JS_FILE = "decompose_auth.js"  # read by nginx relative to the folder of nginx.conf
 PID_FILE = "nginx.pid"
 ERROR_LOG = "error.log"
 
@@ -40,9 +41,13 @@ class NginxBackend:
 
     def render(self, plan: ProxyPlan) -> dict[str, str]:
         template = TEMPLATES.get_template("nginx.conf.j2")
-        text = template.render(**template_context(plan), services=template_services(plan),
+        context = template_context(plan)
+        text = template.render(**context, services=template_services(plan), js_file=JS_FILE,
                                monolith_rules=plan.monolith_rules, status_json=status_json(plan))
-        return {CONFIG_FILE: text}
+        files = {CONFIG_FILE: text}
+        if context["auth_cache_seconds"]:
+            files[JS_FILE] = TEMPLATES.get_template(f"{JS_FILE}.j2").render(**context)
+        return files
 
     def validate(self, plan: ProxyPlan, staged: Path) -> list[str]:
         """``nginx -t`` on the staged file (hosts that only resolve where it is deployed are
@@ -58,8 +63,9 @@ class NginxBackend:
                           path=conf)
             return notes
         with tempfile.TemporaryDirectory(dir=staged) as scratch:
+            for name, text in self.render(local).items():
+                (Path(scratch) / name).write_text(text, encoding="utf-8")
             conf = Path(scratch) / CONFIG_FILE
-            conf.write_text(self.render(local)[CONFIG_FILE], encoding="utf-8")
             run_validator(["nginx", "-t", "-q", "-c", str(conf)], purpose="validate nginx.conf",
                           path=staged / CONFIG_FILE)
         return notes

@@ -242,6 +242,20 @@ def test_bad_api_token_gets_the_monolith_usual_401(monolith):
     assert "x-decompose-token" not in reply.headers
 
 
+def test_envoy_ext_authz_check_answers_under_the_prefix_with_any_method(monolith, keys):
+    """As Istio and Envoy Gateway send it: prefix + the client's path and query, its method."""
+    reply = request(monolith.url + "/_decompose/token/api/orders/?page=2", method="POST",
+                    headers={"Authorization": f"Token {demo_token('alice')}"})
+    assert reply.status == 200, reply.body
+    scheme, token = reply.headers["authorization"].split()
+    assert scheme == "Bearer" and reply.headers["x-decompose-token"] == token
+    decoded = jwt.decode(token, keys.token.public, algorithms=["RS256"], audience="orders")
+    assert decoded["username"] == "alice"
+    refused = request(monolith.url + "/_decompose/token/api/orders/",
+                      headers={"Authorization": "Token not-a-real-token"})
+    assert (refused.status, refused.json()) == (401, {"detail": "Invalid token."})
+
+
 # --- token verification in the service ---------------------------------------------------------
 
 

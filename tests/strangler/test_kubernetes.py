@@ -180,3 +180,41 @@ def test_istio_credential_exchange_is_a_custom_policy_the_schema_accepts(tmp_pat
                        "istio/authorizationpolicy-orders.yaml")
     with pytest.raises(ValidationFailed, match=r"authorizationpolicy-orders\.yaml"):
         publish(broken, plan, tmp_path / "again")
+
+
+def exchange_plan(tmp_path, monolith="web.shop:8000"):
+    state = orders_state(monolith, "orders:8000", Stage.PERCENT, 10, auth_exchange=True)
+    return build_plan(state, SAMPLE_URLS, runtime_dir=str(tmp_path))
+
+
+def test_istio_mesh_config_names_the_bridge_as_envoy_calls_it(tmp_path):
+    publish(get_backend("istio"), exchange_plan(tmp_path), tmp_path)
+    mesh = yaml.safe_load((tmp_path / "istio" / "meshconfig-credential-exchange.yaml").read_text())
+    (provider,) = mesh["meshConfig"]["extensionProviders"]
+    http = provider["envoyExtAuthzHttp"]
+    assert provider["name"] == "decompose-credential-exchange"
+    assert (http["service"], http["port"], http["pathPrefix"]) == (
+        "web.shop.svc.cluster.local", 8000, "/_decompose/token")
+    assert {"authorization", "cookie", "x-csrftoken"} <= set(http["includeRequestHeadersInCheck"])
+    assert http["headersToUpstreamOnAllow"] == ["x-decompose-token"]
+    broken = Corrupted(get_backend("istio"), "pathPrefix:", "path_prefix:",
+                       "istio/meshconfig-credential-exchange.yaml")
+    with pytest.raises(ValidationFailed, match="meshconfig-credential-exchange"):
+        publish(broken, exchange_plan(tmp_path), tmp_path / "again")
+
+
+def test_gateway_api_credential_exchange_is_a_security_policy_the_schema_accepts(tmp_path):
+    result = publish(get_backend("gateway-api"), exchange_plan(tmp_path), tmp_path)
+    policy = yaml.safe_load((tmp_path / "k8s" / "securitypolicy-orders.yaml").read_text())
+    assert policy["spec"]["targetRefs"] == [
+        {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "orders"}]
+    http = policy["spec"]["extAuth"]["http"]
+    assert http == {"backendRefs": [{"name": "web", "namespace": "shop", "port": 8000}],
+                    "path": "/_decompose/token", "headersToBackend": ["x-decompose-token"]}
+    kustomization = yaml.safe_load((tmp_path / "k8s" / "kustomization.yaml").read_text())
+    assert kustomization["resources"] == ["httproute-orders.yaml", "securitypolicy-orders.yaml"]
+    assert any("Envoy Gateway SecurityPolicy" in w for w in result.warnings)
+    broken = Corrupted(get_backend("gateway-api"), "port: 8000", 'port: "8000"',
+                       "k8s/securitypolicy-orders.yaml")
+    with pytest.raises(ValidationFailed, match=r"backendRefs/0/port must be integer"):
+        publish(broken, exchange_plan(tmp_path), tmp_path / "again")

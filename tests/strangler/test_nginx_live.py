@@ -139,6 +139,11 @@ def test_backend_header_request_id_and_access_log(gateway):
 def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
     gateway.move("--percent", "10")
     assert_same_json_for_signed_in_clients(gateway.port, OWNED)
+    # The exchange cache is keyed by a SHA-256 (njs): its files never hold a credential.
+    cached = [p.read_bytes() for p in (gateway.runtime / "tmp" / "auth_cache").rglob("*")
+              if p.is_file()]
+    assert cached and all(re.search(rb"\nKEY: [0-9a-f]{64}\n", c) for c in cached)
+    assert not any(demo_token("alice").encode() in c or b"sessionid" in c for c in cached)
 
     # Anonymous: the token endpoint says 200 without a token, the service gives the same 401.
     # Bad credentials: the exchange is refused (401), so the monolith answers, as it does today.

@@ -4,17 +4,20 @@
 // Usage: node validate.mjs FILE...   (or YAML/JSON documents on stdin when no FILE is given)
 // Prints one line per problem, "FILE[#doc]: /json/path message", and exits 1 when there is any;
 // exits 0 silently when every document is valid. The validators are the ones the
-// @kubernetes-models packages generate from the Gateway API types and Istio's CRDs.
+// @kubernetes-models packages generate from the Gateway API types, Istio's CRDs and Envoy
+// Gateway's CRDs.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
 import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import { SecurityPolicy } from "@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/SecurityPolicy";
 
 const MODELS = new Map([
   ["gateway.networking.k8s.io/v1 HTTPRoute", HTTPRoute],
   ["networking.istio.io/v1 VirtualService", VirtualService],
   ["security.istio.io/v1 AuthorizationPolicy", AuthorizationPolicy],
+  ["gateway.envoyproxy.io/v1alpha1 SecurityPolicy", SecurityPolicy],
 ]);
 
 function problems(source, text) {

@@ -7,7 +7,7 @@
 -- monolith instead, so the client gets the monolith's own answer.
 --
 -- Exchanges are reused for 30 s, looked up by the SHA-256 of the credentials (never the
--- credentials themselves), at most 10000 entries (all dropped when full). The bridge's tokens
+-- credentials themselves; haproxy.cfg computes it), at most 10000 entries (all dropped when full). The bridge's tokens
 -- live 300 s, so a cached one keeps most of its life; a logout or password change reaches the
 -- services within 30 s.
 
@@ -49,17 +49,17 @@ local function exchange(txn, authorization, cookie)
   return true, token and token[0] or ""
 end
 
+-- txn.decompose_key: the credentials' hash, computed by haproxy.cfg (native converters).
 core.register_action("decompose_exchange", { "http-req" }, function(txn)
-  local authorization = txn.sf:req_fhdr("authorization") or ""
-  local cookie = txn.sf:req_fhdr("cookie") or ""
-  local key = txn.c:sha2(authorization .. "\0" .. cookie, 256)
+  local key = txn:get_var("txn.decompose_key")
   local now = core.now().sec
   local hit = cache[key]
   local token
   if hit ~= nil and hit.expires > now then
     token = hit.token
   else
-    local ok, value = exchange(txn, authorization, cookie)
+    local ok, value = exchange(txn, txn.sf:req_fhdr("authorization") or "",
+                               txn.sf:req_fhdr("cookie") or "")
     if not ok then
       txn:set_var("txn.decompose_refused", value)
       return
