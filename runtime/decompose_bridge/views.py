@@ -71,6 +71,8 @@ class TokenView(APIView):
         """Lazy: a reused token needs no authentication at all."""
 
     def exchange(self, request: Request, original: str = "") -> Response:
+        if not self.bearer_header:
+            _as_client_method(request)
         response = Response(status=200)
         response["Cache-Control"] = "no-store"
         credentials = (request.META.get("HTTP_AUTHORIZATION", ""),
@@ -94,6 +96,15 @@ class TokenView(APIView):
         return response
 
     get = post = put = patch = delete = head = options = exchange
+
+
+def _as_client_method(request: Request) -> None:
+    """nginx and HAProxy always ask with GET and name the client's method in
+    ``X-Original-Method`` (they set it, overriding the client's): the CSRF check of a session
+    write and the cache decision belong to the client's request, not to the proxy's GET."""
+    method = request.META.get("HTTP_X_ORIGINAL_METHOD", "").upper()
+    if method.isalpha():
+        request._request.method = method
 
 
 def _model(label: str) -> tuple[type[models.Model], Mapping[str, Any]]:

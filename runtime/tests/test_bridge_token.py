@@ -114,6 +114,20 @@ def test_a_session_write_without_its_csrf_token_is_refused_as_the_monolith_refus
         alice.pk)
 
 
+def test_the_proxies_get_exchange_is_checked_with_the_client_method_they_name(alice):
+    """nginx and HAProxy always ask with GET; a session write must still pass its CSRF check,
+    and never be answered from the exchange cache a read filled."""
+    browser = signed_in(alice, enforce_csrf=True)
+    assert exchange("/_decompose/token", client=browser).status_code == 200  # fills the cache
+    refused = exchange("/_decompose/token", client=browser, **{"X-Original-Method": "POST"})
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    csrf = "b" * 32
+    browser.cookies["csrftoken"] = csrf
+    allowed = exchange("/_decompose/token", client=browser,
+                       **{"X-Original-Method": "POST", "X-CSRFToken": csrf})
+    assert allowed.status_code == 200 and "X-Decompose-Token" in allowed
+
+
 def test_a_returning_client_is_answered_from_the_cache_without_the_database(alice):
     headers = api_token(alice)
     first = exchange(**headers)["X-Decompose-Token"]

@@ -127,6 +127,25 @@ def assert_same_json_for_signed_in_clients(port: int, path: str) -> None:
         assert detail["service"].body == detail["monolith"].body, name
 
 
+def assert_session_writes_keep_their_csrf_check(port: int, path: str) -> None:
+    """A signed-in browser's write is refused without its CSRF token and let through with it,
+    on the service's side as on the monolith's: the exchange is checked with the client's
+    method, not the proxy's GET, and never answered from the cache."""
+    csrf = proxies.request(port, "/accounts/login/").cookies["csrftoken"]
+    session = login(port, "bob")
+    for side, name in SIDES.items():
+        headers = {"Content-Type": "application/json", "X-Decompose-Route": side}
+        # A read first, so a cache answering writes too would hold this client's exchange.
+        proxies.request(port, path, headers={"Cookie": f"sessionid={session}", **headers})
+        refused = proxies.request(port, path, method="POST", body=b"{}", headers={
+            "Cookie": f"sessionid={session}", **headers})
+        assert (refused.status, refused.backend) == (403, "monolith"), (side, refused)
+        assert b"CSRF" in refused.body, (side, refused.body[:300])
+        allowed = proxies.request(port, path, method="POST", body=b"{}", headers={
+            "Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf, **headers})
+        assert (allowed.status, allowed.backend) == (400, name), (side, allowed.body[:300])
+
+
 Client = tuple[dict[str, str], int]  # request headers, the status every reply must have
 
 

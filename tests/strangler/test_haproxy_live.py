@@ -22,6 +22,7 @@ from tests.strangler import proxies
 from tests.strangler.gateway import (
     Gateway,
     assert_same_json_for_signed_in_clients,
+    assert_session_writes_keep_their_csrf_check,
     moves_under_load,
     run,
 )
@@ -84,6 +85,7 @@ def test_overrides_request_id_and_kept_paths(gateway):
 def test_signed_in_browsers_and_api_clients_get_the_same_json_at_50(gateway):
     gateway.move("--percent", "50")
     assert_same_json_for_signed_in_clients(gateway.port, OWNED)
+    assert_session_writes_keep_their_csrf_check(gateway.port, OWNED)
     # Credentials the monolith refuses: the monolith answers, with its own 401.
     refused = proxies.request(gateway.port, OWNED, headers={
         "Authorization": "Token not-a-real-token", "X-Decompose-Route": "service"})

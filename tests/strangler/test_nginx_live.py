@@ -24,6 +24,7 @@ from tests.strangler.gateway import (
     SIDES,
     Gateway,
     assert_same_json_for_signed_in_clients,
+    assert_session_writes_keep_their_csrf_check,
     both_sides,
     login,
     moves_under_load,
@@ -139,6 +140,7 @@ def test_backend_header_request_id_and_access_log(gateway):
 def test_browsers_and_api_clients_get_the_same_json_on_both_sides(gateway):
     gateway.move("--percent", "10")
     assert_same_json_for_signed_in_clients(gateway.port, OWNED)
+    assert_session_writes_keep_their_csrf_check(gateway.port, OWNED)
     # The exchange cache is keyed by a SHA-256 (njs): its files never hold a credential.
     cached = [p.read_bytes() for p in (gateway.runtime / "tmp" / "auth_cache").rglob("*")
               if p.is_file()]

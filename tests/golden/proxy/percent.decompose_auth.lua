@@ -15,6 +15,9 @@ local TOKEN_URL = "http://web:8000/_decompose/token"
 local TTL = 30
 local MAX_ENTRIES = 10000
 local cache, size = {}, 0
+-- A write is exchanged afresh each time, with what its CSRF check reads: never from the cache.
+local SAFE_METHODS = { GET = true, HEAD = true, OPTIONS = true }
+local CSRF_HEADERS = { "host", "origin", "referer", "x-csrftoken", "x-forwarded-proto" }
 
 local function remember(key, token, now)
   if TTL == 0 then
@@ -41,6 +44,12 @@ local function exchange(txn, authorization, cookie)
   if cookie ~= "" then
     headers["cookie"] = { cookie }
   end
+  for _, name in ipairs(CSRF_HEADERS) do
+    local value = txn.sf:req_fhdr(name)
+    if value ~= nil and value ~= "" then
+      headers[name] = { value }
+    end
+  end
   local response = core.httpclient():get({ url = TOKEN_URL, headers = headers, timeout = 5000 })
   if response == nil or response.status ~= 200 then
     return false, response and response.status or 0
@@ -53,7 +62,8 @@ end
 core.register_action("decompose_exchange", { "http-req" }, function(txn)
   local key = txn:get_var("txn.decompose_key")
   local now = core.now().sec
-  local hit = cache[key]
+  local write = not SAFE_METHODS[txn.sf:method()]
+  local hit = not write and cache[key] or nil
   local token
   if hit ~= nil and hit.expires > now then
     token = hit.token
@@ -65,7 +75,9 @@ core.register_action("decompose_exchange", { "http-req" }, function(txn)
       return
     end
     token = value
-    remember(key, token, now)
+    if not write then
+      remember(key, token, now)
+    end
   end
   if token ~= "" then
     txn:set_var("txn.decompose_token", token)
