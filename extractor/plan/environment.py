@@ -8,6 +8,7 @@ the service's throwaway environment from it.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import re
 from dataclasses import dataclass
@@ -25,11 +26,7 @@ class MonolithEnvironment:
 
     def distribution_of(self, module: str) -> tuple[str, str] | None:
         """(name, version) of the installed distribution providing top-level ``module``."""
-        top = module.split(".")[0]
-        for dist in importlib.metadata.distributions(path=[str(p) for p in self.site_paths]):
-            if top in _top_levels(dist):
-                return dist.metadata["Name"], dist.version
-        return None
+        return _providers(self.site_paths).get(module.split(".")[0])
 
 
 def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:
@@ -49,6 +46,16 @@ def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:
                    if re.fullmatch(r"python3\.\d+", site.parent.name)
                    and (site.parents[2] / "pyvenv.cfg").is_file()), None)
     return MonolithEnvironment(tuple(found), python)
+
+
+@functools.lru_cache(maxsize=8)
+def _providers(site_paths: tuple[Path, ...]) -> dict[str, tuple[str, str]]:
+    """Top-level module -> (distribution, version), the first on the search path winning."""
+    found: dict[str, tuple[str, str]] = {}
+    for dist in importlib.metadata.distributions(path=[str(p) for p in site_paths]):
+        for top in _top_levels(dist):
+            found.setdefault(top, (dist.metadata["Name"], dist.version))
+    return found
 
 
 def _top_levels(dist: importlib.metadata.Distribution) -> set[str]:

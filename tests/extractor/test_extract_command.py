@@ -258,3 +258,31 @@ def test_the_service_runs_the_monolith_pins_in_an_environment_of_its_own(tmp_pat
     version, prefix = asked.stdout.split()
     assert version == "24.3" and Path(prefix) != Path(sys.prefix)
     assert (out / "openapi" / "monolith.yaml").read_bytes() == (out / "openapi.yaml").read_bytes()
+
+
+def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs_is_named(
+        tmp_path: Path):
+    """PyYAML is installed in the monolith's environment but declared nowhere: the service
+    requires the installed series. A module installed nowhere fails the check in the
+    service's environment, named where the moved code imports it."""
+    copy = copy_monolith(tmp_path / "shop")
+    services = copy / "orders" / "services.py"
+    moved = services.read_text()
+    services.write_text(moved.replace("from django.db import transaction\n",
+                                      "import yaml\nfrom django.db import transaction\n"))
+    write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
+    result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "yaml"))
+    assert result.exit_code == 0, result.output
+    assert '    "PyYAML>=6.0,<7",\n' in (tmp_path / "yaml" / "pyproject.toml").read_text()
+
+    services.write_text(moved.replace("from django.db import transaction\n",
+                                      "import not_installed_anywhere\n"
+                                      "from django.db import transaction\n"))
+    write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
+    failed = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "missing"))
+    assert isinstance(failed.exception, OpenApiError)
+    assert str(failed.exception) == (
+        "orders/services.py:7: the service imports 'not_installed_anywhere', which none of "
+        "its dependencies installs (pyproject.toml, locked in uv.lock): add its distribution "
+        "to the monolith's requirements or the service's dependencies")
+    assert not (tmp_path / "missing").exists()
