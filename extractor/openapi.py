@@ -5,7 +5,7 @@ the code: the service is booted (not the monolith, which ``analyze`` never runs)
 of the service's own environment (``extractor.service_env``: what its lock declares, never
 decompose's interpreter) with its test settings and throwaway keys, on the PostgreSQL engine
 production uses (integer ranges differ per engine) but without connecting to any database.
-``manage.py check`` runs first; ``--validate --fail-on-warn`` makes an undocumented field an
+Django's system checks run first; ``--validate --fail-on-warn`` makes an undocumented field an
 extraction error instead of a vague schema.
 """
 
@@ -34,25 +34,22 @@ class OpenApiError(DecomposeError):
 
 
 def generate_openapi(service: Path, python: Path) -> str:
-    """``manage.py check``, then the service's OpenAPI document (YAML) as ``manage.py
-    spectacular`` prints it, both run by ``python`` (the service's environment)."""
-    _manage(service, python, "check")
-    return _manage(service, python, "spectacular", "--validate", "--fail-on-warn")
-
-
-def _manage(service: Path, python: Path, *command: str) -> str:
+    """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
+    ``python`` (the service's environment); like every management command that does not opt
+    out, it runs Django's system checks (``manage.py check``) first and stops on an error."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
     env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
                PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in
+    command = [str(python), "manage.py", "spectacular", "--validate", "--fail-on-warn"]
     try:
-        result = subprocess.run([str(python), "manage.py", *command], cwd=service, env=env,
-                                capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        result = subprocess.run(command, cwd=service, env=env, capture_output=True, text=True,
+                                timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OpenApiError(f"cannot run manage.py {command[0]} on the service: {exc}",
+        raise OpenApiError(f"cannot run drf-spectacular on the service: {exc}",
                            path=service / OPENAPI_FILE) from None
     if result.returncode:
-        raise _failure(result, service, command[0])
+        raise _failure(result, service)
     return result.stdout
 
 
@@ -60,8 +57,7 @@ _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
 
-def _failure(result: subprocess.CompletedProcess[str], service: Path,
-             command: str) -> OpenApiError:
+def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths); a module the service's environment lacks,
     where the service's code imports it; else the last line of the traceback."""
@@ -87,5 +83,5 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path,
             path=frame.group(1) if frame else "pyproject.toml",
             line=int(frame.group(2)) if frame else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"
-    return OpenApiError(f"manage.py {command} failed in the service's environment: {reason}",
+    return OpenApiError(f"manage.py spectacular failed in the service's environment: {reason}",
                         path=OPENAPI_FILE)

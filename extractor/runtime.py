@@ -44,13 +44,18 @@ def vendored_files(packages: tuple[ModuleType, ...]) -> dict[str, str]:
     return files
 
 
+def runtime_dependencies() -> tuple[str, ...]:
+    """What the installed decompose-runtime requires (its extras left out): a service carries
+    them whether it requires the runtime or vendors it, at the monolith's pins."""
+    return tuple(d for d in importlib.metadata.requires(RUNTIME_DISTRIBUTION) or ()
+                 if "extra ==" not in d)
+
+
 def runtime_source_files(packages: tuple[ModuleType, ...] = SERVICE_PACKAGES) -> dict[str, str]:
     """The decompose-runtime distribution as a buildable folder under ``RUNTIME_SOURCE``: the
     packages the service imports and a pyproject.toml declaring the installed runtime's
     version and dependencies (static metadata, so uv locks it without building it)."""
-    dependencies = [d for d in importlib.metadata.requires(RUNTIME_DISTRIBUTION) or ()
-                    if "extra ==" not in d]
-    listed = "".join(f'    "{d}",\n' for d in dependencies)
+    listed = "".join(f'    "{d}",\n' for d in runtime_dependencies())
     include = ", ".join(f'"{p.__name__}*"' for p in packages)
     files = {"pyproject.toml": (
         "# decompose-runtime, copied here by decompose: the service's uv.lock installs it from\n"

@@ -29,6 +29,7 @@ from extractor.plan.environment import MonolithEnvironment
 from extractor.runtime import RUNTIME_SOURCE
 
 _READY = ".decompose-ready"  # written last: a folder without it is a build that died
+KEEP = 16  # environments kept, the most recently used; older ones are deleted
 
 
 class ServiceEnvironmentError(DecomposeError):
@@ -53,8 +54,21 @@ def service_python(service: Path, monolith: MonolithEnvironment,
         if not (folder / _READY).is_file():
             shutil.rmtree(folder, ignore_errors=True)
             _build(service, folder, python, monolith)
-            (folder / _READY).write_text(key + "\n", encoding="utf-8")
+        (folder / _READY).write_text(key + "\n", encoding="utf-8")  # its last use
+    _prune(folder.parent)
     return folder / "bin" / "python"
+
+
+def _prune(cache: Path) -> None:
+    """Delete all but the ``KEEP`` most recently used environments (one in use is skipped)."""
+    ready = sorted(cache.glob(f"*/{_READY}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for marker in ready[KEEP:]:
+        with marker.parent.with_suffix(".lock").open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            shutil.rmtree(marker.parent, ignore_errors=True)
 
 
 def _interpreter(monolith: MonolithEnvironment) -> str:

@@ -32,6 +32,7 @@ from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
+from extractor.runtime import runtime_dependencies
 from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
@@ -116,7 +117,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     third_party_apps, carried = third_party(scope, python, drf, environment)
     pins = monolith_pins(root)
     requirements = tuple(r.requirement for r in service_requirements(pins, carried))
-    dependencies = service_requirements(pins, SKELETON_REQUIREMENTS + carried)
+    dependencies = service_requirements(
+        pins, SKELETON_REQUIREMENTS + carried + runtime_dependencies())
     settings_module, urlconf = settings.patch_targets()
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
