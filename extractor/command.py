@@ -52,8 +52,10 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
             served: tuple[str, ...], vendor_runtime: bool) -> None:
     """Move APPS into a standalone DRF service sharing the monolith's database.
 
-    Writes the service, EXTRACTION.md, extraction.json and monolith.patch (the bridge app the
-    service calls); items that need a human decision are listed there and on stderr.
+    Writes the service (its dependencies at the monolith's pins, locked in uv.lock, its schema
+    made in an environment built from that lock), EXTRACTION.md, extraction.json and
+    monolith.patch (the bridge app the service calls); items that need a human decision are
+    listed there and on stderr.
     """
     if dry_run and apply_patch:
         raise DecomposeError("--dry-run writes nothing and --apply changes the monolith: "

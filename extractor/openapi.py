@@ -1,22 +1,27 @@
-"""Generate the service's committed ``openapi.yaml`` by running drf-spectacular on it.
+"""Check the service and generate its committed ``openapi.yaml`` by running drf-spectacular.
 
 The schema is what the generated code declares, so the only faithful way to write it is to ask
 the code: the service is booted (not the monolith, which ``analyze`` never runs) in a subprocess
-with its test settings and throwaway keys, on the PostgreSQL engine production uses (integer
-ranges differ per engine) but without connecting to any database. ``--validate --fail-on-warn``
-makes an undocumented field an extraction error instead of a vague schema.
+of the service's own environment (``extractor.service_env``: what its lock declares, never
+decompose's interpreter) with its test settings and throwaway keys, on the PostgreSQL engine
+production uses (integer ranges differ per engine) but without connecting to any database.
+Django's system checks run first; ``--validate --fail-on-warn`` makes an undocumented field an
+extraction error instead of a vague schema.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-import sys
 from pathlib import Path
 
 from decompose.errors import DecomposeError
 
 OPENAPI_FILE = "openapi.yaml"
+# The moved routes' contract as the monolith's code declares it, frozen at extraction: the
+# service's CI diffs its schema against it for breaking changes.
+MONOLITH_OPENAPI_FILE = "openapi/monolith.yaml"
 SCHEMA_SETTINGS = "config.settings.test"
 # Parsed for its engine only: schema generation never connects.
 SCHEMA_DATABASE_URL = "postgres://schema@127.0.0.1:9/schema"
@@ -28,12 +33,15 @@ class OpenApiError(DecomposeError):
     """drf-spectacular could not produce a valid, warning-free schema for the service."""
 
 
-def generate_openapi(service: Path) -> str:
-    """The service's OpenAPI document (YAML), as ``manage.py spectacular`` prints it."""
+def generate_openapi(service: Path, python: Path) -> str:
+    """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
+    ``python`` (the service's environment); like every management command that does not opt
+    out, it runs Django's system checks (``manage.py check``) first and stops on an error."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
     env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
                PYTHONDONTWRITEBYTECODE="1")
-    command = [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn"]
+    env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in
+    command = [str(python), "manage.py", "spectacular", "--validate", "--fail-on-warn"]
     try:
         result = subprocess.run(command, cwd=service, env=env, capture_output=True, text=True,
                                 timeout=TIMEOUT, check=False)
@@ -45,9 +53,14 @@ def generate_openapi(service: Path) -> str:
     return result.stdout
 
 
+_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
+_FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
+
+
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
-    (the service keeps the moved files' paths), or else the last line of the traceback."""
+    (the service keeps the moved files' paths); a module the service's environment lacks,
+    where the service's code imports it; else the last line of the traceback."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
@@ -59,7 +72,16 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             f"drf-spectacular cannot document the moved code: {what.split('. ')[0]}{more}; "
             "give the view a serializer_class or @extend_schema in the monolith and extract "
             "again", path=path or None, line=int(line) if line.isdigit() else None)
+    missing = next((m.group(1) for m in map(_MISSING.match, lines) if m), None)
+    if missing:
+        frames = [f for f in map(_FRAME.match, lines) if f and not f.group(1).startswith("/")]
+        frame = frames[-1] if frames else None
+        return OpenApiError(
+            f"the service imports {missing!r}, which none of its dependencies installs "
+            "(pyproject.toml, locked in uv.lock): add its distribution to the monolith's "
+            "requirements or the service's dependencies",
+            path=frame.group(1) if frame else "pyproject.toml",
+            line=int(frame.group(2)) if frame else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"
-    return OpenApiError(f"drf-spectacular failed with {sys.executable}: {reason} (the service's "
-                        "dependencies, pyproject.toml, must be installed in this Python)",
+    return OpenApiError(f"manage.py spectacular failed in the service's environment: {reason}",
                         path=OPENAPI_FILE)

@@ -8,6 +8,7 @@ speaking another protocol version, so a mismatch is an error message, not a misr
 
 from __future__ import annotations
 
+import importlib.metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +23,9 @@ SERVICE_PACKAGES = (decompose_runtime, decompose_remote)
 # a monolith with a vendored runtime must install these itself.
 BRIDGE_REQUIREMENTS = ("djangorestframework>=3.15,<4", "PyJWT[crypto]>=2.9,<3")
 MONOLITH_PACKAGES = (decompose_runtime, decompose_bridge)
+# Where a service keeps its copy of the distribution when it requires it: decompose-runtime is
+# on no public index, so the service's uv.lock records it as this path source.
+RUNTIME_SOURCE = "vendor/decompose-runtime"
 
 
 def runtime_requirement(version: str = decompose_runtime.__version__) -> str:
@@ -38,3 +42,30 @@ def vendored_files(packages: tuple[ModuleType, ...]) -> dict[str, str]:
         for path in sorted(folder.rglob("*.py")):
             files[path.relative_to(folder.parent).as_posix()] = path.read_text(encoding="utf-8")
     return files
+
+
+def runtime_dependencies() -> tuple[str, ...]:
+    """What the installed decompose-runtime requires (its extras left out): a service carries
+    them whether it requires the runtime or vendors it, at the monolith's pins."""
+    return tuple(d for d in importlib.metadata.requires(RUNTIME_DISTRIBUTION) or ()
+                 if "extra ==" not in d)
+
+
+def runtime_source_files(packages: tuple[ModuleType, ...] = SERVICE_PACKAGES) -> dict[str, str]:
+    """The decompose-runtime distribution as a buildable folder under ``RUNTIME_SOURCE``: the
+    packages the service imports and a pyproject.toml declaring the installed runtime's
+    version and dependencies (static metadata, so uv locks it without building it)."""
+    listed = "".join(f'    "{d}",\n' for d in runtime_dependencies())
+    include = ", ".join(f'"{p.__name__}*"' for p in packages)
+    files = {"pyproject.toml": (
+        "# decompose-runtime, copied here by decompose: the service's uv.lock installs it from\n"
+        "# this folder. Publish it to your index instead? Delete this folder and\n"
+        "# [tool.uv.sources] in ../../pyproject.toml, then run `uv lock`.\n"
+        '[build-system]\nrequires = ["setuptools>=69"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{RUNTIME_DISTRIBUTION}"\n'
+        f'version = "{decompose_runtime.__version__}"\nrequires-python = ">=3.11"\n'
+        f"dependencies = [\n{listed}]\n\n"
+        f"[tool.setuptools.packages.find]\ninclude = [{include}]\n"),
+        **vendored_files(packages)}
+    return {f"{RUNTIME_SOURCE}/{name}": text for name, text in files.items()}

@@ -18,6 +18,19 @@ _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _MAX_NAME = 63 - len("-migrate")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ADMIN_PREFIX = re.compile(r"^([-A-Za-z0-9_.~]+/)+$")
+# What the skeleton itself imports, unless the monolith pins other versions (extractor.plan.pins).
+SKELETON_REQUIREMENTS = (
+    "django>=5.2,<5.3",  # the LTS, when the monolith pins no Django
+    "djangorestframework>=3.16,<4",
+    "drf-spectacular>=0.28,<1",
+    "django-environ>=0.12,<1",
+    "gunicorn>=23,<28",
+    "prometheus-client>=0.21,<1",
+    "psycopg[binary]>=3.2,<4",
+    "PyJWT[crypto]>=2.10,<3",
+    # decompose_remote's HTTP client to the monolith (pooled connections, explicit timeouts).
+    "urllib3>=2.2,<3",
+)
 # Top-level packages the skeleton itself ships; a moved app must not shadow them.
 RESERVED_PACKAGES = frozenset({"config", "ops", "tests"})
 
@@ -125,7 +138,8 @@ class ServiceSpec:
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
-    requirements: tuple[str, ...] = ()  # pip requirements of those apps
+    # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
+    dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too
     # What moved server-rendered pages need: {% load %} libraries of apps that stay (name,
     # module), the monolith's pages they link to per URL namespace ("" for none: (path, name)),
@@ -171,7 +185,6 @@ class ServiceSpec:
             if not _MODULE.match(module):
                 raise SpecError(f"app module {module!r} is not a dotted Python module path")
         object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
-        object.__setattr__(self, "requirements", tuple(sorted(set(self.requirements))))
         if not self.image:
             object.__setattr__(self, "image", f"{self.name}:{self.version}")
         if not self.title:

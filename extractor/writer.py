@@ -17,13 +17,15 @@ from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, render_forwarding
+from extractor.lock import lock
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
-from extractor.openapi import OPENAPI_FILE, generate_openapi
+from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.plan.imports import TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
-from extractor.runtime import SERVICE_PACKAGES, vendored_files
+from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
+from extractor.service_env import service_python
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
@@ -55,8 +57,10 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                   force: bool = False, vendor_runtime: bool = False) -> list[str]:
     """Write the service into ``out``; refuse a non-empty ``out`` unless ``force``.
 
-    The service depends on decompose-runtime (a pinned range), or with ``vendor_runtime``
-    carries a copy of the packages it imports from it."""
+    The service depends on decompose-runtime (a pinned range, locked from its copy under
+    ``vendor/``), or with ``vendor_runtime`` carries the packages it imports from it. The
+    lock is written, then the service is checked and its schema generated in an environment
+    built from that lock."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(out)
@@ -68,6 +72,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 write_file(staging / name, text)
         else:
             render_service(plan.spec, staging)
+            for name, text in runtime_source_files().items():
+                write_file(staging / name, text)
         transformed = {o.path: o.text for o in extraction.outcomes}
         env = make_environment(EXTRACTION_TEMPLATES)
         for copy in extraction.record.files:
@@ -88,13 +94,17 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
             plan=extraction.record, admin_prefix=plan.spec.admin_prefix,
             settings=plan.spec.monolith_settings,
+            dependencies=plan.dependencies,
             dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(
                 extraction.record.service, extraction.record.signals))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
-        write_file(staging / OPENAPI_FILE, generate_openapi(staging))
+        lock(staging)
+        schema = generate_openapi(staging, service_python(staging, plan.environment))
+        write_file(staging / OPENAPI_FILE, schema)
+        write_file(staging / MONOLITH_OPENAPI_FILE, schema)
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
     return written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
@@ -12,10 +12,12 @@ from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
+from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.movable import check_movable
+from extractor.plan.pins import ServiceRequirement, monolith_pins, service_requirements
 from extractor.plan.relations import (
     moved_models,
     remote_relations,
@@ -36,7 +38,8 @@ from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
-from extractor.spec import ServiceApp, ServiceSpec, UrlMount
+from extractor.runtime import runtime_dependencies
+from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class Plan:
     field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
     remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # the service's dependencies, each with the monolith file that pins it ("" for none)
+    dependencies: tuple[ServiceRequirement, ...] = ()
+    environment: MonolithEnvironment = field(default_factory=MonolithEnvironment)
 
 
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
@@ -118,7 +124,12 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
-    third_party_apps, requirements = third_party(scope, python, drf)
+    environment = monolith_environment(graph)
+    third_party_apps, carried = third_party(scope, python, drf, environment)
+    pins = monolith_pins(root)
+    requirements = tuple(r.requirement for r in service_requirements(pins, carried))
+    dependencies = service_requirements(
+        pins, SKELETON_REQUIREMENTS + carried + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
@@ -137,7 +148,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         third_party_apps=record.third_party_apps,
         rest_framework=record.rest_framework,
-        requirements=record.requirements,
+        dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         monolith_pages=monolith_pages(scope, (
@@ -150,7 +161,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         events=bool(record.signals))
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
-                remote_relations(graph, frozenset(m.label for m in allowed_models)))
+                remote_relations(graph, frozenset(m.label for m in allowed_models)),
+                dependencies, environment)
 
 
 def _text(value: object) -> str:

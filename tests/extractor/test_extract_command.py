@@ -20,15 +20,18 @@ from decompose.errors import OutputExists
 from decompose.model import EXTRACTION_SCHEMA_VERSION, GRAPH_SCHEMA_VERSION, ExtractionPlan
 from decompose.serialize import read_json, write_json_atomic
 from extractor.command import extract
+from extractor.lock import uv
 from extractor.monolith_patch import PatchConflict, apply_changes
 from extractor.openapi import OpenApiError
 from extractor.plan import build_plan
+from extractor.plan.environment import monolith_environment
 from extractor.runtime import (
     MONOLITH_PACKAGES,
     SERVICE_PACKAGES,
     runtime_requirement,
     vendored_files,
 )
+from extractor.service_env import service_python
 from extractor.writer import run_codemods
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
@@ -215,3 +218,71 @@ def test_the_service_passes_ruff_with_its_own_config_as_generated(orders_service
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
                           cwd=orders_service, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_lock_is_current_and_uv_notices_when_it_is_not(orders_service: Path,
+                                                          tmp_path: Path):
+    assert uv("lock", "--check", cwd=orders_service).returncode == 0
+    lock = (orders_service / "uv.lock").read_text()
+    assert 'name = "decompose-runtime"\nversion = "0.1.0"\nsource = { directory = ' \
+           '"vendor/decompose-runtime" }' in lock
+    edited = shutil.copytree(orders_service, tmp_path / "edited")
+    pyproject = edited / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"gunicorn>=23,<28"', '"gunicorn==22.0.0"'))
+    stale = uv("lock", "--check", cwd=edited)
+    assert stale.returncode != 0 and "needs to be updated" in stale.stderr
+
+
+def test_the_service_runs_the_monolith_pins_in_an_environment_of_its_own(tmp_path: Path):
+    """The monolith pins django-filter 24.3 (decompose's environment has another): the service
+    declares, locks and was checked with 24.3, in an environment built from its lock."""
+    copy = copy_monolith(tmp_path / "shop")
+    requirements = copy / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace("django-filter>=24.2,<26",
+                                                             "django-filter==24.3"))
+    result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "orders"))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "orders"
+    assert '    "django-filter==24.3",\n' in (out / "pyproject.toml").read_text()
+    report = (out / "EXTRACTION.md").read_text()
+    assert "- `django-filter==24.3`: the monolith's pin, `requirements.txt:3`" in report
+    assert "- `django>=5.2,<5.3`: the monolith's pin, `requirements.txt:1`" in report
+    assert "- `gunicorn>=23,<28`: the service's own range (the monolith pins none)" in report
+    assert 'name = "django-filter"\nversion = "24.3"\n' in (out / "uv.lock").read_text()
+    graph = read_json(copy / "decompose-report" / "graph.json", type(build_graph(copy)),
+                      schema_version=1)
+    python = service_python(out, monolith_environment(graph))  # the one extraction used
+    asked = subprocess.run([str(python), "-c", "import sys, django_filters; "
+                            "print(django_filters.__version__, sys.prefix)"],
+                           capture_output=True, text=True, check=True)
+    version, prefix = asked.stdout.split()
+    assert version == "24.3" and Path(prefix) != Path(sys.prefix)
+    assert (out / "openapi" / "monolith.yaml").read_bytes() == (out / "openapi.yaml").read_bytes()
+
+
+def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs_is_named(
+        tmp_path: Path):
+    """PyYAML is installed in the monolith's environment but declared nowhere: the service
+    requires the installed series. A module installed nowhere fails the check in the
+    service's environment, named where the moved code imports it."""
+    copy = copy_monolith(tmp_path / "shop")
+    services = copy / "orders" / "services.py"
+    moved = services.read_text()
+    services.write_text(moved.replace("from django.db import transaction\n",
+                                      "import yaml\nfrom django.db import transaction\n"))
+    write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
+    result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "yaml"))
+    assert result.exit_code == 0, result.output
+    assert '    "PyYAML>=6.0,<7",\n' in (tmp_path / "yaml" / "pyproject.toml").read_text()
+
+    services.write_text(moved.replace("from django.db import transaction\n",
+                                      "import not_installed_anywhere\n"
+                                      "from django.db import transaction\n"))
+    write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
+    failed = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "missing"))
+    assert isinstance(failed.exception, OpenApiError)
+    assert str(failed.exception) == (
+        "orders/services.py:7: the service imports 'not_installed_anywhere', which none of "
+        "its dependencies installs (pyproject.toml, locked in uv.lock): add its distribution "
+        "to the monolith's requirements or the service's dependencies")
+    assert not (tmp_path / "missing").exists()

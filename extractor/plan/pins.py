@@ -1,0 +1,170 @@
+"""The versions the monolith pins, read from its dependency files (never from an interpreter).
+
+The service must run the Django and library versions the monolith runs, or moved code meets an
+API it was not written for. Whichever files the monolith uses are read: a lock (``uv.lock``,
+``poetry.lock``, ``Pipfile.lock``) says the exact version installed and wins; otherwise the
+declared specifier (pip requirements files with their ``-r``/``-c`` includes, pyproject's
+``[project] dependencies`` or Poetry's table, a Pipfile's ``[packages]``). Each pin keeps
+where it was read, for EXTRACTION.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from decompose.errors import DecomposeError
+from extractor.requirements_files import PIP_FILES, distribution
+
+_WRITTEN = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*\(?([^;)]*)")
+_INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)")
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A distribution's version specifier in the monolith and the ``path[:line]`` it is from."""
+
+    distribution: str  # PEP 503 normalised name
+    specifier: str  # "==4.2.11", ">=4.2,<5"
+    origin: str
+
+
+@dataclass(frozen=True)
+class ServiceRequirement:
+    """A line of the service's dependencies and why it reads so (a monolith pin, or ours)."""
+
+    requirement: str
+    origin: str  # "requirements.txt:1", "poetry.lock"; "" when the monolith pins nothing
+
+
+def monolith_pins(root: Path) -> dict[str, Pin]:
+    """Every pin of the monolith by distribution; a locked version beats a declared range."""
+    root = root.resolve()
+    pins: dict[str, Pin] = {}
+    for pin in (*_declared(root), *_locked(root)):
+        if pin.specifier:
+            pins[pin.distribution] = pin
+    return pins
+
+
+def service_requirements(pins: dict[str, Pin], wanted: tuple[str, ...]
+                         ) -> tuple[ServiceRequirement, ...]:
+    """``wanted`` with the monolith's specifier where it pins the distribution (our extras
+    and markers kept): ``psycopg[binary]>=3.2,<4`` -> ``psycopg[binary]==3.1.18``; a
+    distribution wanted twice is kept once, first come."""
+    found = []
+    seen = set()
+    for line in wanted:
+        requirement = Requirement(line)
+        if distribution(requirement.name) in seen:
+            continue
+        seen.add(distribution(requirement.name))
+        pin = pins.get(distribution(requirement.name))
+        if pin is None:
+            found.append(ServiceRequirement(line, ""))
+            continue
+        extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        found.append(ServiceRequirement(f"{requirement.name}{extras}{pin.specifier}{marker}",
+                                        pin.origin))
+    return tuple(found)
+
+
+def _declared(root: Path) -> Iterator[Pin]:
+    pip = next((name for name in PIP_FILES if (root / name).is_file()), None)
+    if pip:
+        yield from _pip_file(root, root / pip, set())
+    pyproject = _toml(root, "pyproject.toml")
+    for line in pyproject.get("project", {}).get("dependencies", []):
+        yield from _pin(line, "pyproject.toml")
+    poetry = pyproject.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    for name, value in poetry.items():
+        if name.lower() != "python":
+            yield Pin(distribution(name), _poetry_specifier(value), "pyproject.toml")
+    for name, value in _toml(root, "Pipfile").get("packages", {}).items():
+        version = value.get("version", "*") if isinstance(value, dict) else value
+        yield Pin(distribution(name), "" if version == "*" else str(version), "Pipfile")
+
+
+def _pip_file(root: Path, path: Path, seen: set[Path]) -> Iterator[Pin]:
+    """A requirements file and the files it includes (``-r``, ``-c``), each read once."""
+    if path in seen or not path.is_file():
+        return
+    seen.add(path)
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    for number, line in _logical_lines(path.read_text(encoding="utf-8")):
+        include = _INCLUDE.match(line)
+        if include:
+            yield from _pip_file(root, (path.parent / include.group(1)).resolve(), seen)
+        elif line and not line.startswith(("#", "-")):
+            yield from _pin(line.split(" --")[0], f"{name}:{number}")
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first line number, text) with backslash continuations joined, comments dropped."""
+    start, parts = 0, []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        start = start or number
+        parts.append(raw.rstrip("\\"))
+        if not raw.endswith("\\"):
+            yield start, " ".join(parts).split(" #")[0].strip()
+            start, parts = 0, []
+
+
+def _pin(line: str, origin: str) -> Iterator[Pin]:
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return  # a URL or VCS line: nothing a version can be read from
+    written = _WRITTEN.match(line)
+    if requirement.url is None and written:  # the specifier as written, not reordered
+        yield Pin(distribution(requirement.name), "".join(written.group(1).split()), origin)
+
+
+def _poetry_specifier(value: object) -> str:
+    """Poetry's ``^4.2`` -> ``>=4.2,<5``, ``~4.2`` -> ``>=4.2,<4.3``, ``4.2.1`` -> ``==4.2.1``."""
+    text = str(value.get("version", "*") if isinstance(value, dict) else value).strip()
+    if text in ("", "*"):
+        return ""
+    if text[0] in "^~" and re.fullmatch(r"[\d.]+", text[1:]):
+        parts = [int(p) for p in text[1:].split(".")]
+        if text[0] == "^":
+            first = next((i for i, p in enumerate(parts) if p), len(parts) - 1)
+        else:
+            first = min(1, len(parts) - 1)
+        upper = [*parts[:first], parts[first] + 1]
+        return f">={text[1:]},<{'.'.join(map(str, upper))}"
+    return f"=={text}" if re.fullmatch(r"[\d.]+", text) else text.replace(" ", "")
+
+
+def _locked(root: Path) -> Iterator[Pin]:
+    for name in ("uv.lock", "poetry.lock"):
+        for package in _toml(root, name).get("package", []):
+            source = package.get("source", {})
+            if "version" in package and not {"editable", "virtual"} & set(source):
+                yield Pin(distribution(package["name"]), f"=={package['version']}", name)
+    path = root / "Pipfile.lock"
+    if path.is_file():
+        try:
+            locked = json.loads(path.read_text(encoding="utf-8")).get("default", {})
+        except ValueError as error:
+            raise DecomposeError(f"cannot read: {error}", path="Pipfile.lock") from None
+        for package, entry in locked.items():
+            if isinstance(entry, dict) and entry.get("version"):
+                yield Pin(distribution(package), entry["version"], "Pipfile.lock")
+
+
+def _toml(root: Path, name: str) -> dict:
+    path = root / name
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DecomposeError(f"cannot read: {error}", path=name) from None
