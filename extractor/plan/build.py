@@ -25,7 +25,7 @@ from extractor.plan.relations import (
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import MonolithSettings
-from extractor.plan.signals import forwarded_signals
+from extractor.plan.signals import plan_signals
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
@@ -109,6 +109,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     third_party_apps, requirements = third_party(scope, python, drf)
     settings_module, urlconf = settings.patch_targets()
+    signals = plan_signals(scope)
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
@@ -117,7 +118,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
         monolith_settings=settings_module, monolith_urlconf=urlconf, kept_routes=kept,
-        signals=forwarded_signals(scope))
+        signals=signals.forwarded, unforwarded=signals.unforwarded)
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
