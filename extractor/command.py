@@ -6,6 +6,7 @@ writes ``services/<name>/`` beside the monolith folder, or prints the plan with 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from decompose.paths import PATCH_FILE, default_graph, service_dir
 from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
 from extractor.plan import build_plan
+from extractor.spec import ServiceSpec
 from extractor.writer import REPORT_FILE, run_codemods, write_service
 
 
@@ -44,12 +46,16 @@ from extractor.writer import REPORT_FILE, run_codemods, write_service
 @click.option("--routes", "served", multiple=True, metavar="PREFIX",
               help="A URL prefix the proxy sends to the service (/api/v1/invoices/); "
                    "repeat it. Replaces the prefixes read from the monolith's URLconfs.")
+@click.option("--monolith-image", metavar="IMAGE", default=ServiceSpec.monolith_image,
+              show_default=True,
+              help="The monolith's container image: the monolith's events relay and consumer "
+                   "in the service's compose.yaml and k8s/events.yaml run it.")
 @click.option("--vendor-runtime", is_flag=True,
               help="Copy the decompose-runtime packages into the service and the monolith "
                    "instead of requiring them (for teams without a package index).")
 def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path | None,
             name: str | None, dry_run: bool, force: bool, apply_patch: bool,
-            served: tuple[str, ...], vendor_runtime: bool) -> None:
+            served: tuple[str, ...], monolith_image: str, vendor_runtime: bool) -> None:
     """Move APPS into a standalone DRF service sharing the monolith's database.
 
     Writes the service (its dependencies at the monolith's pins, locked in uv.lock, its schema
@@ -71,6 +77,8 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     loaded = read_json(graph_path, ProjectGraph, schema_version=GRAPH_SCHEMA_VERSION,
                        upgrade=upgrade_graph)
     plan = build_plan(loaded, project, apps, name, served)
+    plan = dataclasses.replace(plan, spec=dataclasses.replace(plan.spec,
+                                                              monolith_image=monolith_image))
     extraction = run_codemods(plan, project, vendor_runtime=vendor_runtime)
     record = extraction.record
     target = out or service_dir(project, record.service)

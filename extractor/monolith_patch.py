@@ -26,7 +26,7 @@ from decompose.serialize import write_text_atomic
 from decompose_runtime.names import EVENTS_APP
 from decompose_runtime.protocol import BRIDGE_MOUNT
 from extractor.bridge import Allowlist, installed_bridge, render_bridge
-from extractor.events import FORWARDING_FILE, render_forwarding
+from extractor.events import FORWARDING_FILE, merge_forwards, read_forwards, render_forwarding
 from extractor.plan.settings import PatchTarget
 from extractor.plan.signals import MONOLITH_SIDE
 from extractor.requirements_files import edited_files
@@ -79,11 +79,14 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
             after = (Path(folder) / name).read_text(encoding="utf-8")
             if before != after:
                 changes.append(FileChange(name, before, after))
-    if record.signals:  # what the monolith's relay publishes and its consumer re-sends here
-        after = render_forwarding(MONOLITH_SIDE, record.signals)
-        if (before := _read(root / FORWARDING_FILE)) != after:
+    before = _read(root / FORWARDING_FILE)
+    forwards = merge_forwards(read_forwards(before, FORWARDING_FILE) if before else (),
+                              record.service, record.signals)
+    if forwards or before is not None:  # what its relay publishes and its consumer re-sends
+        after = render_forwarding(MONOLITH_SIDE, forwards)
+        if before != after:
             changes.append(FileChange(FORWARDING_FILE, before, after))
-    apps = (BRIDGE_APP, EVENTS_APP) if record.signals else (BRIDGE_APP,)
+    apps = (BRIDGE_APP, EVENTS_APP) if forwards else (BRIDGE_APP,)
     transformers = ((target.settings, lambda context: AddBridgeApp(context, apps, target)),
                     (target.urlconf, MountBridgeUrls))
     for path, transformer in transformers:

@@ -17,6 +17,9 @@ from extractor.runtime import runtime_requirement
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _MAX_NAME = 63 - len("-migrate")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# An image reference: [registry[:port]/]name[:tag][@sha256:digest], lowercase name.
+_IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:-]*?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+                    r"(@sha256:[a-f0-9]{64})?$")
 _ADMIN_PREFIX = re.compile(r"^([-A-Za-z0-9_.~]+/)+$")
 # What the skeleton itself imports, unless the monolith pins other versions (extractor.plan.pins).
 SKELETON_REQUIREMENTS = (
@@ -130,6 +133,8 @@ class ServiceSpec:
     port: int = 8000
     host_port: int = 8001
     monolith_url: str = "http://monolith:8000"
+    # The monolith's own image: its events relay and consumer run it (manage.py at its workdir).
+    monolith_image: str = "monolith:latest"
     image: str = ""
     version: str = "0.1.0"
     title: str = field(default="")
@@ -175,6 +180,9 @@ class ServiceSpec:
                 raise SpecError(f"port {port} is out of range")
         if not _MODULE.match(self.default_auto_field):
             raise SpecError(f"DEFAULT_AUTO_FIELD {self.default_auto_field!r} is not a dotted path")
+        if not _IMAGE.match(self.monolith_image):
+            raise SpecError(f"monolith image {self.monolith_image!r} is not an image reference "
+                            "(registry/name:tag or name@sha256:...)")
         if not self.monolith_url.startswith(("http://", "https://")):
             raise SpecError(f"monolith URL {self.monolith_url!r} must be http(s)://")
         object.__setattr__(self, "apps", tuple(sorted(self.apps, key=lambda a: a.label)))

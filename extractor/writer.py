@@ -16,7 +16,7 @@ from decompose.model import ExtractionPlan, Handling, MirrorModule
 from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
-from extractor.events import FORWARDING_FILE, render_forwarding
+from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
 from extractor.lock import lock
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
@@ -98,7 +98,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
             dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(
-                extraction.record.service, extraction.record.signals))
+                extraction.record.service,
+                plan_forwards(extraction.record.service, extraction.record.signals)))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         lock(staging)

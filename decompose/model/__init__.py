@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         Rewrite,
         SignalReceiver,
         SplitTransaction,
+        UnforwardedReceiver,
     )
     from decompose.model.graph import (
         GRAPH_SCHEMA_VERSION,
@@ -88,6 +89,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CrossDependency", "ExtractionPlan",
         "FileCopy", "ForwardedSignal", "Handling", "InboundCoupling", "KeptRoute", "Level",
         "MirrorModule", "MirrorName", "Mount", "Rewrite", "SignalReceiver", "SplitTransaction",
+        "UnforwardedReceiver",
     ),
     "graph": (
         "GRAPH_SCHEMA_VERSION", "App", "Dependency", "DependencyKind", "Diagnostic",

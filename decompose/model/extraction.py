@@ -146,6 +146,16 @@ class ForwardedSignal:
     receivers: tuple[SignalReceiver, ...] = ()
 
 
+@dataclass(frozen=True, order=True)
+class UnforwardedReceiver:
+    """A receiver on one side whose signal may come from the other but cannot be forwarded
+    (its sender is computed at run time, it listens to every model, its line cannot be read):
+    it will not fire for what the other side does. ``reason`` says why, for humans."""
+
+    location: Location
+    reason: str
+
+
 @dataclass(frozen=True)
 class ExtractionPlan:
     """Everything ``decompose extract`` decided; written as ``extraction.json``."""
@@ -171,6 +181,8 @@ class ExtractionPlan:
     kept_routes: tuple[KeptRoute, ...] = ()
     # Signals forwarded as events through the outbox and RabbitMQ (decompose_runtime.events).
     signals: tuple[ForwardedSignal, ...] = ()
+    # Receivers that may listen across the cut but cannot be forwarded (route refuses writes).
+    unforwarded: tuple[UnforwardedReceiver, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -180,7 +192,7 @@ class ExtractionPlan:
         put(self, "mounts", tuple(sorted(set(self.mounts))))
         for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
                      "allowed_functions", "allowed_models", "requirements", "kept_routes",
-                     "signals"):
+                     "signals", "unforwarded"):
             put(self, name, tuple(sorted(set(getattr(self, name)))))
         put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
 
@@ -191,8 +203,8 @@ class ExtractionPlan:
         found += [f"{d.location}: {d.target}: {d.note}" for d in self.dependencies
                   if d.handling == Handling.ERROR]
         found += [f"{t.location}: {t.name}: {t.note}" for t in self.transactions]
-        found += [f"{location}: SIGNAL RECEIVER not forwarded: will NOT fire for requests the "
-                  "service handles" for location in self.unwired_receivers]
+        found += [f"{u.location}: SIGNAL RECEIVER not forwarded ({u.reason}): will NOT fire "
+                  "for what the other side does" for u in self.unforwarded]
         found += [f"{r.relies_at or r.location}: {r.name} now runs after the sender's commit, in "
                   f"the {s.consumer} consumer: it {r.relies_on}"
                   for s in self.signals for r in s.receivers if r.relies_on]
@@ -200,7 +212,6 @@ class ExtractionPlan:
 
     @property
     def unwired_receivers(self) -> tuple[Location, ...]:
-        """Monolith receivers of the moved apps' signals that no forwarded signal serves."""
-        served = {r.location for s in self.signals for r in s.receivers}
-        return tuple(sorted({c.location for c in self.inbound
-                             if c.kind == "signal" and c.location not in served}))
+        """Receivers on either side that may listen across the cut but no forwarded signal
+        serves."""
+        return tuple(sorted({u.location for u in self.unforwarded}))

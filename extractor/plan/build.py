@@ -33,7 +33,7 @@ from extractor.plan.settings import (
     rest_framework,
     settings_read_by,
 )
-from extractor.plan.signals import forwarded_signals
+from extractor.plan.signals import plan_signals
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
@@ -131,6 +131,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + carried + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
+    signals = plan_signals(scope)
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
@@ -140,7 +141,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
-        signals=forwarded_signals(scope))
+        signals=signals.forwarded, unforwarded=signals.unforwarded)
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),

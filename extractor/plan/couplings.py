@@ -9,7 +9,7 @@ from extractor.plan.scope import Scope
 
 def inbound(scope: Scope) -> tuple[InboundCoupling, ...]:
     """Uses of the moved apps by own apps that stay; signal receivers are loudest, since they
-    silently stop firing for the requests the service handles."""
+    fire for the requests the service handles only once their events are forwarded."""
     found = []
     for dep in scope.graph.dependencies:
         if dep.target not in scope.moved_labels or dep.source in scope.moved_labels:
@@ -17,7 +17,8 @@ def inbound(scope: Scope) -> tuple[InboundCoupling, ...]:
         if dep.source not in scope.own_labels:
             continue
         loud = dep.kind == DependencyKind.SIGNAL
-        note = ("SIGNAL RECEIVER: will NOT fire for requests the service handles" if loud
+        note = ("SIGNAL RECEIVER: fires for requests the service handles only through a "
+                "forwarded event (see the signals sections)" if loud
                 else "works on the shared database; blocks a database split")
         found += [InboundCoupling(loc, dep.source, str(dep.kind), dep.target,
                                   Level.ERROR if loud else Level.WARNING, note)

@@ -1,22 +1,36 @@
-"""Which signals cross the cut as events, and which receivers they serve.
+"""Which signals cross the cut as events, which receivers they serve, and which cannot cross.
 
-The analyzer's signal edges (graph.json) give the apps and the receivers' ``path:line``, not
-which signal or sender a receiver is bound to; that is read here from the receiver's own line
-(``@receiver(sig, sender=M)`` or ``sig.connect(func, sender=M)``), with the file's imports to
-spell both in full. A receiver whose binding cannot be read stays unforwarded, and is reported.
+The analyzer's signal edges (graph.json) say, at each receiver's ``path:line``, which apps it
+listens to (its sender model's, its custom signal's, the apps that send that signal); a
+receiver crosses when one of them is on the other side. Which signal and sender it is bound to
+is read here from that line (``@receiver(sig, sender=M)``, under any name, or
+``sig.connect(func, sender=M)``, at module level or in ``AppConfig.ready()``), with the file's
+imports to spell both in full. A receiver whose binding cannot be read, and those the analyzer
+warned about (a sender computed at run time, every sender), stay unforwarded, and are reported.
 """
 
 from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from decompose.model import DependencyKind, ForwardedSignal, Location, SignalReceiver
+from decompose.model import (
+    DependencyKind,
+    ForwardedSignal,
+    Location,
+    SignalReceiver,
+    UnforwardedReceiver,
+)
 from decompose.modules import absolute_module
 from extractor.plan.scope import Scope
 
 MONOLITH_SIDE = "monolith"
+# The analyzer's warnings about model-signal receivers no binding can forward.
+_UNFORWARDABLE = frozenset({"signal-sender-dynamic", "signal-any-sender"})
+_RECEIVER = "django.dispatch.receiver"
+_MODEL_SIGNALS = "django.db.models.signals."
 # Calls that write rows: a receiver making them used to commit or roll back with the sender.
 _WRITES = frozenset({"create", "save", "update", "delete", "bulk_create", "bulk_update",
                      "get_or_create", "update_or_create", "add", "remove", "set", "clear"})
@@ -29,23 +43,41 @@ class _Binding:
     receiver: SignalReceiver
 
 
-def forwarded_signals(scope: Scope) -> tuple[ForwardedSignal, ...]:
-    """One entry per (signal, sender, consuming side), with the receivers it serves."""
-    served: dict[tuple[str, str, str], list[SignalReceiver]] = defaultdict(list)
+@dataclass(frozen=True)
+class SignalPlan:
+    """The signals forwarded (one per signal, sender and consuming side) and the receivers
+    that listen across the cut but cannot be forwarded."""
+
+    forwarded: tuple[ForwardedSignal, ...]
+    unforwarded: tuple[UnforwardedReceiver, ...]
+
+
+def plan_signals(scope: Scope) -> SignalPlan:
+    listened: dict[Location, set[str]] = defaultdict(set)  # receiver line -> apps it hears
+    app_at: dict[Location, str] = {}
     for dep in scope.graph.dependencies:
-        if dep.kind != DependencyKind.SIGNAL:
+        if dep.kind == DependencyKind.SIGNAL and dep.source in scope.own_labels:
+            for location in dep.locations:
+                listened[location].add(dep.target)
+                app_at[location] = dep.source
+    served: dict[tuple[str, str, str], list[SignalReceiver]] = defaultdict(list)
+    unforwarded = []
+    for location in sorted(listened):
+        moved = app_at[location] in scope.moved_labels
+        if all((target in scope.moved_labels) == moved for target in listened[location]):
             continue
-        source_moved, target_moved = (dep.source in scope.moved_labels,
-                                      dep.target in scope.moved_labels)
-        if source_moved == target_moved or dep.source not in scope.own_labels:
-            continue
-        consumer = scope.service if source_moved else MONOLITH_SIDE
-        for location in dep.locations:
-            binding = _binding(scope, location)
-            if binding is not None:
-                served[(binding.signal, binding.sender, consumer)].append(binding.receiver)
-    return tuple(sorted(ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))))
-                        for (signal, sender, consumer), receivers in served.items()))
+        bindings = _bindings(scope, location)
+        if not bindings and not _sends(scope, location):
+            unforwarded.append(UnforwardedReceiver(location, "its binding cannot be read from "
+                                                   "its line"))
+        consumer = scope.service if moved else MONOLITH_SIDE
+        for binding in bindings:
+            served[(binding.signal, binding.sender, consumer)].append(binding.receiver)
+    unforwarded += [UnforwardedReceiver(w.location, w.message) for w in scope.graph.warnings
+                    if w.code in _UNFORWARDABLE and w.location is not None]
+    forwarded = (ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))))
+                 for (signal, sender, consumer), receivers in served.items())
+    return SignalPlan(tuple(sorted(forwarded)), tuple(sorted(set(unforwarded))))
 
 
 def _names(scope: Scope, path: str) -> dict[str, str]:
@@ -86,8 +118,10 @@ def _full(scope: Scope, path: str, node: ast.expr | None) -> str | None:
 
 
 def _model_label(scope: Scope, path: str, node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
-        return node.value  # a lazy "app.Model" reference
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        app, _, name = node.value.partition(".")  # a lazy "app_label.Model" (any case)
+        return next((m.label for m in scope.graph.models
+                     if m.label.lower() == f"{app}.{name}".lower()), None)
     full = _full(scope, path, node)
     if full is None:
         return None
@@ -103,25 +137,46 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
-def _binding(scope: Scope, location: Location) -> _Binding | None:
-    """The signal, sender and receiver bound at ``location``, if that line says."""
+def _calls_at(scope: Scope, location: Location) -> list[ast.Call]:
     tree = scope.source.tree(location.path)
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and node.lineno == location.line] if tree else []
+
+
+def _sends(scope: Scope, location: Location) -> bool:
+    """Whether the line sends a signal (a send site, not a receiver)."""
+    return any(isinstance(call.func, ast.Attribute) and call.func.attr in ("send", "send_robust")
+               for call in _calls_at(scope, location))
+
+
+def _bindings(scope: Scope, location: Location) -> tuple[_Binding, ...]:
+    """The signals, sender and receiver bound at ``location``, if that line says."""
+    tree = scope.source.tree(location.path)
+    path = location.path
     for node in ast.walk(tree) if tree else ():
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
                 if (isinstance(decorator, ast.Call) and decorator.lineno == location.line
-                        and (_dotted(decorator.func) or "").endswith("receiver")):
+                        and _full(scope, path, decorator.func) == _RECEIVER):
                     signal = decorator.args[0] if decorator.args else _keyword(decorator, "signal")
-                    name = f"{scope.source.module_of(location.path)}.{node.name}"
-                    return _make(scope, location, decorator, signal, name, node)
-        if (isinstance(node, ast.Call) and node.lineno == location.line
-                and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"):
-            receiver = _full(scope, location.path, node.args[0] if node.args else None)
+                    signals = signal.elts if isinstance(signal, ast.List | ast.Tuple) else [signal]
+                    name = f"{scope.source.module_of(path)}.{node.name}"
+                    return _all(_make(scope, location, decorator, s, name, node) for s in signals)
+    for call in _calls_at(scope, location):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "connect":
+            receiver = _full(scope, path, call.args[0] if call.args else _keyword(call,
+                                                                                  "receiver"))
             if receiver is None:
-                return None
-            return _make(scope, location, node, node.func.value, receiver,
-                         _function(scope, receiver))
-    return None
+                return ()
+            return _all([_make(scope, location, call, call.func.value, receiver,
+                               _function(scope, receiver))])
+    return ()
+
+
+def _all(bindings: Iterable[_Binding | None]) -> tuple[_Binding, ...]:
+    """Every binding of one line, or none when any of them cannot be read."""
+    found = list(bindings)
+    return tuple(b for b in found if b is not None) if None not in found else ()
 
 
 def _make(scope: Scope, location: Location, call: ast.Call, signal_node: ast.expr | None,
@@ -130,8 +185,12 @@ def _make(scope: Scope, location: Location, call: ast.Call, signal_node: ast.exp
     sender_node = _keyword(call, "sender")
     if sender_node is None and call.args[1:] and isinstance(call.func, ast.Attribute):
         sender_node = call.args[1]
+    if signal is None:
+        return None
     sender = _model_label(scope, location.path, sender_node) if sender_node else ""
-    if signal is None or sender is None:
+    if sender is None and not signal.startswith(_MODEL_SIGNALS):
+        sender = ""  # a custom signal's sender need not be a model: its receiver filters
+    if sender is None:
         return None
     reason, where = _reliance(scope, body, receiver)
     return _Binding(signal, sender, SignalReceiver(location, receiver, reason, where))

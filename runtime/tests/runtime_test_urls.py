@@ -1,5 +1,19 @@
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 
 from decompose_runtime.protocol import BRIDGE_MOUNT
 
-urlpatterns = [path(BRIDGE_MOUNT, include("decompose_bridge.urls"))]
+
+@csrf_exempt
+def create_user(request: HttpRequest) -> HttpResponse:
+    """A monolith view whose save is forwarded (post_save of auth.User)."""
+    with transaction.atomic():
+        User.objects.create(username=request.POST["username"])
+    return HttpResponse(status=201)
+
+
+urlpatterns = [path(BRIDGE_MOUNT, include("decompose_bridge.urls")),
+               path("test/users/", create_user)]

@@ -3,12 +3,15 @@ relay with confirms, consumer re-sending the signal, idempotence, order, dead-le
 
 from __future__ import annotations
 
+import io
 import logging
+import signal
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
@@ -16,7 +19,7 @@ from kombu import Connection
 from runtime_test_signals import parcel_sent
 
 from decompose_remote.transactions import compensate_on_error
-from decompose_runtime.events import topology
+from decompose_runtime.events import context, logs, topology
 from decompose_runtime.events.broker import Worker
 from decompose_runtime.events.consumer import Consumer
 from decompose_runtime.events.forwarding import load_forwarding
@@ -168,3 +171,71 @@ def test_an_event_that_keeps_failing_lands_in_the_dead_letter_queue_with_one_log
     assert "test_events.test_an_event_that_keeps_failing" in line and "no stock" in line
     assert rabbitmq.queue_depths()["decompose.events.loop.dead"] == 1
     assert not ProcessedEvent.objects.exists()
+
+
+class PlainLines(logging.StreamHandler):  # type: ignore[type-arg]
+    def lines(self) -> list[str]:
+        return str(self.stream.getvalue()).splitlines()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[PlainLines]:
+    """The root logger writing plain lines (a monolith's own format, no ids in it) to a buffer,
+    as the only handler; every handler's formatter and filters, and the worker's signal
+    handlers, are put back afterwards."""
+    root = logging.getLogger()
+    loggers = [root, *(logger for logger in logging.Logger.manager.loggerDict.values()
+                       if isinstance(logger, logging.Logger))]
+    saved = [(handler, handler.formatter, list(handler.filters))
+             for logger in loggers for handler in logger.handlers]
+    handlers, level = list(root.handlers), root.level
+    interrupts = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    plain = PlainLines(io.StringIO())
+    plain.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root.handlers, root.level = [plain], logging.INFO
+    yield plain
+    root.handlers, root.level = handlers, level
+    for handler, formatter, filters in saved:
+        handler.setFormatter(formatter)
+        handler.filters = filters
+    for signum, handler in interrupts.items():
+        signal.signal(signum, handler)
+
+
+def test_every_log_line_of_relay_consumer_and_receivers_carries_request_and_event_ids(
+        broker: str, settings: Any, client: Any, log_lines: PlainLines) -> None:
+    """The request's X-Request-ID is recorded with its event; the relay's, the consumer's and
+    the receiver's log lines (the management commands, as deployed) end with both ids."""
+    settings.DECOMPOSE_BROKER_URL = broker
+    assert client.post("/test/users/", {"username": "dee"},
+                       HTTP_X_REQUEST_ID="req-4711").status_code == 201
+    event = OutboxEvent.objects.get()
+    assert event.request_id == "req-4711"
+
+    def welcome(sender: Any, instance: User, **kwargs: Any) -> None:
+        logging.getLogger("shop.receivers").info("welcome %s", instance.username)
+
+    post_save.connect(welcome, sender=User, weak=False, dispatch_uid="welcome")
+    try:
+        call_command("decompose_relay", "--once")
+        call_command("decompose_consume", "--once")
+    finally:
+        post_save.disconnect(sender=User, dispatch_uid="welcome")
+    ids = f" request=req-4711 event={event.event_id}"
+    lines = [line for line in log_lines.lines() if line.startswith("INFO")]
+    assert [line.split(" ", 2)[1] for line in lines] == [
+        "decompose.events", "shop.receivers", "decompose.events"]
+    assert lines[0].startswith(f"INFO decompose.events event {event.event_id} request "
+                               "req-4711: published ")
+    assert lines[1] == f"INFO shop.receivers welcome dee{ids}"
+    assert all(line.endswith(ids) for line in lines)
+
+
+def test_a_format_that_shows_the_ids_already_is_kept(log_lines: PlainLines) -> None:
+    """The services' JSON lines print every extra attribute: installing adds no second copy."""
+    log_lines.setFormatter(logging.Formatter("%(message)s [%(request_id)s %(event_id)s]"))
+    logs.install()
+    with context.bound("req-1", "ev-2"):
+        logging.getLogger("shop.receivers").warning("stock low")
+    logging.getLogger("shop.receivers").warning("outside")
+    assert log_lines.lines() == ["stock low [req-1 ev-2]", "outside [None None]"]

@@ -38,7 +38,8 @@ def test_a_receiver_spelled_in_full_width_letters_is_still_found() -> None:
     # Python reads the full-width identifier as plain ``receiver`` (NFKC).
     source = ("from django.dispatch import receiver as \uff52eceiver\n"
               "@\uff52eceiver(post_save, sender=Order)\ndef f(**kw):\n    pass\n")
-    assert facts_of(source, "signals") == (SignalFact("post_save", "Order", 2),)
+    assert facts_of(source, "signals") == (
+        SignalFact(("name", "post_save"), ("name", "Order"), 2),)
     assert facts_of("def f():\n    return 1\n", "signals") == ()
 
 

@@ -150,6 +150,12 @@ def test_an_order_through_the_service_leaves_the_same_rows_as_through_the_monoli
         "django.db.models.signals.post_save:orders.Order",
         "django.db.models.signals.post_save:orders.Order", "orders.signals.order_placed:*"]
     assert all(has_request_id for _, has_request_id in published)
+    # the monolith's consumer ran notifications' receivers as that request, for that event:
+    # its lines (the monolith's log format, no ids in it) end with both ids
+    events = stack.sql("SELECT event_id, request_id FROM decompose_outbox WHERE aggregate = %s",
+                       f"orders.Order:{ids[1]}")
+    wait_for(lambda: all(f" request={request} event={event}" in workers["consumer"].log
+                         .read_text() for event, request in events), 30, "the consumer's lines")
 
 
 def test_a_thousand_orders_notify_exactly_once_across_a_broker_restart_and_a_killed_consumer(

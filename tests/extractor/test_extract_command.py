@@ -94,7 +94,10 @@ def test_default_output_is_beside_the_monolith(orders_service: Path):
                      schema_version=EXTRACTION_SCHEMA_VERSION)
     assert plan.routes == ("/admin/orders/", "/api/orders/", "/orders/")
     report = (orders_service / "EXTRACTION.md").read_text()
-    assert "will NOT fire" in report and "`notifications/receivers.py:15`" in report
+    forwarded = report.split("## Signals forwarded as events")[1].split("## Signals that")[0]
+    assert "- `notifications/receivers.py:15` `notifications.receivers.notify_order_placed`" \
+        in forwarded
+    assert "None: every receiver that listens across the cut is served" in report
     assert "`orders/models.py:28` [fk_to_id]" in report
     assert "- `/api/orders/`" in report and "- `/admin/orders/`" in report
 

@@ -20,10 +20,11 @@ from decompose.model import (
     Location,
     ProjectGraph,
     SignalReceiver,
+    UnforwardedReceiver,
 )
 from decompose.paths import extraction_record
 from decompose.serialize import write_json_atomic
-from extractor.events import render_forwarding
+from extractor.events import plan_forwards, render_forwarding
 from extractor.plan import build_plan
 from strangler.command import route
 
@@ -63,22 +64,36 @@ def test_orders_forwards_its_two_signals_to_the_monolith_and_flags_the_writing_r
         f"runs after the sender's commit, in the monolith consumer: it {writes}"]
 
 
+def test_the_receiver_connected_in_ready_is_forwarded_with_payments(graph):
+    """notifications' AppConfig.ready() connects post_save of payments' Payment (its imports
+    local to ready()): moving payments forwards that signal to the monolith."""
+    record = build_plan(graph, MONOLITH, ["payments"]).record
+    assert [(s.signal, s.sender, s.consumer, [(str(r.location), r.name) for r in s.receivers])
+            for s in record.signals] == [
+        ("django.db.models.signals.post_save", "payments.Payment", "monolith",
+         [("notifications/apps.py:14", "notifications.receivers.notify_payment_saved")])]
+    assert record.unforwarded == ()
+
+
 def test_moving_the_receivers_forwards_the_other_way(graph):
     record = build_plan(graph, MONOLITH, ["notifications"]).record
-    assert {(s.signal, s.consumer) for s in record.signals} == {
-        ("django.db.models.signals.post_save", "notifications"),
-        ("orders.signals.order_placed", "notifications")}
+    assert {(s.signal, s.sender, s.consumer) for s in record.signals} == {
+        ("django.db.models.signals.post_save", "orders.Order", "notifications"),
+        ("django.db.models.signals.post_save", "payments.Payment", "notifications"),
+        ("orders.signals.order_placed", "", "notifications")}
 
 
 def test_each_side_publishes_what_the_other_consumes(graph):
     signals = build_plan(graph, MONOLITH, ["orders"]).record.signals
-    service, monolith = (_module(render_forwarding(side, signals)) for side in
-                         ("orders", "monolith"))
+    forwards = plan_forwards("orders", signals)
+    service, monolith = (_module(render_forwarding(side, forwards))
+                         for side in ("orders", "monolith"))
     assert service["SIDE"] == "orders" and monolith["SIDE"] == "monolith"
     assert service["PUBLISH"] == monolith["CONSUME"] and service["CONSUME"] == []
     assert monolith["PUBLISH"] == []
     assert service["PUBLISH"][1] == {
         "signal": "orders.signals.order_placed", "sender": None, "consumer": "monolith",
+        "publisher": "orders",
         "receivers": ["notifications/receivers.py:15 notifications.receivers.notify_order_placed"]}
 
 
@@ -90,14 +105,16 @@ def _module(text: str) -> dict:
 
 # --- the routing guard ----------------------------------------------------------------------
 
-def _extracted(tmp_path: Path, signals: tuple[ForwardedSignal, ...]) -> Path:
+def _extracted(tmp_path: Path, signals: tuple[ForwardedSignal, ...],
+               unforwarded: tuple[UnforwardedReceiver, ...] = ()) -> Path:
     root = tmp_path / "shop"
     write_json_atomic(root / "decompose-report" / "graph.json",
                       ProjectGraph("config.settings", (), (), ()))
     record = ExtractionPlan(
         service="orders", apps=("orders",), routes=("/api/orders/",), mounts=(), files=(),
         rewrites=(), dependencies=(), transactions=(), mirrors=(), signals=signals,
-        inbound=(InboundCoupling(PLACED, "notifications", "signal", "orders", Level.ERROR),))
+        inbound=(InboundCoupling(PLACED, "notifications", "signal", "orders", Level.ERROR),),
+        unforwarded=unforwarded)
     write_json_atomic(extraction_record(root, "orders"), record)
     return root
 
@@ -108,7 +125,8 @@ def _route(root: Path, *args: str):
 
 
 def test_routing_writes_is_refused_while_a_receiver_is_not_forwarded(tmp_path):
-    root = _extracted(tmp_path, ())
+    root = _extracted(tmp_path, (), (UnforwardedReceiver(PLACED, "its binding cannot be read "
+                                                         "from its line"),))
     for move in (["--percent", "10"], ["--full"]):
         refused = _route(root, *move)
         assert isinstance(refused.exception, DecomposeError)  # cli.main prints it, exits 1
@@ -136,26 +154,54 @@ def test_services_that_forward_signals_deploy_relays_and_consumers_with_probes(t
     from extractor.render import render_service
     from tests.extractor.test_service_skeleton import KUBERNETES_VERSIONS, SPEC, k8s_documents
 
-    written = render_service(replace(SPEC, events=True), tmp_path)
+    spec = replace(SPEC, events=True, monolith_image="registry.example.com/shop/web:2026.12")
+    written = render_service(spec, tmp_path)
     assert "k8s/events.yaml" in written and "k8s/events.yaml" not in render_service(
         SPEC, tmp_path / "plain")
     documents = k8s_documents(tmp_path)
+    events = list(yaml.safe_load_all((tmp_path / "k8s" / "events.yaml").read_text()))
+    for document in events:
+        for version in KUBERNETES_VERSIONS:
+            kubernetes_validate.validate(document, version, strict=True)
+    assert documents["Secret/monolith-events"]["stringData"] == {"DECOMPOSE_BROKER_URL": ""}
+    sides = {"widgets": "widgets:0.1.0", "monolith-events": spec.monolith_image}
+    for side, image in sides.items():
+        for role, command in (("relay", "decompose_relay"), ("consumer", "decompose_consume")):
+            deployment = documents[f"Deployment/{side}-{role}"]
+            [container] = deployment["spec"]["template"]["spec"]["containers"]
+            assert container["image"] == image
+            assert container["command"][:3] == ["python", "manage.py", command]
+            assert {"startupProbe", "livenessProbe", "readinessProbe"} <= set(container)
+            config = "widgets" if side == "widgets" else "monolith"
+            assert container["envFrom"] == [{"configMapRef": {"name": config}},
+                                            {"secretRef": {"name": config}}]
+            broker = [e for e in container["env"] if e["name"] == "DECOMPOSE_BROKER_URL"]
+            assert broker == ([] if side == "widgets" else [{
+                "name": "DECOMPOSE_BROKER_URL", "valueFrom": {"secretKeyRef": {
+                    "name": "monolith-events", "key": "DECOMPOSE_BROKER_URL"}}}])
+    compose = yaml.safe_load((tmp_path / "compose.yaml").read_text())["services"]
     workers = ["widgets-relay", "widgets-consumer", "monolith-events-relay",
                "monolith-events-consumer"]
-    for name in workers:
-        deployment = documents[f"Deployment/{name}"]
-        kubernetes_validate.validate(deployment, KUBERNETES_VERSIONS[0], strict=True)
-        [container] = deployment["spec"]["template"]["spec"]["containers"]
-        assert container["command"][2] in ("decompose_relay", "decompose_consume")
-        assert {"startupProbe", "livenessProbe", "readinessProbe"} <= set(container)
-    compose = yaml.safe_load((tmp_path / "compose.yaml").read_text())["services"]
     assert {*workers, "rabbitmq"} <= set(compose)
+    assert compose["monolith-events-relay"]["image"] == compose["monolith"]["image"] == \
+        f"${{MONOLITH_IMAGE:-{spec.monolith_image}}}"
+    assert compose["monolith-events-consumer"]["command"][:3] == [
+        "python", "manage.py", "decompose_consume"]
     assert compose["widgets-relay"]["environment"]["DECOMPOSE_BROKER_URL"] == \
+        compose["monolith-events-relay"]["environment"]["DECOMPOSE_BROKER_URL"] == \
         compose["monolith"]["environment"]["DECOMPOSE_BROKER_URL"]
     assert "DECOMPOSE_BROKER_URL" in (tmp_path / "k8s" / "secret.yaml").read_text()
     settings = (tmp_path / "config" / "settings" / "base.py").read_text()
     assert '"decompose_runtime.events",' in settings
     assert 'DECOMPOSE_REQUEST_ID_VAR = "ops.context.request_id"' in settings
+
+
+def test_a_monolith_image_that_is_no_image_reference_is_refused():
+    from extractor.spec import SpecError
+    from tests.extractor.test_service_skeleton import SPEC
+
+    with pytest.raises(SpecError, match="is not an image reference"):
+        replace(SPEC, monolith_image="monolith latest")
 
 
 def test_the_dry_run_lists_the_forwarded_signals(graph):
@@ -167,3 +213,40 @@ def test_the_dry_run_lists_the_forwarded_signals(graph):
             "(notifications/receivers.py:24)\n") in text
     decisions = text.split("needs a human decision")[1]
     assert decisions.count("now runs after the sender's commit") == 2
+
+
+# --- several extractions: the monolith's forwarding module is merged --------------------------
+
+def test_a_second_extraction_merges_the_monolith_forwarding_and_a_repeat_changes_nothing(
+        graph, tmp_path):
+    """orders, then payments, extracted from one monolith (each patch applied): the monolith's
+    module keeps both services' entries in one sorted order; extracting payments again (or
+    orders: its entries are replaced by the same) leaves the module as it is."""
+    from extractor.monolith_patch import apply_changes
+    from extractor.writer import run_codemods
+    from tests.extractor.test_extract_command import copy_monolith
+
+    shop = copy_monolith(tmp_path / "shop")
+    forwarding = shop / "decompose_events_forwarding.py"
+
+    def extract(app: str) -> None:
+        apply_changes(shop, run_codemods(build_plan(graph, shop, [app]), shop).changes)
+
+    extract("orders")
+    after_orders = _module(forwarding.read_text())
+    extract("payments")
+    merged = forwarding.read_text()
+    module = _module(merged)
+    assert module["PUBLISH"] == []
+    assert [(e["publisher"], e["signal"], e["sender"]) for e in module["CONSUME"]] == [
+        ("orders", "django.db.models.signals.post_save", "orders.Order"),
+        ("payments", "django.db.models.signals.post_save", "payments.Payment"),
+        ("orders", "orders.signals.order_placed", None)]
+    assert [e for e in module["CONSUME"] if e["publisher"] == "orders"] == \
+        after_orders["CONSUME"]
+    for app in ("payments", "orders"):
+        changes = run_codemods(build_plan(graph, shop, [app]), shop).changes
+        assert "decompose_events_forwarding.py" not in {c.path for c in changes}
+    assert forwarding.read_text() == merged
+    settings = (shop / "config" / "settings" / "base.py").read_text()
+    assert settings.count('"decompose_runtime.events"') == 1

@@ -1,4 +1,5 @@
-"""What the two management commands share: options, the metrics port, SIGTERM handling."""
+"""What the two management commands share: options, the metrics port, SIGTERM handling, log
+lines with the request id and the event id."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from prometheus_client import start_http_server
 
+from decompose_runtime.events import logs
 from decompose_runtime.events.broker import Worker, broker_url
 
 
@@ -22,7 +24,9 @@ def add_worker_arguments(parser: ArgumentParser) -> None:
 
 
 def start_worker(options: dict[str, Any]) -> Worker:
-    """A worker for DECOMPOSE_BROKER_URL that stops cleanly on SIGTERM/SIGINT."""
+    """A worker for DECOMPOSE_BROKER_URL that stops cleanly on SIGTERM/SIGINT, whose log lines
+    (and its receivers') carry the request id and the event id."""
+    logs.install()
     if options.get("metrics_port"):
         start_http_server(options["metrics_port"])
     worker = Worker(broker_url(), options.get("heartbeat"))

@@ -63,7 +63,7 @@ class Consumer:
                 return False
             sender = envelope.resolve_sender(payload["sender"])
             kwargs = envelope.decode_arguments(payload["kwargs"], self.using)
-            with context.replay(body.get("request_id", "")):
+            with context.replay(body.get("request_id", ""), str(event_id)):
                 responses = signal.send_robust(sender, **kwargs)
             for receiver, response in responses:
                 if isinstance(response, Exception):
@@ -72,9 +72,14 @@ class Consumer:
         return True
 
     def handle(self, body: Any, message: Message) -> None:
-        """Apply with up to ``max_tries`` tries, then ack; or dead-letter with one log line."""
+        """Apply with up to ``max_tries`` tries, then ack; or dead-letter with one log line.
+        Every line logged meanwhile (the receivers' too) carries the event's two ids."""
         event = body.get("event_id", "?") if isinstance(body, dict) else "?"
         request = body.get("request_id") or "-" if isinstance(body, dict) else "-"
+        with context.bound("" if request == "-" else request, event):
+            self._handle(body, message, event, request)
+
+    def _handle(self, body: Any, message: Message, event: str, request: str) -> None:
         if message.delivery_info.get("redelivered"):
             metrics.redelivered.inc()
         failure: tuple[str, BaseException] | None = None

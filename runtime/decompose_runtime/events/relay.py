@@ -13,7 +13,7 @@ from django.utils import timezone
 from kombu.connection import Connection
 from kombu.messaging import Producer
 
-from decompose_runtime.events import metrics, topology
+from decompose_runtime.events import context, metrics, topology
 from decompose_runtime.events.forwarding import Forwarding
 from decompose_runtime.events.models import OutboxEvent
 
@@ -54,8 +54,9 @@ class Relay:
                     routing_key=event.routing_key, serializer="json", delivery_mode=2,
                     message_id=str(event.event_id), headers={"aggregate": event.aggregate},
                     retry=False)
-                log.info("event %s request %s: published %s (%s)", event.event_id,
-                         event.request_id or "-", event.routing_key, event.aggregate)
+                with context.bound(event.request_id, str(event.event_id)):
+                    log.info("event %s request %s: published %s (%s)", event.event_id,
+                             event.request_id or "-", event.routing_key, event.aggregate)
             if batch:
                 unsent.model.objects.using(self.using).filter(
                     pk__in=[event.pk for event in batch]).update(sent_at=timezone.now())
