@@ -91,11 +91,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                        plan.remote_relations)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps))
-        write_file(staging / REPORT_FILE, env.get_template("EXTRACTION.md.j2").render(
-            plan=extraction.record, admin_prefix=plan.spec.admin_prefix,
-            settings=plan.spec.monolith_settings,
-            dependencies=plan.dependencies,
-            dependency_files=[c.path for c in extraction.changes if is_declaration(c.path)]))
+        write_file(staging / REPORT_FILE, render_report(plan, extraction.record, [
+            c.path for c in extraction.changes if is_declaration(c.path)]))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(
                 extraction.record.service,
@@ -109,6 +106,14 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
     return written
+
+
+def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str]) -> str:
+    """EXTRACTION.md: every decision of ``record``, for the humans who review the service;
+    ``dependency_files`` are the monolith's files the patch declares the bridge's needs in."""
+    return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
+        plan=record, admin_prefix=plan.spec.admin_prefix, settings=plan.spec.monolith_settings,
+        dependencies=plan.dependencies, dependency_files=dependency_files)
 
 
 @dataclass(frozen=True)

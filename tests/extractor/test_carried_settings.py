@@ -13,9 +13,9 @@ import yaml
 from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
 from decompose.serialize import read_json
 from extractor.plan import build_plan
-from extractor.render import make_environment, render_service
+from extractor.render import render_service
 from extractor.spec import CarriedSetting
-from extractor.writer import EXTRACTION_TEMPLATES
+from extractor.writer import render_report
 from tests.extractor.projects import analysed_copy
 
 SETTINGS = '''USE_TZ = True
@@ -98,9 +98,7 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
     assert {k: v for k, v in environment.items() if k.startswith("BILLING")} == {
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
         "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}"}
-    report = make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
-        plan=plan.record, admin_prefix="admin/", settings=plan.spec.monolith_settings,
-        dependency_files=[])
+    report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
     assert section.strip().splitlines()[-3:] == [
         "- `BILLING_API_URL` from `BILLING_API_URL`, **required**: the monolith has "

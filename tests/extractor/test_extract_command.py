@@ -253,7 +253,7 @@ def test_the_service_runs_the_monolith_pins_in_an_environment_of_its_own(tmp_pat
     assert "- `gunicorn>=23,<28`: the service's own range (the monolith pins none)" in report
     assert 'name = "django-filter"\nversion = "24.3"\n' in (out / "uv.lock").read_text()
     graph = read_json(copy / "decompose-report" / "graph.json", type(build_graph(copy)),
-                      schema_version=1)
+                      schema_version=GRAPH_SCHEMA_VERSION)
     python = service_python(out, monolith_environment(graph))  # the one extraction used
     asked = subprocess.run([str(python), "-c", "import sys, django_filters; "
                             "print(django_filters.__version__, sys.prefix)"],
