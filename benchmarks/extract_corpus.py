@@ -15,11 +15,10 @@ checkout, and whether a written service's own suite passes (on a throwaway Postg
 a written service under gunicorn beside the patched monolith and comparing its moved GET routes
 is not done here yet: no attempt on this corpus writes a service today (see the README table).
 
-Until the extractor checks a service in a throwaway environment of its own (issue 13, point 3),
 decompose runs here from ``.venv-corpora/x-<name>``: a venv that sees the project's packages
 (a ``.pth`` onto ``gh-<name>``) plus decompose, decompose-runtime and the generated services'
-own dependencies, so that drf-spectacular boots the service with the packages the moved code
-imports.
+own dependencies; each service is then locked and checked by ``extract`` in a throwaway
+environment of its own, built from its lock.
 
     python benchmarks/extract_corpus.py                       # every project with a mirror
     python benchmarks/extract_corpus.py --only kiwi --only nautobot --keep /tmp/extract-corpus
