@@ -19,12 +19,12 @@ from rich.table import Table
 
 from analyzer.environment import find_environment
 from analyzer.pipeline import Progress as ProgressCallback
-from analyzer.pipeline import build_graph, default_cache_dir, snapshot_file
+from analyzer.pipeline import build_graph, snapshot_file
 from analyzer.report.formats import REPORT_FORMATS, parse_formats
 from analyzer.reuse import inputs_digest, record_file, remember, reusable
 from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
 from decompose.model import Boundaries, ProjectGraph
-from decompose.paths import REPORT_DIR
+from decompose.paths import REPORT_DIR, cache_home
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -78,7 +78,7 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
     stderr = Console(stderr=True)
     out = out or path / REPORT_DIR
     source = load_config(Path(path))
-    directory = None if no_cache else (cache_dir or default_cache_dir())
+    directory = None if no_cache else (cache_dir or cache_home())
     environment = find_environment(path.resolve(), python, directory)
     apps = installed_apps(source)
     with _LazyProgress(stderr) as progress:

@@ -18,14 +18,9 @@ from analyzer import snapshot
 from analyzer.environment import Environment, find_environment, fingerprint
 from analyzer.version import analyzer_fingerprint
 from decompose.model import ProjectGraph
+from decompose.paths import cache_home
 
 Progress = Callable[[int, int], None]  # (files done so far, total files)
-
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/decompose`` (``~/.cache/decompose``): safe to delete at any time."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "decompose"
 
 
 def build_graph(root: Path, settings: str | None = None, *,
@@ -38,7 +33,7 @@ def build_graph(root: Path, settings: str | None = None, *,
     Third-party modules are read from ``site_paths`` if given, else from the environment
     found for the project (see ``analyzer.environment``).
     ``installed_apps`` (the config's list) replaces the settings' INSTALLED_APPS."""
-    directory = (cache_dir or default_cache_dir()) if use_cache else None
+    directory = (cache_dir or cache_home()) if use_cache else None
     environment = (Environment(site_paths, "given") if site_paths is not None
                    else find_environment(Path(root).resolve(), cache=directory))
     with _cyclic_gc_paused():
@@ -82,7 +77,7 @@ def snapshot_file(root: Path, settings: str | None, site_paths: tuple[Path, ...]
 def _build(root: Path, settings: str | None, environment: Environment,
            installed_apps: tuple[str, ...] | None, cache_dir: Path | None, use_cache: bool,
            jobs: int | None, progress: Progress | None) -> ProjectGraph:
-    directory = (cache_dir or default_cache_dir()) if use_cache else None
+    directory = (cache_dir or cache_home()) if use_cache else None
     site_paths = environment.site_paths
     key, snapshot_path = snapshot_file(root, settings, site_paths, installed_apps, directory)
     previous = snapshot.load(snapshot_path)

@@ -7,6 +7,7 @@ name is spelled once, here, so a stage cannot look for an artifact where the oth
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPORT_DIR = "decompose-report"  # analyze's default output folder, inside the project
@@ -32,3 +33,9 @@ def service_dir(project: Path, service: str) -> Path:
 def extraction_record(project: Path, service: str) -> Path:
     """Where ``extract`` left the record of ``service``'s extraction."""
     return service_dir(project, service) / EXTRACTION_FILE
+
+
+def cache_home() -> Path:
+    """``$XDG_CACHE_HOME/decompose`` (``~/.cache/decompose``), where every stage keeps what it
+    can rebuild (analyze's facts and graph snapshots, extract's service environments)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "decompose"

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from decompose.errors import DecomposeError
+from decompose.paths import cache_home
 from extractor.lock import LOCK_FILE, uv
 from extractor.plan.environment import MonolithEnvironment
 from extractor.runtime import RUNTIME_SOURCE
@@ -38,8 +39,7 @@ class ServiceEnvironmentError(DecomposeError):
 
 def cache_root() -> Path:
     """``$XDG_CACHE_HOME/decompose/service-envs`` (``~/.cache/...``)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "decompose" / "service-envs"
+    return cache_home() / "service-envs"
 
 
 def service_python(service: Path, monolith: MonolithEnvironment,
