@@ -110,7 +110,7 @@ def _imported_packages(project: Project, files: dict[str, FileFacts], own: froze
             for name in (fact.module, f"{fact.module}.{fact.name}" if fact.name not in (None, "*")
                          else None):
                 if (not name or name in seen or name in files or known_by_name(name)
-                        or name.partition(".")[0] in inert):
+                        or name in inert):
                     continue
                 seen.add(name)
                 found = project.index.find(name)

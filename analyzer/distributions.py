@@ -12,8 +12,8 @@ A distribution can hold Django code when it is Django, requires it (an optional 
 always requires such a distribution, or names Django in its name or classifiers. A top-level
 package holds no Django code when a distribution of none of these kinds ships it, no installed
 app lives in it, and none of its files imports ``django`` (a line starting with
-``from``/``import`` that names it). A package no metadata claims, a namespace package and the
-project's own packages are read as before.
+``from``/``import`` that names it); a namespace package is judged per portion. A package no
+metadata claims and the project's own packages are read as before.
 """
 
 from __future__ import annotations
@@ -42,9 +42,11 @@ class Distribution:
 
 
 class DjangoFree:
-    """The top-level installed packages that hold no Django code (``name in free``). The
-    metadata is read when resolution first reaches an installed package, and each package's
-    source is checked on first use only, for the few packages resolution reaches."""
+    """The installed packages that hold no Django code: ``name in free`` for a dotted name
+    says whether it lies in one. The metadata is read when resolution first reaches an
+    installed package, and each package's source is checked on first use only, for the few
+    packages resolution reaches; a namespace package (``google``) is judged per portion
+    (``google.protobuf``)."""
 
     def __init__(self, index: ModuleIndex, site_paths: Iterable[Path], apps: Iterable[str]):
         self._index = index
@@ -53,11 +55,16 @@ class DjangoFree:
         self._candidates: frozenset[str] | None = None
         self._known: dict[str, bool] = {}
 
-    def __contains__(self, package: object) -> bool:
+    def __contains__(self, name: object) -> bool:
         if self._candidates is None:
             self._candidates = _undeclared(self._site_paths) - self._apps
-        if not isinstance(package, str) or package not in self._candidates:
+        if not isinstance(name, str):
             return False
+        top, _, rest = name.partition(".")
+        if top not in self._candidates:
+            return False
+        package = top if rest == "" or self._index.find(top) is not None else (
+            f"{top}.{rest.partition('.')[0]}")
         found = self._known.get(package)
         if found is None:
             module = self._index.find(package)

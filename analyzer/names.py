@@ -39,7 +39,7 @@ class Names:
                  own: frozenset[str], load: Callable[[str], FileFacts | None],
                  inert: Container[str] = frozenset()):
         self.project = project
-        self.inert = inert  # top-level packages of no Django code (analyzer.distributions)
+        self.inert = inert  # names in packages of no Django code (analyzer.distributions)
         self.files = files
         self.paths = paths
         self.own = own
@@ -82,7 +82,7 @@ class Names:
     def defines_no_django(self, dotted_name: str) -> bool:
         """Whether the name lives in an installed package whose distribution knows nothing of
         Django: it is never read, and none of its classes is a model or a field."""
-        return dotted_name.partition(".")[0] in self.inert
+        return dotted_name in self.inert
 
     def _inside_plain_module(self, module: str) -> bool:
         """Whether the nearest known enclosing module is a file, not a package: then
