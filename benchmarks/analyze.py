@@ -35,6 +35,7 @@ import ast
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -103,11 +104,20 @@ def measure_child(root: Path, cache: Path, paths: tuple[Path, ...] | None) -> di
         "print(json.dumps({'seconds': seconds, 'peak_mb': peak / 1024,\n"
         "                  'models': len(graph.models)}))\n")
     arg = json.dumps([str(p) for p in paths] if paths is not None else None)
+    before = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, str(root), str(cache), arg],
                           capture_output=True, text=True, check=True, env=CHILD_ENV)
     wall = time.perf_counter() - start
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": wall}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": wall,
+            "process_cpu_s": _children_cpu() - before}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (their pools included): what the run
+    costs, less bent by other jobs on a loaded machine than its wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def boot(corpus: Corpus) -> float | None:
@@ -135,6 +145,7 @@ def bench(corpus: Corpus, runs: int) -> dict:
     files = python_files(corpus.root)
     lines = sum(p.read_bytes().count(b"\n") for p in files)
     parses, colds, warms, peaks, processes, commands, boots = [], [], [], [], [], [], []
+    cpus = []
     for _ in range(runs):  # interleaved, so each ratio compares runs under the same load
         parses.append(ast_pass(files))
         cache = Path(tempfile.mkdtemp(prefix="decompose-bench-cache-"))
@@ -149,12 +160,14 @@ def bench(corpus: Corpus, runs: int) -> dict:
         warms.append(warm["seconds"])
         peaks.append(cold["peak_mb"])
         processes.append(cold["process_s"])
+        cpus.append(cold["process_cpu_s"])
         boots.append(boot(corpus))
     median = statistics.median
     booted = median(boots) if all(boots) else None
     return {"corpus": corpus.name, "files": len(files), "lines": lines,
             "ast_parse_s": median(parses), "cold_s": median(colds), "warm_s": median(warms),
             "peak_mb": max(peaks), "cold_process_s": median(processes),
+            "cold_process_cpu_s": median(cpus),
             "warm_command_s": median(commands),
             "cold_vs_ast": median(c / p for c, p in zip(colds, parses, strict=True)),
             "warm_vs_ast": median(w / p for w, p in zip(warms, parses, strict=True)),
@@ -173,9 +186,11 @@ def verdicts(row: dict) -> list[str]:
     if row["files"] >= LARGE_PROJECT_FILES:
         cold = judged(f"cold/ast {row['cold_vs_ast']:.2f}x <= {COLD_LARGE_VS_AST:.1f}x",
                       row["cold_vs_ast"] <= COLD_LARGE_VS_AST)
-    else:
-        cold = judged(f"cold process {row['cold_process_s']:.2f}s <= "
-                      f"{COLD_SMALL_PROCESS_S:.1f}s", row["cold_process_s"] <= COLD_SMALL_PROCESS_S)
+    else:  # seconds are the load's as much as the run's: its CPU seconds are judged too
+        cold = "; ".join(judged(f"cold process {row[key]:.2f}s {what} <= "
+                                f"{COLD_SMALL_PROCESS_S:.1f}s", row[key] <= COLD_SMALL_PROCESS_S)
+                         for key, what in (("cold_process_s", "wall"),
+                                           ("cold_process_cpu_s", "CPU")))
     warm = judged(f"warm cmd/ast {row['warm_command_vs_ast']:.2f}x <= {WARM_COMMAND_VS_AST}x",
                   row["warm_command_vs_ast"] <= WARM_COMMAND_VS_AST)
     speedup = row["speedup_vs_boot"]
@@ -216,6 +231,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     header = (f"{'corpus':34} {'files':>6} {'lines':>8} {'ast.parse':>9} {'cold':>7} "
               f"{'warm':>7} {'peakMB':>7} {'cold/ast':>8} {'warm/ast':>8} {'cold proc':>9} "
+              f"{'proc CPU':>8} "
               f"{'warm cmd':>8} {'cmd/ast':>7} {'boot':>7} {'speedup':>7}")
     print(header)
     rows = []
@@ -228,9 +244,11 @@ def main() -> None:
             print(f"{row['corpus']:34} {row['files']:>6} {row['lines']:>8} "
                   f"{row['ast_parse_s']:>8.2f}s {row['cold_s']:>6.2f}s {row['warm_s']:>6.2f}s "
                   f"{row['peak_mb']:>7.0f} {row['cold_vs_ast']:>8.2f} {row['warm_vs_ast']:>8.2f} "
-                  f"{row['cold_process_s']:>8.2f}s {row['warm_command_s']:>7.2f}s "
+                  f"{row['cold_process_s']:>8.2f}s {row['cold_process_cpu_s']:>7.2f}s "
+                  f"{row['warm_command_s']:>7.2f}s "
                   f"{row['warm_command_vs_ast']:>7.2f} {booted:>7} {speed:>7}", flush=True)
-    print("cold/warm: build_graph's own seconds; cold proc: the whole cold analysis process; "
+    print("cold/warm: build_graph's own seconds; cold proc: the whole cold analysis process "
+          "(proc CPU: its CPU seconds, pool included); "
           "warm cmd: the whole decompose analyze command, unchanged project; boot: Django "
           "booted and its registry read; speedup: boot / cold proc")
     print(f"targets (issue 11 point 8; cold: ratio to ast.parse from {LARGE_PROJECT_FILES:,} "
