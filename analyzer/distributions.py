@@ -43,9 +43,9 @@ class Distribution:
 
 class DjangoFree:
     """The installed packages that hold no Django code: ``name in free`` for a dotted name
-    says whether it lies in one. The metadata is read when resolution first reaches an
-    installed package, and each package's source is checked on first use only, for the few
-    packages resolution reaches; a namespace package (``google``) is judged per portion
+    says whether it lies in one. Each package's source is checked on first use only, for the
+    few packages resolution reaches, and the metadata is read only when a package's source
+    imports no Django; a namespace package (``google``) is judged per portion
     (``google.protobuf``)."""
 
     def __init__(self, index: ModuleIndex, site_paths: Iterable[Path], apps: Iterable[str]):
@@ -56,23 +56,27 @@ class DjangoFree:
         self._known: dict[str, bool] = {}
 
     def __contains__(self, name: object) -> bool:
-        if self._candidates is None:
-            self._candidates = _undeclared(self._site_paths) - self._apps
         if not isinstance(name, str):
             return False
         top, _, rest = name.partition(".")
-        if top not in self._candidates:
+        if top in self._apps:
             return False
         package = top if rest == "" or self._index.find(top) is not None else (
             f"{top}.{rest.partition('.')[0]}")
         found = self._known.get(package)
-        if found is None:
+        if found is None:  # Django's packages import it in their first files: a quick no
             module = self._index.find(package)
             found = self._known[package] = (
                 module is not None and not self._index.is_own(module)
                 and not _imports_django(module.path.parent if module.is_package
-                                        else module.path))
+                                        else module.path)
+                and top in self._undeclared())
         return found
+
+    def _undeclared(self) -> frozenset[str]:
+        if self._candidates is None:
+            self._candidates = _undeclared(self._site_paths)
+        return self._candidates
 
 
 def _undeclared(site_paths: Iterable[Path]) -> frozenset[str]:
