@@ -29,6 +29,7 @@ from decompose.modules import ModuleIndex
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _DJANGO = "django"
+_SCAN_LIMIT = 16 * 1024 * 1024  # bytes of a package's source searched for a Django import
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,21 @@ def _undeclared(site_paths: Iterable[Path]) -> frozenset[str]:
 
 def _imports_django(location: Path) -> bool:
     """Whether a file under ``location`` has an import line naming ``django`` (read as
-    bytes: a search per file, no parse; comments and strings that mention it do not count)."""
+    bytes: a search per file, no parse; comments and strings that mention it do not count).
+    A package larger than ``_SCAN_LIMIT`` counts as Django code unread: checking it could
+    cost more than parsing the few of its modules name resolution reaches."""
     files = [location] if location.is_file() else (
         Path(folder, name) for folder, _, names in os.walk(location)
         for name in names if name.endswith(".py"))
+    scanned = 0
     for path in files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
+        scanned += len(data)
+        if scanned > _SCAN_LIMIT:
+            return True
         at = data.find(b"django")
         while at >= 0:
             line = data[data.rfind(b"\n", 0, at) + 1:at].lstrip()
