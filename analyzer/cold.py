@@ -17,6 +17,7 @@ from analyzer import snapshot
 from analyzer.collectors import collectors
 from analyzer.coverage import check_apps
 from analyzer.discovery import SKIP_DIRS, Project, discover
+from analyzer.distributions import DjangoFree
 from analyzer.facts import FileFacts
 from analyzer.graph import assemble
 from analyzer.names import known_by_name
@@ -48,6 +49,7 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
     sources = list(_sources(project.source_root, _external_app_dirs(project), _keep(project),
                             folders))
     coverage = check_apps(project, (s.module for s in sources if s.own))
+    inert = DjangoFree(project.index, site_paths, (a.name for a in project.apps))
     cache = FactCache(directory, key)
     done = 0
 
@@ -61,7 +63,7 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
     files = read_all(sources, cache, workers, advance)
     paths = {s.module: s.path for s in sources}
     own = frozenset(s.module for s in sources if s.own and s.module in files)
-    read_ahead(_imported_packages(project, files, own), cache, workers)
+    read_ahead(_imported_packages(project, files, own, inert), cache, workers)
 
     def load(module: str) -> FileFacts | None:
         found = project.index.find(module)
@@ -74,7 +76,7 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
         paths[module] = found.path
         return read_one(SourceFile(module, found.path, found.is_package, False), data, cache)
 
-    resolution = Resolution(project, files, paths, own, load)
+    resolution = Resolution(project, files, paths, own, load, inert)
     contributions = [c.resolve(resolution) for c in collectors()]
     cycles = [Diagnostic(DiagnosticLevel.WARNING, "name-resolution-cycle",
                          "following names from this module goes in circles; the names "
@@ -95,8 +97,8 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
     return graph
 
 
-def _imported_packages(project: Project, files: dict[str, FileFacts],
-                       own: frozenset[str]) -> Iterator[SourceFile]:
+def _imported_packages(project: Project, files: dict[str, FileFacts], own: frozenset[str],
+                       inert: DjangoFree) -> Iterator[SourceFile]:
     """Installed modules the own modules import at module level: following names (is this
     a model?) parses nine in ten of them one by one in the resolution phase, so the pool
     reads them ahead (``read_ahead``)."""
@@ -107,7 +109,8 @@ def _imported_packages(project: Project, files: dict[str, FileFacts],
                 continue
             for name in (fact.module, f"{fact.module}.{fact.name}" if fact.name not in (None, "*")
                          else None):
-                if not name or name in seen or name in files or known_by_name(name):
+                if (not name or name in seen or name in files or known_by_name(name)
+                        or name in inert):
                     continue
                 seen.add(name)
                 found = project.index.find(name)

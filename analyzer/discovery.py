@@ -164,8 +164,9 @@ def _source_root_for(root: Path, module: str) -> Path | None:
 def _resolve_apps(values: SettingsValues, index: ModuleIndex, root: Path,
                   diagnostics: list[Diagnostic]) -> tuple[AppEntry, ...]:
     apps: dict[str, AppEntry] = {}
+    trees = _Trees()
     for entry in values.installed_apps:
-        app = _resolve_entry(entry, index, root, diagnostics)
+        app = _resolve_entry(entry, index, root, diagnostics, trees)
         if not app.external and app.directory is not None and _generated(app.directory):
             app = replace(app, external=True)
             diagnostics.append(Diagnostic(
@@ -182,16 +183,16 @@ def _resolve_apps(values: SettingsValues, index: ModuleIndex, root: Path,
 
 
 def _resolve_entry(entry: str, index: ModuleIndex, root: Path,
-                   diagnostics: list[Diagnostic]) -> AppEntry:
+                   diagnostics: list[Diagnostic], trees: _Trees) -> AppEntry:
     module = index.find(entry)
     package_dir = index.package_dir(entry)
     if module is not None or package_dir is not None:
-        config = _default_config(entry, package_dir, index)
+        config = _default_config(entry, index, trees)
         return _app_from(entry, config, package_dir, index, root)
     mod, _, cls = entry.rpartition(".")
     config_module = index.find(mod) if mod else None
     if config_module is not None:
-        config = _read_config(config_module.path, cls, index, mod)
+        config = _read_config(config_module.path, cls, index, mod, trees)
         if config is not None:
             name = config.name or mod.rpartition(".")[0]
             return _app_from(name, config, index.package_dir(name), index, root)
@@ -215,6 +216,22 @@ def _generated(directory: Path) -> bool:
 
 def _looks_own(entry: str, root: Path) -> bool:
     return (root / entry.split(".")[0]).exists()
+
+
+class _Trees:
+    """The trees of the apps' config modules, each parsed once per run (oscar's forty apps
+    all derive from one base config: its module was parsed 73 times); None if unreadable."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, ast.Module | None] = {}
+
+    def read(self, path: Path) -> ast.Module | None:
+        if path not in self._trees:
+            try:
+                self._trees[path] = read_tree(path)
+            except SourceError:
+                self._trees[path] = None
+        return self._trees[path]
 
 
 @dataclass(frozen=True)
@@ -241,14 +258,11 @@ def _app_from(name: str, config: _Config | None, package_dir: Path | None, index
                     config.default_auto_field if config else None, location)
 
 
-def _default_config(name: str, package_dir: Path | None, index: ModuleIndex) -> _Config | None:
+def _default_config(name: str, index: ModuleIndex, trees: _Trees) -> _Config | None:
     """Django >= 3.2: the single AppConfig subclass in ``apps.py``, or the one with default."""
     found = index.find(f"{name}.apps")
-    if found is None:
-        return None
-    try:
-        tree = read_tree(found.path)
-    except SourceError:
+    tree = trees.read(found.path) if found is not None else None
+    if found is None or tree is None:
         return None
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and _is_config(n)]
     chosen = [c for c in classes if _class_attrs(c).get("default") is True]
@@ -256,7 +270,7 @@ def _default_config(name: str, package_dir: Path | None, index: ModuleIndex) -> 
         chosen = classes
     if len(chosen) != 1:
         return None
-    return _read_config(found.path, chosen[0].name, index, f"{name}.apps", tree=tree)
+    return _read_config(found.path, chosen[0].name, index, f"{name}.apps", trees)
 
 
 def _is_config(node: ast.ClassDef) -> bool:
@@ -265,19 +279,17 @@ def _is_config(node: ast.ClassDef) -> bool:
                for b in node.bases)
 
 
-def _read_config(path: Path, cls: str, index: ModuleIndex, module: str,
-                 depth: int = 0, tree: ast.Module | None = None) -> _Config | None:
+def _read_config(path: Path, cls: str, index: ModuleIndex, module: str, trees: _Trees,
+                 depth: int = 0) -> _Config | None:
     """Read class attributes of an AppConfig, following bases to other modules for defaults."""
+    tree = trees.read(path)
     if tree is None:
-        try:
-            tree = read_tree(path)
-        except SourceError:
-            return None
+        return None
     node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), None)
     if node is None or depth > 5:
         return None
     attrs = _class_attrs(node)
-    inherited = _base_config(tree, node, index, module, depth)
+    inherited = _base_config(tree, node, index, module, trees, depth)
     def pick(key: str) -> str | None:
         value = attrs.get(key)
         if isinstance(value, str):
@@ -288,14 +300,15 @@ def _read_config(path: Path, cls: str, index: ModuleIndex, module: str,
 
 
 def _base_config(tree: ast.Module, node: ast.ClassDef, index: ModuleIndex, module: str,
-                 depth: int) -> _Config | None:
+                 trees: _Trees, depth: int) -> _Config | None:
     for base in node.bases:
         name = base.id if isinstance(base, ast.Name) else None
         if name is None or name == "AppConfig":
             continue
         if any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
             found = index.find(module)
-            return _read_config(found.path, name, index, module, depth + 1) if found else None
+            return (_read_config(found.path, name, index, module, trees, depth + 1) if found
+                    else None)
         for stmt in tree.body:
             if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
                 for alias in stmt.names:
@@ -303,7 +316,7 @@ def _base_config(tree: ast.Module, node: ast.ClassDef, index: ModuleIndex, modul
                         found = index.find(stmt.module)
                         if found:
                             return _read_config(found.path, alias.name, index, stmt.module,
-                                                depth + 1)
+                                                trees, depth + 1)
     return None
 
 

@@ -9,12 +9,11 @@ distribution of a name wins.
 from __future__ import annotations
 
 import configparser
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.environment import METADATA_SUFFIXES
+from analyzer.environment import metadata_folders
 from analyzer.source import files_read
 
 
@@ -58,13 +57,7 @@ def _distribution_files(roots: tuple[Path, ...]) -> list[Path]:
     names: set[str] = set()
     files: list[Path] = []
     for root in roots:
-        try:
-            entries = sorted(os.listdir(root))  # noqa: PTH208 (names only: cheap)
-        except OSError:
-            continue
-        for entry in entries:
-            if not entry.endswith(METADATA_SUFFIXES):
-                continue
+        for entry in metadata_folders(root):
             name = _normalise(entry.rpartition(".")[0].split("-")[0])
             if name in names:
                 continue

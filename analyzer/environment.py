@@ -149,11 +149,15 @@ def fingerprint(site_paths: tuple[Path, ...]) -> str:
     digest = hashlib.sha1()
     for root in site_paths:
         digest.update(f"{root}\0".encode())
-        try:
-            names = sorted(os.listdir(root))  # noqa: PTH208 (names only: cheap)
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(METADATA_SUFFIXES):
-                digest.update(f"{name}\0".encode())
+        for name in metadata_folders(root):
+            digest.update(f"{name}\0".encode())
     return digest.hexdigest()[:12]
+
+
+def metadata_folders(root: Path) -> list[str]:
+    """The installed distributions' metadata folders in one search path entry, sorted."""
+    try:
+        names = sorted(os.listdir(root))  # noqa: PTH208 (names only: cheap)
+    except OSError:
+        return []
+    return [name for name in names if name.endswith(METADATA_SUFFIXES)]

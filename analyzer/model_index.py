@@ -119,7 +119,7 @@ class ModelIndex:
         found = self._field_kind.get(qualname)
         if found is not None:
             return found
-        known = field_kind(qualname)
+        known = (False, None) if self.r.defines_no_django(qualname) else field_kind(qualname)
         if known is not None:
             self._field_kind[qualname] = known
             return known

@@ -10,7 +10,7 @@ It reads only ``analyzer.symbols``' and ``analyzer.classes``' facts, never a col
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +36,10 @@ class Names:
     """Facts of every module (loaded on first use) and the name lookups over them."""
 
     def __init__(self, project: Project, files: dict[str, FileFacts], paths: dict[str, Path],
-                 own: frozenset[str], load: Callable[[str], FileFacts | None]):
+                 own: frozenset[str], load: Callable[[str], FileFacts | None],
+                 inert: Container[str] = frozenset()):
         self.project = project
+        self.inert = inert  # names in packages of no Django code (analyzer.distributions)
         self.files = files
         self.paths = paths
         self.own = own
@@ -66,15 +68,21 @@ class Names:
         found = self.files.get(module)
         if found is not None or module in self._missing:
             return found
-        if known_by_name(module) or self._inside_plain_module(module):
-            self._missing.add(module)  # Django's core, or a name inside a plain module
-            return None
+        if (known_by_name(module) or self.defines_no_django(module)
+                or self._inside_plain_module(module)):
+            self._missing.add(module)  # Django's core, a package of no Django code, or a
+            return None  # name inside a plain module
         loaded = self._load(module)
         if loaded is None:
             self._missing.add(module)
             return None
         self.files[module] = loaded
         return loaded
+
+    def defines_no_django(self, dotted_name: str) -> bool:
+        """Whether the name lives in an installed package whose distribution knows nothing of
+        Django: it is never read, and none of its classes is a model or a field."""
+        return dotted_name in self.inert
 
     def _inside_plain_module(self, module: str) -> bool:
         """Whether the nearest known enclosing module is a file, not a package: then

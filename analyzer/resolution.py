@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -29,8 +29,9 @@ class Resolution(Names):
     """Facts of every module plus the lookups collectors share while resolving."""
 
     def __init__(self, project: Project, files: dict[str, FileFacts], paths: dict[str, Path],
-                 own: frozenset[str], load: Callable[[str], FileFacts | None]):
-        super().__init__(project, files, paths, own, load)
+                 own: frozenset[str], load: Callable[[str], FileFacts | None],
+                 inert: Container[str] = frozenset()):
+        super().__init__(project, files, paths, own, load, inert)
         self.app_labels = frozenset(a.label for a in project.apps)
         self._locations: dict[str, str] = {}
         # filled by the models collector (phase 0); a weak reference back, so that no cycle

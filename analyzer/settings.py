@@ -94,6 +94,7 @@ class SettingsEvaluator:
         self._origins: dict[str, Origin] = {}  # of the module or class body being run
         self._owner: str | None = None  # the settings class whose body is being run
         self._including = False  # running a file django-split-settings includes
+        self._relative: dict[Path, str] = {}  # file -> its path in locations
 
     @contextmanager
     def _origins_of(self, origins: dict[str, Origin], owner: str | None = None,
@@ -221,10 +222,15 @@ class SettingsEvaluator:
         return True
 
     def _loc(self, path: Path, line: int | None) -> Location:
-        try:
-            rel = path.relative_to(self.relative_to).as_posix()
-        except ValueError:
-            rel = path.as_posix()
+        """Memoised per file: every expression evaluated asks (``relative_to`` was half of
+        evaluating pretix's settings)."""
+        rel = self._relative.get(path)
+        if rel is None:
+            try:
+                rel = path.relative_to(self.relative_to).as_posix()
+            except ValueError:
+                rel = path.as_posix()
+            self._relative[path] = rel
         return Location(rel, line or 1)
 
     def _warn(self, code: str, message: str, location: Location | None) -> None:

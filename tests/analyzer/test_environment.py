@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from analyzer import snapshot
+from analyzer.discovery import discover
+from analyzer.distributions import DjangoFree
 from analyzer.environment import OWN, find_environment
-from analyzer.pipeline import build_graph
+from analyzer.pipeline import build_graph, snapshot_file
 from decompose.errors import ProjectNotFound
 from decompose.modules import default_site_paths
 
@@ -116,3 +119,27 @@ def test_names_that_cycle_end_in_a_warning_not_a_recursion_error() -> None:
     assert [m.label for m in graph.models] == ["shapes.Square"]
     assert [(w.code, str(w.location)) for w in graph.warnings] == [
         ("name-resolution-cycle", "shapes/base.py:1")]
+
+
+PLAIN = FIXTURES / "env_plain"
+
+
+def test_packages_of_no_django_code_are_never_parsed_and_define_no_field(tmp_path: Path) -> None:
+    """plainlib's metadata requires nothing (its description names Django, its comments do
+    too); djlib leaves Django out of its requirements but imports it; reqlib offers Django as
+    an extra. Only plainlib is skipped, and the graph is what reading it gives."""
+    site = PLAIN / "site-packages"
+    paths = (site, *default_site_paths())
+    project = discover(PLAIN, site_paths=paths)
+    free = DjangoFree(project.index, paths, [a.name for a in project.apps])
+    assert [name for name in ("plainlib", "djlib", "reqlib", "shelf", "django", "absent")
+            if name in free] == ["plainlib"]
+    graph = build_graph(PLAIN, site_paths=paths, cache_dir=tmp_path)
+    shelf = graph.model("shelf.Shelf")
+    assert shelf is not None and [f.name for f in shelf.fields] == ["id", "name", "size"]
+    assert not graph.warnings
+    stored = snapshot.load(snapshot_file(PLAIN, None, paths, None, tmp_path)[1])
+    assert stored is not None
+    read = {Path(path).relative_to(site).parts[0] for path, _, _ in stored.signature
+            if Path(path).is_relative_to(site)}
+    assert read == {"djlib", "reqlib"}
