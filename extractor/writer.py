@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from decompose.errors import OutputExists
-from decompose.model import ExtractionPlan, Handling, MirrorModule
+from decompose.model import CopiedImport, ExtractionPlan, Handling, MirrorModule
 from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
 from extractor.lock import lock
+from extractor.mirror_imports import import_block
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
@@ -122,6 +123,33 @@ class _MirrorView:
     models: tuple
     functions: tuple
     exceptions: tuple
+    imports: str  # the import block
+    statements: tuple[str, ...]  # copied constants, in the monolith's order
+
+
+# What the stand-ins of each kind need from decompose-runtime.
+_STAND_IN_IMPORTS = {Handling.REMOTE_MODEL: CopiedImport("decompose_remote.models", "RemoteModel"),
+                     Handling.REMOTE_FUNCTION: CopiedImport("decompose_remote.functions",
+                                                            "remote_function"),
+                     Handling.REMOTE_EXCEPTION: CopiedImport("decompose_remote.errors",
+                                                             "remote_exception")}
+
+
+def _mirror_view(mirror: MirrorModule) -> _MirrorView:
+    """Stand-ins, re-exports of the service's copies (``from pkg.mod import Name as Name``,
+    explicit for linters) and copied constants with their imports."""
+    imports = {_STAND_IN_IMPORTS[n.handling] for n in mirror.names
+               if n.handling in _STAND_IN_IMPORTS}
+    for name in mirror.names:
+        if name.handling in (Handling.KERNEL, Handling.CARRIED):
+            module, _, original = name.target.rpartition(".")
+            imports.add(CopiedImport(module, original, original))
+        imports.update(name.imports)
+    statements = sorted({s for n in mirror.names for s in n.statements})
+    models, functions, exceptions = (tuple(n for n in mirror.names if n.handling == kind)
+                                     for kind in _STAND_IN_IMPORTS)
+    return _MirrorView(mirror.module, models, functions, exceptions, import_block(imports),
+                       tuple(s.source for s in statements))
 
 
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
@@ -132,10 +160,7 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
     for mirror in mirrors:
-        view = _MirrorView(mirror.module, *(
-            tuple(n for n in mirror.names if n.handling == kind)
-            for kind in (Handling.REMOTE_MODEL, Handling.REMOTE_FUNCTION,
-                         Handling.REMOTE_EXCEPTION)))
+        view = _mirror_view(mirror)
         parts = PurePosixPath(MIRROR_PACKAGE, *mirror.module.split("."))
         path = parts / "__init__.py" if mirror.module in packages else parts.with_suffix(".py")
         write_file(staging / path, env.get_template("mirror.py.j2").render(mirror=view))
