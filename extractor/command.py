@@ -30,8 +30,8 @@ from extractor.writer import REPORT_FILE, run_codemods, write_service
 
 @click.command()
 @click.argument("apps", nargs=-1, required=True)
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path(),
-              show_default=True, help="The monolith's root folder.")
+@click.option("--project", type=click.Path(file_okay=False, resolve_path=True, path_type=Path),
+              default=Path(), show_default=True, help="The monolith's root folder.")
 @click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
               help="graph.json from `decompose analyze` "
                    "[default: PROJECT/decompose-report/graph.json].")

@@ -102,6 +102,15 @@ def test_what_a_carried_mixin_cannot_reach_is_refused_at_its_line_naming_who_nee
         "too")
 
 
+def test_the_project_defaults_to_the_current_folder(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch):
+    # `decompose extract common --dry-run` run inside pretalx's src/ ended in a ValueError.
+    monkeypatch.chdir(analysed_copy("staying_names", tmp_path / "monolith"))
+    result = invoke("ledger", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "crm/mixins.py (carried copy)" in result.output
+
+
 IMPORTS = """
 import django
 django.setup()
