@@ -23,7 +23,7 @@ from decompose.paths import PATCH_FILE, default_graph, service_dir
 from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
 from extractor.plan import build_plan
-from extractor.plan.imports import CARRIED
+from extractor.plan.imports import CARRIED, EMPTY_PACKAGE
 from extractor.spec import ServiceSpec
 from extractor.writer import REPORT_FILE, run_codemods, write_service
 
@@ -104,6 +104,7 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines += [f"  {f.target}" + (f" ({f.kind} copy of {f.source})" if f.kind == "template"
                                   else f" ({f.kind} copy)" if f.kind in ("kernel", CARRIED)
                                   else " (stub: wires the task queue)" if f.kind == "stub"
+                                  else " (empty package)" if f.kind == EMPTY_PACKAGE
                                   else "")
               for f in record.files]
     lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),

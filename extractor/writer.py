@@ -22,7 +22,7 @@ from extractor.mirror_imports import import_block
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
-from extractor.plan.imports import TASK_QUEUE_STUB
+from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
@@ -30,6 +30,8 @@ from extractor.service_env import service_python
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
+# Files written from a template instead of copied, by FileCopy kind.
+_STUBS = {TASK_QUEUE_STUB: "task_queue_stub.py.j2", EMPTY_PACKAGE: "empty_package.py.j2"}
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,9 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         for copy in extraction.record.files:
             if copy.target in transformed:
                 write_file(staging / copy.target, transformed[copy.target])
-            elif copy.kind == TASK_QUEUE_STUB:
+            elif copy.kind in _STUBS:
                 write_file(staging / copy.target, env.get_template(
-                    "task_queue_stub.py.j2").render(source=copy.source))
+                    _STUBS[copy.kind]).render(source=copy.source))
             else:
                 target = staging / copy.target
                 target.parent.mkdir(parents=True, exist_ok=True)

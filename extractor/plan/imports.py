@@ -19,6 +19,7 @@ from collections.abc import Callable
 from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
 from decompose.modules import absolute_module
+from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
 from extractor.plan.constants import CopiedConstant, copy_constant
 from extractor.plan.scope import Scope
 
@@ -30,6 +31,7 @@ SERVICE_PACKAGES = frozenset({"config", "ops", "tests", "monolith"})
 # FileCopy kind of a package __init__ written as a stub (see kernel_files).
 TASK_QUEUE_STUB = "stub"
 CARRIED = "carried"  # FileCopy kind of a carried module (see CrossImports._carry)
+EMPTY_PACKAGE = "package"  # FileCopy kind of an __init__ written empty (see kernel_files)
 # The attributes a file reads on a name it imported (None: the name is also used bare).
 Attributes = Callable[[str], tuple[str, ...] | None]
 
@@ -117,26 +119,45 @@ class CrossImports:
                           if path not in self._scanned]:
             for path in pending:
                 self.scan(path)
+                self._refuse_model_forms(path)
+
+    def _refuse_model_forms(self, path: str) -> None:
+        """A class of a carried module built from a remote model's ``_meta`` (a ModelForm, a
+        FilterSet: ``Meta.model = User``) fails at import in the service; a ModelSerializer
+        is rewritten instead (codemods/remote_serializers.py)."""
+        tree = self.source.tree(path)
+        if tree is None:
+            return
+        module = self.source.module_of(path)
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        remote = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                mirror = self.mirrors.get(absolute_module(package, node.module, node.level), {})
+                remote.update({a.asname or a.name: mirror[a.name].target for a in node.names
+                               if a.name in mirror
+                               and mirror[a.name].handling == Handling.REMOTE_MODEL})
+        for node in tree.body:
+            label = _meta_model(node, remote)
+            if isinstance(node, ast.ClassDef) and label and not any(
+                    ast.unparse(base) in MODEL_SERIALIZERS for base in node.bases):
+                bases = ", ".join(ast.unparse(base) for base in node.bases)
+                self.dependencies.append(CrossDependency(
+                    Location(path, node.lineno), f"{module}.{node.name}", Handling.ERROR,
+                    f"a class ({bases}) built from the model {label} that stays (its "
+                    "Meta.model), which a remote model cannot stand in for"))
 
     def carried_files(self) -> list[FileCopy]:
         return sorted(FileCopy(path, path, CARRIED) for path, _ in self.carried.values())
 
     def _carry(self, module: str, path: str) -> None:
-        """Copy ``module`` (and the package ``__init__`` files above it that are not kernel)
-        into the service, its imports planned like the moved code's."""
+        """Copy ``module`` into the service, its imports planned like the moved code's (the
+        package ``__init__`` files above it come as kernel copies or empty packages)."""
         if module in self.carried or self._needed_at is None:
             return
         self.carried[module] = (path, next(  # for a carried module: what carried that one
             (why for carrier, why in self.carried.values() if carrier == self._needed_at.path),
             self._needed_at))
-        parts = module.split(".")
-        for depth in range(1, len(parts)):
-            package = ".".join(parts[:depth])
-            init = self.source.path_of(package)
-            if (init and init.endswith("__init__.py") and self._stays(package)
-                    and not self._is_kernel(package)
-                    and not self._wires_task_queue(init, package)):  # stubbed instead
-                self._carry(package, init)
 
     def refuse_unreachable(self) -> None:
         """A name the service could neither copy nor ask the monolith for would leave an
@@ -181,11 +202,15 @@ class CrossImports:
                      for module, names in sorted(self.mirrors.items()))
 
     def kernel_files(self) -> list[FileCopy]:
-        """The kernel modules, plus the package ``__init__`` files above them; one that only
-        wires the monolith's task queue (``from .celery import app``) is a stub instead:
-        the service runs no worker, and the celery module is not the service's."""
+        """The kernel modules, plus the package ``__init__`` files above them and above the
+        carried modules; one that only wires the monolith's task queue (``from .celery
+        import app``) is a stub instead: the service runs no worker, and the celery module is
+        not the service's. Above a carried module, an ``__init__`` that is not kernel is an
+        empty package: re-exporting the package's every module (pretalx's forms package)
+        would carry them all, and the mirrors re-export from the defining modules anyway."""
         copies: set[str] = set()
         stubs: set[str] = set()
+        empty: set[str] = set()
         carried = {path for path, _ in self.carried.values()}
         for module in [*(m for m, ok in self.kernel.items() if ok), *self.carried]:
             path = self.source.path_of(module)
@@ -197,10 +222,17 @@ class CrossImports:
             for depth in range(1, len(parts)):
                 package = ".".join(parts[:depth])
                 init = self.source.path_of(package)
-                if init and init.endswith("__init__.py") and init not in carried:
-                    (stubs if self._wires_task_queue(init, package) else copies).add(init)
-        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs]
-                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs])
+                if not init or not init.endswith("__init__.py") or init in carried:
+                    continue
+                if self._wires_task_queue(init, package):
+                    stubs.add(init)
+                elif self._stays(package) and not self._is_kernel(package):
+                    empty.add(init)
+                else:
+                    copies.add(init)
+        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
+                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
+                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
 
     def _wires_task_queue(self, init: str, package: str) -> bool:
         """Whether the package ``__init__`` imports a module of the project that imports
@@ -305,6 +337,17 @@ class CrossImports:
                                     f"defined beside the model {beside.label}")
         self._carry(module, path)
         return Handling.CARRIED, f"{module}.{name}"
+
+
+def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:
+    """The remote model label a class names as its ``Meta.model``, if one."""
+    for inner in node.body if isinstance(node, ast.ClassDef) else ():
+        if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
+            for statement in inner.body:
+                if (isinstance(statement, ast.Assign) and _assigns(statement, "model")
+                        and isinstance(statement.value, ast.Name)):
+                    return remote.get(statement.value.id)
+    return None
 
 
 def _reader(tree: ast.Module, bound: dict[str, str]) -> Attributes:

@@ -102,6 +102,32 @@ def test_what_a_carried_mixin_cannot_reach_is_refused_at_its_line_naming_who_nee
         "too")
 
 
+def test_a_package_above_copied_modules_that_imports_more_is_written_empty(tmp_path: Path):
+    # pretalx's person/interfaces/forms/__init__.py re-exports every form, ModelForms too.
+    root = analysed_copy("staying_names", tmp_path / "monolith", {
+        "crm/__init__.py": ("", "from crm.verification import verified  # noqa: F401\n")})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert sorted((f.source, f.kind) for f in plan.record.files
+                  if f.source.startswith("crm/")) == [
+        ("crm/__init__.py", "package"), ("crm/enums.py", "kernel"), (MIXIN, "carried")]
+
+
+def test_a_carried_model_form_of_a_model_that_stays_is_refused_at_its_class(tmp_path: Path):
+    # pretalx's common carries person's forms: ModelForms of User, SpeakerProfile.
+    root = analysed_copy("staying_names", tmp_path / "monolith", {
+        "crm/forms.py": ("", "from django import forms\n\nfrom crm.models import Customer\n\n\n"
+                             "class CustomerForm(forms.ModelForm):\n    class Meta:\n"
+                             "        model = Customer\n        fields = [\"name\"]\n"),
+        "ledger/views.py": ("from crm.mixins", "from crm.forms import CustomerForm\n"
+                                               "from crm.mixins")})
+    assert refusal(root) == (
+        "crm/forms.py:6: crm.forms.CustomerForm: a class (forms.ModelForm) built from the model "
+        "crm.Customer that stays (its Meta.model), which a remote model cannot stand in for, so "
+        "the service cannot import it (the service copies crm/forms.py for ledger/views.py:4); "
+        "move it to a module of crm without models (the service copies those) or extract crm "
+        "too")
+
+
 def test_the_project_defaults_to_the_current_folder(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch):
     # `decompose extract common --dry-run` run inside pretalx's src/ ended in a ValueError.
