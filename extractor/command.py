@@ -23,14 +23,15 @@ from decompose.paths import PATCH_FILE, default_graph, service_dir
 from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
 from extractor.plan import build_plan
+from extractor.plan.imports import CARRIED, EMPTY_PACKAGE
 from extractor.spec import ServiceSpec
 from extractor.writer import REPORT_FILE, run_codemods, write_service
 
 
 @click.command()
 @click.argument("apps", nargs=-1, required=True)
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path(),
-              show_default=True, help="The monolith's root folder.")
+@click.option("--project", type=click.Path(file_okay=False, resolve_path=True, path_type=Path),
+              default=Path(), show_default=True, help="The monolith's root folder.")
 @click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
               help="graph.json from `decompose analyze` "
                    "[default: PROJECT/decompose-report/graph.json].")
@@ -101,8 +102,9 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines = [f"service {record.service!r} from {', '.join(record.apps)} -> {target}",
              "routes: " + ", ".join(record.routes), "", "files to create:"]
     lines += [f"  {f.target}" + (f" ({f.kind} copy of {f.source})" if f.kind == "template"
-                                  else " (kernel copy)" if f.kind == "kernel"
+                                  else f" ({f.kind} copy)" if f.kind in ("kernel", CARRIED)
                                   else " (stub: wires the task queue)" if f.kind == "stub"
+                                  else " (empty package)" if f.kind == EMPTY_PACKAGE
                                   else "")
               for f in record.files]
     lines += ["  monolith/ mirrors: " + ", ".join(m.module for m in record.mirrors),

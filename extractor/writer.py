@@ -12,16 +12,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from decompose.errors import OutputExists
-from decompose.model import ExtractionPlan, Handling, MirrorModule
+from decompose.model import CopiedImport, ExtractionPlan, Handling, MirrorModule
 from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
 from extractor.lock import lock
+from extractor.mirror_imports import import_block
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
-from extractor.plan.imports import TASK_QUEUE_STUB
+from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
@@ -29,6 +30,8 @@ from extractor.service_env import service_python
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
+# Files written from a template instead of copied, by FileCopy kind.
+_STUBS = {TASK_QUEUE_STUB: "task_queue_stub.py.j2", EMPTY_PACKAGE: "empty_package.py.j2"}
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,9 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         for copy in extraction.record.files:
             if copy.target in transformed:
                 write_file(staging / copy.target, transformed[copy.target])
-            elif copy.kind == TASK_QUEUE_STUB:
+            elif copy.kind in _STUBS:
                 write_file(staging / copy.target, env.get_template(
-                    "task_queue_stub.py.j2").render(source=copy.source))
+                    _STUBS[copy.kind]).render(source=copy.source))
             else:
                 target = staging / copy.target
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,6 +125,33 @@ class _MirrorView:
     models: tuple
     functions: tuple
     exceptions: tuple
+    imports: str  # the import block
+    statements: tuple[str, ...]  # copied constants, in the monolith's order
+
+
+# What the stand-ins of each kind need from decompose-runtime.
+_STAND_IN_IMPORTS = {Handling.REMOTE_MODEL: CopiedImport("decompose_remote.models", "RemoteModel"),
+                     Handling.REMOTE_FUNCTION: CopiedImport("decompose_remote.functions",
+                                                            "remote_function"),
+                     Handling.REMOTE_EXCEPTION: CopiedImport("decompose_remote.errors",
+                                                             "remote_exception")}
+
+
+def _mirror_view(mirror: MirrorModule) -> _MirrorView:
+    """Stand-ins, re-exports of the service's copies (``from pkg.mod import Name as Name``,
+    explicit for linters) and copied constants with their imports."""
+    imports = {_STAND_IN_IMPORTS[n.handling] for n in mirror.names
+               if n.handling in _STAND_IN_IMPORTS}
+    for name in mirror.names:
+        if name.handling in (Handling.KERNEL, Handling.CARRIED):
+            module, _, original = name.target.rpartition(".")
+            imports.add(CopiedImport(module, original, original))
+        imports.update(name.imports)
+    statements = sorted({s for n in mirror.names for s in n.statements})
+    models, functions, exceptions = (tuple(n for n in mirror.names if n.handling == kind)
+                                     for kind in _STAND_IN_IMPORTS)
+    return _MirrorView(mirror.module, models, functions, exceptions, import_block(imports),
+                       tuple(s.source for s in statements))
 
 
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
@@ -132,10 +162,7 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
     for mirror in mirrors:
-        view = _MirrorView(mirror.module, *(
-            tuple(n for n in mirror.names if n.handling == kind)
-            for kind in (Handling.REMOTE_MODEL, Handling.REMOTE_FUNCTION,
-                         Handling.REMOTE_EXCEPTION)))
+        view = _mirror_view(mirror)
         parts = PurePosixPath(MIRROR_PACKAGE, *mirror.module.split("."))
         path = parts / "__init__.py" if mirror.module in packages else parts.with_suffix(".py")
         write_file(staging / path, env.get_template("mirror.py.j2").render(mirror=view))

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
     from decompose.model.extraction import (
         EXTRACTION_SCHEMA_VERSION,
         AllowedModel,
+        CopiedImport,
+        CopiedStatement,
         CrossDependency,
         ExtractionPlan,
         FileCopy,
@@ -86,7 +88,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ServiceMetrics", "SplitSuggestion", "upgrade_boundaries",
     ),
     "extraction": (
-        "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CrossDependency", "ExtractionPlan",
+        "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CopiedImport", "CopiedStatement",
+        "CrossDependency", "ExtractionPlan",
         "FileCopy", "ForwardedSignal", "Handling", "InboundCoupling", "KeptRoute", "Level",
         "MirrorModule", "MirrorName", "Mount", "Rewrite", "SignalReceiver", "SplitTransaction",
         "UnforwardedReceiver",

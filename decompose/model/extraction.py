@@ -22,6 +22,10 @@ class Handling(enum.StrEnum):
     REMOTE_FUNCTION = "remote-function"  # a foreign function called through the bridge
     REMOTE_EXCEPTION = "remote-exception"  # a foreign exception class raised from bridge answers
     KERNEL = "kernel"  # model-free / abstract-only module copied under the same module path
+    # a module of a staying app that defines no concrete model, copied under the same module
+    # path for a class the moved code needs (a mixin), its own imports pointed at the mirrors
+    CARRIED = "carried"
+    CONSTANT = "constant"  # a literal module constant, copied into the mirror module
     ERROR = "error"  # no safe rewrite: a human must decide
 
 
@@ -33,7 +37,8 @@ class Level(enum.StrEnum):
 
 @dataclass(frozen=True, order=True)
 class FileCopy:
-    """A monolith file copied into the service (``kind`` "app", "kernel", "test": a moved
+    """A monolith file copied into the service (``kind`` "app", "kernel", "carried" (its
+    imports of staying apps pointed at the mirrors), "test": a moved
     app's own test module, or "template": a monolith template the moved pages extend or
     include, into the service's templates/)."""
 
@@ -84,12 +89,34 @@ class SplitTransaction:
 
 
 @dataclass(frozen=True, order=True)
+class CopiedImport:
+    """An import a copied constant needs: ``from module import name as alias`` (``name``
+    empty: ``import module``; ``alias`` empty: none)."""
+
+    module: str
+    name: str = ""
+    alias: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class CopiedStatement:
+    """A module-level assignment copied as written, at its line in the monolith's module."""
+
+    line: int
+    source: str
+
+
+@dataclass(frozen=True, order=True)
 class MirrorName:
     """A name of a monolith module as the service's ``monolith`` mirror package provides it."""
 
     name: str
-    handling: Handling  # REMOTE_MODEL, REMOTE_FUNCTION or REMOTE_EXCEPTION
+    handling: Handling  # REMOTE_* (a stand-in), KERNEL or CARRIED (re-exported from the
+    # service's copy) or CONSTANT (its definition copied)
     target: str  # model label ("catalog.Product") or dotted name ("inventory.services.x")
+    # a CONSTANT's assignment and those of the module's constants it reads, and their imports
+    statements: tuple[CopiedStatement, ...] = ()
+    imports: tuple[CopiedImport, ...] = ()
 
 
 @dataclass(frozen=True, order=True)

@@ -114,22 +114,25 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         needs = TemplateNeeds()
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
+    imports.scan_carried()
     imports.refuse_unreachable()
     kernel = imports.kernel_files()
     notes += tuple(Rewrite(Location(f.source, 1), "plan", (
         "imports the monolith's Celery app for its side effect: written as a stub, the "
         "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
-    files += kernel + list(needs.copies) + test_copies
+    carried_files = imports.carried_files()
+    files += kernel + carried_files + list(needs.copies) + test_copies
+    python += tuple((f.source, scope.source.module_of(f.source)) for f in carried_files)
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     environment = monolith_environment(graph)
-    third_party_apps, carried = third_party(scope, python, drf, environment)
+    third_party_apps, libraries = third_party(scope, python, drf, environment)
     pins = monolith_pins(root)
-    requirements = tuple(r.requirement for r in service_requirements(pins, carried))
+    requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
-        pins, SKELETON_REQUIREMENTS + carried + runtime_dependencies())
+        pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
     signals = plan_signals(scope)
     record = ExtractionPlan(

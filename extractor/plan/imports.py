@@ -2,16 +2,25 @@
 
 Model-free modules are copied as a shared kernel under the same module path; models, functions
 and exceptions become names of the service's ``monolith`` mirror package, reached remotely;
-anything else is an error the user must resolve before the cut.
+constants are copied into the mirror (see constants.py). A module imported whole (``from app import
+services``) gets a mirror of the attributes the file reads on it. Any other class (a mixin, a
+form, an enum) comes with its module, copied under the same path when it defines no concrete
+model ("carried"): its own imports of staying apps are planned like the moved code's, so what
+it touches through the ORM is reached as remote models. Anything else is an error the user must
+resolve before the cut.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
+from decompose.modules import absolute_module
+from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
+from extractor.plan.constants import CopiedConstant, copy_constant
 from extractor.plan.scope import Scope
 
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
@@ -21,6 +30,10 @@ EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
 SERVICE_PACKAGES = frozenset({"config", "ops", "tests", "monolith"})
 # FileCopy kind of a package __init__ written as a stub (see kernel_files).
 TASK_QUEUE_STUB = "stub"
+CARRIED = "carried"  # FileCopy kind of a carried module (see CrossImports._carry)
+EMPTY_PACKAGE = "package"  # FileCopy kind of an __init__ written empty (see kernel_files)
+# The attributes a file reads on a name it imported (None: the name is also used bare).
+Attributes = Callable[[str], tuple[str, ...] | None]
 
 
 class CrossImports:
@@ -32,15 +45,26 @@ class CrossImports:
         self.dependencies: list[CrossDependency] = []
         self.kernel: dict[str, bool] = {}
         self.mirrors: dict[str, dict[str, MirrorName]] = {}
+        # carried module -> (its path, the first use that needs it)
+        self.carried: dict[str, tuple[str, Location]] = {}
+        self._scanned: set[str] = set()
+        self._needed_at: Location | None = None
+        self._constants: dict[str, CopiedConstant] = {}
 
     def scan(self, path: str) -> None:
-        """Every absolute import of the moved file at ``path``."""
+        """Every import of the moved (or carried) file at ``path``; relative ones resolved
+        (in a moved app they name the app itself, which does not stay)."""
+        self._scanned.add(path)
         tree = self.source.tree(path)
         if tree is None:
             return
+        module = self.source.module_of(path)
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                self.use(node.module, [a.name for a in node.names], Location(path, node.lineno))
+            if isinstance(node, ast.ImportFrom) and (node.level or node.module):
+                bound = {a.name: a.asname or a.name for a in node.names}
+                self.use(absolute_module(package, node.module, node.level), list(bound),
+                         Location(path, node.lineno), _reader(tree, bound))
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if self._stays(alias.name) and not self._is_kernel(alias.name):
@@ -48,26 +72,92 @@ class CrossImports:
                             Location(path, node.lineno), alias.name, Handling.ERROR,
                             "plain module import of an app that stays; use from-imports"))
 
-    def use(self, module: str, names: list[str], where: Location) -> None:
-        """Record that moved code (or a copied setting) uses ``names`` of ``module``."""
+    def use(self, module: str, names: list[str], where: Location,
+            attributes: Attributes | None = None) -> None:
+        """Record that moved code (or a copied setting) uses ``names`` of ``module``;
+        ``attributes`` tells which attributes the file reads on a name it imported."""
         if not self._stays(module):
             return
-        if self._is_kernel(module):
+        kernel = self._is_kernel(module)
+        if kernel:
             self.dependencies.append(CrossDependency(where, module, Handling.KERNEL,
                                                      "copied under the same module path"))
-            for name in names:  # from package import submodule: the submodule comes too
-                submodule = f"{module}.{name}"
-                if self.source.path_of(submodule) is not None and not self._is_kernel(
-                        submodule):
-                    self.dependencies.append(CrossDependency(
-                        where, submodule, Handling.ERROR, "a module of an app that stays, "
-                        "imported whole (import its functions by name instead)"))
+        for name in names:  # from package import submodule: the submodule comes too
+            submodule = f"{module}.{name}"
+            if self.source.path_of(submodule) is not None:
+                if not self._is_kernel(submodule):
+                    self._use_whole(submodule, attributes and attributes(name), where)
+            elif not kernel:
+                self._provide(module, name, where)
+
+    def _use_whole(self, module: str, read: tuple[str, ...] | None, where: Location) -> None:
+        """A module imported whole: its mirror provides the attributes the file reads."""
+        if read is None:
+            self.dependencies.append(CrossDependency(
+                where, module, Handling.ERROR, "a module of an app that stays, imported whole "
+                "and used as a value, not only through its attributes (import its functions "
+                "by name instead)"))
             return
-        for name in names:
-            kind, target = self._classify(module, name)
-            if kind != Handling.ERROR:
-                self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
-            self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
+        self.mirrors.setdefault(module, {})
+        for attribute in read:
+            self._provide(module, attribute, where)
+
+    def _provide(self, module: str, name: str, where: Location) -> None:
+        self._needed_at = where
+        kind, target = self._classify(module, name)
+        if kind == Handling.CONSTANT:
+            copied = self._constants[target]
+            self.mirrors.setdefault(module, {})[name] = MirrorName(
+                name, kind, target, copied.statements, copied.imports)
+        elif kind != Handling.ERROR:
+            self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
+        self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
+
+    def scan_carried(self) -> None:
+        """Scan the carried modules (and those their imports carry in turn)."""
+        while pending := [path for path, _ in self.carried.values()
+                          if path not in self._scanned]:
+            for path in pending:
+                self.scan(path)
+                self._refuse_model_forms(path)
+
+    def _refuse_model_forms(self, path: str) -> None:
+        """A class of a carried module built from a remote model's ``_meta`` (a ModelForm, a
+        FilterSet: ``Meta.model = User``) fails at import in the service; a ModelSerializer
+        is rewritten instead (codemods/remote_serializers.py)."""
+        tree = self.source.tree(path)
+        if tree is None:
+            return
+        module = self.source.module_of(path)
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        remote = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                mirror = self.mirrors.get(absolute_module(package, node.module, node.level), {})
+                remote.update({a.asname or a.name: mirror[a.name].target for a in node.names
+                               if a.name in mirror
+                               and mirror[a.name].handling == Handling.REMOTE_MODEL})
+        for node in tree.body:
+            label = _meta_model(node, remote)
+            if isinstance(node, ast.ClassDef) and label and not any(
+                    ast.unparse(base) in MODEL_SERIALIZERS for base in node.bases):
+                bases = ", ".join(ast.unparse(base) for base in node.bases)
+                self.dependencies.append(CrossDependency(
+                    Location(path, node.lineno), f"{module}.{node.name}", Handling.ERROR,
+                    f"a class ({bases}) built from the model {label} that stays (its "
+                    "Meta.model), which a remote model cannot stand in for"))
+
+    def carried_files(self) -> list[FileCopy]:
+        return sorted(FileCopy(path, path, CARRIED) for path, _ in self.carried.values())
+
+    def _carry(self, module: str, path: str) -> None:
+        """Copy ``module`` into the service, its imports planned like the moved code's (the
+        package ``__init__`` files above it come as kernel copies or empty packages)."""
+        if module in self.carried or self._needed_at is None:
+            return
+        self.carried[module] = (path, next(  # for a carried module: what carried that one
+            (why for carrier, why in self.carried.values() if carrier == self._needed_at.path),
+            self._needed_at))
 
     def refuse_unreachable(self) -> None:
         """A name the service could neither copy nor ask the monolith for would leave an
@@ -78,6 +168,10 @@ class CrossImports:
         first = unreachable[0]
         app = self.source.app_of(first.target)
         more = f" (and {len(unreachable) - 1} more)" if len(unreachable) > 1 else ""
+        carrier = next(((p, why) for p, why in self.carried.values()
+                        if p == first.location.path), None)
+        if carrier:
+            more += f" (the service copies {carrier[0]} for {carrier[1]})"
         raise CannotExtract(
             f"{first.target}: {first.note}, so the service cannot import it{more}; move it "
             f"to a module of {app.label if app else 'the project'} without models (the "
@@ -108,24 +202,37 @@ class CrossImports:
                      for module, names in sorted(self.mirrors.items()))
 
     def kernel_files(self) -> list[FileCopy]:
-        """The kernel modules, plus the package ``__init__`` files above them; one that only
-        wires the monolith's task queue (``from .celery import app``) is a stub instead:
-        the service runs no worker, and the celery module is not the service's."""
+        """The kernel modules, plus the package ``__init__`` files above them and above the
+        carried modules; one that only wires the monolith's task queue (``from .celery
+        import app``) is a stub instead: the service runs no worker, and the celery module is
+        not the service's. Above a carried module, an ``__init__`` that is not kernel is an
+        empty package: re-exporting the package's every module (pretalx's forms package)
+        would carry them all, and the mirrors re-export from the defining modules anyway."""
         copies: set[str] = set()
         stubs: set[str] = set()
-        for module, ok in self.kernel.items():
-            path = self.source.path_of(module) if ok else None
+        empty: set[str] = set()
+        carried = {path for path, _ in self.carried.values()}
+        for module in [*(m for m, ok in self.kernel.items() if ok), *self.carried]:
+            path = self.source.path_of(module)
             if path is None:
                 continue
-            copies.add(path)
+            if path not in carried:
+                copies.add(path)
             parts = module.split(".")
             for depth in range(1, len(parts)):
                 package = ".".join(parts[:depth])
                 init = self.source.path_of(package)
-                if init and init.endswith("__init__.py"):
-                    (stubs if self._wires_task_queue(init, package) else copies).add(init)
-        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs]
-                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs])
+                if not init or not init.endswith("__init__.py") or init in carried:
+                    continue
+                if self._wires_task_queue(init, package):
+                    stubs.add(init)
+                elif self._stays(package) and not self._is_kernel(package):
+                    empty.add(init)
+                else:
+                    copies.add(init)
+        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
+                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
+                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
 
     def _wires_task_queue(self, init: str, package: str) -> bool:
         """Whether the package ``__init__`` imports a module of the project that imports
@@ -157,7 +264,7 @@ class CrossImports:
         ok = path is not None and self.source.tree(path) is not None and not any(
             m.location.path == path and not m.abstract for m in self.scope.graph.models)
         if ok and path is not None:
-            for imported in self.source.imports(path, module):
+            for imported in self.source.imports(path, module) | self._submodules(path, module):
                 if self._stays(imported):
                     target = (imported if self.source.path_of(imported)
                               else imported.rpartition(".")[0])
@@ -167,11 +274,25 @@ class CrossImports:
         self.kernel[module] = ok
         return ok
 
+    def _submodules(self, path: str, module: str) -> set[str]:
+        """The modules ``from package import submodule`` in the file names (taiga's
+        ``from . import views``): they must come with the file as much as its other imports."""
+        tree = self.source.tree(path)
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.ImportFrom):
+                base = absolute_module(package, node.module, node.level)
+                found.update(f"{base}.{a.name}" for a in node.names
+                             if self.source.path_of(f"{base}.{a.name}") is not None)
+        return found
+
     def _classify(self, module: str, name: str, depth: int = 0) -> tuple[Handling, str]:
-        """How the mirror provides ``module.name``: a model, function or exception."""
+        """How the mirror provides ``module.name``: a remote model, function or exception, a
+        copied literal, or a class re-exported from the service's copy of its module."""
         path = self.source.path_of(module)
         tree = self.source.tree(path) if path else None
-        if tree is None or depth > 3:
+        if path is None or tree is None or depth > 3:
             return Handling.ERROR, "its source could not be read"
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
@@ -183,14 +304,78 @@ class CrossImports:
                     return Handling.REMOTE_MODEL, model.label
                 if _is_exception(tree, node):
                     return Handling.REMOTE_EXCEPTION, f"{module}.{name}"
-                return Handling.ERROR, "a class that is neither a model nor an exception"
+                return self._copied_class(module, path, name)
+            if isinstance(node, ast.Assign | ast.AnnAssign) and _assigns(node, name):
+                return self._constant(module, path, tree, name)
             if isinstance(node, ast.ImportFrom) and any(
                     (a.asname or a.name) == name for a in node.names):
                 source = _imported_module(node, module, path)
                 original = next(a.name for a in node.names if (a.asname or a.name) == name)
                 if source:
                     return self._classify(source, original, depth + 1)
-        return Handling.ERROR, "not a model, function or exception of that module"
+        return Handling.ERROR, "not a model, function, exception or constant of that module"
+
+    def _constant(self, module: str, path: str, tree: ast.Module, name: str
+                  ) -> tuple[Handling, str]:
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        copied = copy_constant(self.source.read(path), tree, package, name,
+                               lambda m: self._stays(m) and self._is_kernel(m))
+        if isinstance(copied, str):
+            return Handling.ERROR, copied
+        self._constants[f"{module}.{name}"] = copied
+        return Handling.CONSTANT, f"{module}.{name}"
+
+    def _copied_class(self, module: str, path: str, name: str) -> tuple[Handling, str]:
+        """A class that is neither a model nor an exception comes with its module: as kernel
+        when it is one, else carried when the module defines no concrete model."""
+        if self._is_kernel(module):
+            return Handling.KERNEL, f"{module}.{name}"
+        beside = next((m for m in self.scope.graph.models
+                       if m.location.path == path and not m.abstract), None)
+        if beside is not None:
+            return Handling.ERROR, (f"a class that is neither a model nor an exception, "
+                                    f"defined beside the model {beside.label}")
+        self._carry(module, path)
+        return Handling.CARRIED, f"{module}.{name}"
+
+
+def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:
+    """The remote model label a class names as its ``Meta.model``, if one."""
+    for inner in node.body if isinstance(node, ast.ClassDef) else ():
+        if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
+            for statement in inner.body:
+                if (isinstance(statement, ast.Assign) and _assigns(statement, "model")
+                        and isinstance(statement.value, ast.Name)):
+                    return remote.get(statement.value.id)
+    return None
+
+
+def _reader(tree: ast.Module, bound: dict[str, str]) -> Attributes:
+    """For an import's names, the attributes the module reads on the local name each binds."""
+    return lambda name: _attributes_read(tree, bound[name])
+
+
+def _attributes_read(tree: ast.Module, name: str) -> tuple[str, ...] | None:
+    """The attributes the module reads on ``name`` (``services.count`` -> count); None when
+    ``name`` is also used bare (passed as a value, so no list of attributes is complete)."""
+    read: set[str] = set()
+    through: set[int] = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == name):
+            read.add(node.attr)
+            through.add(id(node.value))
+    bare = any(isinstance(node, ast.Name) and node.id == name and id(node) not in through
+               for node in ast.walk(tree))
+    return None if bare else tuple(sorted(read))
+
+
+def _assigns(node: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    """Whether the module-level assignment binds ``name`` (``KIND = "verify"``)."""
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    return (isinstance(node.target, ast.Name) and node.target.id == name
+            and node.value is not None)
 
 
 def _imported_module(node: ast.ImportFrom, module: str, path: str | None) -> str | None:
