@@ -18,6 +18,7 @@ from typing import Any
 
 import jwt
 import urllib3
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,7 +56,13 @@ class MonolithClient:
         now = int(time.time())
         claims = {"iss": self.service, "aud": SERVICE_AUDIENCE, "iat": now,
                   "exp": now + SERVICE_TOKEN_LIFETIME, "jti": uuid.uuid4().hex}
-        return jwt.encode(claims, self.private_key, algorithm="RS256")
+        return jwt.encode(claims, self._signing_key, algorithm="RS256")
+
+    @functools.cached_property
+    def _signing_key(self) -> Any:
+        """The private key, parsed on first use and kept: parsing a PEM RSA key checks it (tens
+        of ms with OpenSSL 3), which jwt.encode would repeat on every call given the PEM text."""
+        return load_pem_private_key(self.private_key.encode(), password=None)
 
     def get(self, path: str, fields: list[tuple[str, str]]) -> Any:
         """A read: retried on connection errors, timeouts and 502/503/504."""
