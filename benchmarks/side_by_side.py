@@ -11,6 +11,7 @@ bridge exchanges that session for (``/_decompose/token``, what nginx's ``auth_re
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import subprocess
@@ -146,7 +147,8 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
                 (evidence / f"{re.sub(r'[^A-Za-z0-9]+', '_', path)}.{side}").write_bytes(
                     reply.body)
             different.append(f"{path}: monolith {mono.status}, service {serv.status}"
-                             + ("" if mono.status != serv.status else ", bodies differ"))
+                             + ("" if mono.status != serv.status else
+                                f", first difference: {_first_difference(mono, serv)}"))
     return RouteComparison(tuple(equal), tuple(different), tuple(not_asked))
 
 
@@ -169,6 +171,21 @@ def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str |
         return None
     return _concrete(template[:match.start()] + str(value) + template[match.end():],
                      monolith, headers)
+
+
+def _first_difference(monolith: Reply, service: Reply) -> str:
+    """The first line one side has and the other not (of the normalised bodies)."""
+    for line in difflib.unified_diff(_lines(monolith), _lines(service), lineterm="", n=0):
+        if line[:1] in "+-" and line[:3] not in ("+++", "---") and line[1:].strip():
+            side = "monolith" if line[0] == "-" else "service"
+            return f"only the {side} has {line[1:].strip()[:120]!r}"
+    return "whitespace"
+
+
+def _lines(reply: Reply) -> list[str]:
+    value = _normalised(reply)
+    text = value if isinstance(value, str) else json.dumps(value, indent=1, sort_keys=True)
+    return text.splitlines()
 
 
 def _normalised(reply: Reply) -> object:
