@@ -153,7 +153,7 @@ class Checks:
     before: SuiteRun | None = None  # the monolith's suite on the checkout
     after: SuiteRun | None = None  # the same command on the patched copy
     routes: RouteComparison | None = None
-    serving: str = "-"  # why the side-by-side run stopped, if it did
+    stopped: str = "-"  # the step that could not run, and why
 
 
 @dataclass(frozen=True)
@@ -403,7 +403,7 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
                                                      service_bin, work))
     except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired,
             OSError) as exc:
-        checks = replace(checks, serving=f"stopped: {str(exc).splitlines()[0][:200]}")
+        checks = replace(checks, stopped=f"stopped: {str(exc).splitlines()[0][:200]}")
     return checks
 
 
@@ -503,7 +503,7 @@ def row_cells(row: Attempt) -> list[str]:
     suite = "-" if before is None else (
         f"{before.selection}: {before} → {after if after else '-'}"
         + (" (equal)" if equal else " (DIFFERENT)" if after else ""))
-    routes = str(checks.routes) if checks.routes else checks.serving
+    routes = str(checks.routes) if checks.routes else checks.stopped
     return [row.project, row.app, row.outcome, row.monolith, checks.suite, suite, routes]
 
 
