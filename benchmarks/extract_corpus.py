@@ -195,7 +195,6 @@ class Monolith:
     recipe: Recipe
     checkout: Path
     python: Path  # the project's own environment (gh-<name>)
-    decompose: Path  # the bin folder of x-<name>
     cluster: Cluster
     selection: tuple[str, ...] | None  # --monolith-tests: None for the recipe's subset
 
@@ -407,7 +406,7 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
     return checks
 
 
-def attempt(monolith: Monolith, app: str, work: Path,
+def attempt(monolith: Monolith, app: str, work: Path, decompose: Path,
             before_runs: dict[tuple[str, ...], SuiteRun]) -> Attempt:
     project = monolith.project
     copy = work / app / "src"
@@ -416,7 +415,7 @@ def attempt(monolith: Monolith, app: str, work: Path,
     service = work / app / "service"
     try:
         done = subprocess.run(
-            [str(monolith.decompose / "decompose"), "extract", app, "--project", str(root),
+            [str(decompose / "decompose"), "extract", app, "--project", str(root),
              "--apply", "--out", str(service)], cwd=root, capture_output=True, text=True,
             timeout=EXTRACT_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
@@ -466,15 +465,14 @@ def prepare(project: Project, mirrors: Path, work: Path, interpreters: dict[str,
     python = environment(project, checkout, interpreters)
     recipe = RECIPES[project.name]
     cluster.execute(recipe.database_sql)
-    return Monolith(project, recipe, checkout, python, extraction_environment(project, python),
-                    cluster, selection)
+    return Monolith(project, recipe, checkout, python, cluster, selection)
 
 
 def project_attempts(monolith: Monolith, work: Path,
                      only_apps: list[str] | None) -> Iterator[Attempt]:
     project = monolith.project
-    graph = analyze(project, monolith.checkout / project.root, monolith.python,
-                    monolith.decompose)
+    decompose = extraction_environment(project, monolith.python)
+    graph = analyze(project, monolith.checkout / project.root, monolith.python, decompose)
     apps = [app for app in monolith.recipe.apps or leaf_apps(graph)
             if not only_apps or app in only_apps]
     if not apps:
@@ -482,7 +480,7 @@ def project_attempts(monolith: Monolith, work: Path,
                       monolith="-")
     before_runs: dict[tuple[str, ...], SuiteRun] = {}
     for app in apps:
-        yield attempt(monolith, app, work, before_runs)
+        yield attempt(monolith, app, work, decompose, before_runs)
 
 
 @contextmanager
@@ -545,7 +543,7 @@ def suite_time(project: Project, mirrors: Path, work: Path, interpreters: dict[s
     monolith = prepare(project, mirrors, work, interpreters, cluster, ())
     run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, "-",
                          work / "monolith-full.log")
-    return f"{project.name}: full suite {run} in {run.seconds:.0f} s"
+    return f"{project.name}: {run.selection}: {run}"
 
 
 def main() -> None:
