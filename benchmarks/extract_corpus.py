@@ -115,7 +115,7 @@ RECIPES = {
         seed=(("create_test_event",),), wsgi="pretalx.wsgi:application"),
     "kiwi": Recipe(
         ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
-        subset=("tcms.{app}",),
+        subset=("tcms.{app}",), env=(("LANG", "en_US.UTF-8"),),  # its LANGUAGE_CODE
         serve_env=(("DJANGO_SETTINGS_MODULE", "tcms.settings.devel"),
                    ("KIWI_DB_ENGINE", "django.db.backends.postgresql"),
                    ("KIWI_DB_NAME", "{db_name}"), ("KIWI_DB_USER", "postgres"),
