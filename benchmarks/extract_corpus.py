@@ -155,6 +155,19 @@ class Checks:
     routes: RouteComparison | None = None
     stopped: str = "-"  # the step that could not run, and why
 
+    @property
+    def suite_green(self) -> bool:
+        return " passed" in self.suite and not self.suite.startswith(("FAILED", "timed out"))
+
+    @property
+    def suites_equal(self) -> bool:
+        return (self.before is not None and self.after is not None
+                and self.before.counts is not None and self.before.counts == self.after.counts)
+
+    @property
+    def serves_all(self) -> bool:
+        return bool(self.routes and self.routes.equal and not self.routes.different)
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -496,29 +509,22 @@ def scratch(keep: Path | None) -> Iterator[Path]:
 def row_cells(row: Attempt) -> list[str]:
     checks = row.checks
     before, after = checks.before, checks.after
-    equal = (before is not None and after is not None and before.counts is not None
-             and before.counts == after.counts)
     suite = "-" if before is None else (
         f"{before.selection}: {before} → {after if after else '-'}"
-        + (" (equal)" if equal else " (DIFFERENT)" if after else ""))
+        + (" (equal)" if checks.suites_equal else " (DIFFERENT)" if after else ""))
     routes = str(checks.routes) if checks.routes else checks.stopped
     return [row.project, row.app, row.outcome, row.monolith, checks.suite, suite, routes]
 
 
-def summary(rows: list[Attempt]) -> list[str]:
+def summary(title: str, rows: list[Attempt]) -> list[str]:
+    """One line of counts, then what each written service's routes did not answer alike."""
     written = [row for row in rows if row.written]
-    green = [row for row in written if " passed" in row.checks.suite
-             and not row.checks.suite.startswith(("FAILED", "timed out"))]
-    same = [row for row in written if row.checks.before and row.checks.after
-            and row.checks.before.counts is not None
-            and row.checks.before.counts == row.checks.after.counts]
-    serving = [row for row in written if row.checks.routes and row.checks.routes.equal
-               and not row.checks.routes.different]
-    refused = [row for row in rows if row.outcome.startswith(("refused", "traceback"))]
-    lines = [f"attempts: {len([r for r in rows if r.app != '-'])}; services written: "
-             f"{len(written)}; service suites green: {len(green)}; monolith suite equal "
-             f"before/after: {len(same)}; services serving all their moved GET routes like "
-             f"the monolith: {len(serving)}; refusals: {len(refused)}"]
+    lines = [f"{title}: attempts {len([row for row in rows if row.app != '-'])}, services "
+             f"written {len(written)}, their suites green "
+             f"{sum(row.checks.suite_green for row in written)}, monolith suite equal before "
+             f"and after {sum(row.checks.suites_equal for row in written)}, serving all their "
+             f"moved GET routes like the monolith {sum(row.checks.serves_all for row in written)}"
+             f", refusals {sum(row.outcome.startswith(('refused', 'traceback')) for row in rows)}"]
     for row in written:
         routes = row.checks.routes
         if routes:
@@ -534,7 +540,9 @@ def print_table(rows: list[Attempt]) -> None:
     for row in rows:
         print("| " + " | ".join(row_cells(row)) + " |")
     print()
-    print("\n".join(summary(rows)))
+    control = [row for row in rows if row.project == CONTROL.name]
+    print("\n".join(summary(f"control ({CONTROL.name})", control)
+                    + summary("corpus", [row for row in rows if row not in control])))
 
 
 def suite_time(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str],
