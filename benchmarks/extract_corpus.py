@@ -90,6 +90,7 @@ class Recipe:
 
     tests: tuple[str, ...]  # after the interpreter, run in tests_cwd; the selection is appended
     tests_cwd: str = "."  # relative to the project root (manage.py's folder)
+    test_install: tuple[str, ...] = ()  # pip arguments for its test tools ("{src}": checkout)
     subset: tuple[str, ...] = ()  # the default selection; () runs the full suite
     env: tuple[tuple[str, str], ...] = ()  # for the suite, manage.py and the served monolith
     serve_env: tuple[tuple[str, str], ...] = ()  # on top, for the served monolith only
@@ -111,6 +112,8 @@ RECIPES = {
         seed=(("seed_demo",),), apps=("orders", "reviews")),
     "pretalx": Recipe(
         (*PYTEST, "-o", "addopts="), tests_cwd="..", subset=("src/tests/{app}",),
+        test_install=("pytest", "pytest-django", "pytest-mock", "factory_boy", "freezegun",
+                      "jsonschema"),  # its [dev] extra, without the release tools
         serve_env=(("DJANGO_SETTINGS_MODULE", "pretalx.settings"),),
         seed=(("create_test_event",),), wsgi="pretalx.wsgi:application"),
     "kiwi": Recipe(
@@ -125,6 +128,7 @@ RECIPES = {
         wsgi="tcms.wsgi:application"),
     "taiga": Recipe(
         PYTEST, subset=("tests/unit",), env=(("PGPORT", "{db_port}"),),
+        test_install=("-r", "{src}/requirements-devel.txt"),
         serve_env=(("DJANGO_SETTINGS_MODULE", "settings.common"),),
         seed=(("sample_data",),), wsgi="taiga.wsgi:application",
         database_sql=("CREATE ROLE taiga LOGIN SUPERUSER PASSWORD 'taiga'",
@@ -477,6 +481,8 @@ def prepare(project: Project, mirrors: Path, work: Path, interpreters: dict[str,
     checkout = checkout_of(project, mirrors, work)
     python = environment(project, checkout, interpreters)
     recipe = RECIPES[project.name]
+    if recipe.test_install:  # a developer's environment: the project's test tools too
+        pip_install(python, [arg.format(src=checkout) for arg in recipe.test_install])
     cluster.execute(recipe.database_sql)
     return Monolith(project, recipe, checkout, python, cluster, selection)
 
