@@ -113,7 +113,7 @@ RECIPES = {
     "pretalx": Recipe(
         (*PYTEST, "-o", "addopts="), tests_cwd="..", subset=("src/tests/{app}",),
         test_install=("pytest", "pytest-django", "pytest-mock", "factory_boy", "freezegun",
-                      "jsonschema", "drf-spectacular", "polib"),  # its [dev] extra's test part
+                      "jsonschema", "drf-spectacular", "polib", "requests"),  # its tests import
         serve_env=(("DJANGO_SETTINGS_MODULE", "pretalx.settings"),),
         seed=(("create_test_event",),), wsgi="pretalx.wsgi:application"),
     "kiwi": Recipe(
