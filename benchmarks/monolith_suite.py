@@ -76,7 +76,8 @@ def run_suite(command: list[str], cwd: Path, env: dict[str, str], timeout: float
     try:
         done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                               timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as stopped:
+        log.write_text(f"$ {' '.join(command)}\n{_text(stopped.stdout)}\n{_text(stopped.stderr)}")
         return SuiteRun(None, time.perf_counter() - start, selection,
                         f"timed out after {timeout:.0f} s")
     seconds = time.perf_counter() - start
@@ -85,3 +86,8 @@ def run_suite(command: list[str], cwd: Path, env: dict[str, str], timeout: float
     counts = pytest_counts(output) if "pytest" in command else unittest_counts(output)
     last = ([line.strip() for line in output.splitlines() if line.strip()] or ["no output"])[-1]
     return SuiteRun(counts, seconds, selection, "" if counts else last[:200])
+
+
+def _text(output: str | bytes | None) -> str:
+    """What a stopped run had printed (bytes even when text was asked for)."""
+    return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
