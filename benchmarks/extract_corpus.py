@@ -418,7 +418,7 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
         checks = replace(checks, routes=side_by_side(monolith, app, root, service, bin_dir,
                                                      service_bin, work))
     except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired,
-            OSError) as exc:
+            OSError, psycopg.Error) as exc:
         checks = replace(checks, stopped=f"stopped: {str(exc).splitlines()[0][:200]}")
     return checks
 
