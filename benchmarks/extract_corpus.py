@@ -1,7 +1,8 @@
-"""``decompose extract --apply`` on the leaf apps of real monoliths fetched from GitHub.
+"""``decompose extract --apply`` on the leaf apps of real monoliths, proven by running them.
 
 For the team's own checks, like benchmarks/github_corpus.py (same projects, same checkouts from
-the ``fetch`` mirrors, same ``.venv-corpora/gh-<name>`` environments). Per project: a fresh
+the ``fetch`` mirrors, same ``.venv-corpora/gh-<name>`` environments), plus this repository's
+``sample_monolith`` as the control project (its ``orders`` and ``reviews``). Per project: a fresh
 checkout is analysed with ``--python`` of its environment; every *leaf* app is extracted with
 ``--apply`` into its own copy of the checkout. A leaf app is an app of the project (not
 third-party) with at least one concrete model and at least one URL routed to its views, whose
@@ -9,26 +10,40 @@ models no model of another of the project's apps points to (no inbound foreign k
 or many-to-many), and that does not hold the user model. Those are the apps the proposal would
 move first; extracting any other drags its dependants' foreign keys across the boundary.
 
-Prints one row per attempt: the outcome (service written, the refusal's one line, or the
-traceback's last line), whether a refused ``--apply`` left the monolith copy identical to the
-checkout, and whether a written service's own suite passes (on a throwaway PostgreSQL). Booting
-a written service under gunicorn beside the patched monolith and comparing its moved GET routes
-is not done here yet: no attempt on this corpus writes a service today (see the README table).
+For each service written, on one throwaway PostgreSQL cluster (a database per step):
+1. the service's environment is built from its own lock (``uv sync --locked``), and its suite
+   runs there;
+2. the monolith's own suite runs before the patch (once per checkout) and after it, with the
+   same command, in ``m-<name>``: the monolith's environment plus what the patch adds to its
+   requirements; the counts must be equal (the selection run is printed: the project's default
+   subset, ``--monolith-tests full`` or given paths);
+3. the patched monolith is migrated and given data by the project's own seeding (its fixtures,
+   factories or seed command), then it and the service run under gunicorn side by side; each
+   moved GET route (the service's OpenAPI GET paths and its parameterless mounts, detail routes
+   filled with ids of existing rows) is asked of both as a signed-in superuser (the monolith's
+   session; the service's token exchanged for it by the bridge), and status and normalised
+   body compared.
+How each project runs its suite, seeds its data and is served is the ``RECIPES`` table.
+
+Prints one row per attempt as it goes, then a Markdown table and a summary: attempts, services
+written, service suites green, monolith suites equal, services serving all their moved routes,
+and every refusal's one line.
 
 decompose runs here from ``.venv-corpora/x-<name>``: a venv that sees the project's packages
-(a ``.pth`` onto ``gh-<name>``) plus decompose, decompose-runtime and the generated services'
-own dependencies; each service is then locked and checked by ``extract`` in a throwaway
-environment of its own, built from its lock.
+(a ``.pth`` onto ``gh-<name>``) plus decompose and decompose-runtime.
 
-    python benchmarks/extract_corpus.py                       # every project with a mirror
-    python benchmarks/extract_corpus.py --only kiwi --only nautobot --keep /tmp/extract-corpus
+    python benchmarks/extract_corpus.py --keep /tmp/extract-corpus       # every project
+    python benchmarks/extract_corpus.py --only sample_monolith --monolith-tests full
+    python benchmarks/extract_corpus.py --only kiwi --suite-time         # the full suite's time
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -36,25 +51,126 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import PROJECTS, VENVS, Project, environment, export, pip_install  # noqa: E402
-from tests.support.postgres import temporary_postgres  # noqa: E402
+import psycopg  # noqa: E402
 
-# What a generated service declares (extractor/templates/service/pyproject.toml.j2, its [test]
-# extra included): installed over the project's packages, so Django is the service's 5.2 (the
-# range decompose-runtime requires too) even where the monolith pins another.
-SERVICE_PACKAGES = ("django>=5.2,<5.3", "djangorestframework>=3.16,<4", "drf-spectacular>=0.28,<1",
-                    "django-environ>=0.12,<1", "gunicorn>=23,<28", "prometheus-client>=0.21,<1",
-                    "psycopg[binary]>=3.2,<4", "PyJWT[crypto]>=2.10,<3", "urllib3>=2.2,<3",
-                    "pytest>=8,<10", "pytest-django>=4.9,<5", "schemathesis>=4,<5",
-                    "hypothesis>=6.100,<7", "ruff>=0.6")
+from benchmarks.corpus import PROJECTS, VENVS, Project, environment, export, pip_install  # noqa: E402
+from benchmarks.monolith_suite import SuiteRun, run_suite  # noqa: E402
+from benchmarks.side_by_side import (  # noqa: E402
+    PUBLIC_HOST,
+    SIGN_IN,
+    RouteComparison,
+    compare_routes,
+    gunicorn,
+    moved_get_paths,
+    service_token,
+)
+from tests.support.keys import key_pair  # noqa: E402
+from tests.support.postgres import temporary_postgres  # noqa: E402
+from tests.support.processes import clean_env  # noqa: E402
+
 EXTRACT_TIMEOUT = 900
-SUITE_TIMEOUT = 900
+SUITE_TIMEOUT = 900  # the service's suite
+STEP_TIMEOUT = 600  # one environment build, migrate or seed command
+CONTROL = Project("sample_monolith", "", ".", "config.settings.test",
+                  ("-r", "{src}/requirements.txt"))
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a project runs its own suite, makes data and is served: what its README, Makefile or
+    CI says. Placeholders: {database_url} {db_host} {db_port} {db_name} (a fresh database on
+    the throwaway cluster), {app} (the moved app's label), {secret}, {host}."""
+
+    tests: tuple[str, ...]  # after the interpreter, run in tests_cwd; the selection is appended
+    tests_cwd: str = "."  # relative to the project root (manage.py's folder)
+    test_install: tuple[str, ...] = ()  # pip arguments for its test tools ("{src}": checkout)
+    subset: tuple[str, ...] = ()  # the default selection; () runs the full suite
+    env: tuple[tuple[str, str], ...] = ()  # for the suite, manage.py and the served monolith
+    serve_env: tuple[tuple[str, str], ...] = ()  # on top, for the served monolith only
+    seed: tuple[tuple[str, ...], ...] = ()  # manage.py commands creating data, after migrate
+    wsgi: str = "config.wsgi:application"
+    apps: tuple[str, ...] = ()  # extract these instead of the leaf apps (the control project)
+    database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
+    suite_timeout: int = 1800
+
+
+PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
+# Only sample_monolith's recipe is proven end to end today; the corpus ones are read from each
+# project's own CI and Makefile and run once a service of theirs is written.
+RECIPES = {
+    "sample_monolith": Recipe(
+        PYTEST, env=(("DATABASE_URL", "{database_url}"),),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "config.settings.production"),
+                   ("DJANGO_SECRET_KEY", "{secret}"), ("DJANGO_ALLOWED_HOSTS", "{host}")),
+        seed=(("seed_demo",),), apps=("orders", "reviews")),
+    "pretalx": Recipe(
+        (*PYTEST, "-o", "addopts="), tests_cwd="..", subset=("src/tests/{app}",),
+        test_install=("pytest", "pytest-django", "pytest-mock", "factory_boy", "freezegun",
+                      "jsonschema", "drf-spectacular", "polib", "requests"),  # its tests import
+        serve_env=(("DJANGO_SETTINGS_MODULE", "pretalx.settings"),),
+        seed=(("create_test_event",),), wsgi="pretalx.wsgi:application"),
+    "kiwi": Recipe(
+        ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
+        subset=("tcms.{app}",), env=(("LANG", "en_US.UTF-8"),),  # its LANGUAGE_CODE
+        serve_env=(("DJANGO_SETTINGS_MODULE", "tcms.settings.devel"),
+                   ("KIWI_DB_ENGINE", "django.db.backends.postgresql"),
+                   ("KIWI_DB_NAME", "{db_name}"), ("KIWI_DB_USER", "postgres"),
+                   ("KIWI_DB_HOST", "{db_host}"), ("KIWI_DB_PORT", "{db_port}")),
+        seed=(("shell", "-c", "from tcms.tests.factories import TestExecutionFactory\n"
+                              "for _ in range(3): TestExecutionFactory()"),),
+        wsgi="tcms.wsgi:application"),
+    "taiga": Recipe(
+        PYTEST, subset=("tests/unit",), env=(("PGPORT", "{db_port}"),),
+        test_install=("-r", "{src}/requirements-devel.txt"),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "settings.common"),),
+        seed=(("sample_data",),), wsgi="taiga.wsgi:application",
+        database_sql=("CREATE ROLE taiga LOGIN SUPERUSER PASSWORD 'taiga'",
+                      "CREATE DATABASE taiga OWNER taiga")),
+    "tandoor": Recipe(
+        (*PYTEST, "-o", "addopts="), subset=("cookbook/tests/other",),
+        env=(("SECRET_KEY", "corpus"), ("TEST_DATABASE_URL", "{database_url}")),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "recipes.settings"),
+                   ("DATABASE_URL", "{database_url}")),
+        wsgi="recipes.wsgi:application"),
+    "nautobot": Recipe(
+        ("-m", "nautobot.core.cli", "--config=nautobot/core/tests/nautobot_config.py", "test",
+         "--noinput"), subset=("nautobot.{app}.tests",),
+        env=(("NAUTOBOT_DB_HOST", "{db_host}"), ("NAUTOBOT_DB_PORT", "{db_port}"),
+             ("NAUTOBOT_DB_USER", "postgres"), ("NAUTOBOT_DB_NAME", "{db_name}"),
+             ("NAUTOBOT_DB_PASSWORD", "")),
+        wsgi="nautobot.core.wsgi:application"),
+}
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What a written service proved; "-" where a step was not reached."""
+
+    suite: str = "-"  # the service's own suite
+    before: SuiteRun | None = None  # the monolith's suite on the checkout
+    after: SuiteRun | None = None  # the same command on the patched copy
+    routes: RouteComparison | None = None
+    stopped: str = "-"  # the step that could not run, and why
+
+    @property
+    def suite_green(self) -> bool:
+        return " passed" in self.suite and not self.suite.startswith(("FAILED", "timed out"))
+
+    @property
+    def suites_equal(self) -> bool:
+        return (self.before is not None and self.after is not None
+                and self.before.counts is not None and self.before.counts == self.after.counts)
+
+    @property
+    def serves_all(self) -> bool:
+        return bool(self.routes and self.routes.equal and not self.routes.different)
 
 
 @dataclass(frozen=True)
@@ -62,8 +178,42 @@ class Attempt:
     project: str
     app: str
     outcome: str  # "service written", "refused: ...", "traceback: ..."
-    suite: str = "-"  # "12 passed", "failed: ...", "-" when no service was written
     monolith: str = "patched"  # after a refusal: whether the copy is still the checkout
+    checks: Checks = field(default_factory=Checks)
+
+    @property
+    def written(self) -> bool:
+        return self.outcome == "service written"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The throwaway PostgreSQL: a fresh database per step, named after it."""
+
+    url: str
+
+    def database(self, name: str) -> str:
+        with psycopg.connect(self.url, autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            db.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def execute(self, statements: tuple[str, ...]) -> None:
+        with psycopg.connect(self.url, autocommit=True) as db:
+            for statement in statements:
+                db.execute(statement)
+
+
+@dataclass(frozen=True)
+class Monolith:
+    """One project's checkout and how to run it: what every step of an attempt shares."""
+
+    project: Project
+    recipe: Recipe
+    checkout: Path
+    python: Path  # the project's own environment (gh-<name>)
+    cluster: Cluster
+    selection: tuple[str, ...] | None  # --monolith-tests: None for the recipe's subset
 
 
 def leaf_apps(graph: dict) -> list[str]:
@@ -80,23 +230,58 @@ def leaf_apps(graph: dict) -> list[str]:
     return sorted((own & with_models & routed) - pointed_to - {user_app})
 
 
-def extraction_environment(project: Project, python: Path) -> Path:
-    """``x-<name>``: the project's packages (through a .pth) plus decompose and the service's."""
-    venv = VENVS / f"x-{project.name}"
+def site_packages(python: Path) -> str:
+    ask = "import site; print(site.getsitepackages()[0])"
+    return subprocess.run([str(python), "-c", ask], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def layered_venv(name: str, python: Path, packages: list[str]) -> Path:
+    """``.venv-corpora/<name>``: sees ``python``'s packages (a .pth onto its site-packages),
+    with ``packages`` installed on top; rebuilt when the list changes. Its bin folder."""
+    venv = VENVS / name
     marker = venv / ".installed"
-    if not marker.exists():
+    wanted = "\n".join(packages) + "\n"
+    if not marker.exists() or marker.read_text() != wanted:
         base = subprocess.run([str(python), "-c", "import sys; print(sys._base_executable)"],
                               capture_output=True, text=True, check=True).stdout.strip()
         subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
-        ask = "import site, sys; print(site.getsitepackages()[0])"
-        own_site, project_site = (
-            subprocess.run([str(p), "-c", ask], capture_output=True, text=True,
-                           check=True).stdout.strip() for p in (venv / "bin" / "python", python))
-        Path(own_site, "_project.pth").write_text(project_site + "\n")
-        pip_install(venv / "bin" / "python",
-                    ["-e", str(REPO / "runtime"), "-e", str(REPO), *SERVICE_PACKAGES])
-        marker.write_text("\n".join(SERVICE_PACKAGES) + "\n")
+        Path(site_packages(venv / "bin" / "python"), "_project.pth").write_text(
+            site_packages(python) + "\n")
+        pip_install(venv / "bin" / "python", packages)
+        marker.write_text(wanted)
     return venv / "bin"
+
+
+def extraction_environment(project: Project, python: Path) -> Path:
+    """``x-<name>``: the project's packages plus decompose and decompose-runtime."""
+    return layered_venv(f"x-{project.name}", python,
+                        ["-e", str(REPO / "runtime"), "-e", str(REPO)])
+
+
+def patched_environment(project: Project, python: Path, patch: Path) -> Path:
+    """``m-<name>``: the monolith's environment plus what ``monolith.patch`` adds to its
+    requirements (decompose-runtime from this repository) and gunicorn to serve it."""
+    return layered_venv(f"m-{project.name}", python,
+                        [*bridge_requirements(patch.read_text()), "gunicorn"])
+
+
+def bridge_requirements(patch: str) -> list[str]:
+    """The requirement lines the patch adds (requirements*.txt, pyproject.toml, Pipfile)."""
+    added, current = [], ""
+    for line in patch.splitlines():
+        if line.startswith("+++ "):
+            current = Path(line[4:].strip()).name
+        elif not line.startswith("+"):
+            continue
+        elif re.fullmatch(r"requirements.*\.txt", current):
+            text = line[1:].split("#", 1)[0].strip()
+            added += [text] if text and not text.startswith("-") else []
+        elif current in ("pyproject.toml", "Pipfile"):
+            quoted = re.fullmatch(r'\s*"([^"]+)",?\s*', line[1:])
+            added += [quoted.group(1)] if quoted else []
+    return [f"-e{REPO / 'runtime'}" if re.match(r"decompose[-_]runtime\b", item) else item
+            for item in added]
 
 
 def one_line(stderr: str) -> str:
@@ -108,41 +293,180 @@ def one_line(stderr: str) -> str:
     return "refused: " + (errors or lines or ["(no message)"])[0].split(":", 1)[-1].strip()
 
 
-def run_suite(bin_dir: Path, service: Path, database_url: str) -> str:
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower())
+
+
+def base_env(bin_dir: Path, **values: str) -> dict[str, str]:
+    """This process's environment (certificates, index settings) without its Django, pytest,
+    decompose or virtualenv settings, ``bin_dir`` first on PATH."""
+    env = clean_env(PATH=f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+                    PYTHONDONTWRITEBYTECODE="1", **values)
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def recipe_env(pairs: tuple[tuple[str, str], ...], database_url: str, **extra: str) -> dict:
+    where = urlsplit(database_url)
+    values = {"database_url": database_url, "db_host": where.hostname or "",
+              "db_port": str(where.port or ""), "db_name": where.path.lstrip("/"),
+              "host": f"{PUBLIC_HOST},127.0.0.1,localhost", **extra}
+    return {name: value.format(**values) for name, value in pairs}
+
+
+def service_environment(service: Path, python: Path, folder: Path) -> Path:
+    """The service's own environment, from its lock (what its Dockerfile and CI install)."""
+    env = base_env(REPO / ".venv" / "bin", UV_PROJECT_ENVIRONMENT=str(folder),
+                   UV_PYTHON_DOWNLOADS="never")
+    done = subprocess.run(["uv", "sync", "--locked", "--no-install-project", "--extra", "test",
+                           "--quiet", "--python", str(python)], cwd=service, env=env,
+                          capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False)
+    if done.returncode:
+        raise RuntimeError(f"uv sync --locked: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+    return folder / "bin"
+
+
+def service_suite(bin_dir: Path, service: Path, database_url: str) -> str:
     """The generated service's own pytest run, on its own database of the throwaway cluster."""
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "DATABASE_URL": database_url,
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    env = base_env(bin_dir, DATABASE_URL=database_url)
     try:
-        done = subprocess.run([str(bin_dir / "python"), "-m", "pytest", "-q", "-p",
-                               "no:cacheprovider"], cwd=service, env=env, capture_output=True,
-                              text=True, timeout=SUITE_TIMEOUT, check=False)
+        done = subprocess.run([str(bin_dir / "python"), *PYTEST], cwd=service, env=env,
+                              capture_output=True, text=True, timeout=SUITE_TIMEOUT,
+                              check=False)
     except subprocess.TimeoutExpired:
         return f"timed out after {SUITE_TIMEOUT} s"
+    (service.parent / "service-suite.log").write_text(done.stdout + done.stderr)
     summary = (done.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
     return summary if done.returncode == 0 else f"FAILED: {summary}"
 
 
-def attempt(project: Project, app: str, checkout: Path, work: Path, bin_dir: Path,
-            database: str) -> Attempt:
+def selection_for(monolith: Monolith, app: str) -> tuple[str, ...]:
+    """--monolith-tests, else the recipe's subset for this app; () is the full suite."""
+    if monolith.selection is not None:
+        return monolith.selection
+    return tuple(item.format(app=app) for item in monolith.recipe.subset)
+
+
+def monolith_suite(monolith: Monolith, root: Path, python: Path, app: str,
+                   log: Path) -> SuiteRun:
+    """The project's suite as its recipe runs it, on ``root`` with ``python``."""
+    recipe = monolith.recipe
+    chosen = selection_for(monolith, app)
+    database = monolith.cluster.database(slug(f"suite_{log.stem}"))
+    env = base_env(python.parent, **recipe_env(recipe.env, database))
+    return run_suite([str(python), *recipe.tests, *chosen], (root / recipe.tests_cwd).resolve(),
+                     env, recipe.suite_timeout, " ".join(chosen) or "full suite", log)
+
+
+def manage(python: Path, root: Path, env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(python), "manage.py", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False)
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"manage.py {args[0]}: {last[:200]}")
+    return done.stdout
+
+
+def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_dir: Path,
+                 service_bin: Path, work: Path) -> RouteComparison:
+    """Seed the patched monolith, serve it and the service, compare the moved GET routes."""
+    name = json.loads((service / "extraction.json").read_text())["service"]
+    database = monolith.cluster.database(slug(f"serve_{app}"))
+    token_keys, service_keys = key_pair(), key_pair()
+    monolith_env = base_env(bin_dir, **recipe_env(
+        monolith.recipe.env + monolith.recipe.serve_env, database,
+        secret=secrets.token_urlsafe(40)),
+        DECOMPOSE_TOKEN_PRIVATE_KEY=token_keys.private,
+        DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({name: service_keys.public}))
+    python = bin_dir / "python"
+    manage(python, root, monolith_env, "migrate", "--noinput", "-v0")
+    for command in monolith.recipe.seed:
+        manage(python, root, monolith_env, *command)
+    cookie = manage(python, root, monolith_env, "shell", "-c", SIGN_IN).strip().splitlines()[-1]
+    with ExitStack() as servers:
+        mono = servers.enter_context(gunicorn(python, root, monolith_env, work / "monolith.log",
+                                              monolith.recipe.wsgi))
+        service_env = base_env(
+            service_bin, DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(40), DATABASE_URL=database,
+            DJANGO_ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1,localhost", MONOLITH_URL=mono.url,
+            DECOMPOSE_SERVICE_PRIVATE_KEY=service_keys.private,
+            DECOMPOSE_TOKEN_PUBLIC_KEY=token_keys.public,
+            PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus"))
+        serv = servers.enter_context(gunicorn(
+            service_bin / "python", service, service_env, work / "service.log",
+            "--config", "gunicorn.conf.py", "config.wsgi:application"))
+        token = service_token(mono, cookie)
+        return compare_routes(mono, serv, moved_get_paths(service), {"Cookie": cookie},
+                              {"Authorization": f"Bearer {token}"}, work / "differing")
+
+
+def prove(monolith: Monolith, app: str, root: Path, service: Path,
+          before_runs: dict[tuple[str, ...], SuiteRun]) -> Checks:
+    """Everything a written service must pass; a step that cannot run says why and stops."""
+    work = service.parent
+    checks = Checks()
+    try:
+        checks = replace(checks, before=before_patch(monolith, app, work.parent, before_runs))
+        service_bin = service_environment(service, monolith.python, work / "service-env")
+        checks = replace(checks, suite=service_suite(
+            service_bin, service, monolith.cluster.database(slug(f"service_{app}"))))
+        bin_dir = patched_environment(monolith.project, monolith.python,
+                                      service / "monolith.patch")
+        checks = replace(checks, after=monolith_suite(
+            monolith, root, bin_dir / "python", app, work / "monolith-after.log"))
+        checks = replace(checks, routes=side_by_side(monolith, app, root, service, bin_dir,
+                                                     service_bin, work))
+    except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired,
+            OSError, psycopg.Error) as exc:
+        checks = replace(checks, stopped=f"stopped: {str(exc).splitlines()[0][:200]}")
+    return checks
+
+
+def attempt(monolith: Monolith, app: str, work: Path, decompose: Path,
+            before_runs: dict[tuple[str, ...], SuiteRun]) -> Attempt:
+    project = monolith.project
     copy = work / app / "src"
-    shutil.copytree(checkout, copy, symlinks=True)
+    shutil.copytree(monolith.checkout, copy, symlinks=True)
     root = copy / project.root
     service = work / app / "service"
     try:
         done = subprocess.run(
-            [str(bin_dir / "decompose"), "extract", app, "--project", str(root), "--apply",
-             "--out", str(service)], cwd=root, capture_output=True, text=True,
+            [str(decompose / "decompose"), "extract", app, "--project", str(root),
+             "--apply", "--out", str(service)], cwd=root, capture_output=True, text=True,
             timeout=EXTRACT_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         return Attempt(project.name, app, f"timed out after {EXTRACT_TIMEOUT} s", monolith="?")
     (work / app / "extract.log").write_text(done.stdout + done.stderr)
     if done.returncode:
-        untouched = subprocess.run(["diff", "-rq", "--exclude=__pycache__", str(checkout),
-                                    str(copy)], capture_output=True, check=False).returncode == 0
+        untouched = subprocess.run(["diff", "-rq", "--exclude=__pycache__",
+                                    str(monolith.checkout), str(copy)], capture_output=True,
+                                   check=False).returncode == 0
         return Attempt(project.name, app, one_line(done.stderr),
                        monolith="unchanged" if untouched else "CHANGED by a refused --apply")
-    suite = run_suite(bin_dir, service, f"{database}_{re.sub(r'[^a-z0-9]', '_', app)}")
-    return Attempt(project.name, app, "service written", suite)
+    return Attempt(project.name, app, "service written",
+                   checks=prove(monolith, app, root, service, before_runs))
+
+
+def before_patch(monolith: Monolith, app: str, work: Path,
+                 runs: dict[tuple[str, ...], SuiteRun]) -> SuiteRun:
+    """The checkout's suite, run once per selection and project (a subset naming the moved
+    app runs again for each app)."""
+    key = selection_for(monolith, app)
+    if key not in runs:
+        runs[key] = monolith_suite(monolith, monolith.checkout / monolith.project.root,
+                                   monolith.python, app, work / f"monolith-before-{app}.log")
+    return runs[key]
+
+
+def checkout_of(project: Project, mirrors: Path, work: Path) -> Path:
+    """A fresh copy of the project's source: the mirror's HEAD, or this repository's folder."""
+    if not project.mirror:
+        checkout = work / "checkout" / "src"
+        shutil.copytree(REPO / project.name, checkout, ignore=shutil.ignore_patterns(
+            "db.sqlite3", "__pycache__", ".pytest_cache", "decompose-report"))
+        return checkout
+    return export(mirrors / project.mirror / "repo", work / "checkout")
 
 
 def analyze(project: Project, root: Path, python: Path, bin_dir: Path) -> dict:
@@ -152,18 +476,30 @@ def analyze(project: Project, root: Path, python: Path, bin_dir: Path) -> dict:
     return json.loads((root / "decompose-report" / "graph.json").read_text())
 
 
-def project_attempts(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str],
-                     database: str, only_apps: list[str] | None) -> Iterator[Attempt]:
-    checkout = export(mirrors / project.mirror / "repo", work / "checkout")
+def prepare(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str],
+            cluster: Cluster, selection: tuple[str, ...] | None) -> Monolith:
+    checkout = checkout_of(project, mirrors, work)
     python = environment(project, checkout, interpreters)
-    bin_dir = extraction_environment(project, python)
-    graph = analyze(project, checkout / project.root, python, bin_dir)
-    apps = [app for app in leaf_apps(graph) if not only_apps or app in only_apps]
+    recipe = RECIPES[project.name]
+    if recipe.test_install:  # a developer's environment: the project's test tools too
+        pip_install(python, [arg.format(src=checkout) for arg in recipe.test_install])
+    cluster.execute(recipe.database_sql)
+    return Monolith(project, recipe, checkout, python, cluster, selection)
+
+
+def project_attempts(monolith: Monolith, work: Path,
+                     only_apps: list[str] | None) -> Iterator[Attempt]:
+    project = monolith.project
+    decompose = extraction_environment(project, monolith.python)
+    graph = analyze(project, monolith.checkout / project.root, monolith.python, decompose)
+    apps = [app for app in monolith.recipe.apps or leaf_apps(graph)
+            if not only_apps or app in only_apps]
     if not apps:
         yield Attempt(project.name, "-", "no leaf app with models and routed views",
                       monolith="-")
+    before_runs: dict[tuple[str, ...], SuiteRun] = {}
     for app in apps:
-        yield attempt(project, app, checkout, work, bin_dir, database)
+        yield attempt(monolith, app, work, decompose, before_runs)
 
 
 @contextmanager
@@ -176,8 +512,56 @@ def scratch(keep: Path | None) -> Iterator[Path]:
             yield Path(folder)
 
 
+def row_cells(row: Attempt) -> list[str]:
+    checks = row.checks
+    before, after = checks.before, checks.after
+    suite = "-" if before is None else (
+        f"{before.selection}: {before} → {after if after else '-'}"
+        + (" (equal)" if checks.suites_equal else " (DIFFERENT)" if after else ""))
+    routes = str(checks.routes) if checks.routes else checks.stopped
+    return [row.project, row.app, row.outcome, row.monolith, checks.suite, suite, routes]
+
+
+def summary(title: str, rows: list[Attempt]) -> list[str]:
+    """One line of counts, then what each written service's routes did not answer alike."""
+    written = [row for row in rows if row.written]
+    lines = [f"{title}: attempts {len([row for row in rows if row.app != '-'])}, services "
+             f"written {len(written)}, their suites green "
+             f"{sum(row.checks.suite_green for row in written)}, monolith suite equal before "
+             f"and after {sum(row.checks.suites_equal for row in written)}, serving all their "
+             f"moved GET routes like the monolith {sum(row.checks.serves_all for row in written)}"
+             f", refusals {sum(row.outcome.startswith(('refused', 'traceback')) for row in rows)}"]
+    for row in written:
+        routes = row.checks.routes
+        if routes:
+            lines += [f"  {row.project}/{row.app} differs: {item}" for item in routes.different]
+            lines += [f"  {row.project}/{row.app} not asked: {item}" for item in routes.not_asked]
+    return lines
+
+
+def print_table(rows: list[Attempt]) -> None:
+    print("\n| project | app | outcome | monolith after a refusal | service suite "
+          "| monolith suite before → after | moved GET routes |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row_cells(row)) + " |")
+    print()
+    control = [row for row in rows if row.project == CONTROL.name]
+    print("\n".join(summary(f"control ({CONTROL.name})", control)
+                    + summary("corpus", [row for row in rows if row not in control])))
+
+
+def suite_time(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str],
+               cluster: Cluster) -> str:
+    """``--suite-time``: the project's full suite on a fresh checkout, once, with its time."""
+    monolith = prepare(project, mirrors, work, interpreters, cluster, ())
+    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, "-",
+                         work / "monolith-full.log")
+    return f"{project.name}: {run.selection}: {run}"
+
+
 def main() -> None:
-    # A stopped run still stops its PostgreSQL and removes its folders (context managers).
+    # A stopped run still stops its servers and PostgreSQL and removes its folders.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
@@ -186,33 +570,42 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="work here and leave the copies and services")
     parser.add_argument("--interpreter", action="append", default=[], metavar="X.Y=PATH",
                         help="the Python X.Y a project needs, when pythonX.Y is not on PATH")
+    parser.add_argument("--monolith-tests", nargs="+", metavar="PATH",
+                        help="the monolith's tests to run before and after the patch: 'full' "
+                             "or paths/labels (default: the project's subset in RECIPES)")
+    parser.add_argument("--suite-time", action="store_true",
+                        help="only run each project's full suite on its checkout, and time it")
     args = parser.parse_args()
     interpreters = dict(item.split("=", 1) for item in args.interpreter)
+    selection = None if not args.monolith_tests else (
+        () if args.monolith_tests == ["full"] else tuple(args.monolith_tests))
     rows: list[Attempt] = []
     with ExitStack() as stack:
         work = stack.enter_context(scratch(args.keep))
-        database = stack.enter_context(temporary_postgres())
-        for project in PROJECTS:
+        cluster = Cluster(stack.enter_context(temporary_postgres()))
+        for project in (CONTROL, *PROJECTS):
             if args.only and project.name not in args.only:
                 continue
-            if not (args.mirrors / project.mirror / "repo").exists():
+            if project.mirror and not (args.mirrors / project.mirror / "repo").exists():
                 rows.append(Attempt(project.name, "-", "no mirror: fetch it first", monolith="-"))
                 continue
             folder = work / project.name
             shutil.rmtree(folder, ignore_errors=True)
             try:
-                for row in project_attempts(project, args.mirrors, folder, interpreters,
-                                            database, args.app):
-                    print(f"{row.project:10} {row.app:16} {row.outcome}  | {row.suite}",
+                if args.suite_time:
+                    print(suite_time(project, args.mirrors, folder, interpreters, cluster),
                           flush=True)
+                    continue
+                monolith = prepare(project, args.mirrors, folder, interpreters, cluster,
+                                   selection)
+                for row in project_attempts(monolith, folder, args.app):
+                    print(" | ".join(row_cells(row)), flush=True)
                     rows.append(row)
             except (subprocess.CalledProcessError, RuntimeError) as exc:
                 rows.append(Attempt(project.name, "-", f"failed: {str(exc).splitlines()[0]}",
                                     monolith="-"))
-    print("\n| project | app | outcome | monolith after | service suite |")
-    print("|---|---|---|---|---|")
-    for row in rows:
-        print(f"| {row.project} | {row.app} | {row.outcome} | {row.monolith} | {row.suite} |")
+    if not args.suite_time:
+        print_table(rows)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,208 @@
+"""The patched monolith and an extracted service under gunicorn on one database, and every moved
+GET route asked of both: the service must answer as the monolith does.
+
+Used by benchmarks/extract_corpus.py once a service is written. Both servers run on loopback
+ports and are always stopped (context managers), their logs kept beside the service. Requests
+carry one public ``Host`` and ``X-Forwarded-Proto: https``, as the proxy in front of both would.
+The monolith is signed in with its own session (a user created in the database, logged in by
+Django's test client in ``manage.py shell``); the service gets the access token the monolith's
+bridge exchanges that session for (``/_decompose/token``, what nginx's ``auth_request`` does).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tests.support.http import Reply, free_port, request
+from tests.support.processes import stop
+
+PUBLIC_HOST = "proof.example"
+PROXY_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
+BOOT_TIMEOUT = 60.0
+_ABSOLUTE_URL = re.compile(r"https?://[^/\s\"']+")
+_CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken|csrf_token|csrftoken)([^>]*?value=")[^"]*')
+
+# Run by the monolith's ``manage.py shell -c``: a superuser (created once) signed in by Django's
+# test client, whose session cookie the script prints last.
+SIGN_IN = """
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+User = get_user_model()
+name = "proof@example.com" if User.USERNAME_FIELD == "email" else "decompose-proof"
+user = User._default_manager.filter(**{User.USERNAME_FIELD: name}).first()
+if user is None:
+    fields = {"email": "proof@example.com", User.USERNAME_FIELD: name}
+    user = User._default_manager.create_superuser(password="decompose-proof", **fields)
+client = Client()
+client.force_login(user)
+print(settings.SESSION_COOKIE_NAME + "=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
+"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    def get(self, path: str, headers: dict[str, str]) -> Reply:
+        return request(self.url + path, headers={**PROXY_HEADERS, **headers})
+
+
+@dataclass(frozen=True)
+class RouteComparison:
+    """How many moved GET routes answered alike, and what differed or could not be asked."""
+
+    equal: tuple[str, ...]
+    different: tuple[str, ...]  # "path: monolith 200, service 500"
+    not_asked: tuple[str, ...]  # "path: no row gives {slug}"
+
+    def __str__(self) -> str:
+        return f"{len(self.equal)}/{len(self.equal) + len(self.different)} routes equal"
+
+
+@contextmanager
+def gunicorn(python: Path, cwd: Path, env: dict[str, str], log: Path,
+             *args: str) -> Iterator[Server]:
+    """``python -m gunicorn ARGS`` on a free port, once it answers HTTP; stopped on exit."""
+    url = f"http://127.0.0.1:{free_port()}"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(python), "-m", "gunicorn", "--bind", url.removeprefix("http://"),
+             "--workers", "2", "--timeout", "60", *args],
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_listening(process, url, log)
+        yield Server(url, process)
+    finally:
+        stop(process)
+
+
+def _wait_until_listening(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + BOOT_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited {process.returncode}: {_last_line(log)}")
+        try:
+            request(url + "/", headers=PROXY_HEADERS, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn not answering after {BOOT_TIMEOUT:.0f} s: {_last_line(log)}")
+
+
+def _last_line(log: Path) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip()[:200] if lines else "no output"
+
+
+def service_token(monolith: Server, session_cookie: str) -> str:
+    """The service access token the monolith's bridge gives for this session."""
+    reply = monolith.get("/_decompose/token", {"Cookie": session_cookie})
+    token = reply.headers.get("x-decompose-token")
+    if reply.status != 200 or not token:
+        raise RuntimeError(f"/_decompose/token answered {reply.status} without a token: "
+                           f"{reply.body[:200]!r}")
+    return token
+
+
+def moved_get_paths(service: Path) -> list[str]:
+    """The service's GET operations (its openapi.yaml) and its mounted prefixes without
+    parameters (extraction.json ``routes``: server-rendered pages, the admin)."""
+    schema = yaml.safe_load((service / "openapi.yaml").read_text()) or {}
+    paths = {path for path, operations in (schema.get("paths") or {}).items()
+             if "get" in operations}
+    routes = json.loads((service / "extraction.json").read_text()).get("routes", [])
+    return sorted(paths | {route for route in routes if "<" not in route and "(" not in route})
+
+
+def compare_routes(monolith: Server, service: Server, paths: list[str],
+                   monolith_headers: dict[str, str], service_headers: dict[str, str],
+                   evidence: Path) -> RouteComparison:
+    """GET each path from both; ``{param}`` is filled from the monolith's list of that
+    collection (its first row), so detail routes are asked with ids of rows that exist.
+    Both bodies of a route that differs are written to ``evidence``."""
+    equal, different, not_asked = [], [], []
+    for template in paths:
+        path = _concrete(template, monolith, monolith_headers)
+        if path is None:
+            not_asked.append(f"{template}: no row to fill its parameters from")
+            continue
+        mono, serv = monolith.get(path, monolith_headers), service.get(path, service_headers)
+        if mono.status == serv.status and _normalised(mono) == _normalised(serv):
+            equal.append(path)
+        else:
+            evidence.mkdir(parents=True, exist_ok=True)
+            for side, reply in (("monolith", mono), ("service", serv)):
+                (evidence / f"{re.sub(r'[^A-Za-z0-9]+', '_', path)}.{side}").write_bytes(
+                    reply.body)
+            different.append(f"{path}: monolith {mono.status}, service {serv.status}"
+                             + ("" if mono.status != serv.status else
+                                f", first difference: {_first_difference(mono, serv)}"))
+    return RouteComparison(tuple(equal), tuple(different), tuple(not_asked))
+
+
+def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str | None:
+    """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists."""
+    match = re.search(r"\{(\w+)\}", template)
+    if match is None:
+        return template
+    listing = monolith.get(template[:match.start()], headers)
+    try:
+        body = listing.json()
+    except ValueError:
+        return None
+    rows = body.get("results") if isinstance(body, dict) else body
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+        return None
+    name = match.group(1)
+    value = rows[0].get(name, rows[0].get("id") if name in ("pk", "id") else None)
+    if value is None:
+        return None
+    return _concrete(template[:match.start()] + str(value) + template[match.end():],
+                     monolith, headers)
+
+
+def _first_difference(monolith: Reply, service: Reply) -> str:
+    """The first line one side has and the other not (of the normalised bodies)."""
+    for line in difflib.unified_diff(_lines(monolith), _lines(service), lineterm="", n=0):
+        if line[:1] in "+-" and line[:3] not in ("+++", "---") and line[1:].strip():
+            side = "monolith" if line[0] == "-" else "service"
+            return f"only the {side} has {line[1:].strip()[:120]!r}"
+    return "whitespace"
+
+
+def _lines(reply: Reply) -> list[str]:
+    value = _normalised(reply)
+    text = value if isinstance(value, str) else json.dumps(value, indent=1, sort_keys=True)
+    return text.splitlines()
+
+
+def _normalised(reply: Reply) -> object:
+    """JSON with absolute URLs made relative and lists in a canonical order; other bodies with
+    their per-render CSRF tokens blanked."""
+    try:
+        return _canonical(reply.json())
+    except ValueError:
+        return _CSRF_VALUE.sub(r"\1\2", reply.body.decode(errors="replace"))
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_canonical(item) for item in value), key=lambda item: json.dumps(
+            item, sort_keys=True, default=str))
+    if isinstance(value, str):
+        return _ABSOLUTE_URL.sub("", value)
+    return value
