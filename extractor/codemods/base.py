@@ -49,12 +49,18 @@ class ReplacedRelation:
         return self.through is not None
 
     @property
+    def pairs_query_name(self) -> str:
+        """The query name of the pairs' key to the moved model, ``executions_pairs``: not the
+        field's own name, so a lookup left unrewritten fails instead of matching pair ids."""
+        return f"{self.field}_pairs"
+
+    @property
     def lookup(self) -> str:
         """Where a query finds the target's key: ``product_id``, or through the pairs
-        ``executions__testexecution_id`` (their foreign key's query name is the field's)."""
+        ``executions_pairs__testexecution_id``."""
         if self.through is None:
             return f"{self.field}_id"
-        return f"{self.field}__{self.through.column}"
+        return f"{self.pairs_query_name}__{self.through.column}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolit
 match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
 make itself (several such lookups on one relation in one call are one question, asked with all of
 them). A many-to-many kept as pairs is looked up through them: ``executions=e`` becomes
-``executions__testexecution_id=pk_of(e)``. Deeper traversals, and lookups through a relation
+``executions_pairs__testexecution_id=pk_of(e)``. Deeper traversals, and lookups through a relation
 that several targets share a name with, are reported as errors and left as written.
 """
 

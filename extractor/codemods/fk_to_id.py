@@ -7,7 +7,7 @@ db_column="product_id", db_index=True)`` with the column type of the target's pr
 ``"product_id"``). A many-to-many keeps the table Django made for it: ``executions =
 models.ManyToManyField(TestExecution)`` on ``Bug`` becomes ``executions = RemoteManyToMany(...)``
 plus the through model ``Bug_executions`` (same table and columns, its key to the target an id
-column, its key to ``Bug`` queried as ``executions``), written after the class.
+column, its key to ``Bug`` queried as ``executions_pairs``), written after the class.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def _through_model(model: str, relation: ReplacedRelation) -> cst.BaseStatement:
         f"class {through.name}(models.Model):\n"
         f"    {through.source} = models.ForeignKey(\n"
         f'        "{model}", on_delete=models.CASCADE, related_name="+",\n'
-        f'        related_query_name="{relation.field}",\n'
+        f'        related_query_name="{relation.pairs_query_name}",\n'
         f"    )\n"
         f"    {through.column} = {column}\n\n"
         f"    class Meta:\n"

@@ -24,9 +24,9 @@ from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, p
 
 def remote_relations(model: type) -> dict[str, tuple[str, str]]:
     """Per remote relation name, (the monolith model's label, the lookup of its id column):
-    ``product_id``, or ``executions__testexecution_id`` through the pairs."""
+    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs."""
     return {name: (value.label, value.attname if isinstance(value, RemoteRelation)
-                   else f"{name}__{value.column}")
+                   else value.lookup)
             for klass in reversed(model.__mro__) for name, value in vars(klass).items()
             if isinstance(value, RemoteRelation | RemoteManyToMany)}
 

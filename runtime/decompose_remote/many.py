@@ -33,6 +33,13 @@ class RemoteManyToMany:
         """The through model holding the pairs (what ``Bug.executions.through`` was)."""
         return apps.get_model(self.through_label)
 
+    @property
+    def lookup(self) -> str:
+        """Where a query of the moved model finds the ids: ``executions_pairs__testexecution_id``
+        (the query name of the pairs' key to it)."""
+        key = self.through._meta.get_field(self.source)
+        return f"{key.related_query_name()}__{self.column}"
+
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self

@@ -5,12 +5,14 @@ server runs (the monolith's ``auth.User`` here)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
 from runtime_test_pairs.models import Watchlist, Watchlist_users
 
 from decompose_remote.client import get_client
+from decompose_remote.filters import RemoteAwareFilterBackend
 from decompose_remote.models import RemoteModel, RemoteObject
 from decompose_remote.serializers import IdColumnModelSerializer, IdColumnPrimaryKeyField
 from decompose_remote.testing import ThrowawayKeys
@@ -57,7 +59,7 @@ def test_rows_are_found_through_their_pairs_in_the_services_own_tables(people):
                                                       Watchlist(name="backlog")])
     release.users.add(people["alice"])
     backlog.users.add(people["bob"])
-    assert list(Watchlist.objects.filter(users__user_id=people["bob"])) == [backlog]
+    assert list(Watchlist.objects.filter(users_pairs__user_id=people["bob"])) == [backlog]
 
 
 def test_a_row_of_another_model_is_refused(people):
@@ -90,3 +92,17 @@ def test_a_serializer_writes_and_renders_the_pairs(people):
     unknown = WatchlistSerializer(data={"name": "x", "users": [999_999]})
     assert not unknown.is_valid()
     assert "users" in unknown.errors
+
+
+def test_filterset_fields_naming_the_relation_filter_on_the_pairs(people):
+    release, backlog = Watchlist.objects.bulk_create([Watchlist(name="release"),
+                                                      Watchlist(name="backlog")])
+    release.users.add(people["alice"], people["bob"])
+    backlog.users.add(people["carol"])
+    view = SimpleNamespace(filterset_fields=["users"])
+    backend = RemoteAwareFilterBackend()
+    filterset = backend.get_filterset_class(view, Watchlist.objects.all())
+    found = filterset({"users": str(people["carol"])}, Watchlist.objects.all())
+    assert list(found.qs) == [backlog]
+    refused = filterset({"users": "999999"}, Watchlist.objects.all())
+    assert not refused.is_valid()

@@ -17,7 +17,7 @@ class Watchlist(models.Model):
 
 class Watchlist_users(models.Model):  # noqa: DJ008 - Django's name for the through model
     watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="+",
-                                  related_query_name="users")
+                                  related_query_name="users_pairs")
     user_id = models.IntegerField(db_column="user_id", db_index=True)
 
     class Meta:

@@ -73,9 +73,9 @@ def test_a_many_to_many_kept_as_pairs_is_looked_up_through_them():
         """, """\
         from decompose_remote.models import pk_of, pks_where
 
-        Order.objects.filter(tags__tag_id=pk_of(tag))
-        Order.objects.filter(tags__tag_id__in=keys)
-        Order.objects.filter(tags__tag_id__in=pks_where("catalog.Tag", name="x"))
+        Order.objects.filter(tags_pairs__tag_id=pk_of(tag))
+        Order.objects.filter(tags_pairs__tag_id__in=keys)
+        Order.objects.filter(tags_pairs__tag_id__in=pks_where("catalog.Tag", name="x"))
         """, module="orders.views")
 
 

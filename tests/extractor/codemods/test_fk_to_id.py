@@ -107,7 +107,7 @@ def test_a_many_to_many_out_keeps_its_table_as_a_through_model_with_an_id_column
         class Order_tags(models.Model):
             order = models.ForeignKey(
                 "Order", on_delete=models.CASCADE, related_name="+",
-                related_query_name="tags",
+                related_query_name="tags_pairs",
             )
             tag_id = models.IntegerField(db_column="tag_id", db_index=True)
 
