@@ -34,6 +34,7 @@ PK_COLUMN_TYPES = {"AutoField": "IntegerField", "BigAutoField": "BigIntegerField
                    "CharField": "CharField", "SlugField": "CharField"}
 # Key types whose column needs the key's max_length, read from the target's declaration.
 SIZED_KEYS = frozenset({"CharField", "SlugField"})
+SLUG_MAX_LENGTH = 50  # Django's default for a SlugField
 # The longest table name PostgreSQL keeps: Django shortens longer default many-to-many table
 # names per database (a hash suffix), which the service cannot know.
 MAX_TABLE_NAME = 63
@@ -76,7 +77,7 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
                 continue
             edge = f"{model.label}.{relation.field} -> {target}"
             if relation.kind == RelationKind.MANY_TO_MANY and relation.through:
-                raise CannotExtract(_many_to_many_refusal(scope, edge, relation.through),
+                raise CannotExtract(_many_to_many_refusal(scope, model, relation, edge),
                                     path=relation.location.path, line=relation.location.line)
             column, args = _key_column(scope, target, default_auto_field, edge,
                                        relation.location)
@@ -119,6 +120,8 @@ def _key_length(scope: Scope, label: str) -> int | None:
         return None
     value = _field_keyword(scope, model.location.path, "max_length", field=pk.name,
                            class_name=model.name)
+    if value is None and pk.type.rpartition(".")[2] == "SlugField":
+        return SLUG_MAX_LENGTH
     return value if isinstance(value, int) else None
 
 
@@ -166,17 +169,30 @@ def _through_table(scope: Scope, model: Model, relation: Relation, edge: str) ->
     return ThroughTable(f"{model.name}_{relation.field}", table, source, f"{to}_id")
 
 
-def _many_to_many_refusal(scope: Scope, edge: str, through: str) -> str:
-    """What to change for a many-to-many through an explicit model: one of an app that stays
-    keeps the pairs in the monolith, so that app must come along; one of the moved app holds
-    them already (its key to the target becomes an id column), so the field can go."""
+def _many_to_many_refusal(scope: Scope, model: Model, relation: Relation, edge: str) -> str:
+    """What to change for a many-to-many through an explicit model. One of the moved app
+    holds the pairs already (its key to the target becomes an id column): the field can go.
+    One of an app that stays keeps the pairs in the monolith, where the service can neither
+    read them (the bridge answers lookups on a model's own fields only) nor write them; a
+    generic one (taggit's, keyed by content type and object id) holds every model's pairs,
+    so a many-to-many of the moved app's own, whose table the service keeps, is the way out."""
     moved = " ".join(sorted(scope.moved_labels))
-    if through.partition(".")[0] not in scope.moved_labels:
-        return (f"{edge}: a many-to-many through {through}, a model that stays; extract "
-                f"{through.partition('.')[0]} with it (decompose extract {moved} "
-                f"{through.partition('.')[0]})")
-    return (f"{edge}: a many-to-many has no id-column rewrite; remove the field and query "
-            f"{through} (its key to {edge.rpartition(' ')[2]} becomes an id column)")
+    through, target = str(relation.through), str(relation.target)
+    app, _, name = through.partition(".")
+    if app in scope.moved_labels:
+        return (f"{edge}: a many-to-many has no id-column rewrite; remove the field and query "
+                f"{through} (its key to {target} becomes an id column)")
+    extract = f"extract {app} with it (decompose extract {moved} {app})"
+    through_model = scope.graph.model(through)
+    if through_model is not None and not any(r.target == model.label
+                                             for r in through_model.relations):
+        return (f"{edge}: a many-to-many through {through}, a model that stays and holds the "
+                "pairs of every model by content type (a generic through); the service can "
+                f"neither read nor write them there: declare {model.name}.{relation.field} as "
+                f"a plain ManyToManyField to {target} in the monolith (its own table, filled "
+                f"from {name} by a data migration), which decompose keeps in the service, or "
+                f"{extract}")
+    return f"{edge}: a many-to-many through {through}, a model that stays; {extract}"
 
 
 def _key_type(scope: Scope, label: str, default_auto_field: str | None) -> str | None:
