@@ -38,6 +38,8 @@ class RemoteManyToMany:
         """Where a query of the moved model finds the ids: ``executions_pairs__testexecution_id``
         (the query name of the pairs' key to it)."""
         key = self.through._meta.get_field(self.source)
+        if not isinstance(key, models.ForeignKey):
+            raise TypeError(f"{self.through_label}.{self.source} is not a foreign key")
         return f"{key.related_query_name()}__{self.column}"
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:

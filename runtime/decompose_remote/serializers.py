@@ -45,13 +45,11 @@ if TYPE_CHECKING:
     _ListSerializer = serializers.ListSerializer[Any]
     _ModelSerializer = serializers.ModelSerializer[Any]
     _PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField[Any]
-    _ManyRelatedField = serializers.ManyRelatedField[Any]
 else:
     _Serializer = serializers.Serializer
     _ListSerializer = serializers.ListSerializer
     _ModelSerializer = serializers.ModelSerializer
     _PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField
-    _ManyRelatedField = serializers.ManyRelatedField
 
 class RemoteValueField(serializers.ReadOnlyField):
     """One field of the monolith's rendering of a row, passed through unchanged."""
@@ -121,7 +119,7 @@ class IdColumnPrimaryKeyField(_PrimaryKeyRelatedField):
         return super().get_attribute(instance)
 
 
-class IdColumnManyField(_ManyRelatedField):
+class IdColumnManyField(serializers.ManyRelatedField):
     """The primary keys of a RemoteManyToMany (``executions``), rendered from the service's
     own pairs; written ones are checked against the monolith one by one, as DRF does."""
 
