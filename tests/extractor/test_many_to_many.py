@@ -98,3 +98,27 @@ def test_a_many_to_many_with_a_computed_table_name_is_refused(tmp_path: Path, ca
         "error: bugs/models.py:9: bugs.Bug.executions -> tracker.Execution: the many-to-many's "
         "db_table is not a literal; write the table's name\n")
     assert not (tmp_path / "services").exists()
+
+
+def test_a_target_of_the_same_name_gets_djangos_from_and_to_columns(tmp_path: Path, capsys):
+    shop = analysed_copy("m2m_shop", tmp_path / "shop", {
+        "tracker/models.py": ("class Execution", "class Bug(models.Model):\n    pass\n\n\n"
+                              "class Execution"),
+        "bugs/models.py": ("    watchers =", '    twins = models.ManyToManyField("tracker.Bug")\n'
+                                             "    watchers =")})
+    main(["extract", "bugs", "--project", str(shop), "--dry-run"])
+    assert ("  bugs/models.py:11: bugs.Bug.twins -> tracker.Bug -> id-column (pairs kept in "
+            "bugs_bug_twins (Bug_twins: from_bug_id, to_bug_id BigIntegerField) + "
+            "RemoteManyToMany)\n") in capsys.readouterr().out
+
+
+def test_a_table_name_databases_would_shorten_is_refused(tmp_path: Path, capsys):
+    long = "executions_of_every_run_this_bug_was_ever_seen_failing_in"
+    shop = analysed_copy("m2m_shop", tmp_path / "shop", {"bugs/models.py": (
+        "    executions =", f"    {long} =")})
+    with pytest.raises(SystemExit):
+        main(["extract", "bugs", "--project", str(shop)])
+    assert capsys.readouterr().err == (
+        f"error: bugs/models.py:9: bugs.Bug.{long} -> tracker.Execution: the pairs' table name "
+        f"'bugs_bug_{long}' is longer than 63 characters, which databases shorten each their "
+        "own way; set db_table on the field to the table's real name\n")
