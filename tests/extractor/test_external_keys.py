@@ -60,15 +60,24 @@ def test_foreign_keys_to_auth_user_become_integer_id_columns(shop: Path, capsys)
     assert "ERROR" not in out
 
 
-def test_a_many_to_many_to_auth_keeps_its_pairs_with_an_integer_id_column(tmp_path: Path,
-                                                                           capsys):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/models.py": (
-        "    total =", '    watchers = models.ManyToManyField("auth.Group")\n    total =')})
+@pytest.mark.parametrize(("edits", "line"), [
+    ({"billing/models.py": ("    total =", '    watchers = models.ManyToManyField("auth.Group")'
+                                          "\n    total =")},
+     "  billing/models.py:10: billing.Invoice.watchers -> auth.Group -> id-column (pairs kept in "
+     "billing_invoice_watchers (Invoice_watchers: invoice_id, group_id IntegerField) + "
+     "RemoteManyToMany)\n"),
+    ({"billing/models.py": ('"auth.User", null=True', '"notes.Note", null=True'),
+      "notes/models.py": ("slug = models.SlugField()",
+                          "slug = models.SlugField(primary_key=True)")},
+     "  billing/models.py:8: [fk_to_id] billing.Invoice.approved_by: relation to notes.Note -> "
+     "approved_by_id = models.CharField(db_column='approved_by_id') + RemoteRelation\n"),
+], ids=["many-to-many-to-auth", "character-key"])
+def test_a_relation_out_keeps_an_id_column_of_the_keys_type(tmp_path: Path, capsys, edits,
+                                                            line: str):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", edits)
     code, out, _ = extract(capsys, "billing", "--project", str(shop), "--dry-run")
     assert code == 0
-    assert ("  billing/models.py:10: billing.Invoice.watchers -> auth.Group -> id-column (pairs "
-            "kept in billing_invoice_watchers (Invoice_watchers: invoice_id, group_id "
-            "IntegerField) + RemoteManyToMany)\n") in out
+    assert line in out
 
 
 PAIRS = """
@@ -112,18 +121,6 @@ def test_a_key_no_id_column_holds_is_refused_naming_the_type(tmp_path: Path, cap
     code, _, err = extract(capsys, "billing", "--project", str(shop))
     assert (code, err) == (2, "error: billing/models.py:8: billing.Invoice.approved_by -> "
                               "notes.Note: no id-column rewrite, its key is a DurationField\n")
-
-
-def test_a_character_key_becomes_a_character_id_column_of_its_length(tmp_path: Path, capsys):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "billing/models.py": ('"auth.User", null=True', '"notes.Note", null=True'),
-        "notes/models.py": ("slug = models.SlugField()",
-                            "slug = models.SlugField(primary_key=True)")})
-    code, out, _ = extract(capsys, "billing", "--project", str(shop), "--dry-run")
-    assert code == 0
-    assert ("  billing/models.py:8: [fk_to_id] billing.Invoice.approved_by: relation to "
-            "notes.Note -> approved_by_id = models.CharField(db_column='approved_by_id') + "
-            "RemoteRelation\n") in out
 
 
 TAGGED = """
