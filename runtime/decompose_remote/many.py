@@ -63,11 +63,16 @@ class RemoteManyManager:
             **{self.relation.source: self.instance.pk})
 
     def _keys(self, objs: Iterable[Any]) -> list[Any]:
+        """The ids of rows or ids, as the column holds them (``"5"`` is 5 in an integer one,
+        so adding it twice is one pair, as in Django)."""
+        column = self.relation.through._meta.get_field(self.relation.column)
+        if not isinstance(column, models.Field):
+            raise TypeError(f"{self.relation.through_label}.{self.relation.column} is no column")
         keys = []
         for obj in objs:
             if isinstance(obj, RemoteObject) and obj._model is not self.model:
                 raise TypeError(f"'{self.model.label}' instance expected, got {obj!r}")
-            keys.append(pk_of(obj))
+            keys.append(column.to_python(pk_of(obj)))
         return keys
 
     def values_list(self, *fields: str, flat: bool = False) -> Any:

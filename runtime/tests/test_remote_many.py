@@ -39,7 +39,8 @@ def names(watchlist: Watchlist) -> list[str]:
 def test_pairs_are_added_listed_removed_and_cleared(people):
     watchlist = Watchlist.objects.create(name="release")
     alice = RemoteModel("auth.User").get_by_pk(people["alice"])
-    watchlist.users.add(alice, people["bob"], people["bob"])  # a row or its id; twice is once
+    watchlist.users.add(alice, people["bob"], str(people["bob"]))  # a row or its id; twice
+    # (even spelt as text) is once
     assert names(watchlist) == ["alice", "bob"]
     assert (watchlist.users.count(), watchlist.users.exists()) == (2, True)
     assert sorted(watchlist.users.values_list("pk", flat=True)) == sorted(
