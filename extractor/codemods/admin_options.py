@@ -7,7 +7,7 @@ not read. Each entry is rewritten where an equivalent exists (``fields``/``order
 ``"user"`` -> ``"user_id"``; ``raw_id_fields`` dropped, since the id column is edited as the
 number the raw-id widget showed) and dropped otherwise; every change is reported with its line,
 as an error when the admin loses a feature (a search or filter across the boundary, a
-many-to-many the model no longer has).
+many-to-many that is no model field any more).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ DROPPED = {
     "list_select_related": (Level.INFO, "not a join any more: the service's admin reads the "
                             "rows from the monolith, one call per page"),
 }
-# Widgets of many-to-many fields: such a field to the monolith was removed from the model.
+# Widgets of many-to-many fields: such a field to the monolith is a RemoteManyToMany now.
 MANY_TO_MANY_WIDGETS = frozenset({"filter_horizontal", "filter_vertical"})
 OPTIONS = RENAMED | set(DROPPED) | MANY_TO_MANY_WIDGETS | {"fieldsets"}
 # search_fields' prefixes (^ = @) and ordering's "-".
@@ -166,10 +166,10 @@ def _decide(option: str, entry: str, relations: dict[str, ReplacedRelation],
     relation = relations.get(name)
     if relation is None:
         return None
-    if relation.many or not relation.column_type:  # the model lost the field (an fk_to_id error)
-        kind = "many-to-many" if relation.many else "relation with a non-integer key"
-        return _Decision(None, Level.ERROR, f"{option} {entry!r} removed: the {kind} to "
-                         f"{relation.target} has no id column, so the model no longer has it")
+    if relation.through is not None:  # not a model field any more: no form edits it
+        return _Decision(None, Level.ERROR, f"{option} {entry!r} removed: the many-to-many to "
+                         f"{relation.target} is a RemoteManyToMany over "
+                         f"{relation.through.name} now, which admin forms cannot edit")
     column = f"{name}_id"
     if option in DROPPED:
         level, why = DROPPED[option]

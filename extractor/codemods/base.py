@@ -23,14 +23,44 @@ _REGISTRY: Registry[type[ExtractionCodemod]] = Registry("extractor.codemods")
 
 
 @dataclass(frozen=True)
+class ThroughTable:
+    """The table Django created for a many-to-many to a model that stays, kept by the service
+    as an explicit through model whose key to that model is an id column."""
+
+    name: str  # the class Django names it, "Bug_executions"
+    db_table: str  # "bugs_bug_executions"
+    source: str  # its foreign key to the moved model, "bug" (column "bug_id")
+    column: str  # its id column of the target, "testexecution_id"
+
+
+@dataclass(frozen=True)
 class ReplacedRelation:
     """A relation field of a moved model whose target stays in the monolith."""
 
     model: str  # "orders.OrderLine"
     field: str  # "product"
     target: str  # "catalog.Product"
-    column_type: str  # "IntegerField" / "BigIntegerField" / "SmallIntegerField"; "" = unsafe
-    many: bool = False
+    column_type: str  # the key's column: "IntegerField", "UUIDField", "CharField"...
+    column_args: str = ""  # what that column needs besides, "max_length=255"
+    through: ThroughTable | None = None  # a many-to-many's pairs
+
+    @property
+    def many(self) -> bool:
+        return self.through is not None
+
+    @property
+    def pairs_query_name(self) -> str:
+        """The query name of the pairs' key to the moved model, ``executions_pairs``: not the
+        field's own name, so a lookup left unrewritten fails instead of matching pair ids."""
+        return f"{self.field}_pairs"
+
+    @property
+    def lookup(self) -> str:
+        """Where a query finds the target's key: ``product_id``, or through the pairs
+        ``executions_pairs__testexecution_id``."""
+        if self.through is None:
+            return f"{self.field}_id"
+        return f"{self.pairs_query_name}__{self.through.column}"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@
 remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolith which rows
 match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
 make itself (several such lookups on one relation in one call are one question, asked with all of
-them). Deeper traversals, and lookups through a relation that several targets share a name
-with, are reported as errors and left as written.
+them). A many-to-many kept as pairs is looked up through them: ``executions=e`` becomes
+``executions_pairs__testexecution_id=pk_of(e)``. Deeper traversals, and lookups through a relation
+that several targets share a name with, are reported as errors and left as written.
 """
 
 from __future__ import annotations
@@ -60,22 +61,30 @@ class ForeignKeyLookups(ExtractionCodemod):
         for arg in updated.args:
             key = arg.keyword.value if arg.keyword else ""
             field, _, rest = key.partition("__")
+            columns = {r.lookup for r in self.boundary.replaced if r.field == field}
             if field not in replaced:
+                args.append(arg)
+            elif len(columns) > 1:
+                self.report(original, f"lookup {key!r}: {field!r} is a relation to the "
+                            "monolith on several models, held in different columns: rewrite "
+                            "it by hand", Level.ERROR)
                 args.append(arg)
             elif not rest:
                 self.import_runtime(PK_OF)
-                self.report(original, f"{key}=... -> {field}_id=pk_of(...)")
+                column = columns.pop()
+                self.report(original, f"{key}=... -> {column}=pk_of(...)")
                 args.append(arg.with_changes(
-                    keyword=cst.Name(f"{field}_id"),
+                    keyword=cst.Name(column),
                     value=cst.Call(cst.Name("pk_of"), args=[cst.Arg(arg.value)])))
             elif rest in ID_LOOKUPS or rest.partition("__")[0] in PK_NAMES:
                 lookup = rest if rest in ID_LOOKUPS else rest.partition("__")[2]
-                column = f"{field}_id__{lookup}" if lookup else f"{field}_id"
+                column = columns.pop() + (f"__{lookup}" if lookup else "")
                 self.report(original, f"{key} -> {column}")
                 args.append(arg.with_changes(keyword=cst.Name(column)))
             elif target := self._one_step_target(field, rest):
                 self.import_runtime(PKS_WHERE)
-                self.report(original, f"{key}=... -> {field}_id__in=pks_where({target!r}, "
+                column = columns.pop()
+                self.report(original, f"{key}=... -> {column}__in=pks_where({target!r}, "
                             f"{rest}=...): the monolith finds the matching rows")
                 condition = cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL)
                 if field in asked:  # one row matching every lookup: one question
@@ -85,7 +94,7 @@ class ForeignKeyLookups(ExtractionCodemod):
                     continue
                 asked[field] = len(args)
                 args.append(arg.with_changes(
-                    keyword=cst.Name(f"{field}_id__in"),
+                    keyword=cst.Name(f"{column}__in"),
                     value=cst.Call(cst.Name("pks_where"), args=[
                         cst.Arg(cst.SimpleString(f'"{target}"')), condition])))
             else:
@@ -103,6 +112,5 @@ class ForeignKeyLookups(ExtractionCodemod):
         name, _, lookup = rest.partition("__")
         if not name.isidentifier() or (lookup and lookup not in QUERY_LOOKUPS):
             return None
-        relations = [r for r in self.boundary.replaced if r.field == field]
-        targets = {r.target for r in relations}
-        return targets.pop() if len(targets) == 1 and not any(r.many for r in relations) else None
+        targets = {r.target for r in self.boundary.replaced if r.field == field}
+        return targets.pop() if len(targets) == 1 else None

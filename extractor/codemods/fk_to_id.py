@@ -4,7 +4,10 @@
 db_column="product_id", db_index=True)`` with the column type of the target's primary key, and
 ``product = RemoteRelation("catalog.Product", "product_id")`` so ``line.product`` still works
 (fetched from the monolith). Field names in the model's Meta follow (``"product"`` ->
-``"product_id"``). Many-to-many fields out of the service have no safe rewrite: reported.
+``"product_id"``). A many-to-many keeps the table Django made for it: ``executions =
+models.ManyToManyField(TestExecution)`` on ``Bug`` becomes ``executions = RemoteManyToMany(...)``
+plus the through model ``Bug_executions`` (same table and columns, its key to the target an id
+column, its key to ``Bug`` queried as ``executions_pairs``), written after the class.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from decompose.model import Level
-from decompose_runtime.names import REMOTE_RELATION
+from decompose_runtime.names import REMOTE_MANY_TO_MANY, REMOTE_RELATION
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
@@ -47,45 +49,39 @@ class ForeignKeyToId(ExtractionCodemod):
         model = self.moved_model(node.name.value)
         self._scopes.append((False, self.boundary.replaced_on(model.label) if model else {}))
 
-    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef
+                       ) -> cst.ClassDef | cst.FlattenSentinel[cst.BaseStatement]:
         is_meta, replaced = self._scopes.pop()
         if is_meta or not replaced:
             return updated
         body: list[cst.CSTNode] = []
+        through: list[cst.BaseStatement] = []
         for before, statement in zip(original.body.body, updated.body.body, strict=True):
             relation = replaced.get(_assigned_name(statement) or "")
             if relation is None or not isinstance(statement, cst.SimpleStatementLine):
                 body.append(statement)
+            elif relation.through is not None:
+                body.append(self._many(before, statement, relation))
+                through.append(_through_model(original.name.value, relation))
             else:
                 body.extend(self._replace(before, statement, relation))
-        return updated.with_changes(body=updated.body.with_changes(body=body))
+        changed = updated.with_changes(body=updated.body.with_changes(body=body))
+        return cst.FlattenSentinel([changed, *through]) if through else changed
 
     def _replace(self, before: cst.CSTNode, statement: cst.SimpleStatementLine,
                  relation: ReplacedRelation) -> list[cst.BaseStatement]:
         call = statement.body[0].value  # type: ignore[attr-defined]
-        if relation.many or not relation.column_type:
-            why = ("many-to-many" if relation.many else "primary key is not an integer")
-            self.report(before, f"{relation.model}.{relation.field} -> {relation.target}: "
-                        f"{why}; no safe id-column rewrite, field removed", Level.ERROR)
-            return [cst.SimpleStatementLine(
-                body=[cst.Expr(cst.Ellipsis())],
-                leading_lines=[*statement.leading_lines, comment_line(
-                    f"{relation.field} ({relation.target}) has no safe rewrite, see "
-                    "EXTRACTION.md")])]
         column = relation.field + "_id"
         kwargs = {arg.keyword.value: arg for arg in call.args if arg.keyword}
         if "db_column" in kwargs:
             column = string_value(kwargs["db_column"].value) or column
-        args = [_kw("db_column", cst.SimpleString(f'"{column}"'))]
-        if "null" in kwargs:
-            args.append(_kw("null", kwargs["null"].value))
-        args.append(_kw("db_index", cst.Name("True")))
+        extra = {"null": kwargs["null"].value} if "null" in kwargs else {}
         AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
         self.import_runtime(REMOTE_RELATION)
         id_field = statement.with_changes(body=[cst.Assign(
             targets=[cst.AssignTarget(cst.Name(f"{relation.field}_id"))],
-            value=cst.Call(cst.parse_expression(f"models.{relation.column_type}"), args=args))])
+            value=_id_column(relation, column, extra))])
         accessor = cst.SimpleStatementLine(body=[cst.Assign(
             targets=[cst.AssignTarget(cst.Name(relation.field))],
             value=cst.parse_expression(
@@ -94,6 +90,24 @@ class ForeignKeyToId(ExtractionCodemod):
                     f"{relation.target} -> {relation.field}_id = models.{relation.column_type}"
                     f"(db_column={column!r}) + RemoteRelation")
         return [id_field, accessor]
+
+    def _many(self, before: cst.CSTNode, statement: cst.SimpleStatementLine,
+              relation: ReplacedRelation) -> cst.SimpleStatementLine:
+        through = relation.through
+        assert through is not None
+        AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
+        RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
+        self.import_runtime(REMOTE_MANY_TO_MANY)
+        app = relation.model.partition(".")[0]
+        self.report(before, f"{relation.model}.{relation.field}: many-to-many to "
+                    f"{relation.target} -> RemoteManyToMany over {through.name} (the pairs "
+                    f"kept in {through.db_table}, {through.column} = models."
+                    f"{relation.column_type})")
+        return statement.with_changes(body=[cst.Assign(
+            targets=[cst.AssignTarget(cst.Name(relation.field))],
+            value=cst.parse_expression(
+                f'RemoteManyToMany("{relation.target}", "{app}.{through.name}", '
+                f'"{through.source}", "{through.column}")'))])
 
     def leave_SimpleString(self, original: cst.SimpleString,
                            updated: cst.SimpleString) -> cst.SimpleString:
@@ -122,6 +136,41 @@ def _assigned_name(statement: cst.CSTNode) -> str | None:
             and isinstance(assign.value, cst.Call)):
         return assign.targets[0].target.value
     return None
+
+
+def _id_column(relation: ReplacedRelation, column: str,
+               extra: dict[str, cst.BaseExpression]) -> cst.Call:
+    """``models.IntegerField(db_column="product_id", db_index=True)`` for the key's type."""
+    args = [_kw("db_column", cst.SimpleString(f'"{column}"'))]
+    if relation.column_args:
+        name, _, value = relation.column_args.partition("=")
+        args.append(_kw(name, cst.parse_expression(value)))
+    args += [_kw(name, value) for name, value in extra.items()]
+    args.append(_kw("db_index", cst.Name("True")))
+    return cst.Call(cst.parse_expression(f"models.{relation.column_type}"), args=args)
+
+
+def _through_model(model: str, relation: ReplacedRelation) -> cst.BaseStatement:
+    """The through model of ``relation`` on the class ``model``, as Django would create it but
+    with the monolith's side as an id column; unmanaged, like every moved model's table."""
+    through = relation.through
+    assert through is not None
+    column = cst.Module([]).code_for_node(_id_column(relation, through.column, {}))
+    definition = cst.parse_statement(
+        f"class {through.name}(models.Model):\n"
+        f"    {through.source} = models.ForeignKey(\n"
+        f'        "{model}", on_delete=models.CASCADE, related_name="+",\n'
+        f'        related_query_name="{relation.pairs_query_name}",\n'
+        f"    )\n"
+        f"    {through.column} = {column}\n\n"
+        f"    class Meta:\n"
+        f'        db_table = "{through.db_table}"\n'
+        f"        managed = False\n"
+        f'        unique_together = [("{through.source}", "{through.column}")]\n')
+    return definition.with_changes(leading_lines=[
+        cst.EmptyLine(indent=False), cst.EmptyLine(indent=False),
+        comment_line(f"pairs of {model}.{relation.field}; {relation.target} stays (an id "
+                     "column)")])
 
 
 def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:

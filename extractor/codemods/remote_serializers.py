@@ -3,7 +3,8 @@
 A ``ModelSerializer`` of a model that stays in the monolith becomes a ``RemoteModelSerializer``
 (it renders the same ``Meta.fields`` from a remote object). A ``ModelSerializer`` of a moved
 model that lists a relation now held as an id column gets that field declared explicitly, with
-the type DRF would have generated: a primary key, always rendered from the id column; its
+the type DRF would have generated: a primary key (a list of them for a many-to-many kept as
+pairs), always rendered from the id column; its
 base becomes ``IdColumnModelSerializer`` so unique constraints on those columns still give
 DRF's 400 rather than a database IntegrityError.
 """
@@ -78,7 +79,11 @@ class RemoteSerializers(ExtractionCodemod):
                 b.with_changes(value=cst.Name(ID_COLUMN_MODEL_SERIALIZER.name))
                 if dotted(b.value) in MODEL_SERIALIZERS else b for b in updated.bases])
         declared = {assigned_name(s) for s in updated.body.body}
-        fields = _strings(_meta_value(meta, "fields"))
+        fields_value = _meta_value(meta, "fields")
+        fields = _strings(fields_value)
+        if fields_value is not None and string_value(fields_value) == "__all__":
+            # a many-to-many kept as pairs is no model field: "__all__" shows it if declared
+            fields = [r.field for r in self.boundary.replaced_on(label).values() if r.many]
         read_only_value = _meta_value(meta, "read_only_fields")
         read_only = (set(fields) if isinstance(read_only_value, cst.Name)
                      and read_only_value.value == "fields" else set(_strings(read_only_value)))
@@ -87,15 +92,21 @@ class RemoteSerializers(ExtractionCodemod):
             relation = self.boundary.replaced_on(label).get(name)
             if relation is None or name in declared:
                 continue
-            AddImportsVisitor.add_needed_import(self.context, "rest_framework", "serializers")
-            if name in read_only:
+            if relation.many and name in read_only:
+                self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
+                source = f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}(many=True, read_only=True)"
+            elif name in read_only:
+                AddImportsVisitor.add_needed_import(self.context, "rest_framework",
+                                                    "serializers")
                 source = f'serializers.PrimaryKeyRelatedField(source="{name}_id", read_only=True)'
             else:
                 module, _, cls = self._model_module(relation.target)
                 AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
                                                     cls)
                 self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
-                source = f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}(queryset={cls}.objects.all())"
+                many = "many=True, " if relation.many else ""
+                source = (f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}({many}"
+                          f"queryset={cls}.objects.all())")
             added.append(cst.parse_statement(f"{name} = {source}\n"))
             self.report(original, f"{original.name.value}.{name}: declared as a primary key "
                         f"field (the {relation.target} relation is an id column now)")

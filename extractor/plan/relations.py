@@ -1,14 +1,25 @@
 """Relations across the cut: which foreign keys become id columns, which traversals survive.
 
 A moved model keeps real relations to other moved models and to the apps the service installs
-itself; a relation to a model that stays becomes a plain id column where the key type allows.
+itself; a relation to a model that stays becomes a plain id column where the key type allows,
+and a many-to-many to one keeps its pairs' table as a through model holding such a column.
 """
 
 from __future__ import annotations
 
+import ast
+
 from decompose.errors import CannotExtract
-from decompose.model import CrossDependency, Handling, Model, ProjectGraph, RelationKind
-from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation
+from decompose.model import (
+    CrossDependency,
+    Handling,
+    Location,
+    Model,
+    ProjectGraph,
+    Relation,
+    RelationKind,
+)
+from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation, ThroughTable
 from extractor.plan.external_keys import external_key
 from extractor.plan.scope import Scope
 
@@ -19,7 +30,14 @@ PK_COLUMN_TYPES = {"AutoField": "IntegerField", "BigAutoField": "BigIntegerField
                    "SmallAutoField": "SmallIntegerField", "IntegerField": "IntegerField",
                    "BigIntegerField": "BigIntegerField", "SmallIntegerField": "SmallIntegerField",
                    "PositiveIntegerField": "PositiveIntegerField",
-                   "PositiveBigIntegerField": "PositiveBigIntegerField", "UUIDField": "UUIDField"}
+                   "PositiveBigIntegerField": "PositiveBigIntegerField", "UUIDField": "UUIDField",
+                   "CharField": "CharField", "SlugField": "CharField"}
+# Key types whose column needs the key's max_length, read from the target's declaration.
+SIZED_KEYS = frozenset({"CharField", "SlugField"})
+SLUG_MAX_LENGTH = 50  # Django's default for a SlugField
+# The longest table name PostgreSQL keeps: Django shortens longer default many-to-many table
+# names per database (a hash suffix), which the service cannot know.
+MAX_TABLE_NAME = 63
 REPLACEABLE = (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE, RelationKind.MANY_TO_MANY)
 
 
@@ -45,8 +63,9 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
 def replaced_relations(scope: Scope, default_auto_field: str | None = None
                        ) -> tuple[tuple[ReplacedRelation, ...], tuple[CrossDependency, ...]]:
     """Relations of moved models into apps that stay, each an id column of the target's key
-    type; one that cannot be (a many-to-many, a key no column type holds) is refused before
-    anything is written, never dropped. ``default_auto_field`` is the project's setting."""
+    type (a many-to-many's in its pairs' table); one that cannot be (a key no column type
+    holds, a many-to-many through an explicit model) is refused before anything is written,
+    never dropped. ``default_auto_field`` is the project's setting."""
     replaced, dependencies = [], []
     for model in _moved_models(scope):
         if model.abstract:
@@ -57,40 +76,123 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
                     or target.partition(".")[0] in scope.moved_labels | SERVICE_APPS):
                 continue
             edge = f"{model.label}.{relation.field} -> {target}"
+            if relation.kind == RelationKind.MANY_TO_MANY and relation.through:
+                raise CannotExtract(_many_to_many_refusal(scope, model, relation, edge),
+                                    path=relation.location.path, line=relation.location.line)
+            column, args = _key_column(scope, target, default_auto_field, edge,
+                                       relation.location)
             if relation.kind == RelationKind.MANY_TO_MANY:
-                raise CannotExtract(_many_to_many_refusal(scope, model, relation.field, edge,
-                                                          relation.through),
-                                    path=relation.location.path, line=relation.location.line)
-            key_type = _key_type(scope, target, default_auto_field)
-            column = PK_COLUMN_TYPES.get(key_type or "", "")
-            if not column:
-                why = (f"its key is a {key_type}" if key_type else
-                       "its source (and so its key type) was not found")
-                raise CannotExtract(f"{edge}: no id-column rewrite, {why}",
-                                    path=relation.location.path, line=relation.location.line)
-            replaced.append(ReplacedRelation(model.label, relation.field, target, column, False))
+                through = _through_table(scope, model, relation, edge)
+                replaced.append(ReplacedRelation(model.label, relation.field, target, column,
+                                                 args, through))
+                dependencies.append(CrossDependency(
+                    relation.location, edge, Handling.ID_COLUMN,
+                    f"pairs kept in {through.db_table} ({through.name}: {through.source}_id, "
+                    f"{through.column} {column}) + RemoteManyToMany"))
+                continue
+            replaced.append(ReplacedRelation(model.label, relation.field, target, column, args))
             dependencies.append(CrossDependency(
                 relation.location, edge, Handling.ID_COLUMN,
                 f"{relation.field}_id {column} + RemoteRelation"))
     return tuple(replaced), tuple(dependencies)
 
 
-def _many_to_many_refusal(scope: Scope, model: Model, field: str, edge: str,
-                          through: str | None) -> str:
-    """What to change: a many-to-many has no id-column form, but a model of the moved app
-    holding the pairs has (its key to the target becomes one); a through model of an app
-    that stays keeps the pairs in the monolith, so that app must come along."""
+def _key_column(scope: Scope, target: str, default_auto_field: str | None, edge: str,
+                where: Location) -> tuple[str, str]:
+    """The column type holding the key of ``target`` and its arguments (``max_length=64``
+    for a character key); refused when no column type holds it."""
+    key_type = _key_type(scope, target, default_auto_field)
+    column = PK_COLUMN_TYPES.get(key_type or "", "")
+    length = _key_length(scope, target) if key_type in SIZED_KEYS else None
+    if not column or (key_type in SIZED_KEYS and length is None):
+        why = (f"its key is a {key_type}" + (" of no literal max_length" if column else "")
+               if key_type else "its source (and so its key type) was not found")
+        raise CannotExtract(f"{edge}: no id-column rewrite, {why}",
+                            path=where.path, line=where.line)
+    return column, f"max_length={length}" if length is not None else ""
+
+
+def _key_length(scope: Scope, label: str) -> int | None:
+    """``max_length`` of the project model ``label``'s declared key, when a literal."""
+    model = scope.graph.model(label)
+    pk = next((f for f in model.fields if f.primary_key), None) if model else None
+    if model is None or pk is None:
+        return None
+    value = _field_keyword(scope, model.location.path, "max_length", field=pk.name,
+                           class_name=model.name)
+    if value is None and pk.type.rpartition(".")[2] == "SlugField":
+        return SLUG_MAX_LENGTH
+    return value if isinstance(value, int) else None
+
+
+def _field_keyword(scope: Scope, path: str, keyword: str, *, field: str,
+                   class_name: str = "", line: int = 0) -> object:
+    """The literal value of ``keyword`` in the declaration of ``field`` (in ``class_name``,
+    or the one at ``line``): None when absent, ``...`` when present but not a literal."""
+    tree = scope.source.tree(path)
+    for node in ast.walk(tree) if tree else ():
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and any(isinstance(t, ast.Name) and t.id == field for t in node.targets)
+                and (node.lineno == line or not line)
+                and (not class_name or _owner(tree, node) == class_name)):
+            found = next((k.value for k in node.value.keywords if k.arg == keyword), None)
+            if found is None:
+                return None
+            return found.value if isinstance(found, ast.Constant) else ...
+    return None
+
+
+def _owner(tree: ast.Module | None, statement: ast.stmt) -> str:
+    return next((n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
+                 and statement in n.body), "") if tree else ""
+
+
+def _through_table(scope: Scope, model: Model, relation: Relation, edge: str) -> ThroughTable:
+    """The table Django created for the field, named and laid out as Django does
+    (``create_many_to_many_intermediary_model``), kept by the service as it is."""
+    where = relation.location
+    table = _field_keyword(scope, where.path, "db_table", field=relation.field,
+                           line=where.line)
+    if table is ... or (table is not None and not isinstance(table, str)):
+        raise CannotExtract(f"{edge}: the many-to-many's db_table is not a literal; write "
+                            "the table's name", path=where.path, line=where.line)
+    table = table or f"{model.db_table}_{relation.field}"
+    if len(table) > MAX_TABLE_NAME:
+        raise CannotExtract(f"{edge}: the pairs' table name {table!r} is longer than "
+                            f"{MAX_TABLE_NAME} characters, which databases shorten each their "
+                            "own way; set db_table on the field to the table's real name",
+                            path=where.path, line=where.line)
+    source = model.name.lower()
+    to = str(relation.target).rpartition(".")[2].lower()
+    if to == source:
+        source, to = f"from_{source}", f"to_{to}"
+    return ThroughTable(f"{model.name}_{relation.field}", table, source, f"{to}_id")
+
+
+def _many_to_many_refusal(scope: Scope, model: Model, relation: Relation, edge: str) -> str:
+    """What to change for a many-to-many through an explicit model. One of the moved app
+    holds the pairs already (its key to the target becomes an id column): the field can go.
+    One of an app that stays keeps the pairs in the monolith, where the service can neither
+    read them (the bridge answers lookups on a model's own fields only) nor write them; a
+    generic one (taggit's, keyed by content type and object id) holds every model's pairs,
+    so a many-to-many of the moved app's own, whose table the service keeps, is the way out."""
     moved = " ".join(sorted(scope.moved_labels))
-    if through and through.partition(".")[0] not in scope.moved_labels:
-        return (f"{edge}: a many-to-many through {through}, a model that stays; extract "
-                f"{through.partition('.')[0]} with it (decompose extract {moved} "
-                f"{through.partition('.')[0]})")
-    if through:
+    through, target = str(relation.through), str(relation.target)
+    app, _, name = through.partition(".")
+    if app in scope.moved_labels:
         return (f"{edge}: a many-to-many has no id-column rewrite; remove the field and query "
-                f"{through} (its key to {edge.rpartition(' ')[2]} becomes an id column)")
-    return (f"{edge}: a many-to-many to a model that stays has no id-column rewrite; replace "
-            f"it by a model of {model.app} holding the pairs (db_table "
-            f"\"{model.db_table}_{field}\", a foreign key to each side) and query that")
+                f"{through} (its key to {target} becomes an id column)")
+    extract = f"extract {app} with it (decompose extract {moved} {app})"
+    through_model = scope.graph.model(through)
+    if through_model is not None and not any(r.target == model.label
+                                             for r in through_model.relations):
+        return (f"{edge}: a many-to-many through {through}, a model that stays and holds the "
+                "pairs of every model by content type (a generic through); the service can "
+                f"neither read nor write them there: declare {model.name}.{relation.field} as "
+                f"a plain ManyToManyField to {target} in the monolith (its own table, filled "
+                f"from {name} by a data migration), which decompose keeps in the service, or "
+                f"{extract}")
+    return f"{edge}: a many-to-many through {through}, a model that stays; {extract}"
 
 
 def _key_type(scope: Scope, label: str, default_auto_field: str | None) -> str | None:

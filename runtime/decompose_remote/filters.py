@@ -2,7 +2,8 @@
 
 ``filterset_fields = ["product"]`` names a ``RemoteRelation`` now, which django-filter cannot
 build a filter for. This backend declares those names as filters on the id column, so
-``?product=5`` keeps its meaning and its query parameter. Like the monolith's
+``?product=5`` keeps its meaning and its query parameter; a ``RemoteManyToMany``
+(``?executions=5``) filters on the id column of its pairs. Like the monolith's
 ``ModelChoiceFilter``, each filter first asks the monolith for the row (one fetch, remembered for
 the rest of the request), so an unknown or malformed id is answered with the same 400.
 """
@@ -17,12 +18,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django_filters.rest_framework import DjangoFilterBackend
 
+from decompose_remote.many import RemoteManyToMany
 from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, pk_of
 
 
-def remote_relations(model: type) -> dict[str, RemoteRelation]:
-    return {name: value for klass in reversed(model.__mro__)
-            for name, value in vars(klass).items() if isinstance(value, RemoteRelation)}
+def remote_relations(model: type) -> dict[str, tuple[str, str]]:
+    """Per remote relation name, (the monolith model's label, the lookup of its id column):
+    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs."""
+    return {name: (value.label, value.attname if isinstance(value, RemoteRelation)
+                   else value.lookup)
+            for klass in reversed(model.__mro__) for name, value in vars(klass).items()
+            if isinstance(value, RemoteRelation | RemoteManyToMany)}
 
 
 class RemoteChoiceField(forms.Field):
@@ -71,8 +77,8 @@ class RemoteAwareFilterBackend(DjangoFilterBackend):
         names = list(fields)
         if not remote.keys() & set(names):
             return super().get_filterset_class(view, queryset)
-        declared = {name: RemoteChoiceFilter(field_name=remote[name].attname,
-                                             label_of_model=remote[name].label)
+        declared = {name: RemoteChoiceFilter(field_name=remote[name][1],
+                                             label_of_model=remote[name][0])
                     for name in names if name in remote}
         # Declared names stay in Meta.fields so errors keep the monolith's field order.
         meta = type("Meta", (), {"model": queryset.model, "fields": names})

@@ -29,6 +29,7 @@ from rest_framework.fields import get_attribute
 from rest_framework.relations import PKOnlyObject
 from rest_framework.validators import UniqueTogetherValidator
 
+from decompose_remote.many import RemoteManyToMany
 from decompose_remote.models import (
     RemoteModel,
     RemoteObject,
@@ -101,7 +102,14 @@ class RemoteModelSerializer(_Serializer):
 class IdColumnPrimaryKeyField(_PrimaryKeyRelatedField):
     """A writable primary key of a monolith row kept in an id column (``order`` over
     ``order_id``): a value written is checked against the monolith (``queryset``), a value
-    rendered is read from the column, so showing it asks the monolith nothing."""
+    rendered is read from the column, so showing it asks the monolith nothing. With
+    ``many=True``, the ids of a RemoteManyToMany, read from its pairs."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> Any:
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = IdColumnManyField
+        return field
 
     def get_attribute(self, instance: Any) -> Any:
         owner = get_attribute(instance, self.source_attrs[:-1])
@@ -111,10 +119,31 @@ class IdColumnPrimaryKeyField(_PrimaryKeyRelatedField):
         return super().get_attribute(instance)
 
 
+class IdColumnManyField(serializers.ManyRelatedField):
+    """The primary keys of a RemoteManyToMany (``executions``), rendered from the service's
+    own pairs; written ones are checked against the monolith one by one, as DRF does."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        owner = get_attribute(instance, self.source_attrs[:-1])
+        name = self.source_attrs[-1]
+        if isinstance(getattr(type(owner), name, None), RemoteManyToMany):
+            return [PKOnlyObject(pk=pk)
+                    for pk in getattr(owner, name).values_list("pk", flat=True)]
+        return super().get_attribute(instance)
+
+
 def _id_columns(model: type) -> dict[str, str]:
     """``{"product_id": "product"}`` for each RemoteRelation on a moved model."""
     return {attribute.attname: name for klass in reversed(model.__mro__)
             for name, attribute in vars(klass).items() if isinstance(attribute, RemoteRelation)}
+
+
+def _remote_many(model: type, validated_data: dict[str, Any]) -> dict[str, Any]:
+    """Takes the RemoteManyToMany values out of ``validated_data``: Django's create() and
+    setattr() know no such field; they are set on the saved row, as DRF sets a many-to-many."""
+    names = {name for klass in model.__mro__ for name, attribute in vars(klass).items()
+             if isinstance(attribute, RemoteManyToMany)}
+    return {name: validated_data.pop(name) for name in names & validated_data.keys()}
 
 
 class _IdColumnLookups:
@@ -220,6 +249,20 @@ class IdColumnModelSerializer(_ModelSerializer):
         meta = cls.__dict__.get("Meta")
         if meta is not None and not hasattr(meta, "list_serializer_class"):
             meta.list_serializer_class = RemoteBatchListSerializer
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        pairs = _remote_many(self.Meta.model, validated_data)
+        instance = super().create(validated_data)
+        for name, rows in pairs.items():
+            getattr(instance, name).set(rows)
+        return instance
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        pairs = _remote_many(type(instance), validated_data)
+        instance = super().update(instance, validated_data)
+        for name, rows in pairs.items():
+            getattr(instance, name).set(rows)
+        return instance
 
     def get_unique_together_constraints(self, model: type) -> Iterator[tuple[Any, ...]]:
         relations = _id_columns(model)

@@ -60,16 +60,24 @@ def test_foreign_keys_to_auth_user_become_integer_id_columns(shop: Path, capsys)
     assert "ERROR" not in out
 
 
-def test_a_many_to_many_out_of_the_service_is_refused_before_writing(tmp_path: Path, capsys):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/models.py": (
-        "    total =", '    watchers = models.ManyToManyField("auth.Group")\n    total =')})
-    code, _, err = extract(capsys, "billing", "--project", str(shop))
-    assert (code, err) == (2, "error: billing/models.py:10: billing.Invoice.watchers -> "
-                              "auth.Group: a many-to-many to a model that stays has no "
-                              "id-column rewrite; replace it by a model of billing holding the "
-                              'pairs (db_table "billing_invoice_watchers", a foreign key to '
-                              "each side) and query that\n")
-    assert not (tmp_path / "services").exists()
+@pytest.mark.parametrize(("edits", "line"), [
+    ({"billing/models.py": ("    total =", '    watchers = models.ManyToManyField("auth.Group")'
+                                          "\n    total =")},
+     "  billing/models.py:10: billing.Invoice.watchers -> auth.Group -> id-column (pairs kept in "
+     "billing_invoice_watchers (Invoice_watchers: invoice_id, group_id IntegerField) + "
+     "RemoteManyToMany)\n"),
+    ({"billing/models.py": ('"auth.User", null=True', '"notes.Note", null=True'),
+      "notes/models.py": ("slug = models.SlugField()",
+                          "slug = models.SlugField(primary_key=True)")},
+     "  billing/models.py:8: [fk_to_id] billing.Invoice.approved_by: relation to notes.Note -> "
+     "approved_by_id = models.CharField(db_column='approved_by_id') + RemoteRelation\n"),
+], ids=["many-to-many-to-auth", "character-key"])
+def test_a_relation_out_keeps_an_id_column_of_the_keys_type(tmp_path: Path, capsys, edits,
+                                                            line: str):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", edits)
+    code, out, _ = extract(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert code == 0
+    assert line in out
 
 
 PAIRS = """
@@ -109,7 +117,36 @@ def test_a_key_no_id_column_holds_is_refused_naming_the_type(tmp_path: Path, cap
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {
         "billing/models.py": ('"auth.User", null=True', '"notes.Note", null=True'),
         "notes/models.py": ("slug = models.SlugField()",
-                            "slug = models.SlugField(primary_key=True)")})
+                            "slug = models.DurationField(primary_key=True)")})
     code, _, err = extract(capsys, "billing", "--project", str(shop))
     assert (code, err) == (2, "error: billing/models.py:8: billing.Invoice.approved_by -> "
-                              "notes.Note: no id-column rewrite, its key is a SlugField\n")
+                              "notes.Note: no id-column rewrite, its key is a DurationField\n")
+
+
+TAGGED = """
+
+class Tagged(models.Model):
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE)
+"""
+
+
+def test_a_generic_through_that_stays_asks_for_a_many_to_many_of_the_app(tmp_path: Path,
+                                                                         capsys):
+    # nautobot's tags: every PrimaryModel's TagsField goes through extras.TaggedItem, which
+    # holds the pairs of every model by content type.
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "billing/models.py": ("    total =", '    watchers = models.ManyToManyField('
+                              '"auth.Group", through="notes.Tagged")\n    total ='),
+        "notes/models.py": ("    text = models.TextField()\n",
+                            "    text = models.TextField()\n" + TAGGED)})
+    code, _, err = extract(capsys, "billing", "--project", str(shop))
+    assert (code, err) == (2, "error: billing/models.py:10: billing.Invoice.watchers -> "
+                              "auth.Group: a many-to-many through notes.Tagged, a model that "
+                              "stays and holds the pairs of every model by content type (a "
+                              "generic through); the service can neither read nor write them "
+                              "there: declare Invoice.watchers as a plain ManyToManyField to "
+                              "auth.Group in the monolith (its own table, filled from Tagged by "
+                              "a data migration), which decompose keeps in the service, or "
+                              "extract notes with it (decompose extract billing notes)\n")

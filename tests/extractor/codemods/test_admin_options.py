@@ -144,4 +144,5 @@ def test_a_many_to_many_the_model_lost_is_dropped_from_every_option_as_an_error(
     assert {(r.location.line, r.level) for r in rewrites} == {
         (3, Level.ERROR), (4, Level.ERROR), (5, Level.ERROR)}
     assert rewrites[0].message == ("filter_horizontal 'tags' removed: the many-to-many to "
-                                   "catalog.Tag has no id column, so the model no longer has it")
+                                   "catalog.Tag is a RemoteManyToMany over Order_tags now, "
+                                   "which admin forms cannot edit")

@@ -65,6 +65,20 @@ def test_deeper_traversal_of_a_replaced_relation_is_an_error():
     assert str(rewrites[0].location) == "orders/views.py:1"
 
 
-def test_traversal_of_a_replaced_many_to_many_is_an_error():
-    _, rewrites = run('Order.objects.filter(tags__name="x")\n', module="orders.views")
+def test_a_many_to_many_kept_as_pairs_is_looked_up_through_them():
+    check_transformed("""\
+        Order.objects.filter(tags=tag)
+        Order.objects.filter(tags__pk__in=keys)
+        Order.objects.filter(tags__name="x")
+        """, """\
+        from decompose_remote.models import pk_of, pks_where
+
+        Order.objects.filter(tags_pairs__tag_id=pk_of(tag))
+        Order.objects.filter(tags_pairs__tag_id__in=keys)
+        Order.objects.filter(tags_pairs__tag_id__in=pks_where("catalog.Tag", name="x"))
+        """, module="orders.views")
+
+
+def test_traversal_of_a_many_to_many_further_than_one_field_is_an_error():
+    _, rewrites = run('Order.objects.filter(tags__group__name="x")\n', module="orders.views")
     assert [r.level for r in rewrites] == [Level.ERROR]

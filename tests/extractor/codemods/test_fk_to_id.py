@@ -77,27 +77,45 @@ def test_db_column_and_null_are_kept_and_bigint_follows_the_target_key():
     assert all(r.level == Level.INFO for r in rewrites)
 
 
-def test_outbound_many_to_many_is_an_error_not_a_silent_drop():
+def test_a_many_to_many_out_keeps_its_table_as_a_through_model_with_an_id_column():
     rewrites = check_transformed("""\
         from django.db import models
 
+        from catalog.models import Tag
+
 
         class Order(models.Model):
-            tags = models.ManyToManyField("catalog.Tag")
+            tags = models.ManyToManyField(Tag, blank=True)
 
             class Meta:
                 db_table = "orders_order"
                 managed = False
         """, """\
         from django.db import models
+        from decompose_remote.many import RemoteManyToMany
 
 
         class Order(models.Model):
-            # decompose: tags (catalog.Tag) has no safe rewrite, see EXTRACTION.md
-            ...
+            tags = RemoteManyToMany("catalog.Tag", "orders.Order_tags", "order", "tag_id")
 
             class Meta:
                 db_table = "orders_order"
                 managed = False
+
+
+        # decompose: pairs of Order.tags; catalog.Tag stays (an id column)
+        class Order_tags(models.Model):
+            order = models.ForeignKey(
+                "Order", on_delete=models.CASCADE, related_name="+",
+                related_query_name="tags_pairs",
+            )
+            tag_id = models.IntegerField(db_column="tag_id", db_index=True)
+
+            class Meta:
+                db_table = "orders_order_tags"
+                managed = False
+                unique_together = [("order", "tag_id")]
         """)
-    assert [r.level for r in rewrites] == [Level.ERROR]
+    assert [(r.location.line, r.level, r.message) for r in rewrites] == [(
+        7, Level.INFO, "orders.Order.tags: many-to-many to catalog.Tag -> RemoteManyToMany over "
+        "Order_tags (the pairs kept in orders_order_tags, tag_id = models.IntegerField)")]

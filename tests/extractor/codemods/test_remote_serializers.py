@@ -109,3 +109,27 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
                 model = OrderLine
                 fields = ["id", "product"]
         """, module="orders.api.serializers")
+
+
+def test_a_many_to_many_kept_as_pairs_is_declared_as_a_list_of_keys():
+    check_transformed("""\
+        from rest_framework import serializers
+        from orders.models import Order
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Order
+                fields = "__all__"
+        """, """\
+        from orders.models import Order
+        from decompose_remote.serializers import IdColumnModelSerializer, IdColumnPrimaryKeyField
+        from monolith.catalog.models import Tag
+
+
+        class OrderSerializer(IdColumnModelSerializer):
+            tags = IdColumnPrimaryKeyField(many=True, queryset=Tag.objects.all())
+            class Meta:
+                model = Order
+                fields = "__all__"
+        """, module="orders.serializers")

@@ -6,7 +6,7 @@ import textwrap
 
 from decompose.model import Handling, MirrorModule, MirrorName, Rewrite
 from extractor.codemods import transform
-from extractor.codemods.base import Boundary, MovedModel, ReplacedRelation
+from extractor.codemods.base import Boundary, MovedModel, ReplacedRelation, ThroughTable
 
 # A small orders-like boundary: Order/OrderLine moved, user/product/address left behind.
 BOUNDARY = Boundary(
@@ -19,7 +19,9 @@ BOUNDARY = Boundary(
     replaced=(
         ReplacedRelation("orders.Order", "user", "accounts.User", "BigIntegerField"),
         ReplacedRelation("orders.OrderLine", "product", "catalog.Product", "IntegerField"),
-        ReplacedRelation("orders.Order", "tags", "catalog.Tag", "", many=True),
+        ReplacedRelation("orders.Order", "tags", "catalog.Tag", "IntegerField",
+                         through=ThroughTable("Order_tags", "orders_order_tags", "order",
+                                              "tag_id")),
     ),
     mirrors=(
         MirrorModule("catalog.models", (

@@ -1,0 +1,25 @@
+"""What decompose writes for ``users = models.ManyToManyField("auth.User")`` on a moved model:
+the auto-created through table as an explicit model, its key to the user an id column."""
+
+from django.db import models
+
+from decompose_remote.many import RemoteManyToMany
+
+
+class Watchlist(models.Model):
+    name = models.CharField(max_length=50)
+    users = RemoteManyToMany("auth.User", "runtime_test_pairs.Watchlist_users", "watchlist",
+                             "user_id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Watchlist_users(models.Model):  # noqa: DJ008 - Django's name for the through model
+    watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="+",
+                                  related_query_name="users_pairs")
+    user_id = models.IntegerField(db_column="user_id", db_index=True)
+
+    class Meta:
+        db_table = "runtime_test_pairs_watchlist_users"
+        unique_together = [("watchlist", "user_id")]
