@@ -17,7 +17,12 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.movable import check_movable
-from extractor.plan.pins import ServiceRequirement, monolith_pins, service_requirements
+from extractor.plan.pins import (
+    ServiceRequirement,
+    check_django,
+    monolith_pins,
+    service_requirements,
+)
 from extractor.plan.relations import (
     moved_models,
     remote_relations,
@@ -38,7 +43,7 @@ from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
-from extractor.runtime import runtime_dependencies
+from extractor.runtime import runtime_dependencies, runtime_django
 from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
@@ -71,6 +76,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             raise UnknownApp(label, sorted(own))
     moved = tuple(own[label] for label in sorted(set(labels)))
     check_movable(graph, frozenset(a.label for a in moved))
+    pins = monolith_pins(root)
+    check_django(pins, runtime_django())
     service = name or "-".join(a.label for a in moved).replace("_", "-")
     settings = graph.settings
     if settings is None:
@@ -126,7 +133,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     environment = monolith_environment(graph)
     third_party_apps, carried = third_party(scope, python, drf, environment)
-    pins = monolith_pins(root)
     requirements = tuple(r.requirement for r in service_requirements(pins, carried))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + carried + runtime_dependencies())
