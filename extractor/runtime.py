@@ -59,6 +59,11 @@ def runtime_django() -> str:
                 if Requirement(d).name.lower() == "django")
 
 
+def runtime_python() -> str:
+    """The Python versions decompose-runtime runs on (``>=3.11``), as it declares them."""
+    return importlib.metadata.metadata(RUNTIME_DISTRIBUTION)["Requires-Python"] or ""
+
+
 def runtime_source_files(packages: tuple[ModuleType, ...] = SERVICE_PACKAGES) -> dict[str, str]:
     """The decompose-runtime distribution as a buildable folder under ``RUNTIME_SOURCE``: the
     packages the service imports and a pyproject.toml declaring the installed runtime's

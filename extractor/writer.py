@@ -113,7 +113,7 @@ def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str
     ``dependency_files`` are the monolith's files the patch declares the bridge's needs in."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
         plan=record, admin_prefix=plan.spec.admin_prefix, settings=plan.spec.monolith_settings,
-        dependencies=plan.dependencies, dependency_files=dependency_files)
+        dependencies=plan.dependencies, dependency_files=dependency_files, python=plan.python)
 
 
 @dataclass(frozen=True)

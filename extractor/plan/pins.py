@@ -124,7 +124,8 @@ def check_django(pins: dict[str, Pin], supported: str) -> None:
         raise CannotExtract(
             f"the monolith pins Django {pin.specifier}, outside what decompose-runtime supports "
             f"(Django {_lower_first(runtime)}): the service and the bridge run the monolith's "
-            "Django; upgrade Django into that range first", path=path, line=int(line) if line else None)
+            "Django; upgrade Django into that range first",
+            path=path, line=int(line) if line else None)
 
 
 def _lower_first(specifier: SpecifierSet) -> str:
