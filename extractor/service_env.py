@@ -46,7 +46,7 @@ def service_python(service: Path, monolith: MonolithEnvironment,
                    cache: Path | None = None) -> Path:
     """The interpreter of an environment holding exactly what ``service/uv.lock`` locks
     (the service's test extra included), built on first use and reused after."""
-    python = _interpreter(monolith)
+    python = interpreter(monolith)
     key = _key(service, python)
     folder = (cache or cache_root()) / key
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ def _prune(cache: Path) -> None:
             shutil.rmtree(marker.parent, ignore_errors=True)
 
 
-def _interpreter(monolith: MonolithEnvironment) -> str:
+def interpreter(monolith: MonolithEnvironment) -> str:
     """The monolith's virtualenv interpreter; else its Python version (``3.11``, from the
     ``lib/python3.11`` folder holding its packages), which uv finds on this machine."""
     if monolith.python is not None and monolith.python.is_file():

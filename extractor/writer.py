@@ -25,7 +25,7 @@ from extractor.plan.imports import TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
-from extractor.service_env import service_python
+from extractor.service_env import interpreter, service_python
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
@@ -99,7 +99,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 plan_forwards(extraction.record.service, extraction.record.signals)))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
-        lock(staging)
+        lock(staging, interpreter(plan.environment))
         schema = generate_openapi(staging, service_python(staging, plan.environment))
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)

@@ -83,7 +83,7 @@ import sys, tomllib
 classifiers = tomllib.load(open(sys.argv[1], "rb"))["project"]["classifiers"]
 def series(prefix):
     found = [c.removeprefix(prefix) for c in classifiers if c.startswith(prefix)]
-    return sorted((v for v in found if v.replace(".", "").isdigit()),
+    return sorted((v for v in found if v.count(".") == 1 and v.replace(".", "").isdigit()),
                   key=lambda v: tuple(map(int, v.split("."))))
 django, python = series("Framework :: Django :: "), series("Programming Language :: Python :: ")
 print(django[0], python[0])
@@ -107,6 +107,25 @@ ensure_runtime_venv() {
         touch "$stamp"
     fi
     echo "$folder/bin/python"
+}
+
+# run_runtime_bounds: runtime/tests on the lowest and the highest Django of the runtime's range,
+# both at once (most of their time is waiting: a broker booting, retries backing off); each
+# one's output is printed when it ends, and any failure fails the run.
+run_runtime_bounds() {
+    local django python interpreter failed=0 series=() pids=() index
+    while read -r django python; do
+        interpreter="$(ensure_runtime_venv "$django" "$python")"
+        "$interpreter" -m pytest "$ROOT/runtime" -q -p no:cacheprovider \
+            >"$ROOT/.venv-runtime/django-$django.log" 2>&1 &
+        series+=("$django") pids+=($!)
+    done < <(runtime_django_bounds)
+    for index in "${!pids[@]}"; do
+        wait "${pids[$index]}" || failed=1
+        log "  Django ${series[$index]}"
+        cat "$ROOT/.venv-runtime/django-${series[$index]}.log"
+    done
+    return "$failed"
 }
 
 # nginx's credential-exchange cache is keyed by a hash njs computes (decompose_auth.js).
