@@ -59,6 +59,8 @@ class ServiceRequirement:
 
     requirement: str
     origin: str  # "requirements.txt:1", "poetry.lock"; "" when the monolith pins nothing
+    # the monolith's Django pin this range was chosen for ("" when it is the skeleton's own)
+    for_django: str = ""
 
 
 def monolith_pins(root: Path) -> dict[str, Pin]:
@@ -79,7 +81,8 @@ def service_requirements(pins: dict[str, Pin], wanted: tuple[str, ...]
     the libraries following Django's series take the releases that serve its Django."""
     found = []
     seen = set()
-    for line in for_django(pins.get("django"), wanted):
+    chosen = for_django(pins.get("django"), wanted)
+    for line in chosen:
         requirement = Requirement(line)
         if distribution(requirement.name) in seen:
             continue
@@ -90,7 +93,8 @@ def service_requirements(pins: dict[str, Pin], wanted: tuple[str, ...]
             found.append(ServiceRequirement(f"{pin.distribution}{pin.specifier}", pin.origin))
             continue
         if pin is None:
-            found.append(ServiceRequirement(line, ""))
+            found.append(ServiceRequirement(line, "", "" if line in wanted else (
+                f"{pins['django'].specifier} at {pins['django'].origin}")))
             continue
         extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
         marker = f"; {requirement.marker}" if requirement.marker else ""

@@ -126,3 +126,11 @@ def test_a_django_outside_the_runtime_range_is_refused_naming_the_pin():
         "requirements/base.txt:4: the monolith pins Django ==2.2.28, outside what "
         "decompose-runtime supports (Django >=3.2,<6.1): the service and the bridge run the "
         "monolith's Django; upgrade Django into that range first")
+
+
+def test_a_range_chosen_for_the_monolith_django_says_so():
+    pins = {"django": Pin("django", "==3.2.25", "requirements.txt:62")}
+    found = {r.requirement: r for r in service_requirements(pins, SKELETON_REQUIREMENTS)}
+    assert found["djangorestframework>=3.15,<3.15.2"].for_django == (
+        "==3.2.25 at requirements.txt:62")
+    assert found["gunicorn>=23,<28"].for_django == ""
