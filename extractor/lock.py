@@ -34,10 +34,13 @@ def uv(*args: str, cwd: Path, env: dict[str, str] | None = None,
                           env={**os.environ, "UV_NO_PROGRESS": "1", **(env or {})})
 
 
-def lock(service: Path) -> None:
-    """Write ``service/uv.lock``; a resolution failure is one line naming what conflicts."""
+def lock(service: Path, python: str) -> None:
+    """Write ``service/uv.lock`` with ``python`` (the monolith's: a distribution built to read
+    its metadata is built there, never with an interpreter uv would download); a resolution
+    failure is one line naming what conflicts."""
     try:
-        done = uv("lock", "--quiet", cwd=service)
+        done = uv("lock", "--quiet", "--python", python, cwd=service,
+                  env={"UV_PYTHON_DOWNLOADS": "never"})
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise LockError(f"cannot run uv lock: {exc}", path=LOCK_FILE) from None
     if done.returncode:

@@ -12,6 +12,8 @@ import importlib.metadata
 from pathlib import Path
 from types import ModuleType
 
+from packaging.requirements import Requirement
+
 import decompose_bridge
 import decompose_remote
 import decompose_runtime
@@ -49,6 +51,17 @@ def runtime_dependencies() -> tuple[str, ...]:
     them whether it requires the runtime or vendors it, at the monolith's pins."""
     return tuple(d for d in importlib.metadata.requires(RUNTIME_DISTRIBUTION) or ()
                  if "extra ==" not in d)
+
+
+def runtime_django() -> str:
+    """The Django versions decompose-runtime supports (``>=3.2,<6.1``), as it declares them."""
+    return next(str(Requirement(d).specifier) for d in runtime_dependencies()
+                if Requirement(d).name.lower() == "django")
+
+
+def runtime_python() -> str:
+    """The Python versions decompose-runtime runs on (``>=3.11``), as it declares them."""
+    return importlib.metadata.metadata(RUNTIME_DISTRIBUTION)["Requires-Python"] or ""
 
 
 def runtime_source_files(packages: tuple[ModuleType, ...] = SERVICE_PACKAGES) -> dict[str, str]:

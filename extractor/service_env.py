@@ -43,10 +43,10 @@ def cache_root() -> Path:
 
 
 def service_python(service: Path, monolith: MonolithEnvironment,
-                   cache: Path | None = None) -> Path:
+                   cache: Path | None = None, version: str = "") -> Path:
     """The interpreter of an environment holding exactly what ``service/uv.lock`` locks
     (the service's test extra included), built on first use and reused after."""
-    python = _interpreter(monolith)
+    python = interpreter(monolith, version)
     key = _key(service, python)
     folder = (cache or cache_root()) / key
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -71,16 +71,17 @@ def _prune(cache: Path) -> None:
             shutil.rmtree(marker.parent, ignore_errors=True)
 
 
-def _interpreter(monolith: MonolithEnvironment) -> str:
+def interpreter(monolith: MonolithEnvironment, version: str = "") -> str:
     """The monolith's virtualenv interpreter; else its Python version (``3.11``, from the
-    ``lib/python3.11`` folder holding its packages), which uv finds on this machine."""
+    ``lib/python3.11`` folder holding its packages), else ``version`` (the one the project
+    declares), which uv finds on this machine."""
     if monolith.python is not None and monolith.python.is_file():
         return str(monolith.python)
     for site in monolith.site_paths:
-        version = re.fullmatch(r"python(3\.\d+)", site.parent.name)
-        if version:
-            return version.group(1)
-    return sys.executable  # no packages read (an empty environment): this Python's version
+        found = re.fullmatch(r"python(3\.\d+)", site.parent.name)
+        if found:
+            return found.group(1)
+    return version or sys.executable  # no packages read (an empty environment)
 
 
 def _key(service: Path, python: str) -> str:

@@ -157,6 +157,8 @@ class ServiceSpec:
     monolith_settings: tuple[CarriedSetting, ...] = ()
     # Signals cross to or from the monolith as events: the events app, relay and consumer run.
     events: bool = False
+    # The project's Python ("3.12"): requires-python, the image, CI and ruff's target.
+    python_version: str = "3.11"
     # The pip requirement on decompose-runtime; "" when the runtime is vendored into the service.
     runtime_requirement: str = runtime_requirement()
 
@@ -183,6 +185,8 @@ class ServiceSpec:
         if not _IMAGE.match(self.monolith_image):
             raise SpecError(f"monolith image {self.monolith_image!r} is not an image reference "
                             "(registry/name:tag or name@sha256:...)")
+        if not re.fullmatch(r"3\.\d+", self.python_version):
+            raise SpecError(f"Python version {self.python_version!r} is not 3.X")
         if not self.monolith_url.startswith(("http://", "https://")):
             raise SpecError(f"monolith URL {self.monolith_url!r} must be http(s)://")
         object.__setattr__(self, "apps", tuple(sorted(self.apps, key=lambda a: a.label)))

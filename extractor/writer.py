@@ -26,7 +26,7 @@ from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
-from extractor.service_env import service_python
+from extractor.service_env import interpreter, service_python
 
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
@@ -102,8 +102,9 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 plan_forwards(extraction.record.service, extraction.record.signals)))
         write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
-        lock(staging)
-        schema = generate_openapi(staging, service_python(staging, plan.environment))
+        lock(staging, interpreter(plan.environment, plan.python.version))
+        schema = generate_openapi(staging, service_python(
+            staging, plan.environment, version=plan.python.version))
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
@@ -116,7 +117,7 @@ def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str
     ``dependency_files`` are the monolith's files the patch declares the bridge's needs in."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
         plan=record, admin_prefix=plan.spec.admin_prefix, settings=plan.spec.monolith_settings,
-        dependencies=plan.dependencies, dependency_files=dependency_files)
+        dependencies=plan.dependencies, dependency_files=dependency_files, python=plan.python)
 
 
 @dataclass(frozen=True)

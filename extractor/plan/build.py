@@ -17,7 +17,13 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.movable import check_movable
-from extractor.plan.pins import ServiceRequirement, monolith_pins, service_requirements
+from extractor.plan.pins import (
+    ServiceRequirement,
+    check_django,
+    monolith_pins,
+    service_requirements,
+)
+from extractor.plan.python_version import ProjectPython, project_python
 from extractor.plan.relations import (
     moved_models,
     remote_relations,
@@ -38,7 +44,7 @@ from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import third_party
-from extractor.runtime import runtime_dependencies
+from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
 from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
@@ -59,6 +65,7 @@ class Plan:
     # the service's dependencies, each with the monolith file that pins it ("" for none)
     dependencies: tuple[ServiceRequirement, ...] = ()
     environment: MonolithEnvironment = field(default_factory=MonolithEnvironment)
+    python: ProjectPython = field(default_factory=ProjectPython)
 
 
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
@@ -71,6 +78,10 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             raise UnknownApp(label, sorted(own))
     moved = tuple(own[label] for label in sorted(set(labels)))
     check_movable(graph, frozenset(a.label for a in moved))
+    pins = monolith_pins(root)
+    check_django(pins, runtime_django())
+    environment = monolith_environment(graph)
+    python_version = project_python(root, environment, runtime_python())
     service = name or "-".join(a.label for a in moved).replace("_", "-")
     settings = graph.settings
     if settings is None:
@@ -82,7 +93,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     python = tuple((f.source, scope.source.module_of(f.source)) for f in files
                    if f.source.endswith(".py"))
     for path, _ in python:
-        scope.source.require_parsed(path)
+        scope.source.require_parsed(path, python_version.newest)
     test_copies, test_paths, test_notes = moved_tests(scope)
     auto = settings.known("DEFAULT_AUTO_FIELD")
     replaced, relation_dependencies = replaced_relations(
@@ -127,9 +138,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
-    environment = monolith_environment(graph)
     third_party_apps, libraries = third_party(scope, python, drf, environment)
-    pins = monolith_pins(root)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
@@ -162,11 +171,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         monolith_settings=carried_settings(settings, settings_read_by(
             scope.source, [f.source for f in files if f.source.endswith(".py")])),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
-        events=bool(record.signals))
+        events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
-                dependencies, environment)
+                dependencies, environment, python_version)
 
 
 def _text(value: object) -> str:

@@ -18,12 +18,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
 
-from decompose.errors import DecomposeError
+from decompose.errors import CannotExtract, DecomposeError
 from extractor.requirements_files import PIP_FILES, distribution
 
 _WRITTEN = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*\(?([^;)]*)")
 _INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)")
+# The skeleton's libraries whose releases follow Django's series, by the Django they serve
+# (their release notes): DRF 3.15.0 and 3.15.1 are the last for Django < 4.2, 3.18 dropped
+# 4.2 to 5.1, 3.17 is the first released after Django 6.0; Django supports psycopg 3 from 4.2,
+# psycopg2 before it. Applied when the monolith pins Django but not the library.
+_FOR_DJANGO: tuple[tuple[str, str], ...] = (
+    ("<4.2", "djangorestframework>=3.15,<3.15.2"),
+    ("<4.2", "psycopg2-binary>=2.9,<3"),
+    (">=4.2,<5.2", "djangorestframework>=3.15.2,<3.18"),
+    (">=6.0", "djangorestframework>=3.17,<4"),
+)
+# What a line of _FOR_DJANGO takes the place of, and the names a monolith may pin it under.
+_TAKES_PLACE_OF = {"psycopg2-binary": "psycopg"}
+_PINNED_AS = {"psycopg2-binary": ("psycopg2-binary", "psycopg2")}
+# Django versions a specifier is tried against: every patch release number of each series.
+_DJANGO_VERSIONS = tuple(Version(f"{major}.{minor}.{patch}") for major in range(1, 10)
+                         for minor in range(3) for patch in range(100))
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,8 @@ class ServiceRequirement:
 
     requirement: str
     origin: str  # "requirements.txt:1", "poetry.lock"; "" when the monolith pins nothing
+    # the monolith's Django pin this range was chosen for ("" when it is the skeleton's own)
+    for_django: str = ""
 
 
 def monolith_pins(root: Path) -> dict[str, Pin]:
@@ -57,23 +77,71 @@ def service_requirements(pins: dict[str, Pin], wanted: tuple[str, ...]
                          ) -> tuple[ServiceRequirement, ...]:
     """``wanted`` with the monolith's specifier where it pins the distribution (our extras
     and markers kept): ``psycopg[binary]>=3.2,<4`` -> ``psycopg[binary]==3.1.18``; a
-    distribution wanted twice is kept once, first come."""
+    distribution wanted twice is kept once, first come. Where the monolith pins Django only,
+    the libraries following Django's series take the releases that serve its Django."""
     found = []
     seen = set()
-    for line in wanted:
+    chosen = for_django(pins.get("django"), wanted)
+    for line in chosen:
         requirement = Requirement(line)
         if distribution(requirement.name) in seen:
             continue
         seen.add(distribution(requirement.name))
-        pin = pins.get(distribution(requirement.name))
+        pin = next((pins[name] for name in _PINNED_AS.get(distribution(requirement.name), (
+            distribution(requirement.name),)) if name in pins), None)
+        if pin is not None and pin.distribution != distribution(requirement.name):
+            found.append(ServiceRequirement(f"{pin.distribution}{pin.specifier}", pin.origin))
+            continue
         if pin is None:
-            found.append(ServiceRequirement(line, ""))
+            found.append(ServiceRequirement(line, "", "" if line in wanted else (
+                f"{pins['django'].specifier} at {pins['django'].origin}")))
             continue
         extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
         marker = f"; {requirement.marker}" if requirement.marker else ""
         found.append(ServiceRequirement(f"{requirement.name}{extras}{pin.specifier}{marker}",
                                         pin.origin))
     return tuple(found)
+
+
+def for_django(pin: Pin | None, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """``wanted`` with each library of ``_FOR_DJANGO`` at the releases serving the newest Django
+    the pin admits (what a resolver installs); unchanged when the monolith pins no Django."""
+    admitted = _specifier(pin)
+    if admitted is None:
+        return wanted
+    newest = max((v for v in _DJANGO_VERSIONS if v in admitted), default=None)
+    chosen = {} if newest is None else {
+        _TAKES_PLACE_OF.get(distribution(Requirement(line).name),
+                            distribution(Requirement(line).name)): line
+        for django, line in _FOR_DJANGO if newest in SpecifierSet(django)}
+    return tuple(chosen.get(distribution(Requirement(line).name), line) for line in wanted)
+
+
+def check_django(pins: dict[str, Pin], supported: str) -> None:
+    """Refuse, before anything is written, a monolith whose Django pin admits no version of
+    ``supported`` (decompose-runtime's range): the service and the bridge could not run."""
+    pin = pins.get("django")
+    admitted, runtime = _specifier(pin), SpecifierSet(supported)
+    if pin is not None and admitted is not None and not any(
+            v in admitted and v in runtime for v in _DJANGO_VERSIONS):
+        path, _, line = pin.origin.partition(":")
+        raise CannotExtract(
+            f"the monolith pins Django {pin.specifier}, outside what decompose-runtime supports "
+            f"(Django {_lower_first(runtime)}): the service and the bridge run the monolith's "
+            "Django; upgrade Django into that range first",
+            path=path, line=int(line) if line else None)
+
+
+def _lower_first(specifier: SpecifierSet) -> str:
+    """``>=3.2,<6.1`` as people write it (packaging sorts ``<6.1,>=3.2``)."""
+    return ",".join(sorted(map(str, specifier), key=lambda s: not s.startswith(">")))
+
+
+def _specifier(pin: Pin | None) -> SpecifierSet | None:
+    try:
+        return SpecifierSet(pin.specifier) if pin else None
+    except InvalidSpecifier:
+        return None  # a specifier pip would not take either: left for uv to report
 
 
 def _declared(root: Path) -> Iterator[Pin]:

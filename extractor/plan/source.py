@@ -7,13 +7,17 @@ root ``graph.json`` names: the planner reads the monolith statically and never i
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+import libcst as cst
+
 from decompose.errors import CannotExtract
 from decompose.model import App
 from decompose.modules import ModuleIndex, absolute_module, module_name
+from extractor.plan.python_version import RUNNING
 
 
 class Source:
@@ -36,12 +40,16 @@ class Source:
         except (OSError, SyntaxError, UnicodeDecodeError):
             return None
 
-    def require_parsed(self, path: str) -> None:
-        """Refuse a moved module Python cannot read: the codemods would copy it unchanged
-        and the service would fail at import, far from the cause."""
+    def require_parsed(self, path: str, grammar: str = RUNNING) -> None:
+        """Refuse a moved module Python ``grammar`` (the project's newest) cannot read: the
+        codemods would copy it unchanged and the service would fail at import, far from the
+        cause. Grammar newer than decompose's own is libcst's (it reads Python 3.0 to 3.14)."""
         try:
             ast.parse(self.read(path), filename=path)
         except SyntaxError as error:
+            if _newer(grammar, RUNNING):
+                _require_newer_grammar(self.read(path), path, grammar)
+                return
             raise CannotExtract(f"syntax error: {error.msg}; fix it before extracting",
                                 path=path, line=error.lineno) from None
         except UnicodeDecodeError as error:
@@ -110,3 +118,20 @@ def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[st
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
     return found
+
+
+def _newer(version: str, than: str) -> bool:
+    return tuple(map(int, version.split("."))) > tuple(map(int, than.split(".")))
+
+
+def _require_newer_grammar(text: str, path: str, grammar: str) -> None:
+    try:
+        config = cst.PartialParserConfig(python_version=grammar)
+    except ValueError:  # newer than this libcst knows: its newest grammar
+        config = cst.PartialParserConfig()
+    try:
+        cst.parse_module(text, config=config)
+    except cst.ParserSyntaxError as error:
+        detail = re.sub(r"^parser error: error at \d+:\d+: ", "", error.message)
+        raise CannotExtract(f"syntax error (read as Python {grammar}): {detail}; fix it "
+                            "before extracting", path=path, line=error.raw_line) from None

@@ -5,9 +5,9 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 ROOT_URLCONF = "runtime_test_urls"
-INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
-                  "rest_framework", "rest_framework.authtoken", "decompose_remote",
-                  "runtime_test_pairs",
+INSTALLED_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+                  "django.contrib.messages", "django.contrib.sessions", "rest_framework",
+                  "rest_framework.authtoken", "decompose_remote", "runtime_test_pairs",
                   "decompose_bridge", "decompose_runtime.events"]
 # The monolith side as a Django shop has it: sessions for browsers, DRF tokens for API clients.
 MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware",

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
+from runtime_test_headers import environ
 
 from decompose_bridge import exchange_cache
 from decompose_remote.testing import throwaway_keys
@@ -61,7 +62,7 @@ def claims(token: str) -> dict:
 
 def exchange(path: str = CHECK, method: str = "get", client: Client | None = None,
              **headers: str):
-    return getattr(client or Client(), method)(path, headers=headers)
+    return getattr(client or Client(), method)(path, **environ(headers))
 
 
 def test_the_check_answers_a_bearer_header_envoy_copies_upstream(alice):

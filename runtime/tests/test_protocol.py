@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from runtime_test_headers import environ
 
 from decompose_remote import client as client_module
 from decompose_remote.client import MonolithClient
@@ -55,7 +56,7 @@ def test_the_refusal_is_a_400_naming_both_versions(service_keys, header, spoken)
     monolith = MonolithClient("http://monolith", "orders", service_keys.service_private)
     token = monolith.service_token()
     response = Client().post("/_decompose/rpc", CALL, content_type="application/json",
-                             headers={"Authorization": f"Bearer {token}", **header})
+                             **environ({"Authorization": f"Bearer {token}", **header}))
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert spoken in detail and f"this bridge speaks {PROTOCOL_VERSION}" in detail

@@ -7,6 +7,7 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
+from runtime_test_headers import environ
 
 from decompose_remote.auth import MonolithTokenAuthentication, user_from_request
 from decompose_remote.testing import access_token, throwaway_keys
@@ -18,7 +19,7 @@ def service_settings(settings):
 
 
 def authenticated(**headers: str):
-    request = RequestFactory().get("/api/orders/", headers=headers)
+    request = RequestFactory().get("/api/orders/", **environ(headers))
     return MonolithTokenAuthentication().authenticate(Request(request)), user_from_request(request)
 
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.pipeline import build_graph
-from decompose.errors import OutputExists
+from decompose.errors import CannotExtract, OutputExists
 from decompose.model import EXTRACTION_SCHEMA_VERSION, GRAPH_SCHEMA_VERSION, ExtractionPlan
 from decompose.serialize import read_json, write_json_atomic
 from extractor.command import extract
@@ -289,3 +289,20 @@ def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs
         "its dependencies installs (pyproject.toml, locked in uv.lock): add its distribution "
         "to the monolith's requirements or the service's dependencies")
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_monolith_on_a_django_the_runtime_does_not_support_is_refused_before_writing(
+        tmp_path: Path):
+    copy = copy_monolith(tmp_path / "shop")
+    requirements = copy / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace("django>=5.2,<5.3",
+                                                             "django==2.2.28"))
+    before = tree(copy)
+    result = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "orders"),
+                    "--apply")
+    assert isinstance(result.exception, CannotExtract)
+    assert str(result.exception) == (
+        "requirements.txt:1: the monolith pins Django ==2.2.28, outside what decompose-runtime "
+        "supports (Django >=3.2,<6.1): the service and the bridge run the monolith's Django; "
+        "upgrade Django into that range first")
+    assert not (tmp_path / "orders").exists() and tree(copy) == before

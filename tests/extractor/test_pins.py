@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractor.plan.pins import Pin, ServiceRequirement, monolith_pins, service_requirements
+import pytest
+
+from decompose.errors import CannotExtract
+from extractor.plan.pins import (
+    Pin,
+    ServiceRequirement,
+    check_django,
+    monolith_pins,
+    service_requirements,
+)
 from extractor.spec import SKELETON_REQUIREMENTS
 
 
@@ -80,3 +89,48 @@ def test_the_service_takes_the_monolith_pin_keeping_its_own_extras():
                                        "psycopg>=3")) == (
         ServiceRequirement("psycopg[binary]==3.1.18", "requirements.txt:5"),
         ServiceRequirement("urllib3>=2.2,<3", ""))
+
+
+def test_a_monolith_pinning_only_django_gets_the_libraries_serving_its_django():
+    """DRF 3.16+ needs Django 4.2, psycopg 3 too: a Django 3.2 monolith's service takes DRF
+    3.15.0-3.15.1 and the monolith's psycopg2; Django 6.0 takes DRF 3.17+."""
+    def drf_and_driver(**pins: Pin) -> tuple[str, ...]:
+        wanted = SKELETON_REQUIREMENTS
+        return tuple(r.requirement for r in service_requirements(pins, wanted)
+                     if r.requirement.startswith(("djangorestframework", "psycopg")))
+
+    taiga = Pin("django", "==3.2.25", "requirements.txt:62")
+    assert drf_and_driver(django=taiga) == ("djangorestframework>=3.15,<3.15.2",
+                                            "psycopg2-binary>=2.9,<3")
+    assert drf_and_driver(django=taiga, psycopg2=Pin("psycopg2", "==2.9.11", "r.txt:9")) == (
+        "djangorestframework>=3.15,<3.15.2", "psycopg2==2.9.11")
+    assert drf_and_driver(django=Pin("django", ">=4.2,<5.2", "r.txt:1")) == (
+        "djangorestframework>=3.15.2,<3.18", "psycopg[binary]>=3.2,<4")
+    assert drf_and_driver(django=Pin("django", "==5.2.15", "r.txt:1")) == (
+        "djangorestframework>=3.16,<4", "psycopg[binary]>=3.2,<4")
+    assert drf_and_driver(django=Pin("django", "==6.0.8", "r.txt:1")) == (
+        "djangorestframework>=3.17,<4", "psycopg[binary]>=3.2,<4")
+    # The monolith's own DRF pin wins over the range chosen for its Django.
+    assert drf_and_driver(django=taiga, djangorestframework=Pin(
+        "djangorestframework", "==3.12.4", "r.txt:3")) == ("djangorestframework==3.12.4",
+                                                           "psycopg2-binary>=2.9,<3")
+
+
+def test_a_django_outside_the_runtime_range_is_refused_naming_the_pin():
+    check_django({}, ">=3.2,<6.1")
+    check_django({"django": Pin("django", ">=2.2,<4", "requirements.txt:1")}, ">=3.2,<6.1")
+    with pytest.raises(CannotExtract) as refused:
+        check_django({"django": Pin("django", "==2.2.28", "requirements/base.txt:4")},
+                     ">=3.2,<6.1")
+    assert str(refused.value) == (
+        "requirements/base.txt:4: the monolith pins Django ==2.2.28, outside what "
+        "decompose-runtime supports (Django >=3.2,<6.1): the service and the bridge run the "
+        "monolith's Django; upgrade Django into that range first")
+
+
+def test_a_range_chosen_for_the_monolith_django_says_so():
+    pins = {"django": Pin("django", "==3.2.25", "requirements.txt:62")}
+    found = {r.requirement: r for r in service_requirements(pins, SKELETON_REQUIREMENTS)}
+    assert found["djangorestframework>=3.15,<3.15.2"].for_django == (
+        "==3.2.25 at requirements.txt:62")
+    assert found["gunicorn>=23,<28"].for_django == ""

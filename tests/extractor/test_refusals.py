@@ -32,6 +32,33 @@ def test_a_syntax_error_in_a_moved_module_is_refused_with_file_and_line(shop: Pa
     assert not (shop.parent / "services").exists()
 
 
+# Valid from Python 3.12 on (PEP 701), a syntax error for decompose's own 3.11.
+NEWER_SYNTAX = "\n\ndef lines(parts):\n    return f\"{'\\n'.join(parts)}\"\n"
+
+
+def test_python_3_12_syntax_is_read_with_the_grammar_of_the_python_the_project_declares(
+        shop: Path, capsys):
+    with (shop / "billing" / "serializers.py").open("a") as module:
+        module.write(NEWER_SYNTAX)
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: billing/serializers.py:13: syntax error: f-string "
+                              "expression part cannot include a backslash; fix it before "
+                              "extracting\n")
+    (shop / ".python-version").write_text("3.12\n")
+    main(["extract", "billing", "--project", str(shop), "--dry-run"])  # no SystemExit: done
+    assert "billing/serializers.py" in capsys.readouterr().out
+
+
+def test_a_real_syntax_error_is_refused_under_the_newer_grammar_too(shop: Path, capsys):
+    (shop / ".python-version").write_text("3.12\n")
+    with (shop / "billing" / "serializers.py").open("a") as module:
+        module.write(NEWER_SYNTAX + "\n\ndef broken(:\n    pass\n")
+    code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
+    assert (code, err) == (2, "error: billing/serializers.py:17: syntax error (read as Python "
+                              "3.12): expected one of ), *, **, NAME; fix it before "
+                              "extracting\n")
+
+
 def test_a_module_that_is_not_utf8_is_refused_with_file_and_line(shop: Path, capsys):
     with (shop / "billing" / "views.py").open("ab") as module:
         module.write(b"\n# caf\xe9\n")
