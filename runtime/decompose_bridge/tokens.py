@@ -31,6 +31,8 @@ def claims_for(user: Any, now: int) -> dict[str, Any]:
         "email": getattr(user, "email", "") or "",
         "is_staff": bool(user.is_staff),
         "is_superuser": bool(user.is_superuser),
+        # The admin offers "Change password" (a page the monolith keeps) only for these users.
+        "usable_password": bool(getattr(user, "has_usable_password", lambda: False)()),
         "perms": service_permissions(user),
         # Lets a service pass the user back to monolith functions as a row reference.
         "user_model": user._meta.label,

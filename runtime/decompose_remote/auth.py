@@ -71,6 +71,11 @@ class TokenUser:
     def get_username(self) -> str:
         return self.username
 
+    def has_usable_password(self) -> bool:
+        """As the monolith answered it when it issued the token: the admin then links to the
+        password change page, which the monolith serves."""
+        return bool(self.claims.get("usable_password", False))
+
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         """As Django's ModelBackend decides: superusers have every permission, others those
         the token lists (the monolith's permission tables are not read here), and none on a

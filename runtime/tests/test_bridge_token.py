@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 from runtime_test_headers import environ
 
 from decompose_bridge import exchange_cache
+from decompose_remote.auth import TokenUser
 from decompose_remote.testing import throwaway_keys
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,14 @@ def test_the_check_answers_a_bearer_header_envoy_copies_upstream(alice):
     scheme, token = reply["Authorization"].split()
     assert scheme == "Bearer" and reply["X-Decompose-Token"] == token
     assert claims(token)["username"] == "alice"
+
+
+def test_the_token_says_whether_the_admin_may_offer_a_password_change(alice):
+    """The service's admin links "Change password" (the monolith's page) as Django's does."""
+    without = User.objects.create_user("bob")  # no password: set_unusable_password()
+    vouched = [TokenUser(claims(exchange(**api_token(user))["X-Decompose-Token"]))
+               for user in (alice, without)]
+    assert [user.has_usable_password() for user in vouched] == [True, False]
 
 
 @pytest.mark.parametrize("path", ["/_decompose/token/", "/_decompose/token/api/orders/1/refund",
