@@ -60,7 +60,8 @@ _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths); a module the service's environment lacks,
-    where the service's code imports it; else the last line of the traceback."""
+    where the service's code imports it (or a module of the monolith the service did not copy);
+    else the last line of the traceback."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
@@ -76,10 +77,16 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
     if missing:
         frames = [f for f in map(_FRAME.match, lines) if f and not f.group(1).startswith("/")]
         frame = frames[-1] if frames else None
+        uncopied = (service / missing.split(".")[0]).is_dir()  # a package of the monolith's
         return OpenApiError(
-            f"the service imports {missing!r}, which none of its dependencies installs "
-            "(pyproject.toml, locked in uv.lock): add its distribution to the monolith's "
-            "requirements or the service's dependencies",
+            f"the service imports {missing!r}, " + (
+                "a module of the monolith it does not copy: it is named only in a string "
+                "(a setting, import_string), which decompose does not follow; import it in "
+                "the moved code, or move what it holds into a module the moved code imports"
+                if uncopied else
+                "which none of its dependencies installs (pyproject.toml, locked in uv.lock): "
+                "add its distribution to the monolith's requirements or the service's "
+                "dependencies"),
             path=frame.group(1) if frame else "pyproject.toml",
             line=int(frame.group(2)) if frame else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
-from decompose.model import ExtractionPlan, Level, Location, ProjectGraph, Rewrite
+from decompose.model import ExtractionPlan, FileCopy, Level, Location, ProjectGraph, Rewrite
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
@@ -68,6 +68,12 @@ class Plan:
     python: ProjectPython = field(default_factory=ProjectPython)
 
 
+def python_modules(scope: Scope, copies: Sequence[FileCopy]) -> tuple[tuple[str, str], ...]:
+    """(path, module) of the Python files among ``copies``: what is read for imports."""
+    return tuple((f.source, scope.source.module_of(f.source)) for f in copies
+                 if f.source.endswith(".py"))
+
+
 def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                name: str | None = None, served: tuple[str, ...] = ()) -> Plan:
     """Plan moving the apps ``labels`` of the project at ``root`` into one service;
@@ -90,8 +96,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     scope = Scope(graph, Source(root, graph.apps, settings.import_root), moved, service)
 
     files, notes = app_files(scope)
-    python = tuple((f.source, scope.source.module_of(f.source)) for f in files
-                   if f.source.endswith(".py"))
+    python = python_modules(scope, files)
     for path, _ in python:
         scope.source.require_parsed(path, python_version.newest)
     test_copies, test_paths, test_notes = moved_tests(scope)
@@ -133,12 +138,14 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
     carried_files = imports.carried_files()
     files += kernel + carried_files + list(needs.copies) + test_copies
-    python += tuple((f.source, scope.source.module_of(f.source)) for f in carried_files)
+    python += python_modules(scope, carried_files)
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
-    third_party_apps, libraries = third_party(scope, python, drf, environment)
+    # The kernel's copies are the service's code too: what they import must be installed there.
+    kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
+    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())

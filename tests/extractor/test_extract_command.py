@@ -263,6 +263,17 @@ def test_the_service_runs_the_monolith_pins_in_an_environment_of_its_own(tmp_pat
     assert (out / "openapi" / "monolith.yaml").read_bytes() == (out / "openapi.yaml").read_bytes()
 
 
+def test_a_library_a_kernel_copy_imports_is_a_dependency_of_the_service(tmp_path: Path):
+    """core/money.py is copied into the service with the moved orders code (taiga's DRF fork
+    imports six the same way): what it imports is installed there too."""
+    copy = copy_monolith(tmp_path / "shop")
+    money = copy / "core" / "money.py"
+    money.write_text(money.read_text().replace("from decimal", "import yaml\nfrom decimal"))
+    plan = build_plan(build_graph(copy, use_cache=False), copy, ["orders"])
+    assert "core/money.py" in {f.source for f in plan.record.files if f.kind == "kernel"}
+    assert [r for r in plan.record.requirements if r.startswith("PyYAML")] == ["PyYAML>=6.0,<7"]
+
+
 def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs_is_named(
         tmp_path: Path):
     """PyYAML is installed in the monolith's environment but declared nowhere: the service
@@ -289,6 +300,19 @@ def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs
         "its dependencies installs (pyproject.toml, locked in uv.lock): add its distribution "
         "to the monolith's requirements or the service's dependencies")
     assert not (tmp_path / "missing").exists()
+
+    services.write_text(moved.replace(  # core/ is copied, core/permissions.py is not
+        "from django.db import transaction\n", "from django.db import transaction\n"
+        "from django.utils.module_loading import import_string\n\n"
+        "import_string('core.permissions.IsStaffOrReadOnly')\n"))
+    write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
+    failed = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "missing"))
+    assert isinstance(failed.exception, OpenApiError)
+    assert str(failed.exception).split(": ", 1)[1] == (
+        "the service imports 'core.permissions', a module of the monolith it does not copy: it "
+        "is named only in a string (a setting, import_string), which decompose does not "
+        "follow; import it in the moved code, or move what it holds into a module the moved "
+        "code imports")
 
 
 def test_a_monolith_on_a_django_the_runtime_does_not_support_is_refused_before_writing(
