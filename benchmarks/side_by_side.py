@@ -15,15 +15,16 @@ import difflib
 import json
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
-from tests.support.http import Reply, free_port, request
+from tests.support.gunicorn import start_gunicorn
+from tests.support.http import Reply, request
 from tests.support.processes import stop
 
 PUBLIC_HOST = "proof.example"
@@ -75,35 +76,20 @@ class RouteComparison:
 def gunicorn(python: Path, cwd: Path, env: dict[str, str], log: Path,
              *args: str) -> Iterator[Server]:
     """``python -m gunicorn ARGS`` on a free port, once it answers HTTP; stopped on exit."""
-    url = f"http://127.0.0.1:{free_port()}"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(python), "-m", "gunicorn", "--bind", url.removeprefix("http://"),
-             "--workers", "2", "--timeout", "60", *args],
-            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url, process = start_gunicorn(
+        cwd, env, log, "--timeout", "60", *args, python=python, timeout=BOOT_TIMEOUT,
+        fail=_one_line_error, ready=lambda url: request(url + "/", headers=PROXY_HEADERS,
+                                                       timeout=5))
     try:
-        _wait_until_listening(process, url, log)
         yield Server(url, process)
     finally:
         stop(process)
 
 
-def _wait_until_listening(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + BOOT_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited {process.returncode}: {_last_line(log)}")
-        try:
-            request(url + "/", headers=PROXY_HEADERS, timeout=5)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn not answering after {BOOT_TIMEOUT:.0f} s: {_last_line(log)}")
-
-
-def _last_line(log: Path) -> str:
-    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    return lines[-1].strip()[:200] if lines else "no output"
+def _one_line_error(message: str) -> NoReturn:
+    """gunicorn's failure as a row of the table shows it: the reason and its log's last line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    raise RuntimeError(" ".join([lines[0], *lines[1:][-1:]])[:300])
 
 
 def service_token(monolith: Server, session_cookie: str) -> str:
