@@ -37,8 +37,9 @@ _SKIP_PACKAGES = frozenset({"migrations", "tests", "test", "templates", "static"
 def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
             installed_apps: tuple[str, ...] | None, directory: Path | None, key: str,
             snapshot_path: Path | None, jobs: int | None,
-            progress: Progress | None) -> ProjectGraph:
-    """Analyse the project from its files (facts reused from the per-file cache)."""
+            progress: Progress | None) -> tuple[ProjectGraph, snapshot.Snapshot | None]:
+    """Analyse the project from its files (facts reused from the per-file cache); the graph,
+    and the snapshot of what it was read from (None if a file went away meanwhile)."""
     reads: set[Path] = set()
     token = files_read.set(reads)
     try:
@@ -90,11 +91,13 @@ def analyze(root: Path, settings: str | None, site_paths: tuple[Path, ...],
     graph = assemble(project, contributions, [*problems, *coverage, *cycles])
     stamp = snapshot.signature([*reads, *paths.values()])
     listed = snapshot.signature(folders)
+    taken = None
     if stamp is not None and listed is not None:
-        snapshot.save(snapshot_path, snapshot.Snapshot(listed, stamp, graph))
+        taken = snapshot.Snapshot(listed, stamp, graph)
+        snapshot.save(snapshot_path, taken)
     if directory is not None:
         _drop_stale(directory, key, keep={cache.path, snapshot_path})
-    return graph
+    return graph, taken
 
 
 def _imported_packages(project: Project, files: dict[str, FileFacts], own: frozenset[str],

@@ -17,12 +17,21 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from analyzer.environment import find_environment
+import analyzer
+import decompose
+from analyzer.environment import find_environment, markers
 from analyzer.pipeline import Progress as ProgressCallback
-from analyzer.pipeline import build_graph, snapshot_file
+from analyzer.pipeline import read_project, snapshot_file
 from analyzer.report.formats import REPORT_FORMATS, parse_formats
 from analyzer.reuse import inputs_digest, record_file, remember, reusable
-from decompose.config import ConfigSource, boundary_settings, installed_apps, load_config
+from decompose import replay
+from decompose.config import (
+    CONFIG_FILE,
+    ConfigSource,
+    boundary_settings,
+    installed_apps,
+    load_config,
+)
 from decompose.model import Boundaries, ProjectGraph
 from decompose.paths import REPORT_DIR, cache_home
 
@@ -30,6 +39,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 PROGRESS_AFTER_SECONDS = 1.0
+# Environments found by asking a tool (its own configuration decides): never replayed.
+_ASKED = frozenset({"poetry", "pipenv"})
 
 
 @click.command()
@@ -77,14 +88,17 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
     """
     stderr = Console(stderr=True)
     out = out or path / REPORT_DIR
+    watched = replay.stats([path / CONFIG_FILE, *markers(path, python),
+                            *([boundaries_file] if boundaries_file else [])])
     source = load_config(Path(path))
     directory = None if no_cache else (cache_dir or cache_home())
     environment = find_environment(path.resolve(), python, directory)
+    watched += replay.stats(environment.site_paths)
     apps = installed_apps(source)
     with _LazyProgress(stderr) as progress:
-        graph = build_graph(path, settings, site_paths=environment.site_paths,
-                            installed_apps=apps, cache_dir=cache_dir, use_cache=not no_cache,
-                            jobs=jobs, progress=progress)
+        graph, taken = read_project(path, settings, site_paths=environment.site_paths,
+                                    installed_apps=apps, cache_dir=cache_dir,
+                                    use_cache=not no_cache, jobs=jobs, progress=progress)
     snapshot = snapshot_file(path, settings, environment.site_paths, apps, directory)[1]
     record = record_file(snapshot, out)
     digest = inputs_digest(snapshot, [
@@ -96,11 +110,22 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
                                                    keep_together, keep_apart, boundaries_file)
         proposal = proposal_summary(boundaries, rendering)
         remember(record, digest, out, proposal)
-    for warning in (*map(str, graph.warnings), *proposal["warnings"]):
-        stderr.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
+    with stderr.capture() as warned:
+        for warning in (*map(str, graph.warnings), *proposal["warnings"]):
+            stderr.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
     console = Console()
-    console.print(summary_table(graph, proposal, environment.origin))
-    console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
+    with console.capture() as shown:
+        console.print(summary_table(graph, proposal, environment.origin))
+        console.print(f"wrote {out}/ ({', '.join(sorted(formats))})", highlight=False)
+    sys.stderr.write(warned.get())
+    sys.stdout.write(shown.get())
+    argv = click.get_current_context().find_root().obj
+    if isinstance(argv, list) and taken is not None and environment.origin not in _ASKED:
+        watched += [(file, (mtime, size))
+                    for file, mtime, size in (*taken.folders, *taken.signature)]
+        watched += replay.stats([out, *replay.files_under(out), *replay.files_under(
+            Path(analyzer.__file__).parent, Path(decompose.__file__).parent)])
+        replay.remember(argv, watched, shown.get(), warned.get())
 
 
 def proposal_summary(boundaries: Boundaries, rendering: list[str]) -> dict:

@@ -65,6 +65,16 @@ def _candidates(root: Path) -> Iterator[tuple[str, Path | None]]:
         yield "pipenv", _tool_environment(["pipenv", "--venv"], root)
 
 
+def markers(root: Path, python: Path | None) -> list[Path]:
+    """The files whose presence or content decide what ``find_environment`` answers for
+    ``root`` (besides Poetry's and Pipenv's own configuration, which they are asked for)."""
+    found = [root / name for name in ("uv.lock", "poetry.lock", "pyproject.toml", "Pipfile")]
+    found += [_python_in(root / name) for name in (".venv", "venv")]
+    found += [_python_in(Path(v)) for v in (os.environ.get("VIRTUAL_ENV"),) if v]
+    found += [_python_in(root / v) for v in (os.environ.get("UV_PROJECT_ENVIRONMENT"),) if v]
+    return [*found, *([python] if python is not None else [])]
+
+
 def _python_in(env: Path) -> Path:
     return env / "bin" / "python"
 

@@ -33,6 +33,19 @@ def build_graph(root: Path, settings: str | None = None, *,
     Third-party modules are read from ``site_paths`` if given, else from the environment
     found for the project (see ``analyzer.environment``).
     ``installed_apps`` (the config's list) replaces the settings' INSTALLED_APPS."""
+    return read_project(root, settings, site_paths=site_paths, installed_apps=installed_apps,
+                        cache_dir=cache_dir, use_cache=use_cache, jobs=jobs,
+                        progress=progress)[0]
+
+
+def read_project(root: Path, settings: str | None = None, *,
+                 site_paths: tuple[Path, ...] | None = None,
+                 installed_apps: tuple[str, ...] | None = None,
+                 cache_dir: Path | None = None, use_cache: bool = True,
+                 jobs: int | None = None, progress: Progress | None = None,
+                 ) -> tuple[ProjectGraph, snapshot.Snapshot | None]:
+    """``build_graph``, with the snapshot of the files and folders the graph was read from
+    (None when a file went away during the run)."""
     directory = (cache_dir or cache_home()) if use_cache else None
     environment = (Environment(site_paths, "given") if site_paths is not None
                    else find_environment(Path(root).resolve(), cache=directory))
@@ -76,13 +89,14 @@ def snapshot_file(root: Path, settings: str | None, site_paths: tuple[Path, ...]
 
 def _build(root: Path, settings: str | None, environment: Environment,
            installed_apps: tuple[str, ...] | None, cache_dir: Path | None, use_cache: bool,
-           jobs: int | None, progress: Progress | None) -> ProjectGraph:
+           jobs: int | None, progress: Progress | None,
+           ) -> tuple[ProjectGraph, snapshot.Snapshot | None]:
     directory = (cache_dir or cache_home()) if use_cache else None
     site_paths = environment.site_paths
     key, snapshot_path = snapshot_file(root, settings, site_paths, installed_apps, directory)
     previous = snapshot.load(snapshot_path)
     if previous is not None and _unchanged(previous):
-        return previous.graph
+        return previous.graph, previous
     from analyzer import cold  # the whole analyzer: loaded only when the snapshot is stale
 
     return cold.analyze(root, settings, site_paths, installed_apps, directory, key,

@@ -133,7 +133,7 @@ def boot(corpus: Corpus) -> float | None:
 
 def warm_command(root: Path, cache: Path, out: Path, python: str | None) -> float:
     """Seconds of the whole ``decompose analyze`` process on an unchanged project."""
-    args = [sys.executable, "-m", "decompose.cli", "analyze", str(root), "--out", str(out),
+    args = [sys.executable, "-m", "decompose", "analyze", str(root), "--out", str(out),
             "--cache-dir", str(cache), *(["--python", python] if python else [])]
     subprocess.run(args, capture_output=True, check=True, env=CHILD_ENV)  # fills the cache
     start = time.perf_counter()

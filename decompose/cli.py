@@ -45,9 +45,11 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the click group and turn DecomposeError into one stderr line."""
+    """Run the click group and turn DecomposeError into one stderr line. The arguments are the
+    context's ``obj``: ``analyze`` records its output under them (``decompose.replay``)."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=argv, prog_name="decompose", standalone_mode=False)
+        cli.main(args=args, prog_name="decompose", standalone_mode=False, obj=list(args))
     except DecomposeError as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(exc.exit_code)

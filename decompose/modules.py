@@ -27,8 +27,10 @@ class ModuleFile:
 
 
 def default_site_paths() -> tuple[Path, ...]:
-    """The running interpreter's import path, minus the current directory."""
-    return tuple(Path(p) for p in sys.path if p and Path(p).is_dir())
+    """The running interpreter's import path, minus the current directory (``''``, or its
+    path under ``python -m``): installed packages, not whatever folder decompose runs in."""
+    here = str(Path.cwd())
+    return tuple(Path(p) for p in sys.path if p and p != here and Path(p).is_dir())
 
 
 class ModuleIndex:
