@@ -141,11 +141,19 @@ def warm_command(root: Path, cache: Path, out: Path, python: str | None) -> floa
     return time.perf_counter() - start
 
 
+def interpreter_start() -> float:
+    """Seconds of ``python -c pass`` with the same interpreter and environment: the floor
+    of any whole command, replayed or not."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True, env=CHILD_ENV)
+    return time.perf_counter() - start
+
+
 def bench(corpus: Corpus, runs: int) -> dict:
     files = python_files(corpus.root)
     lines = sum(p.read_bytes().count(b"\n") for p in files)
     parses, colds, warms, peaks, processes, commands, boots = [], [], [], [], [], [], []
-    cpus = []
+    cpus, floors = [], []
     for _ in range(runs):  # interleaved, so each ratio compares runs under the same load
         parses.append(ast_pass(files))
         cache = Path(tempfile.mkdtemp(prefix="decompose-bench-cache-"))
@@ -154,6 +162,7 @@ def bench(corpus: Corpus, runs: int) -> dict:
             warm = measure_child(corpus.root, cache, corpus.site_paths)
             commands.append(warm_command(corpus.root, cache, cache / "out",
                                          corpus.python if corpus.site_paths else None))
+            floors.append(interpreter_start())
         finally:
             shutil.rmtree(cache, ignore_errors=True)
         colds.append(cold["seconds"])
@@ -172,6 +181,7 @@ def bench(corpus: Corpus, runs: int) -> dict:
             "cold_vs_ast": median(c / p for c, p in zip(colds, parses, strict=True)),
             "warm_vs_ast": median(w / p for w, p in zip(warms, parses, strict=True)),
             "warm_command_vs_ast": median(w / p for w, p in zip(commands, parses, strict=True)),
+            "interpreter_vs_ast": median(f / p for f, p in zip(floors, parses, strict=True)),
             "boot_s": booted,
             "speedup_vs_boot": (median(b / c for b, c in zip(boots, processes, strict=True))
                                 if booted else None)}
@@ -191,7 +201,8 @@ def verdicts(row: dict) -> list[str]:
                                 f"{COLD_SMALL_PROCESS_S:.1f}s", row[key] <= COLD_SMALL_PROCESS_S)
                          for key, what in (("cold_process_s", "wall"),
                                            ("cold_process_cpu_s", "CPU")))
-    warm = judged(f"warm cmd/ast {row['warm_command_vs_ast']:.2f}x <= {WARM_COMMAND_VS_AST}x",
+    warm = judged(f"warm cmd/ast {row['warm_command_vs_ast']:.2f}x <= {WARM_COMMAND_VS_AST}x "
+                  f"(python -c pass alone: {row['interpreter_vs_ast']:.2f}x)",
                   row["warm_command_vs_ast"] <= WARM_COMMAND_VS_AST)
     speedup = row["speedup_vs_boot"]
     boot = judged(f"boot/cold proc {speedup or 0:.1f}x >= {SPEEDUP_VS_BOOT:.0f}x",
