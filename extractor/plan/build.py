@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
-from decompose.model import ExtractionPlan, FileCopy, Level, Location, ProjectGraph, Rewrite
+from decompose.model import (
+    ExtractionPlan,
+    FileCopy,
+    Handling,
+    Level,
+    Location,
+    ProjectGraph,
+    Rewrite,
+)
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
@@ -39,7 +47,7 @@ from extractor.plan.settings import (
     rest_framework,
     settings_read_by,
 )
-from extractor.plan.signals import plan_signals
+from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
@@ -150,7 +158,10 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
-    signals = plan_signals(scope)
+    refuse_answered_sends(scope, [path for path, _ in python + kernel_python], {
+        f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
+        if n.handling == Handling.SIGNAL})
+    signals = plan_signals(scope, imports.stand_in_signals())
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from decompose.errors import CannotExtract
 from decompose.model import (
     DependencyKind,
     ForwardedSignal,
@@ -24,6 +25,7 @@ from decompose.model import (
     UnforwardedReceiver,
 )
 from decompose.modules import absolute_module
+from decompose.paths import MIRROR_PACKAGE
 from extractor.plan.scope import Scope
 
 MONOLITH_SIDE = "monolith"
@@ -52,7 +54,9 @@ class SignalPlan:
     unforwarded: tuple[UnforwardedReceiver, ...]
 
 
-def plan_signals(scope: Scope) -> SignalPlan:
+def plan_signals(scope: Scope, stand_ins: tuple[str, ...] = ()) -> SignalPlan:
+    """``stand_ins``: the signals of apps that stay the service has as stand-ins (its mirror's
+    copies), whose every send there is forwarded to the monolith's receivers."""
     listened: dict[Location, set[str]] = defaultdict(set)  # receiver line -> apps it hears
     app_at: dict[Location, str] = {}
     for dep in scope.graph.dependencies:
@@ -73,11 +77,59 @@ def plan_signals(scope: Scope) -> SignalPlan:
         consumer = scope.service if moved else MONOLITH_SIDE
         for binding in bindings:
             served[(binding.signal, binding.sender, consumer)].append(binding.receiver)
+    for signal in stand_ins:
+        heard = _staying_bindings(scope, signal)
+        for binding in heard:
+            served[(signal, binding.sender, MONOLITH_SIDE)].append(binding.receiver)
+        if not heard:  # none the analysis can see: sent anyway, as the monolith sends it
+            served.setdefault((signal, "", MONOLITH_SIDE), [])
     unforwarded += [UnforwardedReceiver(w.location, w.message) for w in scope.graph.warnings
                     if w.code in _UNFORWARDABLE and w.location is not None]
-    forwarded = (ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))))
+    forwarded = (ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))),
+                                 f"{MIRROR_PACKAGE}.{signal}" if signal in stand_ins else "")
                  for (signal, sender, consumer), receivers in served.items())
     return SignalPlan(tuple(sorted(forwarded)), tuple(sorted(set(unforwarded))))
+
+
+def _staying_bindings(scope: Scope, signal: str) -> list[_Binding]:
+    """The receivers of apps that stay bound to ``signal``: those the analyzer saw listen
+    across apps, and those of the signal's own app (no edge: an app does not depend on
+    itself), found by their ``connect``/``@receiver`` lines."""
+    locations = {location for dep in scope.graph.dependencies
+                 if dep.kind == DependencyKind.SIGNAL and dep.source in scope.own_labels
+                 and dep.source not in scope.moved_labels for location in dep.locations}
+    app = scope.source.app_of(signal.rpartition(".")[0])
+    for path in scope.source.files(app.path) if app and app.path else ():
+        tree = (scope.source.tree(path) if path.endswith(".py") else None) or ast.Module([], [])
+        locations.update(Location(path, node.lineno) for node in ast.walk(tree)
+                         if isinstance(node, ast.Call) and _binds(node))
+    return [binding for location in sorted(locations) for binding in _bindings(scope, location)
+            if binding.signal == signal]
+
+
+def _binds(call: ast.Call) -> bool:
+    """Whether the call may bind a receiver (``x.connect(...)``, ``@receiver(...)``)."""
+    name = _dotted(call.func) or ""
+    return name.rpartition(".")[2] in ("connect", "receiver")
+
+
+def refuse_answered_sends(scope: Scope, paths: Iterable[str],
+                          stand_ins: dict[str, str]) -> None:
+    """A send of a stand-in whose receivers' answers the code reads cannot be an event (an
+    event answers nothing): refused at its line. ``stand_ins`` maps each dotted name the
+    service's code may import a stand-in under to the signal it stands in for."""
+    for path in paths:
+        tree = scope.source.tree(path)
+        answered = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
+                    } if tree else set()
+        for node in ast.walk(tree) if tree else ():
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("send", "send_robust") and id(node) not in answered
+                    and (signal := stand_ins.get(_full(scope, path, node.func.value) or ""))):
+                raise CannotExtract(
+                    f"{signal}: the code reads what its receivers return, but they stay in "
+                    "the monolith and a forwarded signal answers nothing; send it as a "
+                    "statement (or extract its app too)", path=path, line=node.lineno)
 
 
 def _names(scope: Scope, path: str) -> dict[str, str]:
