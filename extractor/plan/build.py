@@ -8,6 +8,7 @@ from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import (
+    CrossDependency,
     ExtractionPlan,
     FileCopy,
     Handling,
@@ -24,6 +25,7 @@ from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
+from extractor.plan.lookups import staying_lookups
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -147,6 +149,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     carried_files = imports.carried_files()
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
+    for where, label in staying_lookups(scope, [path for path, _ in python]):
+        imports.mirror_model(label)
+        imports.dependencies.append(CrossDependency(
+            where, label, Handling.REMOTE_MODEL, "looked up in the app registry, which in the "
+            "service has not its app: the mirror's remote model"))
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),

@@ -1,6 +1,7 @@
 """A custom signal of an app that stays, sent by code the service copies (tests/fixtures/
 stand_in_signal, laid out like taiga's notifications): the service gets a stand-in whose sends
-are forwarded to the monolith's real signal, whose receivers stay."""
+are forwarded to the monolith's real signal, whose receivers stay. And a lookup of a model that
+stays by label in the moved app's ``ready()`` (taiga's timeline): the mirror's remote model."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def test_the_signal_is_a_stand_in_forwarded_to_the_receivers_that_stay(tmp_path:
         (CopiedImport("django", "dispatch"),)),)
     assert [(d.location, d.handling) for d in record.dependencies if d.target == SIGNAL] == [
         (Location(MIXIN, 1), Handling.SIGNAL)]
+    assert [(d.location, d.handling) for d in record.dependencies
+            if d.target == "notes.Notice"] == [(Location("board/apps.py", 12),
+                                                Handling.REMOTE_MODEL)]
+    assert [a.label for a in record.allowed_models] == ["notes.Notice"]
 
 
 SERVICE_SIDE = """
@@ -50,7 +55,11 @@ django.setup()
 from monolith.notes import apps as mirror
 from notes.mixins import card_assigned
 from board.views import CardViewSet
+from django.db.models.signals import post_save
 print(card_assigned is mirror.card_assigned, [entry[0][0] for entry in card_assigned.receivers])
+from django.dispatch.dispatcher import _make_id
+from monolith.notes.models import Notice
+print([key == ("board.notice", _make_id(Notice)) for key, *_ in post_save.receivers])
 """
 
 
@@ -72,8 +81,14 @@ def test_the_service_records_what_its_stand_in_sends_and_the_monolith_consumes_t
     # Booted, the service's outbox recorder listens to the stand-in the copied mixin sends.
     booted = django(out, "-c", SERVICE_SIDE)
     assert booted.returncode == 0, booted.stderr
-    assert booted.stdout.split() == [
-        "True", f"['decompose_events:{SIGNAL}:*']"]
+    stand_in, lookup = booted.stdout.splitlines()
+    assert stand_in == f"True ['decompose_events:{SIGNAL}:*']"
+    # The ready() that looked notes.Notice up by label booted: bound to the remote model.
+    assert lookup == "[True]"
+    assert (out / "board" / "apps.py").read_text().startswith(
+        "from django.apps import AppConfig, apps\nfrom django.db.models import signals\n"
+        "from monolith.notes.models import Notice\n")
+    assert "sender=Notice," in (out / "board" / "apps.py").read_text()
 
 
 def test_a_send_whose_answers_are_read_is_refused_at_its_line(tmp_path: Path):
