@@ -137,9 +137,12 @@ def test_deletes_m2m_changes_and_custom_signals_cross_too(broker: str,
 
 def test_a_send_through_a_stand_in_reaches_the_receivers_of_the_signal_it_stands_in_for(
         broker: str, probe: list[Calls]) -> None:
+    class ReturnsView:  # a moved view: its module path does not import on the consuming side
+        pass
+
     with transaction.atomic():
         user = User.objects.create(username="dee")
-        parcel_returned_stand_in.send(sender=None, parcel=user, reasons=["torn"])
+        parcel_returned_stand_in.send(sender=ReturnsView, parcel=user, reasons=["torn"])
     [event] = OutboxEvent.objects.filter(routing_key__startswith="runtime_test_signals")
     assert event.routing_key == "runtime_test_signals.parcel_returned:*"
     returned, stand_in = Calls(parcel_returned), Calls(parcel_returned_stand_in)
@@ -147,6 +150,8 @@ def test_a_send_through_a_stand_in_reaches_the_receivers_of_the_signal_it_stands
     relay_and_consume(broker)
     [call] = returned.calls
     assert call["parcel"].pk == user.pk and call["reasons"] == ["torn"]
+    assert call["sender"] is not ReturnsView and isinstance(call["sender"], type)
+    assert envelope.sender_label(call["sender"]) == envelope.sender_label(ReturnsView)
     assert stand_in.calls == []  # the replay is the real signal's, not a second local send
 
 
