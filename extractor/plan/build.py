@@ -24,6 +24,7 @@ from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
+from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.lookups import staying_lookups
 from extractor.plan.movable import check_movable
@@ -165,6 +166,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
+    refuse_import_time_calls(scope, [path for path, _ in python], {
+        f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
+        if n.handling == Handling.REMOTE_FUNCTION})
     refuse_answered_sends(scope, [path for path, _ in python + kernel_python], {
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.SIGNAL})

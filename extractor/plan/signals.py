@@ -24,8 +24,8 @@ from decompose.model import (
     SignalReceiver,
     UnforwardedReceiver,
 )
-from decompose.modules import absolute_module
 from decompose.paths import MIRROR_PACKAGE
+from extractor.plan.names import dotted, full_name
 from extractor.plan.scope import Scope
 
 MONOLITH_SIDE = "monolith"
@@ -109,7 +109,7 @@ def _staying_bindings(scope: Scope, signal: str) -> list[_Binding]:
 
 def _binds(call: ast.Call) -> bool:
     """Whether the call may bind a receiver (``x.connect(...)``, ``@receiver(...)``)."""
-    name = _dotted(call.func) or ""
+    name = dotted(call.func) or ""
     return name.rpartition(".")[2] in ("connect", "receiver")
 
 
@@ -125,48 +125,11 @@ def refuse_answered_sends(scope: Scope, paths: Iterable[str],
         for node in ast.walk(tree) if tree else ():
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr in ("send", "send_robust") and id(node) not in answered
-                    and (signal := stand_ins.get(_full(scope, path, node.func.value) or ""))):
+                    and (signal := stand_ins.get(full_name(scope, path, node.func.value) or ""))):
                 raise CannotExtract(
                     f"{signal}: the code reads what its receivers return, but they stay in "
                     "the monolith and a forwarded signal answers nothing; send it as a "
                     "statement (or extract its app too)", path=path, line=node.lineno)
-
-
-def _names(scope: Scope, path: str) -> dict[str, str]:
-    """Local name -> dotted path, from every import in the file (functions' too)."""
-    tree = scope.source.tree(path)
-    module = scope.source.module_of(path)
-    names: dict[str, str] = {}
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.ImportFrom):
-            package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-            base = absolute_module(package, node.module, node.level)
-            names.update({(a.asname or a.name): f"{base}.{a.name}" for a in node.names})
-        elif isinstance(node, ast.Import):
-            names.update({(a.asname or a.name.partition(".")[0]):
-                          (a.name if a.asname else a.name.partition(".")[0]) for a in node.names})
-    return names
-
-
-def _dotted(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
-def _full(scope: Scope, path: str, node: ast.expr | None) -> str | None:
-    """A name as the module that defines it spells it (``order_placed`` -> its module path)."""
-    written = _dotted(node)
-    if written is None:
-        return None
-    head, _, rest = written.partition(".")
-    names = _names(scope, path)
-    if head in names:
-        return f"{names[head]}.{rest}" if rest else names[head]
-    return f"{scope.source.module_of(path)}.{written}"
 
 
 def _model_label(scope: Scope, path: str, node: ast.expr | None) -> str | None:
@@ -174,7 +137,7 @@ def _model_label(scope: Scope, path: str, node: ast.expr | None) -> str | None:
         app, _, name = node.value.partition(".")  # a lazy "app_label.Model" (any case)
         return next((m.label for m in scope.graph.models
                      if m.label.lower() == f"{app}.{name}".lower()), None)
-    full = _full(scope, path, node)
+    full = full_name(scope, path, node)
     if full is None:
         return None
     module, _, name = full.rpartition(".")
@@ -209,14 +172,14 @@ def _bindings(scope: Scope, location: Location) -> tuple[_Binding, ...]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
                 if (isinstance(decorator, ast.Call) and decorator.lineno == location.line
-                        and _full(scope, path, decorator.func) == _RECEIVER):
+                        and full_name(scope, path, decorator.func) == _RECEIVER):
                     signal = decorator.args[0] if decorator.args else _keyword(decorator, "signal")
                     signals = signal.elts if isinstance(signal, ast.List | ast.Tuple) else [signal]
                     name = f"{scope.source.module_of(path)}.{node.name}"
                     return _all(_make(scope, location, decorator, s, name, node) for s in signals)
     for call in _calls_at(scope, location):
         if isinstance(call.func, ast.Attribute) and call.func.attr == "connect":
-            receiver = _full(scope, path, call.args[0] if call.args else _keyword(call,
+            receiver = full_name(scope, path, call.args[0] if call.args else _keyword(call,
                                                                                   "receiver"))
             if receiver is None:
                 return ()
@@ -233,7 +196,7 @@ def _all(bindings: Iterable[_Binding | None]) -> tuple[_Binding, ...]:
 
 def _make(scope: Scope, location: Location, call: ast.Call, signal_node: ast.expr | None,
           receiver: str, body: ast.FunctionDef | ast.AsyncFunctionDef | None) -> _Binding | None:
-    signal = _full(scope, location.path, signal_node)
+    signal = full_name(scope, location.path, signal_node)
     sender_node = _keyword(call, "sender")
     if sender_node is None and call.args[1:] and isinstance(call.func, ast.Attribute):
         sender_node = call.args[1]

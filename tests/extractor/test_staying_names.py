@@ -103,6 +103,20 @@ def test_what_a_carried_mixin_cannot_reach_is_refused_at_its_line_naming_who_nee
         "module of crm without models (the service copies those) or extract crm too")
 
 
+def test_a_remote_function_called_while_a_copied_module_is_imported_is_refused_at_its_line(
+        tmp_path: Path):
+    # taiga's carried notifications serializers: Meta.model = get_user_model_safe()
+    root = analysed_copy("staying_names", tmp_path / "monolith", {MIXIN: (
+        "from .verification import KIND_VERIFY\n",
+        "from .services import customer_count\nfrom .verification import KIND_VERIFY\n\n"
+        "KNOWN = customer_count()\n")})
+    assert refusal(root) == (
+        "crm/mixins.py:5: crm.services.customer_count: a function of an app that stays, called "
+        "while the module is imported: in the service it is a call to the monolith, made "
+        "before the service can reach it; call it inside a function (run per request), or "
+        "extract crm too")
+
+
 def test_a_package_above_copied_modules_that_imports_more_is_written_empty(tmp_path: Path):
     # pretalx's person/interfaces/forms/__init__.py re-exports every form, ModelForms too.
     root = analysed_copy("staying_names", tmp_path / "monolith", {
