@@ -49,6 +49,17 @@ def test_the_signal_is_a_stand_in_forwarded_to_the_receivers_that_stay(tmp_path:
     assert [a.label for a in record.allowed_models] == ["notes.Notice"]
 
 
+def test_a_moved_receiver_of_it_is_consumed_through_the_stand_in(tmp_path: Path):
+    root = analysed_copy("stand_in_signal", tmp_path / "monolith", {"board/receivers.py": (
+        "def on_notice", "from django.dispatch import receiver\n\nfrom notes.apps import "
+        "card_assigned\n\n\n@receiver(card_assigned)\ndef on_assigned_here(sender, card, "
+        "**kwargs):\n    pass\n\n\ndef on_notice")})
+    record = build_plan(build_graph(root, use_cache=False), root, ["board"]).record
+    assert [(s.consumer, [r.name for r in s.receivers], s.stand_in) for s in record.signals] == [
+        ("board", ["board.receivers.on_assigned_here"], STAND_IN),
+        ("monolith", ["notes.receivers.on_assigned"], STAND_IN)]
+
+
 SERVICE_SIDE = """
 import django
 django.setup()
