@@ -7,6 +7,9 @@ is read here from that line (``@receiver(sig, sender=M)``, under any name, or
 ``sig.connect(func, sender=M)``, at module level or in ``AppConfig.ready()``), with the file's
 imports to spell both in full. A receiver whose binding cannot be read, and those the analyzer
 warned about (a sender computed at run time, every sender), stay unforwarded, and are reported.
+A signal of an app that stays which the service has as a stand-in (its mirror's copy, sent by
+code the service copies) is forwarded to the receivers of the apps that stay, whatever the
+analyzer's edges say: the sends the analyzer saw were the staying app's own.
 """
 
 from __future__ import annotations
