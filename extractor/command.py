@@ -118,7 +118,8 @@ def describe(record: ExtractionPlan, target: Path) -> str:
     lines += [f"  {c.location}: {c.app} -> {c.target_app} [{c.kind}] {c.note}"
               for c in record.inbound]
     lines += ["", "signals forwarded as events:"]
-    lines += [f"  {s.signal}{' from ' + s.sender if s.sender else ''} -> {s.consumer}: "
+    lines += [f"  {s.signal}{' from ' + s.sender if s.sender else ''} -> {s.consumer}"
+              + (f" (stand-in {s.stand_in})" if s.stand_in else "") + ": "
               + ", ".join(f"{r.name} ({r.location})" for r in s.receivers)
               for s in record.signals]
     if record.errors:

@@ -76,4 +76,4 @@ def _forward(entry: dict[str, object]) -> Forward:
 def render_forwarding(side: str, forwards: Sequence[Forward]) -> str:
     """The module's text for ``side`` (the service's name, or ``"monolith"``)."""
     template = make_environment(_TEMPLATES).get_template("forwarding.py.j2")
-    return template.render(side=side, forwards=forwards)
+    return template.render(side=side, forwards=forwards, monolith=MONOLITH_SIDE)

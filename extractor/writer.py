@@ -144,9 +144,11 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
     imports = {_STAND_IN_IMPORTS[n.handling] for n in mirror.names
                if n.handling in _STAND_IN_IMPORTS}
     for name in mirror.names:
+        module, _, original = name.target.rpartition(".")
         if name.handling in (Handling.KERNEL, Handling.CARRIED):
-            module, _, original = name.target.rpartition(".")
             imports.add(CopiedImport(module, original, original))
+        elif name.handling == Handling.SIGNAL and module != mirror.module:  # re-exported
+            imports.add(CopiedImport(f"{MIRROR_PACKAGE}.{module}", original, name.name))
         imports.update(name.imports)
     statements = sorted({s for n in mirror.names for s in n.statements})
     models, functions, exceptions = (tuple(n for n in mirror.names if n.handling == kind)

@@ -26,6 +26,9 @@ class Handling(enum.StrEnum):
     # path for a class the moved code needs (a mixin), its own imports pointed at the mirrors
     CARRIED = "carried"
     CONSTANT = "constant"  # a literal module constant, copied into the mirror module
+    # a custom Signal() of a staying module: the mirror's copy is a stand-in whose sends are
+    # forwarded to the monolith's real signal as events
+    SIGNAL = "signal"
     ERROR = "error"  # no safe rewrite: a human must decide
 
 
@@ -112,9 +115,10 @@ class MirrorName:
 
     name: str
     handling: Handling  # REMOTE_* (a stand-in), KERNEL or CARRIED (re-exported from the
-    # service's copy) or CONSTANT (its definition copied)
+    # service's copy), CONSTANT (its definition copied) or SIGNAL (a stand-in Signal)
     target: str  # model label ("catalog.Product") or dotted name ("inventory.services.x")
-    # a CONSTANT's assignment and those of the module's constants it reads, and their imports
+    # a CONSTANT's or SIGNAL's assignment and those of the module's constants it reads, and
+    # their imports (none for a SIGNAL re-exported from its defining module's mirror)
     statements: tuple[CopiedStatement, ...] = ()
     imports: tuple[CopiedImport, ...] = ()
 
@@ -171,6 +175,8 @@ class ForwardedSignal:
     sender: str  # model label, "" for any sender
     consumer: str  # the side whose receivers run: "monolith" or the service's name
     receivers: tuple[SignalReceiver, ...] = ()
+    # the service's stand-in for a signal of an app that stays (its mirror's), "" if none
+    stand_in: str = ""
 
 
 @dataclass(frozen=True, order=True)

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decompose.errors import CannotExtract, UnknownApp
-from decompose.model import ExtractionPlan, FileCopy, Level, Location, ProjectGraph, Rewrite
+from decompose.model import (
+    CrossDependency,
+    ExtractionPlan,
+    FileCopy,
+    Handling,
+    Level,
+    Location,
+    ProjectGraph,
+    Rewrite,
+)
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
@@ -15,7 +24,9 @@ from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
+from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
+from extractor.plan.lookups import staying_lookups
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -39,7 +50,7 @@ from extractor.plan.settings import (
     rest_framework,
     settings_read_by,
 )
-from extractor.plan.signals import plan_signals
+from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
 from extractor.plan.templates import TemplateNeeds, template_needs
 from extractor.plan.tests import moved_tests
@@ -139,6 +150,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     carried_files = imports.carried_files()
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
+    for where, label in staying_lookups(scope, [path for path, _ in python]):
+        imports.mirror_model(label)
+        imports.dependencies.append(CrossDependency(
+            where, label, Handling.REMOTE_MODEL, "looked up in the app registry, which in the "
+            "service has not its app: the mirror's remote model"))
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
@@ -150,7 +166,13 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
-    signals = plan_signals(scope)
+    refuse_import_time_calls(scope, [path for path, _ in python], {
+        f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
+        if n.handling == Handling.REMOTE_FUNCTION})
+    refuse_answered_sends(scope, [path for path, _ in python + kernel_python], {
+        f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
+        if n.handling == Handling.SIGNAL})
+    signals = plan_signals(scope, imports.stand_in_signals())
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,

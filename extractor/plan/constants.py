@@ -4,7 +4,9 @@ A literal is copied as written. A value computed at import (pretalx's ``WRITE_PE
 (*READ_PERMISSIONS, *WRITE_ONLY_PERMISSIONS)``, ``PERMISSION_CHOICES = (("list", _p(...)),)``)
 comes with the module's constants it reads and the imports they need, when each import is one
 the service has: the standard library, Django, or a module the service copies (kernel). A
-signal, the module's own functions and classes, and names of apps that stay are refused by name.
+custom ``Signal()`` is copied the same way as a stand-in (``signal`` set: the plan forwards its
+sends to the monolith's real one); one that another constant reads, the module's own functions
+and classes, and names of apps that stay are refused by name.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ ALWAYS_THERE = frozenset({"django"})  # what every service installs, beside the 
 class CopiedConstant:
     statements: tuple[CopiedStatement, ...]
     imports: tuple[CopiedImport, ...]
+    signal: bool = False  # the name is a Signal(): the copy is a stand-in, its sends forwarded
 
 
 def copy_constant(text: str, tree: ast.Module, package: str, name: str,
@@ -42,6 +45,8 @@ def copy_constant(text: str, tree: ast.Module, package: str, name: str,
     statements: dict[int, str] = {}
     needed: set[CopiedImport] = set()
     pending, seen = [name], set[str]()
+    value = assignments[name].value
+    signal = value is not None and bool(SIGNAL.search(ast.unparse(value)))
     while pending:
         current = pending.pop()
         if current in seen:
@@ -50,9 +55,9 @@ def copy_constant(text: str, tree: ast.Module, package: str, name: str,
         node = assignments[current]
         assert node.value is not None
         expression = ast.unparse(node.value)
-        if SIGNAL.search(expression):
-            return (f"a signal ({expression}) whose receivers stay in the monolith: sent from "
-                    "the service it would reach none")
+        if SIGNAL.search(expression) and current != name:
+            return (f"a value computed at import from the signal {current}, which the "
+                    "service has only as a stand-in")
         statements[node.lineno] = f"{current} = {ast.get_source_segment(text, node.value)}"
         for free in sorted(_free_names(node.value)):
             if free in assignments:
@@ -70,7 +75,7 @@ def copy_constant(text: str, tree: ast.Module, package: str, name: str,
                         "code of that module the service does not copy")
     return CopiedConstant(tuple(CopiedStatement(line, source)
                                 for line, source in sorted(statements.items())),
-                          tuple(sorted(needed)))
+                          tuple(sorted(needed)), signal)
 
 
 def _targets(node: ast.Assign | ast.AnnAssign) -> list[str]:

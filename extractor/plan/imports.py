@@ -2,12 +2,13 @@
 
 Model-free modules are copied as a shared kernel under the same module path; models, functions
 and exceptions become names of the service's ``monolith`` mirror package, reached remotely;
-constants are copied into the mirror (see constants.py). A module imported whole (``from app import
-services``) gets a mirror of the attributes the file reads on it. Any other class (a mixin, a
-form, an enum) comes with its module, copied under the same path when it defines no concrete
-model ("carried"): its own imports of staying apps are planned like the moved code's, so what
-it touches through the ORM is reached as remote models. Anything else is an error the user must
-resolve before the cut.
+constants are copied into the mirror (see constants.py), a custom signal as a stand-in whose
+sends the monolith's real one receives as events (see signals.py). A module imported whole
+(``from app import services``) gets a mirror of the attributes the file reads on it. Any
+other class (a mixin, a form, an enum) comes with its module, copied under the same path when
+it defines no concrete model ("carried"): its own imports of staying apps are planned like the
+moved code's, so what it touches through the ORM is reached as remote models. Anything else is
+an error the user must resolve before the cut.
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ class CrossImports:
             copied = self._constants[target]
             self.mirrors.setdefault(module, {})[name] = MirrorName(
                 name, kind, target, copied.statements, copied.imports)
+        elif kind == Handling.SIGNAL:  # one stand-in, in its defining module's mirror
+            copied = self._constants[target]
+            defining, _, original = target.rpartition(".")
+            self.mirrors.setdefault(defining, {})[original] = MirrorName(
+                original, kind, target, copied.statements, copied.imports)
+            if (defining, original) != (module, name):
+                self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
         elif kind != Handling.ERROR:
             self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
         self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
@@ -196,6 +204,11 @@ class CrossImports:
     def mirrored_names(self) -> list[MirrorName]:
         """Every mirrored name, in the order first met."""
         return [n for mirror in self.mirrors.values() for n in mirror.values()]
+
+    def stand_in_signals(self) -> tuple[str, ...]:
+        """The signals of apps that stay the service has as stand-ins (dotted paths)."""
+        return tuple(sorted({n.target for n in self.mirrored_names()
+                             if n.handling == Handling.SIGNAL}))
 
     def mirror_modules(self) -> tuple[MirrorModule, ...]:
         return tuple(MirrorModule(module, tuple(sorted(names.values())))
@@ -323,7 +336,7 @@ class CrossImports:
         if isinstance(copied, str):
             return Handling.ERROR, copied
         self._constants[f"{module}.{name}"] = copied
-        return Handling.CONSTANT, f"{module}.{name}"
+        return Handling.SIGNAL if copied.signal else Handling.CONSTANT, f"{module}.{name}"
 
     def _copied_class(self, module: str, path: str, name: str) -> tuple[Handling, str]:
         """A class that is neither a model nor an exception comes with its module: as kernel

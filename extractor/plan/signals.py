@@ -7,6 +7,9 @@ is read here from that line (``@receiver(sig, sender=M)``, under any name, or
 ``sig.connect(func, sender=M)``, at module level or in ``AppConfig.ready()``), with the file's
 imports to spell both in full. A receiver whose binding cannot be read, and those the analyzer
 warned about (a sender computed at run time, every sender), stay unforwarded, and are reported.
+A signal of an app that stays which the service has as a stand-in (its mirror's copy, sent by
+code the service copies) is forwarded to the receivers of the apps that stay, whatever the
+analyzer's edges say: the sends the analyzer saw were the staying app's own.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from decompose.errors import CannotExtract
 from decompose.model import (
     DependencyKind,
     ForwardedSignal,
@@ -23,7 +27,8 @@ from decompose.model import (
     SignalReceiver,
     UnforwardedReceiver,
 )
-from decompose.modules import absolute_module
+from decompose.paths import MIRROR_PACKAGE
+from extractor.plan.names import dotted, full_name
 from extractor.plan.scope import Scope
 
 MONOLITH_SIDE = "monolith"
@@ -52,7 +57,9 @@ class SignalPlan:
     unforwarded: tuple[UnforwardedReceiver, ...]
 
 
-def plan_signals(scope: Scope) -> SignalPlan:
+def plan_signals(scope: Scope, stand_ins: tuple[str, ...] = ()) -> SignalPlan:
+    """``stand_ins``: the signals of apps that stay the service has as stand-ins (its mirror's
+    copies), whose every send there is forwarded to the monolith's receivers."""
     listened: dict[Location, set[str]] = defaultdict(set)  # receiver line -> apps it hears
     app_at: dict[Location, str] = {}
     for dep in scope.graph.dependencies:
@@ -73,48 +80,59 @@ def plan_signals(scope: Scope) -> SignalPlan:
         consumer = scope.service if moved else MONOLITH_SIDE
         for binding in bindings:
             served[(binding.signal, binding.sender, consumer)].append(binding.receiver)
+    for signal in stand_ins:
+        heard = _staying_bindings(scope, signal)
+        for binding in heard:
+            served[(signal, binding.sender, MONOLITH_SIDE)].append(binding.receiver)
+        if not heard:  # none the analysis can see: sent anyway, as the monolith sends it
+            served.setdefault((signal, "", MONOLITH_SIDE), [])
     unforwarded += [UnforwardedReceiver(w.location, w.message) for w in scope.graph.warnings
                     if w.code in _UNFORWARDABLE and w.location is not None]
-    forwarded = (ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))))
+    forwarded = (ForwardedSignal(signal, sender, consumer, tuple(sorted(set(receivers))),
+                                 f"{MIRROR_PACKAGE}.{signal}" if signal in stand_ins else "")
                  for (signal, sender, consumer), receivers in served.items())
     return SignalPlan(tuple(sorted(forwarded)), tuple(sorted(set(unforwarded))))
 
 
-def _names(scope: Scope, path: str) -> dict[str, str]:
-    """Local name -> dotted path, from every import in the file (functions' too)."""
-    tree = scope.source.tree(path)
-    module = scope.source.module_of(path)
-    names: dict[str, str] = {}
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.ImportFrom):
-            package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-            base = absolute_module(package, node.module, node.level)
-            names.update({(a.asname or a.name): f"{base}.{a.name}" for a in node.names})
-        elif isinstance(node, ast.Import):
-            names.update({(a.asname or a.name.partition(".")[0]):
-                          (a.name if a.asname else a.name.partition(".")[0]) for a in node.names})
-    return names
+def _staying_bindings(scope: Scope, signal: str) -> list[_Binding]:
+    """The receivers of apps that stay bound to ``signal``: those the analyzer saw listen
+    across apps, and those of the signal's own app (no edge: an app does not depend on
+    itself), found by their ``connect``/``@receiver`` lines."""
+    locations = {location for dep in scope.graph.dependencies
+                 if dep.kind == DependencyKind.SIGNAL and dep.source in scope.own_labels
+                 and dep.source not in scope.moved_labels for location in dep.locations}
+    app = scope.source.app_of(signal.rpartition(".")[0])
+    for path in scope.source.files(app.path) if app and app.path else ():
+        tree = (scope.source.tree(path) if path.endswith(".py") else None) or ast.Module([], [])
+        locations.update(Location(path, node.lineno) for node in ast.walk(tree)
+                         if isinstance(node, ast.Call) and _binds(node))
+    return [binding for location in sorted(locations) for binding in _bindings(scope, location)
+            if binding.signal == signal]
 
 
-def _dotted(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
+def _binds(call: ast.Call) -> bool:
+    """Whether the call may bind a receiver (``x.connect(...)``, ``@receiver(...)``)."""
+    name = dotted(call.func) or ""
+    return name.rpartition(".")[2] in ("connect", "receiver")
 
 
-def _full(scope: Scope, path: str, node: ast.expr | None) -> str | None:
-    """A name as the module that defines it spells it (``order_placed`` -> its module path)."""
-    written = _dotted(node)
-    if written is None:
-        return None
-    head, _, rest = written.partition(".")
-    names = _names(scope, path)
-    if head in names:
-        return f"{names[head]}.{rest}" if rest else names[head]
-    return f"{scope.source.module_of(path)}.{written}"
+def refuse_answered_sends(scope: Scope, paths: Iterable[str],
+                          stand_ins: dict[str, str]) -> None:
+    """A send of a stand-in whose receivers' answers the code reads cannot be an event (an
+    event answers nothing): refused at its line. ``stand_ins`` maps each dotted name the
+    service's code may import a stand-in under to the signal it stands in for."""
+    for path in paths:
+        tree = scope.source.tree(path)
+        answered = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
+                    } if tree else set()
+        for node in ast.walk(tree) if tree else ():
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("send", "send_robust") and id(node) not in answered
+                    and (signal := stand_ins.get(full_name(scope, path, node.func.value) or ""))):
+                raise CannotExtract(
+                    f"{signal}: the code reads what its receivers return, but they stay in "
+                    "the monolith and a forwarded signal answers nothing; send it as a "
+                    "statement (or extract its app too)", path=path, line=node.lineno)
 
 
 def _model_label(scope: Scope, path: str, node: ast.expr | None) -> str | None:
@@ -122,7 +140,7 @@ def _model_label(scope: Scope, path: str, node: ast.expr | None) -> str | None:
         app, _, name = node.value.partition(".")  # a lazy "app_label.Model" (any case)
         return next((m.label for m in scope.graph.models
                      if m.label.lower() == f"{app}.{name}".lower()), None)
-    full = _full(scope, path, node)
+    full = full_name(scope, path, node)
     if full is None:
         return None
     module, _, name = full.rpartition(".")
@@ -157,14 +175,14 @@ def _bindings(scope: Scope, location: Location) -> tuple[_Binding, ...]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
                 if (isinstance(decorator, ast.Call) and decorator.lineno == location.line
-                        and _full(scope, path, decorator.func) == _RECEIVER):
+                        and full_name(scope, path, decorator.func) == _RECEIVER):
                     signal = decorator.args[0] if decorator.args else _keyword(decorator, "signal")
                     signals = signal.elts if isinstance(signal, ast.List | ast.Tuple) else [signal]
                     name = f"{scope.source.module_of(path)}.{node.name}"
                     return _all(_make(scope, location, decorator, s, name, node) for s in signals)
     for call in _calls_at(scope, location):
         if isinstance(call.func, ast.Attribute) and call.func.attr == "connect":
-            receiver = _full(scope, path, call.args[0] if call.args else _keyword(call,
+            receiver = full_name(scope, path, call.args[0] if call.args else _keyword(call,
                                                                                   "receiver"))
             if receiver is None:
                 return ()
@@ -181,7 +199,7 @@ def _all(bindings: Iterable[_Binding | None]) -> tuple[_Binding, ...]:
 
 def _make(scope: Scope, location: Location, call: ast.Call, signal_node: ast.expr | None,
           receiver: str, body: ast.FunctionDef | ast.AsyncFunctionDef | None) -> _Binding | None:
-    signal = _full(scope, location.path, signal_node)
+    signal = full_name(scope, location.path, signal_node)
     sender_node = _keyword(call, "sender")
     if sender_node is None and call.args[1:] and isinstance(call.func, ast.Attribute):
         sender_node = call.args[1]

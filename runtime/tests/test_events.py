@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import signal
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,13 +17,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from kombu import Connection
-from runtime_test_signals import parcel_sent
+from runtime_test_signals import parcel_returned, parcel_returned_stand_in, parcel_sent
 
 from decompose_remote.transactions import compensate_on_error
-from decompose_runtime.events import context, logs, topology
+from decompose_runtime.events import context, envelope, logs, topology
 from decompose_runtime.events.broker import Worker
 from decompose_runtime.events.consumer import Consumer
-from decompose_runtime.events.forwarding import load_forwarding
+from decompose_runtime.events.forwarding import Forwarding, load_forwarding
 from decompose_runtime.events.models import OutboxEvent, ProcessedEvent
 from decompose_runtime.events.relay import Relay
 
@@ -132,6 +133,38 @@ def test_deletes_m2m_changes_and_custom_signals_cross_too(broker: str,
     [parcel] = parcels.calls
     assert parcel["sender"] is Group and parcel["weight"] == (1, 2)
     assert parcel["parcel"].pk == pk
+
+
+def test_a_send_through_a_stand_in_reaches_the_receivers_of_the_signal_it_stands_in_for(
+        broker: str, probe: list[Calls]) -> None:
+    class ReturnsView:  # a moved view: its module path does not import on the consuming side
+        pass
+
+    with transaction.atomic():
+        user = User.objects.create(username="dee")
+        parcel_returned_stand_in.send(sender=ReturnsView, parcel=user, reasons=["torn"])
+    [event] = OutboxEvent.objects.filter(routing_key__startswith="runtime_test_signals")
+    assert event.routing_key == "runtime_test_signals.parcel_returned:*"
+    returned, stand_in = Calls(parcel_returned), Calls(parcel_returned_stand_in)
+    probe += [returned, stand_in]
+    relay_and_consume(broker)
+    [call] = returned.calls
+    assert call["parcel"].pk == user.pk and call["reasons"] == ["torn"]
+    assert call["sender"] is not ReturnsView and isinstance(call["sender"], type)
+    assert envelope.sender_label(call["sender"]) == envelope.sender_label(ReturnsView)
+    assert stand_in.calls == []  # the replay is the real signal's, not a second local send
+
+
+def test_a_consumed_signal_is_sent_through_this_sides_stand_in(probe: list[Calls]) -> None:
+    forwarding = load_forwarding()
+    consuming = Forwarding(forwarding.side, (), forwarding.publish)  # as a service consumes
+    returned, stand_in = Calls(parcel_returned), Calls(parcel_returned_stand_in)
+    probe += [returned, stand_in]
+    body = {"event_id": str(uuid.uuid4()), "payload": {
+        "signal": "runtime_test_signals.parcel_returned", "sender": None,
+        "kwargs": envelope.encode_arguments({"reasons": ["late"]})}}
+    assert Consumer(consuming).apply(body) is True
+    assert [call["reasons"] for call in stand_in.calls] == [["late"]] and returned.calls == []
 
 
 def test_a_redelivered_event_is_skipped_and_order_per_row_is_kept(broker: str,

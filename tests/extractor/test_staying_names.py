@@ -74,8 +74,8 @@ def refusal(root: Path) -> str:
 
 
 @pytest.mark.parametrize(("constant", "reason"), [
-    ("customer_verified", "a signal (Signal()) whose receivers stay in the monolith: sent from "
-                          "the service it would reach none"),
+    ("SIGNALS", "a value computed at import from the signal customer_verified, which the "
+                "service has only as a stand-in"),
     ("LIMIT", "a value computed at import (verified(1)) from verified, code of that module "
               "the service does not copy")])
 def test_a_constant_the_service_cannot_copy_is_refused_naming_why(tmp_path: Path,
@@ -83,7 +83,7 @@ def test_a_constant_the_service_cannot_copy_is_refused_naming_why(tmp_path: Path
     root = analysed_copy("staying_names", tmp_path / "monolith", {
         "ledger/views.py": ("import COOLDOWN,", f"import {constant}, COOLDOWN,")})
     with (root / "crm" / "verification.py").open("a") as module:
-        module.write("\n\nLIMIT = verified(1)\n")
+        module.write("\n\nLIMIT = verified(1)\nSIGNALS = (customer_verified,)\n")
     assert refusal(root) == (
         f"ledger/views.py:6: crm.verification.{constant}: {reason}, so the service cannot "
         "import it; move it to a module of crm without models (the service copies those) or "
@@ -93,13 +93,28 @@ def test_a_constant_the_service_cannot_copy_is_refused_naming_why(tmp_path: Path
 def test_what_a_carried_mixin_cannot_reach_is_refused_at_its_line_naming_who_needs_it(
         tmp_path: Path):
     root = analysed_copy("staying_names", tmp_path / "monolith", {
-        MIXIN: ("import KIND_VERIFY", "import KIND_VERIFY, customer_verified")})
+        MIXIN: ("import KIND_VERIFY", "import KIND_VERIFY, LIMIT")})
+    with (root / "crm" / "verification.py").open("a") as module:
+        module.write("\n\nLIMIT = verified(1)\n")
     assert refusal(root) == (
-        "crm/mixins.py:2: crm.verification.customer_verified: a signal (Signal()) whose "
-        "receivers stay in the monolith: sent from the service it would reach none, so the "
-        "service cannot import it (the service copies crm/mixins.py for ledger/views.py:4); "
-        "move it to a module of crm without models (the service copies those) or extract crm "
-        "too")
+        "crm/mixins.py:2: crm.verification.LIMIT: a value computed at import (verified(1)) "
+        "from verified, code of that module the service does not copy, so the service cannot "
+        "import it (the service copies crm/mixins.py for ledger/views.py:4); move it to a "
+        "module of crm without models (the service copies those) or extract crm too")
+
+
+def test_a_remote_function_called_while_a_copied_module_is_imported_is_refused_at_its_line(
+        tmp_path: Path):
+    # taiga's carried notifications serializers: Meta.model = get_user_model_safe()
+    root = analysed_copy("staying_names", tmp_path / "monolith", {MIXIN: (
+        "from .verification import KIND_VERIFY\n",
+        "from .services import customer_count\nfrom .verification import KIND_VERIFY\n\n"
+        "KNOWN = customer_count()\n")})
+    assert refusal(root) == (
+        "crm/mixins.py:5: crm.services.customer_count: a function of an app that stays, called "
+        "while the module is imported: in the service it is a call to the monolith, made "
+        "before the service can reach it; call it inside a function (run per request), or "
+        "extract crm too")
 
 
 def test_a_package_above_copied_modules_that_imports_more_is_written_empty(tmp_path: Path):

@@ -56,7 +56,7 @@ class Consumer:
         event was processed before (a redelivery)."""
         event_id = uuid.UUID(body["event_id"])
         payload = body["payload"]
-        signal: Signal = import_string(payload["signal"])
+        signal: Signal = import_string(self.forwarding.local_signal(payload["signal"]))
         with transaction.atomic(using=self.using):
             processed = ProcessedEvent.objects.using(self.using)
             if processed.filter(event_id=event_id).exists():

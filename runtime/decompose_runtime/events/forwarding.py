@@ -11,7 +11,10 @@ or the module the setting ``DECOMPOSE_EVENTS_FORWARDING`` names), one on each si
 
 ``signal`` is the dotted path of the Signal object, ``sender`` a model label (``None``: any
 sender), ``consumer`` the side whose receivers run, ``receivers`` the ``path:line name`` of the
-receivers served, for people and logs.
+receivers served, for people and logs. An optional ``stand_in`` is the dotted path of this
+side's stand-in for a signal it does not have itself (a service's copy of a signal of an app
+that stays in the monolith): its sends are recorded under ``signal``'s routing key, and
+consumed events of ``signal`` are sent through it.
 """
 
 from __future__ import annotations
@@ -38,11 +41,17 @@ class ForwardedSignal:
     sender: str | None
     consumer: str
     receivers: tuple[str, ...] = ()
+    stand_in: str | None = None
 
     @property
     def routing_key(self) -> str:
         """The key its events are published under: ``<signal path>:<sender label or *>``."""
         return f"{self.signal}:{self.sender or '*'}"
+
+    @property
+    def local_signal(self) -> str:
+        """The dotted path of the Signal object this side sends and receives it as."""
+        return self.stand_in or self.signal
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,10 @@ class Forwarding:
     def dead_letter_queue(self) -> str:
         return f"{self.queue}.dead"
 
+    def local_signal(self, signal: str) -> str:
+        """Where this side's consumer sends a consumed ``signal`` (its stand-in, if one)."""
+        return next((f.local_signal for f in self.consume if f.signal == signal), signal)
+
     def consumers(self) -> tuple[Forwarding, ...]:
         """The consuming sides of what this side publishes, each as it sees itself: their
         queues must exist before the relay publishes, or the broker would drop the events."""
@@ -77,9 +90,12 @@ def _entries(module_name: str, raw: Any) -> tuple[ForwardedSignal, ...]:
     for entry in raw:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("signal"), str):
             raise ImproperlyConfigured(f"{module_name}: each entry needs a 'signal' path")
+        if not isinstance(entry.get("stand_in", ""), str):
+            raise ImproperlyConfigured(f"{module_name}: an entry's 'stand_in' is a dotted path")
         found.append(ForwardedSignal(entry["signal"], entry.get("sender"),
                                      str(entry.get("consumer", "")),
-                                     tuple(entry.get("receivers", ()))))
+                                     tuple(entry.get("receivers", ())),
+                                     entry.get("stand_in") or None))
     return tuple(found)
 
 

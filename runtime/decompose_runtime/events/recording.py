@@ -70,8 +70,9 @@ def _recorder(forwarded: ForwardedSignal, origin: str) -> Callable[..., None]:
 
 
 def connect_recorders(publish: Iterable[ForwardedSignal], origin: str) -> None:
-    """Connect one recorder per forwarded signal (idempotent: keyed by its routing key)."""
+    """Connect one recorder per forwarded signal (idempotent: keyed by its routing key), to
+    this side's stand-in where it has one."""
     for forwarded in publish:
-        signal: Signal = import_string(forwarded.signal)
+        signal: Signal = import_string(forwarded.local_signal)
         signal.connect(_recorder(forwarded, origin), weak=False,
                        dispatch_uid=f"decompose_events:{forwarded.routing_key}")
