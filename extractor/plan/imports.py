@@ -50,6 +50,12 @@ class CrossImports:
         self._scanned: set[str] = set()
         self._needed_at: Location | None = None
         self._constants: dict[str, CopiedConstant] = {}
+        # The monolith's settings modules: their strings configure the monolith (its apps,
+        # URLconf, WSGI application), and the service has settings of its own.
+        settings = scope.graph.settings
+        self._settings_files = {v.location.path for v in settings.values if v.location
+                                } if settings else set()
+        self._settings_files.add(self.source.path_of(scope.graph.settings_module) or "")
 
     def scan(self, path: str) -> None:
         """Every import of the moved (or carried) file at ``path``; relative ones resolved
@@ -71,6 +77,9 @@ class CrossImports:
                         self.dependencies.append(CrossDependency(
                             Location(path, node.lineno), alias.name, Handling.ERROR,
                             "plain module import of an app that stays; use from-imports"))
+        self.dependencies += [CrossDependency(where, named, Handling.KERNEL,
+                                              "named in a string; copied under the same path")
+                              for named, where in self._named_kernel(path, module)]
 
     def use(self, module: str, names: list[str], where: Location,
             attributes: Attributes | None = None) -> None:
@@ -272,7 +281,23 @@ class CrossImports:
                         ok = False
                         break
         self.kernel[module] = ok
+        if ok and path is not None:
+            self._named_kernel(path, module)
         return ok
+
+    def _named_kernel(self, path: str, module: str) -> list[tuple[str, Location]]:
+        """The modules of staying apps the copied file names in strings (dotted.py) that come
+        as kernel: the service may import them by that string (a DRF settings module's
+        defaults). One that is not kernel stays behind: a string proves no import, and the
+        service's own checks name it if it is imported after all. The monolith's settings are
+        neither followed nor copied this way."""
+        if path in self._settings_files:
+            return []
+        return [(named, Location(path, line))
+                for named, line in self.source.named_modules(path).items()
+                if named != module and self._stays(named)
+                and self.source.path_of(named) not in self._settings_files
+                and self._is_kernel(named)]
 
     def _submodules(self, path: str, module: str) -> set[str]:
         """The modules ``from package import submodule`` in the file names (taiga's
