@@ -25,20 +25,17 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     requirement for each of them and each library the moved code imports (``yaml``), from the
     version installed in the monolith's ``environment`` (the monolith's own pin replaces it
     later, where it has one); what the skeleton requires already is left out."""
-    used = set()
     text = " ".join(value for _, value in drf) + " ".join(
         original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
-    for app in scope.graph.apps:
-        if not app.external or app.name.startswith(("django.", "rest_framework")):
-            continue
-        if app.name in text or any(app.name in scope.source.imports(path) for path, _ in python):
-            used.add(app.name)
-    named = _installed_named(scope, [path for path, _ in python], environment)
-    used |= {app.name for app in scope.graph.apps if app.external
-             and not app.name.startswith(("django.", "rest_framework"))
-             and any(m == app.name or m.startswith(f"{app.name}.") for m in named)}
-    imported = {module.split(".")[0] for path, name in python
-                for module in scope.source.imports(path, name)} | {m.split(".")[0] for m in named}
+    modules = {module for path, name in python for module in scope.source.imports(path, name)
+               } | _installed_named(scope, [path for path, _ in python], environment)
+    # an app whose modules are imported (easy_thumbnails.files defines no model, but imports
+    # easy_thumbnails.models, which needs the app installed)
+    used = {app.name for app in scope.graph.apps if app.external
+            and not app.name.startswith(("django.", "rest_framework"))
+            and (app.name in text or any(m == app.name or m.startswith(f"{app.name}.")
+                                         for m in modules))}
+    imported = {module.split(".")[0] for module in modules}
     libraries = {top for top in imported if top and top not in sys.stdlib_module_names
                  and not (scope.source.root / top).exists()
                  and not (scope.source.root / f"{top}.py").exists()}
