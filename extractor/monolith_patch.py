@@ -27,6 +27,7 @@ from decompose_runtime.names import EVENTS_APP
 from decompose_runtime.protocol import BRIDGE_MOUNT
 from extractor.bridge import Allowlist, installed_bridge, render_bridge
 from extractor.events import FORWARDING_FILE, merge_forwards, read_forwards, render_forwarding
+from extractor.plan.pins import for_django, monolith_pins
 from extractor.plan.settings import PatchTarget
 from extractor.plan.signals import MONOLITH_SIDE
 from extractor.requirements_files import edited_files
@@ -63,9 +64,10 @@ def monolith_changes(root: Path, record: ExtractionPlan, allowlist: Allowlist,
     A bridge already installed by an earlier extraction keeps what it allowed and the
     services it issues tokens for: both services work side by side afterwards. The bridge app
     comes from decompose-runtime, required or copied in; what it imports (DRF, PyJWT) is added
-    to whichever dependency files the monolith keeps."""
-    wanted = BRIDGE_REQUIREMENTS if vendor_runtime else (runtime_requirement(),
-                                                          *BRIDGE_REQUIREMENTS)
+    to whichever dependency files the monolith keeps, at the releases that serve the Django
+    the monolith pins (DRF 3.15.0-3.15.1 for Django 3.2: a newer DRF would upgrade Django)."""
+    wanted = for_django(monolith_pins(root).get("django"), BRIDGE_REQUIREMENTS if vendor_runtime
+                        else (runtime_requirement(), *BRIDGE_REQUIREMENTS))
     changes = [*(_runtime_copy(root) if vendor_runtime else []),
                *(FileChange(path, before, after) for path, before, after in edited_files(
                    root, wanted, replaced="" if vendor_runtime else RUNTIME_DISTRIBUTION))]

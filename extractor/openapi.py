@@ -60,7 +60,8 @@ _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths); a module the service's environment lacks,
-    where the service's code imports it (or a module of the monolith the service did not copy);
+    where the service's code imports it (or a module of the monolith the service did not copy,
+    imported by a string plan/dotted.py could not resolve);
     else the last line of the traceback."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
@@ -80,9 +81,10 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
         uncopied = (service / missing.split(".")[0]).is_dir()  # a package of the monolith's
         return OpenApiError(
             f"the service imports {missing!r}, " + (
-                "a module of the monolith it does not copy: it is named only in a string "
-                "(a setting, import_string), which decompose does not follow; import it in "
-                "the moved code, or move what it holds into a module the moved code imports"
+                "a module of the monolith it does not copy: it is imported by a string "
+                "decompose could not resolve to a module it can copy (a computed string, or "
+                "a module with models of an app that stays); import it in the moved code, or "
+                "move what it holds into a model-free module the moved code imports"
                 if uncopied else
                 "which none of its dependencies installs (pyproject.toml, locked in uv.lock): "
                 "add its distribution to the monolith's requirements or the service's "

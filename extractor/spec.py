@@ -79,6 +79,20 @@ def _import_order(name: str) -> tuple[int, str]:
 
 
 @dataclass(frozen=True, order=True)
+class Router:
+    """The router class a shared router of the monolith is built with, as the service builds
+    its own: DRF's ``SimpleRouter`` for DRF's routers (no API root of its own), else the
+    monolith's class (a DRF fork's, copied with the moved code); ``arguments``: the
+    constructor's keyword arguments as written (``trailing_slash=False``); ``name_keyword``:
+    what ``register`` calls the URL name (``basename``, or an old DRF's ``base_name``)."""
+
+    module: str = "rest_framework.routers"
+    name: str = "SimpleRouter"
+    arguments: str = ""
+    name_keyword: str = "basename"
+
+
+@dataclass(frozen=True, order=True)
 class RoutedView:
     """A moved view the monolith routes from a URLconf that stays (a project-wide DRF router,
     a root ``path()``): the service routes it itself, at the same path. ``viewset``: a
@@ -90,6 +104,7 @@ class RoutedView:
     name: str  # the URL name (a router's basename)
     viewset: bool
     as_view: bool = False  # a class-based view, routed as ``View.as_view()``
+    router: Router = Router()  # for a viewset: the router it is registered on
 
     @property
     def module(self) -> str:
@@ -210,12 +225,19 @@ class ServiceSpec:
                      for p in prefixes)
 
     @property
+    def drf_router(self) -> bool:
+        """Whether a router of the service is DRF's (its root URLconf imports SimpleRouter)."""
+        return any(v.viewset and v.router.module == Router.module for v in self.routed_views)
+
+    @property
     def view_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """(module, names) the root URLconf imports for ``routed_views``, sorted the way the
         service's ruff (isort, order by type) wants: constants, classes, then functions."""
-        modules = sorted({v.module for v in self.routed_views})
-        return tuple((m, tuple(sorted({v.attribute for v in self.routed_views if v.module == m},
-                                      key=_import_order))) for m in modules)
+        names = {(v.module, v.attribute) for v in self.routed_views} | {
+            (v.router.module, v.router.name) for v in self.routed_views
+            if v.viewset and v.router.module != Router.module}
+        return tuple((m, tuple(sorted({n for module, n in names if module == m},
+                                      key=_import_order))) for m in sorted({m for m, _ in names}))
 
     @property
     def python_name(self) -> str:

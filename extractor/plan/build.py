@@ -126,12 +126,15 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         for followed in source_model.relations if source_model else ():
             if followed.target and followed.target.partition(".")[0] not in scope.moved_labels:
                 imports.mirror_model(followed.target)
-    drf, drf_uses = rest_framework(settings)
+    drf, drf_uses = rest_framework(settings, any(
+        a.external and a.name == "rest_framework" for a in graph.apps))
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
     routed = routes(scope, needs.missing)
     mounts, prefixes, kept = routed.mounts, served or routed.prefixes, routed.kept
+    for module, router, where in routed.routers:  # a DRF fork's router: copied as kernel
+        imports.use(module, [router], where)
     if not prefixes:
         raise CannotExtract(
             f"{', '.join(sorted(scope.moved_labels))}: no URL of the monolith routes to "

@@ -51,6 +51,12 @@ class CrossImports:
         self._scanned: set[str] = set()
         self._needed_at: Location | None = None
         self._constants: dict[str, CopiedConstant] = {}
+        # The monolith's settings modules: their strings configure the monolith (its apps,
+        # URLconf, WSGI application), and the service has settings of its own.
+        settings = scope.graph.settings
+        self._settings_files = {v.location.path for v in settings.values if v.location
+                                } if settings else set()
+        self._settings_files.add(self.source.path_of(scope.graph.settings_module) or "")
 
     def scan(self, path: str) -> None:
         """Every import of the moved (or carried) file at ``path``; relative ones resolved
@@ -61,17 +67,41 @@ class CrossImports:
             return
         module = self.source.module_of(path)
         package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        calls = _import_time_calls(tree.body)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.level or node.module):
                 bound = {a.name: a.asname or a.name for a in node.names}
-                self.use(absolute_module(package, node.module, node.level), list(bound),
-                         Location(path, node.lineno), _reader(tree, bound))
+                source = absolute_module(package, node.module, node.level)
+                self.use(source, list(bound), Location(path, node.lineno),
+                         _reader(tree, bound))
+                self._refuse_import_time_calls(source, bound, calls, path)
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if self._stays(alias.name) and not self._is_kernel(alias.name):
                         self.dependencies.append(CrossDependency(
                             Location(path, node.lineno), alias.name, Handling.ERROR,
                             "plain module import of an app that stays; use from-imports"))
+        self.dependencies += [CrossDependency(where, named, Handling.KERNEL,
+                                              "named in a string; copied under the same path")
+                              for named, where in self._named_kernel(path, module)]
+
+    def _refuse_import_time_calls(self, module: str, bound: dict[str, str],
+                                  calls: dict[str, int], path: str) -> None:
+        """A remote function called while the file is imported (a class body: taiga's
+        ``Meta.model = get_user_model_safe()``) would need the monolith up before the
+        service starts, and returns JSON, never a class: refused where it is called."""
+        called = [(module, name, local) for name, local in bound.items()] + [
+            (f"{module}.{name}", attribute, f"{local}.{attribute}")  # a module imported whole
+            for name, local in bound.items() for attribute in self.mirrors.get(
+                f"{module}.{name}", {})]
+        for owner, name, spelled in called:
+            mirror = self.mirrors.get(owner, {})
+            if (spelled in calls and name in mirror
+                    and mirror[name].handling == Handling.REMOTE_FUNCTION):
+                self.dependencies.append(CrossDependency(
+                    Location(path, calls[spelled]), f"{owner}.{name}", Handling.ERROR,
+                    "a function of an app that stays, called while the module is imported "
+                    "(a remote call before the service has started)"))
 
     def use(self, module: str, names: list[str], where: Location,
             attributes: Attributes | None = None) -> None:
@@ -285,7 +315,23 @@ class CrossImports:
                         ok = False
                         break
         self.kernel[module] = ok
+        if ok and path is not None:
+            self._named_kernel(path, module)
         return ok
+
+    def _named_kernel(self, path: str, module: str) -> list[tuple[str, Location]]:
+        """The modules of staying apps the copied file names in strings (dotted.py) that come
+        as kernel: the service may import them by that string (a DRF settings module's
+        defaults). One that is not kernel stays behind: a string proves no import, and the
+        service's own checks name it if it is imported after all. The monolith's settings are
+        neither followed nor copied this way."""
+        if path in self._settings_files:
+            return []
+        return [(named, Location(path, line))
+                for named, line in self.source.named_modules(path).items()
+                if named != module and self._stays(named)
+                and self.source.path_of(named) not in self._settings_files
+                and self._is_kernel(named)]
 
     def _submodules(self, path: str, module: str) -> set[str]:
         """The modules ``from package import submodule`` in the file names (taiga's
@@ -350,6 +396,22 @@ class CrossImports:
                                     f"defined beside the model {beside.label}")
         self._carry(module, path)
         return Handling.CARRIED, f"{module}.{name}"
+
+
+def _import_time_calls(body: list[ast.stmt]) -> dict[str, int]:
+    """Names called (``name(...)``, ``module.name(...)``) at module level or in class bodies,
+    not inside functions:
+    what runs while the module is imported, with the first line each is called on."""
+    found: dict[str, int] = {}
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+            found.setdefault(ast.unparse(node.func), node.lineno)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:

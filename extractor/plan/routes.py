@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
-from decompose.model import KeptRoute, Mount
+from decompose.model import KeptRoute, Location, Mount
+from decompose.modules import absolute_module
 from extractor.plan.files import ADMIN_MODULE
 from extractor.plan.scope import Scope
-from extractor.spec import RoutedView
+from extractor.spec import RoutedView, Router
 
 # Settings naming a URL the moved pages redirect to (a path or a URL name).
 LOGIN_SETTINGS = ("LOGIN_URL", "LOGIN_REDIRECT_URL")
@@ -25,6 +26,8 @@ class Routes:
     views: tuple[RoutedView, ...]
     prefixes: tuple[str, ...]
     kept: tuple[KeptRoute, ...]
+    # (module, class, where it is built) of a monolith's own router class the service uses
+    routers: tuple[tuple[str, str, Location], ...] = ()
 
 
 def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
@@ -33,7 +36,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
     provide (``template_problems``) keep being the monolith's. A moved view routed from a
     urlconf that stays (a router shared by every app's viewsets) is routed by the service
     itself, alone: the service serves exactly its own viewsets' prefixes."""
-    mounts, views = set(), set()
+    mounts, views, routers = set(), set(), set()
     for route in scope.graph.urls:
         if route.app not in scope.moved_labels or route.regex:
             continue
@@ -55,8 +58,15 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
             second = call.args[1] if len(call.args) > 1 else None
             as_view = (isinstance(second, ast.Call) and isinstance(second.func, ast.Attribute)
                        and second.func.attr == "as_view")
+            router = _router(tree, call, urlconf) if register else Router()
+            if router.module != Router.module:
+                routers.add((router.module, router.name, route.location))
+            name = next((k.value.value for k in call.keywords if k.arg == router.name_keyword
+                         and isinstance(k.value, ast.Constant)
+                         and isinstance(k.value.value, str)), None) if register else None
             views.add(RoutedView(prefix.lstrip("/"), pattern.rstrip("/") if register
-                                 else pattern, route.view, route.name or "", register, as_view))
+                                 else pattern, route.view, name or route.name or "", register,
+                                 as_view, router))
         else:
             mounts.add(Mount(prefix.lstrip("/"), urlconf))
     served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
@@ -66,7 +76,49 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
     prefixes = {static_prefix("/" + m.prefix) for m in served} | set(_admin_pages(scope))
     prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}" + ("/" if v.viewset else ""))
                  for v in views}
-    return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept)
+    return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept,
+                  tuple(sorted(routers)))
+
+
+def _router(tree: ast.Module | None, call: ast.Call, module: str) -> Router:
+    """The router ``call`` (``router.register(...)``) registers on, as the service builds it:
+    the class the module builds ``router`` with (``routers.DefaultRouter(trailing_slash=
+    False)``) when it is not DRF's, and its literal keyword arguments either way."""
+    keyword = next((k.arg for k in call.keywords if k.arg in ("basename", "base_name")),
+                   Router.name_keyword)
+    target = call.func.value if isinstance(call.func, ast.Attribute) else None
+    built = _constants(tree).get(target.id) if isinstance(target, ast.Name) else None
+    if not isinstance(built, ast.Call) or tree is None:
+        return Router(name_keyword=keyword)
+    arguments = ", ".join(f"{k.arg}={ast.unparse(k.value)}" for k in built.keywords
+                          if k.arg and isinstance(k.value, ast.Constant))
+    dotted = _imported_name(tree, built.func, module)
+    if dotted is None or dotted.partition(".")[0] == "rest_framework":
+        return Router(arguments=arguments, name_keyword=keyword)
+    owner, _, name = dotted.rpartition(".")
+    return Router(owner, name, arguments, keyword)
+
+
+def _imported_name(tree: ast.Module, node: ast.expr, module: str) -> str | None:
+    """The dotted name an expression of the module's top level refers to through its imports
+    (``DefaultRouter``, ``routers.DefaultRouter``); None for anything else."""
+    attribute = node.attr if isinstance(node, ast.Attribute) else None
+    base = node.value if isinstance(node, ast.Attribute) else node
+    if not isinstance(base, ast.Name):
+        return None
+    package = module.rpartition(".")[0]
+    for statement in tree.body:
+        for alias in getattr(statement, "names", ()) if isinstance(
+                statement, ast.Import | ast.ImportFrom) else ():
+            if (alias.asname or alias.name.partition(".")[0]) != base.id:
+                continue
+            if isinstance(statement, ast.ImportFrom):
+                origin = absolute_module(package, statement.module, statement.level)
+                found = f"{origin}.{alias.name}"
+            else:
+                found = alias.name if alias.asname else base.id
+            return f"{found}.{attribute}" if attribute else found
+    return None
 
 
 def static_prefix(path: str) -> str:

@@ -88,12 +88,16 @@ def _carried(setting: SettingValue) -> CarriedSetting:
                           setting.environment, default, where, expression)
 
 
-def rest_framework(facts: SettingsFacts) -> tuple[tuple[tuple[str, str], ...],
-                                                  tuple[tuple[str, str, Location], ...]]:
+def rest_framework(facts: SettingsFacts, installed: bool = True
+                   ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Location], ...]]:
     """The REST_FRAMEWORK keys kept for parity, as (key, repr) in DRF_PARITY_KEYS order, and
-    the classes they name, as (module, name, location): the service must import those too."""
+    the classes they name, as (module, name, location): the service must import those too.
+    None when DRF is not ``installed`` in the monolith: its REST_FRAMEWORK configures a fork
+    of DRF of its own (taiga's), whose classes the service's DRF must not load (they import
+    that fork, which reads the same setting while it is imported: a circular import); the
+    fork, copied with the moved code, reads the service's REST_FRAMEWORK instead."""
     found = facts.value("REST_FRAMEWORK")  # the keys known, even if others are not
-    value = found.value if found else None
+    value = found.value if found and installed else None
     if not isinstance(value, dict) or found is None or found.location is None:
         return (), ()
     settings, uses = [], []

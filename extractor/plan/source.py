@@ -17,6 +17,7 @@ import libcst as cst
 from decompose.errors import CannotExtract
 from decompose.model import App
 from decompose.modules import ModuleIndex, absolute_module, module_name
+from extractor.plan.dotted import dotted_strings, named_module
 from extractor.plan.python_version import RUNNING
 
 
@@ -88,6 +89,21 @@ class Source:
         if tree is None:
             return set()
         return _imported_modules(tree, module, bool(module) and path.endswith("__init__.py"))
+
+    def named_modules(self, path: str) -> dict[str, int]:
+        """The own modules the file at ``path`` names in dotted strings (dotted.py), each with
+        the line of its first mention: what it may import by string."""
+        tree = self.tree(path)
+        found: dict[str, int] = {}
+        for dotted, line in dotted_strings(tree).items() if tree else ():
+            module = named_module(dotted, self._module_tree)
+            if module is not None:
+                found.setdefault(module, line)
+        return found
+
+    def _module_tree(self, module: str) -> ast.Module | None:
+        path = self.path_of(module)
+        return self.tree(path) if path else None
 
     def app_of(self, module: str) -> App | None:
         found = [a for a in self.apps if module == a.name or module.startswith(a.name + ".")]

@@ -301,18 +301,19 @@ def test_a_library_the_moved_code_imports_comes_with_it_and_one_nothing_installs
         "to the monolith's requirements or the service's dependencies")
     assert not (tmp_path / "missing").exists()
 
-    services.write_text(moved.replace(  # core/ is copied, core/permissions.py is not
+    services.write_text(moved.replace(  # core/ is copied, core/permissions.py is not: the
+        # string is computed, so no static reader can follow it (a literal one is followed)
         "from django.db import transaction\n", "from django.db import transaction\n"
         "from django.utils.module_loading import import_string\n\n"
-        "import_string('core.permissions.IsStaffOrReadOnly')\n"))
+        "import_string('core' + '.permissions.IsStaffOrReadOnly')\n"))
     write_json_atomic(copy / "decompose-report" / "graph.json", build_graph(copy, use_cache=False))
     failed = invoke("orders", "--project", str(copy), "--out", str(tmp_path / "missing"))
     assert isinstance(failed.exception, OpenApiError)
     assert str(failed.exception).split(": ", 1)[1] == (
         "the service imports 'core.permissions', a module of the monolith it does not copy: it "
-        "is named only in a string (a setting, import_string), which decompose does not "
-        "follow; import it in the moved code, or move what it holds into a module the moved "
-        "code imports")
+        "is imported by a string decompose could not resolve to a module it can copy (a "
+        "computed string, or a module with models of an app that stays); import it in the "
+        "moved code, or move what it holds into a model-free module the moved code imports")
 
 
 def test_a_monolith_on_a_django_the_runtime_does_not_support_is_refused_before_writing(

@@ -42,6 +42,16 @@ def test_a_tuple_installed_apps_gets_the_bridge_and_requirements_its_dependencie
         f"+{RUNTIME}\n+PyJWT[crypto]>=2.9,<3\n")
 
 
+def test_the_bridge_requires_the_drf_that_serves_the_monolith_django(tmp_path: Path):
+    """taiga pins Django 3.2 and no DRF: DRF 3.16 would upgrade its Django to 5.x and break
+    its suite, so the patch asks for the last DRF releases serving 3.2."""
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"requirements.txt": (
+        "Django>=5.2,<5.3\ndjangorestframework>=3.15\n", "Django==3.2.25\n")})
+    assert changes_for(shop)["requirements.txt"] == (
+        "--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1 +1,4 @@\n Django==3.2.25\n"
+        f"+{RUNTIME}\n+djangorestframework>=3.15,<3.15.2\n+PyJWT[crypto]>=2.9,<3\n")
+
+
 def test_class_based_settings_are_patched_in_their_class(tmp_path: Path):
     text = (FIXTURES / "tuple_shop" / "config" / "settings.py").read_text()
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {"config/settings.py": (

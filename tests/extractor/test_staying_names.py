@@ -117,6 +117,27 @@ def test_a_remote_function_called_while_a_copied_module_is_imported_is_refused_a
         "extract crm too")
 
 
+def test_a_remote_function_called_while_the_moved_module_is_imported_is_refused_there(
+        tmp_path: Path):
+    # taiga's notifications serializers: class Meta: model = get_user_model_safe()
+    root = analysed_copy("staying_names", tmp_path / "monolith", {
+        "ledger/views.py": ("    serializer_class = EntrySerializer\n",
+                            "    serializer_class = EntrySerializer\n"
+                            "    customers = crm_services.customer_count()\n"
+                            "    gold = gold_ids()\n"),
+        "ledger/models.py": ("from django.db import models\n",
+                             "from django.db import models\n\nfrom crm.services import "
+                             "gold_ids\n\n\ndef golden():\n    return gold_ids()\n")})
+    views = root / "ledger" / "views.py"
+    views.write_text(views.read_text().replace(
+        "from crm.verification", "from crm.services import gold_ids\nfrom crm.verification"))
+    assert refusal(root) == (
+        "ledger/views.py:20: crm.services.customer_count: a function of an app that stays, "
+        "called while the module is imported (a remote call before the service has started), "
+        "so the service cannot import it (and 1 more); move it to a module of crm without "
+        "models (the service copies those) or extract crm too")
+
+
 def test_a_package_above_copied_modules_that_imports_more_is_written_empty(tmp_path: Path):
     # pretalx's person/interfaces/forms/__init__.py re-exports every form, ModelForms too.
     root = analysed_copy("staying_names", tmp_path / "monolith", {

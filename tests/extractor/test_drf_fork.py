@@ -1,0 +1,81 @@
+"""A monolith with a DRF fork of its own (tests/fixtures/drf_fork, laid out like taiga's):
+modules the copied code names in dotted strings are followed like imports, the fork's
+REST_FRAMEWORK is not the service's DRF's, and the service builds the fork's router."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.pipeline import build_graph
+from decompose.model import CrossDependency, Handling, Location
+from extractor.plan import build_plan
+from extractor.spec import RoutedView, Router
+from tests.extractor.projects import analysed_copy
+from tests.extractor.test_extract_command import django, invoke
+
+
+def test_a_module_named_in_a_string_of_copied_code_comes_with_it(tmp_path: Path):
+    root = analysed_copy("drf_fork", tmp_path / "monolith")
+    plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert sorted(f.source for f in plan.record.files if f.kind == "kernel") == [
+        "kit/__init__.py", "kit/api_settings.py", "kit/parsers.py", "kit/renderers.py",
+        "kit/routers.py"]
+    assert [d for d in plan.record.dependencies if d.target.startswith("kit")] == [
+        CrossDependency(Location("config/urls.py", 7), "kit.routers", Handling.KERNEL,
+                        "copied under the same module path"),  # the project's router
+        CrossDependency(Location("ledger/views.py", 4), "kit.api_settings", Handling.KERNEL,
+                        "copied under the same module path"),
+        CrossDependency(Location("ledger/views.py", 7), "kit.renderers", Handling.KERNEL,
+                        "named in a string; copied under the same path")]
+    assert not [d for d in plan.record.dependencies if d.target.startswith("crm")]
+    assert [r for r in plan.record.requirements if r.startswith("PyYAML")] == ["PyYAML>=6.0,<7"]
+    assert plan.spec.routed_views == (RoutedView(
+        "api/", "entries", "ledger.views.EntryViewSet", "entries", viewset=True,
+        router=Router("kit.routers", "DefaultRouter", "trailing_slash=False", "base_name")),)
+
+
+def test_no_string_no_module_followed(tmp_path: Path):
+    """The same monolith with the strings spelled as prose: nothing beyond the imports."""
+    root = analysed_copy("drf_fork", tmp_path / "monolith", {
+        "kit/api_settings.py": ('"kit.parsers.JSONParser",\n    "LOADER": "yaml.loader.SafeLoader"',
+                                '"kit.parsers JSONParser",\n    "LOADER": "yaml loader"'),
+        "ledger/views.py": ('"kit.renderers.PlainRenderer"', '"kit/renderers/PlainRenderer"')})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert sorted(f.source for f in plan.record.files if f.kind == "kernel") == [
+        "kit/__init__.py", "kit/api_settings.py", "kit/routers.py"]
+    assert not [r for r in plan.record.requirements if r.startswith("PyYAML")]
+
+
+def test_the_service_imports_what_its_copies_name_in_strings(tmp_path: Path):
+    """The moved views import the parser by its string as their class is defined: the
+    service's checks and schema (run in its own environment) pass only with it copied."""
+    root = analysed_copy("drf_fork", tmp_path / "monolith")
+    out = tmp_path / "ledger"
+    result = invoke("ledger", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "kit" / "parsers.py").read_bytes() == (root / "kit" / "parsers.py").read_bytes()
+    assert "PyYAML" in (out / "pyproject.toml").read_text()
+    assert ("router_1 = DefaultRouter(trailing_slash=False)\n"
+            'router_1.register("entries", EntryViewSet, base_name="entries")\n'
+            ) in (out / "config" / "urls.py").read_text()
+    routed = django(out, "-c", "import django; django.setup(); from django.urls import reverse; "
+                    "print(reverse('entries-list'), reverse('entries-detail', args=[1]))")
+    assert routed.stdout == "/api/entries /api/entries/1\n", routed.stderr
+
+
+def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_services(
+        tmp_path: Path):
+    """Without DRF installed, REST_FRAMEWORK configures the monolith's own fork of it
+    (taiga's): its classes are not given to the service's DRF, which would import them
+    before the fork (a circular import in taiga); with DRF installed they are kept."""
+    setting = ('USE_TZ = True\n', 'USE_TZ = True\nREST_FRAMEWORK = {"PAGE_SIZE": 5, '
+               '"DEFAULT_THROTTLE_CLASSES": ["kit.parsers.JSONParser"]}\n')
+    with_drf = analysed_copy("drf_fork", tmp_path / "drf", {"config/settings.py": setting})
+    plan = build_plan(build_graph(with_drf, use_cache=False), with_drf, ["ledger"])
+    assert plan.record.rest_framework == (
+        ("PAGE_SIZE", "5"), ("DEFAULT_THROTTLE_CLASSES", "['kit.parsers.JSONParser']"))
+    fork = analysed_copy("drf_fork", tmp_path / "fork", {"config/settings.py": setting})
+    settings = fork / "config" / "settings.py"
+    settings.write_text(settings.read_text().replace('    "rest_framework",\n', ""))
+    plan = build_plan(build_graph(fork, use_cache=False), fork, ["ledger"])
+    assert plan.record.rest_framework == ()
