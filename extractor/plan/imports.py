@@ -67,14 +67,12 @@ class CrossImports:
             return
         module = self.source.module_of(path)
         package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-        calls = _import_time_calls(tree.body)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.level or node.module):
                 bound = {a.name: a.asname or a.name for a in node.names}
                 source = absolute_module(package, node.module, node.level)
                 self.use(source, list(bound), Location(path, node.lineno),
                          _reader(tree, bound))
-                self._refuse_import_time_calls(source, bound, calls, path)
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if self._stays(alias.name) and not self._is_kernel(alias.name):
@@ -84,24 +82,6 @@ class CrossImports:
         self.dependencies += [CrossDependency(where, named, Handling.KERNEL,
                                               "named in a string; copied under the same path")
                               for named, where in self._named_kernel(path, module)]
-
-    def _refuse_import_time_calls(self, module: str, bound: dict[str, str],
-                                  calls: dict[str, int], path: str) -> None:
-        """A remote function called while the file is imported (a class body: taiga's
-        ``Meta.model = get_user_model_safe()``) would need the monolith up before the
-        service starts, and returns JSON, never a class: refused where it is called."""
-        called = [(module, name, local) for name, local in bound.items()] + [
-            (f"{module}.{name}", attribute, f"{local}.{attribute}")  # a module imported whole
-            for name, local in bound.items() for attribute in self.mirrors.get(
-                f"{module}.{name}", {})]
-        for owner, name, spelled in called:
-            mirror = self.mirrors.get(owner, {})
-            if (spelled in calls and name in mirror
-                    and mirror[name].handling == Handling.REMOTE_FUNCTION):
-                self.dependencies.append(CrossDependency(
-                    Location(path, calls[spelled]), f"{owner}.{name}", Handling.ERROR,
-                    "a function of an app that stays, called while the module is imported "
-                    "(a remote call before the service has started)"))
 
     def use(self, module: str, names: list[str], where: Location,
             attributes: Attributes | None = None) -> None:
@@ -396,22 +376,6 @@ class CrossImports:
                                     f"defined beside the model {beside.label}")
         self._carry(module, path)
         return Handling.CARRIED, f"{module}.{name}"
-
-
-def _import_time_calls(body: list[ast.stmt]) -> dict[str, int]:
-    """Names called (``name(...)``, ``module.name(...)``) at module level or in class bodies,
-    not inside functions:
-    what runs while the module is imported, with the first line each is called on."""
-    found: dict[str, int] = {}
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop(0)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
-            found.setdefault(ast.unparse(node.func), node.lineno)
-        pending.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:

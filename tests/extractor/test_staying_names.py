@@ -133,9 +133,9 @@ def test_a_remote_function_called_while_the_moved_module_is_imported_is_refused_
         "from crm.verification", "from crm.services import gold_ids\nfrom crm.verification"))
     assert refusal(root) == (
         "ledger/views.py:20: crm.services.customer_count: a function of an app that stays, "
-        "called while the module is imported (a remote call before the service has started), "
-        "so the service cannot import it (and 1 more); move it to a module of crm without "
-        "models (the service copies those) or extract crm too")
+        "called while the module is imported: in the service it is a call to the monolith, "
+        "made before the service can reach it; call it inside a function (run per request), "
+        "or extract crm too")
 
 
 def test_a_package_above_copied_modules_that_imports_more_is_written_empty(tmp_path: Path):
