@@ -140,7 +140,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
     mirrors = imports.mirror_modules()
-    boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
+    boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
+        a.name for a in graph.apps if a.external))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
