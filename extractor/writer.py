@@ -104,7 +104,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         lock(staging, interpreter(plan.environment, plan.python.version))
         schema = generate_openapi(staging, service_python(
-            staging, plan.environment, version=plan.python.version))
+            staging, plan.environment, version=plan.python.version), tuple(
+                s.variable for s in plan.spec.monolith_settings if s.variable and not s.default))
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")

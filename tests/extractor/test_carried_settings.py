@@ -9,9 +9,12 @@ import ast
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner
 
 from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
 from decompose.serialize import read_json
+from extractor.command import extract
+from extractor.openapi import PLACEHOLDER
 from extractor.plan import build_plan
 from extractor.render import render_service
 from extractor.spec import CarriedSetting
@@ -98,6 +101,16 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
     assert {k: v for k, v in environment.items() if k.startswith("BILLING")} == {
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
         "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}"}
+    assert (service / "k8s" / "configmap.yaml").read_text().endswith(
+        "  DJANGO_LOG_LEVEL: INFO\n"
+        "  # Required, not set here: the monolith's settings it computes when it starts "
+        "(EXTRACTION.md,\n"
+        "  # \"Settings read from the environment\"). Add each with the monolith's value "
+        "(secret.yaml\n"
+        "  # for a secret); the pods refuse to start without them.\n"
+        "  # BILLING_API_URL: the monolith has os.environ['BILLING_API_URL'] at "
+        "config/settings.py:23\n"
+        "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n")
     report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
     assert section.strip().splitlines()[-3:] == [
@@ -107,3 +120,19 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
         "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`"]
+
+
+def test_required_ones_hold_a_placeholder_only_while_extraction_checks_the_service(
+        tmp_path: Path):
+    # pretalx's ADMINS, computed from its config file: `manage.py spectacular` ran without it.
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", SETTINGS),
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + READS),
+    })
+    service = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(service)])
+    assert result.exit_code == 0, result.output
+    assert (service / "openapi.yaml").is_file()
+    assert PLACEHOLDER not in "".join(p.read_text() for p in service.rglob("*")
+                                      if p.is_file() and p.suffix in (".py", ".yaml", ".md"))
