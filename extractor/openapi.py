@@ -26,10 +26,6 @@ SCHEMA_SETTINGS = "config.settings.test"
 # Parsed for its engine only: schema generation never connects.
 SCHEMA_DATABASE_URL = "postgres://schema@127.0.0.1:9/schema"
 TIMEOUT = 180
-# What a setting the service requires from the environment holds while its checks and schema
-# run at extraction: the service's files never default it (production must be given the
-# monolith's value, EXTRACTION.md).
-PLACEHOLDER = "placeholder-set-by-decompose-extract"
 _HOST_PREFIXES = ("DJANGO_", "DATABASE_", "DECOMPOSE_", "MONOLITH_", "PROMETHEUS_")
 
 
@@ -37,14 +33,15 @@ class OpenApiError(DecomposeError):
     """drf-spectacular could not produce a valid, warning-free schema for the service."""
 
 
-def generate_openapi(service: Path, python: Path, required: tuple[str, ...] = ()) -> str:
+def generate_openapi(service: Path, python: Path,
+                     required: tuple[tuple[str, str], ...] = ()) -> str:
     """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
     ``python`` (the service's environment); like every management command that does not opt
     out, it runs Django's system checks (``manage.py check``) first and stops on an error.
     The ``required`` environment variables (carried settings the monolith computes when it
-    starts: pretalx's ``ADMINS``) hold a placeholder, here only."""
+    starts: pretalx's ``ADMINS``) hold the placeholder paired with each, here only."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
-    env.update(dict.fromkeys(required, PLACEHOLDER))
+    env.update(required)
     env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
                PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in

@@ -109,7 +109,8 @@ class CarriedSetting:
     """A setting of the monolith the moved code reads: ``source`` is the Python expression
     the service's settings assign it. One read from the environment names its ``variable``,
     the monolith's ``default`` (Python; "" when the service requires the variable), and the
-    monolith's ``expression`` at ``origin`` (``path:line``)."""
+    monolith's ``expression`` at ``origin`` (``path:line``); a required one, the
+    ``placeholder`` it holds while extraction checks the service (never in its files)."""
 
     name: str
     source: str
@@ -117,6 +118,7 @@ class CarriedSetting:
     default: str = ""
     origin: str = ""
     expression: str = ""
+    placeholder: str = ""
 
 
 @dataclass(frozen=True)

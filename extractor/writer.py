@@ -105,7 +105,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         lock(staging, interpreter(plan.environment, plan.python.version))
         schema = generate_openapi(staging, service_python(
             staging, plan.environment, version=plan.python.version), tuple(
-                s.variable for s in plan.spec.monolith_settings if s.variable and not s.default))
+                (s.variable, s.placeholder) for s in plan.spec.monolith_settings
+                if s.placeholder))
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")

@@ -37,6 +37,14 @@ SERVICE_OWNED = frozenset({"DATABASES", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", 
 # django-environ's reader for a default of each JSON type (the service's settings use it).
 _READERS = {bool: "env.bool", int: "env.int", float: "env.float", list: "env.list",
             dict: "env.json"}
+# The reader of a setting the monolith computes, by the shape of its expression: Django refuses
+# a string where it wants a sequence (LOCALE_PATHS).
+_SHAPES = {ast.List: "env.list", ast.ListComp: "env.list", ast.Tuple: "env.list",
+           ast.Set: "env.list", ast.SetComp: "env.list", ast.GeneratorExp: "env.list",
+           ast.Dict: "env.json", ast.DictComp: "env.json"}
+# What a variable the service requires holds while extraction runs its checks and makes its
+# schema: never written into the service (production must be given the monolith's value).
+CHECK_PLACEHOLDER = "placeholder-set-by-decompose-extract"
 
 
 @dataclass(frozen=True)
@@ -78,14 +86,25 @@ def _carried(setting: SettingValue) -> CarriedSetting:
     expression = setting.expression or ""
     if setting.opaque:
         variable = setting.environment or setting.name
-        return CarriedSetting(setting.name, f'env("{variable}")', variable, "", where,
-                              expression)
+        reader = _shape_reader(expression)
+        return CarriedSetting(setting.name, f'{reader}("{variable}")', variable, "", where,
+                              expression, "{}" if reader == "env.json" else CHECK_PLACEHOLDER)
     if setting.environment is None:
         return CarriedSetting(setting.name, _source(setting.value))
     default = _source(setting.value)
     reader = _READERS.get(type(setting.value), "env")
     return CarriedSetting(setting.name, f'{reader}("{setting.environment}", default={default})',
                           setting.environment, default, where, expression)
+
+
+def _shape_reader(expression: str) -> str:
+    """``env.list`` for ``[email for email in emails if email]``, ``env.json`` for a dict
+    display, else ``env``."""
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return "env"
+    return _SHAPES.get(type(node), "env")
 
 
 def rest_framework(facts: SettingsFacts) -> tuple[tuple[tuple[str, str], ...],

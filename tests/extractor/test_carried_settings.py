@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
 from decompose.serialize import read_json
 from extractor.command import extract
-from extractor.openapi import PLACEHOLDER
 from extractor.plan import build_plan
+from extractor.plan.settings import CHECK_PLACEHOLDER
 from extractor.render import render_service
 from extractor.spec import CarriedSetting
 from extractor.writer import render_report
@@ -31,6 +31,7 @@ PAYMENT_TERMS_DAYS = 7 * 4
 INVOICE_PREFIX = os.environ.get("BILLING_INVOICE_PREFIX", "INV-")
 BILLING_API_URL = os.environ["BILLING_API_URL"]
 BILLING_WORKERS = os.cpu_count()
+LOCALE_PATHS = (os.path.join(os.getcwd(), "locale"),)
 '''
 READS = '''
 
@@ -40,7 +41,7 @@ from django.conf import settings  # noqa: E402
 def invoice_label(number: int) -> str:
     return (f"{settings.INVOICE_PREFIX}{number} {settings.BILLING_CURRENCY} "
             f"{settings.PAYMENT_TERMS_DAYS} {settings.BILLING_API_URL} "
-            f"{settings.BILLING_WORKERS} {settings.USE_TZ}")
+            f"{settings.BILLING_WORKERS} {settings.USE_TZ} {settings.LOCALE_PATHS}")
 '''
 
 
@@ -70,13 +71,18 @@ def test_computed_settings_are_carried_with_their_value_or_as_environment_variab
     # USE_TZ is the service's own; everything else the moved code reads is carried.
     assert plan.spec.monolith_settings == (
         CarriedSetting("BILLING_API_URL", 'env("BILLING_API_URL")', "BILLING_API_URL", "",
-                       "config/settings.py:23", "os.environ['BILLING_API_URL']"),
+                       "config/settings.py:23", "os.environ['BILLING_API_URL']",
+                       CHECK_PLACEHOLDER),
         CarriedSetting("BILLING_CURRENCY", "'EUR'"),
         CarriedSetting("BILLING_WORKERS", 'env("BILLING_WORKERS")', "BILLING_WORKERS", "",
-                       "config/settings.py:24", "os.cpu_count()"),
+                       "config/settings.py:24", "os.cpu_count()", CHECK_PLACEHOLDER),
         CarriedSetting("INVOICE_PREFIX", "env(\"BILLING_INVOICE_PREFIX\", default='INV-')",
                        "BILLING_INVOICE_PREFIX", "'INV-'", "config/settings.py:22",
                        "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')"),
+        # a sequence Django checks the type of (pretalx's LOCALE_PATHS)
+        CarriedSetting("LOCALE_PATHS", 'env.list("LOCALE_PATHS")', "LOCALE_PATHS", "",
+                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)",
+                       CHECK_PLACEHOLDER),
         CarriedSetting("PAYMENT_TERMS_DAYS", "28"))
 
 
@@ -95,12 +101,14 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "BILLING_CURRENCY = 'EUR'\n"
         'BILLING_WORKERS = env("BILLING_WORKERS")\n'
         "INVOICE_PREFIX = env(\"BILLING_INVOICE_PREFIX\", default='INV-')\n"
+        'LOCALE_PATHS = env.list("LOCALE_PATHS")\n'
         "PAYMENT_TERMS_DAYS = 28\n")
     compose = yaml.safe_load((service / "compose.yaml").read_text())
     environment = compose["services"]["billing-migrate"]["environment"]
-    assert {k: v for k, v in environment.items() if k.startswith("BILLING")} == {
+    assert {k: v for k, v in environment.items() if k.startswith(("BILLING", "LOCALE"))} == {
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
-        "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}"}
+        "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}",
+        "LOCALE_PATHS": "${LOCALE_PATHS:?set it to the monolith's value}"}
     assert (service / "k8s" / "configmap.yaml").read_text().endswith(
         "  DJANGO_LOG_LEVEL: INFO\n"
         "  # Required, not set here: the monolith's settings it computes when it starts "
@@ -110,16 +118,20 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "  # for a secret); the pods refuse to start without them.\n"
         "  # BILLING_API_URL: the monolith has os.environ['BILLING_API_URL'] at "
         "config/settings.py:23\n"
-        "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n")
+        "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n"
+        "  # LOCALE_PATHS: the monolith has (os.path.join(os.getcwd(), 'locale'),) at "
+        "config/settings.py:25\n")
     report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
-    assert section.strip().splitlines()[-3:] == [
+    assert section.strip().splitlines()[-4:] == [
         "- `BILLING_API_URL` from `BILLING_API_URL`, **required**: the monolith has "
         "`os.environ['BILLING_API_URL']` at `config/settings.py:23`",
         "- `BILLING_WORKERS` from `BILLING_WORKERS`, **required**: the monolith has "
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
-        "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`"]
+        "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`",
+        "- `LOCALE_PATHS` from `LOCALE_PATHS`, **required**: the monolith has "
+        "`(os.path.join(os.getcwd(), 'locale'),)` at `config/settings.py:25`"]
 
 
 def test_required_ones_hold_a_placeholder_only_while_extraction_checks_the_service(
@@ -134,5 +146,5 @@ def test_required_ones_hold_a_placeholder_only_while_extraction_checks_the_servi
                                           str(service)])
     assert result.exit_code == 0, result.output
     assert (service / "openapi.yaml").is_file()
-    assert PLACEHOLDER not in "".join(p.read_text() for p in service.rglob("*")
+    assert CHECK_PLACEHOLDER not in "".join(p.read_text() for p in service.rglob("*")
                                       if p.is_file() and p.suffix in (".py", ".yaml", ".md"))
