@@ -33,15 +33,11 @@ class OpenApiError(DecomposeError):
     """drf-spectacular could not produce a valid, warning-free schema for the service."""
 
 
-def generate_openapi(service: Path, python: Path,
-                     required: tuple[tuple[str, str], ...] = ()) -> str:
+def generate_openapi(service: Path, python: Path) -> str:
     """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
     ``python`` (the service's environment); like every management command that does not opt
-    out, it runs Django's system checks (``manage.py check``) first and stops on an error.
-    The ``required`` environment variables (carried settings the monolith computes when it
-    starts: pretalx's ``ADMINS``) hold the placeholder paired with each, here only."""
+    out, it runs Django's system checks (``manage.py check``) first and stops on an error."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
-    env.update(required)
     env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
                PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in

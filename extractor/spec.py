@@ -110,7 +110,7 @@ class CarriedSetting:
     the service's settings assign it. One read from the environment names its ``variable``,
     the monolith's ``default`` (Python; "" when the service requires the variable), and the
     monolith's ``expression`` at ``origin`` (``path:line``); a required one, the
-    ``placeholder`` it holds while extraction checks the service (never in its files)."""
+    ``placeholder`` it holds in the test settings only."""
 
     name: str
     source: str

@@ -104,9 +104,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         lock(staging, interpreter(plan.environment, plan.python.version))
         schema = generate_openapi(staging, service_python(
-            staging, plan.environment, version=plan.python.version), tuple(
-                (s.variable, s.placeholder) for s in plan.spec.monolith_settings
-                if s.placeholder))
+            staging, plan.environment, version=plan.python.version))
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")

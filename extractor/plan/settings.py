@@ -42,9 +42,9 @@ _READERS = {bool: "env.bool", int: "env.int", float: "env.float", list: "env.lis
 _SHAPES = {ast.List: "env.list", ast.ListComp: "env.list", ast.Tuple: "env.list",
            ast.Set: "env.list", ast.SetComp: "env.list", ast.GeneratorExp: "env.list",
            ast.Dict: "env.json", ast.DictComp: "env.json"}
-# What a variable the service requires holds while extraction runs its checks and makes its
-# schema: never written into the service (production must be given the monolith's value).
-CHECK_PLACEHOLDER = "placeholder-set-by-decompose-extract"
+# What a variable the service requires holds in its test settings (the suite, and the checks
+# and schema run at extraction): production must be given the monolith's value.
+CHECK_PLACEHOLDER = "placeholder-for-tests"
 
 
 @dataclass(frozen=True)
