@@ -146,7 +146,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment)
+    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
+                                              needs.apps)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())

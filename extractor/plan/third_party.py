@@ -19,15 +19,16 @@ _SKELETON = frozenset(map(distribution, SKELETON_REQUIREMENTS))
 
 
 def third_party(scope: Scope, python: Iterable[tuple[str, str]],
-                drf: tuple[tuple[str, str], ...], environment: MonolithEnvironment
-                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                drf: tuple[tuple[str, str], ...], environment: MonolithEnvironment,
+                template_apps: Iterable[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """External apps the moved code or the copied DRF settings use, and a requirement for each
     of them and each library the moved code imports (``yaml``), from the version installed in
     the monolith's ``environment`` (the monolith's own pin replaces it later, where it has
     one); what the skeleton installs or requires already is left out. An app counts as used
     when the code imports it, or imports its models (Django's own ``django.contrib.sites``
     too: a model class of an app that is not installed fails at import), and so does every
-    external app whose models those apps' models import in turn (their dependencies)."""
+    external app whose models those apps' models import in turn (their dependencies), and
+    ``template_apps``, whose templates the moved pages use."""
     python = tuple(python)
     imported = {module for path, name in python for module in scope.source.imports(path, name)}
     text = " ".join(value for _, value in drf) + " ".join(
@@ -35,6 +36,7 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     external = [a for a in scope.graph.apps if a.external and a.name not in SKELETON_APPS]
     used = {app.name for app in external if _models_imported(app, imported) or (
         not app.name.startswith("django.") and (app.name in text or app.name in imported))}
+    used |= {name for name in template_apps if name not in SKELETON_APPS}
     pending = list(used)
     while pending:  # the apps whose models the used apps' models import
         name = pending.pop()

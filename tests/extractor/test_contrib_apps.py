@@ -1,6 +1,7 @@
 """Django's and third-party apps whose models the service's code imports (kiwi's kernel
 ``tcms/core/models/base.py`` reads ``django.contrib.sites``' Site; its ``kiwi_auth`` builds a
-ModelForm of ``auth.Group`` while a foreign key of it points at ``auth.User``): the service
+ModelForm of ``auth.Group`` while a foreign key of it points at ``auth.User``, and its
+templates include ``django/forms/widgets/multiwidget.html`` of ``django.forms``): the service
 installs those apps, and the moved code imports their models as they are, the real models on
 the shared database, never remote stand-ins (tests/fixtures/staying_names, edited)."""
 
@@ -15,7 +16,9 @@ from tests.extractor.test_extract_command import django, invoke
 
 EDITS = {
     "config/settings.py": ('    "django.contrib.contenttypes",\n',
-                           '    "django.contrib.contenttypes",\n    "django.contrib.sites",\n'),
+                           '    "django.contrib.contenttypes",\n    "django.contrib.sites",\n'
+                           '    "django.forms",\n'),
+    "ledger/templates/ledger/entry.html": ("", '{% include "django/forms/widgets/input.html" %}\n'),
     "crm/links.py": ("", "from django.contrib.sites.models import Site\n\n\n"
                          "def site_name():\n    return Site.objects.get_current().name\n"),
     "ledger/models.py": ("    amount =", '    owner = models.ForeignKey("auth.User", null=True, '
@@ -45,13 +48,14 @@ def test_apps_whose_models_the_code_imports_are_installed_and_imported_for_real(
         tmp_path: Path):
     root = analysed_copy("staying_names", tmp_path / "monolith", EDITS)
     plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
-    assert plan.record.third_party_apps == ("django.contrib.sites",)
+    assert plan.record.third_party_apps == ("django.contrib.sites", "django.forms")
     assert [m.module for m in plan.record.mirrors if m.module.startswith("django")] == [
         "django.contrib.auth.models"]  # the foreign key to auth.User is an id column
     out = tmp_path / "service"
     result = invoke("ledger", "--project", str(root), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert '    "django.contrib.sites",\n' in (out / "config/settings/base.py").read_text()
+    assert '    "django.contrib.sites",\n    "django.forms",\n' in (
+        out / "config/settings/base.py").read_text()
     assert "from django.contrib.auth.models import Group\n" in (
         out / "ledger/forms.py").read_text()
     check = django(out, "manage.py", "check")
