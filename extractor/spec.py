@@ -118,7 +118,7 @@ class CarriedSetting:
     default: str = ""
     origin: str = ""
     expression: str = ""
-    placeholder: str = ""
+    placeholder: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
+from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
@@ -178,7 +179,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")])),
+            scope.source, [f.source for f in files if f.source.endswith(".py")]),
+            django_defaults(environment.site_paths)),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,

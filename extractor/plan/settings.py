@@ -7,8 +7,9 @@ the extractor never evaluates the monolith's settings itself.
 from __future__ import annotations
 
 import ast
+import json
 import pprint
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
@@ -36,7 +37,8 @@ SERVICE_OWNED = frozenset({"DATABASES", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", 
                            "LOGIN_REDIRECT_URL", "DEFAULT_AUTO_FIELD", "USE_TZ", "TIME_ZONE"})
 # django-environ's reader for a default of each JSON type (the service's settings use it).
 _READERS = {bool: "env.bool", int: "env.int", float: "env.float", list: "env.list",
-            dict: "env.json"}
+            tuple: "env.list", dict: "env.json"}
+_NO_DEFAULT = object()  # not one of Django's settings
 # The reader of a setting the monolith computes, by the shape of its expression: Django refuses
 # a string where it wants a sequence (LOCALE_PATHS).
 _SHAPES = {ast.List: "env.list", ast.ListComp: "env.list", ast.Tuple: "env.list",
@@ -69,32 +71,49 @@ def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
     return names
 
 
-def carried_settings(facts: SettingsFacts, names: set[str]) -> tuple[CarriedSetting, ...]:
+def carried_settings(facts: SettingsFacts, names: set[str],
+                     django_defaults: Mapping[str, object] | None = None
+                     ) -> tuple[CarriedSetting, ...]:
     """The monolith's own settings among ``names`` as the service sets them: the evaluated
     value; an environment read as the same read with the monolith's default; a setting not
-    evaluated statically as an environment variable the service requires."""
+    evaluated statically as an environment variable the service requires, whose test
+    placeholder is Django's own default when it is one of Django's settings."""
     found = []
     for name in sorted(names - SERVICE_OWNED):
         setting = facts.value(name)
         if setting is not None:
-            found.append(_carried(setting))
+            found.append(_carried(setting, (django_defaults or {}).get(name, _NO_DEFAULT)))
     return tuple(found)
 
 
-def _carried(setting: SettingValue) -> CarriedSetting:
+def _carried(setting: SettingValue, django_default: object) -> CarriedSetting:
     where = str(setting.location or "its settings")
     expression = setting.expression or ""
     if setting.opaque:
         variable = setting.environment or setting.name
-        reader = _shape_reader(expression)
+        if django_default is _NO_DEFAULT:
+            reader = _shape_reader(expression)
+            placeholder = "{}" if reader == "env.json" else CHECK_PLACEHOLDER
+        else:  # one of Django's settings: read as its type, Django's default in the tests
+            reader = _READERS.get(type(django_default), "env")
+            placeholder = _environment_text(django_default)
         return CarriedSetting(setting.name, f'{reader}("{variable}")', variable, "", where,
-                              expression, "{}" if reader == "env.json" else CHECK_PLACEHOLDER)
+                              expression, placeholder)
     if setting.environment is None:
         return CarriedSetting(setting.name, _source(setting.value))
     default = _source(setting.value)
     reader = _READERS.get(type(setting.value), "env")
     return CarriedSetting(setting.name, f'{reader}("{setting.environment}", default={default})',
                           setting.environment, default, where, expression)
+
+
+def _environment_text(value: object) -> str:
+    """``value`` as the environment variable django-environ's reader of its type parses."""
+    if isinstance(value, list | tuple):
+        return ",".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return "" if value is None else str(value)
 
 
 def _shape_reader(expression: str) -> str:

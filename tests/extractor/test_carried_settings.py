@@ -33,6 +33,7 @@ INVOICE_PREFIX = os.environ.get("BILLING_INVOICE_PREFIX", "INV-")
 BILLING_API_URL = os.environ["BILLING_API_URL"]
 BILLING_WORKERS = os.cpu_count()
 LOCALE_PATHS = (os.path.join(os.getcwd(), "locale"),)
+LANGUAGE_CODE = "de" if os.cpu_count() else "en"
 '''
 READS = '''
 
@@ -42,7 +43,8 @@ from django.conf import settings  # noqa: E402
 def invoice_label(number: int) -> str:
     return (f"{settings.INVOICE_PREFIX}{number} {settings.BILLING_CURRENCY} "
             f"{settings.PAYMENT_TERMS_DAYS} {settings.BILLING_API_URL} "
-            f"{settings.BILLING_WORKERS} {settings.USE_TZ} {settings.LOCALE_PATHS}")
+            f"{settings.BILLING_WORKERS} {settings.USE_TZ} {settings.LOCALE_PATHS} "
+            f"{settings.LANGUAGE_CODE}")
 '''
 
 
@@ -80,10 +82,12 @@ def test_computed_settings_are_carried_with_their_value_or_as_environment_variab
         CarriedSetting("INVOICE_PREFIX", "env(\"BILLING_INVOICE_PREFIX\", default='INV-')",
                        "BILLING_INVOICE_PREFIX", "'INV-'", "config/settings.py:22",
                        "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')"),
-        # a sequence Django checks the type of (pretalx's LOCALE_PATHS)
+        # Django's own settings (pretalx's): read as the type of Django's default, which
+        # the test settings give them
+        CarriedSetting("LANGUAGE_CODE", 'env("LANGUAGE_CODE")', "LANGUAGE_CODE", "",
+                       "config/settings.py:26", "'de' if os.cpu_count() else 'en'", "en-us"),
         CarriedSetting("LOCALE_PATHS", 'env.list("LOCALE_PATHS")', "LOCALE_PATHS", "",
-                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)",
-                       CHECK_PLACEHOLDER),
+                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)", ""),
         CarriedSetting("PAYMENT_TERMS_DAYS", "28"))
 
 
@@ -102,13 +106,15 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "BILLING_CURRENCY = 'EUR'\n"
         'BILLING_WORKERS = env("BILLING_WORKERS")\n'
         "INVOICE_PREFIX = env(\"BILLING_INVOICE_PREFIX\", default='INV-')\n"
+        'LANGUAGE_CODE = env("LANGUAGE_CODE")\n'
         'LOCALE_PATHS = env.list("LOCALE_PATHS")\n'
         "PAYMENT_TERMS_DAYS = 28\n")
     compose = yaml.safe_load((service / "compose.yaml").read_text())
     environment = compose["services"]["billing-migrate"]["environment"]
-    assert {k: v for k, v in environment.items() if k.startswith(("BILLING", "LOCALE"))} == {
+    assert {k: v for k, v in environment.items() if k.startswith(("BILLING", "L"))} == {
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
         "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}",
+        "LANGUAGE_CODE": "${LANGUAGE_CODE:?set it to the monolith's value}",
         "LOCALE_PATHS": "${LOCALE_PATHS:?set it to the monolith's value}"}
     assert (service / "k8s" / "configmap.yaml").read_text().endswith(
         "  DJANGO_LOG_LEVEL: INFO\n"
@@ -120,17 +126,21 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "  # BILLING_API_URL: the monolith has os.environ['BILLING_API_URL'] at "
         "config/settings.py:23\n"
         "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n"
+        "  # LANGUAGE_CODE: the monolith has 'de' if os.cpu_count() else 'en' at "
+        "config/settings.py:26\n"
         "  # LOCALE_PATHS: the monolith has (os.path.join(os.getcwd(), 'locale'),) at "
         "config/settings.py:25\n")
     report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
-    assert section.strip().splitlines()[-4:] == [
+    assert section.strip().splitlines()[-5:] == [
         "- `BILLING_API_URL` from `BILLING_API_URL`, **required**: the monolith has "
         "`os.environ['BILLING_API_URL']` at `config/settings.py:23`",
         "- `BILLING_WORKERS` from `BILLING_WORKERS`, **required**: the monolith has "
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
         "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`",
+        "- `LANGUAGE_CODE` from `LANGUAGE_CODE`, **required**: the monolith has "
+        "`'de' if os.cpu_count() else 'en'` at `config/settings.py:26`",
         "- `LOCALE_PATHS` from `LOCALE_PATHS`, **required**: the monolith has "
         "`(os.path.join(os.getcwd(), 'locale'),)` at `config/settings.py:25`"]
 
