@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _GLOBAL_SETTINGS = Path("django", "conf", "global_settings.py")
+_MARKERS = frozenset({"gettext_noop", "_"})  # global_settings' translation markers
 
 
 def django_defaults(site_paths: Iterable[Path]) -> dict[str, object]:
@@ -24,8 +25,21 @@ def django_defaults(site_paths: Iterable[Path]) -> dict[str, object]:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
                 try:
-                    found[node.targets[0].id] = ast.literal_eval(node.value)
+                    found[node.targets[0].id] = ast.literal_eval(_untranslated(node.value))
                 except ValueError:
                     continue
         return found
     return {}
+
+
+def _untranslated(node: ast.expr) -> ast.expr:
+    """``gettext_noop("Afrikaans")`` read as the string it marks (LANGUAGES' names)."""
+
+    class Unwrap(ast.NodeTransformer):
+        def visit_Call(self, call: ast.Call) -> ast.AST:
+            if (isinstance(call.func, ast.Name) and call.func.id in _MARKERS
+                    and len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
+                return call.args[0]
+            return self.generic_visit(call)
+
+    return Unwrap().visit(node)

@@ -96,7 +96,10 @@ def _carried(setting: SettingValue, django_default: object) -> CarriedSetting:
             placeholder = "{}" if reader == "env.json" else CHECK_PLACEHOLDER
         else:  # one of Django's settings: read as its type, Django's default in the tests
             reader = _READERS.get(type(django_default), "env")
-            placeholder = _environment_text(django_default)
+            if isinstance(django_default, list | tuple) and not all(
+                    isinstance(item, str) for item in django_default):
+                reader = "env.json"  # LANGUAGES: pairs, which env.list cannot hold
+            placeholder = _environment_text(django_default, reader)
         return CarriedSetting(setting.name, f'{reader}("{variable}")', variable, "", where,
                               expression, placeholder)
     if setting.environment is None:
@@ -107,12 +110,12 @@ def _carried(setting: SettingValue, django_default: object) -> CarriedSetting:
                           setting.environment, default, where, expression)
 
 
-def _environment_text(value: object) -> str:
-    """``value`` as the environment variable django-environ's reader of its type parses."""
+def _environment_text(value: object, reader: str) -> str:
+    """``value`` as the environment variable that django-environ's ``reader`` parses."""
+    if reader == "env.json":
+        return json.dumps(value)
     if isinstance(value, list | tuple):
         return ",".join(map(str, value))
-    if isinstance(value, dict):
-        return json.dumps(value)
     return "" if value is None else str(value)
 
 

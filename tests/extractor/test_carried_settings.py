@@ -6,10 +6,14 @@ environment with the monolith's expression and path:line documented; none droppe
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from django.conf import global_settings
 
 from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
 from decompose.serialize import read_json
@@ -34,6 +38,7 @@ BILLING_API_URL = os.environ["BILLING_API_URL"]
 BILLING_WORKERS = os.cpu_count()
 LOCALE_PATHS = (os.path.join(os.getcwd(), "locale"),)
 LANGUAGE_CODE = "de" if os.cpu_count() else "en"
+LANGUAGES = [(code, code) for code in os.listdir("locale")]
 '''
 READS = '''
 
@@ -44,7 +49,7 @@ def invoice_label(number: int) -> str:
     return (f"{settings.INVOICE_PREFIX}{number} {settings.BILLING_CURRENCY} "
             f"{settings.PAYMENT_TERMS_DAYS} {settings.BILLING_API_URL} "
             f"{settings.BILLING_WORKERS} {settings.USE_TZ} {settings.LOCALE_PATHS} "
-            f"{settings.LANGUAGE_CODE}")
+            f"{settings.LANGUAGE_CODE} {settings.LANGUAGES}")
 '''
 
 
@@ -84,6 +89,10 @@ def test_computed_settings_are_carried_with_their_value_or_as_environment_variab
                        "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')"),
         # Django's own settings (pretalx's): read as the type of Django's default, which
         # the test settings give them
+        CarriedSetting("LANGUAGES", 'env.json("LANGUAGES")', "LANGUAGES", "",
+                       "config/settings.py:27",
+                       "[(code, code) for code in os.listdir('locale')]",
+                       json.dumps(global_settings.LANGUAGES)),  # pairs: JSON, not a list
         CarriedSetting("LANGUAGE_CODE", 'env("LANGUAGE_CODE")', "LANGUAGE_CODE", "",
                        "config/settings.py:26", "'de' if os.cpu_count() else 'en'", "en-us"),
         CarriedSetting("LOCALE_PATHS", 'env.list("LOCALE_PATHS")', "LOCALE_PATHS", "",
@@ -106,6 +115,7 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "BILLING_CURRENCY = 'EUR'\n"
         'BILLING_WORKERS = env("BILLING_WORKERS")\n'
         "INVOICE_PREFIX = env(\"BILLING_INVOICE_PREFIX\", default='INV-')\n"
+        'LANGUAGES = env.json("LANGUAGES")\n'
         'LANGUAGE_CODE = env("LANGUAGE_CODE")\n'
         'LOCALE_PATHS = env.list("LOCALE_PATHS")\n'
         "PAYMENT_TERMS_DAYS = 28\n")
@@ -115,6 +125,7 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
         "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}",
         "LANGUAGE_CODE": "${LANGUAGE_CODE:?set it to the monolith's value}",
+        "LANGUAGES": "${LANGUAGES:?set it to the monolith's value}",
         "LOCALE_PATHS": "${LOCALE_PATHS:?set it to the monolith's value}"}
     assert (service / "k8s" / "configmap.yaml").read_text().endswith(
         "  DJANGO_LOG_LEVEL: INFO\n"
@@ -126,19 +137,23 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "  # BILLING_API_URL: the monolith has os.environ['BILLING_API_URL'] at "
         "config/settings.py:23\n"
         "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n"
+        "  # LANGUAGES: the monolith has [(code, code) for code in os.listdir('locale')] at "
+        "config/settings.py:27\n"
         "  # LANGUAGE_CODE: the monolith has 'de' if os.cpu_count() else 'en' at "
         "config/settings.py:26\n"
         "  # LOCALE_PATHS: the monolith has (os.path.join(os.getcwd(), 'locale'),) at "
         "config/settings.py:25\n")
     report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
-    assert section.strip().splitlines()[-5:] == [
+    assert section.strip().splitlines()[-6:] == [
         "- `BILLING_API_URL` from `BILLING_API_URL`, **required**: the monolith has "
         "`os.environ['BILLING_API_URL']` at `config/settings.py:23`",
         "- `BILLING_WORKERS` from `BILLING_WORKERS`, **required**: the monolith has "
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
         "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`",
+        "- `LANGUAGES` from `LANGUAGES`, **required**: the monolith has "
+        "`[(code, code) for code in os.listdir('locale')]` at `config/settings.py:27`",
         "- `LANGUAGE_CODE` from `LANGUAGE_CODE`, **required**: the monolith has "
         "`'de' if os.cpu_count() else 'en'` at `config/settings.py:26`",
         "- `LOCALE_PATHS` from `LOCALE_PATHS`, **required**: the monolith has "
@@ -158,6 +173,9 @@ def test_required_ones_hold_a_placeholder_in_the_test_settings_only(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert [p.relative_to(service).as_posix() for p in sorted(service.rglob("*.py"))
             if CHECK_PLACEHOLDER in p.read_text()] == ["config/settings/placeholders.py"]
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                          cwd=service, capture_output=True, text=True, timeout=60)
+    assert ruff.returncode == 0, ruff.stdout  # LANGUAGES' long JSON, split into short lines
     local = django(service, "manage.py", "check")  # config.settings.local
     assert local.stderr.splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: Set the BILLING_API_URL environment "
