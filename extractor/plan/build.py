@@ -100,7 +100,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     python = python_modules(scope, files)
     for path, _ in python:
         scope.source.require_parsed(path, python_version.newest)
-    test_copies, test_paths, test_notes = moved_tests(scope)
     auto = settings.known("DEFAULT_AUTO_FIELD")
     replaced, relation_dependencies = replaced_relations(
         scope, auto if isinstance(auto, str) else None)
@@ -138,6 +137,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "imports the monolith's Celery app for its side effect: written as a stub, the "
         "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
     carried_files = imports.carried_files()
+    test_copies, test_paths, test_notes = moved_tests(
+        scope, frozenset(f.source for f in kernel + carried_files))
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
     mirrors = imports.mirror_modules()
