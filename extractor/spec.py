@@ -21,6 +21,10 @@ _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:-]*?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
                     r"(@sha256:[a-f0-9]{64})?$")
 _ADMIN_PREFIX = re.compile(r"^([-A-Za-z0-9_.~]+/)+$")
+# The apps the service's settings install whatever moves (config/settings/base.py).
+SKELETON_APPS = frozenset({"django.contrib.auth", "django.contrib.contenttypes",
+                           "django.contrib.admin", "django.contrib.messages", "rest_framework",
+                           "drf_spectacular"})
 # What the skeleton itself imports, unless the monolith pins other versions (extractor.plan.pins).
 SKELETON_REQUIREMENTS = (
     "django>=5.2,<5.3",  # the LTS, when the monolith pins no Django
@@ -120,7 +124,8 @@ class CarriedSetting:
     """A setting of the monolith the moved code reads: ``source`` is the Python expression
     the service's settings assign it. One read from the environment names its ``variable``,
     the monolith's ``default`` (Python; "" when the service requires the variable), and the
-    monolith's ``expression`` at ``origin`` (``path:line``)."""
+    monolith's ``expression`` at ``origin`` (``path:line``); a required one, the
+    ``placeholder`` it holds in the test settings only."""
 
     name: str
     source: str
@@ -128,6 +133,7 @@ class CarriedSetting:
     default: str = ""
     origin: str = ""
     expression: str = ""
+    placeholder: str | None = None
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,9 @@ class Boundary:
     lost_accessors: frozenset[str] = field(default_factory=frozenset)  # reverse names from
     # models that stay that the service cannot offer (many-to-manys)
     remote_accessors: tuple[RemoteAccessor, ...] = ()  # those it asks the monolith for
+    # External apps (``django.contrib.auth``): installed in the service too, so the moved
+    # code's imports of them stay real; their mirrors only back replaced relations.
+    installed: frozenset[str] = field(default_factory=frozenset)
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}
@@ -108,6 +111,11 @@ class Boundary:
         return frozenset(r.field for r in self.replaced)
 
     def mirror_of(self, module: str) -> MirrorModule | None:
+        """The mirror the moved code's imports of ``module`` read (none for an installed app's
+        module: ``from django.contrib.auth.models import Group`` is the real model, on the
+        shared database, as Django's own code in the service sees it)."""
+        if any(module == app or module.startswith(f"{app}.") for app in self.installed):
+            return None
         return next((m for m in self.mirrors if m.module == module), None)
 
     def remote_kind(self, module: str, name: str) -> Handling | None:

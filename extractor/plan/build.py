@@ -21,6 +21,7 @@ from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
+from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
@@ -110,7 +111,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     python = python_modules(scope, files)
     for path, _ in python:
         scope.source.require_parsed(path, python_version.newest)
-    test_copies, test_paths, test_notes = moved_tests(scope)
     auto = settings.known("DEFAULT_AUTO_FIELD")
     replaced, relation_dependencies = replaced_relations(
         scope, auto if isinstance(auto, str) else None)
@@ -151,6 +151,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "imports the monolith's Celery app for its side effect: written as a stub, the "
         "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
     carried_files = imports.carried_files()
+    test_copies, test_paths, test_notes = moved_tests(
+        scope, frozenset(f.source for f in kernel + carried_files))
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
     for where, label in staying_lookups(scope, [path for path, _ in python]):
@@ -159,12 +161,14 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             where, label, Handling.REMOTE_MODEL, "looked up in the app registry, which in the "
             "service has not its app: the mirror's remote model"))
     mirrors = imports.mirror_modules()
-    boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors)
+    boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
+        a.name for a in graph.apps if a.external))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment)
+    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
+                                              needs.apps)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
@@ -201,7 +205,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")])),
+            scope.source, [f.source for f in files if f.source.endswith(".py")]),
+            django_defaults(environment.site_paths)),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,

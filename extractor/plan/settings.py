@@ -7,8 +7,9 @@ the extractor never evaluates the monolith's settings itself.
 from __future__ import annotations
 
 import ast
+import json
 import pprint
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
@@ -36,7 +37,16 @@ SERVICE_OWNED = frozenset({"DATABASES", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", 
                            "LOGIN_REDIRECT_URL", "DEFAULT_AUTO_FIELD", "USE_TZ", "TIME_ZONE"})
 # django-environ's reader for a default of each JSON type (the service's settings use it).
 _READERS = {bool: "env.bool", int: "env.int", float: "env.float", list: "env.list",
-            dict: "env.json"}
+            tuple: "env.list", dict: "env.json"}
+_NO_DEFAULT = object()  # not one of Django's settings
+# The reader of a setting the monolith computes, by the shape of its expression: Django refuses
+# a string where it wants a sequence (LOCALE_PATHS).
+_SHAPES = {ast.List: "env.list", ast.ListComp: "env.list", ast.Tuple: "env.list",
+           ast.Set: "env.list", ast.SetComp: "env.list", ast.GeneratorExp: "env.list",
+           ast.Dict: "env.json", ast.DictComp: "env.json"}
+# What a variable the service requires holds in its test settings (the suite, and the checks
+# and schema run at extraction): production must be given the monolith's value.
+CHECK_PLACEHOLDER = "placeholder-for-tests"
 
 
 @dataclass(frozen=True)
@@ -61,31 +71,62 @@ def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
     return names
 
 
-def carried_settings(facts: SettingsFacts, names: set[str]) -> tuple[CarriedSetting, ...]:
+def carried_settings(facts: SettingsFacts, names: set[str],
+                     django_defaults: Mapping[str, object] | None = None
+                     ) -> tuple[CarriedSetting, ...]:
     """The monolith's own settings among ``names`` as the service sets them: the evaluated
     value; an environment read as the same read with the monolith's default; a setting not
-    evaluated statically as an environment variable the service requires."""
+    evaluated statically as an environment variable the service requires, whose test
+    placeholder is Django's own default when it is one of Django's settings."""
     found = []
     for name in sorted(names - SERVICE_OWNED):
         setting = facts.value(name)
         if setting is not None:
-            found.append(_carried(setting))
+            found.append(_carried(setting, (django_defaults or {}).get(name, _NO_DEFAULT)))
     return tuple(found)
 
 
-def _carried(setting: SettingValue) -> CarriedSetting:
+def _carried(setting: SettingValue, django_default: object) -> CarriedSetting:
     where = str(setting.location or "its settings")
     expression = setting.expression or ""
     if setting.opaque:
         variable = setting.environment or setting.name
-        return CarriedSetting(setting.name, f'env("{variable}")', variable, "", where,
-                              expression)
+        if django_default is _NO_DEFAULT:
+            reader = _shape_reader(expression)
+            placeholder = "{}" if reader == "env.json" else CHECK_PLACEHOLDER
+        else:  # one of Django's settings: read as its type, Django's default in the tests
+            reader = _READERS.get(type(django_default), "env")
+            if isinstance(django_default, list | tuple) and not all(
+                    isinstance(item, str) for item in django_default):
+                reader = "env.json"  # LANGUAGES: pairs, which env.list cannot hold
+            placeholder = _environment_text(django_default, reader)
+        return CarriedSetting(setting.name, f'{reader}("{variable}")', variable, "", where,
+                              expression, placeholder)
     if setting.environment is None:
         return CarriedSetting(setting.name, _source(setting.value))
     default = _source(setting.value)
     reader = _READERS.get(type(setting.value), "env")
     return CarriedSetting(setting.name, f'{reader}("{setting.environment}", default={default})',
                           setting.environment, default, where, expression)
+
+
+def _environment_text(value: object, reader: str) -> str:
+    """``value`` as the environment variable that django-environ's ``reader`` parses."""
+    if reader == "env.json":
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return ",".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _shape_reader(expression: str) -> str:
+    """``env.list`` for ``[email for email in emails if email]``, ``env.json`` for a dict
+    display, else ``env``."""
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return "env"
+    return _SHAPES.get(type(node), "env")
 
 
 def rest_framework(facts: SettingsFacts, installed: bool = True

@@ -6,7 +6,9 @@ of Django's loader search path), template tag libraries of apps that stay (copie
 kernel modules and named in ``TEMPLATES["OPTIONS"]["libraries"]``), and the URL names they
 reverse (the monolith's pages get reverse-only entries in the service's URLconf, so
 ``{% url 'logout' %}`` still prints the monolith's path, which the proxy keeps routing there),
-and the attributes they read on remote rows (allowlisted on the bridge).
+and the attributes they read on remote rows (allowlisted on the bridge). A template of an
+external app the monolith installs (``django/forms/widgets/multiwidget.html`` of
+``django.forms``) is found by the service installing that app too.
 Whatever cannot be provided is named, and the pages stay on the monolith.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from decompose.model import FileCopy, Location
 from decompose.paths import REPORT_DIR
@@ -50,12 +52,15 @@ class TemplateNeeds:
     url_names: tuple[str, ...] = ()  # names the templates reverse
     attributes: frozenset[str] = frozenset()  # names read on objects ({{ a.b }}): b
     missing: tuple[str, ...] = ()  # what cannot be provided, with where it is used
+    apps: tuple[str, ...] = ()  # external apps whose templates they use: the service installs
 
 
 def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
     """Follow ``templates`` (paths of the moved apps' template files) through what they
     extend, include, load, reverse and read."""
     folders = _template_folders(scope)
+    external = _external_templates(scope)
+    apps: set[str] = set()
     moved = {name for name, path in folders.items() if _in_moved_app(scope, path)}
     copies: dict[str, FileCopy] = {}
     libraries: dict[str, Library] = {}
@@ -73,6 +78,9 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
             continue
         for name in _REFERENCE.findall(text):
             found = folders.get(name)
+            if found is None and name in external:
+                apps.add(external[name])
+                continue
             if found is None:
                 missing.add(f"template {name!r} (used by {path}) is not in the monolith")
                 continue
@@ -95,7 +103,8 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
         attributes |= _attributes(text)
     return TemplateNeeds(tuple(copies[name] for name in sorted(copies)),
                          tuple(libraries[name] for name in sorted(libraries)),
-                         tuple(sorted(url_names)), frozenset(attributes), tuple(sorted(missing)))
+                         tuple(sorted(url_names)), frozenset(attributes), tuple(sorted(missing)),
+                         tuple(sorted(apps)))
 
 
 def _attributes(text: str) -> set[str]:
@@ -122,6 +131,20 @@ def _template_folders(scope: Scope) -> dict[str, str]:
             if file.is_file():
                 name = file.relative_to(folder).as_posix()
                 found.setdefault(name, file.relative_to(scope.source.root).as_posix())
+    return found
+
+
+def _external_templates(scope: Scope) -> dict[str, str]:
+    """Template name -> the external app (in INSTALLED_APPS order) whose ``templates``
+    folder holds it, read from the monolith's environment."""
+    found: dict[str, str] = {}
+    for app in scope.graph.apps:
+        folder = Path(app.path) / "templates" if app.external and app.path else None
+        if folder is None or not folder.is_dir():
+            continue
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                found.setdefault(file.relative_to(folder).as_posix(), app.name)
     return found
 
 

@@ -19,19 +19,22 @@ KNOWN_FIXTURES = frozenset({
     "django_capture_on_commit_callbacks"})
 
 
-def moved_tests(scope: Scope) -> tuple[list[FileCopy], tuple[str, ...], tuple[Rewrite, ...]]:
+def moved_tests(scope: Scope, copied: frozenset[str] = frozenset()
+                ) -> tuple[list[FileCopy], tuple[str, ...], tuple[Rewrite, ...]]:
     """The copies, the test modules the service's suite runs, and a note for each one it does
     not: a test that imports an app staying in the monolith reads that app's tables or code,
-    which the service has no access to until the test is rewritten against its remote models."""
+    which the service has no access to until the test is rewritten against its remote models;
+    one importing a module of the project outside the apps that the service does not copy
+    (``copied``: paths; kiwi's ``tcms.tests`` factories) would not even import."""
     copies, runnable, notes = [], [], []
     for app in scope.moved:
         for path in scope.source.test_files(app.path or ""):
             copies.append(FileCopy(path, path, "test"))
             stayed = sorted({module for module in scope.source.imports(
-                path, scope.source.module_of(path)) if _stays(scope, module)})
+                path, scope.source.module_of(path)) if _stays(scope, module, copied)})
             fixtures = _outside_fixtures(scope.source.tree(path))
             why = "; ".join(
-                ([f"imports {', '.join(stayed)} (apps that stay in the monolith)"]
+                ([f"imports {', '.join(stayed)} (the monolith's, not the service's)"]
                  if stayed else [])
                 + ([f"uses fixtures of the monolith's conftest: {', '.join(fixtures)}"]
                    if fixtures else []))
@@ -44,9 +47,12 @@ def moved_tests(scope: Scope) -> tuple[list[FileCopy], tuple[str, ...], tuple[Re
     return copies, tuple(runnable), tuple(notes)
 
 
-def _stays(scope: Scope, module: str) -> bool:
+def _stays(scope: Scope, module: str, copied: frozenset[str]) -> bool:
     app = scope.source.app_of(module)
-    return app is not None and not app.external and app.label not in scope.moved_labels
+    if app is None:
+        path = scope.source.path_of(module)
+        return path is not None and path not in copied
+    return not app.external and app.label not in scope.moved_labels
 
 
 def _outside_fixtures(tree: ast.Module | None) -> list[str]:

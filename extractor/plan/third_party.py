@@ -7,36 +7,51 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from decompose.modules import ModuleIndex
+from decompose.model import App
+from decompose.modules import ModuleIndex, absolute_module
 from extractor.plan.dotted import dotted_strings, named_module
 from extractor.plan.environment import MonolithEnvironment
 from extractor.plan.scope import Scope
 from extractor.plan.settings import REPLACED_BACKENDS
 from extractor.requirements_files import distribution
-from extractor.spec import SKELETON_REQUIREMENTS
+from extractor.spec import SKELETON_APPS, SKELETON_REQUIREMENTS
 
 _SKELETON = frozenset(map(distribution, SKELETON_REQUIREMENTS))
 
 
 def third_party(scope: Scope, python: Iterable[tuple[str, str]],
-                drf: tuple[tuple[str, str], ...], environment: MonolithEnvironment
-                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """External, non-Django apps the moved code or the copied DRF settings use, and a
-    requirement for each of them and each library the moved code imports (``yaml``), from the
-    version installed in the monolith's ``environment`` (the monolith's own pin replaces it
-    later, where it has one); what the skeleton requires already is left out."""
+                drf: tuple[tuple[str, str], ...], environment: MonolithEnvironment,
+                template_apps: Iterable[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """External apps the moved code or the copied DRF settings use, and a requirement for each
+    of them and each library the moved code imports (``yaml``), from the version installed in
+    the monolith's ``environment`` (the monolith's own pin replaces it later, where it has
+    one); what the skeleton installs or requires already is left out. An app counts as used
+    when the code imports it or one of its modules (``easy_thumbnails.files`` imports
+    ``easy_thumbnails.models``, which needs the app installed), names it in a dotted string,
+    or imports its models (Django's own ``django.contrib.sites`` too: a model class of an app
+    that is not installed fails at import), and so does every external app whose models those
+    apps' models import in turn (their dependencies), and ``template_apps``, whose templates
+    the moved pages use."""
+    python = tuple(python)
+    imported = {module for path, name in python for module in scope.source.imports(path, name)
+                } | _installed_named(scope, [path for path, _ in python], environment)
     text = " ".join(value for _, value in drf) + " ".join(
         original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
-    modules = {module for path, name in python for module in scope.source.imports(path, name)
-               } | _installed_named(scope, [path for path, _ in python], environment)
-    # an app whose modules are imported (easy_thumbnails.files defines no model, but imports
-    # easy_thumbnails.models, which needs the app installed)
-    used = {app.name for app in scope.graph.apps if app.external
-            and not app.name.startswith(("django.", "rest_framework"))
-            and (app.name in text or any(m == app.name or m.startswith(f"{app.name}.")
-                                         for m in modules))}
-    imported = {module.split(".")[0] for module in modules}
-    libraries = {top for top in imported if top and top not in sys.stdlib_module_names
+    external = [a for a in scope.graph.apps if a.external and a.name not in SKELETON_APPS]
+    used = {app.name for app in external if _models_imported(app, imported) or (
+        not app.name.startswith(("django.", "rest_framework")) and (app.name in text or any(
+            m == app.name or m.startswith(f"{app.name}.") for m in imported)))}
+    used |= {name for name in template_apps if name not in SKELETON_APPS}
+    pending = list(used)
+    while pending:  # the apps whose models the used apps' models import
+        name = pending.pop()
+        app = next(a for a in external if a.name == name)
+        for needed in external:
+            if needed.name not in used and _models_imported(needed, _models_imports(app)):
+                used.add(needed.name)
+                pending.append(needed.name)
+    libraries = {module.split(".")[0] for module in imported}
+    libraries = {top for top in libraries if top and top not in sys.stdlib_module_names
                  and not (scope.source.root / top).exists()
                  and not (scope.source.root / f"{top}.py").exists()}
     found = {environment.distribution_of(module) for module in used | libraries}
@@ -73,6 +88,32 @@ def _parsed(path: Path) -> ast.Module | None:
         return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
+
+
+def _models_imported(app: App, modules: set[str]) -> bool:
+    """Whether ``modules`` name the models of ``app``, an app with tables of its own (a
+    ``migrations`` package: ``django.forms.models`` holds ModelForm, not models)."""
+    models = f"{app.name}.models"
+    return app.path is not None and (Path(app.path) / "migrations").is_dir() and any(
+        m == models or m.startswith(f"{models}.") for m in modules)
+
+
+def _models_imports(app: App) -> set[str]:
+    """The modules the installed app's ``models`` module (file or package ``__init__``)
+    imports, read from its source, never imported."""
+    folder = Path(app.path) if app.path else None
+    for path, package in ((folder / "models.py", False),
+                          (folder / "models" / "__init__.py", True)) if folder else ():
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        base = f"{app.name}.models" if package else app.name
+        return {absolute_module(base, node.module, node.level) for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or node.level)} | {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+            for alias in node.names}
+    return set()
 
 
 def _requirement(name: str, version: str) -> str:

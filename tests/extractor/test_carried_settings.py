@@ -6,17 +6,25 @@ environment with the monolith's expression and path:line documented; none droppe
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner
+from django.conf import global_settings
 
 from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
 from decompose.serialize import read_json
+from extractor.command import extract
 from extractor.plan import build_plan
+from extractor.plan.settings import CHECK_PLACEHOLDER
 from extractor.render import render_service
 from extractor.spec import CarriedSetting
 from extractor.writer import render_report
 from tests.extractor.projects import analysed_copy
+from tests.extractor.test_extract_command import django
 
 SETTINGS = '''USE_TZ = True
 
@@ -28,6 +36,9 @@ PAYMENT_TERMS_DAYS = 7 * 4
 INVOICE_PREFIX = os.environ.get("BILLING_INVOICE_PREFIX", "INV-")
 BILLING_API_URL = os.environ["BILLING_API_URL"]
 BILLING_WORKERS = os.cpu_count()
+LOCALE_PATHS = (os.path.join(os.getcwd(), "locale"),)
+LANGUAGE_CODE = "de" if os.cpu_count() else "en"
+LANGUAGES = [(code, code) for code in os.listdir("locale")]
 '''
 READS = '''
 
@@ -37,7 +48,8 @@ from django.conf import settings  # noqa: E402
 def invoice_label(number: int) -> str:
     return (f"{settings.INVOICE_PREFIX}{number} {settings.BILLING_CURRENCY} "
             f"{settings.PAYMENT_TERMS_DAYS} {settings.BILLING_API_URL} "
-            f"{settings.BILLING_WORKERS} {settings.USE_TZ}")
+            f"{settings.BILLING_WORKERS} {settings.USE_TZ} {settings.LOCALE_PATHS} "
+            f"{settings.LANGUAGE_CODE} {settings.LANGUAGES}")
 '''
 
 
@@ -67,13 +79,24 @@ def test_computed_settings_are_carried_with_their_value_or_as_environment_variab
     # USE_TZ is the service's own; everything else the moved code reads is carried.
     assert plan.spec.monolith_settings == (
         CarriedSetting("BILLING_API_URL", 'env("BILLING_API_URL")', "BILLING_API_URL", "",
-                       "config/settings.py:23", "os.environ['BILLING_API_URL']"),
+                       "config/settings.py:23", "os.environ['BILLING_API_URL']",
+                       CHECK_PLACEHOLDER),
         CarriedSetting("BILLING_CURRENCY", "'EUR'"),
         CarriedSetting("BILLING_WORKERS", 'env("BILLING_WORKERS")', "BILLING_WORKERS", "",
-                       "config/settings.py:24", "os.cpu_count()"),
+                       "config/settings.py:24", "os.cpu_count()", CHECK_PLACEHOLDER),
         CarriedSetting("INVOICE_PREFIX", "env(\"BILLING_INVOICE_PREFIX\", default='INV-')",
                        "BILLING_INVOICE_PREFIX", "'INV-'", "config/settings.py:22",
                        "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')"),
+        # Django's own settings (pretalx's): read as the type of Django's default, which
+        # the test settings give them
+        CarriedSetting("LANGUAGES", 'env.json("LANGUAGES")', "LANGUAGES", "",
+                       "config/settings.py:27",
+                       "[(code, code) for code in os.listdir('locale')]",
+                       json.dumps(global_settings.LANGUAGES)),  # pairs: JSON, not a list
+        CarriedSetting("LANGUAGE_CODE", 'env("LANGUAGE_CODE")', "LANGUAGE_CODE", "",
+                       "config/settings.py:26", "'de' if os.cpu_count() else 'en'", "en-us"),
+        CarriedSetting("LOCALE_PATHS", 'env.list("LOCALE_PATHS")', "LOCALE_PATHS", "",
+                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)", ""),
         CarriedSetting("PAYMENT_TERMS_DAYS", "28"))
 
 
@@ -92,18 +115,68 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "BILLING_CURRENCY = 'EUR'\n"
         'BILLING_WORKERS = env("BILLING_WORKERS")\n'
         "INVOICE_PREFIX = env(\"BILLING_INVOICE_PREFIX\", default='INV-')\n"
+        'LANGUAGES = env.json("LANGUAGES")\n'
+        'LANGUAGE_CODE = env("LANGUAGE_CODE")\n'
+        'LOCALE_PATHS = env.list("LOCALE_PATHS")\n'
         "PAYMENT_TERMS_DAYS = 28\n")
     compose = yaml.safe_load((service / "compose.yaml").read_text())
     environment = compose["services"]["billing-migrate"]["environment"]
-    assert {k: v for k, v in environment.items() if k.startswith("BILLING")} == {
+    assert {k: v for k, v in environment.items() if k.startswith(("BILLING", "L"))} == {
         "BILLING_API_URL": "${BILLING_API_URL:?set it to the monolith's value}",
-        "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}"}
+        "BILLING_WORKERS": "${BILLING_WORKERS:?set it to the monolith's value}",
+        "LANGUAGE_CODE": "${LANGUAGE_CODE:?set it to the monolith's value}",
+        "LANGUAGES": "${LANGUAGES:?set it to the monolith's value}",
+        "LOCALE_PATHS": "${LOCALE_PATHS:?set it to the monolith's value}"}
+    assert (service / "k8s" / "configmap.yaml").read_text().endswith(
+        "  DJANGO_LOG_LEVEL: INFO\n"
+        "  # Required, not set here: the monolith's settings it computes when it starts "
+        "(EXTRACTION.md,\n"
+        "  # \"Settings read from the environment\"). Add each with the monolith's value "
+        "(secret.yaml\n"
+        "  # for a secret); the pods refuse to start without them.\n"
+        "  # BILLING_API_URL: the monolith has os.environ['BILLING_API_URL'] at "
+        "config/settings.py:23\n"
+        "  # BILLING_WORKERS: the monolith has os.cpu_count() at config/settings.py:24\n"
+        "  # LANGUAGES: the monolith has [(code, code) for code in os.listdir('locale')] at "
+        "config/settings.py:27\n"
+        "  # LANGUAGE_CODE: the monolith has 'de' if os.cpu_count() else 'en' at "
+        "config/settings.py:26\n"
+        "  # LOCALE_PATHS: the monolith has (os.path.join(os.getcwd(), 'locale'),) at "
+        "config/settings.py:25\n")
     report = render_report(plan, plan.record, [])
     section = report.split("## Settings read from the environment\n")[1].split("\n## ")[0]
-    assert section.strip().splitlines()[-3:] == [
+    assert section.strip().splitlines()[-6:] == [
         "- `BILLING_API_URL` from `BILLING_API_URL`, **required**: the monolith has "
         "`os.environ['BILLING_API_URL']` at `config/settings.py:23`",
         "- `BILLING_WORKERS` from `BILLING_WORKERS`, **required**: the monolith has "
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
-        "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`"]
+        "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`",
+        "- `LANGUAGES` from `LANGUAGES`, **required**: the monolith has "
+        "`[(code, code) for code in os.listdir('locale')]` at `config/settings.py:27`",
+        "- `LANGUAGE_CODE` from `LANGUAGE_CODE`, **required**: the monolith has "
+        "`'de' if os.cpu_count() else 'en'` at `config/settings.py:26`",
+        "- `LOCALE_PATHS` from `LOCALE_PATHS`, **required**: the monolith has "
+        "`(os.path.join(os.getcwd(), 'locale'),)` at `config/settings.py:25`"]
+
+
+def test_required_ones_hold_a_placeholder_in_the_test_settings_only(tmp_path: Path):
+    # pretalx's ADMINS, computed from its config file: `manage.py spectacular` (run with the
+    # test settings) stopped on "Set the ADMINS environment variable", and so would the suite.
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", SETTINGS),
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + READS),
+    })
+    service = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(service)])
+    assert result.exit_code == 0, result.output
+    assert [p.relative_to(service).as_posix() for p in sorted(service.rglob("*.py"))
+            if CHECK_PLACEHOLDER in p.read_text()] == ["config/settings/placeholders.py"]
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                          cwd=service, capture_output=True, text=True, timeout=60)
+    assert ruff.returncode == 0, ruff.stdout  # LANGUAGES' long JSON, split into short lines
+    local = django(service, "manage.py", "check")  # config.settings.local
+    assert local.stderr.splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set the BILLING_API_URL environment "
+        "variable")

@@ -12,8 +12,8 @@ from extractor.plan import build_plan
 from tests.extractor.projects import analysed_copy
 
 
-def plan_for(tmp_path: Path, app: str):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop")
+def plan_for(tmp_path: Path, app: str, edits: dict[str, tuple[str, str]] | None = None):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", edits)
     graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
                       schema_version=GRAPH_SCHEMA_VERSION)
     return build_plan(graph, shop, [app])
@@ -25,8 +25,8 @@ def test_a_test_needing_what_stays_is_copied_and_listed_with_the_reason(tmp_path
     assert [(str(r.location), r.level, r.message) for r in plan.record.rewrites
             if r.codemod == "tests"] == [(
                 "notes/tests.py:1", Level.WARNING,
-                "copied, not run by the service's suite: imports billing.models (apps that "
-                "stay in the monolith); uses fixtures of the monolith's conftest: "
+                "copied, not run by the service's suite: imports billing.models (the "
+                "monolith's, not the service's); uses fixtures of the monolith's conftest: "
                 "invoice_factory; rewrite it against the service before adding it to "
                 "testpaths")]
     assert plan.spec.test_paths == ()
@@ -46,3 +46,20 @@ def test_project_modules_come_along_and_a_celery_wiring_init_is_a_stub(tmp_path:
             and r.location.path == "kernel/__init__.py"] == [(
                 "kernel/__init__.py:1", "imports the monolith's Celery app for its side "
                 "effect: written as a stub, the service runs no worker")]
+
+
+def test_a_test_importing_a_project_module_the_service_does_not_copy_is_listed(
+        tmp_path: Path):
+    # kiwi's kiwi_auth tests import tcms.tests (its factories), outside any app: not copied.
+    plan = plan_for(tmp_path, "billing", {
+        "testing/__init__.py": ("", "class LoggedInTestCase:\n    pass\n"),
+        "billing/tests/test_invoices.py": ("import pytest\n", "import pytest\n\n"
+                                           "from kernel.money import cents  # noqa: F401\n"),
+        "billing/tests/test_pages.py": ("", "from testing import LoggedInTestCase\n\n\n"
+                                            "class TestPages(LoggedInTestCase):\n    pass\n")})
+    assert plan.spec.test_paths == ("billing/tests/test_invoices.py",)  # kernel/ is copied
+    assert [(str(r.location), r.message) for r in plan.record.rewrites
+            if r.codemod == "tests"] == [(
+                "billing/tests/test_pages.py:1", "copied, not run by the service's suite: "
+                "imports testing (the monolith's, not the service's); rewrite it against the "
+                "service before adding it to testpaths")]

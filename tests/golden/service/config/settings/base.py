@@ -104,6 +104,9 @@ TEMPLATES = [
 # The admin's CSS and JavaScript: the proxy keeps /static/ on the monolith, whose collected
 # static files include the same Django admin's.
 STATIC_URL = env("DJANGO_STATIC_URL", default="/static/")
+# collectstatic's target, cookiecutter-django's; a Path, as the moved code may join onto it at
+# import (pretalx's vite tags: STATIC_ROOT / "pretalx-manifest.json").
+STATIC_ROOT = BASE_DIR / "staticfiles"
 
 
 # SECURITY
