@@ -93,11 +93,14 @@ class Recipe:
     tests_cwd: str = "."  # relative to the project root (manage.py's folder)
     test_install: tuple[str, ...] = ()  # pip arguments for its test tools ("{src}": checkout)
     build: str = ""  # a shell command run once in the fresh checkout (its CI's asset build)
+    files: tuple[tuple[str, str], ...] = ()  # (path, text) written into the fresh checkout:
+    # settings a deployment adds where the project reads no environment variable
     subset: tuple[str, ...] = ()  # the default selection; () runs the full suite
     app_subsets: tuple[tuple[str, str], ...] = ()  # (app, "its tests"): instead of subset
     env: tuple[tuple[str, str], ...] = ()  # for the suite, manage.py and the served monolith
     serve_env: tuple[tuple[str, str], ...] = ()  # on top, for the served monolith only
     seed: tuple[tuple[str, ...], ...] = ()  # manage.py commands creating data, after migrate
+    # (and what its deployment runs before serving)
     wsgi: str = "config.wsgi:application"
     apps: tuple[str, ...] = ()  # extract these instead of the leaf apps (the control project)
     pages: tuple[tuple[str, str], ...] = ()  # (app, GET path) a signed-in superuser gets 200 on
@@ -150,7 +153,8 @@ RECIPES = {
                    ("PRETALX_DB_USER", "postgres"), ("PRETALX_DB_HOST", "{db_host}"),
                    ("PRETALX_DB_PORT", "{db_port}"),
                    ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}")),
-        seed=(("create_test_event",),), wsgi="pretalx.wsgi:application",
+        seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
+              ("create_test_event",)), wsgi="pretalx.wsgi:application",
         pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),)),
     "kiwi": Recipe(
         ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
@@ -170,16 +174,25 @@ RECIPES = {
         wsgi="tcms.wsgi:application",
         pages=(("bugs", "/bugs/search/"), ("kiwi_auth", "/accounts/passwordreset/"))),
     "taiga": Recipe(
-        PYTEST, subset=("tests/unit",), env=(("PGPORT", "{db_port}"),),
+        (*PYTEST, "--ds=tests.corpus_config"), subset=("tests/unit",),
+        env=(("PGPORT", "{db_port}"),),
         app_subsets=tuple((app, " ".join(f"tests/{test}.py" for test in tests.split()))
                           for app, tests in TAIGA_TESTS),
         test_install=("-r", "{src}/requirements-devel.txt"),
         build="cp docker/config.py settings/config.py",  # what its Dockerfile serves with
-        serve_env=(("DJANGO_SETTINGS_MODULE", "settings.config"), ("POSTGRES_DB", "{db_name}"),
+        files=(("tests/corpus_config.py",  # its test settings name port 5432
+                "import os\nfrom tests.config import *  # noqa\n"
+                "DATABASES['default']['PORT'] = os.environ['PGPORT']\n"),
+               ("settings/corpus_serve.py",  # its protected storage is only on GitHub
+                "from .config import *  # noqa\nDEFAULT_FILE_STORAGE = "
+                "THUMBNAIL_DEFAULT_STORAGE = 'django.core.files.storage.FileSystemStorage'\n")),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "settings.corpus_serve"),
+                   ("POSTGRES_DB", "{db_name}"),
                    ("POSTGRES_USER", "postgres"), ("POSTGRES_HOST", "{db_host}"),
                    ("POSTGRES_PORT", "{db_port}"), ("TAIGA_SECRET_KEY", "{secret}"),
                    ("TAIGA_SITES_SCHEME", "https"), ("TAIGA_SITES_DOMAIN", PUBLIC_HOST),
-                   ("CELERY_ENABLED", "False")),
+                   ("CELERY_ENABLED", "False"),
+                   ("EVENTS_PUSH_BACKEND_URL", "amqp://guest:guest@127.0.0.1:9/taiga")),
         seed=(("loaddata", "initial_project_templates"), ("sample_data",)),
         wsgi="taiga.wsgi:application",
         pages=(("contact", "/api/v1/contact"), ("external_apps", "/api/v1/application-tokens"),
@@ -408,11 +421,11 @@ def selection_for(monolith: Monolith, app: str) -> tuple[str, ...]:
     return tuple(own.split() if own else (item.format(app=app) for item in monolith.recipe.subset))
 
 
-def monolith_suite(monolith: Monolith, root: Path, python: Path, app: str,
+def monolith_suite(monolith: Monolith, root: Path, python: Path, chosen: tuple[str, ...],
                    log: Path) -> SuiteRun:
-    """The project's suite as its recipe runs it, on ``root`` with ``python``."""
+    """The project's suite as its recipe runs it (``chosen``: () is the full suite), on
+    ``root`` with ``python``."""
     recipe = monolith.recipe
-    chosen = selection_for(monolith, app)
     database = monolith.cluster.database(slug(f"suite_{log.stem}"))
     env = base_env(python.parent, **recipe_env(recipe.env, database))
     return run_suite([str(python), *recipe.tests, *chosen], (root / recipe.tests_cwd).resolve(),
@@ -484,7 +497,8 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
         bin_dir = patched_environment(monolith.project, monolith.python,
                                       service / "monolith.patch")
         checks = replace(checks, after=monolith_suite(
-            monolith, root, bin_dir / "python", app, work / "monolith-after.log"))
+            monolith, root, bin_dir / "python", selection_for(monolith, app),
+            work / "monolith-after.log"))
         checks = replace(checks, routes=side_by_side(monolith, app, root, service, bin_dir,
                                                      service_bin, work))
     except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired,
@@ -525,7 +539,7 @@ def before_patch(monolith: Monolith, app: str, work: Path,
     key = selection_for(monolith, app)
     if key not in runs:
         runs[key] = monolith_suite(monolith, monolith.checkout / monolith.project.root,
-                                   monolith.python, app, work / f"monolith-before-{app}.log")
+                                   monolith.python, key, work / f"monolith-before-{app}.log")
     return runs[key]
 
 
@@ -553,6 +567,8 @@ def prepare(project: Project, mirrors: Path, work: Path, interpreters: dict[str,
     recipe = RECIPES[project.name]
     if recipe.test_install:  # a developer's environment: the project's test tools too
         pip_install(python, [arg.format(src=checkout) for arg in recipe.test_install])
+    for path, text in recipe.files:
+        (checkout / project.root / path).write_text(text)
     if recipe.build:
         done = subprocess.run(["sh", "-c", recipe.build], cwd=checkout / project.root,
                               capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False)
@@ -636,16 +652,20 @@ for label in {labels!r}:
 
 def monolith_only(monolith: Monolith, work: Path, only_apps: list[str] | None) -> list[str]:
     """``--monolith-only``: the monolith's side of every proof, on the unpatched checkout and
-    without a service: the suite selection of each app to extract, then the checkout migrated,
+    without a service: the suite selections of the apps to extract, run together once (an
+    attempt runs each app's own before and after its patch), then the checkout migrated,
     seeded and served under gunicorn, each app's rows counted and its page (RECIPES ``pages``)
     asked by a signed-in superuser."""
     project, recipe = monolith.project, monolith.recipe
     graph = analyze(project, monolith.checkout / project.root, monolith.python,
                     extraction_environment(project, monolith.python))
     apps = [app for app in recipe.apps or leaf_apps(graph) if not only_apps or app in only_apps]
-    runs: dict[tuple[str, ...], SuiteRun] = {}
-    lines = [f"{project.name} | {app} | suite {before_patch(monolith, app, work, runs).selection}"
-             f": {runs[selection_for(monolith, app)]}" for app in apps]
+    selections = [selection_for(monolith, app) for app in apps]
+    together = () if not all(selections) else tuple(dict.fromkeys(
+        test for selection in selections for test in selection))
+    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python,
+                         together, work / "monolith-checkout.log")
+    lines = [f"{project.name} | {', '.join(apps)} | suite {run.selection}: {run}"]
     bin_dir = layered_venv(f"m-{project.name}", monolith.python, ["gunicorn"])
     root = monolith.checkout / project.root
     env = base_env(bin_dir, **recipe_env(recipe.env + recipe.serve_env,
@@ -674,7 +694,7 @@ def suite_time(project: Project, mirrors: Path, work: Path, interpreters: dict[s
                cluster: Cluster) -> str:
     """``--suite-time``: the project's full suite on a fresh checkout, once, with its time."""
     monolith = prepare(project, mirrors, work, interpreters, cluster, ())
-    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, "-",
+    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, (),
                          work / "monolith-full.log")
     return f"{project.name}: {run.selection}: {run}"
 
@@ -695,9 +715,10 @@ def main() -> None:
     parser.add_argument("--suite-time", action="store_true",
                         help="only run each project's full suite on its checkout, and time it")
     parser.add_argument("--monolith-only", action="store_true",
-                        help="no extraction: on the unpatched checkout, run the monolith suite "
-                             "selection of each app, then migrate, seed and serve it under "
-                             "gunicorn and GET each app's page (RECIPES pages) signed in")
+                        help="no extraction: on the unpatched checkout, run the suite selections "
+                             "of the apps to extract (together, once), then migrate and seed it "
+                             "on PostgreSQL, serve it under gunicorn and GET each app's page "
+                             "(RECIPES pages) as a signed-in superuser")
     args = parser.parse_args()
     interpreters = dict(item.split("=", 1) for item in args.interpreter)
     selection = None if not args.monolith_tests else (
