@@ -102,6 +102,7 @@ class Recipe:
     seed: tuple[tuple[str, ...], ...] = ()  # manage.py commands creating data, after migrate
     # (and what its deployment runs before serving)
     wsgi: str = "config.wsgi:application"
+    shell: tuple[str, ...] = ("shell",)  # its manage.py shell (pretalx scopes it by event)
     apps: tuple[str, ...] = ()  # extract these instead of the leaf apps (the control project)
     pages: tuple[tuple[str, str], ...] = ()  # (app, GET path) a signed-in superuser gets 200 on
     database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
@@ -155,6 +156,7 @@ RECIPES = {
                    ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}")),
         seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
               ("create_test_event",)), wsgi="pretalx.wsgi:application",
+        shell=("shell", "--unsafe-disable-scopes"),
         pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),)),
     "kiwi": Recipe(
         ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
@@ -193,7 +195,8 @@ RECIPES = {
                    ("TAIGA_SITES_SCHEME", "https"), ("TAIGA_SITES_DOMAIN", PUBLIC_HOST),
                    ("CELERY_ENABLED", "False"),
                    ("EVENTS_PUSH_BACKEND_URL", "amqp://guest:guest@127.0.0.1:9/taiga")),
-        seed=(("loaddata", "initial_project_templates"), ("sample_data",)),
+        seed=(("loaddata", "initial_user"), ("loaddata", "initial_project_templates"),
+              ("sample_data",)),  # its docs' order: sample_data needs the superuser
         wsgi="taiga.wsgi:application",
         pages=(("contact", "/api/v1/contact"), ("external_apps", "/api/v1/application-tokens"),
                ("references", "/api/v1/resolver?project=project-0"),
@@ -450,7 +453,8 @@ def served_monolith(monolith: Monolith, root: Path, bin_dir: Path, env: dict[str
     manage(python, root, env, "migrate", "--noinput", "-v0")
     for command in monolith.recipe.seed:
         manage(python, root, env, *command)
-    cookie = manage(python, root, env, "shell", "-c", SIGN_IN).strip().splitlines()[-1]
+    cookie = manage(python, root, env, *monolith.recipe.shell, "-c",
+                    SIGN_IN).strip().splitlines()[-1]
     with gunicorn(python, root, env, work / "monolith.log", monolith.recipe.wsgi) as server:
         yield server, cookie
 
@@ -674,7 +678,7 @@ def monolith_only(monolith: Monolith, work: Path, only_apps: list[str] | None) -
     pages = dict(recipe.pages)
     try:
         with served_monolith(monolith, root, bin_dir, env, work) as (server, cookie):
-            counted = manage(bin_dir / "python", root, env, "shell", "-c",
+            counted = manage(bin_dir / "python", root, env, *recipe.shell, "-c",
                              COUNT_ROWS.format(labels=apps))
             rows = dict(line.split()[1:] for line in counted.splitlines()
                         if line.startswith("rows "))
