@@ -143,7 +143,7 @@ RECIPES = {
         serve_env=(("DJANGO_SETTINGS_MODULE", "config.settings.production"),
                    ("DJANGO_SECRET_KEY", "{secret}"), ("DJANGO_ALLOWED_HOSTS", "{host}")),
         seed=(("seed_demo",),), apps=("orders", "reviews"),
-        pages=(("orders", "/orders/"), ("reviews", "/reviews/"))),
+        pages=(("orders", "/api/orders/"), ("reviews", "/api/reviews/"))),
     "pretalx": Recipe(
         (*PYTEST, "-o", "addopts="), tests_cwd="..", subset=("src/tests/{app}",),
         test_install=("pytest", "pytest-django", "pytest-mock", "pytest-xdist", "factory_boy",
