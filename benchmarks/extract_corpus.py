@@ -35,6 +35,7 @@ decompose runs here from ``.venv-corpora/x-<name>``: a venv that sees the projec
     python benchmarks/extract_corpus.py --keep /tmp/extract-corpus       # every project
     python benchmarks/extract_corpus.py --only sample_monolith --monolith-tests full
     python benchmarks/extract_corpus.py --only kiwi --suite-time         # the full suite's time
+    python benchmarks/extract_corpus.py --only taiga --monolith-only     # its recipe, no service
 """
 
 from __future__ import annotations
