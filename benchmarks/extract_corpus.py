@@ -35,6 +35,7 @@ decompose runs here from ``.venv-corpora/x-<name>``: a venv that sees the projec
     python benchmarks/extract_corpus.py --keep /tmp/extract-corpus       # every project
     python benchmarks/extract_corpus.py --only sample_monolith --monolith-tests full
     python benchmarks/extract_corpus.py --only kiwi --suite-time         # the full suite's time
+    python benchmarks/extract_corpus.py --only taiga --monolith-only     # its recipe, no service
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from benchmarks.side_by_side import (  # noqa: E402
     PUBLIC_HOST,
     SIGN_IN,
     RouteComparison,
+    Server,
     compare_routes,
     gunicorn,
     moved_get_paths,
@@ -91,54 +93,129 @@ class Recipe:
     tests: tuple[str, ...]  # after the interpreter, run in tests_cwd; the selection is appended
     tests_cwd: str = "."  # relative to the project root (manage.py's folder)
     test_install: tuple[str, ...] = ()  # pip arguments for its test tools ("{src}": checkout)
+    build: str = ""  # a shell command run once in the fresh checkout (its CI's asset build)
+    files: tuple[tuple[str, str], ...] = ()  # (path, text) written into the fresh checkout:
+    # settings a deployment adds where the project reads no environment variable
     subset: tuple[str, ...] = ()  # the default selection; () runs the full suite
+    app_subsets: tuple[tuple[str, str], ...] = ()  # (app, "its tests"): instead of subset
     env: tuple[tuple[str, str], ...] = ()  # for the suite, manage.py and the served monolith
     serve_env: tuple[tuple[str, str], ...] = ()  # on top, for the served monolith only
     seed: tuple[tuple[str, ...], ...] = ()  # manage.py commands creating data, after migrate
+    # (and what its deployment runs before serving)
     wsgi: str = "config.wsgi:application"
+    shell: tuple[str, ...] = ("shell",)  # its manage.py shell (pretalx scopes it by event)
     apps: tuple[str, ...] = ()  # extract these instead of the leaf apps (the control project)
+    pages: tuple[tuple[str, str], ...] = ()  # (app, GET path) a signed-in superuser gets 200 on
     database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
     suite_timeout: int = 1800
 
 
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
-# Only sample_monolith's recipe is proven end to end today; the corpus ones are read from each
-# project's own CI and Makefile and run once a service of theirs is written.
+# taiga's tests of each leaf app (under tests/, without .py): its tests are named by feature
+TAIGA_TESTS = (
+    ("contact", "integration/test_contact integration/resources_permissions/test_contact"),
+    ("external_apps", "integration/test_application_tokens "
+                      "integration/resources_permissions/test_application_tokens_resources"),
+    ("references", "integration/test_references_sequences "
+                   "integration/resources_permissions/test_resolver_resources"),
+    ("settings", "integration/test_project_settings"),
+    ("userstorage", "integration/test_userstorage_api "
+                    "integration/resources_permissions/test_storage_resources"),
+    ("notifications", "integration/test_notifications integration/test_notifications_custom "
+                      "unit/test_notifications_squashing"),
+    ("webhooks", "integration/test_webhooks integration/test_webhook_serializers "
+                 "integration/test_webhooks_signals "
+                 "integration/resources_permissions/test_webhooks_resources"),
+    ("timeline", "integration/test_timeline unit/test_timeline "
+                 "integration/resources_permissions/test_timelines_resources"),
+    ("custom_attributes", " ".join(
+        f"integration/test_custom_attributes_{kind} integration/resources_permissions/"
+        f"test_{resource}_custom_attributes_resource" for kind, resource in (
+            ("epics", "epics"), ("issues", "issues"), ("tasks", "tasks"),
+            ("user_stories", "userstories")))),
+    ("wiki", "integration/test_wikilinks integration/test_watch_wikipages "
+             "integration/resources_permissions/test_wiki_resources"),
+)
+# Read from each project's own CI, Makefile and Dockerfile. Only sample_monolith's recipe is
+# proven end to end today; the corpus ones are proven on the monolith's side (--monolith-only).
 RECIPES = {
     "sample_monolith": Recipe(
         PYTEST, env=(("DATABASE_URL", "{database_url}"),),
         serve_env=(("DJANGO_SETTINGS_MODULE", "config.settings.production"),
                    ("DJANGO_SECRET_KEY", "{secret}"), ("DJANGO_ALLOWED_HOSTS", "{host}")),
-        seed=(("seed_demo",),), apps=("orders", "reviews")),
+        seed=(("seed_demo",),), apps=("orders", "reviews"),
+        pages=(("orders", "/api/orders/"), ("reviews", "/api/reviews/"))),
     "pretalx": Recipe(
         (*PYTEST, "-o", "addopts="), tests_cwd="..", subset=("src/tests/{app}",),
-        test_install=("pytest", "pytest-django", "pytest-mock", "factory_boy", "freezegun",
-                      "jsonschema", "drf-spectacular", "polib", "requests"),  # its tests import
-        serve_env=(("DJANGO_SETTINGS_MODULE", "pretalx.settings"),),
-        seed=(("create_test_event",),), wsgi="pretalx.wsgi:application"),
+        test_install=("pytest", "pytest-django", "pytest-mock", "pytest-xdist", "factory_boy",
+                      "freezegun", "jsonschema", "drf-spectacular", "polib", "requests",
+                      "psycopg2-binary~=2.9.0"),  # its tests import; its postgres extra
+        serve_env=(("DJANGO_SETTINGS_MODULE", "pretalx.settings"),
+                   ("PRETALX_DB_TYPE", "postgresql"), ("PRETALX_DB_NAME", "{db_name}"),
+                   ("PRETALX_DB_USER", "postgres"), ("PRETALX_DB_HOST", "{db_host}"),
+                   ("PRETALX_DB_PORT", "{db_port}"),
+                   ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}")),
+        seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
+              ("create_test_event",)), wsgi="pretalx.wsgi:application",
+        shell=("shell", "--unsafe-disable-scopes"),
+        pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),)),
     "kiwi": Recipe(
         ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
-        subset=("tcms.{app}",), env=(("LANG", "en_US.UTF-8"),),  # its LANGUAGE_CODE
-        serve_env=(("DJANGO_SETTINGS_MODULE", "tcms.settings.devel"),
+        subset=("tcms.{app}",), test_install=("-r", "{src}/requirements/postgres.txt"),
+        build="cd tcms && npm ci --no-audit --no-fund && ./node_modules/.bin/webpack",
+        env=(("LANG", "en_US.UTF-8"),),  # its LANGUAGE_CODE
+        serve_env=(("DJANGO_SETTINGS_MODULE", "tcms.settings.product"),
                    ("KIWI_DB_ENGINE", "django.db.backends.postgresql"),
                    ("KIWI_DB_NAME", "{db_name}"), ("KIWI_DB_USER", "postgres"),
                    ("KIWI_DB_HOST", "{db_host}"), ("KIWI_DB_PORT", "{db_port}")),
-        seed=(("shell", "-c", "from tcms.tests.factories import TestExecutionFactory\n"
-                              "for _ in range(3): TestExecutionFactory()"),),
-        wsgi="tcms.wsgi:application"),
+        seed=(("shell", "-c", "\n".join((
+            "from tcms.bugs.tests.factory import BugFactory",
+            "from tcms.kiwi_auth.models import UserActivationKey",
+            "from tcms.tests.factories import TestExecutionFactory, UserFactory",
+            "for _ in range(3): TestExecutionFactory(), BugFactory()",
+            "UserActivationKey.set_random_key_for_user(UserFactory())"))),),
+        wsgi="tcms.wsgi:application",
+        pages=(("bugs", "/bugs/search/"), ("kiwi_auth", "/accounts/passwordreset/"))),
     "taiga": Recipe(
-        PYTEST, subset=("tests/unit",), env=(("PGPORT", "{db_port}"),),
+        (*PYTEST, "--ds=tests.corpus_config"), subset=("tests/unit",),
+        env=(("PGPORT", "{db_port}"),),
+        app_subsets=tuple((app, " ".join(f"tests/{test}.py" for test in tests.split()))
+                          for app, tests in TAIGA_TESTS),
         test_install=("-r", "{src}/requirements-devel.txt"),
-        serve_env=(("DJANGO_SETTINGS_MODULE", "settings.common"),),
-        seed=(("sample_data",),), wsgi="taiga.wsgi:application",
+        build="cp docker/config.py settings/config.py",  # what its Dockerfile serves with
+        files=(("tests/corpus_config.py",  # its test settings name port 5432
+                "import os\nfrom tests.config import *  # noqa\n"
+                "DATABASES['default']['PORT'] = os.environ['PGPORT']\n"),
+               ("settings/corpus_serve.py",  # its protected storage is only on GitHub
+                "from .config import *  # noqa\nDEFAULT_FILE_STORAGE = "
+                "THUMBNAIL_DEFAULT_STORAGE = 'django.core.files.storage.FileSystemStorage'\n")),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "settings.corpus_serve"),
+                   ("POSTGRES_DB", "{db_name}"),
+                   ("POSTGRES_USER", "postgres"), ("POSTGRES_HOST", "{db_host}"),
+                   ("POSTGRES_PORT", "{db_port}"), ("TAIGA_SECRET_KEY", "{secret}"),
+                   ("TAIGA_SITES_SCHEME", "https"), ("TAIGA_SITES_DOMAIN", PUBLIC_HOST),
+                   ("CELERY_ENABLED", "False"),
+                   ("EVENTS_PUSH_BACKEND_URL", "amqp://guest:guest@127.0.0.1:9/taiga")),
+        seed=(("loaddata", "initial_user"), ("loaddata", "initial_project_templates"),
+              ("sample_data",)),  # its docs' order: sample_data needs the superuser
+        wsgi="taiga.wsgi:application",
+        pages=(("contact", "/api/v1/contact"), ("external_apps", "/api/v1/application-tokens"),
+               ("references", "/api/v1/resolver?project=project-0"),
+               ("settings", "/api/v1/user-project-settings"),
+               ("userstorage", "/api/v1/user-storage"),
+               ("notifications", "/api/v1/notify-policies"), ("webhooks", "/api/v1/webhooks"),
+               ("timeline", "/api/v1/timeline/user/1"),
+               ("custom_attributes", "/api/v1/epic-custom-attributes"),
+               ("wiki", "/api/v1/wiki-links")),
         database_sql=("CREATE ROLE taiga LOGIN SUPERUSER PASSWORD 'taiga'",
                       "CREATE DATABASE taiga OWNER taiga")),
     "tandoor": Recipe(
-        (*PYTEST, "-o", "addopts="), subset=("cookbook/tests/other",),
-        env=(("SECRET_KEY", "corpus"), ("TEST_DATABASE_URL", "{database_url}")),
-        serve_env=(("DJANGO_SETTINGS_MODULE", "recipes.settings"),
-                   ("DATABASE_URL", "{database_url}")),
-        wsgi="recipes.wsgi:application"),
+        (*PYTEST, "-o", "addopts="), subset=("cookbook/tests/other",),  # SQLite, as its CI
+        env=(("SECRET_KEY", "corpus"),),
+        serve_env=(("DJANGO_SETTINGS_MODULE", "recipes.settings"), ("DEBUG", "0"),
+                   ("DATABASE_URL", "{database_url}"), ("ALLOWED_HOSTS", "{host}")),
+        seed=(("seed_basic_data",),), wsgi="recipes.wsgi:application",
+        pages=(("cookbook", "/api/food/"),)),
     "nautobot": Recipe(
         ("-m", "nautobot.core.cli", "--config=nautobot/core/tests/nautobot_config.py", "test",
          "--noinput"), subset=("nautobot.{app}.tests",),
@@ -344,14 +421,15 @@ def selection_for(monolith: Monolith, app: str) -> tuple[str, ...]:
     """--monolith-tests, else the recipe's subset for this app; () is the full suite."""
     if monolith.selection is not None:
         return monolith.selection
-    return tuple(item.format(app=app) for item in monolith.recipe.subset)
+    own = dict(monolith.recipe.app_subsets).get(app)
+    return tuple(own.split() if own else (item.format(app=app) for item in monolith.recipe.subset))
 
 
-def monolith_suite(monolith: Monolith, root: Path, python: Path, app: str,
+def monolith_suite(monolith: Monolith, root: Path, python: Path, chosen: tuple[str, ...],
                    log: Path) -> SuiteRun:
-    """The project's suite as its recipe runs it, on ``root`` with ``python``."""
+    """The project's suite as its recipe runs it (``chosen``: () is the full suite), on
+    ``root`` with ``python``."""
     recipe = monolith.recipe
-    chosen = selection_for(monolith, app)
     database = monolith.cluster.database(slug(f"suite_{log.stem}"))
     env = base_env(python.parent, **recipe_env(recipe.env, database))
     return run_suite([str(python), *recipe.tests, *chosen], (root / recipe.tests_cwd).resolve(),
@@ -367,6 +445,21 @@ def manage(python: Path, root: Path, env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+@contextmanager
+def served_monolith(monolith: Monolith, root: Path, bin_dir: Path, env: dict[str, str],
+                    work: Path) -> Iterator[tuple[Server, str]]:
+    """The monolith migrated, seeded by its recipe and under gunicorn, with the session
+    cookie of a signed-in superuser."""
+    python = bin_dir / "python"
+    manage(python, root, env, "migrate", "--noinput", "-v0")
+    for command in monolith.recipe.seed:
+        manage(python, root, env, *command)
+    cookie = manage(python, root, env, *monolith.recipe.shell, "-c",
+                    SIGN_IN).strip().splitlines()[-1]
+    with gunicorn(python, root, env, work / "monolith.log", monolith.recipe.wsgi) as server:
+        yield server, cookie
+
+
 def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_dir: Path,
                  service_bin: Path, work: Path) -> RouteComparison:
     """Seed the patched monolith, serve it and the service, compare the moved GET routes."""
@@ -378,14 +471,9 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
         secret=secrets.token_urlsafe(40)),
         DECOMPOSE_TOKEN_PRIVATE_KEY=token_keys.private,
         DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({name: service_keys.public}))
-    python = bin_dir / "python"
-    manage(python, root, monolith_env, "migrate", "--noinput", "-v0")
-    for command in monolith.recipe.seed:
-        manage(python, root, monolith_env, *command)
-    cookie = manage(python, root, monolith_env, "shell", "-c", SIGN_IN).strip().splitlines()[-1]
     with ExitStack() as servers:
-        mono = servers.enter_context(gunicorn(python, root, monolith_env, work / "monolith.log",
-                                              monolith.recipe.wsgi))
+        mono, cookie = servers.enter_context(served_monolith(monolith, root, bin_dir,
+                                                             monolith_env, work))
         service_env = base_env(
             service_bin, DJANGO_SETTINGS_MODULE="config.settings.production",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(40), DATABASE_URL=database,
@@ -414,7 +502,8 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
         bin_dir = patched_environment(monolith.project, monolith.python,
                                       service / "monolith.patch")
         checks = replace(checks, after=monolith_suite(
-            monolith, root, bin_dir / "python", app, work / "monolith-after.log"))
+            monolith, root, bin_dir / "python", selection_for(monolith, app),
+            work / "monolith-after.log"))
         checks = replace(checks, routes=side_by_side(monolith, app, root, service, bin_dir,
                                                      service_bin, work))
     except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired,
@@ -455,7 +544,7 @@ def before_patch(monolith: Monolith, app: str, work: Path,
     key = selection_for(monolith, app)
     if key not in runs:
         runs[key] = monolith_suite(monolith, monolith.checkout / monolith.project.root,
-                                   monolith.python, app, work / f"monolith-before-{app}.log")
+                                   monolith.python, key, work / f"monolith-before-{app}.log")
     return runs[key]
 
 
@@ -483,6 +572,13 @@ def prepare(project: Project, mirrors: Path, work: Path, interpreters: dict[str,
     recipe = RECIPES[project.name]
     if recipe.test_install:  # a developer's environment: the project's test tools too
         pip_install(python, [arg.format(src=checkout) for arg in recipe.test_install])
+    for path, text in recipe.files:
+        (checkout / project.root / path).write_text(text)
+    if recipe.build:
+        done = subprocess.run(["sh", "-c", recipe.build], cwd=checkout / project.root,
+                              capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{recipe.build}: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
     cluster.execute(recipe.database_sql)
     return Monolith(project, recipe, checkout, python, cluster, selection)
 
@@ -551,11 +647,59 @@ def print_table(rows: list[Attempt]) -> None:
                     + summary("corpus", [row for row in rows if row not in control])))
 
 
+COUNT_ROWS = """
+from django.apps import apps
+for label in {labels!r}:
+    print("rows", label, sum(model._default_manager.count() for model in
+                             apps.get_app_config(label).get_models() if not model._meta.proxy))
+"""
+
+
+def monolith_only(monolith: Monolith, work: Path, only_apps: list[str] | None) -> list[str]:
+    """``--monolith-only``: the monolith's side of every proof, on the unpatched checkout and
+    without a service: the suite selections of the apps to extract, run together once (an
+    attempt runs each app's own before and after its patch), then the checkout migrated,
+    seeded and served under gunicorn, each app's rows counted and its page (RECIPES ``pages``)
+    asked by a signed-in superuser."""
+    project, recipe = monolith.project, monolith.recipe
+    graph = analyze(project, monolith.checkout / project.root, monolith.python,
+                    extraction_environment(project, monolith.python))
+    apps = [app for app in recipe.apps or leaf_apps(graph) if not only_apps or app in only_apps]
+    selections = [selection_for(monolith, app) for app in apps]
+    together = () if not all(selections) else tuple(dict.fromkeys(
+        test for selection in selections for test in selection))
+    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python,
+                         together, work / "monolith-checkout.log")
+    lines = [f"{project.name} | {', '.join(apps)} | suite {run.selection}: {run}"]
+    bin_dir = layered_venv(f"m-{project.name}", monolith.python, ["gunicorn"])
+    root = monolith.checkout / project.root
+    env = base_env(bin_dir, **recipe_env(recipe.env + recipe.serve_env,
+                                         monolith.cluster.database("serve_checkout"),
+                                         secret=secrets.token_urlsafe(40)))
+    pages = dict(recipe.pages)
+    try:
+        with served_monolith(monolith, root, bin_dir, env, work) as (server, cookie):
+            counted = manage(bin_dir / "python", root, env, *recipe.shell, "-c",
+                             COUNT_ROWS.format(labels=apps))
+            rows = dict(line.split()[1:] for line in counted.splitlines()
+                        if line.startswith("rows "))
+            for app in apps:
+                page = pages.get(app)
+                answer = (f"GET {page}: {server.get(page, {'Cookie': cookie}).status}" if page
+                          else "no page in RECIPES")
+                lines.append(f"{project.name} | {app} | seeded rows {rows.get(app, '?')}, "
+                             f"signed-in {answer}")
+    except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+        lines.append(f"{project.name} | - | served monolith stopped: "
+                     f"{str(exc).splitlines()[0][:200]}")
+    return lines
+
+
 def suite_time(project: Project, mirrors: Path, work: Path, interpreters: dict[str, str],
                cluster: Cluster) -> str:
     """``--suite-time``: the project's full suite on a fresh checkout, once, with its time."""
     monolith = prepare(project, mirrors, work, interpreters, cluster, ())
-    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, "-",
+    run = monolith_suite(monolith, monolith.checkout / project.root, monolith.python, (),
                          work / "monolith-full.log")
     return f"{project.name}: {run.selection}: {run}"
 
@@ -575,6 +719,11 @@ def main() -> None:
                              "or paths/labels (default: the project's subset in RECIPES)")
     parser.add_argument("--suite-time", action="store_true",
                         help="only run each project's full suite on its checkout, and time it")
+    parser.add_argument("--monolith-only", action="store_true",
+                        help="no extraction: on the unpatched checkout, run the suite selections "
+                             "of the apps to extract (together, once), then migrate and seed it "
+                             "on PostgreSQL, serve it under gunicorn and GET each app's page "
+                             "(RECIPES pages) as a signed-in superuser")
     args = parser.parse_args()
     interpreters = dict(item.split("=", 1) for item in args.interpreter)
     selection = None if not args.monolith_tests else (
@@ -598,13 +747,16 @@ def main() -> None:
                     continue
                 monolith = prepare(project, args.mirrors, folder, interpreters, cluster,
                                    selection)
+                if args.monolith_only:
+                    print("\n".join(monolith_only(monolith, folder, args.app)), flush=True)
+                    continue
                 for row in project_attempts(monolith, folder, args.app):
                     print(" | ".join(row_cells(row)), flush=True)
                     rows.append(row)
             except (subprocess.CalledProcessError, RuntimeError) as exc:
                 rows.append(Attempt(project.name, "-", f"failed: {str(exc).splitlines()[0]}",
                                     monolith="-"))
-    if not args.suite_time:
+    if not (args.suite_time or args.monolith_only):
         print_table(rows)
 
 
