@@ -26,6 +26,7 @@ started = time.process_time()
 from analyzer.pipeline import build_graph  # noqa: E402
 from extractor.openapi import generate_openapi  # noqa: E402
 from extractor.plan import build_plan  # noqa: E402
+from extractor.service_env import service_python  # noqa: E402
 from extractor.writer import run_codemods, write_service  # noqa: E402
 
 IMPORTS = time.process_time() - started
@@ -57,7 +58,8 @@ def main() -> None:
                 codemods.append(seconds)
                 out = Path(scratch) / f"{app}-{run}"
                 write_service(plan, extraction, shop, out)
-                seconds, _ = timed(generate_openapi, out)
+                python = service_python(out, plan.environment, version=plan.python.version)
+                seconds, _ = timed(generate_openapi, out, python)
                 schemas.append(seconds)
             print(f"{app}: plan {statistics.median(plans):.2f} s, codemods "
                   f"{statistics.median(codemods):.2f} s, drf-spectacular subprocess "

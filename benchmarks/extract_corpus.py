@@ -73,6 +73,7 @@ from benchmarks.side_by_side import (  # noqa: E402
     moved_get_paths,
     service_token,
 )
+from extractor.requirements_files import is_declaration  # noqa: E402
 from tests.support.keys import key_pair  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.processes import clean_env  # noqa: E402
@@ -344,14 +345,15 @@ def patched_environment(project: Project, python: Path, patch: Path) -> Path:
 
 
 def bridge_requirements(patch: str) -> list[str]:
-    """The requirement lines the patch adds (requirements*.txt, pyproject.toml, Pipfile)."""
+    """The requirement lines the patch adds to the declaration files extract edits
+    (``extractor.requirements_files``: requirements/base.txt as much as requirements.txt)."""
     added, current = [], ""
     for line in patch.splitlines():
         if line.startswith("+++ "):
-            current = Path(line[4:].strip()).name
-        elif not line.startswith("+"):
+            current = line[4:].strip().removeprefix("b/")
+        elif not line.startswith("+") or not is_declaration(current):
             continue
-        elif re.fullmatch(r"requirements.*\.txt", current):
+        elif current.endswith(".txt"):
             text = line[1:].split("#", 1)[0].strip()
             added += [text] if text and not text.startswith("-") else []
         elif current in ("pyproject.toml", "Pipfile"):
