@@ -107,3 +107,27 @@ def test_setting_values_evaluated_read_from_the_environment_or_left_opaque(
     assert values["API_URL"] == SettingValue(
         "API_URL", Location("settings.py", 8), opaque=True, expression="env('SHOP_API_URL')",
         environment="SHOP_API_URL")
+
+
+def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project) -> None:
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+        "import os\n"                                                          # 2
+        "def extract_bool(key, default):\n"                                    # 3
+        "    return bool(int(os.getenv(key, default)))\n"                      # 4
+        "DEBUG = bool(int(os.getenv('DEBUG', '0')))\n"                         # 5
+        "OFFLINE = extract_bool('OFFLINE', False)\n"                           # 6
+        "TTL = int(os.getenv('TTL', 600))\n"                                   # 7
+        "BOTH = os.getenv('A', 'a') + os.getenv('B', 'b')\n"                   # 8
+        "PORT = int(os.getenv('PORT', 'http'))\n"))                            # 9
+    assert graph.settings is not None
+    values = {v.name: v for v in graph.settings.values}
+    assert [values[name] for name in ("DEBUG", "OFFLINE", "TTL", "BOTH", "PORT")] == [
+        SettingValue("DEBUG", Location("settings.py", 5), False,
+                     expression="bool(int(os.getenv('DEBUG', '0')))", environment="DEBUG"),
+        SettingValue("OFFLINE", Location("settings.py", 6), False,
+                     expression="extract_bool('OFFLINE', False)", environment="OFFLINE"),
+        SettingValue("TTL", Location("settings.py", 7), 600,
+                     expression="int(os.getenv('TTL', 600))", environment="TTL"),
+        SettingValue("BOTH", Location("settings.py", 8), "ab"),  # two variables: no one read
+        SettingValue("PORT", Location("settings.py", 9), opaque=True,
+                     expression="int(os.getenv('PORT', 'http'))")]
