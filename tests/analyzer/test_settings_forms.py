@@ -131,3 +131,16 @@ def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project
         SettingValue("BOTH", Location("settings.py", 8), "ab"),  # two variables: no one read
         SettingValue("PORT", Location("settings.py", 9), opaque=True,
                      expression="int(os.getenv('PORT', 'http'))")]
+
+
+def test_a_secret_keeps_its_variable_only_when_its_default_is_empty(inline_project) -> None:
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+        "import os\n"                                                          # 2
+        "CAPTCHA_SECRET = os.getenv('CAPTCHA_SECRET', '')\n"                   # 3
+        "API_TOKEN = os.getenv('API_TOKEN', 'dev-token')\n"))                  # 4
+    assert graph.settings is not None
+    values = {v.name: v for v in graph.settings.values}
+    assert [values["CAPTCHA_SECRET"], values["API_TOKEN"]] == [
+        SettingValue("CAPTCHA_SECRET", Location("settings.py", 3), "",
+                     expression="os.getenv('CAPTCHA_SECRET', '')", environment="CAPTCHA_SECRET"),
+        SettingValue("API_TOKEN", Location("settings.py", 4), opaque=True)]
