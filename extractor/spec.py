@@ -100,6 +100,10 @@ class RoutedView:
         return self.view.rpartition(".")[2]
 
 
+# Django's defaults, as the service's settings import them (django.conf.global_settings).
+GLOBAL_SETTINGS = "global_settings"
+
+
 @dataclass(frozen=True)
 class CarriedSetting:
     """A setting of the monolith the moved code reads: ``source`` is the Python expression
@@ -201,6 +205,11 @@ class ServiceSpec:
             object.__setattr__(self, "image", f"{self.name}:{self.version}")
         if not self.title:
             object.__setattr__(self, "title", self.name.replace("-", " ").title())
+
+    @property
+    def reads_django_defaults(self) -> bool:
+        """Whether a carried setting defaults to Django's own (its settings import them)."""
+        return any(s.default.startswith(f"{GLOBAL_SETTINGS}.") for s in self.monolith_settings)
 
     @property
     def routers(self) -> tuple[tuple[str, tuple[RoutedView, ...]], ...]:

@@ -176,7 +176,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")])),
+            scope.source, [f.source for f in files if f.source.endswith(".py")]),
+            environment.django_settings()),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,

@@ -8,6 +8,7 @@ the service's throwaway environment from it.
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.metadata
 import re
@@ -27,6 +28,11 @@ class MonolithEnvironment:
     def distribution_of(self, module: str) -> tuple[str, str] | None:
         """(name, version) of the installed distribution providing top-level ``module``."""
         return _providers(self.site_paths).get(module.split(".")[0])
+
+    def django_settings(self) -> frozenset[str]:
+        """The names of Django's own settings (``django/conf/global_settings.py`` of the
+        installed Django, read, never imported); empty when no Django was found."""
+        return _global_settings(self.site_paths)
 
 
 def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:
@@ -56,6 +62,19 @@ def _providers(site_paths: tuple[Path, ...]) -> dict[str, tuple[str, str]]:
         for top in _top_levels(dist):
             found.setdefault(top, (dist.metadata["Name"], dist.version))
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _global_settings(site_paths: tuple[Path, ...]) -> frozenset[str]:
+    for site in site_paths:
+        try:
+            tree = ast.parse((site / "django" / "conf" / "global_settings.py").read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        return frozenset(target.id for node in tree.body if isinstance(node, ast.Assign)
+                         for target in node.targets
+                         if isinstance(target, ast.Name) and target.id.isupper())
+    return frozenset()
 
 
 def _top_levels(dist: importlib.metadata.Distribution) -> set[str]:

@@ -15,7 +15,7 @@ from decompose.errors import DecomposeError
 from decompose.model import Location, SettingForm, SettingsFacts, SettingValue
 from decompose_runtime.names import REMOTE_AWARE_FILTER_BACKEND
 from extractor.plan.source import Source
-from extractor.spec import CarriedSetting
+from extractor.spec import GLOBAL_SETTINGS, CarriedSetting
 
 # REST_FRAMEWORK keys copied for API parity; authentication is the service's own (tokens).
 DRF_PARITY_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PAGE_SIZE",
@@ -65,21 +65,28 @@ def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
     return names
 
 
-def carried_settings(facts: SettingsFacts, names: set[str]) -> tuple[CarriedSetting, ...]:
+def carried_settings(facts: SettingsFacts, names: set[str],
+                     django: frozenset[str] = frozenset()) -> tuple[CarriedSetting, ...]:
     """The monolith's own settings among ``names`` as the service sets them: the evaluated
     value; an environment read as the same read with the monolith's default; a setting not
-    evaluated statically as an environment variable the service requires."""
+    evaluated statically as an environment variable the service requires, or, one of
+    ``django``'s own settings (LANGUAGES from the locale folders), JSON in a variable whose
+    default is Django's: no string stands in for its structure."""
     found = []
     for name in sorted(names - SERVICE_OWNED):
         setting = facts.value(name)
         if setting is not None:
-            found.append(_carried(setting))
+            found.append(_carried(setting, django))
     return tuple(found)
 
 
-def _carried(setting: SettingValue) -> CarriedSetting:
+def _carried(setting: SettingValue, django: frozenset[str]) -> CarriedSetting:
     where = str(setting.location or "its settings")
     expression = setting.expression or ""
+    if setting.opaque and setting.environment is None and setting.name in django:
+        default = f"{GLOBAL_SETTINGS}.{setting.name}"
+        return CarriedSetting(setting.name, f'env.json("{setting.name}", default={default})',
+                              setting.name, default, where, expression)
     if setting.opaque:
         variable = setting.environment or setting.name
         return CarriedSetting(setting.name, f'env("{variable}")', variable, "", where,

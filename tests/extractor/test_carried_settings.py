@@ -107,3 +107,23 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "`os.cpu_count()` at `config/settings.py:24`",
         "- `INVOICE_PREFIX` from `BILLING_INVOICE_PREFIX`, default `'INV-'`: the monolith has "
         "`os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')` at `config/settings.py:22`"]
+
+
+def test_a_django_setting_computed_at_start_is_json_with_django_default(tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\nimport os  # noqa: E402\n"
+                               "LANGUAGES = [(c, c) for c in os.listdir('locale')]\n"),
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n\n\n"
+                              "from django.conf import settings  # noqa: E402\n\n\n"
+                              "def codes():\n    return dict(settings.LANGUAGES)\n")})
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    plan = build_plan(graph, shop, ["billing"])
+    assert plan.spec.monolith_settings == (CarriedSetting(
+        "LANGUAGES", 'env.json("LANGUAGES", default=global_settings.LANGUAGES)', "LANGUAGES",
+        "global_settings.LANGUAGES", "config/settings.py:17",
+        "[(c, c) for c in os.listdir('locale')]"),)
+    render_service(plan.spec, tmp_path / "service")
+    base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
+    assert "import environ\nfrom django.conf import global_settings\n\n" in base
+    assert base.endswith('LANGUAGES = env.json("LANGUAGES", default=global_settings.LANGUAGES)\n')
