@@ -207,6 +207,12 @@ class ServiceSpec:
             object.__setattr__(self, "title", self.name.replace("-", " ").title())
 
     @property
+    def required_variables(self) -> tuple[str, ...]:
+        """The variables carried settings read with no default (production must set them)."""
+        return tuple(sorted({s.variable for s in self.monolith_settings
+                             if s.variable and not s.default}))
+
+    @property
     def reads_django_defaults(self) -> bool:
         """Whether a carried setting defaults to Django's own (its settings import them)."""
         return any(s.default.startswith(f"{GLOBAL_SETTINGS}.") for s in self.monolith_settings)

@@ -93,6 +93,10 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         'BILLING_WORKERS = env("BILLING_WORKERS")\n'
         "INVOICE_PREFIX = env(\"BILLING_INVOICE_PREFIX\", default='INV-')\n"
         "PAYMENT_TERMS_DAYS = 28\n")
+    test = (service / "config" / "settings" / "test.py").read_text()
+    assert ('for _variable in ["BILLING_API_URL", "BILLING_WORKERS"]:\n'
+            '    os.environ.setdefault(_variable, "test-placeholder")\n\n'
+            "from .base import *  # noqa: E402, F403\n") in test
     compose = yaml.safe_load((service / "compose.yaml").read_text())
     environment = compose["services"]["billing-migrate"]["environment"]
     assert {k: v for k, v in environment.items() if k.startswith("BILLING")} == {
