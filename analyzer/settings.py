@@ -189,7 +189,8 @@ class SettingsEvaluator:
             environment = self._environment(value, env, path)
             if environment is None and evaluated is not None:
                 result, reads = evaluated
-                if len(set(reads)) == 1 and isinstance(result, str | bool | int | float):
+                if len(set(reads)) == 1 and isinstance(result, str | bool | int | float | list
+                                                       | dict):
                     environment = (reads[0], result, True)
             self._origins[target.id] = Origin(target.id, loc, value, self._owner,
                                               self._including, environment)
@@ -524,6 +525,8 @@ class SettingsEvaluator:
             self._warn("environment-setting", f"environment variable {name!r} is read; "
                        "evaluated as if it were unset", loc)
             return default
+        if dotted == "ast.literal_eval" and len(node.args) == 1:  # safe by design
+            return _literal(self._expr(node.args[0], env, path), loc)
         if dotted in _CASTS and len(node.args) == 1 and not node.keywords:
             return _cast(dotted, self._expr(node.args[0], env, path), loc)
         if dotted in ("list", "tuple", "set", "sorted") and len(node.args) == 1:
@@ -760,6 +763,16 @@ def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call):  # globals().update -> "globals.update"
         node = node.func
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+
+
+def _literal(text: object, loc: Location) -> object:
+    """``ast.literal_eval`` of a string known statically (it evaluates no code)."""
+    if not isinstance(text, str) or len(text) > _MAX_STRING:
+        return Unknown(loc, "ast.literal_eval() of a value not known statically")
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return Unknown(loc, "ast.literal_eval() that fails")
 
 
 def _cast(name: str, value: object, loc: Location) -> object:

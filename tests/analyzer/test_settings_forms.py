@@ -144,3 +144,18 @@ def test_a_secret_keeps_its_variable_only_when_its_default_is_empty(inline_proje
         SettingValue("CAPTCHA_SECRET", Location("settings.py", 3), "",
                      expression="os.getenv('CAPTCHA_SECRET', '')", environment="CAPTCHA_SECRET"),
         SettingValue("API_TOKEN", Location("settings.py", 4), opaque=True)]
+
+
+def test_a_structure_parsed_from_one_environment_variable_reads_it(inline_project) -> None:
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+        "import ast, os\n"                                                            # 2
+        "P = ast.literal_eval(os.getenv('P') if os.getenv('P') else '{\"a\": [1]}')\n"  # 3
+        "HOSTS = os.getenv('HOSTS', 'a,b').split(',')\n"))                            # 4
+    assert graph.settings is not None
+    values = {v.name: v for v in graph.settings.values}
+    assert [values["P"], values["HOSTS"]] == [
+        SettingValue("P", Location("settings.py", 3), {"a": [1]}, environment="P",
+                     expression="ast.literal_eval(os.getenv('P') if os.getenv('P') else "
+                                "'{\"a\": [1]}')"),
+        SettingValue("HOSTS", Location("settings.py", 4), ["a", "b"], environment="HOSTS",
+                     expression="os.getenv('HOSTS', 'a,b').split(',')")]
