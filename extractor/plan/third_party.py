@@ -21,16 +21,15 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     requirement for each of them and each library the moved code imports (``yaml``), from the
     version installed in the monolith's ``environment`` (the monolith's own pin replaces it
     later, where it has one); what the skeleton requires already is left out."""
-    used = set()
     text = " ".join(value for _, value in drf) + " ".join(
         original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
-    for app in scope.graph.apps:
-        if not app.external or app.name.startswith(("django.", "rest_framework")):
-            continue
-        if app.name in text or any(app.name in scope.source.imports(path) for path, _ in python):
-            used.add(app.name)
-    imported = {module.split(".")[0] for path, name in python
-                for module in scope.source.imports(path, name)}
+    modules = {module for path, name in python for module in scope.source.imports(path, name)}
+    # an app is used where one of its modules is imported (oauth2_provider.models)
+    owners = {app.name for app in map(scope.source.app_of, modules) if app is not None}
+    used = {app.name for app in scope.graph.apps if app.external
+            and not app.name.startswith(("django.", "rest_framework"))
+            and (app.name in text or app.name in owners)}
+    imported = {module.split(".")[0] for module in modules}
     libraries = {top for top in imported if top and top not in sys.stdlib_module_names
                  and not (scope.source.root / top).exists()
                  and not (scope.source.root / f"{top}.py").exists()}

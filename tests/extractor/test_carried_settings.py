@@ -131,3 +131,15 @@ def test_a_django_setting_computed_at_start_is_json_with_django_default(tmp_path
     base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
     assert "import environ\nfrom django.conf import global_settings\n\n" in base
     assert base.endswith('LANGUAGES = env.json("LANGUAGES", default=global_settings.LANGUAGES)\n')
+
+
+def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
+        tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ('    "rest_framework",\n',
+                               '    "rest_framework",\n    "django_filters",\n'),
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n\n\n"
+                              "from django_filters.filters import CharFilter  # noqa: E402\n")})
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    assert build_plan(graph, shop, ["billing"]).spec.third_party_apps == ("django_filters",)
