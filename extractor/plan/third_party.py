@@ -12,6 +12,8 @@ from extractor.requirements_files import distribution
 from extractor.spec import SKELETON_REQUIREMENTS
 
 _SKELETON = frozenset(map(distribution, SKELETON_REQUIREMENTS))
+# Apps every service installs already (config/settings/base.py).
+SKELETON_APPS = ("rest_framework", "drf_spectacular")
 
 
 def third_party(scope: Scope, python: Iterable[tuple[str, str]],
@@ -27,7 +29,7 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     # an app is used where one of its modules is imported (oauth2_provider.models)
     owners = {app.name for app in map(scope.source.app_of, modules) if app is not None}
     used = {app.name for app in scope.graph.apps if app.external
-            and not app.name.startswith(("django.", "rest_framework"))
+            and not app.name.startswith(("django.", *SKELETON_APPS))
             and (app.name in text or app.name in owners)}
     imported = {module.split(".")[0] for module in modules}
     libraries = {top for top in imported if top and top not in sys.stdlib_module_names

@@ -136,10 +136,12 @@ def test_a_django_setting_computed_at_start_is_json_with_django_default(tmp_path
 def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
         tmp_path: Path):
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "config/settings.py": ('    "rest_framework",\n',
-                               '    "rest_framework",\n    "django_filters",\n'),
+        "config/settings.py": ('    "rest_framework",\n', '    "rest_framework",\n'
+                               '    "django_filters",\n    "drf_spectacular",\n'),
         "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n\n\n"
-                              "from django_filters.filters import CharFilter  # noqa: E402\n")})
+                              "from django_filters.filters import CharFilter  # noqa: E402\n"
+                              "from drf_spectacular.utils import extend_schema  # noqa: E402\n")})
     graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
                       schema_version=GRAPH_SCHEMA_VERSION)
+    # drf_spectacular is one the service installs already
     assert build_plan(graph, shop, ["billing"]).spec.third_party_apps == ("django_filters",)
