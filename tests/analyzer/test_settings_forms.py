@@ -109,8 +109,15 @@ def test_setting_values_evaluated_read_from_the_environment_or_left_opaque(
         environment="SHOP_API_URL")
 
 
+def setting_values(inline_project, settings: str) -> dict[str, SettingValue]:
+    """The settings facts of a project whose settings end with ``settings`` (from line 2)."""
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=settings)
+    assert graph.settings is not None
+    return {v.name: v for v in graph.settings.values}
+
+
 def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project) -> None:
-    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+    values = setting_values(inline_project, (
         "import os\n"                                                          # 2
         "def extract_bool(key, default):\n"                                    # 3
         "    return bool(int(os.getenv(key, default)))\n"                      # 4
@@ -119,8 +126,6 @@ def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project
         "TTL = int(os.getenv('TTL', 600))\n"                                   # 7
         "BOTH = os.getenv('A', 'a') + os.getenv('B', 'b')\n"                   # 8
         "PORT = int(os.getenv('PORT', 'http'))\n"))                            # 9
-    assert graph.settings is not None
-    values = {v.name: v for v in graph.settings.values}
     assert [values[name] for name in ("DEBUG", "OFFLINE", "TTL", "BOTH", "PORT")] == [
         SettingValue("DEBUG", Location("settings.py", 5), False,
                      expression="bool(int(os.getenv('DEBUG', '0')))", environment="DEBUG"),
@@ -134,12 +139,10 @@ def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project
 
 
 def test_a_secret_keeps_its_variable_only_when_its_default_is_empty(inline_project) -> None:
-    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+    values = setting_values(inline_project, (
         "import os\n"                                                          # 2
         "CAPTCHA_SECRET = os.getenv('CAPTCHA_SECRET', '')\n"                   # 3
         "API_TOKEN = os.getenv('API_TOKEN', 'dev-token')\n"))                  # 4
-    assert graph.settings is not None
-    values = {v.name: v for v in graph.settings.values}
     assert [values["CAPTCHA_SECRET"], values["API_TOKEN"]] == [
         SettingValue("CAPTCHA_SECRET", Location("settings.py", 3), "",
                      expression="os.getenv('CAPTCHA_SECRET', '')", environment="CAPTCHA_SECRET"),
@@ -147,12 +150,10 @@ def test_a_secret_keeps_its_variable_only_when_its_default_is_empty(inline_proje
 
 
 def test_a_structure_parsed_from_one_environment_variable_reads_it(inline_project) -> None:
-    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=(
+    values = setting_values(inline_project, (
         "import ast, os\n"                                                            # 2
         "P = ast.literal_eval(os.getenv('P') if os.getenv('P') else '{\"a\": [1]}')\n"  # 3
         "HOSTS = os.getenv('HOSTS', 'a,b').split(',')\n"))                            # 4
-    assert graph.settings is not None
-    values = {v.name: v for v in graph.settings.values}
     assert [values["P"], values["HOSTS"]] == [
         SettingValue("P", Location("settings.py", 3), {"a": [1]}, environment="P",
                      expression="ast.literal_eval(os.getenv('P') if os.getenv('P') else "

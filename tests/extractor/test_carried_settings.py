@@ -41,10 +41,13 @@ def invoice_label(number: int) -> str:
 '''
 
 
-def extracted(tmp_path: Path):
+def extracted(tmp_path: Path, settings: tuple[str, str] = ("USE_TZ = True\n", SETTINGS),
+              reads: str = READS):
+    """The graph and billing's plan of tuple_shop with ``settings`` edited as (old, new) and
+    ``reads`` added to billing/totals.py."""
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "config/settings.py": ("USE_TZ = True\n", SETTINGS),
-        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + READS),
+        "config/settings.py": settings,
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + reads),
     })
     graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
                       schema_version=GRAPH_SCHEMA_VERSION)
@@ -114,15 +117,10 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
 
 
 def test_a_django_setting_computed_at_start_is_json_with_django_default(tmp_path: Path):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\nimport os  # noqa: E402\n"
-                               "LANGUAGES = [(c, c) for c in os.listdir('locale')]\n"),
-        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n\n\n"
-                              "from django.conf import settings  # noqa: E402\n\n\n"
-                              "def codes():\n    return dict(settings.LANGUAGES)\n")})
-    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
-                      schema_version=GRAPH_SCHEMA_VERSION)
-    plan = build_plan(graph, shop, ["billing"])
+    _, plan = extracted(tmp_path, ("USE_TZ = True\n", "USE_TZ = True\nimport os  # noqa: E402\n"
+                                   "LANGUAGES = [(c, c) for c in os.listdir('locale')]\n"),
+                        "\n\nfrom django.conf import settings  # noqa: E402\n\n\n"
+                        "def codes():\n    return dict(settings.LANGUAGES)\n")
     assert plan.spec.monolith_settings == (CarriedSetting(
         "LANGUAGES", 'env.json("LANGUAGES", default=global_settings.LANGUAGES)', "LANGUAGES",
         "global_settings.LANGUAGES", "config/settings.py:17",
@@ -135,13 +133,9 @@ def test_a_django_setting_computed_at_start_is_json_with_django_default(tmp_path
 
 def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
         tmp_path: Path):
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "config/settings.py": ('    "rest_framework",\n', '    "rest_framework",\n'
-                               '    "django_filters",\n    "drf_spectacular",\n'),
-        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n\n\n"
-                              "from django_filters.filters import CharFilter  # noqa: E402\n"
-                              "from drf_spectacular.utils import extend_schema  # noqa: E402\n")})
-    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
-                      schema_version=GRAPH_SCHEMA_VERSION)
+    _, plan = extracted(tmp_path, ('    "rest_framework",\n', '    "rest_framework",\n'
+                                   '    "django_filters",\n    "drf_spectacular",\n'),
+                        "\n\nfrom django_filters.filters import CharFilter  # noqa: E402\n"
+                        "from drf_spectacular.utils import extend_schema  # noqa: E402\n")
     # drf_spectacular is one the service installs already
-    assert build_plan(graph, shop, ["billing"]).spec.third_party_apps == ("django_filters",)
+    assert plan.spec.third_party_apps == ("django_filters",)
