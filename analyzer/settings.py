@@ -44,6 +44,7 @@ _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv"
 # django-environ's readers: ``env("NAME", default=...)``, ``env.bool(...)`` and the like.
 _ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dict", "json"})
 # Pure methods of a string the evaluator runs (``BASE_CURRENCY.upper()``).
+_CASTS = {"bool": bool, "int": int, "float": float, "str": str}
 _STR_METHODS = frozenset({"upper", "lower", "casefold", "title", "capitalize", "strip", "lstrip",
                           "rstrip", "replace", "removeprefix", "removesuffix", "split"})
 # Arithmetic and string methods beyond these are left unknown: no settings file blows them up.
@@ -95,6 +96,7 @@ class SettingsEvaluator:
         self._owner: str | None = None  # the settings class whose body is being run
         self._including = False  # running a file django-split-settings includes
         self._relative: dict[Path, str] = {}  # file -> its path in locations
+        self._reads: list[str] = []  # environment variables read, in order, while evaluating
 
     @contextmanager
     def _origins_of(self, origins: dict[str, Origin], owner: str | None = None,
@@ -177,13 +179,21 @@ class SettingsEvaluator:
         return None if env is None else (env, origins)
 
     def _record(self, target: ast.expr, value: ast.expr | None, loc: Location, env: Scope,
-                path: Path) -> None:
+                path: Path, evaluated: tuple[object, list[str]] | None = None) -> None:
         """Remember where an upper-case name got its value (augmented assignments and
-        ``.append`` keep the place where the name was first assigned)."""
+        ``.append`` keep the place where the name was first assigned). ``evaluated``: its
+        value and the environment variables evaluating it read; a scalar computed from one
+        (``bool(int(os.getenv("DEBUG", "0")))``, a helper such as ``extract_bool("X",
+        False)``) reads that variable, its value unset being the default."""
         if isinstance(target, ast.Name) and target.id.isupper():
+            environment = self._environment(value, env, path)
+            if environment is None and evaluated is not None:
+                result, reads = evaluated
+                if len(set(reads)) == 1 and isinstance(result, str | bool | int | float | list
+                                                       | dict):
+                    environment = (reads[0], result, True)
             self._origins[target.id] = Origin(target.id, loc, value, self._owner,
-                                              self._including,
-                                              self._environment(value, env, path))
+                                              self._including, environment)
 
     def _environment(self, node: ast.expr | None, env: Scope, path: Path
                      ) -> tuple[str, object, bool] | None:
@@ -249,13 +259,16 @@ class SettingsEvaluator:
         if isinstance(stmt, ast.ImportFrom):
             self._import_from(stmt, env, package, loc)
         elif isinstance(stmt, ast.Assign):
+            read = len(self._reads)
             value = self._expr(stmt.value, env, path)
             for target in stmt.targets:
                 self._bind(target, value, env)
-                self._record(target, stmt.value, loc, env, path)
+                self._record(target, stmt.value, loc, env, path, (value, self._reads[read:]))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            read = len(self._reads)
             env[stmt.target.id] = self._expr(stmt.value, env, path)
-            self._record(stmt.target, stmt.value, loc, env, path)
+            self._record(stmt.target, stmt.value, loc, env, path,
+                         (env[stmt.target.id], self._reads[read:]))
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             name = stmt.target.id
             current = env.get(name, Unknown(loc, f"{name} is not defined before +="))
@@ -507,9 +520,15 @@ class SettingsEvaluator:
         if dotted in _ENV_GETTERS and node.args:
             name = self._expr(node.args[0], env, path)
             default = self._expr(node.args[1], env, path) if len(node.args) > 1 else None
+            if isinstance(name, str):
+                self._reads.append(name)
             self._warn("environment-setting", f"environment variable {name!r} is read; "
                        "evaluated as if it were unset", loc)
             return default
+        if dotted == "ast.literal_eval" and len(node.args) == 1:  # safe by design
+            return _literal(self._expr(node.args[0], env, path), loc)
+        if dotted in _CASTS and len(node.args) == 1 and not node.keywords:
+            return _cast(dotted, self._expr(node.args[0], env, path), loc)
         if dotted in ("list", "tuple", "set", "sorted") and len(node.args) == 1:
             return _items(self._expr(node.args[0], env, path), loc)
         if dotted in ("environ.Env", "Env"):
@@ -744,6 +763,29 @@ def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call):  # globals().update -> "globals.update"
         node = node.func
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+
+
+def _literal(text: object, loc: Location) -> object:
+    """``ast.literal_eval`` of a string known statically (it evaluates no code)."""
+    if not isinstance(text, str) or len(text) > _MAX_STRING:
+        return Unknown(loc, "ast.literal_eval() of a value not known statically")
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return Unknown(loc, "ast.literal_eval() that fails")
+
+
+def _cast(name: str, value: object, loc: Location) -> object:
+    """``bool(x)``, ``int(x)``, ``float(x)``, ``str(x)`` of a scalar known statically (the
+    casts wrapped around environment reads)."""
+    if value is not None and not isinstance(value, str | bool | int | float):
+        return Unknown(loc, f"{name}() of a value not known statically")
+    if isinstance(value, str) and len(value) > _MAX_STRING:
+        return Unknown(loc, f"{name}() of a string longer than {_MAX_STRING} characters")
+    try:
+        return _CASTS[name](value)
+    except (TypeError, ValueError):
+        return Unknown(loc, f"{name}() that fails")
 
 
 def _string_method(value: str, method: str, args: list[object], loc: Location) -> object:

@@ -82,9 +82,10 @@ def _app_list(apps: Origin | None, origins: dict[str, Origin], values: dict[str,
 
 def _value(name: str, origin: Origin | None, value: object) -> SettingValue:
     location = origin.location if origin else None
-    if _SECRET.search(name):
-        return SettingValue(name, location, opaque=True)
     environment = origin.environment if origin else None
+    if _SECRET.search(name) and not (environment and environment[2] and environment[1] in (
+            "", None)):  # an empty default (HCAPTCHA_SECRET = os.getenv(..., "")) tells nothing
+        return SettingValue(name, location, opaque=True)
     if environment is not None:
         variable, default, has_default = environment
         data, complete = _json(default) if has_default else (None, False)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import difflib
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
@@ -135,8 +137,9 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
 
 class AddBridgeApp(VisitorBasedCodemodCommand):
     """Append ``"decompose_bridge"`` (and the events app when signals are forwarded) to the
-    list graph.json names (LOCAL_APPS or INSTALLED_APPS, at its line) where missing, and
-    exempt the bridge's URLs from ``SECURE_SSL_REDIRECT``."""
+    list graph.json names (LOCAL_APPS or INSTALLED_APPS, at its line) where missing, or add
+    them to a computed INSTALLED_APPS after its last change; and exempt the bridge's URLs
+    from ``SECURE_SSL_REDIRECT``."""
 
     DESCRIPTION = "Install the decompose bridge app."
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -148,9 +151,29 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
         self.done = False
         self.exempt = False
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        place = self.get_metadata(PositionProvider, node)
+        if self.target.computed and place.start.line <= self.target.line <= place.end.line:
+            raise DecomposeError(
+                f"{self.target.name} gets its value inside `def {node.name.value}`, where "
+                f"the monolith patch cannot add \"{BRIDGE_APP}\" to it safely; assign it at "
+                "module level or in the settings class body instead and run `decompose "
+                "analyze` again", path=self.target.settings, line=self.target.line)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        if (not self.target.computed or self.target.owner != original.name.value
+                or not isinstance(original.body, cst.IndentedBlock)
+                or not isinstance(updated.body, cst.IndentedBlock)):
+            return updated
+        body = self._added(original.body.body, updated.body.body)
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if self.target.computed and self.target.owner is None:
+            updated = updated.with_changes(body=self._added(original.body, updated.body))
         if not self.done:
-            raise DecomposeError(f"no list or tuple {self.target.name} here (graph.json is "
+            shape = "assignment of" if self.target.computed else "list or tuple"
+            raise DecomposeError(f"no {shape} {self.target.name} here (graph.json is "
                                  "older than this file: run `decompose analyze` again)",
                                  path=self.target.settings, line=self.target.line)
         if self.exempt:
@@ -170,7 +193,8 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
                     updated.value, cst.SimpleString(f'r"{REDIRECT_EXEMPT}"')))
             return updated
         line = self.get_metadata(PositionProvider, original).start.line
-        if (self.done or self.target.name not in names or line != self.target.line
+        if (self.done or self.target.computed or self.target.name not in names
+                or line != self.target.line
                 or not isinstance(updated.value, cst.List | cst.Tuple)):
             return updated
         self.done = True
@@ -182,7 +206,30 @@ class AddBridgeApp(VisitorBasedCodemodCommand):
                 value = _append(value, cst.SimpleString(f'"{app}"'))
         return updated.with_changes(value=value)
 
-
+    def _added(self, originals: Sequence[cst.BaseStatement],
+               statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """``statements`` (the same as ``originals``, edited) with the apps added after the
+        last one that changes the computed setting, if that body holds the line it is set
+        at: ``+=`` a list where it is known to be one, else a tuple (``+=`` of a tuple
+        extends a list too)."""
+        found = list(statements)
+        spans = [self.get_metadata(PositionProvider, s) for s in originals]
+        changes = _Changes(self.target.name)
+        last = max((i for i, s in enumerate(originals) if changes.found_in(s)), default=None)
+        if last is None or not any(s.start.line <= self.target.line <= s.end.line
+                                   for s in spans):
+            return found
+        self.done = True
+        missing = [app for app in self.apps if app not in changes.present]
+        if not missing:
+            return found
+        values = ", ".join(f'"{app}"' for app in missing)
+        value = f"[{values}]" if changes.kind == "list" else f"({values},)"
+        addition = cst.parse_statement(f"{self.target.name} += {value}\n").with_changes(
+            leading_lines=[cst.EmptyLine(comment=cst.Comment(
+                f"# decompose: {self.target.name} is computed above; the bridge joins it"))])
+        found.insert(last + 1, addition)
+        return found
 class MountBridgeUrls(VisitorBasedCodemodCommand):
     """Put ``path("_decompose/", include("decompose_bridge.urls"))`` first in urlpatterns."""
 
@@ -202,6 +249,82 @@ class MountBridgeUrls(VisitorBasedCodemodCommand):
         comma = first.comma if first is not None else cst.MaybeSentinel.DEFAULT
         new = cst.Element(mount, comma=comma)
         return updated.with_changes(value=updated.value.with_changes(elements=[new, *elements]))
+
+
+class _Changes(cst.CSTVisitor):
+    """What a body's statements do to the setting ``name``: whether one sets or changes it
+    (assigned, augmented, or mutated by a list method; not inside a nested ``def`` or
+    class), the strings it is given, and whether it is a list or a tuple where its
+    assignments say so."""
+
+    MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort"})
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.present: set[str] = set()
+        self.kinds: dict[str, str | None] = {}
+        self.changed = False
+
+    @property
+    def kind(self) -> str | None:
+        return self.kinds.get(self.name)
+
+    def found_in(self, statement: cst.BaseStatement) -> bool:
+        self.changed = False
+        statement.visit(self)
+        return self.changed
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.kinds[target.target.value] = _kind(node.value, self.kinds)
+                self._note(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self.kinds[node.target.value] = _kind(node.value, self.kinds)
+            self._note(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._note(node.target, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (isinstance(func, cst.Attribute) and func.attr.value in self.MUTATORS
+                and isinstance(func.value, cst.Name)):
+            self._note(func.value, node)
+
+    def _note(self, target: cst.Name, value: cst.CSTNode) -> None:
+        if target.value != self.name:
+            return
+        self.changed = True
+        self.present |= {string.evaluated_value for string in m.findall(value, m.SimpleString())
+                         if isinstance(string, cst.SimpleString)
+                         and isinstance(string.evaluated_value, str)}
+
+
+def _kind(node: cst.BaseExpression, kinds: dict[str, str | None]) -> str | None:
+    """"list" or "tuple" where the expression's form says so (a display, a comprehension, a
+    conversion, the left or right of a ``+``, a name assigned one before)."""
+    if isinstance(node, cst.List | cst.ListComp):
+        return "list"
+    if isinstance(node, cst.Tuple):
+        return "tuple"
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+            and node.func.value in ("list", "tuple", "sorted")):
+        return "list" if node.func.value == "sorted" else node.func.value
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _kind(node.left, kinds) or _kind(node.right, kinds)
+    if isinstance(node, cst.Name):
+        return kinds.get(node.value)
+    return None
 
 
 def _append(node: cst.List | cst.Tuple, value: cst.BaseExpression) -> cst.List | cst.Tuple:

@@ -58,6 +58,7 @@ def _providers(site_paths: tuple[Path, ...]) -> dict[str, tuple[str, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=8)
 def _top_levels(dist: importlib.metadata.Distribution) -> set[str]:
     listed = dist.read_text("top_level.txt")
     if listed:

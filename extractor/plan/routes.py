@@ -49,11 +49,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
         urlconf = scope.source.module_of(route.location.path)
         owner = scope.source.app_of(urlconf)
         register = isinstance(call.func, ast.Attribute) and call.func.attr == "register"
-        if pattern and not pattern.endswith("/"):
-            pattern += "/"
-        prefix = route.prefix[: len(route.prefix) - len(pattern)] if pattern else route.prefix
-        if not route.prefix.endswith(pattern):
-            prefix = route.prefix
+        prefix = _mount_prefix(route.prefix, pattern)
         if (owner is None or owner.label not in scope.moved_labels) and route.view:
             second = call.args[1] if len(call.args) > 1 else None
             as_view = (isinstance(second, ast.Call) and isinstance(second.func, ast.Attribute)
@@ -74,8 +70,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
               + "; ".join(template_problems))
     kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, reason) for m in mounts - served))
     prefixes = {static_prefix("/" + m.prefix) for m in served} | set(_admin_pages(scope))
-    prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}" + ("/" if v.viewset else ""))
-                 for v in views}
+    prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}".rstrip("/") + "/") for v in views}
     return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept,
                   tuple(sorted(routers)))
 
@@ -119,6 +114,16 @@ def _imported_name(tree: ast.Module, node: ast.expr, module: str) -> str | None:
                 found = alias.name if alias.asname else base.id
             return f"{found}.{attribute}" if attribute else found
     return None
+
+
+def _mount_prefix(path: str, pattern: str) -> str:
+    """Where the urlconf holding ``pattern`` is mounted, ``path`` being the route's whole
+    path: ``pattern`` as written (``service-worker.js``, ``<path:resource>``), or with the
+    slash a router adds to a registered prefix, is its end."""
+    for suffix in (pattern, pattern + "/") if pattern else ():
+        if path.endswith(suffix):
+            return path[: len(path) - len(suffix)]
+    return path
 
 
 def static_prefix(path: str) -> str:

@@ -51,13 +51,17 @@ CHECK_PLACEHOLDER = "placeholder-for-tests"
 
 @dataclass(frozen=True)
 class PatchTarget:
-    """Where the monolith patch installs the bridge: the list assignment ``name`` at
-    ``settings:line``, and the root URLconf's file."""
+    """Where the monolith patch installs the bridge: the list or tuple assignment ``name`` at
+    ``settings:line`` (``computed``: an assignment of another form, after whose last
+    change in that module or ``owner`` class body the patch adds to it), and the root
+    URLconf's file."""
 
     settings: str
     name: str
     line: int
     urlconf: str
+    computed: bool = False
+    owner: str | None = None
 
 
 def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
@@ -158,17 +162,17 @@ def rest_framework(facts: SettingsFacts, installed: bool = True
 
 
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:
-    """The INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith patch edits, and the
-    file of ROOT_URLCONF; refused in one line where the analyzer found neither."""
-    target = facts.app_list
-    if target is None or target.form not in (SettingForm.LIST, SettingForm.TUPLE):
-        where = (target or facts.installed_apps)
+    """The INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith patch edits, else the
+    computed INSTALLED_APPS it adds to, and the file of ROOT_URLCONF; refused in one line
+    where the analyzer found neither."""
+    listed = facts.app_list
+    target = listed if listed is not None and listed.form in (
+        SettingForm.LIST, SettingForm.TUPLE) else facts.installed_apps
+    if target is None:
         raise DecomposeError(
-            "INSTALLED_APPS (or LOCAL_APPS) is not a list or tuple literal in the settings "
-            "or the modules they star-import; add \"decompose_bridge\" to it by hand and "
-            "apply the rest of monolith.patch",
-            path=where.location.path if where else None,
-            line=where.location.line if where else None)
+            "INSTALLED_APPS is not set in the settings or the modules they star-import, as "
+            "far as they can be read statically; set it there (a list, a tuple or an "
+            "expression) and run `decompose analyze` again")
     urlconf = facts.known("ROOT_URLCONF")
     found = facts.root_urlconf
     path = source.path_of(urlconf) if isinstance(urlconf, str) else None
@@ -178,7 +182,8 @@ def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:
             if isinstance(urlconf, str) else "ROOT_URLCONF is not a string known statically",
             path=found.location.path if found else target.location.path,
             line=found.location.line if found else None)
-    return PatchTarget(target.location.path, target.name, target.location.line, path)
+    return PatchTarget(target.location.path, target.name, target.location.line, path,
+                       computed=target is not listed, owner=target.owner)
 
 
 def _source(value: object) -> str:

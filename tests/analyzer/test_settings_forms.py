@@ -107,3 +107,56 @@ def test_setting_values_evaluated_read_from_the_environment_or_left_opaque(
     assert values["API_URL"] == SettingValue(
         "API_URL", Location("settings.py", 8), opaque=True, expression="env('SHOP_API_URL')",
         environment="SHOP_API_URL")
+
+
+def setting_values(inline_project, settings: str) -> dict[str, SettingValue]:
+    """The settings facts of a project whose settings end with ``settings`` (from line 2)."""
+    graph = inline_project({"shop/__init__.py": ""}, apps=["shop"], settings_extra=settings)
+    assert graph.settings is not None
+    return {v.name: v for v in graph.settings.values}
+
+
+def test_a_scalar_computed_from_one_environment_variable_reads_it(inline_project) -> None:
+    values = setting_values(inline_project, (
+        "import os\n"                                                          # 2
+        "def extract_bool(key, default):\n"                                    # 3
+        "    return bool(int(os.getenv(key, default)))\n"                      # 4
+        "DEBUG = bool(int(os.getenv('DEBUG', '0')))\n"                         # 5
+        "OFFLINE = extract_bool('OFFLINE', False)\n"                           # 6
+        "TTL = int(os.getenv('TTL', 600))\n"                                   # 7
+        "BOTH = os.getenv('A', 'a') + os.getenv('B', 'b')\n"                   # 8
+        "PORT = int(os.getenv('PORT', 'http'))\n"))                            # 9
+    assert [values[name] for name in ("DEBUG", "OFFLINE", "TTL", "BOTH", "PORT")] == [
+        SettingValue("DEBUG", Location("settings.py", 5), False,
+                     expression="bool(int(os.getenv('DEBUG', '0')))", environment="DEBUG"),
+        SettingValue("OFFLINE", Location("settings.py", 6), False,
+                     expression="extract_bool('OFFLINE', False)", environment="OFFLINE"),
+        SettingValue("TTL", Location("settings.py", 7), 600,
+                     expression="int(os.getenv('TTL', 600))", environment="TTL"),
+        SettingValue("BOTH", Location("settings.py", 8), "ab"),  # two variables: no one read
+        SettingValue("PORT", Location("settings.py", 9), opaque=True,
+                     expression="int(os.getenv('PORT', 'http'))")]
+
+
+def test_a_secret_keeps_its_variable_only_when_its_default_is_empty(inline_project) -> None:
+    values = setting_values(inline_project, (
+        "import os\n"                                                          # 2
+        "CAPTCHA_SECRET = os.getenv('CAPTCHA_SECRET', '')\n"                   # 3
+        "API_TOKEN = os.getenv('API_TOKEN', 'dev-token')\n"))                  # 4
+    assert [values["CAPTCHA_SECRET"], values["API_TOKEN"]] == [
+        SettingValue("CAPTCHA_SECRET", Location("settings.py", 3), "",
+                     expression="os.getenv('CAPTCHA_SECRET', '')", environment="CAPTCHA_SECRET"),
+        SettingValue("API_TOKEN", Location("settings.py", 4), opaque=True)]
+
+
+def test_a_structure_parsed_from_one_environment_variable_reads_it(inline_project) -> None:
+    values = setting_values(inline_project, (
+        "import ast, os\n"                                                            # 2
+        "P = ast.literal_eval(os.getenv('P') if os.getenv('P') else '{\"a\": [1]}')\n"  # 3
+        "HOSTS = os.getenv('HOSTS', 'a,b').split(',')\n"))                            # 4
+    assert [values["P"], values["HOSTS"]] == [
+        SettingValue("P", Location("settings.py", 3), {"a": [1]}, environment="P",
+                     expression="ast.literal_eval(os.getenv('P') if os.getenv('P') else "
+                                "'{\"a\": [1]}')"),
+        SettingValue("HOSTS", Location("settings.py", 4), ["a", "b"], environment="HOSTS",
+                     expression="os.getenv('HOSTS', 'a,b').split(',')")]

@@ -53,10 +53,13 @@ def invoice_label(number: int) -> str:
 '''
 
 
-def extracted(tmp_path: Path):
+def extracted(tmp_path: Path, settings: tuple[str, str] = ("USE_TZ = True\n", SETTINGS),
+              reads: str = READS):
+    """The graph and billing's plan of tuple_shop with ``settings`` edited as (old, new) and
+    ``reads`` added to billing/totals.py."""
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {
-        "config/settings.py": ("USE_TZ = True\n", SETTINGS),
-        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + READS),
+        "config/settings.py": settings,
+        "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + reads),
     })
     graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
                       schema_version=GRAPH_SCHEMA_VERSION)
@@ -180,3 +183,13 @@ def test_required_ones_hold_a_placeholder_in_the_test_settings_only(tmp_path: Pa
     assert local.stderr.splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: Set the BILLING_API_URL environment "
         "variable")
+
+
+def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
+        tmp_path: Path):
+    _, plan = extracted(tmp_path, ('    "rest_framework",\n', '    "rest_framework",\n'
+                                   '    "django_filters",\n    "drf_spectacular",\n'),
+                        "\n\nfrom django_filters.filters import CharFilter  # noqa: E402\n"
+                        "from drf_spectacular.utils import extend_schema  # noqa: E402\n")
+    # drf_spectacular is one the service installs already
+    assert plan.spec.third_party_apps == ("django_filters",)

@@ -1,8 +1,11 @@
-"""The monolith patch on shapes real projects have: a tuple INSTALLED_APPS, settings in a
-class, and the bridge's dependencies in whichever files the monolith declares them."""
+"""The monolith patch on shapes real projects have: a tuple or a computed INSTALLED_APPS,
+settings in a class, and the bridge's dependencies in whichever files the monolith declares
+them."""
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -14,12 +17,13 @@ from decompose.model import (
     SettingForm,
 )
 from decompose.serialize import read_json
-from extractor.monolith_patch import render_patch
+from extractor.monolith_patch import apply_changes, render_patch
 from extractor.plan import build_plan
 from extractor.requirements_files import edited_files
 from extractor.runtime import runtime_requirement
 from extractor.writer import run_codemods
 from tests.extractor.projects import FIXTURES, analysed_copy
+from tests.support.processes import completed
 
 RUNTIME = runtime_requirement()
 WANTED = (RUNTIME, "djangorestframework>=3.15,<4", "PyJWT[crypto]>=2.9,<3")
@@ -50,6 +54,50 @@ def test_the_bridge_requires_the_drf_that_serves_the_monolith_django(tmp_path: P
     assert changes_for(shop)["requirements.txt"] == (
         "--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1 +1,4 @@\n Django==3.2.25\n"
         f"+{RUNTIME}\n+djangorestframework>=3.15,<3.15.2\n+PyJWT[crypto]>=2.9,<3\n")
+
+
+def installed_apps_after_apply(shop: Path, app: str) -> list[str]:
+    """The patch applied, the apps Django itself loads from the monolith's settings."""
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    apply_changes(shop, run_codemods(build_plan(graph, shop, [app]), shop).changes)
+    script = ("import django; from django.apps import apps; django.setup(); "
+              "print(' '.join(a.name for a in apps.get_app_configs()))")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(shop)}
+    return completed([sys.executable, "-c", script], shop, env).stdout.split()
+
+
+def test_a_computed_installed_apps_gets_the_bridge_after_its_last_change(tmp_path: Path):
+    shop = analysed_copy("computed_apps", tmp_path / "shop")
+    assert changes_for(shop, "notes")["config/settings.py"].splitlines() == [
+        "--- a/config/settings.py",
+        "+++ b/config/settings.py",
+        "@@ -15,7 +15,12 @@",
+        ' DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"',
+        " if DEBUG:",
+        '     INSTALLED_APPS += ("debug_toolbar",)',
+        "+# decompose: INSTALLED_APPS is computed above; the bridge joins it",
+        '+INSTALLED_APPS += ["decompose_bridge"]',
+        " ",
+        ' ROOT_URLCONF = "config.urls"',
+        ' DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}',
+        " USE_TZ = True",
+        "+",
+        "+# decompose: services call the bridge in-cluster over plain HTTP",
+        '+SECURE_REDIRECT_EXEMPT = [r"^_decompose/"]']
+    assert installed_apps_after_apply(shop, "notes") == [
+        "django.contrib.auth", "django.contrib.contenttypes", "rest_framework", "notes",
+        "decompose_bridge"]
+
+
+def test_a_tuple_built_by_concatenation_gets_a_tuple_added(tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"config/settings.py": (
+        'INSTALLED_APPS = (\n    "django.contrib.auth",\n',
+        'INSTALLED_APPS = ("django.contrib.auth",) + (\n')})
+    assert ('     "audit",\n )\n+# decompose: INSTALLED_APPS is computed above; the bridge '
+            'joins it\n+INSTALLED_APPS += ("decompose_bridge",)\n DEFAULT_AUTO_FIELD'
+            ) in changes_for(shop)["config/settings.py"]
+    assert installed_apps_after_apply(shop, "billing")[-2:] == ["audit", "decompose_bridge"]
 
 
 def test_class_based_settings_are_patched_in_their_class(tmp_path: Path):

@@ -4,12 +4,13 @@ and never a half-written or empty service (tests/fixtures/tuple_shop, copied and
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from decompose.cli import main
-from tests.extractor.projects import analysed_copy
+from tests.extractor.projects import FIXTURES, analysed_copy
 
 
 @pytest.fixture
@@ -91,13 +92,16 @@ def test_a_graph_of_schema_version_1_asks_for_a_new_analysis(shop: Path, capsys)
                               "decompose): run `decompose analyze` again\n")
 
 
-def test_installed_apps_built_where_the_patch_cannot_append_is_refused_with_its_line(
-        tmp_path: Path, capsys):
+def test_installed_apps_set_inside_a_def_is_refused_with_its_line(tmp_path: Path, capsys):
+    text = (FIXTURES / "tuple_shop" / "config" / "settings.py").read_text()
+    prop = text.replace("INSTALLED_APPS = (\n",
+                        "@property\ndef INSTALLED_APPS(self):\n    return (\n")
     shop = analysed_copy("tuple_shop", tmp_path / "shop", {"config/settings.py": (
-        'INSTALLED_APPS = (\n    "django.contrib.auth",\n',
-        'INSTALLED_APPS = ("django.contrib.auth",) + (\n')})
+        text, "from configurations import Configuration\n\n\nclass Base(Configuration):\n"
+        + textwrap.indent(prop, "    "))})  # a django-configurations property
     code, err = run(capsys, "billing", "--project", str(shop), "--dry-run")
-    assert (code, err) == (2, "error: config/settings.py:3: INSTALLED_APPS (or LOCAL_APPS) is "
-                              "not a list or tuple literal in the settings or the modules they "
-                              "star-import; add \"decompose_bridge\" to it by hand and apply the "
-                              "rest of monolith.patch\n")
+    assert (code, err) == (2, "error: config/settings.py:8: INSTALLED_APPS gets its value "
+                              "inside `def INSTALLED_APPS`, where the monolith patch cannot "
+                              "add \"decompose_bridge\" to it safely; assign it at module "
+                              "level or in the settings class body instead and run `decompose "
+                              "analyze` again\n")
