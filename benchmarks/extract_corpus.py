@@ -356,7 +356,7 @@ def bridge_requirements(patch: str) -> list[str]:
         elif current.endswith(".txt"):
             text = line[1:].split("#", 1)[0].strip()
             added += [text] if text and not text.startswith("-") else []
-        elif current in ("pyproject.toml", "Pipfile"):
+        elif current.removeprefix("../") in ("pyproject.toml", "Pipfile"):
             quoted = re.fullmatch(r'\s*"([^"]+)",?\s*', line[1:])
             added += [quoted.group(1)] if quoted else []
     return [f"-e{REPO / 'runtime'}" if re.match(r"decompose[-_]runtime\b", item) else item
