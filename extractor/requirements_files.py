@@ -95,7 +95,10 @@ def _pyproject(text: str, wanted: tuple[str, ...], replaced: str, name: str) -> 
     start = _section_line(lines, "[project]")
     opening = next((i for i in range(start, len(lines))
                     if re.match(r"\s*dependencies\s*=\s*\[", lines[i])), len(lines))
-    closing = next((i for i in range(opening, len(lines)) if "]" in lines[i]), len(lines))
+    one_line = opening < len(lines) and lines[opening].split("#")[0].rstrip().endswith("]")
+    closing = opening if one_line else next((  # extras' brackets ("bs4[lxml]") are inside
+        i for i in range(opening + 1, len(lines)) if lines[i].lstrip().startswith("]")),
+        len(lines))
     entries = [f'    "{entry}",\n' for entry in missing]
     if opening == closing:  # dependencies = ["django>=5.2"]: one line, rewritten
         body = ", ".join(f'"{entry}"' for entry in [*kept, *missing])
