@@ -77,6 +77,7 @@ from extractor.requirements_files import is_declaration  # noqa: E402
 from tests.support.keys import key_pair  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.processes import clean_env  # noqa: E402
+from tests.support.redis import temporary_redis  # noqa: E402
 
 EXTRACT_TIMEOUT = 900
 SUITE_TIMEOUT = 900  # the service's suite
@@ -89,7 +90,8 @@ CONTROL = Project("sample_monolith", "", ".", "config.settings.test",
 class Recipe:
     """How a project runs its own suite, makes data and is served: what its README, Makefile or
     CI says. Placeholders: {database_url} {db_host} {db_port} {db_name} (a fresh database on
-    the throwaway cluster), {app} (the moved app's label), {secret}, {host}."""
+    the throwaway cluster), {app} (the moved app's label), {secret}, {host}, {redis_url} (with
+    ``redis``)."""
 
     tests: tuple[str, ...]  # after the interpreter, run in tests_cwd; the selection is appended
     tests_cwd: str = "."  # relative to the project root (manage.py's folder)
@@ -109,6 +111,7 @@ class Recipe:
     pages: tuple[tuple[str, str], ...] = ()  # (app, GET path) a signed-in superuser gets 200 on
     database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
     suite_timeout: int = 1800
+    redis: bool = False  # served with a throwaway Redis ({redis_url}): its cache and sessions
 
 
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
@@ -155,7 +158,8 @@ RECIPES = {
                    ("PRETALX_DB_TYPE", "postgresql"), ("PRETALX_DB_NAME", "{db_name}"),
                    ("PRETALX_DB_USER", "postgres"), ("PRETALX_DB_HOST", "{db_host}"),
                    ("PRETALX_DB_PORT", "{db_port}"),
-                   ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}")),
+                   ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}"),
+                   ("PRETALX_REDIS", "{redis_url}")), redis=True,  # its cache and sessions
         seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
               ("create_test_event",)), wsgi="pretalx.wsgi:application",
         shell=("shell", "--unsafe-disable-scopes"),
@@ -356,7 +360,7 @@ def bridge_requirements(patch: str) -> list[str]:
         elif current.endswith(".txt"):
             text = line[1:].split("#", 1)[0].strip()
             added += [text] if text and not text.startswith("-") else []
-        elif current in ("pyproject.toml", "Pipfile"):
+        elif current.removeprefix("../") in ("pyproject.toml", "Pipfile"):
             quoted = re.fullmatch(r'\s*"([^"]+)",?\s*', line[1:])
             added += [quoted.group(1)] if quoted else []
     return [f"-e{REPO / 'runtime'}" if re.match(r"decompose[-_]runtime\b", item) else item
@@ -447,6 +451,11 @@ def manage(python: Path, root: Path, env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def served_redis(recipe: Recipe, servers: ExitStack) -> str:
+    """The URL of a throwaway Redis kept until ``servers`` close, when the recipe needs one."""
+    return servers.enter_context(temporary_redis()) if recipe.redis else ""
+
+
 @contextmanager
 def served_monolith(monolith: Monolith, root: Path, bin_dir: Path, env: dict[str, str],
                     work: Path) -> Iterator[tuple[Server, str]]:
@@ -468,12 +477,12 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
     name = json.loads((service / "extraction.json").read_text())["service"]
     database = monolith.cluster.database(slug(f"serve_{app}"))
     token_keys, service_keys = key_pair(), key_pair()
-    monolith_env = base_env(bin_dir, **recipe_env(
-        monolith.recipe.env + monolith.recipe.serve_env, database,
-        secret=secrets.token_urlsafe(40)),
-        DECOMPOSE_TOKEN_PRIVATE_KEY=token_keys.private,
-        DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({name: service_keys.public}))
     with ExitStack() as servers:
+        monolith_env = base_env(bin_dir, **recipe_env(
+            monolith.recipe.env + monolith.recipe.serve_env, database,
+            secret=secrets.token_urlsafe(40), redis_url=served_redis(monolith.recipe, servers)),
+            DECOMPOSE_TOKEN_PRIVATE_KEY=token_keys.private,
+            DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({name: service_keys.public}))
         mono, cookie = servers.enter_context(served_monolith(monolith, root, bin_dir,
                                                              monolith_env, work))
         service_env = base_env(
@@ -675,12 +684,14 @@ def monolith_only(monolith: Monolith, work: Path, only_apps: list[str] | None) -
     lines = [f"{project.name} | {', '.join(apps)} | suite {run.selection}: {run}"]
     bin_dir = layered_venv(f"m-{project.name}", monolith.python, ["gunicorn"])
     root = monolith.checkout / project.root
-    env = base_env(bin_dir, **recipe_env(recipe.env + recipe.serve_env,
-                                         monolith.cluster.database("serve_checkout"),
-                                         secret=secrets.token_urlsafe(40)))
     pages = dict(recipe.pages)
     try:
-        with served_monolith(monolith, root, bin_dir, env, work) as (server, cookie):
+        with ExitStack() as servers:
+            env = base_env(bin_dir, **recipe_env(
+                recipe.env + recipe.serve_env, monolith.cluster.database("serve_checkout"),
+                secret=secrets.token_urlsafe(40), redis_url=served_redis(recipe, servers)))
+            server, cookie = servers.enter_context(served_monolith(monolith, root, bin_dir,
+                                                                   env, work))
             counted = manage(bin_dir / "python", root, env, *recipe.shell, "-c",
                              COUNT_ROWS.format(labels=apps))
             rows = dict(line.split()[1:] for line in counted.splitlines()

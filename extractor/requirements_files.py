@@ -19,13 +19,25 @@ PIP_FILES = ("requirements.txt", "requirements/base.txt", "requirements/common.t
              "requirements/main.txt", "requirements/production.txt", "requirements/prod.txt")
 PYPROJECT = "pyproject.toml"
 PIPFILE = "Pipfile"
+LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _SPEC = re.compile(r"^([A-Za-z0-9._-]+)(\[[^\]]*\])?(.*)$")
 
 
 def is_declaration(path: str) -> bool:
     """Whether ``path`` (monolith-relative) is one of the files this module edits."""
-    return path in (*PIP_FILES, PYPROJECT, PIPFILE)
+    return path.removeprefix("../") in (*PIP_FILES, PYPROJECT, PIPFILE)
+
+
+def declarations_folder(root: Path) -> str:
+    """Where the monolith declares its dependencies, relative to its root: "" when the root
+    holds a declaration file, "../" when only its parent does (``manage.py`` in a ``src/``
+    folder, the repository's root declaring the project: pretalx)."""
+    for prefix in ("", "../"):
+        if any((root / prefix / name).is_file()
+               for name in (*PIP_FILES, PYPROJECT, PIPFILE, *LOCK_FILES)):
+            return prefix
+    return ""
 
 
 def distribution(requirement: str) -> str:
@@ -41,15 +53,16 @@ def edited_files(root: Path, wanted: Iterable[str],
     replaced. Files the monolith does not have are not created."""
     wanted = tuple(wanted)
     found = []
-    pip = next((name for name in PIP_FILES if (root / name).is_file()), None)
+    folder = declarations_folder(root)
+    pip = next((name for name in PIP_FILES if (root / folder / name).is_file()), None)
     for name, edit in ((pip, _pip), (PYPROJECT, _pyproject), (PIPFILE, _pipfile)):
-        path = root / name if name else None
+        path = root / folder / name if name else None
         if path is None or not path.is_file():
             continue
         before = path.read_text(encoding="utf-8")
-        after = edit(before, wanted, replaced, name or "")
+        after = edit(before, wanted, replaced, folder + (name or ""))
         if after != before:
-            found.append((name or "", before, after))
+            found.append((folder + (name or ""), before, after))
     return found
 
 
@@ -82,7 +95,10 @@ def _pyproject(text: str, wanted: tuple[str, ...], replaced: str, name: str) -> 
     start = _section_line(lines, "[project]")
     opening = next((i for i in range(start, len(lines))
                     if re.match(r"\s*dependencies\s*=\s*\[", lines[i])), len(lines))
-    closing = next((i for i in range(opening, len(lines)) if "]" in lines[i]), len(lines))
+    one_line = opening < len(lines) and lines[opening].split("#")[0].rstrip().endswith("]")
+    closing = opening if one_line else next((  # extras' brackets ("bs4[lxml]") are inside
+        i for i in range(opening + 1, len(lines)) if lines[i].lstrip().startswith("]")),
+        len(lines))
     entries = [f'    "{entry}",\n' for entry in missing]
     if opening == closing:  # dependencies = ["django>=5.2"]: one line, rewritten
         body = ", ".join(f'"{entry}"' for entry in [*kept, *missing])

@@ -107,7 +107,7 @@ class RoutedView:
     view: str  # dotted path of the view function or viewset
     name: str  # the URL name (a router's basename)
     viewset: bool
-    as_view: bool = False  # a class-based view, routed as ``View.as_view()``
+    call: str = ""  # what follows the view's name: ``.as_view()``, a factory's ``(404)``
     router: Router = Router()  # for a viewset: the router it is registered on
 
     @property
@@ -229,6 +229,12 @@ class ServiceSpec:
         prefixes = sorted({v.prefix for v in self.routed_views if v.viewset})
         return tuple((p, tuple(v for v in self.routed_views if v.viewset and v.prefix == p))
                      for p in prefixes)
+
+    @property
+    def includes(self) -> bool:
+        """Whether the root URLconf includes another (a moved urlconf, a router, a namespace
+        of monolith pages), so imports ``include``."""
+        return bool(self.mounts or self.routers or any(ns for ns, _ in self.monolith_pages))
 
     @property
     def drf_router(self) -> bool:

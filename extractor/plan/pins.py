@@ -22,7 +22,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from decompose.errors import CannotExtract, DecomposeError
-from extractor.requirements_files import PIP_FILES, distribution
+from extractor.requirements_files import PIP_FILES, declarations_folder, distribution
 
 _WRITTEN = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*\(?([^;)]*)")
 _INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)")
@@ -64,8 +64,9 @@ class ServiceRequirement:
 
 
 def monolith_pins(root: Path) -> dict[str, Pin]:
-    """Every pin of the monolith by distribution; a locked version beats a declared range."""
-    root = root.resolve()
+    """Every pin of the monolith by distribution; a locked version beats a declared range
+    (read where the monolith declares its dependencies: its root, or its repository's)."""
+    root = (root / declarations_folder(root)).resolve()
     pins: dict[str, Pin] = {}
     for pin in (*_declared(root), *_locked(root)):
         if pin.specifier:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
-from decompose.model import KeptRoute, Location, Mount
+from decompose.model import KeptRoute, Location, Mount, UrlRoute
 from decompose.modules import absolute_module
 from extractor.plan.files import ADMIN_MODULE
 from extractor.plan.scope import Scope
@@ -51,9 +51,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
         register = isinstance(call.func, ast.Attribute) and call.func.attr == "register"
         prefix = _mount_prefix(route.prefix, pattern)
         if (owner is None or owner.label not in scope.moved_labels) and route.view:
-            second = call.args[1] if len(call.args) > 1 else None
-            as_view = (isinstance(second, ast.Call) and isinstance(second.func, ast.Attribute)
-                       and second.func.attr == "as_view")
+            view_call = _view_call(call.args[1] if len(call.args) > 1 else None, route)
             router = _router(tree, call, urlconf) if register else Router()
             if router.module != Router.module:
                 routers.add((router.module, router.name, route.location))
@@ -62,7 +60,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
                          and isinstance(k.value.value, str)), None) if register else None
             views.add(RoutedView(prefix.lstrip("/"), pattern.rstrip("/") if register
                                  else pattern, route.view, name or route.name or "", register,
-                                 as_view, router))
+                                 view_call, router))
         else:
             mounts.add(Mount(prefix.lstrip("/"), urlconf))
     served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
@@ -73,6 +71,27 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
     prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}".rstrip("/") + "/") for v in views}
     return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept,
                   tuple(sorted(routers)))
+
+
+def _view_call(view: ast.expr | None, route: UrlRoute) -> str:
+    """How the staying URLconf calls the view it routes, as the service repeats it after the
+    view's name: ``.as_view(greeting="hi")`` for a class-based view, ``(404)`` for a view a
+    factory builds (pretalx's ``error_view(404)``), "" for the view itself. Arguments other
+    than literals name the URLconf's own values, which the service does not have."""
+    if not isinstance(view, ast.Call):
+        return ""
+    arguments = [*view.args, *(k.value for k in view.keywords)]
+    for argument in arguments:
+        try:
+            ast.literal_eval(argument)
+        except ValueError:
+            raise DecomposeError(
+                f"the view routed at {route.prefix} is built with {ast.unparse(argument)!r}, "
+                "not a literal: route it from a URLconf of the moved app",
+                path=route.location.path, line=route.location.line) from None
+    called = ast.unparse(ast.Call(ast.Name("_"), view.args, view.keywords))[1:]
+    as_view = isinstance(view.func, ast.Attribute) and view.func.attr == "as_view"
+    return f".as_view{called}" if as_view else called
 
 
 def _router(tree: ast.Module | None, call: ast.Call, module: str) -> Router:

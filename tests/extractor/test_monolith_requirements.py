@@ -174,3 +174,17 @@ def test_pyproject_and_pipfile_get_what_they_lack(tmp_path: Path):
 
 def test_files_the_monolith_does_not_have_are_not_created(tmp_path: Path):
     assert edited_files(tmp_path, WANTED) == []
+
+
+def test_a_project_in_a_src_folder_gets_its_repositorys_declarations_edited(tmp_path: Path):
+    """pretalx keeps manage.py in src/ and declares its dependencies (and Django's pin, 3.2
+    here) in the repository's pyproject.toml, one folder up, entries with extras among them."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\ndependencies = [\n    "bs4[lxml]",\n    "Django==3.2.25",\n]\n')
+    shop = analysed_copy("tuple_shop", tmp_path / "src")
+    (shop / "requirements.txt").unlink()
+    assert changes_for(shop)["../pyproject.toml"] == (
+        "--- a/../pyproject.toml\n+++ b/../pyproject.toml\n@@ -3,4 +3,7 @@\n"
+        ' dependencies = [\n     "bs4[lxml]",\n     "Django==3.2.25",\n'
+        f'+    "{RUNTIME}",\n+    "djangorestframework>=3.15,<3.15.2",\n'
+        '+    "PyJWT[crypto]>=2.9,<3",\n ]\n')
