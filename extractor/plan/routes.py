@@ -138,9 +138,11 @@ def _imported_name(tree: ast.Module, node: ast.expr, module: str) -> str | None:
 def _mount_prefix(path: str, pattern: str) -> str:
     """Where the urlconf holding ``pattern`` is mounted, ``path`` being the route's whole
     path: ``pattern`` as written (``service-worker.js``, ``<path:resource>``), or with the
-    slash a router adds to a registered prefix, is its end."""
-    for suffix in (pattern, pattern + "/") if pattern else ():
-        if path.endswith(suffix):
+    slash a router adds to a registered prefix, is its end; a ``re_path`` read as a plain
+    path (kiwi's ``r"^login/$"``, the route's path ending in ``login/``) without its anchors."""
+    plain = pattern.removeprefix("^").removesuffix("$")
+    for suffix in dict.fromkeys((pattern, pattern + "/", plain)) if pattern else ():
+        if suffix and path.endswith(suffix):
             return path[: len(path) - len(suffix)]
     return path
 
