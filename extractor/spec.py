@@ -161,6 +161,12 @@ class ServiceSpec:
     title: str = field(default="")
     # The monolith's DEFAULT_AUTO_FIELD: implicit primary keys must keep their column type.
     default_auto_field: str = "django.db.models.BigAutoField"
+    # The monolith's locale, where its settings state it: dates, numbers and the admin's
+    # <html lang> render as they did there.
+    time_zone: str = "UTC"
+    language_code: str = "en-us"
+    use_i18n: bool = True
+    use_tz: bool = True
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import (
@@ -16,6 +18,7 @@ from decompose.model import (
     Location,
     ProjectGraph,
     Rewrite,
+    SettingsFacts,
 )
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
@@ -208,11 +211,28 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             scope.source, [f.source for f in files if f.source.endswith(".py")]),
             django_defaults(environment.site_paths)),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
+        **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 dependencies, environment, python_version)
+
+
+# What a locale setting may hold to be written into the service's settings as a literal.
+_SAFE_TEXT = re.compile(r"[A-Za-z0-9_+/-]+")
+
+
+def _locale(settings: SettingsFacts) -> dict[str, Any]:
+    """TIME_ZONE, LANGUAGE_CODE, USE_I18N and USE_TZ as the monolith states them (taiga's
+    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not."""
+    found: dict[str, Any] = {}
+    for name, kind in (("TIME_ZONE", str), ("LANGUAGE_CODE", str), ("USE_I18N", bool),
+                       ("USE_TZ", bool)):
+        value = settings.known(name)
+        if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
+            found[name.lower()] = value
+    return found
 
 
 def _text(value: object) -> str:

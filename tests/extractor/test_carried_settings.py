@@ -193,3 +193,13 @@ def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
                         "from drf_spectacular.utils import extend_schema  # noqa: E402\n")
     # drf_spectacular is one the service installs already
     assert plan.spec.third_party_apps == ("django_filters",)
+
+
+def test_the_service_takes_the_monolith_locale(tmp_path: Path):
+    # taiga's LANGUAGE_CODE "en": the moved admin's <html lang> was the skeleton's "en-us"
+    _, plan = extracted(tmp_path, ("USE_TZ = True\n", 'USE_TZ = False\nLANGUAGE_CODE = "en"\n'
+                                   'TIME_ZONE = "Europe/Madrid"\n'), "")
+    render_service(plan.spec, tmp_path / "service")
+    base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
+    assert ('TIME_ZONE = "Europe/Madrid"\nLANGUAGE_CODE = "en"\nUSE_I18N = True\n'
+            "USE_TZ = False\n") in base
