@@ -36,7 +36,8 @@ PROJECTS = (
             ("-r", "{src}/requirements.txt")),
     Project("tandoor", "TandoorRecipes+recipes", ".", "recipes.settings",
             ("-r", "{src}/requirements.txt"),
-            (("SECRET_KEY", "corpus"), ("DB_ENGINE", "django.db.backends.sqlite3"))),
+            (("SECRET_KEY", "corpus"), ("DB_ENGINE", "django.db.backends.sqlite3")),
+            python="3.12"),
     Project("nautobot", "nautobot+nautobot", ".", "nautobot.core.tests.nautobot_config",
             ("{deps}",), (("NAUTOBOT_ROOT", "{root}/.nautobot"),), editable=True),
 )

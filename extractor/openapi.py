@@ -92,5 +92,12 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             path=frame.group(1) if frame else "pyproject.toml",
             line=int(frame.group(2)) if frame else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"
+    if reason.startswith(("SyntaxError:", "IndentationError:")):
+        frames = [f for f in map(_FRAME.match, lines) if f and not f.group(1).startswith("/")]
+        if frames:  # a file of the service (they all are written by decompose)
+            return OpenApiError(
+                f"the service's copy is not valid Python ({reason}) at this line of the "
+                "service: a rewrite of decompose produced it; report it with that line",
+                path=frames[-1].group(1), line=int(frames[-1].group(2)))
     return OpenApiError(f"manage.py spectacular failed in the service's environment: {reason}",
                         path=OPENAPI_FILE)

@@ -169,6 +169,8 @@ class ServiceSpec:
     use_tz: bool = True
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
+    # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
+    middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
     dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
@@ -220,9 +222,9 @@ class ServiceSpec:
         object.__setattr__(self, "mounts", tuple(self.mounts))
         object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
         object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
-        for module in self.third_party_apps:
+        for module in (*self.third_party_apps, *self.middleware):
             if not _MODULE.match(module):
-                raise SpecError(f"app module {module!r} is not a dotted Python module path")
+                raise SpecError(f"module {module!r} is not a dotted Python path")
         object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
         if not self.image:
             object.__setattr__(self, "image", f"{self.name}:{self.version}")

@@ -2,7 +2,8 @@
 
 ``Order.objects.filter(user=request.user)`` becomes ``filter(user_id=pk_of(request.user))``
 (``pk_of`` accepts a remote object, a token user or a plain id); ``user__isnull`` becomes
-``user_id__isnull`` and ``user__pk__in`` becomes ``user_id__in``. A lookup one step into the
+``user_id__isnull``, ``user__pk__in`` becomes ``user_id__in`` and ``user__in=users``
+``user_id__in=pks_of(users)``. A lookup one step into the
 remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolith which rows
 match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
 make itself (several such lookups on one relation in one call are one question, asked with all of
@@ -18,7 +19,7 @@ from typing import cast
 import libcst as cst
 
 from decompose.model import Level
-from decompose_runtime.names import PK_OF, PKS_WHERE
+from decompose_runtime.names import PK_OF, PKS_OF, PKS_WHERE
 from decompose_runtime.protocol import QUERY_LOOKUPS
 from extractor.codemods.base import (
     Boundary,
@@ -31,6 +32,8 @@ from extractor.codemods.base import (
 QUERY_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create",
                            "Q"})
 ID_LOOKUPS = frozenset({"isnull"})
+# Lookups comparing the relation with objects (or ids): the column with their primary keys.
+OBJECT_LOOKUPS = {"": PK_OF, "exact": PK_OF, "in": PKS_OF}
 PK_NAMES = frozenset({"pk", "id"})
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                          whitespace_after=cst.SimpleWhitespace(""))
@@ -69,13 +72,14 @@ class ForeignKeyLookups(ExtractionCodemod):
                             "monolith on several models, held in different columns: rewrite "
                             "it by hand", Level.ERROR)
                 args.append(arg)
-            elif not rest:
-                self.import_runtime(PK_OF)
-                column = columns.pop()
-                self.report(original, f"{key}=... -> {column}=pk_of(...)")
+            elif rest in OBJECT_LOOKUPS:
+                helper = OBJECT_LOOKUPS[rest]
+                self.import_runtime(helper)
+                column = columns.pop() + ("__in" if rest == "in" else "")
+                self.report(original, f"{key}=... -> {column}={helper.name}(...)")
                 args.append(arg.with_changes(
                     keyword=cst.Name(column),
-                    value=cst.Call(cst.Name("pk_of"), args=[cst.Arg(arg.value)])))
+                    value=cst.Call(cst.Name(helper.name), args=[cst.Arg(arg.value)])))
             elif rest in ID_LOOKUPS or rest.partition("__")[0] in PK_NAMES:
                 lookup = rest if rest in ID_LOOKUPS else rest.partition("__")[2]
                 column = columns.pop() + (f"__{lookup}" if lookup else "")

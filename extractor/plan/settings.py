@@ -161,6 +161,17 @@ def rest_framework(facts: SettingsFacts, installed: bool = True
     return tuple(settings), tuple(uses)
 
 
+def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...]:
+    """The monolith's MIDDLEWARE entries of the third-party ``apps`` the service installs, in
+    the monolith's order: an app may refuse to start without its own (django-allauth's
+    ``AccountMiddleware``, checked in its ``ready()``). The other entries are the monolith's
+    concerns (sessions, CORS, static files), not the service's."""
+    found = facts.known("MIDDLEWARE")
+    entries = found if isinstance(found, list | tuple) else []
+    return tuple(entry for entry in entries if isinstance(entry, str)
+                 and any(entry.startswith(f"{app}.") for app in apps))
+
+
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:
     """The INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith patch edits, else the
     computed INSTALLED_APPS it adds to, and the file of ROOT_URLCONF; refused in one line

@@ -354,6 +354,12 @@ def pk_of(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
 
 
+def pks_of(values: Iterable[Any]) -> list[Any]:
+    """``pk_of`` of each value: what ``user__in=users`` becomes once ``user`` is an id column
+    (``user_id__in=pks_of(users)``)."""
+    return [pk_of(value) for value in values]
+
+
 def pks_where(label: str, **lookups: Any) -> list[Any]:
     """Primary keys of the monolith's ``label`` rows matching ``lookups``: what a lookup that
     traversed a relation out of the service becomes (``order__user_id=5`` ->

@@ -28,6 +28,7 @@ REMOTE_RELATION = RuntimeName("decompose_remote.models", "RemoteRelation")
 REMOTE_REVERSE = RuntimeName("decompose_remote.models", "RemoteReverse")
 REMOTE_MANY_TO_MANY = RuntimeName("decompose_remote.many", "RemoteManyToMany")
 PK_OF = RuntimeName("decompose_remote.models", "pk_of")
+PKS_OF = RuntimeName("decompose_remote.models", "pks_of")
 PKS_WHERE = RuntimeName("decompose_remote.models", "pks_where")
 REMOTE_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers", "RemoteModelSerializer")
 ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
@@ -37,7 +38,7 @@ ID_COLUMN_PRIMARY_KEY_FIELD = RuntimeName("decompose_remote.serializers",
 COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_on_error")
 REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
 
-ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_MANY_TO_MANY, PK_OF, PKS_WHERE,
+ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE,
        REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD,
        COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND)
 

@@ -2,8 +2,10 @@
 ``tcms/core/models/base.py`` reads ``django.contrib.sites``' Site; its ``kiwi_auth`` builds a
 ModelForm of ``auth.Group`` while a foreign key of it points at ``auth.User``, and its
 templates include ``django/forms/widgets/multiwidget.html`` of ``django.forms``): the service
-installs those apps, and the moved code imports their models as they are, the real models on
-the shared database, never remote stand-ins (tests/fixtures/staying_names, edited)."""
+installs those apps, with the monolith's middleware of theirs (django-allauth refuses to start
+without its ``AccountMiddleware``), and the moved code imports their models as they are, the
+real models on the shared database, never remote stand-ins (tests/fixtures/staying_names,
+edited)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,13 @@ from tests.extractor.projects import analysed_copy
 from tests.extractor.test_extract_command import django, invoke
 
 EDITS = {
-    "config/settings.py": ('    "django.contrib.contenttypes",\n',
+    "config/settings.py": ('    "django.contrib.contenttypes",\n    "rest_framework",\n'
+                           '    "crm",\n    "ledger",\n]\n',
                            '    "django.contrib.contenttypes",\n    "django.contrib.sites",\n'
-                           '    "django.forms",\n'),
+                           '    "django.forms",\n    "rest_framework",\n    "crm",\n'
+                           '    "ledger",\n]\nMIDDLEWARE = [\n'
+                           '    "django.contrib.sessions.middleware.SessionMiddleware",\n'
+                           '    "django.contrib.sites.middleware.CurrentSiteMiddleware",\n]\n'),
     "ledger/templates/ledger/entry.html": ("", '{% include "django/forms/widgets/input.html" %}\n'),
     "crm/links.py": ("", "from django.contrib.sites.models import Site\n\n\n"
                          "def site_name():\n    return Site.objects.get_current().name\n"),
@@ -54,8 +60,11 @@ def test_apps_whose_models_the_code_imports_are_installed_and_imported_for_real(
     out = tmp_path / "service"
     result = invoke("ledger", "--project", str(root), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert '    "django.contrib.sites",\n    "django.forms",\n' in (
-        out / "config/settings/base.py").read_text()
+    settings = (out / "config/settings/base.py").read_text()
+    assert '    "django.contrib.sites",\n    "django.forms",\n' in settings
+    assert ('    "django.contrib.messages.middleware.MessageMiddleware",\n'
+            "    # The monolith's middleware of the third-party apps installed above.\n"
+            '    "django.contrib.sites.middleware.CurrentSiteMiddleware",\n]\n') in settings
     assert "from django.contrib.auth.models import Group\n" in (
         out / "ledger/forms.py").read_text()
     check = django(out, "manage.py", "check")

@@ -26,6 +26,22 @@ def test_lookup_on_a_replaced_relation_uses_the_id():
         """, module="orders.views")
 
 
+def test_lookups_comparing_the_relation_with_objects_compare_their_ids():
+    rewrites = check_transformed("""\
+        mixed = Order.objects.filter(user__in=users, tags__in=tags)
+        mine = Order.objects.exclude(user__exact=request.user)
+        """, """\
+        from decompose_remote.models import pk_of, pks_of
+
+        mixed = Order.objects.filter(user_id__in=pks_of(users), tags_pairs__tag_id__in=pks_of(tags))
+        mine = Order.objects.exclude(user_id=pk_of(request.user))
+        """, module="orders.views")
+    assert [r.message for r in rewrites] == [
+        "tags__in=... -> tags_pairs__tag_id__in=pks_of(...)",
+        "user__in=... -> user_id__in=pks_of(...)",
+        "user__exact=... -> user_id=pk_of(...)"]
+
+
 def test_pk_lookups_through_a_replaced_relation_use_the_id_column():
     check_transformed("""\
         mine = Order.objects.filter(user__pk__in=ids)
