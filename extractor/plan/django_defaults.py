@@ -9,6 +9,8 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
+from extractor.plan.environment import parse_installed
+
 _GLOBAL_SETTINGS = Path("django", "conf", "global_settings.py")
 _MARKERS = frozenset({"gettext_noop", "_"})  # global_settings' translation markers
 
@@ -16,9 +18,8 @@ _MARKERS = frozenset({"gettext_noop", "_"})  # global_settings' translation mark
 def django_defaults(site_paths: Iterable[Path]) -> dict[str, object]:
     """Upper-case name -> literal default of each of Django's settings that has one."""
     for site in site_paths:
-        try:
-            tree = ast.parse((site / _GLOBAL_SETTINGS).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        tree = parse_installed(site / _GLOBAL_SETTINGS)
+        if tree is None:
             continue
         found: dict[str, object] = {}
         for node in tree.body:

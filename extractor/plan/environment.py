@@ -8,6 +8,7 @@ the service's throwaway environment from it.
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.metadata
 import re
@@ -15,6 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from decompose.model import ProjectGraph
+
+
+def parse_installed(path: Path) -> ast.Module | None:
+    """An installed file parsed (from its bytes: its own encoding declaration decides), None
+    when it cannot be read or parsed."""
+    try:
+        return ast.parse(path.read_bytes(), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

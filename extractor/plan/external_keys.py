@@ -11,12 +11,12 @@ project's ``DEFAULT_AUTO_FIELD``. The installed code is parsed, never imported.
 from __future__ import annotations
 
 import ast
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from decompose.model import App
 from decompose.modules import ModuleIndex, absolute_module
+from extractor.plan.environment import parse_installed
 
 DJANGO_DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
@@ -58,10 +58,8 @@ class _Reader:
         """The parsed module ``name`` and whether it is a package."""
         if name not in self.trees:
             found = self.index.find(name)
-            self.trees[name] = None
-            if found is not None:
-                with contextlib.suppress(OSError, SyntaxError, ValueError):
-                    self.trees[name] = (ast.parse(found.path.read_bytes()), found.is_package)
+            tree = None if found is None else parse_installed(found.path)
+            self.trees[name] = None if found is None or tree is None else (tree, found.is_package)
         return self.trees[name]
 
     def find_class(self, module: str, name: str, depth: int = 0
@@ -111,11 +109,8 @@ class _Reader:
 
 def _app_default_auto_field(folder: Path) -> str | None:
     """``default_auto_field`` of the AppConfig in the app's apps.py, when it is a literal."""
-    try:
-        tree = ast.parse((folder / "apps.py").read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return None
-    for node in ast.walk(tree):
+    tree = parse_installed(folder / "apps.py")
+    for node in ast.walk(tree) if tree else ():
         if (isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "default_auto_field" for t in node.targets)
                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):

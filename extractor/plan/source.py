@@ -88,7 +88,7 @@ class Source:
         tree = self.tree(path)
         if tree is None:
             return set()
-        return _imported_modules(tree, module, bool(module) and path.endswith("__init__.py"))
+        return imported_modules(tree, module, bool(module) and path.endswith("__init__.py"))
 
     def named_modules(self, path: str) -> dict[str, int]:
         """The own modules the file at ``path`` names in dotted strings (dotted.py), each with
@@ -125,7 +125,8 @@ class Source:
         return module_name(inner)
 
 
-def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+def imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+    """The modules ``tree`` (the source of ``module``) imports, relative ones resolved."""
     package = module if is_package else module.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):

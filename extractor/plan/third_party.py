@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from decompose.model import App
-from decompose.modules import ModuleIndex, absolute_module
+from decompose.modules import ModuleIndex
 from extractor.plan.dotted import dotted_strings, named_module
-from extractor.plan.environment import MonolithEnvironment
+from extractor.plan.environment import MonolithEnvironment, parse_installed
 from extractor.plan.scope import Scope
 from extractor.plan.settings import REPLACED_BACKENDS
+from extractor.plan.source import imported_modules
 from extractor.requirements_files import distribution
 from extractor.spec import SKELETON_APPS, SKELETON_REQUIREMENTS
 
@@ -70,7 +71,8 @@ def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEn
     def tree_of(module: str) -> ast.Module | None:
         if module not in trees:
             found = index.find(module)
-            trees[module] = None if found is None or index.is_own(found) else _parsed(found.path)
+            trees[module] = (None if found is None or index.is_own(found)
+                             else parse_installed(found.path))
         return trees[module]
 
     named = set()
@@ -81,13 +83,6 @@ def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEn
             if top not in sys.stdlib_module_names and environment.distribution_of(top):
                 named.add(named_module(dotted, tree_of))
     return {m for m in named if m}
-
-
-def _parsed(path: Path) -> ast.Module | None:
-    try:
-        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return None
 
 
 def _models_imported(app: App, modules: set[str]) -> bool:
@@ -104,15 +99,9 @@ def _models_imports(app: App) -> set[str]:
     folder = Path(app.path) if app.path else None
     for path, package in ((folder / "models.py", False),
                           (folder / "models" / "__init__.py", True)) if folder else ():
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-            continue
-        base = f"{app.name}.models" if package else app.name
-        return {absolute_module(base, node.module, node.level) for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and (node.module or node.level)} | {
-            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-            for alias in node.names}
+        tree = parse_installed(path)
+        if tree is not None:
+            return imported_modules(tree, f"{app.name}.models", package)
     return set()
 
 
