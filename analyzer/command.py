@@ -121,8 +121,7 @@ def analyze(path: Path, settings: str | None, python: Path | None, out: Path | N
     sys.stdout.write(shown.get())
     argv = click.get_current_context().find_root().obj
     if isinstance(argv, list) and taken is not None and environment.origin not in _ASKED:
-        watched += [(file, (mtime, size))
-                    for file, mtime, size in (*taken.folders, *taken.signature)]
+        watched += [*taken.folders, *taken.signature]
         watched += replay.stats([out, *replay.files_under(out), *replay.files_under(
             Path(analyzer.__file__).parent, Path(decompose.__file__).parent)])
         replay.remember(argv, watched, shown.get(), warned.get())

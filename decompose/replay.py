@@ -31,8 +31,10 @@ _VARIABLES = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "DJANGO_CONFIGURATION", "
               "HOME", "PATH", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES",
               "TTY_COMPATIBLE", "TTY_INTERACTIVE", "PYTHONIOENCODING", "LANG", "LC_ALL",
               "LC_CTYPE")
-_FORMAT = 1  # bump when the record's layout changes
-Stat = tuple[int, int]  # (mtime_ns, size); (0, -1) for a path that does not exist
+_FORMAT = 2  # bump when the record's layout changes
+# (path, mtime_ns, size), as the graph snapshot records its inputs; (path, 0, -1) for a path
+# that does not exist.
+Watched = tuple[str, int, int]
 
 
 def replay(argv: list[str]) -> bool:
@@ -48,7 +50,7 @@ def replay(argv: list[str]) -> bool:
         return False
     if version != _FORMAT or key != _key(argv):
         return False
-    if any(stat_of(path) != stat for path, stat in watched):
+    if any(stat_of(path) != (mtime, size) for path, mtime, size in watched):
         return False
     sys.stderr.write(stderr)
     sys.stderr.flush()
@@ -57,7 +59,7 @@ def replay(argv: list[str]) -> bool:
     return True
 
 
-def remember(argv: list[str], watched: Iterable[tuple[str, Stat]], stdout: str,
+def remember(argv: list[str], watched: Iterable[Watched], stdout: str,
              stderr: str) -> None:
     """Record a successful run's output and the stats it stands on (see ``replay``)."""
     record = _record_file(argv)
@@ -74,7 +76,7 @@ def remember(argv: list[str], watched: Iterable[tuple[str, Stat]], stdout: str,
         tmp.unlink(missing_ok=True)
 
 
-def stat_of(path: str) -> Stat:
+def stat_of(path: str) -> tuple[int, int]:
     try:
         found = os.stat(path)  # noqa: PTH116 (plain strings: one call per watched path)
     except OSError:
@@ -82,8 +84,8 @@ def stat_of(path: str) -> Stat:
     return (found.st_mtime_ns, found.st_size)
 
 
-def stats(paths: Iterable[str | Path]) -> list[tuple[str, Stat]]:
-    return [(str(path), stat_of(str(path))) for path in paths]
+def stats(paths: Iterable[str | Path]) -> list[Watched]:
+    return [(str(path), *stat_of(str(path))) for path in paths]
 
 
 def files_under(*folders: Path) -> list[str]:
