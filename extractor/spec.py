@@ -182,6 +182,7 @@ class ServiceSpec:
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""
+    static_url: str = "/static/"  # the monolith's, which serves the static files
     # The monolith's own settings the moved code reads, as the service's settings set them.
     monolith_settings: tuple[CarriedSetting, ...] = ()
     # Signals cross to or from the monolith as events: the events app, relay and consumer run.

@@ -209,6 +209,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
+        static_url=_static_url(settings),
         monolith_settings=carried_settings(settings, settings_read_by(
             scope.source, [f.source for f in files if f.source.endswith(".py")]),
             django_defaults(environment.site_paths)),
@@ -235,6 +236,18 @@ def _locale(settings: SettingsFacts) -> dict[str, Any]:
         if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
             found[name.lower()] = value
     return found
+
+
+# What the monolith's STATIC_URL may hold to be the default of the service's.
+_SAFE_URL = re.compile(r"[A-Za-z0-9_+/:.~%-]+")
+
+
+def _static_url(settings: SettingsFacts) -> str:
+    """The monolith's STATIC_URL where its settings state it: the proxy keeps static files on
+    the monolith, so the service's pages link them where the monolith's do (taiga's absolute
+    ``http://localhost:8000/static/``)."""
+    value = settings.known("STATIC_URL")
+    return value if isinstance(value, str) and _SAFE_URL.fullmatch(value) else "/static/"
 
 
 def _text(value: object) -> str:
