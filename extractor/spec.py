@@ -167,6 +167,9 @@ class ServiceSpec:
     language_code: str = "en-us"
     use_i18n: bool = True
     use_tz: bool = True
+    # The monolith's LocaleMiddleware and LANGUAGES (code, name), where it has them.
+    locale_middleware: bool = False
+    languages: tuple[tuple[str, str], ...] = ()
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").

@@ -222,19 +222,30 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                 dependencies, environment, python_version)
 
 
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 # What a locale setting may hold to be written into the service's settings as a literal.
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9_+/-]+")
 
 
 def _locale(settings: SettingsFacts) -> dict[str, Any]:
     """TIME_ZONE, LANGUAGE_CODE, USE_I18N and USE_TZ as the monolith states them (taiga's
-    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not."""
+    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not; and, where
+    the monolith picks each request's language (LocaleMiddleware), the service does too, among
+    the monolith's LANGUAGES (taiga's "en-us" is served as its supported variant "en")."""
     found: dict[str, Any] = {}
     for name, kind in (("TIME_ZONE", str), ("LANGUAGE_CODE", str), ("USE_I18N", bool),
                        ("USE_TZ", bool)):
         value = settings.known(name)
         if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
             found[name.lower()] = value
+    middleware = settings.known("MIDDLEWARE")
+    found["locale_middleware"] = isinstance(middleware, list | tuple) and (
+        LOCALE_MIDDLEWARE in middleware)
+    languages = settings.known("LANGUAGES")
+    if isinstance(languages, list | tuple) and all(
+            isinstance(pair, list | tuple) and len(pair) == 2
+            and all(isinstance(part, str) for part in pair) for pair in languages):
+        found["languages"] = tuple((code, name) for code, name in languages)
     return found
 
 
