@@ -175,6 +175,8 @@ class ServiceSpec:
     # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
+    # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
+    fork_exception_handler: str = ""
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
     dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too

@@ -130,9 +130,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         for followed in source_model.relations if source_model else ():
             if followed.target and followed.target.partition(".")[0] not in scope.moved_labels:
                 imports.mirror_model(followed.target)
-    drf, drf_uses = rest_framework(settings, any(
+    drf = rest_framework(settings, any(
         a.external and a.name == "rest_framework" for a in graph.apps))
-    for module, used, where in drf_uses:
+    for module, used, where in drf.uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
     routed = routes(scope, needs.missing)
@@ -171,7 +171,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
+    third_party_apps, libraries = third_party(scope, python + kernel_python, drf.settings,
+                                              environment,
                                               needs.apps)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
@@ -190,7 +191,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         dependencies=relation_dependencies + tuple(imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
-        third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
+        third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf.settings,
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
         signals=signals.forwarded, unforwarded=signals.unforwarded)
@@ -202,6 +203,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=record.third_party_apps,
         middleware=apps_middleware(settings, record.third_party_apps),
         rest_framework=record.rest_framework,
+        fork_exception_handler=drf.fork_exception_handler,
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),

@@ -80,7 +80,8 @@ def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_service
     keys are kept."""
     setting = ('USE_TZ = True\n', 'USE_TZ = True\nREST_FRAMEWORK = {"PAGE_SIZE": 5, '
                '"DEFAULT_THROTTLE_CLASSES": ["kit.parsers.JSONParser"], "PAGINATE_BY": 30, '
-               '"FILTER_BACKEND": "kit.filters.FilterBackend", "DATETIME_FORMAT": "%Y %m"}\n')
+               '"FILTER_BACKEND": "kit.filters.FilterBackend", "DATETIME_FORMAT": "%Y %m", '
+               '"EXCEPTION_HANDLER": "kit.exceptions.exception_handler"}\n')
     with_drf = analysed_copy("drf_fork", tmp_path / "drf", {"config/settings.py": setting})
     plan = build_plan(build_graph(with_drf, use_cache=False), with_drf, ["ledger"])
     assert plan.record.rest_framework == (
@@ -93,16 +94,22 @@ def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_service
     plan = build_plan(build_graph(fork, use_cache=False), fork, ["ledger"])
     assert plan.record.rest_framework == (
         ("PAGE_SIZE", "5"), ("PAGINATE_BY", "30"),
-        ("FILTER_BACKEND", "'kit.filters.FilterBackend'"), ("DATETIME_FORMAT", "'%Y %m'"))
-    assert "kit/filters.py" in {f.source for f in plan.record.files if f.kind == "kernel"}
+        ("FILTER_BACKEND", "'kit.filters.FilterBackend'"), ("DATETIME_FORMAT", "'%Y %m'"),
+        ("EXCEPTION_HANDLER", "'decompose_remote.drf_fork.exception_handler'"))
+    assert plan.spec.fork_exception_handler == "kit.exceptions.exception_handler"
+    assert {"kit/filters.py", "kit/exceptions.py"} <= {
+        f.source for f in plan.record.files if f.kind == "kernel"}
     out = tmp_path / "ledger"
     result = invoke("ledger", "--project", str(fork), "--out", str(out))
     assert result.exit_code == 0, result.output
     read = django(out, "-c", "import django; django.setup(); from django.conf import settings; "
                   "from kit.filters import FilterBackend; "
                   "print(settings.REST_FRAMEWORK['PAGINATE_BY'], "
-                  "settings.REST_FRAMEWORK['FILTER_BACKEND'])")
-    assert read.stdout == "30 kit.filters.FilterBackend\n", read.stderr
+                  "settings.REST_FRAMEWORK['FILTER_BACKEND']); "
+                  "from rest_framework.settings import api_settings as drf; "
+                  "print(drf.EXCEPTION_HANDLER(ValueError('as the fork calls it')))")
+    assert read.stdout == ("30 kit.filters.FilterBackend\n"
+                           "{'_error_message': 'as the fork calls it'}\n"), read.stderr
 
 
 def test_drf_import_keys_are_drfs():
