@@ -496,7 +496,8 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
             service_bin / "python", service, service_env, work / "service.log",
             "--config", "gunicorn.conf.py", "config.wsgi:application"))
         token = service_token(mono, cookie)
-        return compare_routes(mono, serv, moved_get_paths(service), {"Cookie": cookie},
+        paths = moved_get_paths(service, root / "decompose-report" / "graph.json")
+        return compare_routes(mono, serv, paths, {"Cookie": cookie},
                               {"Authorization": f"Bearer {token}"}, work / "differing")
 
 

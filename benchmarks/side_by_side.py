@@ -102,14 +102,21 @@ def service_token(monolith: Server, session_cookie: str) -> str:
     return token
 
 
-def moved_get_paths(service: Path) -> list[str]:
-    """The service's GET operations (its openapi.yaml) and its mounted prefixes without
-    parameters (extraction.json ``routes``: server-rendered pages, the admin)."""
+def moved_get_paths(service: Path, graph: Path) -> list[str]:
+    """The service's GET operations (its openapi.yaml), and the paths without parameters of
+    its mounts (extraction.json ``routes``: server-rendered pages, the admin) and of the moved
+    apps' routes as the monolith's URLconf writes them (``graph``: a router built with
+    ``trailing_slash=False`` lists at ``/api/wiki``, and ``/api/wiki/`` is no page at all)."""
     schema = yaml.safe_load((service / "openapi.yaml").read_text()) or {}
     paths = {path for path, operations in (schema.get("paths") or {}).items()
              if "get" in operations}
-    routes = json.loads((service / "extraction.json").read_text()).get("routes", [])
-    return sorted(paths | {route for route in routes if "<" not in route and "(" not in route})
+    record = json.loads((service / "extraction.json").read_text())
+    urls = json.loads(graph.read_text()).get("urls", [])
+    slashless = {url["prefix"] for url in urls if url["app"] in record.get("apps", [])
+                 and not url.get("regex") and not url["prefix"].endswith("/")}
+    routes = {route for route in record.get("routes", []) if route.rstrip("/") not in slashless}
+    return sorted(paths | {path for path in routes | slashless
+                           if "<" not in path and "(" not in path})
 
 
 def compare_routes(monolith: Server, service: Server, paths: list[str],

@@ -167,11 +167,16 @@ class ServiceSpec:
     language_code: str = "en-us"
     use_i18n: bool = True
     use_tz: bool = True
+    # The monolith's LocaleMiddleware and LANGUAGES (code, name), where it has them.
+    locale_middleware: bool = False
+    languages: tuple[tuple[str, str], ...] = ()
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
+    # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
+    fork_exception_handler: str = ""
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
     dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too
@@ -182,6 +187,7 @@ class ServiceSpec:
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""
+    static_url: str = "/static/"  # the monolith's, which serves the static files
     # The monolith's own settings the moved code reads, as the service's settings set them.
     monolith_settings: tuple[CarriedSetting, ...] = ()
     # Signals cross to or from the monolith as events: the events app, relay and consumer run.

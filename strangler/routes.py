@@ -101,8 +101,9 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
         if owner in served and not _inside(route, served[owner].prefixes):
             if _inside(route, [prefix for prefix, _ in served[owner].kept]):
                 continue  # the kept prefix below holds it
-            kept.append(_monolith_rule(route))
-            warnings.append(f"{route.location}: {kept[-1].path} is not served by {owner} "
+            staying = _monolith_rules(route)
+            kept += staying
+            warnings.append(f"{route.location}: {staying[0].path} is not served by {owner} "
                             f"(not in its extraction.json routes); it stays on the monolith")
             continue
         if owner not in served:
@@ -110,7 +111,8 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     for owner, record in served.items():
         sources = {_with_leading_slash(r.prefix): str(r.location) for r in urls
                    if owner_of_app.get(r.app or "") == owner}
-        candidates += [(p, False, owner, sources.get(p, EXTRACTION_FILE), True)
+        candidates += [(p, False, owner, sources.get(p) or sources.get(p.rstrip("/"),
+                                                                  EXTRACTION_FILE), True)
                        for p in record.prefixes]
         for prefix, reason in record.kept:
             source = sources.get(prefix, EXTRACTION_FILE)
@@ -135,7 +137,7 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
             continue
         path = _with_leading_slash(route.prefix)
         if "<" not in path and any(path.startswith(p) and path != p for p in owned_prefixes):
-            kept.append(PathRule(MatchKind.PREFIX, path, MONOLITH, str(route.location)))
+            kept += _plain_rules(path, MONOLITH, str(route.location))
     rules = {(r.kind, r.path): r for r in kept}
     rules.update(claimed)  # a reserved path a service claims exactly was refused above
     return Ownership(tuple(sorted(rules.values())), tuple(sorted(set(warnings))))
@@ -156,15 +158,16 @@ def _inside(route: UrlRoute, prefixes: Sequence[str]) -> bool:
     return any(literal.startswith(p) or path == p.rstrip("/") for p in prefixes)
 
 
-def _monolith_rule(route: UrlRoute) -> PathRule:
-    """The rule that keeps a route the service does not serve on the monolith."""
+def _monolith_rules(route: UrlRoute) -> list[PathRule]:
+    """The rules that keep a route the service does not serve on the monolith."""
     path = _with_leading_slash(route.prefix)
     if route.regex:
-        return PathRule(MatchKind.REGEX, anchored_regex(route.prefix), MONOLITH,
-                        str(route.location))
+        return [PathRule(MatchKind.REGEX, anchored_regex(route.prefix), MONOLITH,
+                         str(route.location))]
     if "<" in path:
-        return PathRule(MatchKind.REGEX, converters_to_regex(path), MONOLITH, str(route.location))
-    return PathRule(MatchKind.PREFIX, path, MONOLITH, str(route.location))
+        return [PathRule(MatchKind.REGEX, converters_to_regex(path), MONOLITH,
+                         str(route.location))]
+    return _plain_rules(path, MONOLITH, str(route.location))
 
 
 def _rules_for(prefix: str, regex: bool, owner: str, source: str,
@@ -177,11 +180,17 @@ def _rules_for(prefix: str, regex: bool, owner: str, source: str,
     if path == "/":
         warnings.append(f"{source}: the site root is routed as an exact path only")
         return [PathRule(MatchKind.EXACT, "/", owner, source)]
-    rules = [PathRule(MatchKind.PREFIX, path, owner, source)]
-    if path.endswith("/"):
-        # APPEND_SLASH: the slash-less form must reach the same side, which then redirects.
-        rules.append(PathRule(MatchKind.EXACT, path.rstrip("/"), owner, source))
-    return rules
+    return _plain_rules(path, owner, source)
+
+
+def _plain_rules(path: str, owner: str, source: str) -> list[PathRule]:
+    """A path without converters: what lies under it, and its slash-less form. For a slashed
+    path the slash-less form must reach the same side, which redirects it (APPEND_SLASH); a
+    slash-less path (a router built with ``trailing_slash=False``: ``/api/wiki``, with its
+    detail routes ``/api/wiki/1``) is itself, never ``/api/wiki-links``."""
+    under = path if path.endswith("/") else f"{path}/"
+    return [PathRule(MatchKind.PREFIX, under, owner, source),
+            PathRule(MatchKind.EXACT, path.rstrip("/"), owner, source)]
 
 
 def _with_leading_slash(path: str) -> str:

@@ -1,8 +1,9 @@
 """URL ownership: which app serves which path, walked statically from ROOT_URLCONF.
 
 Handles ``path``/``re_path``/``url``, nested ``include()`` (a module string, an imported module,
-a ``(patterns, app_name)`` tuple or a named list), DRF routers' ``register`` prefixes,
-``i18n_patterns`` (shown as a ``<language>/`` segment) and ``static()`` media/static routes.
+a ``(patterns, app_name)`` tuple or a named list), DRF routers' ``register`` prefixes (with the
+slash their router adds, none for ``trailing_slash=False``), ``i18n_patterns`` (shown as a
+``<language>/`` segment) and ``static()`` media/static routes.
 Routes and include targets may be f-strings, ``+`` or module-level (also imported) strings and
 settings; ``for`` loops over literal lists (or list settings) that extend ``urlpatterns`` or
 register on a router run once per item; both branches of an ``if`` are taken.
@@ -360,10 +361,21 @@ class _Walker:
         target = self._view(module, call.args[1])
         app = self.resolution.app_of(target) if target else None
         route = route.strip("^$")
-        joined, regex = _join(prefix, regex, (route + "/") if route else "", False)
+        slash = "/" if route and self._slashed(call, module) else ""
+        joined, regex = _join(prefix, regex, route + slash, False)
         basename = self._string(keyword(call, "basename"), module)
         self._route(joined, regex, app, module, call, target,
                     f"{namespace}:{basename}" if namespace and basename else basename)
+
+    def _slashed(self, call: ast.Call, module: str) -> bool:
+        """Whether the router ``call`` registers on ends its routes with a slash: DRF's
+        default, unless the module builds it with a false ``trailing_slash`` (taiga's
+        ``DefaultRouter(trailing_slash=False)`` serves ``/api/v1/wiki`` and ``/api/v1/wiki/1``)."""
+        owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+        built = (self._values.get(module, {}).get(owner.id)
+                 if isinstance(owner, ast.Name) else None)
+        flag = keyword(built, "trailing_slash") if isinstance(built, ast.Call) else None
+        return not (isinstance(flag, ast.Constant) and not flag.value)
 
     def _view(self, module: str, view: ast.expr) -> str | None:
         while isinstance(view, ast.Name) and view.id in self._scope:

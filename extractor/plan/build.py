@@ -130,9 +130,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         for followed in source_model.relations if source_model else ():
             if followed.target and followed.target.partition(".")[0] not in scope.moved_labels:
                 imports.mirror_model(followed.target)
-    drf, drf_uses = rest_framework(settings, any(
+    drf = rest_framework(settings, any(
         a.external and a.name == "rest_framework" for a in graph.apps))
-    for module, used, where in drf_uses:
+    for module, used, where in drf.uses:
         imports.use(module, [used], where)
     needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
     routed = routes(scope, needs.missing)
@@ -171,7 +171,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
+    third_party_apps, libraries = third_party(scope, python + kernel_python, drf.settings,
+                                              environment,
                                               needs.apps)
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
@@ -190,7 +191,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         dependencies=relation_dependencies + tuple(imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
-        third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
+        third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf.settings,
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
         signals=signals.forwarded, unforwarded=signals.unforwarded)
@@ -202,6 +203,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=record.third_party_apps,
         middleware=apps_middleware(settings, record.third_party_apps),
         rest_framework=record.rest_framework,
+        fork_exception_handler=drf.fork_exception_handler,
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
@@ -209,6 +211,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
+        static_url=_static_url(settings),
         monolith_settings=carried_settings(settings, settings_read_by(
             scope.source, [f.source for f in files if f.source.endswith(".py")]),
             django_defaults(environment.site_paths)),
@@ -221,20 +224,43 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                 dependencies, environment, python_version)
 
 
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 # What a locale setting may hold to be written into the service's settings as a literal.
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9_+/-]+")
 
 
 def _locale(settings: SettingsFacts) -> dict[str, Any]:
     """TIME_ZONE, LANGUAGE_CODE, USE_I18N and USE_TZ as the monolith states them (taiga's
-    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not."""
+    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not; and, where
+    the monolith picks each request's language (LocaleMiddleware), the service does too, among
+    the monolith's LANGUAGES (taiga's "en-us" is served as its supported variant "en")."""
     found: dict[str, Any] = {}
     for name, kind in (("TIME_ZONE", str), ("LANGUAGE_CODE", str), ("USE_I18N", bool),
                        ("USE_TZ", bool)):
         value = settings.known(name)
         if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
             found[name.lower()] = value
+    middleware = settings.known("MIDDLEWARE")
+    found["locale_middleware"] = isinstance(middleware, list | tuple) and (
+        LOCALE_MIDDLEWARE in middleware)
+    languages = settings.known("LANGUAGES")
+    if isinstance(languages, list | tuple) and all(
+            isinstance(pair, list | tuple) and len(pair) == 2
+            and all(isinstance(part, str) for part in pair) for pair in languages):
+        found["languages"] = tuple((code, name) for code, name in languages)
     return found
+
+
+# What the monolith's STATIC_URL may hold to be the default of the service's.
+_SAFE_URL = re.compile(r"[A-Za-z0-9_+/:.~%-]+")
+
+
+def _static_url(settings: SettingsFacts) -> str:
+    """The monolith's STATIC_URL where its settings state it: the proxy keeps static files on
+    the monolith, so the service's pages link them where the monolith's do (taiga's absolute
+    ``http://localhost:8000/static/``)."""
+    value = settings.known("STATIC_URL")
+    return value if isinstance(value, str) and _SAFE_URL.fullmatch(value) else "/static/"
 
 
 def _text(value: object) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 import json
 import pprint
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
 from decompose.model import Location, SettingForm, SettingsFacts, SettingValue
-from decompose_runtime.names import REMOTE_AWARE_FILTER_BACKEND
+from decompose_runtime.names import FORK_EXCEPTION_HANDLER, REMOTE_AWARE_FILTER_BACKEND
 from extractor.plan.source import Source
 from extractor.spec import CarriedSetting
 
@@ -23,6 +24,16 @@ DRF_PARITY_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PA
                    "DEFAULT_FILTER_BACKENDS", "ORDERING_PARAM", "SEARCH_PARAM",
                    "DEFAULT_THROTTLE_CLASSES", "DEFAULT_THROTTLE_RATES", "DATETIME_FORMAT",
                    "COERCE_DECIMAL_TO_STRING", "DEFAULT_VERSIONING_CLASS")
+# The keys DRF imports classes from (rest_framework.settings.IMPORT_STRINGS): the service's
+# own DRF must never import a monolith's DRF fork through them.
+DRF_IMPORT_KEYS = frozenset({
+    "DEFAULT_RENDERER_CLASSES", "DEFAULT_PARSER_CLASSES", "DEFAULT_AUTHENTICATION_CLASSES",
+    "DEFAULT_PERMISSION_CLASSES", "DEFAULT_THROTTLE_CLASSES", "DEFAULT_CONTENT_NEGOTIATION_CLASS",
+    "DEFAULT_METADATA_CLASS", "DEFAULT_VERSIONING_CLASS", "DEFAULT_PAGINATION_CLASS",
+    "DEFAULT_FILTER_BACKENDS", "DEFAULT_SCHEMA_CLASS", "EXCEPTION_HANDLER",
+    "TEST_REQUEST_RENDERER_CLASSES", "UNAUTHENTICATED_USER", "UNAUTHENTICATED_TOKEN",
+    "VIEW_NAME_FUNCTION", "VIEW_DESCRIPTION_FUNCTION"})
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a class's dotted path
 # Backends swapped for ones that understand foreign keys that became id columns.
 REPLACED_BACKENDS = {"django_filters.rest_framework.DjangoFilterBackend":
                      REMOTE_AWARE_FILTER_BACKEND.dotted}
@@ -133,32 +144,58 @@ def _shape_reader(expression: str) -> str:
     return _SHAPES.get(type(node), "env")
 
 
-def rest_framework(facts: SettingsFacts, installed: bool = True
-                   ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Location], ...]]:
-    """The REST_FRAMEWORK keys kept for parity, as (key, repr) in DRF_PARITY_KEYS order, and
-    the classes they name, as (module, name, location): the service must import those too.
-    None when DRF is not ``installed`` in the monolith: its REST_FRAMEWORK configures a fork
-    of DRF of its own (taiga's), whose classes the service's DRF must not load (they import
-    that fork, which reads the same setting while it is imported: a circular import); the
-    fork, copied with the moved code, reads the service's REST_FRAMEWORK instead."""
+@dataclass(frozen=True)
+class RestFramework:
+    """What the service's REST_FRAMEWORK takes of the monolith's: ``settings`` as (key, Python
+    source), the classes they name as (module, name, location), which the service must import
+    too, and a DRF fork's own exception handler (dotted), answered through the runtime's."""
+
+    settings: tuple[tuple[str, str], ...] = ()
+    uses: tuple[tuple[str, str, Location], ...] = ()
+    fork_exception_handler: str = ""
+
+
+def rest_framework(facts: SettingsFacts, installed: bool = True) -> RestFramework:
+    """The REST_FRAMEWORK keys kept for parity, in DRF_PARITY_KEYS order.
+    When DRF is not ``installed`` in the monolith, its REST_FRAMEWORK configures a fork of DRF
+    of its own (taiga's), which, copied with the moved code, reads the service's
+    REST_FRAMEWORK: the keys only the fork knows (taiga's ``PAGINATE_BY``, ``FILTER_BACKEND``)
+    and plain values are kept, in the monolith's order, so its lists page and filter as
+    they did; the keys the service's DRF imports classes from are not, as that DRF would
+    import the fork while the fork reads this setting (a circular import). The fork's
+    ``EXCEPTION_HANDLER`` is answered by the runtime's handler, which calls it for the fork's
+    views only (``decompose_remote.drf_fork``), so their errors keep the monolith's body."""
     found = facts.value("REST_FRAMEWORK")  # the keys known, even if others are not
-    value = found.value if found and installed else None
+    value = found.value if found else None
     if not isinstance(value, dict) or found is None or found.location is None:
-        return (), ()
+        return RestFramework()
+    keys = DRF_PARITY_KEYS if installed else [k for k in value if k not in DRF_IMPORT_KEYS]
     settings, uses = [], []
-    for key in DRF_PARITY_KEYS:
+    for key in keys:
         if key not in value:
             continue
         literal = value[key]
-        for dotted in [literal] if isinstance(literal, str) else (
-                literal if isinstance(literal, list) else []):
-            if isinstance(dotted, str) and "." in dotted:
-                module, _, name = dotted.rpartition(".")
-                uses.append((module, name, found.entry(key) or found.location))
+        uses += _classes_named(literal, found.entry(key) or found.location)
         if isinstance(literal, list):
             literal = [REPLACED_BACKENDS.get(entry, entry) for entry in literal]
         settings.append((key, _source(literal)))
-    return tuple(settings), tuple(uses)
+    handler = value.get("EXCEPTION_HANDLER") if not installed else None
+    if not (isinstance(handler, str) and _DOTTED.fullmatch(handler)):
+        return RestFramework(tuple(settings), tuple(uses))
+    settings.append(("EXCEPTION_HANDLER", _source(FORK_EXCEPTION_HANDLER.dotted)))
+    uses += _classes_named(handler, found.entry("EXCEPTION_HANDLER") or found.location)
+    return RestFramework(tuple(settings), tuple(uses), handler)
+
+
+def _classes_named(literal: object, where: Location) -> list[tuple[str, str, Location]]:
+    """(module, name, where) of the dotted paths a REST_FRAMEWORK value names."""
+    found = []
+    for dotted in [literal] if isinstance(literal, str) else (
+            literal if isinstance(literal, list) else []):
+        if isinstance(dotted, str) and _DOTTED.fullmatch(dotted):
+            module, _, name = dotted.rpartition(".")
+            found.append((module, name, where))
+    return found
 
 
 def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...]:

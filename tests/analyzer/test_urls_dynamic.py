@@ -1,7 +1,7 @@
 """URL ownership from URLconfs as real projects write them (tests/fixtures/urls_dynamic):
 f-string and variable prefixes, include() of a variable or of a router imported from another
-module, loops, routers registered in a loop;
-what cannot be read is a warning with its location, never a silent 0."""
+module (built with ``trailing_slash=False``: its routes end without a slash), loops, routers
+registered in a loop; what cannot be read is a warning with its location, never a silent 0."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_dynamic_urlconfs_give_every_route_and_warn_where_they_cannot() -> None:
     assert sorted((u.prefix, u.app, u.view, u.name, str(u.location)) for u in graph.urls) == [
         ("/api/v2/carts/", "shop", "shop.views.CartViewSet", "carts", "shop/api.py:7"),
         ("/api/v2/orders/", "shop", "shop.views.OrderViewSet", "orders", "shop/api.py:7"),
-        ("/api/v3/coupons/", "shop", "shop.views.CouponViewSet", "coupons",
+        ("/api/v3/coupons", "shop", "shop.views.CouponViewSet", "coupons",
          "shop/routers.py:6"),
         ("/events/", "blog", "blog.views.events", "events", "blog/events_urls.py:5"),
         ("/news/", "blog", "blog.views.news", "news", "blog/news_urls.py:5"),

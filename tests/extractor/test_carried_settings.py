@@ -203,3 +203,33 @@ def test_the_service_takes_the_monolith_locale(tmp_path: Path):
     base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
     assert ('TIME_ZONE = "Europe/Madrid"\nLANGUAGE_CODE = "en"\nUSE_I18N = True\n'
             "USE_TZ = False\n") in base
+
+
+def test_the_service_links_static_files_where_the_monolith_does(tmp_path: Path):
+    # taiga's absolute STATIC_URL: the moved admin linked /static/ while the monolith's pages
+    # link http://localhost:8000/static/ (the proxy keeps static files on the monolith)
+    _, plan = extracted(tmp_path, ("USE_TZ = True\n", 'USE_TZ = True\n'
+                                   'STATIC_URL = "http://localhost:8000/static/"\n'), "")
+    render_service(plan.spec, tmp_path / "service")
+    base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
+    assert ('STATIC_URL = env("DJANGO_STATIC_URL", default="http://localhost:8000/static/")'
+            in base)
+    _, quoted = extracted(tmp_path / "q", ("USE_TZ = True\n", 'USE_TZ = True\n'
+                                           'STATIC_URL = "/st\\"atic/"\n'), "")
+    assert quoted.spec.static_url == "/static/"  # not a URL to write into a Python literal
+
+
+def test_the_service_picks_each_requests_language_as_the_monolith_does(tmp_path: Path):
+    # taiga's LocaleMiddleware and LANGUAGES: its admin is served in "en", the supported
+    # variant of its LANGUAGE_CODE "en-us"; the service rendered <html lang="en-us">
+    edit = ("USE_TZ = True\n", 'USE_TZ = True\nLANGUAGE_CODE = "en-us"\n'
+            'LANGUAGES = [("en", "English (US)"), ("es", "Español")]\n'
+            'MIDDLEWARE = ["django.middleware.locale.LocaleMiddleware"]\n')
+    _, plan = extracted(tmp_path, edit, "")
+    service = tmp_path / "service"
+    render_service(plan.spec, service)
+    base = (service / "config" / "settings" / "base.py").read_text()
+    assert "LANGUAGES = [\n    ('en', 'English (US)'),\n    ('es', 'Español'),\n]\n" in base
+    assert base.index('"django.middleware.security.SecurityMiddleware"') < base.index(
+        '"django.middleware.locale.LocaleMiddleware"') < base.index(
+        '"django.middleware.common.CommonMiddleware"')

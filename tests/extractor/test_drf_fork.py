@@ -6,17 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rest_framework.settings import IMPORT_STRINGS
+
 from analyzer.pipeline import build_graph
 from decompose.model import CrossDependency, Handling, Location
 from extractor.plan import build_plan
+from extractor.plan.settings import DRF_IMPORT_KEYS
 from extractor.spec import RoutedView, Router
-from tests.extractor.projects import analysed_copy
+from tests.extractor.projects import FIXTURES, analysed_copy
 from tests.extractor.test_extract_command import django, invoke
 
 
 def test_a_module_named_in_a_string_of_copied_code_comes_with_it(tmp_path: Path):
     root = analysed_copy("drf_fork", tmp_path / "monolith")
-    plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    graph = build_graph(root, use_cache=False)
+    # the router has no trailing slash: it lists at /api/entries, its details under /api/entries/
+    assert [u.prefix for u in graph.urls if u.app == "ledger"] == ["/api/entries"]
+    plan = build_plan(graph, root, ["ledger"])
+    assert plan.record.routes == ("/api/entries/",)
     assert sorted(f.source for f in plan.record.files if f.kind == "kernel") == [
         "kit/__init__.py", "kit/api_settings.py", "kit/parsers.py", "kit/renderers.py",
         "kit/routers.py"]
@@ -66,16 +73,44 @@ def test_the_service_imports_what_its_copies_name_in_strings(tmp_path: Path):
 def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_services(
         tmp_path: Path):
     """Without DRF installed, REST_FRAMEWORK configures the monolith's own fork of it
-    (taiga's): its classes are not given to the service's DRF, which would import them
-    before the fork (a circular import in taiga); with DRF installed they are kept."""
+    (taiga's): the classes DRF would import are not given to the service's DRF, which would
+    import them before the fork (a circular import in taiga); the keys only the fork reads
+    (taiga's PAGINATE_BY, FILTER_BACKEND) and plain values are, so the fork, which reads the
+    service's setting, pages and filters as in the monolith. With DRF installed the parity
+    keys are kept."""
     setting = ('USE_TZ = True\n', 'USE_TZ = True\nREST_FRAMEWORK = {"PAGE_SIZE": 5, '
-               '"DEFAULT_THROTTLE_CLASSES": ["kit.parsers.JSONParser"]}\n')
+               '"DEFAULT_THROTTLE_CLASSES": ["kit.parsers.JSONParser"], "PAGINATE_BY": 30, '
+               '"FILTER_BACKEND": "kit.filters.FilterBackend", "DATETIME_FORMAT": "%Y %m", '
+               '"EXCEPTION_HANDLER": "kit.exceptions.exception_handler"}\n')
     with_drf = analysed_copy("drf_fork", tmp_path / "drf", {"config/settings.py": setting})
     plan = build_plan(build_graph(with_drf, use_cache=False), with_drf, ["ledger"])
     assert plan.record.rest_framework == (
-        ("PAGE_SIZE", "5"), ("DEFAULT_THROTTLE_CLASSES", "['kit.parsers.JSONParser']"))
-    fork = analysed_copy("drf_fork", tmp_path / "fork", {"config/settings.py": setting})
-    settings = fork / "config" / "settings.py"
-    settings.write_text(settings.read_text().replace('    "rest_framework",\n', ""))
+        ("PAGE_SIZE", "5"), ("DEFAULT_THROTTLE_CLASSES", "['kit.parsers.JSONParser']"),
+        ("DATETIME_FORMAT", "'%Y %m'"))
+    assert "kit/filters.py" not in {f.source for f in plan.record.files}
+    original = (FIXTURES / "drf_fork" / "config" / "settings.py").read_text()
+    without_drf = (original, original.replace('    "rest_framework",\n', "").replace(*setting))
+    fork = analysed_copy("drf_fork", tmp_path / "fork", {"config/settings.py": without_drf})
     plan = build_plan(build_graph(fork, use_cache=False), fork, ["ledger"])
-    assert plan.record.rest_framework == ()
+    assert plan.record.rest_framework == (
+        ("PAGE_SIZE", "5"), ("PAGINATE_BY", "30"),
+        ("FILTER_BACKEND", "'kit.filters.FilterBackend'"), ("DATETIME_FORMAT", "'%Y %m'"),
+        ("EXCEPTION_HANDLER", "'decompose_remote.drf_fork.exception_handler'"))
+    assert plan.spec.fork_exception_handler == "kit.exceptions.exception_handler"
+    assert {"kit/filters.py", "kit/exceptions.py"} <= {
+        f.source for f in plan.record.files if f.kind == "kernel"}
+    out = tmp_path / "ledger"
+    result = invoke("ledger", "--project", str(fork), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    read = django(out, "-c", "import django; django.setup(); from django.conf import settings; "
+                  "from kit.filters import FilterBackend; "
+                  "print(settings.REST_FRAMEWORK['PAGINATE_BY'], "
+                  "settings.REST_FRAMEWORK['FILTER_BACKEND']); "
+                  "from rest_framework.settings import api_settings as drf; "
+                  "print(drf.EXCEPTION_HANDLER(ValueError('as the fork calls it')))")
+    assert read.stdout == ("30 kit.filters.FilterBackend\n"
+                           "{'_error_message': 'as the fork calls it'}\n"), read.stderr
+
+
+def test_drf_import_keys_are_drfs():
+    assert frozenset(IMPORT_STRINGS) == DRF_IMPORT_KEYS

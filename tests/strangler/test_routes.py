@@ -33,6 +33,15 @@ def test_prefix_with_slash_also_owns_the_slashless_path():
                                   (MatchKind.EXACT, "/api/orders", "orders")}
 
 
+def test_slashless_route_owns_itself_and_what_lies_under_it_only():
+    # DRF's DefaultRouter(trailing_slash=False): /api/wiki lists, /api/wiki/1 is a detail;
+    # /api/wiki-links is another viewset's, which stays on the monolith
+    urls = [UrlRoute("/api/wiki", "wiki", AT), UrlRoute("/api/wiki-links", "links", AT)]
+    found = rules(urls, {"wiki": ["wiki"]}) - reserved()
+    assert found == {(MatchKind.PREFIX, "/api/wiki/", "wiki"),
+                     (MatchKind.EXACT, "/api/wiki", "wiki")}
+
+
 def test_relative_paths_regexes_and_converters():
     urls = [UrlRoute("shop/orders/", "orders", AT),
             UrlRoute("^legacy/(?P<pk>[0-9]+)/$", "orders", AT, regex=True),
@@ -76,7 +85,9 @@ def test_first_match_order_puts_specific_rules_first():
                                   {"orders": ["orders"]})
     order = [r.path for r in ownership.first_match_order()]
     assert order.index("/api/orders/export/") < order.index("/api/orders/")
-    assert order[0] == "/api/orders"
+    # exact paths first: the monolith's /api/orders/export (which APPEND_SLASH redirects) must
+    # not fall into the service's /api/orders/
+    assert order[:2] == ["/api/orders/export", "/api/orders"]
 
 
 def test_regex_helpers():
@@ -99,6 +110,7 @@ def test_served_prefixes_narrow_a_service_and_keep_the_rest_on_the_monolith():
     assert found == {(MatchKind.PREFIX, "/api/orders/", "svc"),
                      (MatchKind.EXACT, "/api/orders", "svc"),
                      (MatchKind.PREFIX, "/orders/", MONOLITH),
+                     (MatchKind.EXACT, "/orders", MONOLITH),
                      (MatchKind.REGEX, "^/legacy/orders/$", MONOLITH)}
     assert ownership.warnings == (
         "config/urls.py:1: /orders/ is not served by svc (not in its extraction.json routes); "

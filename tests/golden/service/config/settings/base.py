@@ -102,7 +102,7 @@ TEMPLATES = [
     },
 ]
 # The admin's CSS and JavaScript: the proxy keeps /static/ on the monolith, whose collected
-# static files include the same Django admin's.
+# static files include the same Django admin's; linked where the monolith links them.
 STATIC_URL = env("DJANGO_STATIC_URL", default="/static/")
 # collectstatic's target, cookiecutter-django's; a Path, as the moved code may join onto it at
 # import (pretalx's vite tags: STATIC_ROOT / "pretalx-manifest.json").
