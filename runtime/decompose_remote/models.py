@@ -108,6 +108,13 @@ class RemoteModel:
     def __deepcopy__(self, memo: dict[int, Any]) -> RemoteModel:
         return self
 
+    def __instancecheck__(self, value: Any) -> bool:
+        """``isinstance(user, get_user_model())`` in moved code: a row of this model read
+        from the monolith, or the user the monolith's token vouches for (a TokenUser of
+        this user model), is an instance."""
+        ref = getattr(value, "__decompose_ref__", None)
+        return callable(ref) and str(ref()[0]).lower() == self.label.lower()
+
     @property
     def objects(self) -> RemoteQuerySet:
         return RemoteQuerySet(self)
@@ -149,6 +156,18 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+
+def model_getter(label: str) -> Callable[..., RemoteModel]:
+    """Stands for a monolith function that only returns the model ``label`` (taiga's
+    ``get_user_model_safe()``): answered here, without asking the monolith, so moved code
+    may call it while it is imported (``Meta.model = get_user_model_safe()``)."""
+
+    def getter(*args: Any, **kwargs: Any) -> RemoteModel:
+        return RemoteModel(label)
+
+    getter.__doc__ = f"The monolith's {label}, as the service reaches it (a RemoteModel)."
+    return getter
 
 
 def _url_sized(pks: list[Any]) -> Iterator[list[Any]]:

@@ -30,6 +30,7 @@ REMOTE_MANY_TO_MANY = RuntimeName("decompose_remote.many", "RemoteManyToMany")
 PK_OF = RuntimeName("decompose_remote.models", "pk_of")
 PKS_OF = RuntimeName("decompose_remote.models", "pks_of")
 PKS_WHERE = RuntimeName("decompose_remote.models", "pks_where")
+MODEL_GETTER = RuntimeName("decompose_remote.models", "model_getter")
 REMOTE_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers", "RemoteModelSerializer")
 ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
                                          "IdColumnModelSerializer")
@@ -38,7 +39,7 @@ ID_COLUMN_PRIMARY_KEY_FIELD = RuntimeName("decompose_remote.serializers",
 COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_on_error")
 REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
 
-ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE,
+ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE, MODEL_GETTER,
        REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD,
        COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND)
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 
+from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer
-from decompose_remote.models import RemoteModel
+from decompose_remote.models import RemoteModel, model_getter
 from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
@@ -35,6 +36,24 @@ def test_a_query_runs_in_the_monolith_and_answers_allowlisted_fields(users):
     assert (alice.pk, alice.username) == (User.objects.get(username="alice").pk, "alice")
     assert [row.username for row in users.objects.filter(username__startswith="b")] == ["bob"]
     assert users.objects.count() == 2
+
+
+def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
+    # taiga's notifications services: isinstance(user_or_id, get_user_model())
+    alice = users.objects.get(username="alice")
+    assert isinstance(alice, users) and not isinstance(alice, RemoteModel("auth.Group"))
+    assert isinstance(TokenUser({"sub": "7", "user_model": "auth.user"}), users)
+    assert not isinstance(TokenUser({"sub": "7", "user_model": "users.User"}), users)
+    assert not isinstance(alice.pk, users)
+
+
+def test_a_model_getter_answers_the_remote_model_without_asking_the_monolith(users, settings):
+    # taiga's get_user_model_safe(), called in a serializer's Meta while the module loads
+    settings.MONOLITH_URL = "http://127.0.0.1:9"  # nothing listens: a request would fail
+    get_client.cache_clear()
+    assert model_getter("auth.User")() is users
+    assert model_getter("auth.User").__doc__ == (
+        "The monolith's auth.User, as the service reaches it (a RemoteModel).")
 
 
 def test_a_missing_row_is_the_models_own_does_not_exist(users):
