@@ -15,7 +15,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
-from decompose.model import Handling, Level, Location, MirrorModule, Rewrite
+from decompose.model import Handling, Level, Location, MirrorModule, MirrorName, Rewrite
 from decompose.registry import Registry
 from decompose_runtime.names import RuntimeName
 
@@ -102,6 +102,9 @@ class Boundary:
     # External apps (``django.contrib.auth``): installed in the service too, so the moved
     # code's imports of them stay real; their mirrors only back replaced relations.
     installed: frozenset[str] = field(default_factory=frozenset)
+    # The monolith's AUTH_USER_MODEL when the service reaches it remotely (its app stays and
+    # is the project's): what the moved code's get_user_model() stands for; "" otherwise.
+    user_model: str = ""
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}
@@ -118,9 +121,13 @@ class Boundary:
             return None
         return next((m for m in self.mirrors if m.module == module), None)
 
-    def remote_kind(self, module: str, name: str) -> Handling | None:
+    def mirror_name(self, module: str, name: str) -> MirrorName | None:
+        """How the mirror the moved code reads provides ``module.name``, if it does."""
         mirror = self.mirror_of(module)
-        found = mirror and next((n for n in mirror.names if n.name == name), None)
+        return next((n for n in mirror.names if n.name == name), None) if mirror else None
+
+    def remote_kind(self, module: str, name: str) -> Handling | None:
+        found = self.mirror_name(module, name)
         return found.handling if found else None
 
 

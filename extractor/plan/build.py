@@ -30,7 +30,7 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
-from extractor.plan.lookups import staying_lookups
+from extractor.plan.lookups import remote_user, staying_lookups
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -162,11 +162,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for where, label in staying_lookups(scope, [path for path, _ in python]):
         imports.mirror_model(label)
         imports.dependencies.append(CrossDependency(
-            where, label, Handling.REMOTE_MODEL, "looked up in the app registry, which in the "
-            "service has not its app: the mirror's remote model"))
+            where, label, Handling.REMOTE_MODEL, "looked up in the app registry or as the "
+            "user model, whose app the service has not: the mirror's remote model"))
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
-        a.name for a in graph.apps if a.external))
+        a.name for a in graph.apps if a.external), remote_user(scope))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
