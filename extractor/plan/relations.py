@@ -68,14 +68,19 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
     never dropped. ``default_auto_field`` is the project's setting."""
     replaced, dependencies = [], []
     for model in _moved_models(scope):
-        if model.abstract:
-            continue
         for relation in model.relations:
             target = relation.target
             if (target is None or relation.parent_link or relation.kind not in REPLACEABLE
                     or target.partition(".")[0] in scope.moved_labels | SERVICE_APPS):
                 continue
             edge = f"{model.label}.{relation.field} -> {target}"
+            if model.abstract:  # declared on the base (taiga's AbstractCustomAttribute.project):
+                # rewritten there, listed with each concrete model that inherits it
+                if relation.kind != RelationKind.MANY_TO_MANY:
+                    replaced.append(ReplacedRelation(model.label, relation.field, target, *(
+                        _key_column(scope, target, default_auto_field, edge,
+                                    relation.location))))
+                continue
             if relation.kind == RelationKind.MANY_TO_MANY and relation.through:
                 raise CannotExtract(_many_to_many_refusal(scope, model, relation, edge),
                                     path=relation.location.path, line=relation.location.line)

@@ -47,6 +47,11 @@ def test_the_getter_and_the_user_lookups_are_the_remote_user_model(tmp_path: Pat
     assert [(m.label, m.fields) for m in plan.record.allowed_models] == [
         ("accounts.User", ("id", "last_login", "username", "full_name"))]
     assert plan.boundary.user_model == "accounts.User"
+    # a key declared on an abstract base is rewritten there, listed with the concrete model
+    assert [(r.model, r.field) for r in plan.boundary.replaced] == [
+        ("watch.Owned", "owner"), ("watch.Watch", "owner"), ("watch.Watch", "user")]
+    assert [d.target for d in plan.record.dependencies if d.handling == Handling.ID_COLUMN] == [
+        "watch.Watch.owner -> accounts.User", "watch.Watch.user -> accounts.User"]
 
 
 GETTER_BODY = ('''    user_app, user_model = settings.AUTH_USER_MODEL.split(".")
@@ -131,6 +136,14 @@ def test_the_service_boots_with_the_remote_user_model_and_passes_ruff(tmp_path: 
     assert (out / "monolith" / "accounts" / "models.py").read_text().endswith(
         '\nUser = RemoteModel("accounts.User")\n'
         'get_user_model_safe = model_getter("accounts.User")\n')
+    assert (out / "watch" / "models.py").read_text().startswith(
+        "from django.db import models\n"
+        "from decompose_remote.models import RemoteRelation\n\n\n"
+        "class Owned(models.Model):\n"
+        '    owner_id = models.BigIntegerField(db_column="owner_id", null=True, db_index=True)\n'
+        '    owner = RemoteRelation("accounts.User", "owner_id")\n\n'
+        "    class Meta:\n        abstract = True\n"
+        '        ordering = ["owner_id", "id"]\n')
     serializers = (out / "watch" / "serializers.py").read_text()
     assert "        model = User\n" in serializers and "get_user_model_safe" not in serializers
     assert serializers.count("from monolith.accounts.models import User\n") == 1
