@@ -23,7 +23,7 @@ from decompose.model import CrossDependency, FileCopy, Handling, Location, Mirro
 from decompose.modules import absolute_module
 from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
 from extractor.plan.constants import CopiedConstant, copy_constant
-from extractor.plan.lookups import ModelLookups, remote_user, staying_models
+from extractor.plan.lookups import LookupReader, remote_user, staying_models
 from extractor.plan.scope import Scope
 
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
@@ -341,7 +341,7 @@ class CrossImports:
             return Handling.ERROR, "its source could not be read"
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
-                returned = ModelLookups(self.scope, path, self._user).getter(node)
+                returned = LookupReader(self.scope, path, self._user).getter(node)
                 if returned and returned.lower() in self._staying:
                     return Handling.MODEL_GETTER, self._staying[returned.lower()]
                 return Handling.REMOTE_FUNCTION, f"{module}.{name}"

@@ -56,7 +56,7 @@ class _Bound:
     parts: tuple[str, str] | None = None
 
 
-class ModelLookups:
+class LookupReader:
     """Reads, in one file, the expressions that look a model up (``user`` is
     ``remote_user``: lookups of the user model count only when it stays)."""
 
@@ -139,7 +139,7 @@ def staying_lookups(scope: Scope, paths: Iterable[str]) -> list[tuple[Location, 
     found = []
     for path in paths:
         tree = scope.source.tree(path)
-        lookups = ModelLookups(scope, path, user)
+        lookups = LookupReader(scope, path, user)
         for node in ast.walk(tree or ast.Module([], [])):
             if isinstance(node, ast.Call) and (label := lookups.label(node)) and (
                     label.lower() in staying):
