@@ -22,6 +22,7 @@ from decompose.model import (
 )
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
+from extractor.plan.admin_inlines import remote_inlines
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.django_defaults import django_defaults
@@ -166,7 +167,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             "user model, whose app the service has not: the mirror's remote model"))
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
-        a.name for a in graph.apps if a.external), remote_user(scope))
+        a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
+        remote_inlines(scope, [path for path, _ in python], mirrors)))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
