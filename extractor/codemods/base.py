@@ -77,6 +77,16 @@ class RemoteAccessor:
 
 
 @dataclass(frozen=True)
+class RemoteGeneric:
+    """A ``GenericRelation`` of a moved model to a model that stays (taiga's
+    ``WikiPage.attachments``): the monolith's rows whose generic key points at the instance."""
+
+    model: str  # the moved model (or its abstract base) declaring it, "wiki.WikiPage"
+    field: str  # "attachments"
+    target: str  # "attachments.Attachment"
+
+
+@dataclass(frozen=True)
 class MovedModel:
     label: str
     module: str  # where the class is defined
@@ -108,6 +118,7 @@ class Boundary:
     user_model: str = ""
     # Admin inline classes whose model stays (dotted names): the service's admin leaves them out.
     remote_inlines: frozenset[str] = field(default_factory=frozenset)
+    remote_generics: tuple[RemoteGeneric, ...] = ()
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}

@@ -42,6 +42,7 @@ from extractor.plan.pins import (
 from extractor.plan.python_version import ProjectPython, project_python
 from extractor.plan.relations import (
     moved_models,
+    remote_generics,
     remote_relations,
     replaced_relations,
     reverse_accessors,
@@ -124,6 +125,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         imports.scan(path)
     for relation in replaced:
         imports.mirror_model(relation.target)
+    generics, generic_dependencies = remote_generics(scope)
+    for generic in generics:
+        imports.mirror_model(generic.target)
     accessors, lost = reverse_accessors(scope)
     for accessor in accessors:  # the rows, and the rows their keys point at (shipment.carrier)
         imports.mirror_model(accessor.source)
@@ -168,7 +172,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
-        remote_inlines(scope, [path for path, _ in python], mirrors)))
+        remote_inlines(scope, [path for path, _ in python], mirrors)), generics)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
@@ -189,7 +193,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
-        dependencies=relation_dependencies + tuple(imports.dependencies),
+        dependencies=relation_dependencies + generic_dependencies + tuple(
+            imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,

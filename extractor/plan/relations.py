@@ -19,7 +19,13 @@ from decompose.model import (
     Relation,
     RelationKind,
 )
-from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation, ThroughTable
+from extractor.codemods.base import (
+    MovedModel,
+    RemoteAccessor,
+    RemoteGeneric,
+    ReplacedRelation,
+    ThroughTable,
+)
 from extractor.plan.external_keys import external_key
 from extractor.plan.scope import Scope
 
@@ -58,6 +64,26 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
                     hops[relation.target].append((reverse, model.label))
     return tuple(MovedModel(m.label, scope.source.module_of(m.location.path), m.db_table,
                             m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
+
+
+def remote_generics(scope: Scope
+                    ) -> tuple[tuple[RemoteGeneric, ...], tuple[CrossDependency, ...]]:
+    """The ``GenericRelation`` fields of moved models (abstract bases too, rewritten there) to
+    models of the project's apps that stay, and a dependency for each concrete model's."""
+    generics, dependencies = [], []
+    for model in _moved_models(scope):
+        for relation in model.relations:
+            target = relation.target
+            if (relation.kind != RelationKind.GENERIC_RELATION or not target
+                    or target.partition(".")[0] not in scope.own_labels - scope.moved_labels):
+                continue
+            generics.append(RemoteGeneric(model.label, relation.field, target))
+            if not model.abstract:
+                dependencies.append(CrossDependency(
+                    relation.location, f"{model.label}.{relation.field} -> {target}",
+                    Handling.REMOTE_MODEL, "a GenericRelation: the monolith's rows whose generic "
+                    "key points here (RemoteGenericRelation)"))
+    return tuple(generics), tuple(dependencies)
 
 
 def replaced_relations(scope: Scope, default_auto_field: str | None = None

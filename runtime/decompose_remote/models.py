@@ -407,6 +407,30 @@ class RemoteReverse:
         return rows.get() if self.one else rows
 
 
+class RemoteGenericRelation:
+    """A ``GenericRelation`` of a moved model to a model that stays (taiga's
+    ``WikiPage.attachments``): the monolith's rows whose generic key (``content_type``,
+    ``object_id``) points at this instance, asked of it when used. The content type is the
+    shared ``django_content_type`` row, read as Django's contenttypes app in the service reads
+    it."""
+
+    def __init__(self, label: str, content_type_field: str = "content_type",
+                 object_id_field: str = "object_id") -> None:
+        self.label = label
+        self.content_type_field, self.object_id_field = content_type_field, object_id_field
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        # its models load with the app registry, after this module
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(type(instance))
+        return RemoteModel(self.label).objects.filter(**{
+            f"{self.content_type_field}_id": content_type.pk,
+            self.object_id_field: instance.pk})
+
+
 class RemoteRelation(property):
     """A foreign key out of the service, kept as its id column ``attname`` plus this property.
 

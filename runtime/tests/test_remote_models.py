@@ -8,12 +8,14 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer
-from decompose_remote.models import RemoteModel, model_getter
+from decompose_remote.models import RemoteGenericRelation, RemoteModel, model_getter
 from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
@@ -54,6 +56,18 @@ def test_a_model_getter_answers_the_remote_model_without_asking_the_monolith(use
     assert model_getter("auth.User")() is users
     assert model_getter("auth.User").__doc__ == (
         "The monolith's auth.User, as the service reaches it (a RemoteModel).")
+
+
+def test_a_generic_relation_answers_the_monolith_s_rows_keyed_to_the_instance(users):
+    # taiga's WikiPage.attachments: GenericRelation("attachments.Attachment")
+    staff, other = Group.objects.create(name="staff"), Group.objects.create(name="other")
+    kind = ContentType.objects.get_for_model(Group)
+    for group in (staff, other):
+        LogEntry.objects.create(user=User.objects.get(username="alice"), content_type=kind,
+                                object_id=str(group.pk), object_repr=group.name,
+                                action_flag=ADDITION)
+    entries = RemoteGenericRelation("admin.LogEntry").__get__(staff, Group)
+    assert [entry.object_repr for entry in entries] == ["staff"]
 
 
 def test_a_missing_row_is_the_models_own_does_not_exist(users):

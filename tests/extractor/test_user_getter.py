@@ -31,6 +31,9 @@ def plan_of(root: Path):
 def test_the_getter_and_the_user_lookups_are_the_remote_user_model(tmp_path: Path):
     plan = plan_of(analysed_copy("user_getter", tmp_path / "monolith"))
     assert [d for d in plan.record.dependencies if d.handling != Handling.ID_COLUMN] == [
+        CrossDependency(Location("watch/models.py", 19), "watch.Watch.notes -> accounts.Note",
+                        Handling.REMOTE_MODEL, "a GenericRelation: the monolith's rows whose "
+                        "generic key points here (RemoteGenericRelation)"),
         CrossDependency(Location("watch/serializers.py", 3), GETTER, Handling.MODEL_GETTER,
                         "accounts.User"),
         CrossDependency(Location("watch/services.py", 5), "accounts.services.user_count",
@@ -40,11 +43,13 @@ def test_the_getter_and_the_user_lookups_are_the_remote_user_model(tmp_path: Pat
                           Handling.REMOTE_MODEL, LOOKUP_NOTE) for line in (9, 13, 15))]
     [accounts] = [m for m in plan.record.mirrors if m.module == "accounts.models"]
     assert accounts.names == (
+        MirrorName("Note", Handling.REMOTE_MODEL, "accounts.Note"),
         MirrorName("User", Handling.REMOTE_MODEL, "accounts.User"),
         MirrorName("get_user_model_safe", Handling.MODEL_GETTER, "accounts.User"))
     # answered in the service: never a call the bridge serves
     assert plan.record.allowed_functions == ("accounts.services.user_count",)
     assert [(m.label, m.fields) for m in plan.record.allowed_models] == [
+        ("accounts.Note", ("id", "content_type_id", "object_id", "text")),
         ("accounts.User", ("id", "last_login", "username", "full_name"))]
     assert plan.boundary.user_model == "accounts.User"
     # a key declared on an abstract base is rewritten there, listed with the concrete model
@@ -111,13 +116,15 @@ BOOTED = """
 import django
 django.setup()
 from decompose_remote.auth import TokenUser
-from decompose_remote.models import RemoteModel
+from decompose_remote.models import RemoteGenericRelation, RemoteModel
 from decompose_remote.serializers import RemoteModelSerializer
 from monolith.accounts.models import User, get_user_model_safe
 from watch import services
 from watch.serializers import WatcherSerializer
+from watch.models import Watch
 from watch.views import WatchViewSet
-print(isinstance(User, RemoteModel), WatcherSerializer.Meta.model is User,
+print(isinstance(User, RemoteModel), isinstance(Watch.notes, RemoteGenericRelation),
+      WatcherSerializer.Meta.model is User,
       issubclass(WatcherSerializer, RemoteModelSerializer), get_user_model_safe() is User,
       services.as_user(TokenUser({"sub": "3", "user_model": "accounts.User"})).pk)
 """
@@ -132,18 +139,20 @@ def test_the_service_boots_with_the_remote_user_model_and_passes_ruff(tmp_path: 
     assert check.returncode == 0, check.stderr
     booted = django(out, "-c", BOOTED)
     assert booted.returncode == 0, booted.stderr
-    assert booted.stdout == "True True True True 3\n"
+    assert booted.stdout == "True True True True True 3\n"
     assert (out / "monolith" / "accounts" / "models.py").read_text().endswith(
         '\nUser = RemoteModel("accounts.User")\n'
         'get_user_model_safe = model_getter("accounts.User")\n')
     assert (out / "watch" / "models.py").read_text().startswith(
         "from django.db import models\n"
-        "from decompose_remote.models import RemoteRelation\n\n\n"
+        "from decompose_remote.models import RemoteGenericRelation, RemoteRelation\n\n\n"
         "class Owned(models.Model):\n"
         '    owner_id = models.BigIntegerField(db_column="owner_id", null=True, db_index=True)\n'
         '    owner = RemoteRelation("accounts.User", "owner_id")\n\n'
         "    class Meta:\n        abstract = True\n"
         '        ordering = ["owner_id", "id"]\n')
+    assert ('    notes = RemoteGenericRelation("accounts.Note")\n'
+            in (out / "watch" / "models.py").read_text())
     serializers = (out / "watch" / "serializers.py").read_text()
     assert "        model = User\n" in serializers and "get_user_model_safe" not in serializers
     assert serializers.count("from monolith.accounts.models import User\n") == 1
