@@ -15,6 +15,7 @@ from decompose.errors import OutputExists
 from decompose.model import CopiedImport, ExtractionPlan, Handling, MirrorModule
 from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
+from decompose_runtime.names import MODEL_GETTER
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
 from extractor.lock import lock
@@ -126,6 +127,7 @@ class _MirrorView:
     models: tuple
     functions: tuple
     exceptions: tuple
+    getters: tuple
     imports: str  # the import block
     statements: tuple[str, ...]  # copied constants, in the monolith's order
 
@@ -135,7 +137,9 @@ _STAND_IN_IMPORTS = {Handling.REMOTE_MODEL: CopiedImport("decompose_remote.model
                      Handling.REMOTE_FUNCTION: CopiedImport("decompose_remote.functions",
                                                             "remote_function"),
                      Handling.REMOTE_EXCEPTION: CopiedImport("decompose_remote.errors",
-                                                             "remote_exception")}
+                                                             "remote_exception"),
+                     Handling.MODEL_GETTER: CopiedImport(MODEL_GETTER.module,
+                                                         MODEL_GETTER.name)}
 
 
 def _mirror_view(mirror: MirrorModule) -> _MirrorView:
@@ -151,9 +155,10 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
             imports.add(CopiedImport(f"{MIRROR_PACKAGE}.{module}", original, name.name))
         imports.update(name.imports)
     statements = sorted({s for n in mirror.names for s in n.statements})
-    models, functions, exceptions = (tuple(n for n in mirror.names if n.handling == kind)
-                                     for kind in _STAND_IN_IMPORTS)
-    return _MirrorView(mirror.module, models, functions, exceptions, import_block(imports),
+    models, functions, exceptions, getters = (
+        tuple(n for n in mirror.names if n.handling == kind) for kind in _STAND_IN_IMPORTS)
+    return _MirrorView(mirror.module, models, functions, exceptions, getters,
+                       import_block(imports),
                        tuple(s.source for s in statements))
 
 

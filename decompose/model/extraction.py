@@ -21,6 +21,9 @@ class Handling(enum.StrEnum):
     REMOTE_MODEL = "remote-model"  # a foreign model reached through the monolith's bridge
     REMOTE_FUNCTION = "remote-function"  # a foreign function called through the bridge
     REMOTE_EXCEPTION = "remote-exception"  # a foreign exception class raised from bridge answers
+    # a foreign function that only returns a model (taiga's get_user_model_safe()): answered in
+    # the service with that model's remote model, its calls in moved code written as the model
+    MODEL_GETTER = "model-getter"
     KERNEL = "kernel"  # model-free / abstract-only module copied under the same module path
     # a module of a staying app that defines no concrete model, copied under the same module
     # path for a class the moved code needs (a mixin), its own imports pointed at the mirrors
@@ -114,9 +117,10 @@ class MirrorName:
     """A name of a monolith module as the service's ``monolith`` mirror package provides it."""
 
     name: str
-    handling: Handling  # REMOTE_* (a stand-in), KERNEL or CARRIED (re-exported from the
-    # service's copy), CONSTANT (its definition copied) or SIGNAL (a stand-in Signal)
-    target: str  # model label ("catalog.Product") or dotted name ("inventory.services.x")
+    handling: Handling  # REMOTE_* or MODEL_GETTER (a stand-in), KERNEL or CARRIED (re-exported
+    # from the service's copy), CONSTANT (its definition copied) or SIGNAL (a stand-in Signal)
+    target: str  # model label ("catalog.Product", a MODEL_GETTER's model) or dotted name
+    # ("inventory.services.x")
     # a CONSTANT's or SIGNAL's assignment and those of the module's constants it reads, and
     # their imports (none for a SIGNAL re-exported from its defining module's mirror)
     statements: tuple[CopiedStatement, ...] = ()

@@ -15,7 +15,8 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
-from decompose.model import Handling, Level, Location, MirrorModule, Rewrite
+from decompose.model import Handling, Level, Location, MirrorModule, MirrorName, Rewrite
+from decompose.modules import absolute_module
 from decompose.registry import Registry
 from decompose_runtime.names import RuntimeName
 
@@ -76,6 +77,16 @@ class RemoteAccessor:
 
 
 @dataclass(frozen=True)
+class RemoteGeneric:
+    """A ``GenericRelation`` of a moved model to a model that stays (taiga's
+    ``WikiPage.attachments``): the monolith's rows whose generic key points at the instance."""
+
+    model: str  # the moved model (or its abstract base) declaring it, "wiki.WikiPage"
+    field: str  # "attachments"
+    target: str  # "attachments.Attachment"
+
+
+@dataclass(frozen=True)
 class MovedModel:
     label: str
     module: str  # where the class is defined
@@ -102,6 +113,12 @@ class Boundary:
     # External apps (``django.contrib.auth``): installed in the service too, so the moved
     # code's imports of them stay real; their mirrors only back replaced relations.
     installed: frozenset[str] = field(default_factory=frozenset)
+    # The monolith's AUTH_USER_MODEL when the service reaches it remotely (its app stays and
+    # is the project's): what the moved code's get_user_model() stands for; "" otherwise.
+    user_model: str = ""
+    # Admin inline classes whose model stays (dotted names): the service's admin leaves them out.
+    remote_inlines: frozenset[str] = field(default_factory=frozenset)
+    remote_generics: tuple[RemoteGeneric, ...] = ()
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}
@@ -118,9 +135,13 @@ class Boundary:
             return None
         return next((m for m in self.mirrors if m.module == module), None)
 
-    def remote_kind(self, module: str, name: str) -> Handling | None:
+    def mirror_name(self, module: str, name: str) -> MirrorName | None:
+        """How the mirror the moved code reads provides ``module.name``, if it does."""
         mirror = self.mirror_of(module)
-        found = mirror and next((n for n in mirror.names if n.name == name), None)
+        return next((n for n in mirror.names if n.name == name), None) if mirror else None
+
+    def remote_kind(self, module: str, name: str) -> Handling | None:
+        found = self.mirror_name(module, name)
         return found.handling if found else None
 
 
@@ -148,6 +169,12 @@ class ExtractionCodemod(VisitorBasedCodemodCommand):
         """A cheap pre-check: False only when the file cannot hold anything this codemod
         rewrites (creating a libcst transformer per file and codemod costs ~15 ms)."""
         return True
+
+    @property
+    def package(self) -> str:
+        """The package this file's relative imports start from."""
+        return (self.module_name if self.path.endswith("__init__.py")
+                else self.module_name.rpartition(".")[0])
 
     def moved_model(self, class_name: str) -> MovedModel | None:
         """The moved model a class of this module defines, if it is one."""
@@ -217,22 +244,31 @@ def comment_line(text: str) -> cst.EmptyLine:
     return cst.EmptyLine(comment=cst.Comment(f"# decompose: {text}"))
 
 
-def remote_imports(tree: cst.Module, boundary: Boundary) -> dict[str, tuple[str, Handling]]:
+def remote_imports(tree: cst.Module, boundary: Boundary, package: str = ""
+                   ) -> dict[str, tuple[str, Handling]]:
     """Local names bound by ``from <monolith module> import X`` anywhere in the file, with
-    the dotted name they stand for and how the mirror provides them."""
+    the dotted name they stand for and how the mirror provides them; with the file's
+    ``package``, relative imports too (a carried module's ``from . import models``), and for a
+    module imported whole, its mirrored names as ``models.Attachment``."""
     found: dict[str, tuple[str, Handling]] = {}
 
     class Collect(cst.CSTVisitor):
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            if isinstance(node.names, cst.ImportStar) or (node.relative and not package):
                 return
-            module = dotted(node.module)
+            written = dotted(node.module) if node.module else None
+            module = (absolute_module(package, written, len(node.relative)) if node.relative
+                      else written or "")
             for alias in node.names:
                 name = dotted(alias.name)
+                local = dotted(alias.asname.name) if alias.asname else name
                 kind = boundary.remote_kind(module, name)
                 if kind is not None:
-                    local = dotted(alias.asname.name) if alias.asname else name
                     found[local] = (f"{module}.{name}", kind)
+                whole = boundary.mirror_of(f"{module}.{name}")
+                for mirrored in whole.names if whole else ():
+                    found[f"{local}.{mirrored.name}"] = (f"{module}.{name}.{mirrored.name}",
+                                                         mirrored.handling)
 
     tree.visit(Collect())
     return found

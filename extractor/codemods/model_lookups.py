@@ -1,22 +1,32 @@
-"""Registry lookups of models that stay become the mirror's remote models.
+"""Lookups of models that stay become the mirror's remote models.
 
 ``apps.get_model("history", "HistoryEntry")`` becomes ``HistoryEntry``, imported from the
 ``monolith`` mirror (as ``RemoteHistoryEntry`` when the file already uses that name): the
 service installs no ``history`` app, so the lookup would raise LookupError when the app
-loads. The plan mirrors every model such a lookup names (plan/lookups.py).
+loads. So do the lookups of the monolith's user model when its app stays (taiga's
+``users.User``): ``get_user_model()`` and ``apps.get_model(settings.AUTH_USER_MODEL)`` would
+answer the service's own ``AUTH_USER_MODEL``, and a call of a staying app's function that only
+returns a model (a ``MODEL_GETTER``: taiga's ``get_user_model_safe()``, in a serializer's
+``Meta``) would be a call to the monolith while the module loads. Each is written as the model,
+so the codemods after this one read the model's name (``Meta.model = User``: a
+RemoteModelSerializer). The plan mirrors every model such a lookup names (plan/lookups.py).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from decompose.model import Handling
 from decompose.paths import MIRROR_PACKAGE
-from extractor.codemods.base import Boundary, ExtractionCodemod, register, string_value
+from extractor.codemods.base import Boundary, ExtractionCodemod, dotted, register, string_value
 
-APPS_REGISTRY = ("django.apps", "apps")  # where Django's app registry is imported from
+AUTH_GETTER = "django.contrib.auth.get_user_model"  # the monolith's AUTH_USER_MODEL
+USER_SETTING = "django.conf.settings.AUTH_USER_MODEL"
+REGISTRY = "django.apps.apps"  # Django's app registry
+REGISTRY_LOOKUPS = frozenset({f"{REGISTRY}.get_model", f"{REGISTRY}.get_registered_model"})
+LOOKUP_KEYWORDS = frozenset({"require_ready"})  # what a registry lookup may pass besides
 
 
 def literal_label(args: list[str]) -> str | None:
@@ -31,46 +41,79 @@ def literal_label(args: list[str]) -> str | None:
 @register
 class ModelLookups(ExtractionCodemod):
     NAME = "model_lookups"
-    ORDER = 60
-    DESCRIPTION = "Registry lookups of models that stay -> the mirror's remote models."
+    # After fk_to_id (a ForeignKey(get_user_model()) is an id column by then), before the
+    # codemods that read model names.
+    ORDER = 15
+    DESCRIPTION = "Lookups of models that stay -> the mirror's remote models."
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return "get_model" in source
+        return "get_model" in source or "get_user_model" in source or any(
+            n.name in source for m in boundary.mirrors for n in m.names
+            if n.handling == Handling.MODEL_GETTER)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._bound = {found.value for found in m.findall(node, m.Name())
                        if isinstance(found, cst.Name)}
-        self._registries: set[str] = set()
+        self._imported: dict[str, str] = {}  # local name -> the dotted name it binds
         self._remote = {n.target.lower(): (mirror.module, n.name)
                         for mirror in self.boundary.mirrors
+                        if self.boundary.mirror_of(mirror.module) is mirror
                         for n in mirror.names if n.handling == Handling.REMOTE_MODEL}
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = node.module
-        if (not node.relative and isinstance(module, cst.Attribute)
-                and f"{getattr(module.value, 'value', '')}.{module.attr.value}"
-                == APPS_REGISTRY[0] and not isinstance(node.names, cst.ImportStar)):
-            self._registries.update(
-                a.asname.name.value if a.asname and isinstance(a.asname.name, cst.Name)
-                else APPS_REGISTRY[1] for a in node.names
-                if isinstance(a.name, cst.Name) and a.name.value == APPS_REGISTRY[1])
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = dotted(alias.name)
+            local = dotted(alias.asname.name) if alias.asname else name
+            self._imported[local] = f"{dotted(node.module)}.{name}"
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "get_model"
-                and isinstance(func.value, cst.Name) and func.value.value in self._registries):
-            return updated
-        args = [string_value(a.value) for a in original.args if not a.keyword]
-        label = (literal_label([a for a in args if a is not None])
-                 if None not in args and len(args) == len(original.args) else None)
+        called = self._resolve(original.func)
+        label = self._looked_up(called, original)
         remote = self._remote.get(label.lower()) if label else None
-        if remote is None:
+        if called is None or remote is None:  # (a label of a model the service has)
             return updated
         module, name = remote
-        alias = f"Remote{name}" if name in self._bound else None
-        AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}", name,
-                                            alias)
-        self.report(original, f"get_model of {label} -> {alias or name}, the mirror's remote "
-                    f"model ({MIRROR_PACKAGE}.{module})")
-        return cst.Name(alias or name)
+        local = next((k for k, v in self._imported.items() if v == f"{module}.{name}"), None)
+        if local is None:
+            local = f"Remote{name}" if name in self._bound else name
+            AddImportsVisitor.add_needed_import(self.context, module, name,
+                                                None if local == name else local)
+        for head in {dotted(n).partition(".")[0] for n in (original.func, *(
+                a.value for a in original.args))} & self._imported.keys():
+            imported, _, bound = self._imported[head].rpartition(".")
+            RemoveImportsVisitor.remove_unused_import(self.context, imported, bound,
+                                                      None if head == bound else head)
+        self.report(original, f"{dotted(original.func)}() of {label} -> {local}, the mirror's "
+                    f"remote model ({MIRROR_PACKAGE}.{module})")
+        return cst.Name(local)
+
+    def _looked_up(self, called: str | None, call: cst.Call) -> str | None:
+        """The label of the model the call answers, when it is a lookup of one."""
+        if called is None:
+            return None
+        module, _, name = called.rpartition(".")
+        getter = self.boundary.mirror_name(module, name)
+        if getter is not None and getter.handling == Handling.MODEL_GETTER:
+            return getter.target
+        if called == AUTH_GETTER and not call.args:
+            return self.boundary.user_model or None
+        args = [a for a in call.args if a.keyword is None or a.keyword.value not in
+                LOOKUP_KEYWORDS]
+        if called not in REGISTRY_LOOKUPS or any(a.keyword for a in args):
+            return None
+        if len(args) == 1 and self._resolve(args[0].value) == USER_SETTING:
+            return self.boundary.user_model or None
+        texts = [string_value(a.value) for a in args]
+        return literal_label([t for t in texts if t is not None]) if None not in texts else None
+
+    def _resolve(self, node: cst.BaseExpression) -> str | None:
+        """``apps.get_model`` -> "django.apps.apps.get_model", through the file's imports."""
+        written = dotted(node)
+        head, _, rest = written.partition(".")
+        if head not in self._imported:
+            return None
+        return f"{self._imported[head]}.{rest}" if rest else self._imported[head]
+

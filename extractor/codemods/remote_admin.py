@@ -1,11 +1,13 @@
-"""Admin registrations of models that stay in the monolith leave the service's admin.
+"""Admin registrations and inlines of models that stay in the monolith leave the service's
+admin.
 
 A moved ``admin.py`` may (un)register a model of an app that stays: tandoor's
 ``admin.site.unregister(User); admin.site.register(User, CustomUserAdmin)``. In the service that
 name is a remote stand-in (``monolith.django.contrib.auth.models.User``), which Django's admin
 cannot register (``TypeError: 'RemoteModel' object is not iterable`` at import). The monolith
 keeps serving that model's admin, so the call (or the ``@admin.register`` decorator) is removed
-and a comment says why; the class it named stays, other code may use it. Each removal is a
+and a comment says why; the class it named stays, other code may use it. An inline of such a
+model (plan/admin_inlines.py) leaves the ``inlines`` it is listed in. Each removal is a
 warning listed in EXTRACTION.md.
 """
 
@@ -37,19 +39,21 @@ class RemoteAdmin(ExtractionCodemod):
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return bool(boundary.mirrors) and admin_module(module) and "register" in source
+        return bool(boundary.mirrors) and admin_module(module) and (
+            "register" in source or "inlines" in source)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._remote: dict[str, str] = {}  # local name -> label of the monolith's model
+        self._imported: dict[str, str] = {}  # local name -> the monolith's dotted name
 
     def visit_Module(self, node: cst.Module) -> None:
-        for local, (name, kind) in remote_imports(node, self.boundary).items():
+        for local, (name, kind) in remote_imports(node, self.boundary, self.package).items():
+            self._imported[local] = name
             if kind == Handling.REMOTE_MODEL:
-                module, _, imported = name.rpartition(".")
-                mirror = self.boundary.mirror_of(module)
-                assert mirror is not None  # remote_imports found the name in it
-                self._remote[local] = next(n.target for n in mirror.names if n.name == imported)
+                mirrored = self.boundary.mirror_name(*name.rsplit(".", 1))
+                assert mirrored is not None  # remote_imports found the name in it
+                self._remote[local] = mirrored.target
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         body, footer = self._without_registrations(original.body, updated.body)
@@ -78,6 +82,28 @@ class RemoteAdmin(ExtractionCodemod):
             return updated
         return updated.with_changes(decorators=kept, leading_lines=[
             *updated.leading_lines, *comments])
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """``inlines = [...]``: an inline of a model that stays is left out (taiga's wiki
+        admin listed notifications' ``WatchedInline``)."""
+        target = original.targets[0].target if len(original.targets) == 1 else None
+        if not (isinstance(target, cst.Name) and target.value == "inlines"
+                and isinstance(updated.value, cst.List | cst.Tuple)):
+            return updated
+        kept = []
+        for element in updated.value.elements:
+            name = dotted(element.value)
+            if self._imported.get(name, f"{self.module_name}.{name}") in (
+                    self.boundary.remote_inlines):
+                self.report(original, f"inline {name} removed: its model stays in the monolith "
+                            "(a remote model here), whose admin keeps it", Level.WARNING)
+            else:
+                kept.append(element)
+        if len(kept) == len(updated.value.elements):
+            return updated
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(value=updated.value.with_changes(elements=kept))
 
     def _without_registrations(self, original: Sequence[cst.BaseStatement],
                                updated: Sequence[cst.BaseStatement],

@@ -59,9 +59,7 @@ class RemoteImports(ExtractionCodemod):
         written = dotted(node.module) if node.module else None
         if not node.relative:
             return written or ""
-        package = (self.module_name if self.path.endswith("__init__.py")
-                   else self.module_name.rpartition(".")[0])
-        return absolute_module(package, written, len(node.relative))
+        return absolute_module(self.package, written, len(node.relative))
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
         for alias in original.names:

@@ -101,8 +101,12 @@ class RemoteSerializers(ExtractionCodemod):
                 source = f'serializers.PrimaryKeyRelatedField(source="{name}_id", read_only=True)'
             else:
                 module, _, cls = self._model_module(relation.target)
-                AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
-                                                    cls)
+                imported = next((local for local, (name, _) in self._remote.items()
+                                 if name == f"{module}.{cls}"), None)  # imported already
+                if imported is None:
+                    AddImportsVisitor.add_needed_import(
+                        self.context, f"{MIRROR_PACKAGE}.{module}", cls)
+                cls = imported or cls
                 self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
                 many = "many=True, " if relation.many else ""
                 source = (f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}({many}"

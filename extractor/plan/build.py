@@ -22,6 +22,7 @@ from decompose.model import (
 )
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
+from extractor.plan.admin_inlines import remote_inlines
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.django_defaults import django_defaults
@@ -30,7 +31,7 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
-from extractor.plan.lookups import staying_lookups
+from extractor.plan.lookups import remote_user, staying_lookups
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -41,6 +42,7 @@ from extractor.plan.pins import (
 from extractor.plan.python_version import ProjectPython, project_python
 from extractor.plan.relations import (
     moved_models,
+    remote_generics,
     remote_relations,
     replaced_relations,
     reverse_accessors,
@@ -123,6 +125,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         imports.scan(path)
     for relation in replaced:
         imports.mirror_model(relation.target)
+    generics, generic_dependencies = remote_generics(scope)
+    for generic in generics:
+        imports.mirror_model(generic.target)
     accessors, lost = reverse_accessors(scope)
     for accessor in accessors:  # the rows, and the rows their keys point at (shipment.carrier)
         imports.mirror_model(accessor.source)
@@ -162,11 +167,12 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     for where, label in staying_lookups(scope, [path for path, _ in python]):
         imports.mirror_model(label)
         imports.dependencies.append(CrossDependency(
-            where, label, Handling.REMOTE_MODEL, "looked up in the app registry, which in the "
-            "service has not its app: the mirror's remote model"))
+            where, label, Handling.REMOTE_MODEL, "looked up in the app registry or as the "
+            "user model, whose app the service has not: the mirror's remote model"))
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
-        a.name for a in graph.apps if a.external))
+        a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
+        remote_inlines(scope, [path for path, _ in python], mirrors)), generics)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
@@ -188,7 +194,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
-        dependencies=relation_dependencies + tuple(imports.dependencies),
+        dependencies=relation_dependencies + generic_dependencies + tuple(
+            imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf.settings,

@@ -1,7 +1,8 @@
 """What moved code imports from apps that stay, and how the service provides each name.
 
 Model-free modules are copied as a shared kernel under the same module path; models, functions
-and exceptions become names of the service's ``monolith`` mirror package, reached remotely;
+and exceptions become names of the service's ``monolith`` mirror package, reached remotely (a
+function that only returns a model, as the service's remote model: lookups.py);
 constants are copied into the mirror (see constants.py), a custom signal as a stand-in whose
 sends the monolith's real one receives as events (see signals.py). A module imported whole
 (``from app import services``) gets a mirror of the attributes the file reads on it. Any
@@ -22,6 +23,7 @@ from decompose.model import CrossDependency, FileCopy, Handling, Location, Mirro
 from decompose.modules import absolute_module
 from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
 from extractor.plan.constants import CopiedConstant, copy_constant
+from extractor.plan.lookups import LookupReader, remote_user, staying_models
 from extractor.plan.scope import Scope
 
 EXCEPTION_BASE = re.compile(r"(Error|Exception|Warning)$")
@@ -57,6 +59,8 @@ class CrossImports:
         self._settings_files = {v.location.path for v in settings.values if v.location
                                 } if settings else set()
         self._settings_files.add(self.source.path_of(scope.graph.settings_module) or "")
+        self._staying = staying_models(scope)
+        self._user = remote_user(scope)
 
     def scan(self, path: str) -> None:
         """Every import of the moved (or carried) file at ``path``; relative ones resolved
@@ -129,6 +133,8 @@ class CrossImports:
                 self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
         elif kind != Handling.ERROR:
             self.mirrors.setdefault(module, {})[name] = MirrorName(name, kind, target)
+        if kind == Handling.MODEL_GETTER:  # its calls become the model's remote model
+            self.mirror_model(target)
         self.dependencies.append(CrossDependency(where, f"{module}.{name}", kind, target))
 
     def scan_carried(self) -> None:
@@ -335,6 +341,9 @@ class CrossImports:
             return Handling.ERROR, "its source could not be read"
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                returned = LookupReader(self.scope, path, self._user).getter(node)
+                if returned and returned.lower() in self._staying:
+                    return Handling.MODEL_GETTER, self._staying[returned.lower()]
                 return Handling.REMOTE_FUNCTION, f"{module}.{name}"
             if isinstance(node, ast.ClassDef) and node.name == name:
                 model = next((m for m in self.scope.graph.models

@@ -5,6 +5,7 @@ imports (functions' too) followed, so ``handlers.on_assigned`` reads
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from decompose.modules import absolute_module
 from extractor.plan.scope import Scope
@@ -37,11 +38,21 @@ def dotted(node: ast.expr | None) -> str | None:
 
 def full_name(scope: Scope, path: str, node: ast.expr | None) -> str | None:
     """A name as the module that defines it spells it (``order_placed`` -> its module path)."""
-    written = dotted(node)
-    if written is None:
-        return None
-    head, _, rest = written.partition(".")
+    return resolver(scope, path)(node)
+
+
+def resolver(scope: Scope, path: str) -> Callable[[ast.expr | None], str | None]:
+    """``full_name`` for many names of one file, whose imports are read once."""
     names = _names(scope, path)
-    if head in names:
-        return f"{names[head]}.{rest}" if rest else names[head]
-    return f"{scope.source.module_of(path)}.{written}"
+    module = scope.source.module_of(path)
+
+    def resolve(node: ast.expr | None) -> str | None:
+        written = dotted(node)
+        if written is None:
+            return None
+        head, _, rest = written.partition(".")
+        if head in names:
+            return f"{names[head]}.{rest}" if rest else names[head]
+        return f"{module}.{written}"
+
+    return resolve

@@ -19,7 +19,13 @@ from decompose.model import (
     Relation,
     RelationKind,
 )
-from extractor.codemods.base import MovedModel, RemoteAccessor, ReplacedRelation, ThroughTable
+from extractor.codemods.base import (
+    MovedModel,
+    RemoteAccessor,
+    RemoteGeneric,
+    ReplacedRelation,
+    ThroughTable,
+)
 from extractor.plan.external_keys import external_key
 from extractor.plan.scope import Scope
 
@@ -60,6 +66,26 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
                             m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
 
 
+def remote_generics(scope: Scope
+                    ) -> tuple[tuple[RemoteGeneric, ...], tuple[CrossDependency, ...]]:
+    """The ``GenericRelation`` fields of moved models (abstract bases too, rewritten there) to
+    models of the project's apps that stay, and a dependency for each concrete model's."""
+    generics, dependencies = [], []
+    for model in _moved_models(scope):
+        for relation in model.relations:
+            target = relation.target
+            if (relation.kind != RelationKind.GENERIC_RELATION or not target
+                    or target.partition(".")[0] not in scope.own_labels - scope.moved_labels):
+                continue
+            generics.append(RemoteGeneric(model.label, relation.field, target))
+            if not model.abstract:
+                dependencies.append(CrossDependency(
+                    relation.location, f"{model.label}.{relation.field} -> {target}",
+                    Handling.REMOTE_MODEL, "a GenericRelation: the monolith's rows whose generic "
+                    "key points here (RemoteGenericRelation)"))
+    return tuple(generics), tuple(dependencies)
+
+
 def replaced_relations(scope: Scope, default_auto_field: str | None = None
                        ) -> tuple[tuple[ReplacedRelation, ...], tuple[CrossDependency, ...]]:
     """Relations of moved models into apps that stay, each an id column of the target's key
@@ -68,14 +94,19 @@ def replaced_relations(scope: Scope, default_auto_field: str | None = None
     never dropped. ``default_auto_field`` is the project's setting."""
     replaced, dependencies = [], []
     for model in _moved_models(scope):
-        if model.abstract:
-            continue
         for relation in model.relations:
             target = relation.target
             if (target is None or relation.parent_link or relation.kind not in REPLACEABLE
                     or target.partition(".")[0] in scope.moved_labels | SERVICE_APPS):
                 continue
             edge = f"{model.label}.{relation.field} -> {target}"
+            if model.abstract:  # declared on the base (taiga's AbstractCustomAttribute.project):
+                # rewritten there, listed with each concrete model that inherits it
+                if relation.kind != RelationKind.MANY_TO_MANY:
+                    replaced.append(ReplacedRelation(model.label, relation.field, target, *(
+                        _key_column(scope, target, default_auto_field, edge,
+                                    relation.location))))
+                continue
             if relation.kind == RelationKind.MANY_TO_MANY and relation.through:
                 raise CannotExtract(_many_to_many_refusal(scope, model, relation, edge),
                                     path=relation.location.path, line=relation.location.line)

@@ -108,6 +108,13 @@ class RemoteModel:
     def __deepcopy__(self, memo: dict[int, Any]) -> RemoteModel:
         return self
 
+    def __instancecheck__(self, value: Any) -> bool:
+        """``isinstance(user, get_user_model())`` in moved code: a row of this model read
+        from the monolith, or the user the monolith's token vouches for (a TokenUser of
+        this user model), is an instance."""
+        ref = getattr(value, "__decompose_ref__", None)
+        return callable(ref) and str(ref()[0]).lower() == self.label.lower()
+
     @property
     def objects(self) -> RemoteQuerySet:
         return RemoteQuerySet(self)
@@ -149,6 +156,18 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+
+def model_getter(label: str) -> Callable[..., RemoteModel]:
+    """Stands for a monolith function that only returns the model ``label`` (taiga's
+    ``get_user_model_safe()``): answered here, without asking the monolith, so moved code
+    may call it while it is imported (``Meta.model = get_user_model_safe()``)."""
+
+    def getter(*args: Any, **kwargs: Any) -> RemoteModel:
+        return RemoteModel(label)
+
+    getter.__doc__ = f"The monolith's {label}, as the service reaches it (a RemoteModel)."
+    return getter
 
 
 def _url_sized(pks: list[Any]) -> Iterator[list[Any]]:
@@ -386,6 +405,30 @@ class RemoteReverse:
             return self
         rows = RemoteModel(self.label).objects.filter(**{self.field: instance.pk})
         return rows.get() if self.one else rows
+
+
+class RemoteGenericRelation:
+    """A ``GenericRelation`` of a moved model to a model that stays (taiga's
+    ``WikiPage.attachments``): the monolith's rows whose generic key (``content_type``,
+    ``object_id``) points at this instance, asked of it when used. The content type is the
+    shared ``django_content_type`` row, read as Django's contenttypes app in the service reads
+    it."""
+
+    def __init__(self, label: str, content_type_field: str = "content_type",
+                 object_id_field: str = "object_id") -> None:
+        self.label = label
+        self.content_type_field, self.object_id_field = content_type_field, object_id_field
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        # its models load with the app registry, after this module
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(type(instance))
+        return RemoteModel(self.label).objects.filter(**{
+            f"{self.content_type_field}_id": content_type.pk,
+            self.object_id_field: instance.pk})
 
 
 class RemoteRelation(property):

@@ -8,11 +8,14 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 
+from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer
-from decompose_remote.models import RemoteModel
+from decompose_remote.models import RemoteGenericRelation, RemoteModel, model_getter
 from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
@@ -35,6 +38,36 @@ def test_a_query_runs_in_the_monolith_and_answers_allowlisted_fields(users):
     assert (alice.pk, alice.username) == (User.objects.get(username="alice").pk, "alice")
     assert [row.username for row in users.objects.filter(username__startswith="b")] == ["bob"]
     assert users.objects.count() == 2
+
+
+def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
+    # taiga's notifications services: isinstance(user_or_id, get_user_model())
+    alice = users.objects.get(username="alice")
+    assert isinstance(alice, users) and not isinstance(alice, RemoteModel("auth.Group"))
+    assert isinstance(TokenUser({"sub": "7", "user_model": "auth.user"}), users)
+    assert not isinstance(TokenUser({"sub": "7", "user_model": "users.User"}), users)
+    assert not isinstance(alice.pk, users)
+
+
+def test_a_model_getter_answers_the_remote_model_without_asking_the_monolith(users, settings):
+    # taiga's get_user_model_safe(), called in a serializer's Meta while the module loads
+    settings.MONOLITH_URL = "http://127.0.0.1:9"  # nothing listens: a request would fail
+    get_client.cache_clear()
+    assert model_getter("auth.User")() is users
+    assert model_getter("auth.User").__doc__ == (
+        "The monolith's auth.User, as the service reaches it (a RemoteModel).")
+
+
+def test_a_generic_relation_answers_the_monolith_s_rows_keyed_to_the_instance(users):
+    # taiga's WikiPage.attachments: GenericRelation("attachments.Attachment")
+    staff, other = Group.objects.create(name="staff"), Group.objects.create(name="other")
+    kind = ContentType.objects.get_for_model(Group)
+    for group in (staff, other):
+        LogEntry.objects.create(user=User.objects.get(username="alice"), content_type=kind,
+                                object_id=str(group.pk), object_repr=group.name,
+                                action_flag=ADDITION)
+    entries = RemoteGenericRelation("admin.LogEntry").__get__(staff, Group)
+    assert [entry.object_repr for entry in entries] == ["staff"]
 
 
 def test_a_missing_row_is_the_models_own_does_not_exist(users):

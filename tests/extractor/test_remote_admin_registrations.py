@@ -47,3 +47,52 @@ def test_registrations_of_models_that_stay_leave_the_services_admin(tmp_path: Pa
     served = django(out, "-c", SERVED)
     assert served.returncode == 0, served.stderr
     assert served.stdout == "['ledger.Entry']\n"
+
+
+CARRIED_ADMIN = """from django.contrib import admin
+
+from . import models
+
+
+class CustomerInline(admin.TabularInline):
+    model = models.Customer
+
+
+admin.site.register(models.Customer)
+"""
+INLINES = """from django.contrib import admin
+
+from crm.admin import CustomerInline
+from ledger.models import Entry
+
+
+class EntryAdmin(admin.ModelAdmin):
+    inlines = [CustomerInline]
+
+
+admin.site.register(Entry, EntryAdmin)
+"""
+
+
+def test_an_inline_of_a_model_that_stays_leaves_the_moved_admin_and_its_module_registers_none(
+        tmp_path: Path):
+    # taiga's wiki admin: inlines = [WatchedInline, VoteInline], carried from notifications and
+    # votes, whose admin modules register their own models through `from . import models`
+    root = analysed_copy("staying_names", tmp_path / "monolith", {
+        "crm/admin.py": ("", CARRIED_ADMIN), "ledger/admin.py": ("", INLINES)})
+    out = tmp_path / "service"
+    result = invoke("ledger", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "    inlines = []\n" in (out / "ledger/admin.py").read_text()
+    assert (out / "crm/admin.py").read_text().endswith(
+        "    model = models.Customer\n\n\n# decompose: crm.Customer stays, its admin too: "
+        "admin.site.register(models.Customer)\n")
+    report = (out / "EXTRACTION.md").read_text()
+    assert ("- `ledger/admin.py:8` [remote_admin, **warning**] inline CustomerInline removed: "
+            "its model stays in the monolith (a remote model here), whose admin keeps it\n"
+            ) in report
+    served = django(out, "-c", SERVED)
+    assert served.returncode == 0, served.stderr
+    assert served.stdout == "['ledger.Entry']\n"
+    check = django(out, "manage.py", "check")
+    assert check.returncode == 0, check.stderr

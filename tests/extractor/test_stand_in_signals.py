@@ -97,7 +97,7 @@ def test_the_service_records_what_its_stand_in_sends_and_the_monolith_consumes_t
     # The ready() that looked notes.Notice up by label booted: bound to the remote model.
     assert lookup == "[True]"
     assert (out / "board" / "apps.py").read_text().startswith(
-        "from django.apps import AppConfig, apps\nfrom django.db.models import signals\n"
+        "from django.apps import AppConfig\nfrom django.db.models import signals\n"
         "from monolith.notes.models import Notice\n")
     assert "sender=Notice," in (out / "board" / "apps.py").read_text()
 

@@ -19,9 +19,13 @@ _SETS = {"update_fields": frozenset, "pk_set": set}
 
 
 def _snapshot(instance: Any) -> dict[str, Any]:
+    """The instance's columns; one it was saved with as an expression (taiga's OCC mixin:
+    ``version = F("version") + 1``) is left out: the row the receiver loads holds its value."""
     fields = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
+        if hasattr(value, "resolve_expression"):
+            continue
         fields[field.attname] = value.name if isinstance(field, models.FileField) else value
     return {**codec.model_ref(instance._meta.label, instance.pk),
             "fields": codec.encode(fields)}

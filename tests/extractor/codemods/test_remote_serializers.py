@@ -111,6 +111,34 @@ def test_replaced_relation_listed_in_fields_is_declared_as_a_primary_key():
         """, module="orders.api.serializers")
 
 
+def test_a_key_s_queryset_reads_the_remote_model_the_file_imports_already():
+    # taiga's notifications serializers, once get_user_model_safe() is the remote model
+    check_transformed("""\
+        from rest_framework import serializers
+
+        from catalog.models import Product as Item
+        from orders.models import OrderLine
+
+
+        class LineSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, """\
+
+        from monolith.catalog.models import Product as Item
+        from orders.models import OrderLine
+        from decompose_remote.serializers import IdColumnModelSerializer, IdColumnPrimaryKeyField
+
+
+        class LineSerializer(IdColumnModelSerializer):
+            product = IdColumnPrimaryKeyField(queryset=Item.objects.all())
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, module="orders.api.serializers")
+
+
 def test_a_many_to_many_kept_as_pairs_is_declared_as_a_list_of_keys():
     check_transformed("""\
         from rest_framework import serializers
