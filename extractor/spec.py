@@ -177,6 +177,8 @@ class ServiceSpec:
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
     fork_exception_handler: str = ""
+    # The monolith's modules copied unchanged (its shared kernel): linted where they are written.
+    verbatim: tuple[str, ...] = ()
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
     dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too

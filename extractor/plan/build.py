@@ -211,6 +211,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         middleware=apps_middleware(settings, record.third_party_apps),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
+        verbatim=tuple(sorted(f.target for f in kernel
+                              if f.kind == "kernel" and f.target.endswith(".py"))),
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),

@@ -4,6 +4,8 @@ REST_FRAMEWORK is not the service's DRF's, and the service builds the fork's rou
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from rest_framework.settings import IMPORT_STRINGS
@@ -68,6 +70,11 @@ def test_the_service_imports_what_its_copies_name_in_strings(tmp_path: Path):
     routed = django(out, "-c", "import django; django.setup(); from django.urls import reverse; "
                     "print(reverse('entries-list'), reverse('entries-detail', args=[1]))")
     assert routed.stdout == "/api/entries /api/entries/1\n", routed.stderr
+    # the fork, copied unchanged, is linted where it is written (UP004 in kit/renderers.py)
+    assert '    "kit/renderers.py",\n' in (out / "pyproject.toml").read_text()
+    linted = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                            cwd=out, capture_output=True, text=True, timeout=60)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_services(
