@@ -125,7 +125,8 @@ class CarriedSetting:
     the service's settings assign it. One read from the environment names its ``variable``,
     the monolith's ``default`` (Python; "" when the service requires the variable), and the
     monolith's ``expression`` at ``origin`` (``path:line``); a required one, the
-    ``placeholder`` it holds in the test settings only."""
+    ``placeholder`` it holds in the test settings only; ``reader`` is the django-environ
+    call ``source`` reads it with (``env.list``)."""
 
     name: str
     source: str
@@ -134,6 +135,7 @@ class CarriedSetting:
     origin: str = ""
     expression: str = ""
     placeholder: str | None = None
+    reader: str = ""
 
 
 @dataclass(frozen=True)

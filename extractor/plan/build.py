@@ -51,6 +51,7 @@ from extractor.plan.settings import (
     PatchTarget,
     apps_middleware,
     carried_settings,
+    environment_record,
     patch_targets,
     rest_framework,
     settings_read_by,
@@ -184,6 +185,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.SIGNAL})
     signals = plan_signals(scope, imports.stand_in_signals())
+    carried = carried_settings(settings, settings_read_by(
+        scope.source, [f.source for f in files if f.source.endswith(".py")]),
+        django_defaults(environment.site_paths))
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
@@ -193,7 +197,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf,
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
-        signals=signals.forwarded, unforwarded=signals.unforwarded)
+        signals=signals.forwarded, unforwarded=signals.unforwarded,
+        environment_settings=environment_record(carried))
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
@@ -209,9 +214,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
-        monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")]),
-            django_defaults(environment.site_paths)),
+        monolith_settings=carried,
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)
