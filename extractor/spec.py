@@ -181,6 +181,10 @@ class ServiceSpec:
     # module), the monolith's pages they link to per URL namespace ("" for none: (path, name)),
     # and the monolith's LOGIN_URL / LOGIN_REDIRECT_URL.
     template_libraries: tuple[tuple[str, str], ...] = ()
+    # The monolith's context processors and builtin tag libraries the service has the modules
+    # of (Django's, the moved apps'), beyond the skeleton's.
+    context_processors: tuple[str, ...] = ()
+    template_builtins: tuple[str, ...] = ()
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""

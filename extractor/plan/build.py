@@ -55,6 +55,7 @@ from extractor.plan.settings import (
     patch_targets,
     rest_framework,
     settings_read_by,
+    template_options,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
@@ -185,6 +186,13 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.SIGNAL})
     signals = plan_signals(scope, imports.stand_in_signals())
+    copied_modules = {scope.source.module_of(f.source) for f in kernel + carried_files}
+    options = template_options(settings, lambda dotted: _importable(
+        dotted.rpartition(".")[0], [a.name for a in moved] + ["django", *third_party_apps],
+        copied_modules))
+    notes += tuple(Rewrite(options.location or Location(patch.settings, 1), "plan", (
+        f"the monolith's template option {name} is of an app that stays: the moved pages "
+        "render without it"), Level.WARNING) for name in options.left)
     carried = carried_settings(settings, settings_read_by(
         scope.source, [f.source for f in files if f.source.endswith(".py")]),
         django_defaults(environment.site_paths))
@@ -210,6 +218,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
+        context_processors=options.context_processors, template_builtins=options.builtins,
         monolith_pages=monolith_pages(scope, (
             *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
@@ -238,6 +247,13 @@ def _locale(settings: SettingsFacts) -> dict[str, Any]:
         if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
             found[name.lower()] = value
     return found
+
+
+def _importable(module: str, packages: Sequence[str], copied: set[str]) -> bool:
+    """Whether the service has ``module``: in one of ``packages`` (moved apps, Django,
+    installed third-party apps) or copied into it."""
+    return module in copied or any(module == package or module.startswith(package + ".")
+                                   for package in packages)
 
 
 def _text(value: object) -> str:

@@ -230,6 +230,55 @@ def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...
                  and any(entry.startswith(f"{app}.") for app in apps))
 
 
+# The skeleton's own context processors (config/settings/base.py).
+SKELETON_CONTEXT_PROCESSORS = ("django.template.context_processors.request",
+                               "django.contrib.auth.context_processors.auth",
+                               "django.contrib.messages.context_processors.messages")
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    """The monolith's template ``context_processors`` (beyond the skeleton's) and
+    ``builtins`` the service can import, in the monolith's order, and those it cannot (of
+    apps that stay), at the TEMPLATES ``location``."""
+
+    context_processors: tuple[str, ...] = ()
+    builtins: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
+                     ) -> TemplateOptions:
+    """What pretalx's moved pages rendered with: ``locale_context`` of its moved ``common``
+    app gave them ``html_locale``, its ``components`` builtins their ``{% alert %}`` tags.
+    Read from the TEMPLATES value, or from its expression where it is computed (its DIRS
+    join paths); ``importable`` says whether the service has a dotted name's module."""
+    setting = facts.value("TEMPLATES")
+    if setting is None:
+        return TemplateOptions()
+    try:
+        tree = ast.parse((setting.expression or "") if setting.opaque
+                         else _source(setting.value), mode="eval")
+    except (SyntaxError, ValueError):
+        return TemplateOptions()
+    found: dict[str, list[str]] = {"context_processors": [], "builtins": []}
+    for node in ast.walk(tree):
+        for key, value in zip(node.keys, node.values, strict=True) if isinstance(
+                node, ast.Dict) else ():
+            name = key.value if isinstance(key, ast.Constant) else None
+            if isinstance(name, str) and name in found and isinstance(
+                    value, ast.List | ast.Tuple):
+                found[name] += [item.value for item in value.elts if isinstance(
+                    item, ast.Constant) and isinstance(item.value, str)]
+    processors = [p for p in dict.fromkeys(found["context_processors"])
+                  if p not in SKELETON_CONTEXT_PROCESSORS]
+    builtins = list(dict.fromkeys(found["builtins"]))
+    return TemplateOptions(
+        tuple(p for p in processors if importable(p)), tuple(b for b in builtins if importable(b)),
+        tuple(name for name in processors + builtins if not importable(name)), setting.location)
+
+
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:
     """The INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith patch edits, else the
     computed INSTALLED_APPS it adds to, and the file of ROOT_URLCONF; refused in one line

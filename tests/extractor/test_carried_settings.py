@@ -310,3 +310,43 @@ def test_the_service_takes_the_monolith_locale(tmp_path: Path):
     base = (tmp_path / "service" / "config" / "settings" / "base.py").read_text()
     assert ('TIME_ZONE = "Europe/Madrid"\nLANGUAGE_CODE = "en"\nUSE_I18N = True\n'
             "USE_TZ = False\n") in base
+
+
+def test_the_monolith_context_processors_and_builtins_the_service_has_render_its_pages(
+        tmp_path: Path):
+    # pretalx's moved common app: its locale_context gave the pages html_locale, its
+    # components builtins their {% alert %} tags; orga's processor stays with orga
+    templates = ('TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",'
+                 ' "DIRS": [os.getcwd()], "OPTIONS": {"context_processors": ['
+                 '"django.template.context_processors.request", '
+                 '"django.template.context_processors.i18n", '
+                 '"billing.context_processors.currency", "audit.context_processors.trail"], '
+                 '"builtins": ["billing.templatetags.money"]}}]\n')
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\nimport os  # noqa: E402\n"
+                               + templates),
+        "billing/context_processors.py": ("", "def currency(request):\n"
+                                              "    return {'currency': 'EUR'}\n"),
+        "billing/templatetags/__init__.py": ("", ""),
+        "billing/templatetags/money.py": ("", "from django import template\n\n"
+                                              "register = template.Library()\n\n\n"
+                                              "@register.simple_tag\ndef money(amount):\n"
+                                              "    return f'{amount:.2f}'\n"),
+    })
+    service = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(service)])
+    assert result.exit_code == 0, result.output
+    report = (service / "EXTRACTION.md").read_text()
+    assert ("the monolith's template option audit.context_processors.trail is of an app that "
+            "stays: the moved pages render without it") in report
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(service),
+               DATABASE_URL="postgres://u@127.0.0.1:9/none")
+    done = subprocess.run([sys.executable, "-c", (
+        "import django; django.setup()\n"
+        "from django.template import engines\nfrom django.test import RequestFactory\n"
+        "page = engines['django'].from_string('{% money 3 %} {{ currency }} {{ LANGUAGE_CODE }}')\n"
+        "print(page.render({}, request=RequestFactory().get('/')))")], cwd=service, env=env,
+        capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "3.00 EUR en-us", done.stderr
