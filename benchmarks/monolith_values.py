@@ -45,8 +45,9 @@ found = {{}}
 for name in {names!r}:
     notes = set()
     try:
-        found[name] = {{"value": plain(getattr(settings, name), notes), "notes": sorted(notes)}}
-    except (AttributeError, TypeError, ValueError) as exc:
+        found[name] = ({{"absent": True}} if not hasattr(settings, name) else
+                       {{"value": plain(getattr(settings, name), notes), "notes": sorted(notes)}})
+    except (TypeError, ValueError) as exc:
         found[name] = {{"error": f"{{type(exc).__name__}}: {{exc}}"}}
 print(json.dumps(found))
 """
@@ -74,6 +75,16 @@ def service_values(service: Path, shell_output: str) -> ServiceValues:
     for item in _record(service):
         name, reader = item["setting"], item["reader"]
         read = found.get(name, {"error": "not printed"})
+        if "absent" in read and item["required"]:
+            # set only under a condition the served monolith does not meet (pretalx's
+            # CELERY_RESULT_BACKEND without a broker): the service requires it all the same
+            variables[item["variable"]] = ""
+            reported.append(f"{name}: the monolith has no such setting: given as ''")
+            continue
+        if "absent" in read:
+            reported.append(f"{name}: the monolith has no such setting: the service's "
+                            f"default {item['default']}")
+            continue
         if "error" in read:
             reported.append(f"{name}: not read from the monolith: {read['error']}")
             continue
