@@ -1,6 +1,7 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
 FUNCTIONS = frozenset({"runtime_test_functions.total"})
-MODELS = {"auth.User": {"fields": ["id", "username"], "methods": [], "chains": []}}
+MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
+                        "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

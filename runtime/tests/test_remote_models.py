@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 
+from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer
 from decompose_remote.models import RemoteModel
@@ -52,3 +53,15 @@ def test_a_lookup_on_a_field_outside_the_allowlist_is_refused(users, caplog):
         users.objects.filter(password="x").count()
     refusal = caplog.records[-1]
     assert refusal.status == 403 and "lookup 'password' on auth.User" in refusal.body
+
+
+def test_the_signed_in_user_answers_fields_of_the_monolith_row_the_token_does_not_carry(
+        users, settings):
+    # pretalx's moved context processor reads request.user.is_administrator
+    alice = User.objects.get(username="alice")
+    User.objects.filter(pk=alice.pk).update(first_name="Alice")
+    user = TokenUser({"sub": str(alice.pk), "username": "alice", "user_model": "auth.User"})
+    assert (user.first_name, user.username) == ("Alice", "alice")
+    settings.MONOLITH_URL = "http://127.0.0.1:9"  # a monolith that does not answer
+    get_client.cache_clear()
+    assert not hasattr(TokenUser({"sub": str(alice.pk)}), "first_name")
