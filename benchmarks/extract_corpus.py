@@ -18,7 +18,9 @@ For each service written, on one throwaway PostgreSQL cluster (a database per st
    requirements; the counts must be equal (the selection run is printed: the project's default
    subset, ``--monolith-tests full`` or given paths);
 3. the patched monolith is migrated and given data by the project's own seeding (its fixtures,
-   factories or seed command), then it and the service run under gunicorn side by side; each
+   factories or seed command), then it and the service run under gunicorn side by side (the
+   service given the monolith's own values of the settings it reads from the environment,
+   ``benchmarks/monolith_values.py``); each
    moved GET route (the service's OpenAPI GET paths and its parameterless mounts, detail routes
    filled with ids of existing rows) is asked of both as a signed-in superuser (the monolith's
    session; the service's token exchanged for it by the bridge), and status and normalised
