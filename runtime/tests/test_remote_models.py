@@ -8,6 +8,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import urllib3
+import urllib3.connection
 from django.contrib.auth.models import User
 
 from decompose_remote.auth import TokenUser
@@ -65,3 +67,15 @@ def test_the_signed_in_user_answers_fields_of_the_monolith_row_the_token_does_no
     settings.MONOLITH_URL = "http://127.0.0.1:9"  # a monolith that does not answer
     get_client.cache_clear()
     assert not hasattr(TokenUser({"sub": str(alice.pk)}), "first_name")
+
+
+def test_a_moved_app_guarding_urllib3_against_local_addresses_does_not_cut_the_monolith_off(
+        users, monkeypatch):
+    # pretalx's common app swaps urllib3's connection class for one refusing private and
+    # local addresses (SSRF), where the monolith lives beside its services
+    class Guarded(urllib3.connection.HTTPConnection):
+        def _new_conn(self):
+            raise urllib3.exceptions.NewConnectionError(self, "Request to local address blocked")
+
+    monkeypatch.setattr(urllib3.HTTPConnectionPool, "ConnectionCls", Guarded)
+    assert users.objects.count() == 2
