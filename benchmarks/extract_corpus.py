@@ -18,7 +18,9 @@ For each service written, on one throwaway PostgreSQL cluster (a database per st
    requirements; the counts must be equal (the selection run is printed: the project's default
    subset, ``--monolith-tests full`` or given paths);
 3. the patched monolith is migrated and given data by the project's own seeding (its fixtures,
-   factories or seed command), then it and the service run under gunicorn side by side; each
+   factories or seed command), then it and the service run under gunicorn side by side (the
+   service given the monolith's own values of the settings it reads from the environment,
+   ``benchmarks/monolith_values.py``); each
    moved GET route (the service's OpenAPI GET paths and its parameterless mounts, detail routes
    filled with ids of existing rows) is asked of both as a signed-in superuser (the monolith's
    session; the service's token exchanged for it by the bridge), and status and normalised
@@ -63,6 +65,11 @@ import psycopg  # noqa: E402
 
 from benchmarks.corpus import PROJECTS, VENVS, Project, environment, export, pip_install  # noqa: E402
 from benchmarks.monolith_suite import SuiteRun, run_suite  # noqa: E402
+from benchmarks.monolith_values import (  # noqa: E402
+    READ_SETTINGS,
+    service_values,
+    settings_to_read,
+)
 from benchmarks.side_by_side import (  # noqa: E402
     PUBLIC_HOST,
     SIGN_IN,
@@ -473,7 +480,9 @@ def served_monolith(monolith: Monolith, root: Path, bin_dir: Path, env: dict[str
 
 def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_dir: Path,
                  service_bin: Path, work: Path) -> RouteComparison:
-    """Seed the patched monolith, serve it and the service, compare the moved GET routes."""
+    """Seed the patched monolith, serve it and the service (given the monolith's values of
+    the settings it reads from the environment; those it cannot be given are printed),
+    compare the moved GET routes."""
     name = json.loads((service / "extraction.json").read_text())["service"]
     database = monolith.cluster.database(slug(f"serve_{app}"))
     token_keys, service_keys = key_pair(), key_pair()
@@ -485,13 +494,18 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
             DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({name: service_keys.public}))
         mono, cookie = servers.enter_context(served_monolith(monolith, root, bin_dir,
                                                              monolith_env, work))
+        values = service_values(service, manage(
+            bin_dir / "python", root, monolith_env, *monolith.recipe.shell, "-c",
+            READ_SETTINGS.format(names=settings_to_read(service))))
+        for line in values.reported:
+            print(f"  {monolith.project.name}/{app} setting {line}", flush=True)
         service_env = base_env(
             service_bin, DJANGO_SETTINGS_MODULE="config.settings.production",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(40), DATABASE_URL=database,
             DJANGO_ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1,localhost", MONOLITH_URL=mono.url,
             DECOMPOSE_SERVICE_PRIVATE_KEY=service_keys.private,
             DECOMPOSE_TOKEN_PUBLIC_KEY=token_keys.public,
-            PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus"))
+            PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus"), **values.variables)
         serv = servers.enter_context(gunicorn(
             service_bin / "python", service, service_env, work / "service.log",
             "--config", "gunicorn.conf.py", "config.wsgi:application"))

@@ -125,7 +125,8 @@ class CarriedSetting:
     the service's settings assign it. One read from the environment names its ``variable``,
     the monolith's ``default`` (Python; "" when the service requires the variable), and the
     monolith's ``expression`` at ``origin`` (``path:line``); a required one, the
-    ``placeholder`` it holds in the test settings only."""
+    ``placeholder`` it holds in the test settings only; ``reader`` is the django-environ
+    call ``source`` reads it with (``env.list``)."""
 
     name: str
     source: str
@@ -134,6 +135,7 @@ class CarriedSetting:
     origin: str = ""
     expression: str = ""
     placeholder: str | None = None
+    reader: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,10 @@ class ServiceSpec:
     # module), the monolith's pages they link to per URL namespace ("" for none: (path, name)),
     # and the monolith's LOGIN_URL / LOGIN_REDIRECT_URL.
     template_libraries: tuple[tuple[str, str], ...] = ()
+    # The monolith's context processors and builtin tag libraries the service has the modules
+    # of (Django's, the moved apps'), beyond the skeleton's.
+    context_processors: tuple[str, ...] = ()
+    template_builtins: tuple[str, ...] = ()
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         CopiedImport,
         CopiedStatement,
         CrossDependency,
+        EnvironmentSetting,
         ExtractionPlan,
         FileCopy,
         ForwardedSignal,
@@ -89,7 +90,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "extraction": (
         "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CopiedImport", "CopiedStatement",
-        "CrossDependency", "ExtractionPlan",
+        "CrossDependency", "EnvironmentSetting", "ExtractionPlan",
         "FileCopy", "ForwardedSignal", "Handling", "InboundCoupling", "KeptRoute", "Level",
         "MirrorModule", "MirrorName", "Mount", "Rewrite", "SignalReceiver", "SplitTransaction",
         "UnforwardedReceiver",

@@ -193,6 +193,25 @@ class UnforwardedReceiver:
     reason: str
 
 
+@dataclass(frozen=True, order=True)
+class EnvironmentSetting:
+    """A setting of the monolith the service reads from an environment variable: whoever
+    deploys the service (and the corpus benchmark) gives it the monolith's value, written as
+    the service's ``reader`` parses it (django-environ: ``env`` the text as it is,
+    ``env.list`` comma-separated texts, ``env.json`` JSON, ``env.bool`` true/false, ``env.int``,
+    ``env.float``). ``required``: the service refuses to start without it; else ``default``
+    is the monolith's default (Python source). ``expression`` is what the monolith computes
+    at ``origin`` (``path:line``; "" for a value that looks like a secret)."""
+
+    variable: str
+    setting: str
+    required: bool
+    reader: str
+    expression: str
+    origin: str
+    default: str = ""
+
+
 @dataclass(frozen=True)
 class ExtractionPlan:
     """Everything ``decompose extract`` decided; written as ``extraction.json``."""
@@ -220,6 +239,8 @@ class ExtractionPlan:
     signals: tuple[ForwardedSignal, ...] = ()
     # Receivers that may listen across the cut but cannot be forwarded (route refuses writes).
     unforwarded: tuple[UnforwardedReceiver, ...] = ()
+    # The monolith's settings the service reads from the environment (its deployment sets them).
+    environment_settings: tuple[EnvironmentSetting, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -229,7 +250,7 @@ class ExtractionPlan:
         put(self, "mounts", tuple(sorted(set(self.mounts))))
         for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
                      "allowed_functions", "allowed_models", "requirements", "kept_routes",
-                     "signals", "unforwarded"):
+                     "signals", "unforwarded", "environment_settings"):
             put(self, name, tuple(sorted(set(getattr(self, name)))))
         put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
 

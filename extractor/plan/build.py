@@ -53,9 +53,11 @@ from extractor.plan.settings import (
     PatchTarget,
     apps_middleware,
     carried_settings,
+    environment_record,
     patch_targets,
     rest_framework,
     settings_read_by,
+    template_options,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
@@ -191,6 +193,16 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.SIGNAL})
     signals = plan_signals(scope, imports.stand_in_signals())
+    copied_modules = {scope.source.module_of(f.source) for f in kernel + carried_files}
+    options = template_options(settings, lambda dotted: _importable(
+        dotted.rpartition(".")[0], [a.name for a in moved] + ["django", *third_party_apps],
+        copied_modules))
+    notes += tuple(Rewrite(options.location or Location(patch.settings, 1), "plan", (
+        f"the monolith's template option {name} is of an app that stays: the moved pages "
+        "render without it"), Level.WARNING) for name in options.left)
+    carried = carried_settings(settings, settings_read_by(
+        scope.source, [f.source for f in files if f.source.endswith(".py")]),
+        django_defaults(environment.site_paths))
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes,
@@ -201,7 +213,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=third_party_apps, requirements=requirements, rest_framework=drf.settings,
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
-        signals=signals.forwarded, unforwarded=signals.unforwarded)
+        signals=signals.forwarded, unforwarded=signals.unforwarded,
+        environment_settings=environment_record(carried))
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
@@ -216,14 +229,13 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
+        context_processors=options.context_processors, template_builtins=options.builtins,
         monolith_pages=monolith_pages(scope, (
             *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         static_url=_static_url(settings),
-        monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")]),
-            django_defaults(environment.site_paths)),
+        monolith_settings=carried,
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)
@@ -270,6 +282,13 @@ def _static_url(settings: SettingsFacts) -> str:
     ``http://localhost:8000/static/``)."""
     value = settings.known("STATIC_URL")
     return value if isinstance(value, str) and _SAFE_URL.fullmatch(value) else "/static/"
+
+
+def _importable(module: str, packages: Sequence[str], copied: set[str]) -> bool:
+    """Whether the service has ``module``: in one of ``packages`` (moved apps, Django,
+    installed third-party apps) or copied into it."""
+    return module in copied or any(module == package or module.startswith(package + ".")
+                                   for package in packages)
 
 
 def _text(value: object) -> str:

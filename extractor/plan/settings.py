@@ -10,12 +10,13 @@ import ast
 import json
 import pprint
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from decompose.errors import DecomposeError
-from decompose.model import Location, SettingForm, SettingsFacts, SettingValue
+from decompose.model import EnvironmentSetting, Location, SettingForm, SettingsFacts, SettingValue
 from decompose_runtime.names import FORK_EXCEPTION_HANDLER, REMOTE_AWARE_FILTER_BACKEND
+from extractor.plan.setting_readers import READERS, expression_reader
 from extractor.plan.source import Source
 from extractor.spec import CarriedSetting
 
@@ -46,18 +47,14 @@ SERVICE_OWNED = frozenset({"DATABASES", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", 
                            "MEDIA_URL", "MEDIA_ROOT", "AUTH_USER_MODEL", "EMAIL_BACKEND",
                            "SESSION_ENGINE", "CSRF_COOKIE_NAME", "LOGIN_URL",
                            "LOGIN_REDIRECT_URL", "DEFAULT_AUTO_FIELD", "USE_TZ", "TIME_ZONE"})
-# django-environ's reader for a default of each JSON type (the service's settings use it).
-_READERS = {bool: "env.bool", int: "env.int", float: "env.float", list: "env.list",
-            tuple: "env.list", dict: "env.json"}
+# The types django-environ's scalar readers give back.
+_READER_TYPES: dict[str, tuple[type, ...]] = {"env": (str,), "env.bool": (bool,),
+                                              "env.int": (int,), "env.float": (float, int)}
 _NO_DEFAULT = object()  # not one of Django's settings
-# The reader of a setting the monolith computes, by the shape of its expression: Django refuses
-# a string where it wants a sequence (LOCALE_PATHS).
-_SHAPES = {ast.List: "env.list", ast.ListComp: "env.list", ast.Tuple: "env.list",
-           ast.Set: "env.list", ast.SetComp: "env.list", ast.GeneratorExp: "env.list",
-           ast.Dict: "env.json", ast.DictComp: "env.json"}
 # What a variable the service requires holds in its test settings (the suite, and the checks
 # and schema run at extraction): production must be given the monolith's value.
 CHECK_PLACEHOLDER = "placeholder-for-tests"
+_PLACEHOLDERS = {"env.json": "{}", "env.int": "0", "env.float": "0.0", "env.bool": "false"}
 
 
 @dataclass(frozen=True)
@@ -91,57 +88,117 @@ def carried_settings(facts: SettingsFacts, names: set[str],
                      ) -> tuple[CarriedSetting, ...]:
     """The monolith's own settings among ``names`` as the service sets them: the evaluated
     value; an environment read as the same read with the monolith's default; a setting not
-    evaluated statically as an environment variable the service requires, whose test
+    evaluated statically as an environment variable the service requires, read as the type
+    its expression gives (``setting_readers``) or Django's default has, whose test
     placeholder is Django's own default when it is one of Django's settings."""
+    defaults = django_defaults or {}
     found = []
     for name in sorted(names - SERVICE_OWNED):
         setting = facts.value(name)
         if setting is not None:
-            found.append(_carried(setting, (django_defaults or {}).get(name, _NO_DEFAULT)))
+            found.append(_carried(setting, defaults.get(name, _NO_DEFAULT),
+                                  _setting_reader(facts, defaults)))
     return tuple(found)
 
 
-def _carried(setting: SettingValue, django_default: object) -> CarriedSetting:
+def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object]
+                    ) -> Callable[[str], str]:
+    """The reader of a setting an expression names (``VITE_DEV_MODE = DEBUG``): its value's
+    type, its own expression's, else Django's default's; "" when unknown."""
+    seen: set[str] = set()
+
+    def reader(name: str) -> str:
+        setting = facts.value(name)
+        if setting is not None and not setting.opaque:
+            return READERS.get(type(setting.value), "")
+        if setting is not None and setting.expression and name not in seen:
+            seen.add(name)
+            found = expression_reader(setting.expression, reader)
+            if found:
+                return found
+        default = defaults.get(name)
+        return READERS.get(type(default), "") if default is not None else ""
+    return reader
+
+
+def _carried(setting: SettingValue, django_default: object,
+             setting_reader: Callable[[str], str]) -> CarriedSetting:
     where = str(setting.location or "its settings")
     expression = setting.expression or ""
     if setting.opaque:
         variable = setting.environment or setting.name
+        if django_default is None:  # SESSION_COOKIE_DOMAIN: unset is Django's None
+            return CarriedSetting(setting.name, f'env("{variable}", default=None)', variable,
+                                  "None", where, expression, reader="env")
         if django_default is _NO_DEFAULT:
-            reader = _shape_reader(expression)
-            placeholder = "{}" if reader == "env.json" else CHECK_PLACEHOLDER
+            reader = expression_reader(expression, setting_reader) or "env"
+            placeholder = _PLACEHOLDERS.get(reader, CHECK_PLACEHOLDER)
         else:  # one of Django's settings: read as its type, Django's default in the tests
-            reader = _READERS.get(type(django_default), "env")
-            if isinstance(django_default, list | tuple) and not all(
-                    isinstance(item, str) for item in django_default):
-                reader = "env.json"  # LANGUAGES: pairs, which env.list cannot hold
-            placeholder = _environment_text(django_default, reader)
+            reader = READERS.get(type(django_default), "env")
+            try:
+                placeholder = environment_text(django_default, reader)
+            except ValueError:  # LANGUAGES' pairs, DATE_INPUT_FORMATS' commas: not a list
+                reader = "env.json"
+                placeholder = environment_text(django_default, reader)
         return CarriedSetting(setting.name, f'{reader}("{variable}")', variable, "", where,
-                              expression, placeholder)
+                              expression, placeholder, reader)
     if setting.environment is None:
         return CarriedSetting(setting.name, _source(setting.value))
     default = _source(setting.value)
-    reader = _READERS.get(type(setting.value), "env")
+    reader = READERS.get(type(setting.value), "env")
     return CarriedSetting(setting.name, f'{reader}("{setting.environment}", default={default})',
-                          setting.environment, default, where, expression)
+                          setting.environment, default, where, expression, reader=reader)
 
 
-def _environment_text(value: object, reader: str) -> str:
-    """``value`` as the environment variable that django-environ's ``reader`` parses."""
+def environment_record(carried: Iterable[CarriedSetting]) -> tuple[EnvironmentSetting, ...]:
+    """The carried settings the service reads from the environment, for extraction.json:
+    what a deployment sets, and how the service parses it."""
+    return tuple(EnvironmentSetting(setting.variable, setting.name, not setting.default,
+                                    setting.reader, setting.expression, setting.origin,
+                                    setting.default)
+                 for setting in carried if setting.variable)
+
+
+def environment_text(value: object, reader: str) -> str:
+    """``value`` as the environment variable's text that django-environ's ``reader`` (the
+    service's settings) parses back into it, a tuple into a list; ValueError saying why
+    when that reader cannot give it back."""
     if reader == "env.json":
-        return json.dumps(value)
+        try:
+            text = json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"env.json reads JSON, and it is not: {exc}") from None
+        if json.loads(text) != _as_json(value):
+            raise ValueError("env.json reads JSON, which would change it (keys that are "
+                             "not text)")
+    elif reader == "env.list":
+        if not isinstance(value, list | tuple) or not all(
+                isinstance(item, str) and item and "," not in item for item in value):
+            raise ValueError(f"env.list reads texts separated by commas, and it is {value!r}")
+        text = ",".join(value)
+    else:
+        kind = _READER_TYPES.get(reader)
+        if kind is None or type(value) not in kind:
+            raise ValueError(f"{reader} reads {'/'.join(t.__name__ for t in kind or ())} "
+                             f"and it is {type(value).__name__}: {value!r}"[:300])
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, int | float) and reader == "env.float":
+            text = repr(float(value))
+            if not re.fullmatch(r"-?\d+\.\d+", text):
+                raise ValueError(f"env.float reads plain decimals, and it is {text}")
+    if text.startswith("$"):
+        raise ValueError("django-environ reads a text starting with $ as the name of "
+                         "another variable")
+    return text
+
+
+def _as_json(value: object) -> object:
+    """``value`` as JSON gives it back: tuples as lists."""
     if isinstance(value, list | tuple):
-        return ",".join(map(str, value))
-    return "" if value is None else str(value)
-
-
-def _shape_reader(expression: str) -> str:
-    """``env.list`` for ``[email for email in emails if email]``, ``env.json`` for a dict
-    display, else ``env``."""
-    try:
-        node = ast.parse(expression, mode="eval").body
-    except SyntaxError:
-        return "env"
-    return _SHAPES.get(type(node), "env")
+        return [_as_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -207,6 +264,55 @@ def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...
     entries = found if isinstance(found, list | tuple) else []
     return tuple(entry for entry in entries if isinstance(entry, str)
                  and any(entry.startswith(f"{app}.") for app in apps))
+
+
+# The skeleton's own context processors (config/settings/base.py).
+SKELETON_CONTEXT_PROCESSORS = ("django.template.context_processors.request",
+                               "django.contrib.auth.context_processors.auth",
+                               "django.contrib.messages.context_processors.messages")
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    """The monolith's template ``context_processors`` (beyond the skeleton's) and
+    ``builtins`` the service can import, in the monolith's order, and those it cannot (of
+    apps that stay), at the TEMPLATES ``location``."""
+
+    context_processors: tuple[str, ...] = ()
+    builtins: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
+                     ) -> TemplateOptions:
+    """What pretalx's moved pages rendered with: ``locale_context`` of its moved ``common``
+    app gave them ``html_locale``, its ``components`` builtins their ``{% alert %}`` tags.
+    Read from the TEMPLATES value, or from its expression where it is computed (its DIRS
+    join paths); ``importable`` says whether the service has a dotted name's module."""
+    setting = facts.value("TEMPLATES")
+    if setting is None:
+        return TemplateOptions()
+    try:
+        tree = ast.parse((setting.expression or "") if setting.opaque
+                         else _source(setting.value), mode="eval")
+    except (SyntaxError, ValueError):
+        return TemplateOptions()
+    found: dict[str, list[str]] = {"context_processors": [], "builtins": []}
+    for node in ast.walk(tree):
+        for key, value in zip(node.keys, node.values, strict=True) if isinstance(
+                node, ast.Dict) else ():
+            name = key.value if isinstance(key, ast.Constant) else None
+            if isinstance(name, str) and name in found and isinstance(
+                    value, ast.List | ast.Tuple):
+                found[name] += [item.value for item in value.elts if isinstance(
+                    item, ast.Constant) and isinstance(item.value, str)]
+    processors = [p for p in dict.fromkeys(found["context_processors"])
+                  if p not in SKELETON_CONTEXT_PROCESSORS]
+    builtins = list(dict.fromkeys(found["builtins"]))
+    return TemplateOptions(
+        tuple(p for p in processors if importable(p)), tuple(b for b in builtins if importable(b)),
+        tuple(name for name in processors + builtins if not importable(name)), setting.location)
 
 
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:

@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import permissions, serializers
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -69,6 +70,15 @@ class TokenView(APIView):
 
     def perform_authentication(self, request: Request) -> None:
         """Lazy: a reused token needs no authentication at all."""
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        """The monolith's own DRF authentication, then its Django session where that leaves
+        it out (pretalx's API takes tokens only): a browser signed in to the monolith's pages
+        is who the services must see, with the session's CSRF check on writes."""
+        found: list[BaseAuthentication] = list(super().get_authenticators())
+        if not any(isinstance(found_one, SessionAuthentication) for found_one in found):
+            found.append(SessionAuthentication())
+        return found
 
     def exchange(self, request: Request, original: str = "") -> Response:
         if not self.bearer_header:

@@ -64,6 +64,21 @@ class TokenUser:
         self.permissions = frozenset(str(perm) for perm in claims.get("perms", ()))
         self.claims = claims
 
+    def __getattr__(self, name: str) -> Any:
+        """A field or method of the monolith's user model the token does not carry (pretalx's
+        ``is_administrator``, read by its moved context processor): read from the user's row
+        through the bridge, once per request, as its allowlist lets the service. Anything the
+        bridge does not answer is a missing attribute, as ``hasattr`` expects."""
+        if name.startswith("_") or name == "claims":
+            raise AttributeError(name)
+        from decompose_remote.models import RemoteModel
+
+        try:
+            row = RemoteModel(str(self.claims.get("user_model", "auth.User"))).get_by_pk(self.pk)
+            return getattr(row, name)
+        except Exception as exc:  # refused, unreachable, not a field: not an attribute here
+            raise AttributeError(f"{type(self).__name__} has no {name!r}: {exc}") from exc
+
     def __decompose_ref__(self) -> tuple[str, Any]:
         """Passed to a monolith function, the user is the monolith's row (shared database)."""
         return str(self.claims.get("user_model", "auth.User")), self.pk

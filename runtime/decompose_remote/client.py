@@ -18,6 +18,7 @@ from typing import Any
 
 import jwt
 import urllib3
+import urllib3.connection
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +40,18 @@ SERVICE_TOKEN_LIFETIME = 60
 _RETRY_STATUSES = frozenset({502, 503, 504})
 
 
+class _MonolithPool(urllib3.HTTPConnectionPool):
+    """urllib3's own connections, whatever a moved app patches into urllib3's pools:
+    pretalx's SSRF guard (its common app's ``ready()``) refuses private and local addresses,
+    where the monolith lives beside its services."""
+
+    ConnectionCls = urllib3.connection.HTTPConnection
+
+
+class _MonolithTLSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = urllib3.connection.HTTPSConnection
+
+
 class MonolithClient:
     """One monolith, reached over a pooled connection; thread-safe like urllib3's pool."""
 
@@ -51,6 +64,7 @@ class MonolithClient:
         self.backoff = backoff
         self.pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=min(timeout, 2.0), read=timeout), retries=False)
+        self.pool.pool_classes_by_scheme = {"http": _MonolithPool, "https": _MonolithTLSPool}
 
     def service_token(self) -> str:
         now = int(time.time())

@@ -1,7 +1,8 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
 FUNCTIONS = frozenset({"runtime_test_functions.total"})
-MODELS = {"auth.User": {"fields": ["id", "username"], "methods": [], "chains": []},
+MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
+                        "chains": []},
           "admin.LogEntry": {"fields": ["id", "content_type_id", "object_id", "object_repr"],
                              "methods": [], "chains": []}}
 SERVICES = ["orders"]

@@ -17,10 +17,12 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from runtime_test_headers import environ
 
 from decompose_bridge import exchange_cache
+from decompose_bridge.views import TokenView
 from decompose_remote.auth import TokenUser
 from decompose_remote.testing import throwaway_keys
 
@@ -122,6 +124,16 @@ def test_a_session_write_without_its_csrf_token_is_refused_as_the_monolith_refus
     allowed = exchange(method="post", client=browser, **{"X-CSRFToken": csrf})
     assert allowed.status_code == 200 and claims(allowed["X-Decompose-Token"])["sub"] == str(
         alice.pk)
+
+
+def test_a_monolith_whose_api_takes_tokens_only_still_exchanges_its_browser_sessions(
+        alice, monkeypatch):
+    # pretalx's REST_FRAMEWORK authenticates its API by tokens only; its pages by session
+    monkeypatch.setattr(TokenView, "authentication_classes", [TokenAuthentication])
+    reply = exchange(**cookie_of(signed_in(alice)))
+    assert reply.status_code == 200 and claims(reply["X-Decompose-Token"])["username"] == "alice"
+    browser = signed_in(alice, enforce_csrf=True)  # its writes still pass the CSRF check
+    assert exchange(method="post", client=browser).status_code == 403
 
 
 def test_the_proxies_get_exchange_is_checked_with_the_client_method_they_name(alice):

@@ -8,6 +8,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import urllib3
+import urllib3.connection
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
@@ -85,3 +87,27 @@ def test_a_lookup_on_a_field_outside_the_allowlist_is_refused(users, caplog):
         users.objects.filter(password="x").count()
     refusal = caplog.records[-1]
     assert refusal.status == 403 and "lookup 'password' on auth.User" in refusal.body
+
+
+def test_the_signed_in_user_answers_fields_of_the_monolith_row_the_token_does_not_carry(
+        users, settings):
+    # pretalx's moved context processor reads request.user.is_administrator
+    alice = User.objects.get(username="alice")
+    User.objects.filter(pk=alice.pk).update(first_name="Alice")
+    user = TokenUser({"sub": str(alice.pk), "username": "alice", "user_model": "auth.User"})
+    assert (user.first_name, user.username) == ("Alice", "alice")
+    settings.MONOLITH_URL = "http://127.0.0.1:9"  # a monolith that does not answer
+    get_client.cache_clear()
+    assert not hasattr(TokenUser({"sub": str(alice.pk)}), "first_name")
+
+
+def test_a_moved_app_guarding_urllib3_against_local_addresses_does_not_cut_the_monolith_off(
+        users, monkeypatch):
+    # pretalx's common app swaps urllib3's connection class for one refusing private and
+    # local addresses (SSRF), where the monolith lives beside its services
+    class Guarded(urllib3.connection.HTTPConnection):
+        def _new_conn(self):
+            raise urllib3.exceptions.NewConnectionError(self, "Request to local address blocked")
+
+    monkeypatch.setattr(urllib3.HTTPConnectionPool, "ConnectionCls", Guarded)
+    assert users.objects.count() == 2

@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from django.conf import global_settings
 
-from decompose.model import GRAPH_SCHEMA_VERSION, Location, ProjectGraph, SettingValue
+from decompose.model import (
+    GRAPH_SCHEMA_VERSION,
+    Location,
+    ProjectGraph,
+    SettingsFacts,
+    SettingValue,
+)
 from decompose.serialize import read_json
 from extractor.command import extract
 from extractor.plan import build_plan
-from extractor.plan.settings import CHECK_PLACEHOLDER
+from extractor.plan.settings import CHECK_PLACEHOLDER, carried_settings, environment_text
 from extractor.render import render_service
 from extractor.spec import CarriedSetting
 from extractor.writer import render_report
@@ -83,23 +91,25 @@ def test_computed_settings_are_carried_with_their_value_or_as_environment_variab
     assert plan.spec.monolith_settings == (
         CarriedSetting("BILLING_API_URL", 'env("BILLING_API_URL")', "BILLING_API_URL", "",
                        "config/settings.py:23", "os.environ['BILLING_API_URL']",
-                       CHECK_PLACEHOLDER),
+                       CHECK_PLACEHOLDER, "env"),
         CarriedSetting("BILLING_CURRENCY", "'EUR'"),
         CarriedSetting("BILLING_WORKERS", 'env("BILLING_WORKERS")', "BILLING_WORKERS", "",
-                       "config/settings.py:24", "os.cpu_count()", CHECK_PLACEHOLDER),
+                       "config/settings.py:24", "os.cpu_count()", CHECK_PLACEHOLDER, "env"),
         CarriedSetting("INVOICE_PREFIX", "env(\"BILLING_INVOICE_PREFIX\", default='INV-')",
                        "BILLING_INVOICE_PREFIX", "'INV-'", "config/settings.py:22",
-                       "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')"),
+                       "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')", reader="env"),
         # Django's own settings (pretalx's): read as the type of Django's default, which
         # the test settings give them
         CarriedSetting("LANGUAGES", 'env.json("LANGUAGES")', "LANGUAGES", "",
                        "config/settings.py:27",
                        "[(code, code) for code in os.listdir('locale')]",
-                       json.dumps(global_settings.LANGUAGES)),  # pairs: JSON, not a list
+                       json.dumps(global_settings.LANGUAGES), "env.json"),  # pairs: no list
         CarriedSetting("LANGUAGE_CODE", 'env("LANGUAGE_CODE")', "LANGUAGE_CODE", "",
-                       "config/settings.py:26", "'de' if os.cpu_count() else 'en'", "en-us"),
+                       "config/settings.py:26", "'de' if os.cpu_count() else 'en'", "en-us",
+                       "env"),
         CarriedSetting("LOCALE_PATHS", 'env.list("LOCALE_PATHS")', "LOCALE_PATHS", "",
-                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)", ""),
+                       "config/settings.py:25", "(os.path.join(os.getcwd(), 'locale'),)", "",
+                       "env.list"),
         CarriedSetting("PAYMENT_TERMS_DAYS", "28"))
 
 
@@ -163,17 +173,23 @@ def test_the_service_reads_them_and_extraction_md_says_where_they_come_from(tmp_
         "`(os.path.join(os.getcwd(), 'locale'),)` at `config/settings.py:25`"]
 
 
-def test_required_ones_hold_a_placeholder_in_the_test_settings_only(tmp_path: Path):
-    # pretalx's ADMINS, computed from its config file: `manage.py spectacular` (run with the
-    # test settings) stopped on "Set the ADMINS environment variable", and so would the suite.
-    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """billing of tuple_shop with SETTINGS and READS, written by ``decompose extract``."""
+    folder = tmp_path_factory.mktemp("carried")
+    shop = analysed_copy("tuple_shop", folder / "shop", {
         "config/settings.py": ("USE_TZ = True\n", SETTINGS),
         "billing/totals.py": ("for invoice in invoices)\n", "for invoice in invoices)\n" + READS),
     })
-    service = tmp_path / "service"
     result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
-                                          str(service)])
+                                          str(folder / "service")])
     assert result.exit_code == 0, result.output
+    return folder / "service"
+
+
+def test_required_ones_hold_a_placeholder_in_the_test_settings_only(service: Path):
+    # pretalx's ADMINS, computed from its config file: `manage.py spectacular` (run with the
+    # test settings) stopped on "Set the ADMINS environment variable", and so would the suite.
     assert [p.relative_to(service).as_posix() for p in sorted(service.rglob("*.py"))
             if CHECK_PLACEHOLDER in p.read_text()] == ["config/settings/placeholders.py"]
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
@@ -183,6 +199,97 @@ def test_required_ones_hold_a_placeholder_in_the_test_settings_only(tmp_path: Pa
     assert local.stderr.splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: Set the BILLING_API_URL environment "
         "variable")
+
+
+def test_extraction_json_lists_them_for_the_deployment(service: Path):
+    record = json.loads((service / "extraction.json").read_text())
+    assert record["environment_settings"] == [
+        {"variable": "BILLING_API_URL", "setting": "BILLING_API_URL", "required": True,
+         "reader": "env", "expression": "os.environ['BILLING_API_URL']",
+         "origin": "config/settings.py:23", "default": ""},
+        {"variable": "BILLING_INVOICE_PREFIX", "setting": "INVOICE_PREFIX", "required": False,
+         "reader": "env", "expression": "os.environ.get('BILLING_INVOICE_PREFIX', 'INV-')",
+         "origin": "config/settings.py:22", "default": "'INV-'"},
+        {"variable": "BILLING_WORKERS", "setting": "BILLING_WORKERS", "required": True,
+         "reader": "env", "expression": "os.cpu_count()", "origin": "config/settings.py:24",
+         "default": ""},
+        {"variable": "LANGUAGES", "setting": "LANGUAGES", "required": True, "reader": "env.json",
+         "expression": "[(code, code) for code in os.listdir('locale')]",
+         "origin": "config/settings.py:27", "default": ""},
+        {"variable": "LANGUAGE_CODE", "setting": "LANGUAGE_CODE", "required": True,
+         "reader": "env", "expression": "'de' if os.cpu_count() else 'en'",
+         "origin": "config/settings.py:26", "default": ""},
+        {"variable": "LOCALE_PATHS", "setting": "LOCALE_PATHS", "required": True,
+         "reader": "env.list", "expression": "(os.path.join(os.getcwd(), 'locale'),)",
+         "origin": "config/settings.py:25", "default": ""}]
+
+
+def test_the_monolith_values_written_for_their_readers_are_what_the_service_reads(
+        service: Path):
+    # what the corpus benchmark gives the service: each value the monolith computed, as text
+    monolith = {"BILLING_API_URL": "https://billing.example/api?a=1,b=2",
+                "INVOICE_PREFIX": "INV-2026-", "BILLING_WORKERS": "4",
+                "LANGUAGES": [["de", "Deutsch"], ["pt-br", "Português, Brasil"]],
+                "LANGUAGE_CODE": "de", "LOCALE_PATHS": ["/srv/locale", "/srv/more"]}
+    record = json.loads((service / "extraction.json").read_text())["environment_settings"]
+    variables = {item["variable"]: environment_text(monolith[item["setting"]], item["reader"])
+                 for item in record}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(variables, DJANGO_SETTINGS_MODULE="config.settings.local", PYTHONPATH=str(service),
+               DATABASE_URL="postgres://u@127.0.0.1:9/none")
+    done = subprocess.run([sys.executable, "-c", "import json; from django.conf import "
+                           f"settings; print(json.dumps({{n: getattr(settings, n) for n in "
+                           f"{sorted(monolith)!r}}}))"], cwd=service, env=env,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == monolith
+
+
+def test_a_value_its_reader_cannot_give_back_is_refused_with_the_reason():
+    assert environment_text((True, 3), "env.json") == "[true, 3]"
+    assert environment_text(["a", "b"], "env.list") == "a,b"
+    assert (environment_text(False, "env.bool"), environment_text(0.5, "env.float")) == (
+        "false", "0.5")
+    for value, reader, reason in (
+            (4, "env", "env reads str and it is int: 4"),  # an opaque setting read as text
+            (["a,b"], "env.list", "env.list reads texts separated by commas, and it is ['a,b']"),
+            ({1: "a"}, "env.json", "env.json reads JSON, which would change it (keys that "
+                                   "are not text)"),
+            (object, "env.json", "env.json reads JSON, and it is not: Object of type type is "
+                                 "not JSON serializable"),
+            ("$HOME", "env", "django-environ reads a text starting with $ as the name of "
+                             "another variable")):
+        with pytest.raises(ValueError) as refused:
+            environment_text(value, reader)
+        assert str(refused.value) == reason
+
+
+def test_a_django_list_setting_of_texts_with_commas_is_read_as_json():
+    facts = SettingsFacts(".", values=(SettingValue(
+        "DATE_INPUT_FORMATS", Location("config/settings.py", 3), opaque=True,
+        expression="formats()"),))
+    carried, = carried_settings(facts, {"DATE_INPUT_FORMATS"},
+                                {"DATE_INPUT_FORMATS": global_settings.DATE_INPUT_FORMATS})
+    assert (carried.reader, json.loads(carried.placeholder or "")) == (
+        "env.json", global_settings.DATE_INPUT_FORMATS)  # "%b %d, %Y": env.list splits it
+
+
+def test_pretalxs_computed_settings_are_read_as_the_types_they_compute():
+    def opaque(name: str, expression: str) -> SettingValue:
+        return SettingValue(name, Location("pretalx/settings.py", 1), opaque=True,
+                            expression=expression)
+    facts = SettingsFacts(".", values=(
+        opaque("DEBUG", "config.getboolean('site', 'debug')"),
+        opaque("VITE_DEV_MODE", "DEBUG"),
+        opaque("FILE_UPLOAD_DEFAULT_LIMIT", "int(config.get('files', 'upload_limit')) * 1024"),
+        opaque("SESSION_COOKIE_DOMAIN", "config.get('site', 'cookie_domain')")))
+    carried = carried_settings(facts, {"VITE_DEV_MODE", "FILE_UPLOAD_DEFAULT_LIMIT",
+                                       "SESSION_COOKIE_DOMAIN"},
+                               {"DEBUG": False, "SESSION_COOKIE_DOMAIN": None})
+    assert [(c.name, c.source, c.default, c.placeholder) for c in carried] == [
+        ("FILE_UPLOAD_DEFAULT_LIMIT", 'env.int("FILE_UPLOAD_DEFAULT_LIMIT")', "", "0"),
+        # Django's default None: unset is None, as in Django (a required env() cannot be)
+        ("SESSION_COOKIE_DOMAIN", 'env("SESSION_COOKIE_DOMAIN", default=None)', "None", None),
+        ("VITE_DEV_MODE", 'env.bool("VITE_DEV_MODE")', "", "false")]
 
 
 def test_an_app_the_moved_code_imports_a_module_of_is_installed_in_the_service(
@@ -233,3 +340,43 @@ def test_the_service_picks_each_requests_language_as_the_monolith_does(tmp_path:
     assert base.index('"django.middleware.security.SecurityMiddleware"') < base.index(
         '"django.middleware.locale.LocaleMiddleware"') < base.index(
         '"django.middleware.common.CommonMiddleware"')
+
+
+def test_the_monolith_context_processors_and_builtins_the_service_has_render_its_pages(
+        tmp_path: Path):
+    # pretalx's moved common app: its locale_context gave the pages html_locale, its
+    # components builtins their {% alert %} tags; orga's processor stays with orga
+    templates = ('TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",'
+                 ' "DIRS": [os.getcwd()], "OPTIONS": {"context_processors": ['
+                 '"django.template.context_processors.request", '
+                 '"django.template.context_processors.i18n", '
+                 '"billing.context_processors.currency", "audit.context_processors.trail"], '
+                 '"builtins": ["billing.templatetags.money"]}}]\n')
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\nimport os  # noqa: E402\n"
+                               + templates),
+        "billing/context_processors.py": ("", "def currency(request):\n"
+                                              "    return {'currency': 'EUR'}\n"),
+        "billing/templatetags/__init__.py": ("", ""),
+        "billing/templatetags/money.py": ("", "from django import template\n\n"
+                                              "register = template.Library()\n\n\n"
+                                              "@register.simple_tag\ndef money(amount):\n"
+                                              "    return f'{amount:.2f}'\n"),
+    })
+    service = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(service)])
+    assert result.exit_code == 0, result.output
+    report = (service / "EXTRACTION.md").read_text()
+    assert ("the monolith's template option audit.context_processors.trail is of an app that "
+            "stays: the moved pages render without it") in report
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(service),
+               DATABASE_URL="postgres://u@127.0.0.1:9/none")
+    done = subprocess.run([sys.executable, "-c", (
+        "import django; django.setup()\n"
+        "from django.template import engines\nfrom django.test import RequestFactory\n"
+        "page = engines['django'].from_string('{% money 3 %} {{ currency }} {{ LANGUAGE_CODE }}')\n"
+        "print(page.render({}, request=RequestFactory().get('/')))")], cwd=service, env=env,
+        capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "3.00 EUR en-us", done.stderr
