@@ -62,9 +62,16 @@ class ServiceValues:
     reported: tuple[str, ...]
 
 
+# Settings of the service's own skeleton a deployment sets to the monolith's value, by the
+# variable the service reads: the proxy keeps /static/ on the monolith, so the moved pages link
+# static files where the monolith's do (taiga serves them at https://<its domain>/static/).
+DEPLOYED_AS_THE_MONOLITH = {"STATIC_URL": "DJANGO_STATIC_URL"}
+
+
 def settings_to_read(service: Path) -> list[str]:
-    """The setting names of the service's ``environment_settings`` (extraction.json)."""
-    return sorted({item["setting"] for item in _record(service)})
+    """The setting names of the service's ``environment_settings`` (extraction.json), and
+    those of DEPLOYED_AS_THE_MONOLITH."""
+    return sorted({item["setting"] for item in _record(service)} | set(DEPLOYED_AS_THE_MONOLITH))
 
 
 def service_values(service: Path, shell_output: str) -> ServiceValues:
@@ -101,6 +108,12 @@ def service_values(service: Path, shell_output: str) -> ServiceValues:
             variables[item["variable"]] = text
             reported.append(f"{name}: given as the text {text!r}: {exc}")
         reported += [f"{name}: {note}" for note in read["notes"]]
+    for name, variable in DEPLOYED_AS_THE_MONOLITH.items():
+        value = found.get(name, {}).get("value")
+        if isinstance(value, str):
+            variables[variable] = value
+        else:
+            reported.append(f"{name}: not read from the monolith: the service's own default")
     return ServiceValues(variables, tuple(reported))
 
 
