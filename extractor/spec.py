@@ -169,6 +169,8 @@ class ServiceSpec:
     use_tz: bool = True
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
+    # Those of them installed before the admin, in the monolith's order: its admin skin.
+    admin_skins: tuple[str, ...] = ()  # e.g. "grappelli"
     # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
@@ -222,7 +224,7 @@ class ServiceSpec:
         object.__setattr__(self, "mounts", tuple(self.mounts))
         object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
         object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
-        for module in (*self.third_party_apps, *self.middleware):
+        for module in (*self.third_party_apps, *self.admin_skins, *self.middleware):
             if not _MODULE.match(module):
                 raise SpecError(f"module {module!r} is not a dotted Python path")
         object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))

@@ -54,12 +54,13 @@ from extractor.plan.settings import (
     patch_targets,
     rest_framework,
     settings_read_by,
+    settings_read_installed,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
-from extractor.plan.templates import TemplateNeeds, template_needs
+from extractor.plan.templates import TemplateNeeds, installed_url_names, template_needs
 from extractor.plan.tests import moved_tests
-from extractor.plan.third_party import third_party
+from extractor.plan.third_party import admin_skins, third_party
 from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
 from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
@@ -171,8 +172,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
+    skins = admin_skins(scope)  # and their own settings (not Django's: the service's to set)
+    defaults = django_defaults(environment.site_paths)
+    skin_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path]
     third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
-                                              needs.apps)
+                                              (*needs.apps, *skins))
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
@@ -199,19 +203,20 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
-        third_party_apps=record.third_party_apps,
+        third_party_apps=record.third_party_apps, admin_skins=skins,
         middleware=apps_middleware(settings, record.third_party_apps),
         rest_framework=record.rest_framework,
         dependencies=tuple(d.requirement for d in dependencies),
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
+            *needs.url_names, *installed_url_names(skin_folders),
+            *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         monolith_settings=carried_settings(settings, settings_read_by(
-            scope.source, [f.source for f in files if f.source.endswith(".py")]),
-            django_defaults(environment.site_paths)),
+            scope.source, [f.source for f in files if f.source.endswith(".py")])
+            | settings_read_installed(skin_folders) - defaults.keys(), defaults),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)

@@ -11,10 +11,12 @@ import json
 import pprint
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from decompose.errors import DecomposeError
 from decompose.model import Location, SettingForm, SettingsFacts, SettingValue
 from decompose_runtime.names import REMOTE_AWARE_FILTER_BACKEND
+from extractor.plan.environment import parse_installed
 from extractor.plan.source import Source
 from extractor.spec import CarriedSetting
 
@@ -65,13 +67,41 @@ class PatchTarget:
 
 
 def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
-    """Upper-case names the files at ``paths`` read as ``settings.NAME``."""
+    """Upper-case setting names the files at ``paths`` read."""
     names: set[str] = set()
     for path in paths:
         tree = source.tree(path)
-        names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                  and isinstance(node.value, ast.Name) and node.value.id == "settings"
-                  and node.attr.isupper()} if tree else set()
+        names |= _settings_read(tree) if tree else set()
+    return names
+
+
+def settings_read_installed(folders: Iterable[Path]) -> set[str]:
+    """Upper-case setting names the modules of installed apps (their ``folders``) read:
+    Grappelli's ``GRAPPELLI_ADMIN_TITLE``, which its admin templates print."""
+    names: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            tree = parse_installed(path)
+            names |= _settings_read(tree) if tree else set()
+    return names
+
+
+def _settings_read(tree: ast.Module) -> set[str]:
+    """``settings.NAME``, and ``getattr(settings, "NAME", default)``: how a module reads a
+    setting the project may leave unset."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            name = node.attr if node.value.id == "settings" else ""
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "getattr" and len(node.args) >= 2
+              and isinstance(node.args[0], ast.Name) and node.args[0].id == "settings"
+              and isinstance(node.args[1], ast.Constant)):
+            name = str(node.args[1].value)
+        else:
+            continue
+        if name.isupper():
+            names.add(name)
     return names
 
 

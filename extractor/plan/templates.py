@@ -107,6 +107,18 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
                          tuple(sorted(apps)))
 
 
+def installed_url_names(folders: Iterable[Path]) -> tuple[str, ...]:
+    """The URL names the templates of installed apps (their ``folders``) reverse: an admin
+    skin's pages link to its own views (Grappelli's ``grp_related_lookup``), which the
+    service's URLconf must name for its admin pages to render."""
+    names: set[str] = set()
+    for folder in folders:
+        for file in sorted((folder / "templates").rglob("*")):
+            if file.is_file():
+                names.update(_URL.findall(file.read_text(encoding="utf-8", errors="replace")))
+    return tuple(sorted(names))
+
+
 def _attributes(text: str) -> set[str]:
     """Attribute names a template reads (``{{ a.b }}``, ``{% for x in a.c %}``)."""
     return {name for match in _TAG.finditer(text)

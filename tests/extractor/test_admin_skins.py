@@ -1,0 +1,81 @@
+"""A moved admin wears the monolith's admin skin (Kiwi TCMS lists Grappelli before
+``django.contrib.admin``): the skin is installed in the service before its admin, pinned as the
+monolith pins it, with the settings of its own the monolith sets and the monolith's URLs its
+templates reverse; the service's admin page is rendered with the skin's templates
+(tests/fixtures/admin_skin, its skin tests/fixtures/env_skinkit installed from a wheel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.pipeline import build_graph
+from decompose.modules import default_site_paths
+from decompose.serialize import write_json_atomic
+from extractor.plan import build_plan
+from tests.extractor.projects import FIXTURES, analysed_copy
+from tests.extractor.test_extract_command import django, invoke
+from tests.support.wheels import pip_install, wheel_of
+
+PAGE = """
+import django
+django.setup()
+from django.test import Client
+from decompose_remote.testing import access_token
+token = access_token("notes", is_staff=True, is_superuser=True)
+reply = Client().get("/admin/notes/", HTTP_AUTHORIZATION=f"Bearer {token}")
+print(reply.status_code)
+print(reply.content.decode())
+"""
+
+
+def skinned_monolith(tmp_path: Path) -> tuple[Path, Path]:
+    """The fixture monolith analysed with skinkit installed in its environment."""
+    site = tmp_path / "site-packages"
+    pip_install(wheel_of(FIXTURES / "env_skinkit" / "skinkit", tmp_path), site)
+    root = analysed_copy("admin_skin", tmp_path / "monolith")
+    write_json_atomic(root / "decompose-report" / "graph.json", build_graph(
+        root, site_paths=(site, *default_site_paths()), use_cache=False))
+    return root, site
+
+
+def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    root, site = skinned_monolith(tmp_path)
+    monkeypatch.setenv("UV_FIND_LINKS", str(tmp_path))  # the service's lock finds the wheel
+    plan = build_plan(build_graph(root, site_paths=(site, *default_site_paths()),
+                                  use_cache=False), root, ["notes"])
+    assert plan.spec.admin_skins == ("skinkit",)
+    assert "skinkit==1.0" in plan.spec.dependencies
+    out = tmp_path / "service"
+    result = invoke("notes", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    settings = (out / "config/settings/base.py").read_text()
+    assert ('    "django.contrib.contenttypes",\n'
+            "    # The monolith's admin skin: listed before the admin there too, so its "
+            "templates win.\n"
+            '    "skinkit",\n'
+            "    # The moved apps' admin, for the monolith's staff (decompose_remote/admin.py).\n"
+            '    "decompose_remote.apps.ServiceAdminConfig",\n') in settings
+    assert settings.count('"skinkit"') == 1
+    assert "SKINKIT_TITLE = 'Notes desk'\n" in settings
+    urls = (out / "config/urls.py").read_text()
+    assert '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n' in urls
+    check = django(out, "manage.py", "check", site=site)
+    assert check.returncode == 0, check.stderr
+    page = django(out, "-c", PAGE, settings="config.settings.test", site=site)
+    assert page.returncode == 0, page.stderr
+    status, _, body = page.stdout.partition("\n")
+    assert status == "200"
+    assert '<div id="skinkit" data-lookup="/skin/lookup/">Notes desk</div>' in body
+
+
+def test_a_service_without_a_moved_admin_installs_no_skin(tmp_path: Path):
+    root, site = skinned_monolith(tmp_path)
+    (root / "notes" / "admin.py").unlink()
+    plan = build_plan(build_graph(root, site_paths=(site, *default_site_paths()),
+                                  use_cache=False), root, ["notes"])
+    assert plan.spec.admin_skins == ()
+    assert "skinkit" not in plan.spec.third_party_apps
+    assert not any(d.startswith("skinkit") for d in plan.spec.dependencies)
