@@ -151,6 +151,8 @@ class ServiceSpec:
     routed_views: tuple[RoutedView, ...] = ()
     # The moved apps' own test modules the service's suite runs, beside its tests/.
     test_paths: tuple[str, ...] = ()
+    # The monolith's data migrations replayed on the test database first (copied modules).
+    data_migrations: tuple[str, ...] = ()
     port: int = 8000
     host_port: int = 8001
     monolith_url: str = "http://monolith:8000"

@@ -24,6 +24,7 @@ from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
+from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
@@ -62,7 +63,7 @@ from extractor.plan.templates import TemplateNeeds, installed_url_names, templat
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import admin_skins, third_party
 from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
-from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
+from extractor.spec import SKELETON_APPS, SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,10 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,
                                               (*needs.apps, *skins))
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
+    installed = {*SKELETON_APPS, *third_party_apps}
+    data = data_migrations(scope, {*scope.moved_labels, *(
+        a.label for a in graph.apps if a.name in installed)}) if test_paths else DataMigrations()
+    files += data.copies
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
@@ -190,7 +195,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     signals = plan_signals(scope, imports.stand_in_signals())
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
-        files=tuple(files), rewrites=notes + test_notes,
+        files=tuple(files), rewrites=notes + test_notes + data.notes,
         dependencies=relation_dependencies + tuple(imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
         allowed_functions=allowed_functions, allowed_models=allowed_models,
@@ -203,6 +208,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
+        data_migrations=data.modules,
         third_party_apps=record.third_party_apps, admin_skins=skins,
         middleware=apps_middleware(settings, record.third_party_apps),
         rest_framework=record.rest_framework,
