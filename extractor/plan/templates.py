@@ -147,10 +147,10 @@ def _template_folders(scope: Scope) -> dict[str, str]:
 
 
 def _external_templates(scope: Scope) -> dict[str, str]:
-    """Template name -> the external app (in INSTALLED_APPS order) whose ``templates``
-    folder holds it, read from the monolith's environment."""
+    """Template name -> the external app (in INSTALLED_APPS order, label order where it is
+    not known) whose ``templates`` folder holds it, read from the monolith's environment."""
     found: dict[str, str] = {}
-    for app in scope.graph.apps:
+    for app in scope.installed or scope.graph.apps:
         folder = Path(app.path) / "templates" if app.external and app.path else None
         if folder is None or not folder.is_dir():
             continue

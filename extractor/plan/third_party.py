@@ -68,22 +68,16 @@ def admin_skins(scope: Scope) -> tuple[str, ...]:
     the admin's because they come first. The service installs them before its admin, in that
     order, so the moved admin pages are the monolith's look. None when INSTALLED_APPS is not
     known statically: the order is what decides."""
-    installed = scope.graph.settings.known("INSTALLED_APPS") if scope.graph.settings else None
-    if not isinstance(installed, list) or not any(
-            f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")
-            for app in scope.moved):
+    if not any(f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")
+               for app in scope.moved):
         return ()
-    external = sorted((a for a in scope.graph.apps if a.external and a.path),
-                      key=lambda a: -len(a.name))
-    order = [next((a for a in external if entry == a.name or entry.startswith(f"{a.name}.")),
-                  None) if isinstance(entry, str) else None for entry in installed]
-    admin = next((a for a in order if a and a.label == "admin"), None)
+    admin = next((a for a in scope.installed if a.label == "admin"), None)
     if admin is None or admin.path is None:
         return ()
     admin_templates = _templates(Path(admin.path))
-    return tuple(dict.fromkeys(
-        a.name for a in order[:order.index(admin)] if a and a.path
-        and a.name not in SKELETON_APPS and admin_templates & _templates(Path(a.path))))
+    return tuple(a.name for a in scope.installed[:scope.installed.index(admin)]
+                 if a.external and a.path and a.name not in SKELETON_APPS
+                 and admin_templates & _templates(Path(a.path)))
 
 
 def _templates(app_folder: Path) -> set[str]:
