@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decompose.errors import DecomposeError
 from decompose.model import KeptRoute, Location, Mount, UrlRoute
 from decompose.modules import absolute_module
-from extractor.plan.files import ADMIN_MODULE
+from extractor.plan.files import admin_apps
 from extractor.plan.scope import Scope
 from extractor.spec import RoutedView, Router
 
@@ -177,13 +177,13 @@ def admin_prefix(scope: Scope) -> str | None:
 
 
 def _admin_pages(scope: Scope) -> list[str]:
-    """``/admin/<label>/`` of each moved app with an admin module: the service's admin serves
-    those pages (the admin's index, login and other apps stay on the monolith)."""
+    """``/admin/<label>/`` of each moved app whose admin module registers its models: the
+    service's admin serves those pages (the admin's index, login and other apps stay on the
+    monolith)."""
     mount = admin_prefix(scope)
     if mount is None:
         return []
-    return [f"/{mount}{app.label}/" for app in scope.moved
-            if f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")]
+    return [f"/{mount}{app.label}/" for app in admin_apps(scope)]
 
 
 def _serves_json(scope: Scope, urlconf: str) -> bool:

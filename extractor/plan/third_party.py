@@ -11,7 +11,7 @@ from decompose.model import App
 from decompose.modules import ModuleIndex
 from extractor.plan.dotted import dotted_strings, named_module
 from extractor.plan.environment import MonolithEnvironment, parse_installed
-from extractor.plan.files import ADMIN_MODULE
+from extractor.plan.files import admin_apps
 from extractor.plan.scope import Scope
 from extractor.plan.settings import REPLACED_BACKENDS
 from extractor.plan.source import imported_modules
@@ -62,14 +62,13 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
 
 
 def admin_skins(scope: Scope) -> tuple[str, ...]:
-    """The monolith's admin skins (grappelli, jazzmin, admin_interface), when a moved app has
-    an admin module: external apps its INSTALLED_APPS lists before Django's admin that ship
-    templates of the admin's own names (``templates/admin/base_site.html``), which win over
-    the admin's because they come first. The service installs them before its admin, in that
-    order, so the moved admin pages are the monolith's look. None when INSTALLED_APPS is not
-    known statically: the order is what decides."""
-    if not any(f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")
-               for app in scope.moved):
+    """The monolith's admin skins (grappelli, jazzmin, admin_interface), when the service's
+    admin serves a moved app's pages: external apps its INSTALLED_APPS lists before Django's
+    admin that ship templates of the admin's own names (``templates/admin/base_site.html``),
+    which win over the admin's because they come first. The service installs them before its
+    admin, in that order, so the moved admin pages are the monolith's look. None when
+    INSTALLED_APPS is not known statically: the order is what decides."""
+    if not admin_apps(scope):
         return ()
     admin = next((a for a in scope.installed if a.label == "admin"), None)
     if admin is None or admin.path is None:

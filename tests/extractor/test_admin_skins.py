@@ -48,6 +48,7 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
                                   use_cache=False), root, ["notes"])
     assert plan.spec.admin_skins == ("skinkit",)
     assert "skinkit==1.0" in plan.spec.dependencies
+    assert plan.record.routes == ("/admin/notes/", "/api/notes/")
     out = tmp_path / "service"
     result = invoke("notes", "--project", str(root), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -71,11 +72,19 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
     assert '<div id="skinkit" data-lookup="/skin/lookup/">Notes desk</div>' in body
 
 
-def test_a_service_without_a_moved_admin_installs_no_skin(tmp_path: Path):
+def test_an_admin_module_registering_no_model_of_its_app_serves_no_page_and_no_skin(
+        tmp_path: Path):
+    # kiwi_auth's admin.py registers auth's User and Group only: /admin/kiwi_auth/ is a 404
+    # in the monolith, never a page of the service.
     root, site = skinned_monolith(tmp_path)
-    (root / "notes" / "admin.py").unlink()
+    (root / "notes" / "admin.py").write_text(
+        "from django.contrib import admin\nfrom django.contrib.auth.models import Group\n\n"
+        "admin.site.unregister(Group)\nadmin.site.register(Group)\n")
     plan = build_plan(build_graph(root, site_paths=(site, *default_site_paths()),
                                   use_cache=False), root, ["notes"])
+    assert plan.record.routes == ("/api/notes/",)
+    assert [r.message for r in plan.record.rewrites if r.location.path == "notes/admin.py"] == [
+        "copied: it registers no model of notes, so no admin page of the app is the service's"]
     assert plan.spec.admin_skins == ()
     assert "skinkit" not in plan.spec.third_party_apps
     assert not any(d.startswith("skinkit") for d in plan.spec.dependencies)
