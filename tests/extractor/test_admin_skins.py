@@ -61,6 +61,9 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
             '    "decompose_remote.apps.ServiceAdminConfig",\n') in settings
     assert settings.count('"skinkit"') == 1
     assert "SKINKIT_TITLE = 'Notes desk'\n" in settings
+    assert ("- **The monolith's admin skin**: `skinkit`, listed before\n"
+            "  `django.contrib.admin` in the monolith's `INSTALLED_APPS`, is installed before "
+            "the service's admin too") in (out / "EXTRACTION.md").read_text()
     urls = (out / "config/urls.py").read_text()
     assert '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n' in urls
     check = django(out, "manage.py", "check", site=site)
