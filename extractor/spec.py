@@ -249,6 +249,11 @@ class ServiceSpec:
         return bool(self.mounts or self.routers or any(ns for ns, _ in self.monolith_pages))
 
     @property
+    def regex_pages(self) -> bool:
+        """Whether a monolith page is listed by its regular expression (imports re_path)."""
+        return any(page.startswith("^") for _, pages in self.monolith_pages for page, _ in pages)
+
+    @property
     def drf_router(self) -> bool:
         """Whether a router of the service is DRF's (its root URLconf imports SimpleRouter)."""
         return any(v.viewset and v.router.module == Router.module for v in self.routed_views)

@@ -28,7 +28,7 @@ from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
-from extractor.plan.files import app_files
+from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.lookups import staying_lookups
@@ -59,7 +59,12 @@ from extractor.plan.settings import (
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
-from extractor.plan.templates import TemplateNeeds, installed_url_names, template_needs
+from extractor.plan.templates import (
+    TemplateNeeds,
+    admin_overrides,
+    installed_url_names,
+    template_needs,
+)
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import admin_skins, third_party
 from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
@@ -148,6 +153,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             "URLconf first)", path=scope.source.path_of(graph.settings_module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
+    if admin_apps(scope):  # the monolith's own admin templates are the moved admin's too
+        needs, admin_notes = admin_overrides(scope, needs)
+        notes += admin_notes
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
     imports.scan_carried()

@@ -157,16 +157,20 @@ def static_prefix(path: str) -> str:
 def monolith_pages(scope: Scope, names: Iterable[object]
                    ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """The monolith's pages that moved templates and settings name (``logout``, ``login``),
-    by URL namespace: (path, name) entries the service's URLconf lists for reversing only.
-    Names of the service's own pages, and values that are paths, need none."""
-    by_name = {r.name: r for r in scope.graph.urls if r.name and not r.regex}
+    by URL namespace: (path, name) entries the service's URLconf lists for reversing only, a
+    page routed by a regular expression as that expression, anchored (``^accounts/(?P<pk>
+    \\d+)/profile/$``, kiwi's navigation bar). Names of the service's own pages, and values
+    that are paths, need none."""
+    by_name = {r.name: r for r in sorted(scope.graph.urls, key=lambda r: not r.regex)
+               if r.name}
     found: dict[str, set[tuple[str, str]]] = {}
     for name in names:
         route = by_name.get(name) if isinstance(name, str) else None
         if route is None or route.name is None or route.app in scope.moved_labels:
             continue
         namespace, _, short = route.name.rpartition(":")
-        found.setdefault(namespace, set()).add((route.prefix.lstrip("/"), short))
+        page = route.prefix.lstrip("/")
+        found.setdefault(namespace, set()).add((f"^{page}" if route.regex else page, short))
     return tuple((ns, tuple(sorted(pages))) for ns, pages in sorted(found.items()))
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from decompose.model import FileCopy, Location
+from decompose.model import FileCopy, Level, Location, Rewrite
 from decompose.paths import REPORT_DIR
 from extractor.plan.scope import Scope
 
@@ -94,7 +94,10 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
                 if library in PROVIDED_LIBRARIES or library in libraries:
                     continue
                 module = _library_module(scope, library)
-                if module is None:
+                installed = None if module else _library_app(scope, library)
+                if installed:
+                    apps.add(installed)
+                elif module is None:
                     missing.add(f"template tag library {library!r} (loaded by {path}) is not "
                                 "one the service can install")
                 elif scope.source.app_of(module) not in scope.moved:
@@ -172,6 +175,48 @@ def _loads(text: str) -> list[tuple[int, list[str]]]:
         names = [words[-1]] if "from" in words else words
         found.append((text.count("\n", 0, match.start()) + 1, names))
     return found
+
+
+def _library_app(scope: Scope, library: str) -> str | None:
+    """The external app (in INSTALLED_APPS order) whose ``templatetags`` holds ``library``
+    (Grappelli's ``grp_tags``): the service installs it."""
+    for app in scope.installed or scope.graph.apps:
+        folder = Path(app.path) / "templatetags" if app.external and app.path else None
+        if folder and ((folder / f"{library}.py").is_file()
+                       or (folder / library / "__init__.py").is_file()):
+            return app.name
+    return None
+
+
+def admin_overrides(scope: Scope, needs: TemplateNeeds
+                    ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
+    """``needs`` with the monolith's own admin templates (``admin/...`` of its project-level
+    folders, settings' DIRS, which win over the admin's and its skin's on every admin page:
+    kiwi's ``admin/base_site.html``) and what they need, when all of it can be provided;
+    else ``needs`` as it was, and each such template named in a warning with what is
+    missing: the service's admin pages render without it."""
+    own = [a.path for a in scope.source.own if a.path]
+    overrides = {name: path for name, path in _template_folders(scope).items()
+                 if name.startswith("admin/")
+                 and not any(PurePosixPath(path).is_relative_to(o) for o in own)}
+    if not overrides:
+        return needs, ()
+    found = template_needs(scope, sorted(overrides.values()))
+    if found.missing:
+        return needs, tuple(Rewrite(Location(path, 1), "templates", (
+            "the monolith's own admin template, not the service's (its admin pages render "
+            f"without it): {'; '.join(found.missing)}"), Level.WARNING)
+            for path in sorted(overrides.values()))
+    copies = {c.target: c for c in (*needs.copies, *found.copies, *(
+        FileCopy(path, f"{SERVICE_TEMPLATES}/{name}", "template")
+        for name, path in overrides.items()))}
+    libraries = {lib.name: lib for lib in (*found.libraries, *needs.libraries)}
+    return TemplateNeeds(
+        tuple(copies[t] for t in sorted(copies)),
+        tuple(libraries[name] for name in sorted(libraries)),
+        tuple(sorted({*needs.url_names, *found.url_names})),
+        needs.attributes | found.attributes, needs.missing,
+        tuple(sorted({*needs.apps, *found.apps}))), ()
 
 
 def _library_module(scope: Scope, library: str) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.pipeline import build_graph
+from decompose.model import Level
 from decompose.modules import default_site_paths
 from decompose.serialize import write_json_atomic
 from extractor.plan import build_plan
@@ -66,6 +67,10 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
             "the service's admin too") in (out / "EXTRACTION.md").read_text()
     urls = (out / "config/urls.py").read_text()
     assert '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n' in urls
+    assert ('    re_path(r"^people/(?P<pk>\\d+)/$", monolith_page, name="profile"),\n'
+            in urls)
+    assert (out / "templates/admin/app_index.html").is_file()
+    assert (out / "templates/desk/help.html").is_file()
     check = django(out, "manage.py", "check", site=site)
     assert check.returncode == 0, check.stderr
     page = django(out, "-c", PAGE, settings="config.settings.test", site=site)
@@ -73,6 +78,23 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
     status, _, body = page.stdout.partition("\n")
     assert status == "200"
     assert '<div id="skinkit" data-lookup="/skin/lookup/">Notes desk</div>' in body
+    assert '<a id="profile" href="/people/7/">Notes administration</a>' in body
+    assert '<p id="help">Ask the notes desk.</p>' in body
+
+
+def test_the_monoliths_admin_templates_needing_what_cannot_be_provided_are_named(
+        tmp_path: Path):
+    root, site = skinned_monolith(tmp_path)
+    (root / "templates/desk/help.html").write_text("{% load desk_tags %}\n")
+    plan = build_plan(build_graph(root, site_paths=(site, *default_site_paths()),
+                                  use_cache=False), root, ["notes"])
+    assert not [c for c in plan.record.files if c.kind == "template"]
+    assert [(str(r.location), r.level, r.message) for r in plan.record.rewrites
+            if r.codemod == "templates"] == [(
+                "templates/admin/app_index.html:1", Level.WARNING,
+                "the monolith's own admin template, not the service's (its admin pages render "
+                "without it): template tag library 'desk_tags' (loaded by "
+                "templates/desk/help.html) is not one the service can install")]
 
 
 def test_an_admin_module_registering_no_model_of_its_app_serves_no_page_and_no_skin(
