@@ -169,6 +169,8 @@ class ServiceSpec:
     language_code: str = "en-us"
     use_i18n: bool = True
     use_tz: bool = True
+    # Each request's language negotiated as the monolith does (its LocaleMiddleware).
+    locale_middleware: bool = False
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     # Those of them installed before the admin, in the monolith's order: its admin skin.

@@ -202,6 +202,17 @@ def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...
                  and any(entry.startswith(f"{app}.") for app in apps))
 
 
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+
+def negotiates_language(facts: SettingsFacts) -> bool:
+    """Whether the monolith picks each request's language (Django's LocaleMiddleware: the
+    language cookie, Accept-Language, else the LANGUAGES variant of LANGUAGE_CODE): kiwi's
+    pages are ``<html lang="en">`` there, ``en-us`` (its LANGUAGE_CODE) without it."""
+    found = facts.known("MIDDLEWARE")
+    return isinstance(found, list | tuple) and LOCALE_MIDDLEWARE in found
+
+
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:
     """The INSTALLED_APPS (or LOCAL_APPS) list or tuple the monolith patch edits, else the
     computed INSTALLED_APPS it adds to, and the file of ROOT_URLCONF; refused in one line

@@ -61,6 +61,11 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
             "    # The moved apps' admin, for the monolith's staff (decompose_remote/admin.py).\n"
             '    "decompose_remote.apps.ServiceAdminConfig",\n') in settings
     assert settings.count('"skinkit"') == 1
+    assert ('    "django.middleware.security.SecurityMiddleware",\n'
+            "    # Each request's language, picked as the monolith picks it (before "
+            "CommonMiddleware).\n"
+            '    "django.middleware.locale.LocaleMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n') in settings
     assert "SKINKIT_TITLE = 'Notes desk'\n" in settings
     assert ("- **The monolith's admin skin**: `skinkit`, listed before\n"
             "  `django.contrib.admin` in the monolith's `INSTALLED_APPS`, is installed before "
@@ -78,6 +83,7 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
     status, _, body = page.stdout.partition("\n")
     assert status == "200"
     assert '<div id="skinkit" data-lookup="/skin/lookup/">Notes desk</div>' in body
+    assert '<html lang="en" dir="ltr">' in body  # the monolith's LocaleMiddleware
     assert '<a id="profile" href="/people/7/">Notes administration</a>' in body
     assert '<p id="help">Ask the notes desk.</p>' in body
 
