@@ -62,9 +62,10 @@ from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
 from extractor.plan.templates import (
     TemplateNeeds,
-    admin_overrides,
     installed_url_names,
+    overrides,
     template_needs,
+    templates_named,
 )
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import admin_skins, third_party
@@ -142,7 +143,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.external and a.name == "rest_framework" for a in graph.apps))
     for module, used, where in drf_uses:
         imports.use(module, [used], where)
-    needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
+    needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source]
+                           + templates_named(scope, [f.source for f in files
+                                                     if f.source.endswith(".py")]))
     routed = routes(scope, needs.missing)
     mounts, prefixes, kept = routed.mounts, served or routed.prefixes, routed.kept
     for module, router, where in routed.routers:  # a DRF fork's router: copied as kernel
@@ -154,9 +157,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             "URLconf first)", path=scope.source.path_of(graph.settings_module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
-    if admin_apps(scope):  # the monolith's own admin templates are the moved admin's too
-        needs, admin_notes = admin_overrides(scope, needs)
-        notes += admin_notes
+    skins = admin_skins(scope)
+    # The project's templates overriding those of apps the service installs are its too.
+    needs, override_notes = overrides(scope, needs, {*SKELETON_APPS, *skins, *needs.apps},
+                                      bool(admin_apps(scope)))
+    notes += override_notes
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
     imports.scan_carried()
@@ -182,7 +187,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    skins = admin_skins(scope)  # and their own settings (not Django's: the service's to set)
+    # the skins' own settings (not Django's: the service's to set) are carried
     defaults = django_defaults(environment.site_paths)
     skin_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path]
     third_party_apps, libraries = third_party(scope, python + kernel_python, drf, environment,

@@ -18,8 +18,9 @@ class Scope:
     service: str
     moved_labels: frozenset[str] = field(init=False)
     own_labels: frozenset[str] = field(init=False)  # own apps with a folder in the source
-    # The apps in INSTALLED_APPS order (which app's template wins), () when it is not known
-    # statically; graph.apps is in label order.
+    # The apps in INSTALLED_APPS order (which app's template wins), those it names through
+    # another package's AppConfig last; () when it is not known statically (graph.apps is in
+    # label order).
     installed: tuple[App, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -36,4 +37,5 @@ def _installed(graph: ProjectGraph) -> tuple[App, ...]:
     found = (next((a for a in longest_first if entry == a.name
                    or entry.startswith(f"{a.name}.")), None)
              for entry in listed if isinstance(entry, str)) if isinstance(listed, list) else ()
-    return tuple(dict.fromkeys(app for app in found if app))
+    ordered = tuple(dict.fromkeys(app for app in found if app))
+    return ordered + tuple(a for a in graph.apps if a not in ordered) if ordered else ()

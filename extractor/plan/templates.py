@@ -14,6 +14,7 @@ Whatever cannot be provided is named, and the pages stay on the monolith.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,6 +70,9 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
     missing: set[str] = set()
     queue = list(templates)
     seen = set(queue)
+    for name, path in folders.items():  # a page of the project's folders, rendered by name
+        if path in seen and not _in_moved_app(scope, path):
+            copies[name] = FileCopy(path, f"{SERVICE_TEMPLATES}/{name}", "template")
     while queue:
         path = queue.pop()
         try:
@@ -188,35 +192,61 @@ def _library_app(scope: Scope, library: str) -> str | None:
     return None
 
 
-def admin_overrides(scope: Scope, needs: TemplateNeeds
-                    ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
-    """``needs`` with the monolith's own admin templates (``admin/...`` of its project-level
-    folders, settings' DIRS, which win over the admin's and its skin's on every admin page:
-    kiwi's ``admin/base_site.html``) and what they need, when all of it can be provided;
-    else ``needs`` as it was, and each such template named in a warning with what is
-    missing: the service's admin pages render without it."""
-    own = [a.path for a in scope.source.own if a.path]
-    overrides = {name: path for name, path in _template_folders(scope).items()
-                 if name.startswith("admin/")
-                 and not any(PurePosixPath(path).is_relative_to(o) for o in own)}
-    if not overrides:
-        return needs, ()
-    found = template_needs(scope, sorted(overrides.values()))
-    if found.missing:
-        return needs, tuple(Rewrite(Location(path, 1), "templates", (
-            "the monolith's own admin template, not the service's (its admin pages render "
-            f"without it): {'; '.join(found.missing)}"), Level.WARNING)
-            for path in sorted(overrides.values()))
-    copies = {c.target: c for c in (*needs.copies, *found.copies, *(
-        FileCopy(path, f"{SERVICE_TEMPLATES}/{name}", "template")
-        for name, path in overrides.items()))}
-    libraries = {lib.name: lib for lib in (*found.libraries, *needs.libraries)}
+def templates_named(scope: Scope, paths: Iterable[str]) -> list[str]:
+    """Templates of the project's own folders (settings' DIRS) the Python files at ``paths``
+    name in a string (``template_name = "registration/registration_form.html"``,
+    ``get_template_names``, ``render(request, "...")``): the pages they render."""
+    project = _project_templates(scope)
+    named = set()
+    for path in paths:
+        tree = scope.source.tree(path)
+        named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                  and isinstance(node.value, str) and node.value in project} if tree else set()
+    return sorted(project[name] for name in named)
+
+
+def overrides(scope: Scope, needs: TemplateNeeds, installed: Iterable[str], admin: bool
+              ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
+    """``needs`` with the templates of the project's own folders that override those of apps
+    the service installs (``installed``: kiwi's ``registration/password_reset_form.html``,
+    which Django's password reset view renders), and its ``admin/...`` ones (kiwi's
+    ``admin/base_site.html``, a model's ``admin/auth/user/submit_line.html``) when the service
+    serves an ``admin`` page; with what they need, when all of it can be provided, else
+    ``needs`` as it was, and each such template named in a warning with what is missing:
+    the service renders the installed app's instead."""
+    shipped = {f.relative_to(folder).as_posix() for app in scope.graph.apps
+               if app.external and app.path and app.name in installed
+               for folder in [Path(app.path) / "templates"] for f in folder.rglob("*")
+               if f.is_file()}
+    found_names = {name: path for name, path in _project_templates(scope).items()
+                   if (admin and name.startswith("admin/"))
+                   or (name in shipped and not name.startswith("admin/"))}
+    notes, copies, libraries = [], {c.target: c for c in needs.copies}, {
+        lib.name: lib for lib in needs.libraries}
+    url_names, attributes, apps = set(needs.url_names), set(needs.attributes), set(needs.apps)
+    for path in sorted(found_names.values()):
+        found = template_needs(scope, [path])
+        if found.missing:
+            notes.append(Rewrite(Location(path, 1), "templates", (
+                "the monolith's own template, not the service's (it renders the installed "
+                f"app's instead): {'; '.join(found.missing)}"), Level.WARNING))
+            continue
+        copies.update((c.target, c) for c in found.copies)
+        libraries.update((lib.name, lib) for lib in found.libraries if lib.name not in libraries)
+        url_names.update(found.url_names)
+        attributes |= found.attributes
+        apps.update(found.apps)
     return TemplateNeeds(
         tuple(copies[t] for t in sorted(copies)),
-        tuple(libraries[name] for name in sorted(libraries)),
-        tuple(sorted({*needs.url_names, *found.url_names})),
-        needs.attributes | found.attributes, needs.missing,
-        tuple(sorted({*needs.apps, *found.apps}))), ()
+        tuple(libraries[name] for name in sorted(libraries)), tuple(sorted(url_names)),
+        frozenset(attributes), needs.missing, tuple(sorted(apps))), tuple(notes)
+
+
+def _project_templates(scope: Scope) -> dict[str, str]:
+    """Template name -> file, of the project's own folders (not an app's)."""
+    own = [a.path for a in scope.source.own if a.path]
+    return {name: path for name, path in _template_folders(scope).items()
+            if not any(PurePosixPath(path).is_relative_to(o) for o in own)}
 
 
 def _library_module(scope: Scope, library: str) -> str | None:

@@ -29,6 +29,15 @@ reply = Client().get("/admin/notes/", HTTP_AUTHORIZATION=f"Bearer {token}")
 print(reply.status_code)
 print(reply.content.decode())
 """
+ABOUT = """
+import django
+django.setup()
+from django.template.loader import get_template
+from django.test import Client
+reply = Client().get("/api/notes/about/")
+print(reply.status_code, reply.content.decode().strip())
+print(get_template("registration/password_reset_form.html").render().strip())
+"""
 
 
 def skinned_monolith(tmp_path: Path) -> tuple[Path, Path]:
@@ -74,8 +83,9 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
     assert '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n' in urls
     assert ('    re_path(r"^people/(?P<pk>\\d+)/$", monolith_page, name="profile"),\n'
             in urls)
-    assert (out / "templates/admin/app_index.html").is_file()
-    assert (out / "templates/desk/help.html").is_file()
+    assert sorted(c.target for c in plan.record.files if c.kind == "template") == [
+        "templates/admin/app_index.html", "templates/desk/about.html",
+        "templates/desk/help.html", "templates/registration/password_reset_form.html"]
     check = django(out, "manage.py", "check", site=site)
     assert check.returncode == 0, check.stderr
     page = django(out, "-c", PAGE, settings="config.settings.test", site=site)
@@ -86,21 +96,29 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
     assert '<html lang="en" dir="ltr">' in body  # the monolith's LocaleMiddleware
     assert '<a id="profile" href="/people/7/">Notes administration</a>' in body
     assert '<p id="help">Ask the notes desk.</p>' in body
+    about = django(out, "-c", ABOUT, settings="config.settings.test", site=site)
+    assert about.returncode == 0, about.stderr
+    assert about.stdout == ('200 <main id="about"><p id="help">Ask the notes desk.</p>\n'
+                            "</main>\n"
+                            '<form id="desk-reset">Reset your notes desk password</form>\n')
 
 
 def test_the_monoliths_admin_templates_needing_what_cannot_be_provided_are_named(
         tmp_path: Path):
     root, site = skinned_monolith(tmp_path)
-    (root / "templates/desk/help.html").write_text("{% load desk_tags %}\n")
+    override = root / "templates/admin/app_index.html"
+    override.write_text("{% load desk_tags %}\n" + override.read_text())
     plan = build_plan(build_graph(root, site_paths=(site, *default_site_paths()),
                                   use_cache=False), root, ["notes"])
-    assert not [c for c in plan.record.files if c.kind == "template"]
+    assert sorted(c.target for c in plan.record.files if c.kind == "template") == [
+        "templates/desk/about.html", "templates/desk/help.html",
+        "templates/registration/password_reset_form.html"]
     assert [(str(r.location), r.level, r.message) for r in plan.record.rewrites
             if r.codemod == "templates"] == [(
                 "templates/admin/app_index.html:1", Level.WARNING,
-                "the monolith's own admin template, not the service's (its admin pages render "
-                "without it): template tag library 'desk_tags' (loaded by "
-                "templates/desk/help.html) is not one the service can install")]
+                "the monolith's own template, not the service's (it renders the installed "
+                "app's instead): template tag library 'desk_tags' (loaded by "
+                "templates/admin/app_index.html) is not one the service can install")]
 
 
 def test_an_admin_module_registering_no_model_of_its_app_serves_no_page_and_no_skin(
@@ -117,5 +135,8 @@ def test_an_admin_module_registering_no_model_of_its_app_serves_no_page_and_no_s
     assert [r.message for r in plan.record.rewrites if r.location.path == "notes/admin.py"] == [
         "copied: it registers no model of notes, so no admin page of the app is the service's"]
     assert plan.spec.admin_skins == ()
+    assert sorted(c.target for c in plan.record.files if c.kind == "template") == [
+        "templates/desk/about.html", "templates/desk/help.html",
+        "templates/registration/password_reset_form.html"]  # no admin page: no admin/ ones
     assert "skinkit" not in plan.spec.third_party_apps
     assert not any(d.startswith("skinkit") for d in plan.spec.dependencies)
