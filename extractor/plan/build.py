@@ -231,7 +231,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *installed_url_names(skin_folders),
+            *needs.url_names, *installed_url_names(
+                Path(a.path) for a in graph.apps if a.path and a.name in third_party_apps),
             *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from decompose.model import FileCopy, Level, Location, Rewrite
 from decompose.paths import REPORT_DIR
+from extractor.plan.environment import parse_installed
 from extractor.plan.scope import Scope
 
 SERVICE_TEMPLATES = "templates"
@@ -115,15 +116,28 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
 
 
 def installed_url_names(folders: Iterable[Path]) -> tuple[str, ...]:
-    """The URL names the templates of installed apps (their ``folders``) reverse: an admin
-    skin's pages link to its own views (Grappelli's ``grp_related_lookup``), which the
-    service's URLconf must name for its admin pages to render."""
+    """The URL names installed apps (their ``folders``) reverse, in their templates (an admin
+    skin's pages link to its own views: Grappelli's ``grp_related_lookup``) and their code
+    (``reverse("captcha-image", ...)`` in django-simple-captcha's widget, which kiwi's password
+    reset form renders): the service's URLconf must name them for those pages to render."""
     names: set[str] = set()
     for folder in folders:
         for file in sorted((folder / "templates").rglob("*")):
             if file.is_file():
                 names.update(_URL.findall(file.read_text(encoding="utf-8", errors="replace")))
+        for file in sorted(folder.rglob("*.py")):
+            tree = parse_installed(file)
+            names.update(_reversed(tree) if tree else ())
     return tuple(sorted(names))
+
+
+def _reversed(tree: ast.Module) -> set[str]:
+    """The literal names ``reverse("...")`` and ``reverse_lazy("...")`` calls are given."""
+    return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")) in ("reverse", "reverse_lazy")
+            and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)}
 
 
 def _attributes(text: str) -> set[str]:

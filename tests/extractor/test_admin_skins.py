@@ -80,7 +80,8 @@ def test_the_service_wears_the_monoliths_admin_skin(tmp_path: Path,
             "  `django.contrib.admin` in the monolith's `INSTALLED_APPS`, is installed before "
             "the service's admin too") in (out / "EXTRACTION.md").read_text()
     urls = (out / "config/urls.py").read_text()
-    assert '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n' in urls
+    assert ('    path("skin/help/", monolith_page, name="skin_help"),\n'  # its code reverses
+            '    path("skin/lookup/", monolith_page, name="skin_lookup"),\n') in urls
     assert ('    re_path(r"^people/(?P<pk>\\d+)/$", monolith_page, name="profile"),\n'
             in urls)
     assert sorted(c.target for c in plan.record.files if c.kind == "template") == [
