@@ -510,9 +510,19 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
             service_bin / "python", service, service_env, work / "service.log",
             "--config", "gunicorn.conf.py", "config.wsgi:application"))
         token = service_token(mono, cookie)
-        paths = moved_get_paths(service, root / "decompose-report" / "graph.json")
+        paths = sorted({*moved_get_paths(service, root / "decompose-report" / "graph.json"),
+                        *recipe_page(monolith.recipe, app, service)})
         return compare_routes(mono, serv, paths, {"Cookie": cookie},
                               {"Authorization": f"Bearer {token}"}, work / "differing")
+
+
+def recipe_page(recipe: Recipe, app: str, service: Path) -> list[str]:
+    """The recipe's page of the app when the service serves it: a server-rendered page under
+    a mounted prefix (kiwi_auth's ``/accounts/passwordreset/``), which neither the schema nor
+    the parameterless prefixes (``/accounts/``, a 404 on both sides) name."""
+    page = dict(recipe.pages).get(app)
+    routes = json.loads((service / "extraction.json").read_text()).get("routes", [])
+    return [page] if page and any(page.startswith(route) for route in routes) else []
 
 
 def prove(monolith: Monolith, app: str, root: Path, service: Path,

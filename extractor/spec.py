@@ -153,6 +153,8 @@ class ServiceSpec:
     routed_views: tuple[RoutedView, ...] = ()
     # The moved apps' own test modules the service's suite runs, beside its tests/.
     test_paths: tuple[str, ...] = ()
+    # The monolith's data migrations replayed on the test database first (copied modules).
+    data_migrations: tuple[str, ...] = ()
     port: int = 8000
     host_port: int = 8001
     monolith_url: str = "http://monolith:8000"
@@ -169,11 +171,14 @@ class ServiceSpec:
     language_code: str = "en-us"
     use_i18n: bool = True
     use_tz: bool = True
-    # The monolith's LocaleMiddleware and LANGUAGES (code, name), where it has them.
+    # Each request's language negotiated as the monolith does (its LocaleMiddleware), among
+    # its LANGUAGES (code, name) where its settings state them.
     locale_middleware: bool = False
     languages: tuple[tuple[str, str], ...] = ()
     # What the moved code needs beyond the skeleton (read from the monolith by extractor.plan):
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
+    # Those of them installed before the admin, in the monolith's order: its admin skin.
+    admin_skins: tuple[str, ...] = ()  # e.g. "grappelli"
     # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
@@ -236,7 +241,7 @@ class ServiceSpec:
         object.__setattr__(self, "mounts", tuple(self.mounts))
         object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
         object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
-        for module in (*self.third_party_apps, *self.middleware):
+        for module in (*self.third_party_apps, *self.admin_skins, *self.middleware):
             if not _MODULE.match(module):
                 raise SpecError(f"module {module!r} is not a dotted Python path")
         object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
@@ -257,6 +262,11 @@ class ServiceSpec:
         """Whether the root URLconf includes another (a moved urlconf, a router, a namespace
         of monolith pages), so imports ``include``."""
         return bool(self.mounts or self.routers or any(ns for ns, _ in self.monolith_pages))
+
+    @property
+    def regex_pages(self) -> bool:
+        """Whether a monolith page is listed by its regular expression (imports re_path)."""
+        return any(page.startswith("^") for _, pages in self.monolith_pages for page, _ in pages)
 
     @property
     def drf_router(self) -> bool:

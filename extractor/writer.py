@@ -23,6 +23,7 @@ from extractor.mirror_imports import import_block
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
+from extractor.plan.data_migrations import DATA_INIT
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration
@@ -32,7 +33,8 @@ from extractor.service_env import interpreter, service_python
 EXTRACTION_TEMPLATES = Path(__file__).parent / "templates" / "extraction"
 REPORT_FILE = "EXTRACTION.md"
 # Files written from a template instead of copied, by FileCopy kind.
-_STUBS = {TASK_QUEUE_STUB: "task_queue_stub.py.j2", EMPTY_PACKAGE: "empty_package.py.j2"}
+_STUBS = {TASK_QUEUE_STUB: "task_queue_stub.py.j2", EMPTY_PACKAGE: "empty_package.py.j2",
+          DATA_INIT: "data_package.py.j2"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
                        plan.remote_relations)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
-            apps=extraction.record.apps))
+            apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         write_file(staging / REPORT_FILE, render_report(plan, extraction.record, [
             c.path for c in extraction.changes if is_declaration(c.path)]))
         if extraction.record.signals:
@@ -117,7 +119,8 @@ def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str
     """EXTRACTION.md: every decision of ``record``, for the humans who review the service;
     ``dependency_files`` are the monolith's files the patch declares the bridge's needs in."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
-        plan=record, admin_prefix=plan.spec.admin_prefix, settings=plan.spec.monolith_settings,
+        plan=record, admin_prefix=plan.spec.admin_prefix, admin_skins=plan.spec.admin_skins,
+        settings=plan.spec.monolith_settings,
         dependencies=plan.dependencies, dependency_files=dependency_files, python=plan.python)
 
 

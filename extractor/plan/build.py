@@ -25,10 +25,11 @@ from extractor.codemods.base import Boundary
 from extractor.plan.admin_inlines import remote_inlines
 from extractor.plan.allowlist import allowed, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
+from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.field_types import field_types
-from extractor.plan.files import app_files
+from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.lookups import remote_user, staying_lookups
@@ -54,18 +55,26 @@ from extractor.plan.settings import (
     apps_middleware,
     carried_settings,
     environment_record,
+    negotiates_language,
     patch_targets,
     rest_framework,
     settings_read_by,
+    settings_read_installed,
     template_options,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
 from extractor.plan.source import Source
-from extractor.plan.templates import TemplateNeeds, template_needs
+from extractor.plan.templates import (
+    TemplateNeeds,
+    installed_url_names,
+    overrides,
+    template_needs,
+    templates_named,
+)
 from extractor.plan.tests import moved_tests
-from extractor.plan.third_party import third_party
+from extractor.plan.third_party import admin_skins, third_party
 from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
-from extractor.spec import SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
+from extractor.spec import SKELETON_APPS, SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.external and a.name == "rest_framework" for a in graph.apps))
     for module, used, where in drf.uses:
         imports.use(module, [used], where)
-    needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source])
+    needs = template_needs(scope, [f.source for f in files if "/templates/" in f.source]
+                           + templates_named(scope, [f.source for f in files
+                                                     if f.source.endswith(".py")]))
     routed = routes(scope, needs.missing)
     mounts, prefixes, kept = routed.mounts, served or routed.prefixes, routed.kept
     for module, router, where in routed.routers:  # a DRF fork's router: copied as kernel
@@ -153,6 +164,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             "URLconf first)", path=scope.source.path_of(graph.settings_module))
     if kept:  # the pages stay on the monolith: nothing they need comes along
         needs = TemplateNeeds()
+    skins = admin_skins(scope)
+    # The project's templates overriding those of apps the service installs are its too.
+    needs, override_notes = overrides(scope, needs, {*SKELETON_APPS, *skins, *needs.apps},
+                                      bool(admin_apps(scope)))
+    notes += override_notes
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
     imports.scan_carried()
@@ -179,10 +195,16 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
+    # the skins' own settings (not Django's: the service's to set) are carried
+    defaults = django_defaults(environment.site_paths)
+    skin_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path]
     third_party_apps, libraries = third_party(scope, python + kernel_python, drf.settings,
-                                              environment,
-                                              needs.apps)
+                                              environment, (*needs.apps, *skins))
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
+    installed = {*SKELETON_APPS, *third_party_apps}
+    data = data_migrations(scope, {*scope.moved_labels, *(
+        a.label for a in graph.apps if a.name in installed)}) if test_paths else DataMigrations()
+    files += data.copies
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     patch = patch_targets(settings, scope.source)
@@ -201,11 +223,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         f"the monolith's template option {name} is of an app that stays: the moved pages "
         "render without it"), Level.WARNING) for name in options.left)
     carried = carried_settings(settings, settings_read_by(
-        scope.source, [f.source for f in files if f.source.endswith(".py")]),
-        django_defaults(environment.site_paths))
+        scope.source, [f.source for f in files if f.source.endswith(".py")])
+        | settings_read_installed(skin_folders) - defaults.keys(), defaults)
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
-        files=tuple(files), rewrites=notes + test_notes,
+        files=tuple(files), rewrites=notes + test_notes + data.notes,
         dependencies=relation_dependencies + generic_dependencies + tuple(
             imports.dependencies),
         inbound=inbound(scope), transactions=split_transactions(scope), mirrors=mirrors,
@@ -220,8 +242,10 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
         mounts=tuple(UrlMount(m.prefix, m.urlconf) for m in record.mounts),
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
-        third_party_apps=record.third_party_apps,
+        data_migrations=data.modules,
+        third_party_apps=record.third_party_apps, admin_skins=skins,
         middleware=apps_middleware(settings, record.third_party_apps),
+        locale_middleware=negotiates_language(settings),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
         verbatim=tuple(sorted(f.target for f in kernel
@@ -231,7 +255,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         context_processors=options.context_processors, template_builtins=options.builtins,
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *(settings.known(n) for n in LOGIN_SETTINGS))),
+            *needs.url_names, *installed_url_names(
+                Path(a.path) for a in graph.apps if a.path and a.name in third_party_apps),
+            *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         static_url=_static_url(settings),
@@ -245,25 +271,21 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                 dependencies, environment, python_version)
 
 
-LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 # What a locale setting may hold to be written into the service's settings as a literal.
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9_+/-]+")
 
 
 def _locale(settings: SettingsFacts) -> dict[str, Any]:
     """TIME_ZONE, LANGUAGE_CODE, USE_I18N and USE_TZ as the monolith states them (taiga's
-    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not; and, where
-    the monolith picks each request's language (LocaleMiddleware), the service does too, among
-    the monolith's LANGUAGES (taiga's "en-us" is served as its supported variant "en")."""
+    LANGUAGE_CODE "en": the admin's <html lang>), the skeleton's where it does not, and the
+    LANGUAGES among which the service picks each request's language where the monolith does
+    (taiga's "en-us" is served as its supported variant "en")."""
     found: dict[str, Any] = {}
     for name, kind in (("TIME_ZONE", str), ("LANGUAGE_CODE", str), ("USE_I18N", bool),
                        ("USE_TZ", bool)):
         value = settings.known(name)
         if isinstance(value, kind) and _SAFE_TEXT.fullmatch(str(value)):
             found[name.lower()] = value
-    middleware = settings.known("MIDDLEWARE")
-    found["locale_middleware"] = isinstance(middleware, list | tuple) and (
-        LOCALE_MIDDLEWARE in middleware)
     languages = settings.known("LANGUAGES")
     if isinstance(languages, list | tuple) and all(
             isinstance(pair, list | tuple) and len(pair) == 2

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decompose.errors import DecomposeError
 from decompose.model import KeptRoute, Location, Mount, UrlRoute
 from decompose.modules import absolute_module
-from extractor.plan.files import ADMIN_MODULE
+from extractor.plan.files import admin_apps
 from extractor.plan.scope import Scope
 from extractor.spec import RoutedView, Router
 
@@ -157,16 +157,20 @@ def static_prefix(path: str) -> str:
 def monolith_pages(scope: Scope, names: Iterable[object]
                    ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """The monolith's pages that moved templates and settings name (``logout``, ``login``),
-    by URL namespace: (path, name) entries the service's URLconf lists for reversing only.
-    Names of the service's own pages, and values that are paths, need none."""
-    by_name = {r.name: r for r in scope.graph.urls if r.name and not r.regex}
+    by URL namespace: (path, name) entries the service's URLconf lists for reversing only, a
+    page routed by a regular expression as that expression, anchored (``^accounts/(?P<pk>
+    \\d+)/profile/$``, kiwi's navigation bar). Names of the service's own pages, and values
+    that are paths, need none."""
+    by_name = {r.name: r for r in sorted(scope.graph.urls, key=lambda r: not r.regex)
+               if r.name}
     found: dict[str, set[tuple[str, str]]] = {}
     for name in names:
         route = by_name.get(name) if isinstance(name, str) else None
         if route is None or route.name is None or route.app in scope.moved_labels:
             continue
         namespace, _, short = route.name.rpartition(":")
-        found.setdefault(namespace, set()).add((route.prefix.lstrip("/"), short))
+        page = route.prefix.lstrip("/")
+        found.setdefault(namespace, set()).add((f"^{page}" if route.regex else page, short))
     return tuple((ns, tuple(sorted(pages))) for ns, pages in sorted(found.items()))
 
 
@@ -177,13 +181,13 @@ def admin_prefix(scope: Scope) -> str | None:
 
 
 def _admin_pages(scope: Scope) -> list[str]:
-    """``/admin/<label>/`` of each moved app with an admin module: the service's admin serves
-    those pages (the admin's index, login and other apps stay on the monolith)."""
+    """``/admin/<label>/`` of each moved app whose admin module registers its models: the
+    service's admin serves those pages (the admin's index, login and other apps stay on the
+    monolith)."""
     mount = admin_prefix(scope)
     if mount is None:
         return []
-    return [f"/{mount}{app.label}/" for app in scope.moved
-            if f"{app.path}/{ADMIN_MODULE}" in scope.source.files(app.path or "")]
+    return [f"/{mount}{app.label}/" for app in admin_apps(scope)]
 
 
 def _serves_json(scope: Scope, urlconf: str) -> bool:

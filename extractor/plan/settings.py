@@ -12,10 +12,12 @@ import pprint
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from decompose.errors import DecomposeError
 from decompose.model import EnvironmentSetting, Location, SettingForm, SettingsFacts, SettingValue
 from decompose_runtime.names import FORK_EXCEPTION_HANDLER, REMOTE_AWARE_FILTER_BACKEND
+from extractor.plan.environment import parse_installed
 from extractor.plan.setting_readers import READERS, expression_reader
 from extractor.plan.source import Source
 from extractor.spec import CarriedSetting
@@ -73,13 +75,41 @@ class PatchTarget:
 
 
 def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
-    """Upper-case names the files at ``paths`` read as ``settings.NAME``."""
+    """Upper-case setting names the files at ``paths`` read."""
     names: set[str] = set()
     for path in paths:
         tree = source.tree(path)
-        names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                  and isinstance(node.value, ast.Name) and node.value.id == "settings"
-                  and node.attr.isupper()} if tree else set()
+        names |= _settings_read(tree) if tree else set()
+    return names
+
+
+def settings_read_installed(folders: Iterable[Path]) -> set[str]:
+    """Upper-case setting names the modules of installed apps (their ``folders``) read:
+    Grappelli's ``GRAPPELLI_ADMIN_TITLE``, which its admin templates print."""
+    names: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            tree = parse_installed(path)
+            names |= _settings_read(tree) if tree else set()
+    return names
+
+
+def _settings_read(tree: ast.Module) -> set[str]:
+    """``settings.NAME``, and ``getattr(settings, "NAME", default)``: how a module reads a
+    setting the project may leave unset."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            name = node.attr if node.value.id == "settings" else ""
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "getattr" and len(node.args) >= 2
+              and isinstance(node.args[0], ast.Name) and node.args[0].id == "settings"
+              and isinstance(node.args[1], ast.Constant)):
+            name = str(node.args[1].value)
+        else:
+            continue
+        if name.isupper():
+            names.add(name)
     return names
 
 
@@ -313,6 +343,17 @@ def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
     return TemplateOptions(
         tuple(p for p in processors if importable(p)), tuple(b for b in builtins if importable(b)),
         tuple(name for name in processors + builtins if not importable(name)), setting.location)
+
+
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+
+def negotiates_language(facts: SettingsFacts) -> bool:
+    """Whether the monolith picks each request's language (Django's LocaleMiddleware: the
+    language cookie, Accept-Language, else the LANGUAGES variant of LANGUAGE_CODE): kiwi's
+    pages are ``<html lang="en">`` there, ``en-us`` (its LANGUAGE_CODE) without it."""
+    found = facts.known("MIDDLEWARE")
+    return isinstance(found, list | tuple) and LOCALE_MIDDLEWARE in found
 
 
 def patch_targets(facts: SettingsFacts, source: Source) -> PatchTarget:

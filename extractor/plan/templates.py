@@ -14,13 +14,15 @@ Whatever cannot be provided is named, and the pages stay on the monolith.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from decompose.model import FileCopy, Location
+from decompose.model import FileCopy, Level, Location, Rewrite
 from decompose.paths import REPORT_DIR
+from extractor.plan.environment import parse_installed
 from extractor.plan.scope import Scope
 
 SERVICE_TEMPLATES = "templates"
@@ -69,6 +71,9 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
     missing: set[str] = set()
     queue = list(templates)
     seen = set(queue)
+    for name, path in folders.items():  # a page of the project's folders, rendered by name
+        if path in seen and not _in_moved_app(scope, path):
+            copies[name] = FileCopy(path, f"{SERVICE_TEMPLATES}/{name}", "template")
     while queue:
         path = queue.pop()
         try:
@@ -94,7 +99,10 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
                 if library in PROVIDED_LIBRARIES or library in libraries:
                     continue
                 module = _library_module(scope, library)
-                if module is None:
+                installed = None if module else _library_app(scope, library)
+                if installed:
+                    apps.add(installed)
+                elif module is None:
                     missing.add(f"template tag library {library!r} (loaded by {path}) is not "
                                 "one the service can install")
                 elif scope.source.app_of(module) not in scope.moved:
@@ -105,6 +113,31 @@ def template_needs(scope: Scope, templates: Iterable[str]) -> TemplateNeeds:
                          tuple(libraries[name] for name in sorted(libraries)),
                          tuple(sorted(url_names)), frozenset(attributes), tuple(sorted(missing)),
                          tuple(sorted(apps)))
+
+
+def installed_url_names(folders: Iterable[Path]) -> tuple[str, ...]:
+    """The URL names installed apps (their ``folders``) reverse, in their templates (an admin
+    skin's pages link to its own views: Grappelli's ``grp_related_lookup``) and their code
+    (``reverse("captcha-image", ...)`` in django-simple-captcha's widget, which kiwi's password
+    reset form renders): the service's URLconf must name them for those pages to render."""
+    names: set[str] = set()
+    for folder in folders:
+        for file in sorted((folder / "templates").rglob("*")):
+            if file.is_file():
+                names.update(_URL.findall(file.read_text(encoding="utf-8", errors="replace")))
+        for file in sorted(folder.rglob("*.py")):
+            tree = parse_installed(file)
+            names.update(_reversed(tree) if tree else ())
+    return tuple(sorted(names))
+
+
+def _reversed(tree: ast.Module) -> set[str]:
+    """The literal names ``reverse("...")`` and ``reverse_lazy("...")`` calls are given."""
+    return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")) in ("reverse", "reverse_lazy")
+            and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)}
 
 
 def _attributes(text: str) -> set[str]:
@@ -135,10 +168,10 @@ def _template_folders(scope: Scope) -> dict[str, str]:
 
 
 def _external_templates(scope: Scope) -> dict[str, str]:
-    """Template name -> the external app (in INSTALLED_APPS order) whose ``templates``
-    folder holds it, read from the monolith's environment."""
+    """Template name -> the external app (in INSTALLED_APPS order, label order where it is
+    not known) whose ``templates`` folder holds it, read from the monolith's environment."""
     found: dict[str, str] = {}
-    for app in scope.graph.apps:
+    for app in scope.installed or scope.graph.apps:
         folder = Path(app.path) / "templates" if app.external and app.path else None
         if folder is None or not folder.is_dir():
             continue
@@ -160,6 +193,74 @@ def _loads(text: str) -> list[tuple[int, list[str]]]:
         names = [words[-1]] if "from" in words else words
         found.append((text.count("\n", 0, match.start()) + 1, names))
     return found
+
+
+def _library_app(scope: Scope, library: str) -> str | None:
+    """The external app (in INSTALLED_APPS order) whose ``templatetags`` holds ``library``
+    (Grappelli's ``grp_tags``): the service installs it."""
+    for app in scope.installed or scope.graph.apps:
+        folder = Path(app.path) / "templatetags" if app.external and app.path else None
+        if folder and ((folder / f"{library}.py").is_file()
+                       or (folder / library / "__init__.py").is_file()):
+            return app.name
+    return None
+
+
+def templates_named(scope: Scope, paths: Iterable[str]) -> list[str]:
+    """Templates of the project's own folders (settings' DIRS) the Python files at ``paths``
+    name in a string (``template_name = "registration/registration_form.html"``,
+    ``get_template_names``, ``render(request, "...")``): the pages they render."""
+    project = _project_templates(scope)
+    named = set()
+    for path in paths:
+        tree = scope.source.tree(path)
+        named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                  and isinstance(node.value, str) and node.value in project} if tree else set()
+    return sorted(project[name] for name in named)
+
+
+def overrides(scope: Scope, needs: TemplateNeeds, installed: Iterable[str], admin: bool
+              ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
+    """``needs`` with the templates of the project's own folders that override those of apps
+    the service installs (``installed``: kiwi's ``registration/password_reset_form.html``,
+    which Django's password reset view renders), and its ``admin/...`` ones (kiwi's
+    ``admin/base_site.html``, a model's ``admin/auth/user/submit_line.html``) when the service
+    serves an ``admin`` page; with what they need, when all of it can be provided, else
+    ``needs`` as it was, and each such template named in a warning with what is missing:
+    the service renders the installed app's instead."""
+    shipped = {f.relative_to(folder).as_posix() for app in scope.graph.apps
+               if app.external and app.path and app.name in installed
+               for folder in [Path(app.path) / "templates"] for f in folder.rglob("*")
+               if f.is_file()}
+    found_names = {name: path for name, path in _project_templates(scope).items()
+                   if (admin and name.startswith("admin/"))
+                   or (name in shipped and not name.startswith("admin/"))}
+    notes, copies, libraries = [], {c.target: c for c in needs.copies}, {
+        lib.name: lib for lib in needs.libraries}
+    url_names, attributes, apps = set(needs.url_names), set(needs.attributes), set(needs.apps)
+    for path in sorted(found_names.values()):
+        found = template_needs(scope, [path])
+        if found.missing:
+            notes.append(Rewrite(Location(path, 1), "templates", (
+                "the monolith's own template, not the service's (it renders the installed "
+                f"app's instead): {'; '.join(found.missing)}"), Level.WARNING))
+            continue
+        copies.update((c.target, c) for c in found.copies)
+        libraries.update((lib.name, lib) for lib in found.libraries if lib.name not in libraries)
+        url_names.update(found.url_names)
+        attributes |= found.attributes
+        apps.update(found.apps)
+    return TemplateNeeds(
+        tuple(copies[t] for t in sorted(copies)),
+        tuple(libraries[name] for name in sorted(libraries)), tuple(sorted(url_names)),
+        frozenset(attributes), needs.missing, tuple(sorted(apps))), tuple(notes)
+
+
+def _project_templates(scope: Scope) -> dict[str, str]:
+    """Template name -> file, of the project's own folders (not an app's)."""
+    own = [a.path for a in scope.source.own if a.path]
+    return {name: path for name, path in _template_folders(scope).items()
+            if not any(PurePosixPath(path).is_relative_to(o) for o in own)}
 
 
 def _library_module(scope: Scope, library: str) -> str | None:

@@ -11,6 +11,7 @@ from decompose.model import App
 from decompose.modules import ModuleIndex
 from extractor.plan.dotted import dotted_strings, named_module
 from extractor.plan.environment import MonolithEnvironment, parse_installed
+from extractor.plan.files import admin_apps
 from extractor.plan.scope import Scope
 from extractor.plan.settings import REPLACED_BACKENDS
 from extractor.plan.source import imported_modules
@@ -58,6 +59,31 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     found = {environment.distribution_of(module) for module in used | libraries}
     return tuple(sorted(used)), tuple(sorted(
         _requirement(*d) for d in found if d and distribution(d[0]) not in _SKELETON))
+
+
+def admin_skins(scope: Scope) -> tuple[str, ...]:
+    """The monolith's admin skins (grappelli, jazzmin, admin_interface), when the service's
+    admin serves a moved app's pages: external apps its INSTALLED_APPS lists before Django's
+    admin that ship templates of the admin's own names (``templates/admin/base_site.html``),
+    which win over the admin's because they come first. The service installs them before its
+    admin, in that order, so the moved admin pages are the monolith's look. None when
+    INSTALLED_APPS is not known statically: the order is what decides."""
+    if not admin_apps(scope):
+        return ()
+    admin = next((a for a in scope.installed if a.label == "admin"), None)
+    if admin is None or admin.path is None:
+        return ()
+    admin_templates = _templates(Path(admin.path))
+    return tuple(a.name for a in scope.installed[:scope.installed.index(admin)]
+                 if a.external and a.path and a.name not in SKELETON_APPS
+                 and admin_templates & _templates(Path(a.path)))
+
+
+def _templates(app_folder: Path) -> set[str]:
+    """The names of the ``admin/`` templates an installed app ships."""
+    folder = app_folder / "templates"
+    return {f.relative_to(folder).as_posix() for f in sorted((folder / "admin").rglob("*"))
+            if f.is_file()}
 
 
 def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEnvironment

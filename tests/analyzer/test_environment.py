@@ -3,12 +3,9 @@ keyed on its installed distributions, and what a missing package costs, said per
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,39 +17,13 @@ from analyzer.environment import OWN, find_environment
 from analyzer.pipeline import build_graph, snapshot_file
 from decompose.errors import ProjectNotFound
 from decompose.modules import default_site_paths
+from tests.support.wheels import pip_install, wheel_of
 
 from .conftest import FIXTURES, relations
 
 PROJECT = FIXTURES / "env_project"
 TAGKIT = FIXTURES / "env_tagkit"
 OWNED = ("notes.Note", "owner", "auth.User")
-
-
-def wheel_of(package: Path, out: Path) -> Path:
-    """A pure-Python wheel of ``package`` (what a build backend would write)."""
-    wheel = out / f"{package.name}-1.0-py3-none-any.whl"
-    info = f"{package.name}-1.0.dist-info"
-    files = {f.relative_to(package.parent).as_posix(): f.read_bytes()
-             for f in sorted(package.rglob("*.py"))}
-    files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {package.name}\n"
-                                 "Version: 1.0\n").encode()
-    files[f"{info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                              b"Tag: py3-none-any\n")
-    record = [f"{name},sha256={_digest(data)},{len(data)}" for name, data in files.items()]
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-        archive.writestr(f"{info}/RECORD", "\n".join([*record, f"{info}/RECORD,,"]) + "\n")
-    return wheel
-
-
-def _digest(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
-def pip_install(wheel: Path, target: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps",
-                    "--target", str(target), str(wheel)], check=True)
 
 
 def test_installing_a_package_between_two_runs_changes_the_graph(tmp_path: Path) -> None:

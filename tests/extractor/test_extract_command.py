@@ -59,11 +59,12 @@ def tree(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def django(service: Path, *args: str, settings: str = "config.settings.local"
-           ) -> subprocess.CompletedProcess[str]:
+def django(service: Path, *args: str, settings: str = "config.settings.local",
+           site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in the service (``site``: a folder of packages installed for it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL="postgres://u@127.0.0.1:9/none",
-               PYTHONPATH=str(service))
+               PYTHONPATH=os.pathsep.join(str(p) for p in (service, site) if p))
     return subprocess.run([sys.executable, *args], cwd=service, env=env, capture_output=True,
                           text=True, timeout=120)
 
