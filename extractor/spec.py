@@ -184,6 +184,8 @@ class ServiceSpec:
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
     fork_exception_handler: str = ""
+    # The monolith has no DRF: the moved views are its own fork's, which renders them itself.
+    drf_fork: bool = False
     # The monolith's modules copied unchanged (its shared kernel): linted where they are written.
     verbatim: tuple[str, ...] = ()
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.

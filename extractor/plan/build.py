@@ -248,6 +248,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         locale_middleware=negotiates_language(settings),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
+        drf_fork=drf.fork,
         verbatim=tuple(sorted(f.target for f in kernel
                               if f.kind == "kernel" and f.target.endswith(".py"))),
         dependencies=tuple(d.requirement for d in dependencies),

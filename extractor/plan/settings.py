@@ -240,6 +240,7 @@ class RestFramework:
     settings: tuple[tuple[str, str], ...] = ()
     uses: tuple[tuple[str, str, Location], ...] = ()
     fork_exception_handler: str = ""
+    fork: bool = False  # the monolith has no DRF: REST_FRAMEWORK configures its own fork
 
 
 def rest_framework(facts: SettingsFacts, installed: bool = True) -> RestFramework:
@@ -255,7 +256,7 @@ def rest_framework(facts: SettingsFacts, installed: bool = True) -> RestFramewor
     found = facts.value("REST_FRAMEWORK")  # the keys known, even if others are not
     value = found.value if found else None
     if not isinstance(value, dict) or found is None or found.location is None:
-        return RestFramework()
+        return RestFramework(fork=not installed)
     keys = DRF_PARITY_KEYS if installed else [k for k in value if k not in DRF_IMPORT_KEYS]
     settings, uses = [], []
     for key in keys:
@@ -268,10 +269,10 @@ def rest_framework(facts: SettingsFacts, installed: bool = True) -> RestFramewor
         settings.append((key, _source(literal)))
     handler = value.get("EXCEPTION_HANDLER") if not installed else None
     if not (isinstance(handler, str) and _DOTTED.fullmatch(handler)):
-        return RestFramework(tuple(settings), tuple(uses))
+        return RestFramework(tuple(settings), tuple(uses), fork=not installed)
     settings.append(("EXCEPTION_HANDLER", _source(FORK_EXCEPTION_HANDLER.dotted)))
     uses += _classes_named(handler, found.entry("EXCEPTION_HANDLER") or found.location)
-    return RestFramework(tuple(settings), tuple(uses), handler)
+    return RestFramework(tuple(settings), tuple(uses), handler, fork=True)
 
 
 def _classes_named(literal: object, where: Location) -> list[tuple[str, str, Location]]:

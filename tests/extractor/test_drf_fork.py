@@ -83,8 +83,8 @@ def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_service
     (taiga's): the classes DRF would import are not given to the service's DRF, which would
     import them before the fork (a circular import in taiga); the keys only the fork reads
     (taiga's PAGINATE_BY, FILTER_BACKEND) and plain values are, so the fork, which reads the
-    service's setting, pages and filters as in the monolith. With DRF installed the parity
-    keys are kept."""
+    service's setting, pages and filters as in the monolith, and renders with its own
+    renderer. With DRF installed the parity keys are kept."""
     setting = ('USE_TZ = True\n', 'USE_TZ = True\nREST_FRAMEWORK = {"PAGE_SIZE": 5, '
                '"DEFAULT_THROTTLE_CLASSES": ["kit.parsers.JSONParser"], "PAGINATE_BY": 30, '
                '"FILTER_BACKEND": "kit.filters.FilterBackend", "DATETIME_FORMAT": "%Y %m", '
@@ -114,9 +114,10 @@ def test_the_rest_framework_setting_of_a_monolith_without_drf_is_not_the_service
                   "print(settings.REST_FRAMEWORK['PAGINATE_BY'], "
                   "settings.REST_FRAMEWORK['FILTER_BACKEND']); "
                   "from rest_framework.settings import api_settings as drf; "
-                  "print(drf.EXCEPTION_HANDLER(ValueError('as the fork calls it')))")
+                  "print(drf.EXCEPTION_HANDLER(ValueError('as the fork calls it'))); "
+                  "print('DEFAULT_RENDERER_CLASSES' in settings.REST_FRAMEWORK)")
     assert read.stdout == ("30 kit.filters.FilterBackend\n"
-                           "{'_error_message': 'as the fork calls it'}\n"), read.stderr
+                           "{'_error_message': 'as the fork calls it'}\nFalse\n"), read.stderr
 
 
 def test_drf_import_keys_are_drfs():
