@@ -47,6 +47,7 @@ class RemoteSerializers(ExtractionCodemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = remote_imports(node, self.boundary)
         self._local = {m.name: m.label for m in self.boundary.models}
+        self._bound = _bound_names(node)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         bases = [dotted(b.value) for b in original.bases]
@@ -101,12 +102,15 @@ class RemoteSerializers(ExtractionCodemod):
                 source = f'serializers.PrimaryKeyRelatedField(source="{name}_id", read_only=True)'
             else:
                 module, _, cls = self._model_module(relation.target)
-                AddImportsVisitor.add_needed_import(self.context, f"{MIRROR_PACKAGE}.{module}",
-                                                    cls)
+                mirror = f"{MIRROR_PACKAGE}.{module}"
+                # the file's own ``User`` (the real auth.User of an installed app) stays its own
+                local = cls if self._bound.get(cls, mirror) == mirror else f"Monolith{cls}"
+                AddImportsVisitor.add_needed_import(self.context, mirror, cls,
+                                                    None if local == cls else local)
                 self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
                 many = "many=True, " if relation.many else ""
                 source = (f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}({many}"
-                          f"queryset={cls}.objects.all())")
+                          f"queryset={local}.objects.all())")
             added.append(cst.parse_statement(f"{name} = {source}\n"))
             self.report(original, f"{original.name.value}.{name}: declared as a primary key "
                         f"field (the {relation.target} relation is an id column now)")
@@ -123,6 +127,26 @@ class RemoteSerializers(ExtractionCodemod):
                     return mirror.module, ".", name.name
         app, _, cls = label.partition(".")
         return f"{app}.models", ".", cls
+
+
+def _bound_names(module: cst.Module) -> dict[str, str]:
+    """Names the module binds at its top level -> the module they are imported from ("" for
+    what it defines itself)."""
+    bound: dict[str, str] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef | cst.FunctionDef):
+            bound[statement.name.value] = ""
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names,
+                                                                         cst.ImportStar):
+                    source = dotted(small.module) if small.module else ""
+                    for alias in small.names:
+                        bound[dotted(alias.asname.name) if alias.asname
+                              else dotted(alias.name)] = "." * len(small.relative) + source
+            if (name := assigned_name(statement)) is not None:
+                bound[name] = ""
+    return bound
 
 
 def _meta(node: cst.ClassDef) -> cst.ClassDef | None:
