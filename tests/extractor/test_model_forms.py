@@ -1,7 +1,8 @@
 """A ModelForm of a moved model naming relations that became id columns (tandoor's
 ``InviteLinkForm``, tests/fixtures/model_forms): the service's forms module imports (Django
 raised FieldError for ``Meta.fields = (..., "group", ...)``), its checks pass, and the form
-validates and saves the id columns."""
+validates and saves the id columns; its views keep the real ``auth.Group`` beside the
+monolith's that backs the id-column field (tandoor's ``serializer.py``)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,15 @@ def test_a_model_form_edits_the_id_columns_and_the_service_checks(tmp_path: Path
         "3 None Group hidden\n"
         "{'group_id': [{'message': 'An invite needs a group.', 'code': ''}]}\n"
         "['email', 'group_id']\n")
+    views = (out / "invites/views.py").read_text()
+    assert ("from django.contrib.auth.models import Group\n" in views
+            and "from monolith.django.contrib.auth.models import Group as MonolithGroup\n" in views)
+    assert ("class InviteLinkSerializer(TrimmedModelSerializer):\n"
+            "    group = IdColumnPrimaryKeyField(queryset=MonolithGroup.objects.all())\n") in views
+    groups = django(out, "-c", "import django; django.setup(); from invites.views import "
+                    "GroupViewSet as V; print(V.queryset.model, V.serializer_class.Meta.model)")
+    assert groups.stdout == ("<class 'django.contrib.auth.models.Group'> "
+                             "<class 'django.contrib.auth.models.Group'>\n"), groups.stderr
     notes = (out / "EXTRACTION.md").read_text()
     assert ("- `invites/forms.py:26` [model_forms, **warning**] fields 'group' -> 'group_id': "
             "the form edits the id of the auth.Group row as a number named 'group_id' (it was "
