@@ -34,6 +34,7 @@ PROJECTS = (
             ("-r", "{src}/requirements/devel.txt"), python="3.12"),
     Project("taiga", "taigaio+taiga-back", ".", "settings.common",
             ("-r", "{src}/requirements.txt")),
+    # python-ldap (requirements.txt) builds from source: apt's libldap2-dev and libsasl2-dev
     Project("tandoor", "TandoorRecipes+recipes", ".", "recipes.settings",
             ("-r", "{src}/requirements.txt"),
             (("SECRET_KEY", "corpus"), ("DB_ENGINE", "django.db.backends.sqlite3")),

@@ -69,6 +69,8 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
     if problems:
         where, _, what = problems[0].partition(": ")
         path, _, line = where.rpartition(":")
+        if not line.isdigit():  # a function view (``@api_view``): its file, without a line
+            path, line = where, ""
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         return OpenApiError(
             f"drf-spectacular cannot document the moved code: {what.split('. ')[0]}{more}; "

@@ -7,12 +7,10 @@ not read. Each entry is rewritten where an equivalent exists (``fields``/``order
 ``"user"`` -> ``"user_id"``; ``raw_id_fields`` dropped, since the id column is edited as the
 number the raw-id widget showed) and dropped otherwise; every change is reported with its line,
 as an error when the admin loses a feature (a search or filter across the boundary, a
-many-to-many that is no model field any more).
+many-to-many that is no model field any more). The forms' ``Meta`` are model_forms' job.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -22,10 +20,10 @@ from extractor.codemods.base import (
     ExtractionCodemod,
     ReplacedRelation,
     admin_module,
-    dotted,
     register,
     string_value,
 )
+from extractor.codemods.field_names import Decision, model_classes, rewrite_entries
 
 # Options whose entries are field names (or lookups) on the admin's model.
 RENAMED = frozenset({"fields", "exclude", "readonly_fields", "list_filter", "ordering",
@@ -47,16 +45,6 @@ PREFIXES = "^=@-"
 ID_LOOKUPS = frozenset({"", "id", "pk"})
 
 
-@dataclass(frozen=True)
-class _Decision:
-    """What happens to one entry: renamed to ``new`` (kept when ``new`` is the entry), or
-    dropped when ``new`` is None."""
-
-    new: str | None
-    level: Level
-    message: str
-
-
 @register
 class AdminOptions(ExtractionCodemod):
     NAME = "admin_options"
@@ -73,7 +61,7 @@ class AdminOptions(ExtractionCodemod):
         self._models: dict[str, frozenset[str]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._models = admin_models(node, self.boundary)
+        self._models = model_classes(node, self.boundary)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._classes.append(node.name.value)
@@ -85,7 +73,8 @@ class AdminOptions(ExtractionCodemod):
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         target = original.targets[0].target if len(original.targets) == 1 else None
         option = target.value if isinstance(target, cst.Name) else ""
-        if not self._classes or option not in OPTIONS:
+        # a ModelForm's Meta (``model = Order``, ``fields``...) is model_forms' job
+        if not self._classes or self._classes[-1] == "Meta" or option not in OPTIONS:
             return updated
         relations = self._relations(self._classes[-1])
         if not relations:
@@ -124,42 +113,15 @@ class AdminOptions(ExtractionCodemod):
 
     def _entries(self, option: str, node: cst.BaseExpression,
                  relations: dict[str, ReplacedRelation]) -> cst.BaseExpression:
-        """The list or tuple with each entry decided; ``node`` itself when nothing changed."""
-        if not isinstance(node, cst.List | cst.Tuple):
-            return node
-        kept: list[cst.BaseElement] = []
-        changed = False
-        for element in node.elements:
-            value = element.value
-            if isinstance(value, cst.List | cst.Tuple) and option in {"fields", "exclude"}:
-                inner = self._entries(option, value, relations)  # fields on one line
-                changed |= inner is not value
-                kept.append(element.with_changes(value=inner))
-                continue
-            entry = string_value(value)
-            decision = _decide(option, entry, relations) if entry is not None else None
-            if decision is None:
-                kept.append(element)
-                continue
-            self.report(element, decision.message, decision.level)
-            if decision.new == entry:
-                kept.append(element)
-                continue
-            changed = True
-            if decision.new is not None:
-                kept.append(element.with_changes(value=cst.SimpleString(
-                    _quoted(decision.new, value))))
-        if not changed:
-            return node
-        if kept and kept[-1] is not node.elements[-1]:
-            kept[-1] = kept[-1].with_changes(comma=node.elements[-1].comma)
-        if isinstance(node, cst.Tuple) and len(kept) == 1 and node.lpar:
-            kept[0] = kept[0].with_changes(comma=cst.Comma())  # ("a",) stays a tuple
-        return node.with_changes(elements=kept)
+        return rewrite_entries(node, lambda entry, _: _decide(option, entry, relations),
+                               self._report, nested=option in {"fields", "exclude"})
+
+    def _report(self, node: cst.CSTNode, decision: Decision) -> None:
+        self.report(node, decision.message, decision.level)
 
 
 def _decide(option: str, entry: str, relations: dict[str, ReplacedRelation],
-            ) -> _Decision | None:
+            ) -> Decision | None:
     bare = entry.lstrip(PREFIXES)
     prefix = entry[: len(entry) - len(bare)]
     name, _, rest = bare.partition("__")
@@ -167,92 +129,24 @@ def _decide(option: str, entry: str, relations: dict[str, ReplacedRelation],
     if relation is None:
         return None
     if relation.through is not None:  # not a model field any more: no form edits it
-        return _Decision(None, Level.ERROR, f"{option} {entry!r} removed: the many-to-many to "
-                         f"{relation.target} is a RemoteManyToMany over "
-                         f"{relation.through.name} now, which admin forms cannot edit")
+        return Decision(None, Level.ERROR, f"{option} {entry!r} removed: the many-to-many to "
+                        f"{relation.target} is a RemoteManyToMany over "
+                        f"{relation.through.name} now, which admin forms cannot edit")
     column = f"{name}_id"
     if option in DROPPED:
         level, why = DROPPED[option]
-        return _Decision(None, level, f"{option} {entry!r} removed: {why.format(column=column)}")
+        return Decision(None, level, f"{option} {entry!r} removed: {why.format(column=column)}")
     if rest in ID_LOOKUPS and not (option == "list_display" and not rest):
         level = Level.WARNING if option == "list_filter" else Level.INFO
         why = " (its choices are the ids, not the rows)" if option == "list_filter" else ""
-        return _Decision(prefix + column, level, f"{option} {entry!r} -> {prefix + column!r}"
-                         f"{why}")
+        return Decision(prefix + column, level, f"{option} {entry!r} -> {prefix + column!r}"
+                        f"{why}")
     if not rest:  # list_display "user": RemoteRelation renders the monolith's str(row)
-        return _Decision(entry, Level.INFO, f"{option} {entry!r} is read from the monolith "
-                         f"({relation.target}, one call per page); the column is not sortable")
+        return Decision(entry, Level.INFO, f"{option} {entry!r} is read from the monolith "
+                        f"({relation.target}, one call per page); the column is not sortable")
     if option == "search_fields" and rest.isidentifier() and "__" not in rest:
-        return _Decision(entry, Level.INFO, f"{option} {entry!r}: searched through the monolith "
-                         f"({column}__in=pks_where({relation.target!r}, {rest}=...)), at most "
-                         "1,000 matching rows")
-    return _Decision(None, Level.ERROR, f"{option} {entry!r} removed: it traverses {name!r}, "
-                     "a relation to the monolith, which the service cannot query")
-
-
-def _quoted(text: str, like: cst.BaseExpression) -> str:
-    """``text`` as a string literal with the quote character of the one it replaces."""
-    quote = like.quote if isinstance(like, cst.SimpleString) else '"'
-    return f"{like.prefix if isinstance(like, cst.SimpleString) else ''}{quote}{text}{quote}"
-
-
-def admin_models(tree: cst.Module, boundary: Boundary) -> dict[str, frozenset[str]]:
-    """Class name -> labels of the moved models it administers: ``@admin.register(Order)``,
-    ``admin.site.register(Order, OrderAdmin)``, or ``model = OrderLine`` (inlines, forms)."""
-    by_module = {(m.module, m.name): m.label for m in boundary.models if not m.abstract}
-    by_name: dict[str, set[str]] = {}
-    for model in boundary.models:
-        by_name.setdefault(model.name, set()).add(model.label)
-    imported: dict[str, str] = {}
-    found: dict[str, set[str]] = {}
-
-    def labels(node: cst.BaseExpression) -> set[str]:
-        if isinstance(node, cst.List | cst.Tuple):
-            return {label for element in node.elements for label in labels(element.value)}
-        name = dotted(node).rpartition(".")[2]
-        if name in imported:
-            return {imported[name]}
-        candidates = by_name.get(name, set())
-        return set(candidates) if len(candidates) == 1 else set()
-
-    class Collect(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.classes: list[str] = []
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-                return
-            module = dotted(node.module)
-            for alias in node.names:
-                label = by_module.get((module, dotted(alias.name)))
-                if label:
-                    imported[dotted(alias.asname.name) if alias.asname else
-                             dotted(alias.name)] = label
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            self.classes.append(node.name.value)
-            for decorator in node.decorators:
-                call = decorator.decorator
-                if isinstance(call, cst.Call) and dotted(call.func) in {"admin.register",
-                                                                        "register"}:
-                    found.setdefault(node.name.value, set()).update(
-                        label for arg in call.args if arg.keyword is None
-                        for label in labels(arg.value))
-
-        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-            self.classes.pop()
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            target = node.targets[0].target
-            if self.classes and isinstance(target, cst.Name) and target.value == "model":
-                found.setdefault(self.classes[-1], set()).update(labels(node.value))
-
-        def visit_Call(self, node: cst.Call) -> None:
-            function = dotted(node.func)
-            positional = [arg.value for arg in node.args if arg.keyword is None]
-            if (function.endswith(".register") and function != "admin.register"
-                    and len(positional) == 2 and isinstance(positional[1], cst.Name)):
-                found.setdefault(positional[1].value, set()).update(labels(positional[0]))
-
-    tree.visit(Collect())
-    return {name: frozenset(models) for name, models in found.items() if models}
+        return Decision(entry, Level.INFO, f"{option} {entry!r}: searched through the monolith "
+                        f"({column}__in=pks_where({relation.target!r}, {rest}=...)), at most "
+                        "1,000 matching rows")
+    return Decision(None, Level.ERROR, f"{option} {entry!r} removed: it traverses {name!r}, "
+                    "a relation to the monolith, which the service cannot query")

@@ -75,7 +75,8 @@ class ForeignKeyToId(ExtractionCodemod):
         kwargs = {arg.keyword.value: arg for arg in call.args if arg.keyword}
         if "db_column" in kwargs:
             column = string_value(kwargs["db_column"].value) or column
-        extra = {"null": kwargs["null"].value} if "null" in kwargs else {}
+        # null for the column, blank for the forms (a ModelForm's field stays optional)
+        extra = {name: kwargs[name].value for name in ("null", "blank") if name in kwargs}
         AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
         self.import_runtime(REMOTE_RELATION)

@@ -47,15 +47,23 @@ class RemoteSerializers(ExtractionCodemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = remote_imports(node, self.boundary)
         self._local = {m.name: m.label for m in self.boundary.models}
+        self._bound = _bound_names(node)
+        self._derived: set[str] = set()  # the file's classes deriving from ModelSerializer
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         bases = [dotted(b.value) for b in original.bases]
+        direct = any(b in MODEL_SERIALIZERS for b in bases)
+        # tandoor's StorageSerializer(WritableNestedModelSerializer, SpacedModelSerializer):
+        # a base of the file, or imported (drf-writable-nested's, under an alias)
+        if direct or any(b in self._derived or _model_serializer(self._bound.get(b) or b)
+                         for b in bases):
+            self._derived.add(original.name.value)
         meta = _meta(updated)
-        if not any(b in MODEL_SERIALIZERS for b in bases) or meta is None:
+        if original.name.value not in self._derived or meta is None:
             return updated
         model_value = _meta_value(meta, "model")
         model = dotted(model_value) if model_value is not None else ""
-        if self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
+        if direct and self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
             self.import_runtime(REMOTE_MODEL_SERIALIZER)
             self.report(original, f"{original.name.value}: ModelSerializer of the monolith's "
                         f"{model} -> RemoteModelSerializer")
@@ -65,11 +73,11 @@ class RemoteSerializers(ExtractionCodemod):
         label = self._local.get(model)
         if label is None:
             return updated
-        return self._declare_id_fields(original, updated, meta, label)
+        return self._declare_id_fields(original, updated, meta, label, direct)
 
     def _declare_id_fields(self, original: cst.ClassDef, updated: cst.ClassDef,
-                           meta: cst.ClassDef, label: str) -> cst.ClassDef:
-        if self.boundary.replaced_on(label):
+                           meta: cst.ClassDef, label: str, direct: bool) -> cst.ClassDef:
+        if direct and self.boundary.replaced_on(label):
             self.import_runtime(ID_COLUMN_MODEL_SERIALIZER)
             RemoveImportsVisitor.remove_unused_import(self.context, "rest_framework",
                                                       "serializers")
@@ -103,14 +111,18 @@ class RemoteSerializers(ExtractionCodemod):
                 module, _, cls = self._model_module(relation.target)
                 imported = next((local for local, (name, _) in self._remote.items()
                                  if name == f"{module}.{cls}"), None)  # imported already
+                mirror = f"{MIRROR_PACKAGE}.{module}"
+                # the file's own ``User`` (the real auth.User of an installed app) stays its own
+                wanted = f"{mirror}.{cls}"
+                local = imported or (
+                    cls if self._bound.get(cls, wanted) == wanted else f"Monolith{cls}")
                 if imported is None:
-                    AddImportsVisitor.add_needed_import(
-                        self.context, f"{MIRROR_PACKAGE}.{module}", cls)
-                cls = imported or cls
+                    AddImportsVisitor.add_needed_import(self.context, mirror, cls,
+                                                        None if local == cls else local)
                 self.import_runtime(ID_COLUMN_PRIMARY_KEY_FIELD)
                 many = "many=True, " if relation.many else ""
                 source = (f"{ID_COLUMN_PRIMARY_KEY_FIELD.name}({many}"
-                          f"queryset={cls}.objects.all())")
+                          f"queryset={local}.objects.all())")
             added.append(cst.parse_statement(f"{name} = {source}\n"))
             self.report(original, f"{original.name.value}.{name}: declared as a primary key "
                         f"field (the {relation.target} relation is an id column now)")
@@ -127,6 +139,36 @@ class RemoteSerializers(ExtractionCodemod):
                     return mirror.module, ".", name.name
         app, _, cls = label.partition(".")
         return f"{app}.models", ".", cls
+
+
+def _model_serializer(name: str) -> bool:
+    """A ModelSerializer subclass by its name (drf-writable-nested's
+    ``WritableNestedModelSerializer``), whose fields DRF builds from the model: not a
+    hyperlinked one (its relations are URLs)."""
+    name = name.rpartition(".")[2]
+    return name.endswith("ModelSerializer") and not name.endswith("HyperlinkedModelSerializer")
+
+
+def _bound_names(module: cst.Module) -> dict[str, str]:
+    """Names the module binds at its top level -> the dotted name they import
+    (``drf_writable_nested.WritableNestedModelSerializer`` for ``WNMS``), "" for what it
+    defines itself."""
+    bound: dict[str, str] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef | cst.FunctionDef):
+            bound[statement.name.value] = ""
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names,
+                                                                         cst.ImportStar):
+                    source = "." * len(small.relative) + (dotted(small.module)
+                                                          if small.module else "")
+                    for alias in small.names:
+                        bound[dotted(alias.asname.name) if alias.asname
+                              else dotted(alias.name)] = f"{source}.{dotted(alias.name)}"
+            if (name := assigned_name(statement)) is not None:
+                bound[name] = ""
+    return bound
 
 
 def _meta(node: cst.ClassDef) -> cst.ClassDef | None:

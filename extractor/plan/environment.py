@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from decompose.model import ProjectGraph
+from extractor.requirements_files import distribution
 
 
 def parse_installed(path: Path) -> ast.Module | None:
@@ -37,6 +40,19 @@ class MonolithEnvironment:
     def distribution_of(self, module: str) -> tuple[str, str] | None:
         """(name, version) of the installed distribution providing top-level ``module``."""
         return _providers(self.site_paths).get(module.split(".")[0])
+
+    def requires(self, name: str) -> frozenset[str]:
+        """The distributions (normalised names) installed distribution ``name`` requires
+        whatever extras are chosen, directly or through those it requires: not those of its
+        extras (django-storages' ``s3``)."""
+        direct = _requirements(self.site_paths)
+        found: set[str] = set()
+        pending = [distribution(name)]
+        while pending:
+            for needed in direct.get(pending.pop(), frozenset()) - found:
+                found.add(needed)
+                pending.append(needed)
+        return frozenset(found)
 
 
 def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:
@@ -65,6 +81,23 @@ def _providers(site_paths: tuple[Path, ...]) -> dict[str, tuple[str, str]]:
     for dist in importlib.metadata.distributions(path=[str(p) for p in site_paths]):
         for top in _top_levels(dist):
             found.setdefault(top, (dist.metadata["Name"], dist.version))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _requirements(site_paths: tuple[Path, ...]) -> dict[str, frozenset[str]]:
+    """Distribution -> what it requires unconditionally (no ``extra`` in the marker)."""
+    found: dict[str, frozenset[str]] = {}
+    for dist in importlib.metadata.distributions(path=[str(p) for p in site_paths]):
+        needed = set()
+        for line in dist.requires or ():
+            try:
+                requirement = Requirement(line)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is None or "extra" not in str(requirement.marker):
+                needed.add(distribution(requirement.name))
+        found.setdefault(distribution(dist.metadata["Name"]), frozenset(needed))
     return found
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from decompose.model import App
-from decompose.modules import ModuleIndex
+from decompose.modules import ModuleIndex, absolute_module
 from extractor.plan.dotted import dotted_strings, named_module
 from extractor.plan.environment import MonolithEnvironment, parse_installed
 from extractor.plan.files import admin_apps
@@ -35,8 +35,9 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     apps' models import in turn (their dependencies), and ``template_apps``, whose templates
     the moved pages use."""
     python = tuple(python)
+    index = ModuleIndex(scope.source.root / scope.source.import_root, environment.site_paths)
     imported = {module for path, name in python for module in scope.source.imports(path, name)
-                } | _installed_named(scope, [path for path, _ in python], environment)
+                } | _installed_named(scope, [path for path, _ in python], environment, index)
     text = " ".join(value for _, value in drf) + " ".join(
         original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
     external = [a for a in scope.graph.apps if a.external and a.name not in SKELETON_APPS]
@@ -56,6 +57,7 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     libraries = {top for top in libraries if top and top not in sys.stdlib_module_names
                  and not (scope.source.root / top).exists()
                  and not (scope.source.root / f"{top}.py").exists()}
+    libraries |= loaded_extras(imported, environment, index)
     found = {environment.distribution_of(module) for module in used | libraries}
     return tuple(sorted(used)), tuple(sorted(
         _requirement(*d) for d in found if d and distribution(d[0]) not in _SKELETON))
@@ -86,12 +88,11 @@ def _templates(app_folder: Path) -> set[str]:
             if f.is_file()}
 
 
-def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEnvironment
-                     ) -> set[str]:
+def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEnvironment,
+                     index: ModuleIndex) -> set[str]:
     """Installed modules the files at ``paths`` name in dotted strings (dotted.py): imported
     by string (``import_string``), they must be installed in the service as much as those the
     files import."""
-    index = ModuleIndex(scope.source.root / scope.source.import_root, environment.site_paths)
     trees: dict[str, ast.Module | None] = {}
 
     def tree_of(module: str) -> ast.Module | None:
@@ -109,6 +110,67 @@ def _installed_named(scope: Scope, paths: Iterable[str], environment: MonolithEn
             if top not in sys.stdlib_module_names and environment.distribution_of(top):
                 named.add(named_module(dotted, tree_of))
     return {m for m in named if m}
+
+
+def loaded_extras(imported: set[str], environment: MonolithEnvironment, index: ModuleIndex,
+                   ) -> set[str]:
+    """Top-level packages of other distributions that the installed modules the moved code
+    imports load in turn, which their own distribution does not require: an extra the
+    monolith installed (tandoor's ``storages.backends.s3boto3`` -> ``storages.backends.s3``
+    imports boto3, django-storages' ``s3`` extra; the service failed to import it). Followed
+    within each distribution, not into the skeleton's (Django, DRF: installed with their
+    needs); what another such package requires already (botocore, by boto3) is left out."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = sorted(imported)
+    while pending:
+        module = pending.pop()
+        provider = environment.distribution_of(module) if module not in seen else None
+        seen.add(module)
+        if provider is None or distribution(provider[0]) in _SKELETON:
+            continue
+        located = index.find(module)
+        tree = (parse_installed(located.path) if located is not None
+                and not index.is_own(located) else None)
+        for name in _loaded_imports(tree, module, located.is_package) if tree and located else ():
+            other = environment.distribution_of(name)
+            if other is None:
+                continue
+            if other[0] == provider[0]:
+                pending.append(name)
+            elif distribution(other[0]) not in environment.requires(provider[0]):
+                found.add(name.split(".")[0])
+    providers = {top: distribution(d[0]) for top in found
+                 if (d := environment.distribution_of(top)) is not None}
+    covered = {needed for name in providers.values() for needed in environment.requires(name)}
+    return {top for top, name in providers.items() if name not in covered}
+
+
+def _loaded_imports(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+    """The modules ``tree`` needs when it is loaded: imported at module level, in class bodies,
+    ``with`` blocks and ``try`` blocks whose handlers raise (django-storages' ``except
+    ImportError: raise ImproperlyConfigured``); not in functions (run later, if ever), under
+    an ``if`` (redis' ``if HIREDIS_AVAILABLE: import hiredis``) or in a ``try`` with a
+    fallback: those may be optional."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for node in statements:
+            if isinstance(node, ast.ImportFrom):
+                found.add(absolute_module(package, node.module, node.level))
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Try | ast.TryStar):
+                # a fallback (``except ImportError: hiredis = None``) makes the body optional
+                required = all(any(isinstance(s, ast.Raise) for s in handler.body)
+                               for handler in node.handlers)
+                visit([*(node.body if required else ()), *node.orelse, *node.finalbody])
+            elif isinstance(node, ast.With | ast.ClassDef):
+                visit(node.body)
+
+    visit(tree.body)
+    return found
 
 
 def _models_imported(app: App, modules: set[str]) -> bool:

@@ -19,3 +19,39 @@ def test_a_syntax_error_in_the_services_code_names_its_file_and_line(tmp_path: P
     assert str(error) == ("shop/views.py:2: the service's copy is not valid Python (SyntaxError: "
                           "invalid syntax) at this line of the service: a rewrite of decompose "
                           "produced it; report it with that line")
+
+
+_SETTINGS = """\
+SECRET_KEY = "x"
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework",
+                  "drf_spectacular"]
+ROOT_URLCONF = "shop.urls"
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+"""
+_VIEWS = """\
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+
+@api_view(["GET"])
+def download_file(request, file_id):
+    return Response({})
+"""
+
+
+def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Path):
+    """tandoor's ``@api_view`` ``download_file``: drf-spectacular names no line for it."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("")
+    (tmp_path / "shop/settings.py").write_text(_SETTINGS)
+    (tmp_path / "shop/views.py").write_text(_VIEWS)
+    (tmp_path / "shop/urls.py").write_text(
+        "from django.urls import path\n\nfrom shop.views import download_file\n\n"
+        'urlpatterns = [path("files/<int:file_id>/", download_file)]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
+         "--settings", "shop.settings", "--pythonpath", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, check=False)
+    error = _failure(result, tmp_path)
+    assert str(error).startswith("shop/views.py: drf-spectacular cannot document the moved "
+                                 "code: Error [download_file]: unable to guess serializer")

@@ -50,13 +50,14 @@ def test_outbound_foreign_key_becomes_id_column_with_the_same_column_and_type():
         ("orders/models.py:8", "fk_to_id")]
 
 
-def test_db_column_and_null_are_kept_and_bigint_follows_the_target_key():
+def test_db_column_null_and_blank_are_kept_and_bigint_follows_the_target_key():
     rewrites = check_transformed("""\
         from django.db import models
 
 
         class Order(models.Model):
-            user = models.ForeignKey("accounts.User", models.SET_NULL, null=True, db_column="uid")
+            user = models.ForeignKey("accounts.User", models.SET_NULL, null=True, db_column="uid",
+                                     blank=True)
 
             class Meta:
                 db_table = "orders_order"
@@ -67,7 +68,7 @@ def test_db_column_and_null_are_kept_and_bigint_follows_the_target_key():
 
 
         class Order(models.Model):
-            user_id = models.BigIntegerField(db_column="uid", null=True, db_index=True)
+            user_id = models.BigIntegerField(db_column="uid", null=True, blank=True, db_index=True)
             user = RemoteRelation("accounts.User", "user_id")
 
             class Meta:

@@ -161,3 +161,112 @@ def test_a_many_to_many_kept_as_pairs_is_declared_as_a_list_of_keys():
                 model = Order
                 fields = "__all__"
         """, module="orders.serializers")
+
+
+def test_a_model_the_file_imports_under_the_targets_name_is_not_shadowed():
+    # tandoor's serializer.py imports the real auth.User for its UserSerializer: the mirror
+    # backing a replaced relation to it comes under another name
+    check_transformed("""\
+        from accounts.models import User
+        from rest_framework import serializers
+
+        from orders.models import Order
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+
+
+        class UserSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = User
+                fields = ["id"]
+        """, """\
+        from accounts.models import User
+        from rest_framework import serializers
+
+        from orders.models import Order
+        from monolith.accounts.models import User as MonolithUser
+        from decompose_remote.serializers import IdColumnModelSerializer, IdColumnPrimaryKeyField
+
+
+        class OrderSerializer(IdColumnModelSerializer):
+            user = IdColumnPrimaryKeyField(queryset=MonolithUser.objects.all())
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+
+
+        class UserSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = User
+                fields = ["id"]
+        """, module="orders.api.serializers")
+
+
+def test_serializers_deriving_from_model_serializer_declare_the_id_fields_too():
+    # tandoor's StorageSerializer(WritableNestedModelSerializer, SpacedModelSerializer): DRF
+    # built created_by from the model, where it is a RemoteRelation now
+    check_transformed("""\
+        from drf_writable_nested import WritableNestedModelSerializer as WNMS
+        from rest_framework import serializers
+
+        from orders.models import Order, OrderLine
+
+
+        class SpacedModelSerializer(serializers.ModelSerializer):
+            pass
+
+
+        class OrderSerializer(WNMS, SpacedModelSerializer):
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+                read_only_fields = ("user",)
+
+
+        class LineSerializer(SpacedModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+
+
+        class LinkedSerializer(serializers.HyperlinkedModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, """\
+        from drf_writable_nested import WritableNestedModelSerializer as WNMS
+        from rest_framework import serializers
+
+        from orders.models import Order, OrderLine
+        from decompose_remote.serializers import IdColumnPrimaryKeyField
+        from monolith.catalog.models import Product
+
+
+        class SpacedModelSerializer(serializers.ModelSerializer):
+            pass
+
+
+        class OrderSerializer(WNMS, SpacedModelSerializer):
+            user = serializers.PrimaryKeyRelatedField(source="user_id", read_only=True)
+            class Meta:
+                model = Order
+                fields = ["id", "user"]
+                read_only_fields = ("user",)
+
+
+        class LineSerializer(SpacedModelSerializer):
+            product = IdColumnPrimaryKeyField(queryset=Product.objects.all())
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+
+
+        class LinkedSerializer(serializers.HyperlinkedModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id", "product"]
+        """, module="orders.api.serializers")
