@@ -65,19 +65,27 @@ class TokenUser:
         self.claims = claims
 
     def __getattr__(self, name: str) -> Any:
-        """A field or method of the monolith's user model the token does not carry (pretalx's
+        """A field of the monolith's user model the token does not carry (pretalx's
         ``is_administrator``, read by its moved context processor): read from the user's row
-        through the bridge, once per request, as its allowlist lets the service. Anything the
-        bridge does not answer is a missing attribute, as ``hasattr`` expects."""
+        through the bridge, once per request (the row is kept on this user), as its allowlist
+        lets the service. Anything else, a method the admin's templates probe
+        (``get_short_name``) included, is a missing attribute, as templates and ``hasattr``
+        expect: running it would be a call to the monolith at each use."""
         if name.startswith("_") or name == "claims":
             raise AttributeError(name)
-        from decompose_remote.models import RemoteModel
+        fields = self.__dict__.get("_row_fields")
+        if fields is None:
+            from decompose_remote.models import RemoteModel
 
-        try:
-            row = RemoteModel(str(self.claims.get("user_model", "auth.User"))).get_by_pk(self.pk)
-            return getattr(row, name)
-        except Exception as exc:  # refused, unreachable, not a field: not an attribute here
-            raise AttributeError(f"{type(self).__name__} has no {name!r}: {exc}") from exc
+            label = str(self.claims.get("user_model", "auth.User"))
+            try:  # refused or unreachable: no field is known
+                fields = RemoteModel(label).get_by_pk(self.pk).__dict__["_fields"]
+            except Exception:  # any failure means the attribute is missing
+                fields = {}
+            self.__dict__["_row_fields"] = fields
+        if name not in fields:
+            raise AttributeError(f"{type(self).__name__} has no {name!r}")
+        return fields[name]
 
     def __decompose_ref__(self) -> tuple[str, Any]:
         """Passed to a monolith function, the user is the monolith's row (shared database)."""
