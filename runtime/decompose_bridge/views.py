@@ -21,6 +21,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
@@ -129,8 +130,10 @@ def _value(instance: models.Model, name: str) -> Any:
         field = instance._meta.get_field(name)
     except FieldDoesNotExist:
         return getattr(instance, name)
-    # A foreign key travels as its id, never as the related row's fields.
-    return getattr(instance, getattr(field, "attname", name))
+    # A foreign key travels as its id, never as the related row's fields; a file as its name
+    # in storage, what its column holds (taiga's Project.logo, often empty), never its bytes.
+    value = getattr(instance, getattr(field, "attname", name))
+    return value.name if isinstance(value, FieldFile) else value
 
 
 _SERIALIZERS: dict[tuple[type[models.Model], tuple[str, ...]], type] = {}

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import django
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -92,7 +93,11 @@ def test_a_column_saved_from_an_expression_is_left_out_of_the_snapshot() -> None
     user.save()
     [event] = OutboxEvent.objects.all()
     fields = event.payload["kwargs"]["values"]["instance"]["fields"]
-    assert "last_name" not in fields and fields["first_name"] == "Ann"
+    assert fields["first_name"] == "Ann"
+    if django.VERSION >= (6, 0):  # save() reads the expression's value back (RETURNING)
+        assert fields["last_name"] == "Ann"
+    else:
+        assert "last_name" not in fields
 
 
 def test_a_compensated_block_records_its_events_only_when_it_succeeds() -> None:
