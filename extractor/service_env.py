@@ -110,8 +110,15 @@ def _build(service: Path, folder: Path, python: str, monolith: MonolithEnvironme
             f"{_last(made.stderr)}", path=folder)
     site = next(folder.glob("lib/python3.*/site-packages"))
     _seed(site, _locked_versions(service / LOCK_FILE), monolith.site_paths)
-    synced = uv("sync", "--locked", "--inexact", "--no-install-project", "--extra", "test",
-                "--quiet", cwd=service, env=env)
+    runtime = service / RUNTIME_SOURCE
+    present = set(runtime.iterdir()) if runtime.is_dir() else set()
+    try:
+        synced = uv("sync", "--locked", "--inexact", "--no-install-project", "--extra", "test",
+                    "--quiet", cwd=service, env=env)
+    finally:  # setuptools builds the vendored runtime in place, and only a first build
+        # leaves its build/ and egg-info there: they are not the service's
+        for left in (set(runtime.iterdir()) if runtime.is_dir() else set()) - present:
+            shutil.rmtree(left) if left.is_dir() else left.unlink()
     if synced.returncode:
         raise ServiceEnvironmentError(f"cannot install the service's locked dependencies: "
                                 f"{_last(synced.stderr)}", path=LOCK_FILE)

@@ -46,7 +46,8 @@ class CrossImports:
         self.scope = scope
         self.source = scope.source
         self.dependencies: list[CrossDependency] = []
-        self.kernel: dict[str, bool] = {}
+        self.kernel: set[str] = set()  # the kernel modules the moved code needs, copied
+        self._verdicts: dict[str, bool] = {}  # whether a module can be kernel
         self.mirrors: dict[str, dict[str, MirrorName]] = {}
         # carried module -> (its path, the first use that needs it)
         self.carried: dict[str, tuple[str, Location]] = {}
@@ -241,7 +242,7 @@ class CrossImports:
         stubs: set[str] = set()
         empty: set[str] = set()
         carried = {path for path, _ in self.carried.values()}
-        for module in [*(m for m, ok in self.kernel.items() if ok), *self.carried]:
+        for module in [*sorted(self.kernel), *self.carried]:
             path = self.source.path_of(module)
             if path is None:
                 continue
@@ -285,25 +286,69 @@ class CrossImports:
         return not app.external and app.label not in self.scope.moved_labels
 
     def _is_kernel(self, module: str) -> bool:
-        """Abstract-only or model-free modules whose own imports are kernel too."""
-        if module in self.kernel:
-            return self.kernel[module]
-        self.kernel[module] = True  # an import cycle among candidates does not disqualify
-        path = self.source.path_of(module)
-        ok = path is not None and self.source.tree(path) is not None and not any(
-            m.location.path == path and not m.abstract for m in self.scope.graph.models)
-        if ok and path is not None:
-            for imported in self.source.imports(path, module) | self._submodules(path, module):
-                if self._stays(imported):
-                    target = (imported if self.source.path_of(imported)
-                              else imported.rpartition(".")[0])
-                    if not self._is_kernel(target):
-                        ok = False
-                        break
-        self.kernel[module] = ok
-        if ok and path is not None:
-            self._named_kernel(path, module)
-        return ok
+        """Abstract-only or model-free modules whose own imports are kernel too; one that is
+        kernel is copied with the modules it imports."""
+        if module not in self._verdicts:
+            self._decide(module)
+        if self._verdicts[module]:
+            self._copy_kernel(module)
+        return self._verdicts[module]
+
+    def _decide(self, module: str) -> None:
+        """Decide ``module`` and everything it reaches through staying imports at once: a
+        module is kernel unless it reaches one that is unreadable or defines a concrete
+        model. Modules importing each other in a cycle are kernel together; deciding on the
+        whole closure keeps the verdict independent of the order modules are met in (set
+        order: two runs of the same extraction once copied different kernels)."""
+        imports: dict[str, list[str]] = {}
+        failed: list[str] = []
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            if current in imports:
+                continue
+            path = self.source.path_of(current)
+            imports[current] = []
+            if current in self._verdicts:
+                if not self._verdicts[current]:
+                    failed.append(current)
+            elif path is None or self.source.tree(path) is None or any(
+                    m.location.path == path and not m.abstract for m in self.scope.graph.models):
+                failed.append(current)
+            else:
+                imports[current] = self._staying_imports(path, current)
+                pending += imports[current]
+        importers: dict[str, list[str]] = {}
+        for importer, imported in imports.items():
+            for target in imported:
+                importers.setdefault(target, []).append(importer)
+        reaching = set(failed)
+        while failed:
+            for importer in importers.get(failed.pop(), ()):
+                if importer not in reaching:
+                    reaching.add(importer)
+                    failed.append(importer)
+        for decided in imports:
+            self._verdicts.setdefault(decided, decided not in reaching)
+
+    def _staying_imports(self, path: str, module: str) -> list[str]:
+        """The staying modules the file imports (a name imported from a module that is not a
+        file stands for that module's package), sorted."""
+        return sorted({imported if self.source.path_of(imported) else imported.rpartition(".")[0]
+                       for imported in self.source.imports(path, module)
+                       | self._submodules(path, module) if self._stays(imported)})
+
+    def _copy_kernel(self, module: str) -> None:
+        """Copy a kernel module with the modules it imports, and those its strings name."""
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            path = self.source.path_of(current)
+            if current in self.kernel or path is None:
+                continue
+            self.kernel.add(current)
+            pending += self._staying_imports(path, current)
+            self._named_kernel(path, current)
 
     def _named_kernel(self, path: str, module: str) -> list[tuple[str, Location]]:
         """The modules of staying apps the copied file names in strings (dotted.py) that come

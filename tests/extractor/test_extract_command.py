@@ -264,6 +264,18 @@ def test_the_service_runs_the_monolith_pins_in_an_environment_of_its_own(tmp_pat
     assert (out / "openapi" / "monolith.yaml").read_bytes() == (out / "openapi.yaml").read_bytes()
 
 
+def test_building_the_service_environment_leaves_the_service_as_written(
+        orders_service: Path, monolith: Path, tmp_path: Path):
+    """uv installs the vendored runtime by building it in place; setuptools left its build/
+    and egg-info in the service, on a first build only: two extractions differed."""
+    service = shutil.copytree(orders_service, tmp_path / "orders")
+    written = tree(service)
+    graph = read_json(monolith / "decompose-report" / "graph.json", type(build_graph(monolith)),
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    service_python(service, monolith_environment(graph), cache=tmp_path / "fresh")
+    assert tree(service) == written
+
+
 def test_a_library_a_kernel_copy_imports_is_a_dependency_of_the_service(tmp_path: Path):
     """core/money.py is copied into the service with the moved orders code (taiga's DRF fork
     imports six the same way): what it imports is installed there too."""
