@@ -24,6 +24,7 @@ from decompose.serialize import read_json
 from extractor.monolith_patch import apply_changes
 from extractor.plan import build_plan
 from extractor.plan.imports import CARRIED, EMPTY_PACKAGE
+from extractor.requirements_files import stale_locks
 from extractor.spec import ServiceSpec
 from extractor.writer import REPORT_FILE, run_codemods, write_service
 
@@ -92,6 +93,9 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
     if apply_patch:
         apply_changes(project, extraction.changes)
         click.echo(f"applied {PATCH_FILE} to {project} ({len(extraction.changes)} files)")
+        for lock, command in stale_locks(project, [c.path for c in extraction.changes]):
+            click.echo(f"warning: {lock}: stale after the patch, run `{command}` (see "
+                       f"{REPORT_FILE})", err=True)
     if record.errors:
         click.echo(f"{len(record.errors)} item(s) need a human decision: see "
                    f"{target / REPORT_FILE}", err=True)

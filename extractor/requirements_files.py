@@ -2,7 +2,9 @@
 
 Whichever the monolith uses: a pip requirements file (``requirements.txt``, else the base file
 of a ``requirements/`` folder), ``[project] dependencies`` in pyproject.toml, a Pipfile's
-``[packages]``. Each gets the lines it lacks, by distribution name; nothing else changes.
+``[packages]``. Each gets the lines it lacks, by distribution name; nothing else changes. A lock
+file beside an edited declaration is not rewritten (resolving needs the runtime on an index):
+it is named as stale, with the command that renews it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ PIP_FILES = ("requirements.txt", "requirements/base.txt", "requirements/common.t
              "requirements/main.txt", "requirements/production.txt", "requirements/prod.txt")
 PYPROJECT = "pyproject.toml"
 PIPFILE = "Pipfile"
-LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
+# (lock file, the declaration it locks, the command that renews it)
+LOCKS = (("uv.lock", PYPROJECT, "uv lock"), ("poetry.lock", PYPROJECT, "poetry lock"),
+         ("Pipfile.lock", PIPFILE, "pipenv lock"))
+LOCK_FILES = tuple(lock for lock, _, _ in LOCKS)
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _SPEC = re.compile(r"^([A-Za-z0-9._-]+)(\[[^\]]*\])?(.*)$")
 
@@ -66,6 +71,14 @@ def edited_files(root: Path, wanted: Iterable[str],
     return found
 
 
+def stale_locks(root: Path, edited: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, command) of each lock file of the monolith locking a declaration in ``edited``
+    (monolith-relative paths): ``uv sync --locked`` and its likes refuse it until renewed."""
+    folder, edited = declarations_folder(root), set(edited)
+    return [(folder + lock, command) for lock, declaration, command in LOCKS
+            if folder + declaration in edited and (root / folder / lock).is_file()]
+
+
 def _missing(present: Iterable[str], wanted: tuple[str, ...], replaced: str) -> list[str]:
     names = {distribution(p) for p in present} - {replaced}
     return [w for w in wanted if distribution(w) not in names]
@@ -99,7 +112,9 @@ def _pyproject(text: str, wanted: tuple[str, ...], replaced: str, name: str) -> 
     closing = opening if one_line else next((  # extras' brackets ("bs4[lxml]") are inside
         i for i in range(opening + 1, len(lines)) if lines[i].lstrip().startswith("]")),
         len(lines))
-    entries = [f'    "{entry}",\n' for entry in missing]
+    indent = next((line[:len(line) - len(line.lstrip())] for line in lines[opening + 1:closing]
+                   if line.strip()), "    ")  # the file's own (pretalx's is two spaces)
+    entries = [f'{indent}"{entry}",\n' for entry in missing]
     if opening == closing:  # dependencies = ["django>=5.2"]: one line, rewritten
         body = ", ".join(f'"{entry}"' for entry in [*kept, *missing])
         lines[opening:closing + 1] = [f"dependencies = [{body}]\n"]

@@ -8,6 +8,7 @@ depends on the clock or on absolute paths, so a re-run gives byte-identical file
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +27,7 @@ from extractor.plan import Plan
 from extractor.plan.data_migrations import DATA_INIT
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
-from extractor.requirements_files import is_declaration
+from extractor.requirements_files import is_declaration, stale_locks
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
 from extractor.service_env import interpreter, service_python
 
@@ -97,8 +98,9 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                        plan.remote_relations)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
-        write_file(staging / REPORT_FILE, render_report(plan, extraction.record, [
-            c.path for c in extraction.changes if is_declaration(c.path)]))
+        declarations = [c.path for c in extraction.changes if is_declaration(c.path)]
+        write_file(staging / REPORT_FILE, render_report(plan, extraction.record, declarations,
+                                                        stale_locks(root, declarations)))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(
                 extraction.record.service,
@@ -115,13 +117,16 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
     return written
 
 
-def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str]) -> str:
+def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str],
+                  locks: Sequence[tuple[str, str]] = ()) -> str:
     """EXTRACTION.md: every decision of ``record``, for the humans who review the service;
-    ``dependency_files`` are the monolith's files the patch declares the bridge's needs in."""
+    ``dependency_files`` are the monolith's files the patch declares the bridge's needs in,
+    ``locks`` the lock files that leaves stale, each with the command renewing it."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
         plan=record, admin_prefix=plan.spec.admin_prefix, admin_skins=plan.spec.admin_skins,
         settings=plan.spec.monolith_settings,
-        dependencies=plan.dependencies, dependency_files=dependency_files, python=plan.python)
+        dependencies=plan.dependencies, dependency_files=dependency_files, locks=locks,
+        python=plan.python)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from decompose.model import (
     GRAPH_SCHEMA_VERSION,
     Location,
@@ -17,9 +19,11 @@ from decompose.model import (
     SettingForm,
 )
 from decompose.serialize import read_json
+from extractor.command import extract
+from extractor.lock import uv
 from extractor.monolith_patch import apply_changes, render_patch
 from extractor.plan import build_plan
-from extractor.requirements_files import edited_files
+from extractor.requirements_files import edited_files, stale_locks
 from extractor.runtime import runtime_requirement
 from extractor.writer import run_codemods
 from tests.extractor.projects import FIXTURES, analysed_copy
@@ -188,3 +192,36 @@ def test_a_project_in_a_src_folder_gets_its_repositorys_declarations_edited(tmp_
         ' dependencies = [\n     "bs4[lxml]",\n     "Django==3.2.25",\n'
         f'+    "{RUNTIME}",\n+    "djangorestframework>=3.15,<3.15.2",\n'
         '+    "PyJWT[crypto]>=2.9,<3",\n ]\n')
+
+
+def test_a_lock_the_patch_leaves_stale_is_named_with_the_command_renewing_it(tmp_path: Path):
+    """pretalx declares its dependencies in the repository's pyproject.toml (two-space
+    indented) and locks them in uv.lock: the patch keeps the file's indentation and says the
+    lock is stale, which `uv lock --check` confirms."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        'dependencies = [\n  "Django>=5.2,<5.3",\n  "djangorestframework>=3.15",\n]\n')
+    assert uv("lock", "--quiet", cwd=tmp_path).returncode == 0
+    shop = analysed_copy("tuple_shop", tmp_path / "src")
+    (shop / "requirements.txt").unlink()
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(tmp_path / "billing"), "--apply"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: ../uv.lock: stale after the patch, run `uv lock` (see EXTRACTION.md)"
+            in result.stderr)
+    assert (tmp_path / "pyproject.toml").read_text().endswith(
+        f'  "djangorestframework>=3.15",\n  "{RUNTIME}",\n  "PyJWT[crypto]>=2.9,<3",\n]\n')
+    assert ("**`../uv.lock` is stale after the patch**" in
+            (tmp_path / "billing" / "EXTRACTION.md").read_text())
+    check = uv("lock", "--check", cwd=tmp_path)  # resolving needs the runtime on an index
+    assert check.returncode != 0 and "depends on decompose-runtime" in check.stderr
+    assert stale_locks(shop, ["../Pipfile"]) == []  # a lock of another declaration stays
+
+
+def test_each_lock_is_stale_only_with_the_declaration_it_locks(tmp_path: Path):
+    for lock in ("uv.lock", "poetry.lock", "Pipfile.lock"):
+        (tmp_path / lock).write_text("")
+    assert stale_locks(tmp_path, ["pyproject.toml"]) == [("uv.lock", "uv lock"),
+                                                         ("poetry.lock", "poetry lock")]
+    assert stale_locks(tmp_path, ["Pipfile", "requirements.txt"]) == [
+        ("Pipfile.lock", "pipenv lock")]
