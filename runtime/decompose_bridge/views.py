@@ -3,14 +3,15 @@
 Every read and call is checked against ``allowlist.py`` before anything is imported, loaded or
 run; a refusal is a 403 naming what was refused, so a missing allowlist entry is found at once.
 Lookups in queries may only name allowlisted fields (no ``__`` traversal into other models), so a
-service cannot probe columns it was not given.
+service cannot probe columns it was not given; the lookups inside a ``Q`` object are checked
+the same way, by the same function, as keyword ones.
 """
 
 import json
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import (
@@ -35,11 +36,10 @@ from rest_framework.views import APIView
 from decompose_bridge import allowlist, exchange_cache, tokens
 from decompose_bridge.s2s import service_only
 from decompose_runtime import codec
-from decompose_runtime.protocol import ACCESS_TOKEN_HEADER, QUERY_LOOKUPS
+from decompose_runtime.protocol import ACCESS_TOKEN_HEADER, MAX_ROWS, QUERY_LOOKUPS
 
 logger = logging.getLogger(__name__)
 
-MAX_ROWS = 1000
 # Queryset steps any allowlisted model allows; custom ones come from its "chains".
 READ_STEPS = frozenset({"all", "filter", "exclude", "order_by", "distinct"})
 TERMINAL_STEPS = frozenset({"get", "first", "last", "exists", "count"})
@@ -270,13 +270,14 @@ def _call(body: Mapping[str, Any]) -> JsonResponse:
     try:
         with transaction.atomic():
             args, kwargs = _arguments(body)
-            result = function(*args, **kwargs)
+            # Encoded here, so a returned queryset too large to send undoes the call.
+            result = codec.encode(function(*args, **kwargs), _encode_model)
     except Refused:
         raise
     except Exception as exc:
         logger.info("allowlisted call raised", exc_info=True, extra={"target": target})
         return _error(exc)
-    return JsonResponse({"result": codec.encode(result, _encode_model)})
+    return JsonResponse({"result": result})
 
 
 def _method(body: Mapping[str, Any]) -> JsonResponse:
@@ -295,7 +296,8 @@ def _method(body: Mapping[str, Any]) -> JsonResponse:
             if not callable(attribute) and (args or kwargs):
                 raise Refused(f"{name!r} of {model._meta.label} takes no arguments", status=400)
             # A property (``shipment.tracking_url`` in a template) is read, a method called.
-            result = attribute(*args, **kwargs) if callable(attribute) else attribute
+            result = codec.encode(attribute(*args, **kwargs) if callable(attribute)
+                                  else attribute, _encode_model)
     except Refused:
         raise
     except (ObjectDoesNotExist, ValidationError) as exc:
@@ -303,14 +305,35 @@ def _method(body: Mapping[str, Any]) -> JsonResponse:
     except Exception as exc:
         logger.info("allowlisted method raised", exc_info=True, extra={"method": name})
         return _error(exc)
-    return JsonResponse({"result": codec.encode(result, _encode_model)})
+    return JsonResponse({"result": result})
 
 
-def _check_lookups(model: type[models.Model], fields: set[str], kwargs: Mapping[str, Any]) -> None:
+def _conditions(model: type[models.Model], fields: set[str],
+                step: list[Any]) -> tuple[list[models.Q], dict[str, Any]]:
+    """The arguments of ``filter()``, ``exclude()`` or ``get()``: Q objects and keyword
+    lookups, every lookup of both checked alike."""
+    if not isinstance(step[1], list):
+        raise Refused("args must be a list and kwargs an object", status=400)
+    conditions = [codec.decode_q(arg, _decode_model) for arg in step[1]]
+    _, kwargs = _arguments({"kwargs": step[2]})
+    _check_lookups(model, fields, [*kwargs, *(key for condition in conditions
+                                              for key in _q_lookups(condition))])
+    return conditions, kwargs
+
+
+def _q_lookups(condition: models.Q) -> Iterator[str]:
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            yield from _q_lookups(child)
+        else:  # a (lookup, value) pair: decode_q builds nothing else
+            yield cast(tuple[str, Any], child)[0]
+
+
+def _check_lookups(model: type[models.Model], fields: set[str], keys: Iterable[str]) -> None:
     # A foreign key is allowed by its column: ``user=<ref>`` when ``user_id`` is allowlisted.
     allowed = fields | {"pk"} | {f.name for f in model._meta.concrete_fields
                                  if f.attname in fields}
-    for key in kwargs:
+    for key in keys:
         name, _, lookup = key.partition("__")
         if name not in allowed or (lookup and lookup not in QUERY_LOOKUPS):
             raise Refused(f"lookup {key!r} on {model._meta.label} is not allowed "
@@ -336,21 +359,22 @@ def _query(body: Mapping[str, Any]) -> JsonResponse:
                 if not (isinstance(step, list) and len(step) == 3):
                     raise Refused("each chain step is [name, args, kwargs]", status=400)
                 name = step[0]
-                args, kwargs = _arguments({"args": step[1], "kwargs": step[2]})
                 terminal = name in TERMINAL_STEPS
                 if terminal and position != len(chain) - 1:
                     raise Refused(f"{name}() must end the chain", status=400)
+                args: list[Any]
                 if name in ("filter", "exclude", "get"):
-                    if args:
-                        raise Refused(f"{name}() takes keyword lookups only", status=400)
-                    _check_lookups(model, fields, kwargs)
-                elif name == "order_by":
-                    _check_ordering(model, fields, args)
-                elif not terminal and name not in READ_STEPS and name not in access["chains"]:
-                    raise Refused(f"{model._meta.label}.objects.{name}() is not in the bridge "
-                                  "allowlist")
-                elif terminal and (args or kwargs):
-                    raise Refused(f"{name}() takes no arguments here", status=400)
+                    args, kwargs = _conditions(model, fields, step)
+                else:
+                    args, kwargs = _arguments({"args": step[1], "kwargs": step[2]})
+                    if name == "order_by":
+                        _check_ordering(model, fields, args)
+                    elif not terminal and name not in READ_STEPS and name not in access[
+                            "chains"]:
+                        raise Refused(f"{model._meta.label}.objects.{name}() is not in the "
+                                      "bridge allowlist")
+                    elif terminal and (args or kwargs):
+                        raise Refused(f"{name}() takes no arguments here", status=400)
                 current = getattr(current, name)(*args, **kwargs)
                 if not terminal and not isinstance(current, (models.QuerySet, models.Manager)):
                     raise Refused(f"{name}() did not return a queryset", status=400)

@@ -7,12 +7,20 @@ cannot carry what Django code passes around, so such values are tagged objects w
     {"$decimal": "12.50"}  {"$datetime": "2025-01-31T12:00:00+00:00"}  {"$date": "2025-01-31"}
     {"$time": "12:00:00"}  {"$uuid": "..."}  {"$tuple": [...]}  {"$dict": [[key, value], ...]}
     {"$model": "catalog.Product", "pk": 5, "fields": {...}, "repr": {...}}
+    {"$queryset": {"model": "history.HistoryEntry", "rows": [...]}}
+    {"$q": {"connector": "OR", "negated": false, "children": [["owner_id", 5], {"$q": ...}]}}
 
 A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
 ``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
 (generators included) become lists. Model instances are written by a side-specific hook (the
 monolith adds allowlisted fields); by default only their label and primary key travel, which is
 enough for the other side to load the row from the shared database.
+
+A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
+other side) and is read there as an evaluated one (``evaluated.py``). A ``Q`` object travels
+as its tree; ``decode`` refuses it anywhere, since only a query's filter may read one, with
+``decode_q``, where the bridge checks every lookup inside it as it checks keyword lookups (a
+``Q`` passed as a value would be an expression naming any column).
 """
 
 from __future__ import annotations
@@ -23,7 +31,16 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
+from decompose_runtime.evaluated import EvaluatedQuerySet
+from decompose_runtime.protocol import MAX_ROWS
+
 MODEL_TAG = "$model"
+Q_TAG = "$q"
+QUERYSET_TAG = "$queryset"
+# Django 4.1 added XOR; a bridge on an older Django refuses it as an unknown connector.
+_CONNECTORS = frozenset(filter(None, (Q.AND, Q.OR, getattr(Q, "XOR", None))))
 ModelEncoder = Callable[[Any], dict[str, Any]]
 ModelDecoder = Callable[[Mapping[str, Any]], Any]
 
@@ -70,6 +87,10 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
             return {key: encode(item, model) for key, item in value.items()}
         return {"$dict": [[encode(key, model), encode(item, model)]
                           for key, item in value.items()]}
+    if isinstance(value, Q):
+        return _encode_q(value, model)
+    if isinstance(value, QuerySet):
+        return _encode_queryset(value, model)
     ref = reference_of(value)
     if ref is not None:
         if model is not None and getattr(value, "_meta", None) is not None:
@@ -80,6 +101,28 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
     if isinstance(value, Iterable):
         return [encode(item, model) for item in value]
     raise CodecError(f"cannot encode a {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _encode_q(value: Q, model: ModelEncoder | None) -> dict[str, Any]:
+    children: list[Any] = []
+    for child in value.children:
+        if isinstance(child, Q):
+            children.append(_encode_q(child, model))
+        elif isinstance(child, tuple) and len(child) == 2 and isinstance(child[0], str):
+            children.append([child[0], encode(child[1], model)])
+        else:
+            raise CodecError(f"cannot encode a Q holding a {type(child).__module__}."
+                             f"{type(child).__qualname__} (only lookups and Q objects)")
+    return {Q_TAG: {"connector": value.connector, "negated": value.negated,
+                    "children": children}}
+
+
+def _encode_queryset(value: QuerySet[Any], model: ModelEncoder | None) -> dict[str, Any]:
+    label = value.model._meta.label
+    rows = list(value[: MAX_ROWS + 1])
+    if len(rows) > MAX_ROWS:
+        raise CodecError(f"a queryset of more than {MAX_ROWS} {label} rows cannot be sent")
+    return {QUERYSET_TAG: {"model": label, "rows": [encode(row, model) for row in rows]}}
 
 
 _SCALARS: dict[str, Callable[[str], Any]] = {
@@ -120,12 +163,41 @@ def decode(data: Any, model: ModelDecoder | None = None) -> Any:
             raise CodecError(f"bad {tag} value {payload!r}") from exc
     if tag == "$tuple" and isinstance(payload, list):
         return tuple(decode(item, model) for item in payload)
+    if tag == QUERYSET_TAG and isinstance(payload, dict) and isinstance(
+            payload.get("model"), str) and isinstance(payload.get("rows"), list):
+        return EvaluatedQuerySet(payload["model"],
+                                 [decode(row, model) for row in payload["rows"]])
+    if tag == Q_TAG:
+        raise CodecError("a $q (Q object) is read only as an argument of filter(), exclude() "
+                         "or get()")
     if tag == "$dict" and isinstance(payload, list):
         try:
             return {_hashable(decode(key, model)): decode(item, model) for key, item in payload}
         except (TypeError, ValueError) as exc:
             raise CodecError("a $dict is a list of [key, value] pairs") from exc
     raise CodecError(f"unknown tag {tag!r}")
+
+
+def decode_q(data: Any, model: ModelDecoder | None = None) -> Q:
+    """A ``$q`` object as Django's Q; its values are decoded by ``decode``, so never a Q."""
+    payload = data.get(Q_TAG) if isinstance(data, dict) and len(data) == 1 else None
+    if not isinstance(payload, dict):
+        raise CodecError("a positional argument of a query's filter is a $q object (a Q)")
+    connector, negated, children = (payload.get(key) for key in
+                                    ("connector", "negated", "children"))
+    if connector not in _CONNECTORS or not isinstance(negated, bool) or not isinstance(
+            children, list):
+        raise CodecError(f"a $q object has a connector ({', '.join(sorted(_CONNECTORS))}), "
+                         "negated (a boolean) and children (a list)")
+    decoded: list[Any] = []
+    for child in children:
+        if isinstance(child, list) and len(child) == 2 and isinstance(child[0], str):
+            decoded.append((child[0], decode(child[1], model)))
+        elif isinstance(child, dict):
+            decoded.append(decode_q(child, model))
+        else:
+            raise CodecError("a child of a $q object is a [lookup, value] pair or a $q object")
+    return Q(*decoded, _connector=connector, _negated=negated)
 
 
 def _hashable(key: Any) -> Any:

@@ -17,6 +17,9 @@ SERVICE_AUDIENCE = "monolith"
 # The access token the bridge issues for a user; a gateway forwards it to the service (as this
 # header, or as "Authorization: Bearer"), which verifies it with the monolith's public key.
 ACCESS_TOKEN_HEADER = "X-Decompose-Token"
+# Rows one answer may carry: a query matching more is refused, and so is a queryset a monolith
+# function returns (the codec evaluates at most one row more, to know).
+MAX_ROWS = 1000
 # Field lookups the bridge runs in a query for a service: plain comparisons on one model, never a
 # join (``__`` into another relation), so the allowlisted columns are all it reveals.
 QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "isnull",

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+from decompose_remote.client import get_client
+from decompose_remote.models import RemoteModel
 from decompose_remote.testing import ThrowawayKeys, throwaway_keys
 
 # The broker helper is the repository's, shared with the end-to-end tests.
@@ -24,6 +26,22 @@ def service_keys() -> ThrowawayKeys:
 @pytest.fixture
 def bridge_knows_orders(settings: LazySettings, service_keys: ThrowawayKeys) -> None:
     settings.DECOMPOSE_SERVICE_PUBLIC_KEYS = json.dumps({"orders": service_keys.service_public})
+
+
+@pytest.fixture
+def users(live_server, settings: LazySettings,
+          service_keys: ThrowawayKeys) -> Iterator[RemoteModel]:
+    """``auth.User`` as moved code sees it, with the bridge at the live server: two rows,
+    alice and bob."""
+    from django.contrib.auth.models import User  # once Django is set up
+
+    settings.MONOLITH_URL = live_server.url
+    settings.DECOMPOSE_SERVICE_PRIVATE_KEY = service_keys.service_private
+    settings.DECOMPOSE_MONOLITH_RETRIES = 0
+    get_client.cache_clear()
+    User.objects.bulk_create([User(username="alice"), User(username="bob")])
+    yield RemoteModel("auth.User")
+    get_client.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
-FUNCTIONS = frozenset({"runtime_test_functions.total"})
+FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
                         "chains": []},
           "admin.LogEntry": {"fields": ["id", "content_type_id", "object_id", "object_repr"],

@@ -7,9 +7,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from django.db.models import Exists, Q
 from rest_framework import serializers
 
 from decompose_runtime import codec
+from decompose_runtime.evaluated import EvaluatedQuerySet
 
 
 class Row:
@@ -97,3 +100,59 @@ def test_values_without_an_encoding_are_refused(value):
 def test_bad_encodings_are_refused(data, message):
     with pytest.raises(codec.CodecError, match=message):
         codec.decode(data)
+
+
+@pytest.mark.parametrize("condition", [
+    Q(),
+    Q(username="alice"),
+    Q(username="alice") | Q(username__startswith="b", id__gt=Decimal("1.5")),
+    ~(Q(id__in=(1, 2)) & ~Q(username__isnull=True)),
+    Q(Q(username="a") | Q(username="b"), id=Row("auth.User", 3), _negated=True),
+])
+def test_a_q_travels_as_its_tree_and_is_read_back_as_the_same_q(condition):
+    decoded = codec.decode_q(codec.encode(condition),
+                             lambda data: Row(data["$model"], data["pk"]))
+    assert type(decoded) is Q and _tree(decoded) == _tree(condition)
+
+
+def _tree(condition: Q) -> tuple[object, ...]:
+    """Connector, negation and children, a Row compared by its reference."""
+    return (condition.connector, condition.negated,
+            [_tree(child) if isinstance(child, Q) else (child[0], codec.reference_of(child[1])
+                                                        or child[1])
+             for child in condition.children])
+
+
+def test_a_q_is_encoded_with_its_connector_and_negation():
+    condition = Q(username="alice", id__in=[1, 2], _connector=Q.OR, _negated=True)
+    assert codec.encode(condition) == {"$q": {
+        "connector": "OR", "negated": True,
+        "children": [["id__in", [1, 2]], ["username", "alice"]]}}
+
+
+def test_a_q_is_read_only_where_its_lookups_are_checked():
+    # as a value (``filter(pk=Q(password__startswith="a"))``) it would be an expression
+    with pytest.raises(codec.CodecError, match="only as an argument of filter"):
+        codec.decode({"pk": codec.encode(Q(password__startswith="a"))})
+
+
+def test_a_q_holding_an_expression_is_refused():
+    with pytest.raises(codec.CodecError, match="cannot encode a Q holding a django"):
+        codec.encode(Q(Exists(User.objects.all())))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"username": "alice"}, "is a \\$q object"),
+    ({"$q": {"connector": "NAND", "negated": False, "children": []}}, "has a connector"),
+    ({"$q": {"connector": "AND", "negated": 0, "children": []}}, "has a connector"),
+    ({"$q": {"connector": "AND", "negated": False, "children": [["a", 1, 2]]}}, "pair"),
+    ({"$q": {"connector": "AND", "negated": False, "children": [[1, 2]]}}, "pair"),
+])
+def test_bad_q_encodings_are_refused(data, message):
+    with pytest.raises(codec.CodecError, match=message):
+        codec.decode_q(data)
+
+
+def test_a_queryset_sent_is_read_back_as_its_rows():
+    rows = codec.decode({"$queryset": {"model": "auth.User", "rows": [{"$decimal": "1"}, 2]}})
+    assert isinstance(rows, EvaluatedQuerySet) and list(rows) == [Decimal(1), 2]

@@ -5,7 +5,6 @@ own client calls it, and the rows are the test database's users."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 import urllib3
@@ -13,26 +12,14 @@ import urllib3.connection
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
-from decompose_remote.errors import BadMonolithAnswer
+from decompose_remote.errors import BadMonolithAnswer, RemoteError
 from decompose_remote.models import RemoteGenericRelation, RemoteModel, model_getter
-from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
-
-
-@pytest.fixture
-def users(live_server, settings, service_keys: ThrowawayKeys) -> Iterator[RemoteModel]:
-    """``auth.User`` as moved code sees it, with the bridge at the live server."""
-    settings.MONOLITH_URL = live_server.url
-    settings.DECOMPOSE_SERVICE_PRIVATE_KEY = service_keys.service_private
-    settings.DECOMPOSE_MONOLITH_RETRIES = 0
-    get_client.cache_clear()
-    User.objects.bulk_create([User(username="alice"), User(username="bob")])
-    yield RemoteModel("auth.User")
-    get_client.cache_clear()
 
 
 def test_a_query_runs_in_the_monolith_and_answers_allowlisted_fields(users):
@@ -87,6 +74,52 @@ def test_a_lookup_on_a_field_outside_the_allowlist_is_refused(users, caplog):
         users.objects.filter(password="x").count()
     refusal = caplog.records[-1]
     assert refusal.status == 403 and "lookup 'password' on auth.User" in refusal.body
+
+
+def test_q_objects_filter_as_in_the_monolith(users):
+    # taiga's settings and notifications: Project.objects.filter(Q(owner=u) | Q(...))
+    alice = User.objects.get(username="alice")
+    either = Q(username="alice") | Q(username__startswith="b")
+    assert sorted(row.username for row in users.objects.filter(either)) == ["alice", "bob"]
+    assert [row.username for row in users.objects.exclude(~Q(pk=alice.pk))] == ["alice"]
+    nested = Q(Q(username="bob") | Q(first_name="x"), ~Q(username__in=["alice"]), id__gt=0)
+    assert users.objects.get(nested).username == "bob"
+    assert users.objects.filter(Q(username="alice"), Q(id=alice.pk)).count() == 1
+    assert users.objects.filter(Q(username="alice") & Q(username="bob")).count() == 0
+    if hasattr(Q, "XOR"):  # Django 4.1+
+        assert users.objects.filter(Q(username="alice") ^ Q(id__gt=0)).get().username == "bob"
+
+
+@pytest.mark.parametrize("condition", [
+    Q(password="x"),
+    Q(username="alice") | Q(password__startswith="p"),
+    Q(Q(username="alice") | ~Q(Q(password__startswith="p")), id__gt=0),
+    Q(groups__name="staff"),  # a join, as the keyword form refuses it
+    Q(username__regex="^a"),  # a lookup outside the simple ones
+])
+def test_a_lookup_inside_a_q_is_refused_as_its_keyword_form_is(users, caplog, condition):
+    refusals = []
+    for query in (lambda: users.objects.filter(condition).count(),
+                  lambda: users.objects.filter(**dict(_leaves(condition))).count()):
+        with caplog.at_level(logging.ERROR), pytest.raises(BadMonolithAnswer):
+            query()
+        refusals.append((caplog.records[-1].status, caplog.records[-1].body))
+    assert refusals[0] == refusals[1] and refusals[0][0] == 403
+
+
+def _leaves(condition: Q) -> list[tuple[str, object]]:
+    """The lookups of ``condition`` not allowlisted, as keyword lookups (the first refused)."""
+    found = []
+    for child in condition.children:
+        found += _leaves(child) if isinstance(child, Q) else [child]
+    return [leaf for leaf in found if leaf[0].split("__")[0] not in ("username", "id")
+            or leaf[0] == "username__regex"]
+
+
+def test_a_q_given_as_a_lookup_value_is_refused(users):
+    # filter(pk=Q(password__startswith="a")) would compare the key with that expression
+    with pytest.raises(RemoteError, match="only as an argument of filter"):
+        users.objects.filter(pk=Q(password__startswith="a")).count()
 
 
 def test_the_signed_in_user_answers_fields_of_the_monolith_row_the_token_does_not_carry(
