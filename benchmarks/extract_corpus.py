@@ -71,6 +71,7 @@ from benchmarks.monolith_values import (  # noqa: E402
     settings_to_read,
 )
 from benchmarks.side_by_side import (  # noqa: E402
+    PROOF_USER,
     PUBLIC_HOST,
     SIGN_IN,
     RouteComparison,
@@ -209,7 +210,20 @@ RECIPES = {
                    ("CELERY_ENABLED", "False"),
                    ("EVENTS_PUSH_BACKEND_URL", "amqp://guest:guest@127.0.0.1:9/taiga")),
         seed=(("loaddata", "initial_user"), ("loaddata", "initial_project_templates"),
-              ("sample_data",)),  # its docs' order: sample_data needs the superuser
+              ("sample_data",),  # its docs' order: sample_data needs the superuser
+              ("shell", "-c", "\n".join((  # rows sample_data leaves out, the signed-in user's
+                  "from django.contrib.auth import get_user_model",
+                  "from taiga.projects.models import Project",
+                  "from tests.factories import (ApplicationTokenFactory, MembershipFactory,",
+                  "    StorageEntryFactory, WebhookLogFactory)",
+                  "user = get_user_model().objects.create_superuser(",
+                  f"    username='{PROOF_USER}', email='proof@example.com', password='-')",
+                  "project = Project.objects.order_by('id').first()",
+                  "MembershipFactory(user=user, project=project, is_admin=True,",
+                  "                  role=project.roles.order_by('id').first())",
+                  "for _ in range(3):",
+                  "    StorageEntryFactory(owner=user), ApplicationTokenFactory(user=user)",
+                  "    WebhookLogFactory(webhook__project=project)")))),
         wsgi="taiga.wsgi:application",
         pages=(("contact", "/api/v1/contact"), ("external_apps", "/api/v1/application-tokens"),
                ("references", "/api/v1/resolver?project=project-0"),

@@ -35,12 +35,13 @@ _CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken|csrf_token|csrftoken)([^>]*?valu
 
 # Run by the monolith's ``manage.py shell -c``: a superuser (created once) signed in by Django's
 # test client, whose session cookie the script prints last.
+PROOF_USER = "decompose-proof"  # the superuser signed in (a recipe's seed may make it first)
 SIGN_IN = """
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 User = get_user_model()
-name = "proof@example.com" if User.USERNAME_FIELD == "email" else "decompose-proof"
+name = "proof@example.com" if User.USERNAME_FIELD == "email" else "PROOF_USER"
 user = User._default_manager.filter(**{User.USERNAME_FIELD: name}).first()
 if user is None:
     fields = {"email": "proof@example.com", User.USERNAME_FIELD: name}
@@ -48,7 +49,7 @@ if user is None:
 client = Client()
 client.force_login(user)
 print(settings.SESSION_COOKIE_NAME + "=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
-"""
+""".replace("PROOF_USER", PROOF_USER)
 
 
 @dataclass(frozen=True)
