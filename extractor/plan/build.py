@@ -194,7 +194,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
-        remote_inlines(scope, [path for path, _ in python], mirrors)), generics)
+        remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
