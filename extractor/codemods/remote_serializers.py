@@ -57,19 +57,20 @@ class RemoteSerializers(ExtractionCodemod):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         bases = [dotted(b.value) for b in original.bases]
+        named = any(b in MODEL_SERIALIZERS for b in bases)
         # DRF's, unless the monolith has none: then it is its fork's (taiga's)
-        direct = not self.boundary.drf_fork and any(b in MODEL_SERIALIZERS for b in bases)
+        direct = named and not self.boundary.drf_fork
         # tandoor's StorageSerializer(WritableNestedModelSerializer, SpacedModelSerializer):
         # a base of the file, or imported (drf-writable-nested's, under an alias)
-        if direct or any(b in self._derived or _model_serializer(self._bound.get(b) or b)
-                         for b in bases):
+        if named or any(b in self._derived or _model_serializer(self._bound.get(b) or b)
+                        for b in bases):
             self._derived.add(original.name.value)
         meta = _meta(updated)
         if original.name.value not in self._derived or meta is None:
             return updated
         model_value = _meta_value(meta, "model")
         model = dotted(model_value) if model_value is not None else ""
-        if direct and self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
+        if named and self._remote.get(model, ("", None))[1] == Handling.REMOTE_MODEL:
             self.import_runtime(REMOTE_MODEL_SERIALIZER)
             self.report(original, f"{original.name.value}: ModelSerializer of the monolith's "
                         f"{model} -> RemoteModelSerializer")

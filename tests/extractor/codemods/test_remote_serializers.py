@@ -288,11 +288,13 @@ def fork_transformed(source: str) -> tuple[str, list[str]]:
 def test_a_fork_s_model_serializer_declares_the_relations_with_the_fork_s_key_field():
     # taiga's WebNotificationSerializer(serializers.ModelSerializer) of its own DRF fork: the
     # fork finds no "user" among the model's fields (it is user_id), so it is declared with
-    # the fork's field, reading the column; the base stays the fork's
+    # the fork's field, reading the column; the base stays the fork's (one of a remote model
+    # is the remote serializer, as with DRF's)
     text, rewrites = fork_transformed("""\
         from kit import serializers
 
         from . import models
+        from catalog.models import Product
 
 
         class OrderSerializer(serializers.ModelSerializer):
@@ -306,12 +308,20 @@ def test_a_fork_s_model_serializer_declares_the_relations_with_the_fork_s_key_fi
                 model = models.OrderLine
                 fields = ("id", "product")
                 read_only_fields = ("id", "product")
+
+
+        class ProductSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Product
+                fields = ("id", "name")
         """)
     assert text == textwrap.dedent("""\
         from kit import serializers
 
         from . import models
+        from monolith.catalog.models import Product
         from decompose_remote.drf_fork import id_column_key
+        from decompose_remote.serializers import RemoteModelSerializer
         from monolith.accounts.models import User
 
 
@@ -329,14 +339,23 @@ def test_a_fork_s_model_serializer_declares_the_relations_with_the_fork_s_key_fi
                 model = models.OrderLine
                 fields = ("id", "product")
                 read_only_fields = ("id",)
+
+
+        class ProductSerializer(RemoteModelSerializer):
+            class Meta:
+                model = Product
+                fields = ("id", "name")
         """)
     assert rewrites == [
-        "6 OrderSerializer.user: declared as a primary key field (the accounts.User relation "
+        "4 from catalog.models -> from monolith.catalog.models",
+        "7 OrderSerializer.user: declared as a primary key field (the accounts.User relation "
         "is an id column now)",
-        "12 LineSerializer.product: declared as a primary key field (the catalog.Product "
+        "13 LineSerializer.product: declared as a primary key field (the catalog.Product "
         "relation is an id column now)",
-        "16 read_only_fields: product is declared read-only (the fork refuses a declared field "
-        "among them)"]
+        "17 read_only_fields: product is declared read-only (the fork refuses a declared field "
+        "among them)",
+        "20 ProductSerializer: ModelSerializer of the monolith's Product -> "
+        "RemoteModelSerializer"]
 
 
 def test_a_fork_s_model_serializer_imported_by_name_imports_the_fork_s_key_field():
