@@ -54,6 +54,8 @@ class RemoteSerializers(ExtractionCodemod):
         self._models = model_names(node, self.boundary)
         self._bound = _bound_names(node)
         self._derived: set[str] = set()  # the file's classes deriving from ModelSerializer
+        # those deriving from a fork's: its key field, and the module to import it from
+        self._fork_keys: dict[str, tuple[str, str]] = {}
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         bases = [dotted(b.value) for b in original.bases]
@@ -65,6 +67,9 @@ class RemoteSerializers(ExtractionCodemod):
         if named or any(b in self._derived or _model_serializer(self._bound.get(b) or b)
                         for b in bases):
             self._derived.add(original.name.value)
+            key = self._fork_key_field(bases) if self.boundary.drf_fork else None
+            if key is not None:
+                self._fork_keys[original.name.value] = key
         meta = _meta(updated)
         if original.name.value not in self._derived or meta is None:
             return updated
@@ -118,18 +123,26 @@ class RemoteSerializers(ExtractionCodemod):
         model has the ``user_id`` column: each relation it lists is declared with the fork's
         own key field reading the column (as it read the related row's key). A read-only one
         leaves ``read_only_fields``, which a DRF 2 fork refuses for a declared field."""
-        key = self._fork_key_field(bases)
-        if key is None:
+        found = self._fork_keys.get(original.name.value)
+        if found is None:
+            replaced = self.boundary.replaced_on(label)
+            if not any(name in replaced and not replaced[name].many
+                       for name in _listed(meta, label, self.boundary)[0]):
+                return updated
             self.report(original, f"{original.name.value}: derives from a ModelSerializer of "
-                        "the monolith's DRF fork through a base of its own: the relations it "
-                        "lists that are id columns now are not declared (declare them with the "
-                        "fork's PrimaryKeyRelatedField, source the id column)", Level.WARNING)
+                        "the monolith's DRF fork through a base imported from elsewhere: the "
+                        "relations it lists that are id columns now are not declared (declare "
+                        "them with the fork's PrimaryKeyRelatedField, source the id column)",
+                        Level.WARNING)
             return updated
+        key, module = found
 
         def declare(relation: ReplacedRelation, read_only: bool) -> str | None:
             if relation.many:  # the fork's many-to-many fields are not read from pairs
                 return None
             source = f'source="{relation.field}_id"'
+            if module:
+                AddImportsVisitor.add_needed_import(self.context, module, key)
             if read_only:
                 return f"{key}({source}, read_only=True)"
             self.import_runtime(FORK_ID_COLUMN_KEY)
@@ -156,21 +169,22 @@ class RemoteSerializers(ExtractionCodemod):
             meta if isinstance(s, cst.ClassDef) and s.name.value == "Meta" else s
             for s in updated.body.body]))
 
-    def _fork_key_field(self, bases: list[str]) -> str | None:
-        """The fork's ``PrimaryKeyRelatedField`` beside the ModelSerializer a base names:
-        ``serializers.PrimaryKeyRelatedField`` for ``serializers.ModelSerializer``; imported
-        from its module for an imported ``ModelSerializer``."""
+    def _fork_key_field(self, bases: list[str]) -> tuple[str, str] | None:
+        """The fork's ``PrimaryKeyRelatedField`` beside the ModelSerializer a base names, and
+        the module to import it from (""): ``serializers.PrimaryKeyRelatedField`` for
+        ``serializers.ModelSerializer``, imported from its module for an imported
+        ``ModelSerializer``; a class of the file deriving from one has its base's."""
         for base in bases:
+            if base in self._fork_keys:
+                return self._fork_keys[base]
             head, _, rest = base.rpartition(".")
             if rest != "ModelSerializer":
                 continue
             if head and self._bound.get(head.partition(".")[0]):
-                return f"{head}.PrimaryKeyRelatedField"
+                return f"{head}.PrimaryKeyRelatedField", ""
             module = (self._bound.get(base) or "").rpartition(".")[0]
             if not head and module and not module.startswith("."):
-                AddImportsVisitor.add_needed_import(self.context, module,
-                                                    "PrimaryKeyRelatedField")
-                return "PrimaryKeyRelatedField"
+                return "PrimaryKeyRelatedField", module
         return None
 
     def _declare(self, original: cst.ClassDef, updated: cst.ClassDef, meta: cst.ClassDef,
@@ -179,14 +193,7 @@ class RemoteSerializers(ExtractionCodemod):
         """Each replaced relation of ``label`` that ``Meta.fields`` lists and the class does
         not declare, declared as ``declare`` writes it (None: left as it is)."""
         declared = {assigned_name(s) for s in updated.body.body}
-        fields_value = _meta_value(meta, "fields")
-        fields = _strings(fields_value)
-        if fields_value is not None and string_value(fields_value) == "__all__":
-            # a many-to-many kept as pairs is no model field: "__all__" shows it if declared
-            fields = [r.field for r in self.boundary.replaced_on(label).values() if r.many]
-        read_only_value = _meta_value(meta, "read_only_fields")
-        read_only = (set(fields) if isinstance(read_only_value, cst.Name)
-                     and read_only_value.value == "fields" else set(_strings(read_only_value)))
+        fields, read_only = _listed(meta, label, self.boundary)
         added = []
         for name in fields:
             relation = self.boundary.replaced_on(label).get(name)
@@ -256,6 +263,19 @@ def _bound_names(module: cst.Module) -> dict[str, str]:
             if (name := assigned_name(statement)) is not None:
                 bound[name] = ""
     return bound
+
+
+def _listed(meta: cst.ClassDef, label: str, boundary: Boundary) -> tuple[list[str], set[str]]:
+    """The names ``Meta.fields`` lists for the moved model ``label``, and the read-only ones."""
+    fields_value = _meta_value(meta, "fields")
+    fields = _strings(fields_value)
+    if fields_value is not None and string_value(fields_value) == "__all__":
+        # a many-to-many kept as pairs is no model field: "__all__" shows it if declared
+        fields = [r.field for r in boundary.replaced_on(label).values() if r.many]
+    read_only_value = _meta_value(meta, "read_only_fields")
+    read_only = (set(fields) if isinstance(read_only_value, cst.Name)
+                 and read_only_value.value == "fields" else set(_strings(read_only_value)))
+    return fields, read_only
 
 
 def _meta(node: cst.ClassDef) -> cst.ClassDef | None:

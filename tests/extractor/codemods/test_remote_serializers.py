@@ -376,15 +376,44 @@ def test_a_fork_s_model_serializer_imported_by_name_imports_the_fork_s_key_field
     assert "        read_only_fields = []\n" in text
 
 
-def test_a_fork_s_serializer_through_a_base_of_the_file_is_reported_not_guessed():
-    source = """\
-        from orders.api import BaseSerializer
+def test_a_fork_s_serializer_through_a_base_of_the_file_uses_the_base_s_fork():
+    text, _ = fork_transformed("""\
+        from kit import serializers
         from orders.models import OrderLine
+
+
+        class BaseSerializer(serializers.ModelSerializer):
+            pass
 
 
         class LineSerializer(BaseSerializer):
             class Meta:
                 model = OrderLine
                 fields = ["product"]
+                read_only_fields = ["product"]
+        """)
+    assert ('class LineSerializer(BaseSerializer):\n    product = serializers.'
+            'PrimaryKeyRelatedField(source="product_id", read_only=True)\n') in text
+
+
+def test_a_fork_s_serializer_through_a_base_imported_is_reported_not_guessed():
+    source = """\
+        from orders.api import OrdersModelSerializer
+        from orders.models import OrderLine
+
+
+        class LineSerializer(OrdersModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["product"]
+
+
+        class LineIdSerializer(OrdersModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id"]
         """
-    assert fork_transformed(source) == (textwrap.dedent(source), [])
+    assert fork_transformed(source) == (textwrap.dedent(source), [
+        "5 LineSerializer: derives from a ModelSerializer of the monolith's DRF fork through "
+        "a base imported from elsewhere: the relations it lists that are id columns now are not "
+        "declared (declare them with the fork's PrimaryKeyRelatedField, source the id column)"])
