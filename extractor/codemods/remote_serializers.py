@@ -6,7 +6,9 @@ model that lists a relation now held as an id column gets that field declared ex
 the type DRF would have generated: a primary key (a list of them for a many-to-many kept as
 pairs), always rendered from the id column; its
 base becomes ``IdColumnModelSerializer`` so unique constraints on those columns still give
-DRF's 400 rather than a database IntegrityError.
+DRF's 400 rather than a database IntegrityError. Where the monolith has no DRF, its
+``ModelSerializer`` is the one of its own fork (taiga's): the base stays, and the field is the
+fork's ``PrimaryKeyRelatedField`` with the column as its source.
 """
 
 from __future__ import annotations
