@@ -26,6 +26,7 @@ from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_open
 from extractor.plan import Plan
 from extractor.plan.data_migrations import DATA_INIT
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
+from extractor.plan.relations import LocalReverse
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration, stale_locks
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
@@ -95,7 +96,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
-                       plan.remote_relations)
+                       plan.remote_relations, plan.local_reverses)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         declarations = [c.path for c in extraction.changes if is_declaration(c.path)]
@@ -172,8 +173,8 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
 
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-                   ) -> None:
+                   remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                   reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...]) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -188,4 +189,4 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
         "mirror_root.py.j2").render(field_types=field_types,
-                                    remote_relations=remote_relations))
+                                    remote_relations=remote_relations, reverses=reverses))

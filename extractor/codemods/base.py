@@ -119,6 +119,8 @@ class Boundary:
     # Admin inline classes whose model stays (dotted names): the service's admin leaves them out.
     remote_inlines: frozenset[str] = field(default_factory=frozenset)
     remote_generics: tuple[RemoteGeneric, ...] = ()
+    # The monolith has no DRF: the moved code's ModelSerializers are those of its own fork.
+    drf_fork: bool = False
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}

@@ -42,6 +42,8 @@ from extractor.plan.pins import (
 )
 from extractor.plan.python_version import ProjectPython, project_python
 from extractor.plan.relations import (
+    LocalReverse,
+    local_reverses,
     moved_models,
     remote_generics,
     remote_relations,
@@ -91,6 +93,8 @@ class Plan:
     field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
     remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # per monolith model label, the reverse accessors moved models' id columns gave it
+    local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
     dependencies: tuple[ServiceRequirement, ...] = ()
     environment: MonolithEnvironment = field(default_factory=MonolithEnvironment)
@@ -190,7 +194,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     mirrors = imports.mirror_modules()
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
-        remote_inlines(scope, [path for path, _ in python], mirrors)), generics)
+        remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork)
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
@@ -269,7 +273,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
-                dependencies, environment, python_version)
+                local_reverses(scope, replaced), dependencies, environment, python_version)
 
 
 # What a locale setting may hold to be written into the service's settings as a literal.

@@ -8,6 +8,7 @@ and a many-to-many to one keeps its pairs' table as a through model holding such
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from decompose.errors import CannotExtract
 from decompose.model import (
@@ -28,6 +29,18 @@ from extractor.codemods.base import (
 )
 from extractor.plan.external_keys import external_key
 from extractor.plan.scope import Scope
+
+
+@dataclass(frozen=True, order=True)
+class LocalReverse:
+    """A reverse accessor a moved model's key (now an id column) gave a model that stays:
+    the service's rows of ``model`` whose ``column`` holds the monolith row's key."""
+
+    name: str  # "storage_entries"
+    model: str  # the moved model, "userstorage.StorageEntry"
+    column: str  # its id column, "owner_id"
+    one: bool  # a one-to-one: the one row, not a manager
+
 
 # Apps the service installs itself: relations into them stay real foreign keys.
 SERVICE_APPS = frozenset({"contenttypes"})
@@ -59,8 +72,8 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
         for relation in model.relations:
             if relation.target in hops:
                 hops[model.label].append((relation.field, relation.target))
-                reverse = relation.related_name or f"{model.name.lower()}_set"
-                if relation.kind != RelationKind.GENERIC_RELATION and reverse != "+":
+                reverse = reverse_name(model, relation)
+                if relation.kind != RelationKind.GENERIC_RELATION and reverse:
                     hops[relation.target].append((reverse, model.label))
     return tuple(MovedModel(m.label, scope.source.module_of(m.location.path), m.db_table,
                             m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
@@ -251,9 +264,8 @@ def reverse_accessors(scope: Scope) -> tuple[tuple[RemoteAccessor, ...], frozens
             if not relation.target or relation.target.partition(".")[0] not in scope.moved_labels:
                 continue
             one = relation.kind == RelationKind.ONE_TO_ONE
-            name = relation.related_name or (model.name.lower() if one
-                                             else f"{model.name.lower()}_set")
-            if name == "+" or relation.parent_link:
+            name = reverse_name(model, relation)
+            if not name or relation.parent_link:
                 continue
             if (relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)
                     and model.app in scope.own_labels):
@@ -262,6 +274,35 @@ def reverse_accessors(scope: Scope) -> tuple[tuple[RemoteAccessor, ...], frozens
             else:
                 lost.add(name)
     return tuple(sorted(remote, key=lambda a: (a.model, a.name))), frozenset(lost)
+
+
+def reverse_name(model: Model, relation: Relation) -> str:
+    """The accessor Django gives the target of ``model.relation`` (``related_name``, its
+    ``%(class)s`` and ``%(app_label)s`` filled in for the concrete model; else ``order_set``, or
+    ``order`` for a one-to-one), "" for none (``+``)."""
+    if relation.related_name is not None:
+        name = relation.related_name % {"class": model.name.lower(), "model_name":
+                                        model.name.lower(), "app_label": model.app.lower()}
+        return "" if name.endswith("+") else name
+    one = relation.kind == RelationKind.ONE_TO_ONE
+    return model.name.lower() if one else f"{model.name.lower()}_set"
+
+
+def local_reverses(scope: Scope, replaced: tuple[ReplacedRelation, ...]
+                   ) -> tuple[tuple[str, tuple[LocalReverse, ...]], ...]:
+    """Per model that stays, the reverse accessors the moved models' keys to it (now id
+    columns) gave it: ``user.storage_entries`` is the service's rows with that ``owner_id``,
+    which the service answers for its token user and the monolith's rows it reads."""
+    columns = {(r.model, r.field) for r in replaced if not r.many}
+    found: dict[str, list[LocalReverse]] = {}
+    for model in _moved_models(scope):
+        for relation in model.relations if not model.abstract else ():
+            name = reverse_name(model, relation)
+            if (model.label, relation.field) in columns and name and relation.target:
+                found.setdefault(relation.target, []).append(LocalReverse(
+                    name, model.label, f"{relation.field}_id",
+                    relation.kind == RelationKind.ONE_TO_ONE))
+    return tuple((label, tuple(sorted(found[label]))) for label in sorted(found))
 
 
 def remote_relations(graph: ProjectGraph, labels: frozenset[str]

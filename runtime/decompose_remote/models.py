@@ -60,6 +60,71 @@ def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
 
+def _reverses() -> dict[str, dict[str, list[Any]]]:
+    return _mirror("REVERSES")  # type: ignore[return-value]
+
+
+NOT_LOCAL: Any = object()
+
+
+def local_reverse(label: str, name: str, pk: Any) -> Any:
+    """``name`` on the monolith row ``label`` ``pk`` when it is the reverse accessor of a moved
+    model's key to it (``user.storage_entries``): the service's rows whose id column holds
+    ``pk``, as a manager (``.all()``, ``.filter()``, ``.create()`` setting the column), or the
+    one row of a one-to-one (Django's RelatedObjectDoesNotExist when there is none);
+    ``NOT_LOCAL`` for any other name. The monolith has no such accessor any more."""
+    found = _reverses().get(label, {}).get(name)
+    if found is None:
+        return NOT_LOCAL
+    model_label, column, one = found
+    if not one:
+        return _reverse_manager(model_label, column)(pk)
+    model, missing = _one_to_one(model_label)
+    try:
+        return model._default_manager.get(**{column: pk})
+    except model.DoesNotExist:
+        raise missing(f"{label} {pk} has no {name}.") from None
+
+
+@cache
+def _reverse_manager(model_label: str, column: str) -> Callable[[Any], Any]:
+    """The manager class of the moved model's rows keyed ``column`` = one pk (Django's
+    ``create_reverse_many_to_one_manager`` for an id column): built once per model and column."""
+    from django.apps import apps  # the service's models load with the app registry
+
+    model = apps.get_model(model_label)
+    base: Any = type(model._default_manager)
+
+    class ReverseManager(base):  # type: ignore[misc]
+        def __init__(self, pk: Any) -> None:
+            super().__init__()
+            self.model, self.pk = model, pk
+
+        def get_queryset(self) -> Any:
+            return super().get_queryset().filter(**{column: self.pk})
+
+        def create(self, **kwargs: Any) -> Any:
+            return super().create(**kwargs, **{column: self.pk})
+
+        def get_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            return super().get_or_create(defaults, **kwargs, **{column: self.pk})
+
+        def update_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            return super().update_or_create(defaults, **kwargs, **{column: self.pk})
+
+    return ReverseManager
+
+
+@cache
+def _one_to_one(model_label: str) -> tuple[Any, type[Exception]]:
+    """The moved model, and what Django's reverse one-to-one raises when it has no row: its
+    DoesNotExist and an AttributeError (``hasattr(user, "profile")`` is False)."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    return model, type("RelatedObjectDoesNotExist", (model.DoesNotExist, AttributeError), {})
+
+
 def _remote_pk() -> models.BigAutoField[int, int]:
     """An integer primary key, as schema generators (drf-spectacular) inspect ``_meta.pk``."""
     field: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
@@ -238,7 +303,8 @@ class RemoteObject:
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]
             return None if pk is None else RemoteModel(target).get_by_pk(pk)
-        return _RemoteMethod(self, name)
+        reverse = local_reverse(self._model.label, name, self._pk)
+        return _RemoteMethod(self, name) if reverse is NOT_LOCAL else reverse
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._model.label} rows are read-only in this service")

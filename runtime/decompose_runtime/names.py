@@ -37,14 +37,15 @@ ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
                                          "IdColumnModelSerializer")
 ID_COLUMN_PRIMARY_KEY_FIELD = RuntimeName("decompose_remote.serializers",
                                           "IdColumnPrimaryKeyField")
+FORK_ID_COLUMN_KEY = RuntimeName("decompose_remote.drf_fork", "id_column_key")
 COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_on_error")
 REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
 FORK_EXCEPTION_HANDLER = RuntimeName("decompose_remote.drf_fork", "exception_handler")
 
 ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_MANY_TO_MANY, PK_OF,
        PKS_OF, PKS_WHERE, MODEL_GETTER, REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER,
-       ID_COLUMN_PRIMARY_KEY_FIELD, COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND,
-       FORK_EXCEPTION_HANDLER)
+       ID_COLUMN_PRIMARY_KEY_FIELD, FORK_ID_COLUMN_KEY, COMPENSATE_ON_ERROR,
+       REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER)
 
 # The module decompose generates at the monolith's root for the bridge app to read (the setting
 # DECOMPOSE_BRIDGE_ALLOWLIST may name another).

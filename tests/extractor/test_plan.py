@@ -11,6 +11,7 @@ from analyzer.pipeline import build_graph
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import Handling, Level, Location
 from extractor.plan import build_plan
+from extractor.plan.relations import LocalReverse
 from extractor.spec import CarriedSetting
 
 MONOLITH = Path(__file__).resolve().parents[2] / "sample_monolith"
@@ -138,3 +139,14 @@ def test_an_unreadable_template_keeps_the_pages_on_the_monolith(tmp_path):
     assert [k.prefix for k in record.kept_routes] == ["/orders/"]
     assert "template templates/base.html cannot be read (UnicodeDecodeError)" in \
         record.kept_routes[0].reason
+
+
+def test_the_models_that_stay_keep_the_reverse_accessors_of_the_moved_keys(graph):
+    # the service answers them from its own rows: ``user.reviews``, a one-to-one's one row
+    reviews = build_plan(graph, MONOLITH, ["reviews"]).local_reverses
+    assert reviews == (
+        ("accounts.User", (LocalReverse("comments", "reviews.Comment", "user_id", False),
+                           LocalReverse("reviews", "reviews.Review", "user_id", False))),
+        ("catalog.Product", (LocalReverse("reviews", "reviews.Review", "product_id", False),)))
+    assert build_plan(graph, MONOLITH, ["payments"]).local_reverses == (
+        ("orders.Order", (LocalReverse("payment", "payments.Payment", "order_id", True),)),)

@@ -15,6 +15,7 @@ from analyzer.pipeline import build_graph
 from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, Handling, Location, MirrorName
 from extractor.plan import build_plan
+from extractor.plan.relations import LocalReverse
 from tests.extractor.projects import analysed_copy
 from tests.extractor.test_extract_command import django, invoke
 
@@ -57,6 +58,10 @@ def test_the_getter_and_the_user_lookups_are_the_remote_user_model(tmp_path: Pat
         ("watch.Owned", "owner"), ("watch.Watch", "owner"), ("watch.Watch", "user")]
     assert [d.target for d in plan.record.dependencies if d.handling == Handling.ID_COLUMN] == [
         "watch.Watch.owner -> accounts.User", "watch.Watch.user -> accounts.User"]
+    # the user's accessors of those keys, the base's related_name filled in for Watch
+    assert plan.local_reverses == (("accounts.User", (
+        LocalReverse("watches", "watch.Watch", "user_id", False),
+        LocalReverse("watchs", "watch.Watch", "owner_id", False))),)
 
 
 GETTER_BODY = ('''    user_app, user_model = settings.AUTH_USER_MODEL.split(".")
@@ -127,6 +132,8 @@ print(isinstance(User, RemoteModel), isinstance(Watch.notes, RemoteGenericRelati
       WatcherSerializer.Meta.model is User,
       issubclass(WatcherSerializer, RemoteModelSerializer), get_user_model_safe() is User,
       services.as_user(TokenUser({"sub": "3", "user_model": "accounts.User"})).pk)
+user = TokenUser({"sub": "3", "user_model": "accounts.User"})
+print(str(user.watches.filter(subject="x").query).partition(" WHERE ")[2])
 """
 
 
@@ -139,7 +146,8 @@ def test_the_service_boots_with_the_remote_user_model_and_passes_ruff(tmp_path: 
     assert check.returncode == 0, check.stderr
     booted = django(out, "-c", BOOTED)
     assert booted.returncode == 0, booted.stderr
-    assert booted.stdout == "True True True True True 3\n"
+    assert booted.stdout == ("True True True True True 3\n"  # the user's watches: the service's
+                             '("watch_watch"."user_id" = 3 AND "watch_watch"."subject" = x)\n')
     assert (out / "monolith" / "accounts" / "models.py").read_text().endswith(
         '\nUser = RemoteModel("accounts.User")\n'
         'get_user_model_safe = model_getter("accounts.User")\n')

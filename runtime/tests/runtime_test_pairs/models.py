@@ -4,6 +4,7 @@ the auto-created through table as an explicit model, its key to the user an id c
 from django.db import models
 
 from decompose_remote.many import RemoteManyToMany
+from decompose_remote.models import RemoteRelation
 
 
 class Watchlist(models.Model):
@@ -23,3 +24,24 @@ class Watchlist_users(models.Model):  # noqa: DJ008 - Django's name for the thro
     class Meta:
         db_table = "runtime_test_pairs_watchlist_users"
         unique_together = [("watchlist", "user_id")]
+
+
+class Bookmark(models.Model):
+    """``owner = models.ForeignKey("auth.User", related_name="bookmarks")`` of a moved model."""
+
+    owner_id = models.IntegerField(db_column="owner_id", db_index=True)
+    owner = RemoteRelation("auth.User", "owner_id")
+    url = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Profile(models.Model):
+    """``user = models.OneToOneField("auth.User")`` of a moved model (reverse: ``profile``)."""
+
+    user_id = models.IntegerField(db_column="user_id", unique=True)
+    user = RemoteRelation("auth.User", "user_id")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

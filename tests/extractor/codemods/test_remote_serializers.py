@@ -1,4 +1,8 @@
-from tests.extractor.codemods.tools import check_noop, check_transformed
+import textwrap
+from dataclasses import replace
+
+from extractor.codemods import transform
+from tests.extractor.codemods.tools import BOUNDARY, check_noop, check_transformed
 
 
 def test_serializer_of_a_model_that_did_not_move_or_lose_relations_is_kept():
@@ -270,3 +274,146 @@ def test_serializers_deriving_from_model_serializer_declare_the_id_fields_too():
                 model = OrderLine
                 fields = ["id", "product"]
         """, module="orders.api.serializers")
+
+
+FORK = replace(BOUNDARY, drf_fork=True)  # the monolith has no DRF: its ModelSerializer is a fork's
+
+
+def fork_transformed(source: str) -> tuple[str, list[str]]:
+    outcome = transform(textwrap.dedent(source), "orders/serializers.py", "orders.serializers",
+                        FORK)
+    return outcome.text, [f"{r.location.line} {r.message}" for r in outcome.rewrites]
+
+
+def test_a_fork_s_model_serializer_declares_the_relations_with_the_fork_s_key_field():
+    # taiga's WebNotificationSerializer(serializers.ModelSerializer) of its own DRF fork: the
+    # fork finds no "user" among the model's fields (it is user_id), so it is declared with
+    # the fork's field, reading the column; the base stays the fork's (one of a remote model
+    # is the remote serializer, as with DRF's)
+    text, rewrites = fork_transformed("""\
+        from kit import serializers
+
+        from . import models
+        from catalog.models import Product
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = models.Order
+                fields = ("id", "user", "tags")
+
+
+        class LineSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = models.OrderLine
+                fields = ("id", "product")
+                read_only_fields = ("id", "product")
+
+
+        class ProductSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Product
+                fields = ("id", "name")
+        """)
+    assert text == textwrap.dedent("""\
+        from kit import serializers
+
+        from . import models
+        from monolith.catalog.models import Product
+        from decompose_remote.drf_fork import id_column_key
+        from decompose_remote.serializers import RemoteModelSerializer
+        from monolith.accounts.models import User
+
+
+        class OrderSerializer(serializers.ModelSerializer):
+            user = id_column_key(serializers.PrimaryKeyRelatedField)(
+                source="user_id", queryset=User.objects.all())
+            class Meta:
+                model = models.Order
+                fields = ("id", "user", "tags")
+
+
+        class LineSerializer(serializers.ModelSerializer):
+            product = serializers.PrimaryKeyRelatedField(source="product_id", read_only=True)
+            class Meta:
+                model = models.OrderLine
+                fields = ("id", "product")
+                read_only_fields = ("id",)
+
+
+        class ProductSerializer(RemoteModelSerializer):
+            class Meta:
+                model = Product
+                fields = ("id", "name")
+        """)
+    assert rewrites == [
+        "4 from catalog.models -> from monolith.catalog.models",
+        "7 OrderSerializer.user: declared as a primary key field (the accounts.User relation "
+        "is an id column now)",
+        "13 LineSerializer.product: declared as a primary key field (the catalog.Product "
+        "relation is an id column now)",
+        "17 read_only_fields: product is declared read-only (the fork refuses a declared field "
+        "among them)",
+        "20 ProductSerializer: ModelSerializer of the monolith's Product -> "
+        "RemoteModelSerializer"]
+
+
+def test_a_fork_s_model_serializer_imported_by_name_imports_the_fork_s_key_field():
+    text, _ = fork_transformed("""\
+        from kit.serializers import ModelSerializer
+        from orders.models import OrderLine
+
+
+        class LineSerializer(ModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["product"]
+                read_only_fields = ["product"]
+        """)
+    assert text.startswith("from kit.serializers import PrimaryKeyRelatedField, ModelSerializer\n")
+    assert ('    product = PrimaryKeyRelatedField(source="product_id", read_only=True)\n'
+            "    class Meta:\n") in text
+    assert "        read_only_fields = []\n" in text
+
+
+def test_a_fork_s_serializer_through_a_base_of_the_file_uses_the_base_s_fork():
+    text, _ = fork_transformed("""\
+        from kit import serializers
+        from orders.models import OrderLine
+
+
+        class BaseSerializer(serializers.ModelSerializer):
+            pass
+
+
+        class LineSerializer(BaseSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["product"]
+                read_only_fields = ["product"]
+        """)
+    assert ('class LineSerializer(BaseSerializer):\n    product = serializers.'
+            'PrimaryKeyRelatedField(source="product_id", read_only=True)\n') in text
+
+
+def test_a_fork_s_serializer_through_a_base_imported_is_reported_not_guessed():
+    source = """\
+        from orders.api import OrdersModelSerializer
+        from orders.models import OrderLine
+
+
+        class LineSerializer(OrdersModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["product"]
+
+
+        class LineIdSerializer(OrdersModelSerializer):
+            class Meta:
+                model = OrderLine
+                fields = ["id"]
+        """
+    assert fork_transformed(source) == (textwrap.dedent(source), [
+        "5 LineSerializer: derives from a ModelSerializer of the monolith's DRF fork through "
+        "a base imported from elsewhere: the relations it lists that are id columns now are not "
+        "declared (declare them with the fork's PrimaryKeyRelatedField, source the id column)"])
