@@ -285,25 +285,46 @@ class CrossImports:
         return not app.external and app.label not in self.scope.moved_labels
 
     def _is_kernel(self, module: str) -> bool:
-        """Abstract-only or model-free modules whose own imports are kernel too."""
+        """Abstract-only or model-free modules whose own imports are kernel too, through any
+        import cycle: decided on every module it reaches, so the answer never depends on the
+        order modules are asked in (it did: pretalx's kernel copies changed from one run to
+        the next); the modules a kernel module reaches are kernel with it."""
         if module in self.kernel:
             return self.kernel[module]
-        self.kernel[module] = True  # an import cycle among candidates does not disqualify
+        reached, pending = {module}, [module]
+        while pending:
+            current = pending.pop()
+            if self.kernel.get(current) is True:
+                continue  # all it reaches is kernel too
+            if self.kernel.get(current) is False or not self._model_free(current):
+                self.kernel[module] = False
+                return False
+            for imported in self._staying_imports(current) - reached:
+                reached.add(imported)
+                pending.append(imported)
+        for found in sorted(reached - self.kernel.keys()):
+            self.kernel[found] = True
+        for found in sorted(reached):
+            path = self.source.path_of(found)
+            if path is not None:
+                self._named_kernel(path, found)
+        return True
+
+    def _model_free(self, module: str) -> bool:
+        """Whether the module is read and defines no concrete model."""
         path = self.source.path_of(module)
-        ok = path is not None and self.source.tree(path) is not None and not any(
+        return path is not None and self.source.tree(path) is not None and not any(
             m.location.path == path and not m.abstract for m in self.scope.graph.models)
-        if ok and path is not None:
-            for imported in self.source.imports(path, module) | self._submodules(path, module):
-                if self._stays(imported):
-                    target = (imported if self.source.path_of(imported)
-                              else imported.rpartition(".")[0])
-                    if not self._is_kernel(target):
-                        ok = False
-                        break
-        self.kernel[module] = ok
-        if ok and path is not None:
-            self._named_kernel(path, module)
-        return ok
+
+    def _staying_imports(self, module: str) -> set[str]:
+        """The modules of code that stays which ``module`` imports (a name imported from a
+        package's ``__init__`` counts as the package)."""
+        path = self.source.path_of(module)
+        if path is None:
+            return set()
+        return {imported if self.source.path_of(imported) else imported.rpartition(".")[0]
+                for imported in self.source.imports(path, module) | self._submodules(path, module)
+                if self._stays(imported)}
 
     def _named_kernel(self, path: str, module: str) -> list[tuple[str, Location]]:
         """The modules of staying apps the copied file names in strings (dotted.py) that come
