@@ -33,7 +33,11 @@ from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.lookups import remote_user, staying_lookups
-from extractor.plan.middleware import carried_middleware, response_middleware
+from extractor.plan.middleware import (
+    carried_middleware,
+    middleware_packages,
+    response_middleware,
+)
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -197,9 +201,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    # the skins' own settings (not Django's: the service's to set) are carried
-    defaults = django_defaults(environment.site_paths)
-    skin_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path]
     # the monolith's middleware shaping the moved views' responses and its static files
     # storage, where the service can run them: their packages are its dependencies
     def runnable(module: str) -> bool:
@@ -207,6 +208,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
 
     response = response_middleware(settings, runnable)
     storage = static_storage(settings, runnable)
+    # the settings of the skins' and that middleware's packages (not Django's: the service's
+    # to set) are carried: django-csp's CONTENT_SECURITY_POLICY makes its header
+    defaults = django_defaults(environment.site_paths)
+    installed_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path] + \
+        middleware_packages(response, environment)
     third_party_apps, libraries = third_party(
         scope, python + kernel_python, drf.settings, environment, (*needs.apps, *skins),
         {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted})
@@ -234,7 +240,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "render without it"), Level.WARNING) for name in options.left)
     carried = carried_settings(settings, settings_read_by(
         scope.source, [f.source for f in files if f.source.endswith(".py")])
-        | settings_read_installed(skin_folders) - defaults.keys(), defaults)
+        | settings_read_installed(installed_folders) - defaults.keys(), defaults)
     signs = signing_use(scope.source, [path for path, _ in python + kernel_python])
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,

@@ -21,8 +21,10 @@ session handling). Django's ``LocaleMiddleware`` is the skeleton's choice
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from decompose.model import SettingsFacts
+from extractor.plan.environment import MonolithEnvironment
 
 # Middleware that changes what the moved views answer, by dotted path: what it does.
 RESPONSE: dict[str, str] = {
@@ -43,6 +45,19 @@ def response_middleware(facts: SettingsFacts, installed: Callable[[str], bool]
     the monolith's environment has, in its order."""
     return tuple(entry for entry in _entries(facts)
                  if entry in RESPONSE and installed(entry.rpartition(".")[0]))
+
+
+def middleware_packages(entries: Iterable[str], environment: MonolithEnvironment
+                        ) -> list[Path]:
+    """The folders of the installed packages of ``entries`` but Django's, whose settings the
+    service carries like those the moved code reads (django-csp's middleware reads
+    ``CONTENT_SECURITY_POLICY``); Django's own settings are the service's to set."""
+    tops = sorted({entry.partition(".")[0] for entry in entries} - {"django"})
+    folders = []
+    for top in tops:
+        found = [Path(site, top) for site in environment.site_paths if Path(site, top).is_dir()]
+        folders += found[:1]
+    return folders
 
 
 def carried_middleware(facts: SettingsFacts, response: Iterable[str], apps: Iterable[str]

@@ -2,16 +2,23 @@
 (pretalx's django-minify-html ``MinifyHtmlMiddleware``: its pages were minified in the monolith
 only), where the monolith's environment has its package; its sessions, its own middleware and
 what is not installed stay with it (tests/fixtures/staying_names, edited: a page of ledger,
-Django's ``ConditionalGetMiddleware`` and ``GZipMiddleware`` among others)."""
+Django's ``ConditionalGetMiddleware`` and ``GZipMiddleware`` among others; django-csp's
+``CSPMiddleware``, whose package tests/fixtures/env_csp stands in for, installed from a
+wheel)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analyzer.pipeline import build_graph
+from decompose.modules import default_site_paths
+from decompose.serialize import write_json_atomic
 from extractor.plan import build_plan
-from tests.extractor.projects import analysed_copy
+from tests.extractor.projects import FIXTURES, analysed_copy
 from tests.extractor.test_extract_command import django, invoke
+from tests.support.wheels import pip_install, wheel_of
 
 PAGE_EDITS = {
     "ledger/pages.py": ("", "from django.http import HttpResponse\n\n\n"
@@ -89,3 +96,56 @@ def test_without_such_middleware_the_service_runs_its_own_stack(tmp_path: Path):
     page = django(out, "-c", GET, settings="config.settings.test")
     assert page.returncode == 0, page.stderr
     assert page.stdout == "200 None False False\n"
+
+
+CSP_EDITS = {
+    **PAGE_EDITS,
+    "config/settings.py": ("", """SECRET_KEY = "fixture"
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "rest_framework",
+    "csp",
+    "crm",
+    "ledger",
+]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ROOT_URLCONF = "config.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+USE_TZ = True
+MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+"""),
+}
+HEADER = """
+import django
+django.setup()
+from django.test import Client
+print(Client().get("/api/ledger/about/")["Content-Security-Policy"])
+"""
+
+
+def test_a_carried_middleware_reads_the_monoliths_settings_of_its_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site = tmp_path / "site-packages"
+    pip_install(wheel_of(FIXTURES / "env_csp" / "csp", tmp_path), site)
+    root = analysed_copy("staying_names", tmp_path / "monolith", CSP_EDITS)
+    site_paths = (site, *default_site_paths())
+    write_json_atomic(root / "decompose-report" / "graph.json",
+                      build_graph(root, site_paths=site_paths, use_cache=False))
+    monkeypatch.setenv("UV_FIND_LINKS", str(tmp_path))  # the service's lock finds the wheel
+    plan = build_plan(build_graph(root, site_paths=site_paths, use_cache=False), root,
+                      ["ledger"])
+    assert plan.spec.middleware == ("csp.middleware.CSPMiddleware",)
+    assert "csp>=1.0,<2" in plan.spec.dependencies  # its series, the monolith pins none
+    out = tmp_path / "service"
+    result = invoke("ledger", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert ("CONTENT_SECURITY_POLICY = {'DIRECTIVES': {'default-src': [\"'self'\"]}}\n"
+            in (out / "config/settings/base.py").read_text())
+    page = django(out, "-c", HEADER, settings="config.settings.test", site=site)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout == "default-src 'self'\n"
