@@ -513,13 +513,14 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
             READ_SETTINGS.format(names=settings_to_read(service))))
         for line in values.reported:
             print(f"  {monolith.project.name}/{app} setting {line}", flush=True)
-        service_env = base_env(
-            service_bin, DJANGO_SETTINGS_MODULE="config.settings.production",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(40), DATABASE_URL=database,
-            DJANGO_ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1,localhost", MONOLITH_URL=mono.url,
-            DECOMPOSE_SERVICE_PRIVATE_KEY=service_keys.private,
-            DECOMPOSE_TOKEN_PUBLIC_KEY=token_keys.public,
-            PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus"), **values.variables)
+        service_env = base_env(service_bin, **{
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            # a key of its own, unless it signs with the monolith's (environment_settings)
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "DATABASE_URL": database,
+            "DJANGO_ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1,localhost",
+            "MONOLITH_URL": mono.url, "DECOMPOSE_SERVICE_PRIVATE_KEY": service_keys.private,
+            "DECOMPOSE_TOKEN_PUBLIC_KEY": token_keys.public,
+            "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"), **values.variables})
         serv = servers.enter_context(gunicorn(
             service_bin / "python", service, service_env, work / "service.log",
             "--config", "gunicorn.conf.py", "config.wsgi:application"))

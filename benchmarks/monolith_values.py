@@ -64,8 +64,9 @@ class ServiceValues:
 
 # Settings of the service's own skeleton a deployment sets to the monolith's value, by the
 # variable the service reads: the proxy keeps /static/ on the monolith, so the moved pages link
-# static files where the monolith's do (taiga serves them at https://<its domain>/static/).
-DEPLOYED_AS_THE_MONOLITH = {"STATIC_URL": "DJANGO_STATIC_URL"}
+# static files where the monolith's do (taiga serves them at https://<its domain>/static/),
+# by the names of the monolith's collected manifest (pretalx's hashed names).
+DEPLOYED_AS_THE_MONOLITH = {"STATIC_URL": "DJANGO_STATIC_URL", "STATIC_ROOT": "DJANGO_STATIC_ROOT"}
 
 
 def settings_to_read(service: Path) -> list[str]:

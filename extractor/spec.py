@@ -179,7 +179,9 @@ class ServiceSpec:
     third_party_apps: tuple[str, ...] = ()  # e.g. "django_filters"
     # Those of them installed before the admin, in the monolith's order: its admin skin.
     admin_skins: tuple[str, ...] = ()  # e.g. "grappelli"
-    # The monolith's middleware of those apps ("allauth.account.middleware.AccountMiddleware").
+    # The monolith's middleware the service runs (extractor.plan.middleware): what shapes the
+    # responses ("django_minify_html.middleware.MinifyHtmlMiddleware"), and that of those apps
+    # ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
@@ -203,6 +205,12 @@ class ServiceSpec:
     login_url: str = ""
     login_redirect_url: str = ""
     static_url: str = "/static/"  # the monolith's, which serves the static files
+    # The monolith's static files storage where not Django's plain one (a manifest storage's
+    # hashed names), read with the monolith's collected manifest: "" for the plain one.
+    static_storage: str = ""
+    # Where the moved code signs with SECRET_KEY ("path:line"): the service runs with the
+    # monolith's, so each side verifies what the other signs; "" for a key of its own.
+    shared_secret_key: str = ""
     # The monolith's own settings the moved code reads, as the service's settings set them.
     monolith_settings: tuple[CarriedSetting, ...] = ()
     # Signals cross to or from the monolith as events: the events app, relay and consumer run.

@@ -125,7 +125,8 @@ def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str
     ``locks`` the lock files that leaves stale, each with the command renewing it."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
         plan=record, admin_prefix=plan.spec.admin_prefix, admin_skins=plan.spec.admin_skins,
-        settings=plan.spec.monolith_settings,
+        settings=plan.spec.monolith_settings, shared_secret_key=plan.spec.shared_secret_key,
+        static_storage=plan.spec.static_storage,
         dependencies=plan.dependencies, dependency_files=dependency_files, locks=locks,
         python=plan.python)
 

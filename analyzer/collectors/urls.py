@@ -1,9 +1,9 @@
 """URL ownership: which app serves which path, walked statically from ROOT_URLCONF.
 
 Handles ``path``/``re_path``/``url``, nested ``include()`` (a module string, an imported module,
-a ``(patterns, app_name)`` tuple or a named list), DRF routers' ``register`` prefixes (with the
-slash their router adds, none for ``trailing_slash=False``), ``i18n_patterns`` (shown as a
-``<language>/`` segment) and ``static()`` media/static routes.
+a ``(patterns, app_name)`` tuple, a named or an inline list), DRF routers' ``register``
+prefixes (with the slash their router adds, none for ``trailing_slash=False``),
+``i18n_patterns`` (shown as a ``<language>/`` segment) and ``static()`` media/static routes.
 Routes and include targets may be f-strings, ``+`` or module-level (also imported) strings and
 settings; ``for`` loops over literal lists (or list settings) that extend ``urlpatterns`` or
 register on a router run once per item; both branches of an ``if`` are taken.
@@ -310,6 +310,11 @@ class _Walker:
         explicit = ns is not None
         namespace = ":".join(p for p in (namespace, ns) if p) or None
         target = self._string(arg, module)
+        if isinstance(arg, ast.List):  # include([path(...), ...]): pretalx's event pages
+            local = self._evaluate(self._statements(module), module)
+            for item in self._items(arg, local, self._scope):
+                self.entry(item, module, prefix, regex, namespace, depth + 1)
+            return
         if target is None and arg is not None:
             name = dotted(arg)
             local = self._evaluate(self._statements(module), module)

@@ -33,6 +33,11 @@ from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.lookups import remote_user, staying_lookups
+from extractor.plan.middleware import (
+    carried_middleware,
+    middleware_packages,
+    response_middleware,
+)
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -54,7 +59,6 @@ from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, 
 from extractor.plan.scope import Scope
 from extractor.plan.settings import (
     PatchTarget,
-    apps_middleware,
     carried_settings,
     environment_record,
     negotiates_language,
@@ -62,9 +66,11 @@ from extractor.plan.settings import (
     rest_framework,
     settings_read_by,
     settings_read_installed,
+    static_storage,
     template_options,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
+from extractor.plan.signing import shared_secret_key, signing_use
 from extractor.plan.source import Source
 from extractor.plan.templates import (
     TemplateNeeds,
@@ -199,11 +205,21 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                                                 needs.attributes)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
-    # the skins' own settings (not Django's: the service's to set) are carried
+    # the monolith's middleware shaping the moved views' responses and its static files
+    # storage, where the service can run them: their packages are its dependencies
+    def runnable(module: str) -> bool:
+        return environment.distribution_of(module) is not None
+
+    response = response_middleware(settings, runnable)
+    storage = static_storage(settings, runnable)
+    # the settings of the skins' and that middleware's packages (not Django's: the service's
+    # to set) are carried: django-csp's CONTENT_SECURITY_POLICY makes its header
     defaults = django_defaults(environment.site_paths)
-    skin_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path]
-    third_party_apps, libraries = third_party(scope, python + kernel_python, drf.settings,
-                                              environment, (*needs.apps, *skins))
+    installed_folders = [Path(a.path) for a in graph.apps if a.name in skins and a.path] + \
+        middleware_packages(response, environment)
+    third_party_apps, libraries = third_party(
+        scope, python + kernel_python, drf.settings, environment, (*needs.apps, *skins),
+        {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted})
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     installed = {*SKELETON_APPS, *third_party_apps}
     data = data_migrations(scope, {*scope.moved_labels, *(
@@ -228,7 +244,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "render without it"), Level.WARNING) for name in options.left)
     carried = carried_settings(settings, settings_read_by(
         scope.source, [f.source for f in files if f.source.endswith(".py")])
-        | settings_read_installed(skin_folders) - defaults.keys(), defaults)
+        | settings_read_installed(installed_folders) - defaults.keys(), defaults)
+    signs = signing_use(scope.source, [path for path, _ in python + kernel_python])
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes + data.notes,
@@ -240,7 +257,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         monolith_settings=scope.source.module_of(patch.settings),
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
         signals=signals.forwarded, unforwarded=signals.unforwarded,
-        environment_settings=environment_record(carried))
+        environment_settings=environment_record(carried) + (
+            (shared_secret_key(settings, signs),) if signs else ()))
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
@@ -248,7 +266,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         data_migrations=data.modules,
         third_party_apps=record.third_party_apps, admin_skins=skins,
-        middleware=apps_middleware(settings, record.third_party_apps),
+        middleware=carried_middleware(settings, response, record.third_party_apps),
         locale_middleware=negotiates_language(settings),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
@@ -265,8 +283,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
-        static_url=_static_url(settings),
-        monolith_settings=carried,
+        static_url=_static_url(settings), static_storage=storage,
+        monolith_settings=carried, shared_secret_key=str(signs or ""),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)

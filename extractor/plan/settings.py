@@ -286,17 +286,6 @@ def _classes_named(literal: object, where: Location) -> list[tuple[str, str, Loc
     return found
 
 
-def apps_middleware(facts: SettingsFacts, apps: Iterable[str]) -> tuple[str, ...]:
-    """The monolith's MIDDLEWARE entries of the third-party ``apps`` the service installs, in
-    the monolith's order: an app may refuse to start without its own (django-allauth's
-    ``AccountMiddleware``, checked in its ``ready()``). The other entries are the monolith's
-    concerns (sessions, CORS, static files), not the service's."""
-    found = facts.known("MIDDLEWARE")
-    entries = found if isinstance(found, list | tuple) else []
-    return tuple(entry for entry in entries if isinstance(entry, str)
-                 and any(entry.startswith(f"{app}.") for app in apps))
-
-
 # The skeleton's own context processors (config/settings/base.py).
 SKELETON_CONTEXT_PROCESSORS = ("django.template.context_processors.request",
                                "django.contrib.auth.context_processors.auth",
@@ -344,6 +333,27 @@ def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
     return TemplateOptions(
         tuple(p for p in processors if importable(p)), tuple(b for b in builtins if importable(b)),
         tuple(name for name in processors + builtins if not importable(name)), setting.location)
+
+
+# Django's default: names as they are, no manifest.
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def static_storage(facts: SettingsFacts, installed: Callable[[str], bool]) -> str:
+    """The monolith's static files storage (``STORAGES["staticfiles"]``, else the older
+    ``STATICFILES_STORAGE``) where it is not Django's plain one and ``installed`` says the
+    monolith's environment has its module, so the service can run it: the proxy keeps
+    ``/static/`` on the monolith, and a manifest storage links hashed names
+    (pretalx's whitenoise ``CompressedManifestStaticFilesStorage``: ``base.b992c4a96559.css``)
+    that the service's pages must link too; "" for Django's plain storage."""
+    storages = facts.known("STORAGES")
+    found = storages.get("staticfiles") if isinstance(storages, dict) else None
+    backend = (found.get("BACKEND") if isinstance(found, dict)
+               else facts.known("STATICFILES_STORAGE"))
+    if not isinstance(backend, str) or not _DOTTED.fullmatch(backend):
+        return ""
+    return "" if backend == PLAIN_STATIC_STORAGE or not installed(
+        backend.rpartition(".")[0]) else backend
 
 
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"

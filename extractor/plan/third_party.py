@@ -23,7 +23,8 @@ _SKELETON = frozenset(map(distribution, SKELETON_REQUIREMENTS))
 
 def third_party(scope: Scope, python: Iterable[tuple[str, str]],
                 drf: tuple[tuple[str, str], ...], environment: MonolithEnvironment,
-                template_apps: Iterable[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                template_apps: Iterable[str] = (), configured: Iterable[str] = ()
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """External apps the moved code or the copied DRF settings use, and a requirement for each
     of them and each library the moved code imports (``yaml``), from the version installed in
     the monolith's ``environment`` (the monolith's own pin replaces it later, where it has
@@ -33,11 +34,14 @@ def third_party(scope: Scope, python: Iterable[tuple[str, str]],
     or imports its models (Django's own ``django.contrib.sites`` too: a model class of an app
     that is not installed fails at import), and so does every external app whose models those
     apps' models import in turn (their dependencies), and ``template_apps``, whose templates
-    the moved pages use."""
+    the moved pages use. The modules the service's settings name (``configured``: the
+    monolith's middleware and static files storage it runs) count as imported
+    (django-minify-html's middleware, of an app of the monolith too)."""
     python = tuple(python)
     index = ModuleIndex(scope.source.root / scope.source.import_root, environment.site_paths)
     imported = {module for path, name in python for module in scope.source.imports(path, name)
-                } | _installed_named(scope, [path for path, _ in python], environment, index)
+                } | _installed_named(scope, [path for path, _ in python], environment, index
+                                     ) | set(configured)
     text = " ".join(value for _, value in drf) + " ".join(
         original for original, new in REPLACED_BACKENDS.items() if new in str(drf))
     external = [a for a in scope.graph.apps if a.external and a.name not in SKELETON_APPS]
