@@ -42,6 +42,9 @@ def expression_reader(expression: str, setting_reader: Callable[[str], str]) -> 
 
 def _reader(node: ast.expr, setting_reader: Callable[[str], str]) -> str:
     """The reader of ``node``'s value, or "" when its type is not known statically."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set) and any(
+            isinstance(item, ast.List | ast.Tuple | ast.Set | ast.Dict) for item in node.elts):
+        return "env.json"  # kiwi's MENU_ITEMS, pairs: env.list gives text split on commas
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
     if isinstance(node, ast.Constant):

@@ -30,6 +30,8 @@ def test_nothing_says_the_type(expression: str):
     ("[email for email in emails if email]", "env.list"),
     ("sorted(os.listdir('locale'))", "env.list"),
     ("{'en': _('English')}", "env.json"),
+    # kiwi's MENU_ITEMS: pairs of a label and a URL or a submenu, not text split on commas
+    ("[(_('TESTING'), [(_('New'), reverse_lazy('plans-new'))]), ('-', '-')]", "env.json"),
     ("f'{SITE}/media'", "env"),
     ("'https://' + host", "env"),
     ("'de' if os.cpu_count() else 'en'", "env"),
