@@ -72,6 +72,7 @@ from extractor.plan.templates import (
     error_templates,
     installed_url_names,
     overrides,
+    reversed_names,
     template_needs,
     templates_named,
 )
@@ -281,7 +282,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         context_processors=options.context_processors, template_builtins=options.builtins,
         error_handlers=tuple((h.name, h.view) for h in served_handlers),
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *installed_url_names(
+            *needs.url_names, *reversed_names(scope, [p for p, _ in python + kernel_python]),
+            *installed_url_names(
                 Path(a.path) for a in graph.apps if a.path and a.name in third_party_apps),
             *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),

@@ -131,6 +131,17 @@ def installed_url_names(folders: Iterable[Path]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+def reversed_names(scope: Scope, paths: Iterable[str]) -> tuple[str, ...]:
+    """The URL names the project's Python files at ``paths`` (the moved code and its kernel
+    copies) reverse: those of the monolith's pages get entries in the service's URLconf, so
+    ``reverse("notes-by-slug", ...)`` gives the monolith's path, not ``NoReverseMatch``."""
+    names: set[str] = set()
+    for path in paths:
+        tree = scope.source.tree(path)
+        names.update(_reversed(tree) if tree else ())
+    return tuple(sorted(names))
+
+
 def _reversed(tree: ast.Module) -> set[str]:
     """The literal names ``reverse("...")`` and ``reverse_lazy("...")`` calls are given."""
     return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)

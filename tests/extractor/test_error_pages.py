@@ -39,9 +39,12 @@ EDITS = {
                              "def forbidden(request, exception):\n"
                              "    return HttpResponseForbidden('the shop forbids it')\n"),
     "billing/views.py": ("from rest_framework import viewsets\n", (
-        "from django.http import HttpResponseBadRequest\nfrom rest_framework import viewsets\n"
+        "from django.http import HttpResponseBadRequest\nfrom django.urls import reverse\n"
+        "from rest_framework import viewsets\n"
         "\n\ndef bad_request(request, exception):\n"
-        "    return HttpResponseBadRequest('billing cannot read it')\n")),
+        "    return HttpResponseBadRequest('billing cannot read it')\n"
+        "\n\ndef board_notes(slug):  # a page of the notes app, which stays\n"
+        "    return reverse('notes-by-slug', args=[slug])\n")),
     "audit/views.py": ("def entries(request):", (
         "def server_error(request):\n"
         "    return JsonResponse({'error': 'audit failed'}, status=500)\n\n\n"
@@ -129,3 +132,9 @@ def test_the_monoliths_context_processor_of_an_app_that_stays_is_copied(tmp_path
     # the settings its templates read through it are carried
     assert "SHOP_NAME = 'Tuple Shop'" in base and "PAGE_SIZE = 25" in base
     assert "MENU = [['Titles', '/pages/titles/'], ['Notes', '/api/v1/notes/']]" in base
+
+
+def test_a_monolith_page_the_moved_code_reverses_is_the_monoliths_path(tmp_path: Path):
+    service, _ = served(tmp_path)
+    assert ask(service, "from billing.views import board_notes\nprint(board_notes('q4'))"
+               ) == "/boards/q4/notes/\n"
