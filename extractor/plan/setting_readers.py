@@ -65,6 +65,9 @@ def _reader(node: ast.expr, setting_reader: Callable[[str], str]) -> str:
             return ""
         return "env.float" if "env.float" in sides or isinstance(node.op, ast.Div) else (
             "env.int")
+    if isinstance(node, ast.BoolOp):  # one of its operands: kiwi's "x" not in argv and ...
+        readers = {_reader(value, setting_reader) for value in node.values}
+        return readers.pop() if len(readers) == 1 else ""
     if isinstance(node, ast.IfExp):
         body, orelse = _reader(node.body, setting_reader), _reader(node.orelse, setting_reader)
         return body if body == orelse else ""

@@ -36,6 +36,10 @@ def test_nothing_says_the_type(expression: str):
     ("'https://' + host", "env"),
     ("'de' if os.cpu_count() else 'en'", "env"),
     ("RETRIES > 3", "env.bool"),
+    # kiwi's ANONYMOUS_ANALYTICS: read as text, "False" would be true in its templates
+    ("'runserver' not in sys.argv and 'test' not in sys.argv", "env.bool"),
+    ("os.environ.get('HOST') or 'localhost'", ""),
+    ("DEBUG or RETRIES > 3", "env.bool"),
     ("-int(x)", "env.int"),
 ])
 def test_the_expression_says_the_type(expression: str, reader: str):
