@@ -120,6 +120,10 @@ class Recipe:
     database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
     suite_timeout: int = 1800
     redis: bool = False  # served with a throwaway Redis ({redis_url}): its cache and sessions
+    # The settings module analysed, which the service mirrors: the one it is served with where
+    # the project's default (benchmarks/corpus.py) differs in what the moved pages print
+    # (kiwi's devel sets ANONYMOUS_ANALYTICS = False, its product computes it: True served).
+    analysed_settings: str = ""
 
 
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
@@ -187,7 +191,7 @@ RECIPES = {
             "from tcms.tests.factories import TestExecutionFactory, UserFactory",
             "for _ in range(3): TestExecutionFactory(), BugFactory()",
             "UserActivationKey.set_random_key_for_user(UserFactory())"))),),
-        wsgi="tcms.wsgi:application",
+        wsgi="tcms.wsgi:application", analysed_settings="tcms.settings.product",
         pages=(("bugs", "/bugs/search/"), ("kiwi_auth", "/accounts/passwordreset/"))),
     "taiga": Recipe(
         (*PYTEST, "--ds=tests.corpus_config"), subset=("tests/unit",),
@@ -610,8 +614,9 @@ def checkout_of(project: Project, mirrors: Path, work: Path) -> Path:
 
 
 def analyze(project: Project, root: Path, python: Path, bin_dir: Path) -> dict:
+    settings = RECIPES[project.name].analysed_settings or project.settings
     subprocess.run([str(bin_dir / "decompose"), "analyze", str(root), "--settings",
-                    project.settings, "--python", str(python), "--format", "json",
+                    settings, "--python", str(python), "--format", "json",
                     "--no-cache"], cwd=root, capture_output=True, text=True, check=True)
     return json.loads((root / "decompose-report" / "graph.json").read_text())
 

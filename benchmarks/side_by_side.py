@@ -32,6 +32,9 @@ PROXY_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
 BOOT_TIMEOUT = 60.0
 _ABSOLUTE_URL = re.compile(r"https?://[^/\s\"']+")
 _CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken|csrf_token|csrftoken)([^>]*?value=")[^"]*')
+# django-simple-captcha's challenge key, new on every render (a row of its CaptchaStore): the
+# hidden field's value, also in the image's and audio's URLs (kiwi's password reset form).
+_CAPTCHA_KEY = re.compile(r'name="captcha_0"[^>]*?value="([^"]+)"')
 
 # Run by the monolith's ``manage.py shell -c``: a superuser (created once) signed in by Django's
 # test client, whose session cookie the script prints last.
@@ -184,11 +187,14 @@ def _lines(reply: Reply) -> list[str]:
 
 def _normalised(reply: Reply) -> object:
     """JSON with absolute URLs made relative and lists in a canonical order; other bodies with
-    their per-render CSRF tokens blanked."""
+    their per-render CSRF tokens and captcha keys blanked."""
     try:
         return _canonical(reply.json())
     except ValueError:
-        return _CSRF_VALUE.sub(r"\1\2", reply.body.decode(errors="replace"))
+        text = _CSRF_VALUE.sub(r"\1\2", reply.body.decode(errors="replace"))
+        for key in set(_CAPTCHA_KEY.findall(text)):
+            text = text.replace(key, "")
+        return text
 
 
 def _canonical(value: object) -> object:

@@ -202,6 +202,9 @@ class ServiceSpec:
     context_processors: tuple[str, ...] = ()
     template_builtins: tuple[str, ...] = ()
     monolith_pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # The monolith root URLconf's error views the service has ("handler500", dotted view):
+    # Django's defaults answer the other errors, with the project's error templates.
+    error_handlers: tuple[tuple[str, str], ...] = ()
     login_url: str = ""
     login_redirect_url: str = ""
     static_url: str = "/static/"  # the monolith's, which serves the static files

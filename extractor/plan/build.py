@@ -28,6 +28,7 @@ from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
+from extractor.plan.error_pages import ERROR_TEMPLATES, error_handlers
 from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
@@ -65,8 +66,10 @@ from extractor.plan.settings import (
     patch_targets,
     rest_framework,
     settings_read_by,
+    settings_read_in_templates,
     settings_read_installed,
     static_storage,
+    template_names,
     template_options,
 )
 from extractor.plan.signals import plan_signals, refuse_answered_sends
@@ -74,8 +77,10 @@ from extractor.plan.signing import shared_secret_key, signing_use
 from extractor.plan.source import Source
 from extractor.plan.templates import (
     TemplateNeeds,
+    error_templates,
     installed_url_names,
     overrides,
+    reversed_names,
     template_needs,
     templates_named,
 )
@@ -179,8 +184,21 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     needs, override_notes = overrides(scope, needs, {*SKELETON_APPS, *skins, *needs.apps},
                                       bool(admin_apps(scope)))
     notes += override_notes
+    # The project's error pages: Django's default error views render them (error_pages).
+    needs, error_notes = error_templates(scope, needs, ERROR_TEMPLATES)
+    notes += error_notes
     for library in needs.libraries:
         imports.use(library.module, ["register"], library.loaded_at)
+    patch = patch_targets(settings, scope.source)
+    # The monolith's context processors and error views of apps that stay, named by string:
+    # copied as kernel modules where they can be.
+    names = template_names(settings)
+    for processor in names.context_processors:
+        imports.use_kernel(processor.rpartition(".")[0],
+                           names.location or Location(patch.settings, 1))
+    handlers = error_handlers(scope.source, patch.urlconf)
+    for handler in handlers:
+        imports.use_kernel(handler.view.rpartition(".")[0], Location(patch.urlconf, handler.line))
     imports.scan_carried()
     imports.refuse_unreachable()
     kernel = imports.kernel_files()
@@ -227,7 +245,6 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     files += data.copies
     dependencies = service_requirements(
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
-    patch = patch_targets(settings, scope.source)
     refuse_import_time_calls(scope, [path for path, _ in python], {
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.REMOTE_FUNCTION})
@@ -236,15 +253,23 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         if n.handling == Handling.SIGNAL})
     signals = plan_signals(scope, imports.stand_in_signals())
     copied_modules = {scope.source.module_of(f.source) for f in kernel + carried_files}
-    options = template_options(settings, lambda dotted: _importable(
-        dotted.rpartition(".")[0], [a.name for a in moved] + ["django", *third_party_apps],
-        copied_modules))
+    packages = [a.name for a in moved] + ["django", *third_party_apps]
+    options = template_options(names, lambda dotted: _importable(
+        dotted.rpartition(".")[0], packages, copied_modules))
     notes += tuple(Rewrite(options.location or Location(patch.settings, 1), "plan", (
         f"the monolith's template option {name} is of an app that stays: the moved pages "
         "render without it"), Level.WARNING) for name in options.left)
+    served_handlers = [h for h in handlers if _importable(
+        h.view.rpartition(".")[0], packages, copied_modules)]
+    notes += tuple(Rewrite(Location(patch.urlconf, h.line), "plan", (
+        f"the monolith's {h.name} {h.view} is of an app that stays and cannot be copied: the "
+        "service answers with Django's default view (and the project's error template)"),
+        Level.WARNING) for h in handlers if h not in served_handlers)
     carried = carried_settings(settings, settings_read_by(
         scope.source, [f.source for f in files if f.source.endswith(".py")])
-        | settings_read_installed(installed_folders) - defaults.keys(), defaults)
+        | settings_read_installed(installed_folders) - defaults.keys()
+        | settings_read_in_templates(scope.source, options.context_processors, [
+            f.source for f in files if "templates/" in f.source]), defaults)
     signs = signing_use(scope.source, [path for path, _ in python + kernel_python])
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
@@ -277,8 +302,10 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         admin_prefix=admin_prefix(scope) or "admin/",
         template_libraries=tuple((lib.name, lib.module) for lib in needs.libraries),
         context_processors=options.context_processors, template_builtins=options.builtins,
+        error_handlers=tuple((h.name, h.view) for h in served_handlers),
         monolith_pages=monolith_pages(scope, (
-            *needs.url_names, *installed_url_names(
+            *needs.url_names, *reversed_names(scope, [p for p, _ in python + kernel_python]),
+            *installed_url_names(
                 Path(a.path) for a in graph.apps if a.path and a.name in third_party_apps),
             *(settings.known(n) for n in LOGIN_SETTINGS))),
         login_url=_text(settings.known("LOGIN_URL")),

@@ -106,6 +106,16 @@ class CrossImports:
             elif not kernel:
                 self._provide(module, name, where)
 
+    def use_kernel(self, module: str, where: Location) -> bool:
+        """Copy ``module`` of an app that stays, which the monolith's settings or root URLconf
+        name by string (kiwi's ``tcms.core.context_processors``), when it is kernel; whether
+        the service has it then."""
+        if not self._stays(module) or not self._is_kernel(module):
+            return False
+        self.dependencies.append(CrossDependency(where, module, Handling.KERNEL,
+                                                 "copied under the same module path"))
+        return True
+
     def _use_whole(self, module: str, read: tuple[str, ...] | None, where: Location) -> None:
         """A module imported whole: its mirror provides the attributes the file reads."""
         if read is None:

@@ -42,6 +42,9 @@ def expression_reader(expression: str, setting_reader: Callable[[str], str]) -> 
 
 def _reader(node: ast.expr, setting_reader: Callable[[str], str]) -> str:
     """The reader of ``node``'s value, or "" when its type is not known statically."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set) and any(
+            isinstance(item, ast.List | ast.Tuple | ast.Set | ast.Dict) for item in node.elts):
+        return "env.json"  # kiwi's MENU_ITEMS, pairs: env.list gives text split on commas
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
     if isinstance(node, ast.Constant):
@@ -62,6 +65,9 @@ def _reader(node: ast.expr, setting_reader: Callable[[str], str]) -> str:
             return ""
         return "env.float" if "env.float" in sides or isinstance(node.op, ast.Div) else (
             "env.int")
+    if isinstance(node, ast.BoolOp):  # one of its operands: kiwi's "x" not in argv and ...
+        readers = {_reader(value, setting_reader) for value in node.values}
+        return readers.pop() if len(readers) == 1 else ""
     if isinstance(node, ast.IfExp):
         body, orelse = _reader(node.body, setting_reader), _reader(node.orelse, setting_reader)
         return body if body == orelse else ""

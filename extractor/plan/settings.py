@@ -83,6 +83,38 @@ def settings_read_by(source: Source, paths: Iterable[str]) -> set[str]:
     return names
 
 
+# A template's read of an attribute of a context variable: ``{{ SETTINGS.DEFAULT_PAGE_SIZE }}``.
+_TEMPLATE_READ = re.compile(r"\b([A-Za-z_]\w*)\.([A-Z][A-Z0-9_]*)\b")
+
+
+def settings_read_in_templates(source: Source, processors: Iterable[str],
+                               templates: Iterable[str]) -> set[str]:
+    """Upper-case setting names the ``templates`` (paths) read through a context processor
+    among ``processors`` that hands them the settings object: kiwi's ``settings_processor``
+    returns ``{"SETTINGS": settings}``, its navbar prints ``{{ SETTINGS.DEFAULT_PAGE_SIZE
+    }}`` and loops over ``SETTINGS.MENU_ITEMS``."""
+    keys: set[str] = set()
+    for dotted in processors:
+        module, _, function = dotted.rpartition(".")
+        path = source.path_of(module)
+        tree = source.tree(path) if path else None
+        for node in tree.body if tree else ():
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                keys |= {key.value for dictionary in ast.walk(node)
+                         if isinstance(dictionary, ast.Dict)
+                         for key, value in zip(dictionary.keys, dictionary.values, strict=True)
+                         if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                         and isinstance(value, ast.Name) and value.id == "settings"}
+    names: set[str] = set()
+    for path in templates if keys else ():
+        try:
+            text = source.read(path)
+        except (OSError, UnicodeDecodeError):
+            continue
+        names |= {name for key, name in _TEMPLATE_READ.findall(text) if key in keys}
+    return names
+
+
 def settings_read_installed(folders: Iterable[Path]) -> set[str]:
     """Upper-case setting names the modules of installed apps (their ``folders``) read:
     Grappelli's ``GRAPPELLI_ADMIN_TITLE``, which its admin templates print."""
@@ -304,20 +336,27 @@ class TemplateOptions:
     location: Location | None = None
 
 
-def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
-                     ) -> TemplateOptions:
-    """What pretalx's moved pages rendered with: ``locale_context`` of its moved ``common``
-    app gave them ``html_locale``, its ``components`` builtins their ``{% alert %}`` tags.
-    Read from the TEMPLATES value, or from its expression where it is computed (its DIRS
-    join paths); ``importable`` says whether the service has a dotted name's module."""
+@dataclass(frozen=True)
+class TemplateNames:
+    """The monolith's template ``context_processors`` beyond the skeleton's and its
+    ``builtins``, in its order, as its TEMPLATES setting at ``location`` names them."""
+
+    context_processors: tuple[str, ...] = ()
+    builtins: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+def template_names(facts: SettingsFacts) -> TemplateNames:
+    """Read from the TEMPLATES value, or from its expression where it is computed (its DIRS
+    join paths)."""
     setting = facts.value("TEMPLATES")
     if setting is None:
-        return TemplateOptions()
+        return TemplateNames()
     try:
         tree = ast.parse((setting.expression or "") if setting.opaque
                          else _source(setting.value), mode="eval")
     except (SyntaxError, ValueError):
-        return TemplateOptions()
+        return TemplateNames()
     found: dict[str, list[str]] = {"context_processors": [], "builtins": []}
     for node in ast.walk(tree):
         for key, value in zip(node.keys, node.values, strict=True) if isinstance(
@@ -327,12 +366,22 @@ def template_options(facts: SettingsFacts, importable: Callable[[str], bool]
                     value, ast.List | ast.Tuple):
                 found[name] += [item.value for item in value.elts if isinstance(
                     item, ast.Constant) and isinstance(item.value, str)]
-    processors = [p for p in dict.fromkeys(found["context_processors"])
-                  if p not in SKELETON_CONTEXT_PROCESSORS]
-    builtins = list(dict.fromkeys(found["builtins"]))
+    return TemplateNames(
+        tuple(p for p in dict.fromkeys(found["context_processors"])
+              if p not in SKELETON_CONTEXT_PROCESSORS),
+        tuple(dict.fromkeys(found["builtins"])), setting.location)
+
+
+def template_options(names: TemplateNames, importable: Callable[[str], bool]
+                     ) -> TemplateOptions:
+    """What pretalx's moved pages rendered with: ``locale_context`` of its moved ``common``
+    app gave them ``html_locale``, its ``components`` builtins their ``{% alert %}`` tags;
+    ``importable`` says whether the service has a dotted name's module."""
     return TemplateOptions(
-        tuple(p for p in processors if importable(p)), tuple(b for b in builtins if importable(b)),
-        tuple(name for name in processors + builtins if not importable(name)), setting.location)
+        tuple(p for p in names.context_processors if importable(p)),
+        tuple(b for b in names.builtins if importable(b)),
+        tuple(name for name in names.context_processors + names.builtins
+              if not importable(name)), names.location)
 
 
 # Django's default: names as they are, no manifest.

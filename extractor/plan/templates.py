@@ -131,6 +131,17 @@ def installed_url_names(folders: Iterable[Path]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+def reversed_names(scope: Scope, paths: Iterable[str]) -> tuple[str, ...]:
+    """The URL names the project's Python files at ``paths`` (the moved code and its kernel
+    copies) reverse: those of the monolith's pages get entries in the service's URLconf, so
+    ``reverse("notes-by-slug", ...)`` gives the monolith's path, not ``NoReverseMatch``."""
+    names: set[str] = set()
+    for path in paths:
+        tree = scope.source.tree(path)
+        names.update(_reversed(tree) if tree else ())
+    return tuple(sorted(names))
+
+
 def _reversed(tree: ast.Module) -> set[str]:
     """The literal names ``reverse("...")`` and ``reverse_lazy("...")`` calls are given."""
     return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
@@ -235,15 +246,32 @@ def overrides(scope: Scope, needs: TemplateNeeds, installed: Iterable[str], admi
     found_names = {name: path for name, path in _project_templates(scope).items()
                    if (admin and name.startswith("admin/"))
                    or (name in shipped and not name.startswith("admin/"))}
+    return with_templates(scope, needs, found_names.values(), "it renders the installed app's")
+
+
+def error_templates(scope: Scope, needs: TemplateNeeds, names: Iterable[str]
+                    ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
+    """``needs`` with the project's templates among ``names`` (its ``404.html``, which
+    Django's default error views render), as ``with_templates`` adds them."""
+    folders = _template_folders(scope)
+    return with_templates(scope, needs, [folders[n] for n in names if n in folders],
+                          "Django's bare page answers")
+
+
+def with_templates(scope: Scope, needs: TemplateNeeds, paths: Iterable[str], instead: str
+                   ) -> tuple[TemplateNeeds, tuple[Rewrite, ...]]:
+    """``needs`` with the project's templates at ``paths`` and what they need, each one whose
+    needs cannot all be provided left out and named in a warning with what is missing and
+    what the service does ``instead``."""
     notes, copies, libraries = [], {c.target: c for c in needs.copies}, {
         lib.name: lib for lib in needs.libraries}
     url_names, attributes, apps = set(needs.url_names), set(needs.attributes), set(needs.apps)
-    for path in sorted(found_names.values()):
+    for path in sorted(paths):
         found = template_needs(scope, [path])
         if found.missing:
             notes.append(Rewrite(Location(path, 1), "templates", (
-                "the monolith's own template, not the service's (it renders the installed "
-                f"app's instead): {'; '.join(found.missing)}"), Level.WARNING))
+                f"the monolith's own template, not the service's ({instead} instead): "
+                f"{'; '.join(found.missing)}"), Level.WARNING))
             continue
         copies.update((c.target, c) for c in found.copies)
         libraries.update((lib.name, lib) for lib in found.libraries if lib.name not in libraries)

@@ -280,9 +280,11 @@ def test_api_reads_and_writes_postgresql(server):
     assert server.request(f"/api/widgets/{widget['id']}/").json() == widget
 
 
-def test_unknown_paths_are_json_404s(server):
+def test_unknown_paths_are_djangos_404_and_the_apis_json(server):
+    # as a monolith without error views or templates answers them: Django's bare page
     page = server.request("/no/such/page/")
-    assert (page.status, page.json()) == (404, {"detail": "Not found."})
+    assert (page.status, page.headers["content-type"]) == (404, "text/html; charset=utf-8")
+    assert b"<h1>Not Found</h1>" in page.body
     missing = server.request("/api/widgets/999999/")
     assert (missing.status, missing.json()) == (
         404, {"detail": "No Widget matches the given query."})

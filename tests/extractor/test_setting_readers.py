@@ -30,10 +30,16 @@ def test_nothing_says_the_type(expression: str):
     ("[email for email in emails if email]", "env.list"),
     ("sorted(os.listdir('locale'))", "env.list"),
     ("{'en': _('English')}", "env.json"),
+    # kiwi's MENU_ITEMS: pairs of a label and a URL or a submenu, not text split on commas
+    ("[(_('TESTING'), [(_('New'), reverse_lazy('plans-new'))]), ('-', '-')]", "env.json"),
     ("f'{SITE}/media'", "env"),
     ("'https://' + host", "env"),
     ("'de' if os.cpu_count() else 'en'", "env"),
     ("RETRIES > 3", "env.bool"),
+    # kiwi's ANONYMOUS_ANALYTICS: read as text, "False" would be true in its templates
+    ("'runserver' not in sys.argv and 'test' not in sys.argv", "env.bool"),
+    ("os.environ.get('HOST') or 'localhost'", ""),
+    ("DEBUG or RETRIES > 3", "env.bool"),
     ("-int(x)", "env.int"),
 ])
 def test_the_expression_says_the_type(expression: str, reader: str):

@@ -1,7 +1,8 @@
 """URLs of the widgets service: the moved apps' URLs at the paths they had in the monolith.
 
 /livez, /readyz and /metrics are answered by ops.probes.ProbeMiddleware, not here.
-The admin's own 403 and 404 answers are JSON too (handlers below).
+DRF's views answer their errors in JSON; the others (a path no view routes, a crash) are
+answered as the monolith answers them: its error views, else Django's, with its error templates.
 """
 
 from django.contrib import admin
@@ -16,9 +17,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("widgets.urls")),
 ]
-
-# Errors are JSON on every path, like DRF's, never Django's HTML pages.
-handler400 = "ops.errors.bad_request"
-handler403 = "ops.errors.permission_denied"
-handler404 = "ops.errors.page_not_found"
-handler500 = "ops.errors.server_error"

@@ -11,6 +11,9 @@ ERROR = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+# The monolith's error page (its handler404's, or Django's with its 404.html): what a path no
+# view routes is answered with, on both sides; DRF's own 404s are JSON.
+ERROR_PAGE = {"schema": {"type": "string"}}
 # DRF's validation errors map field names (or non_field_errors) to messages; parse errors
 # have a "detail"; both are JSON objects.
 VALIDATION_ERROR = {"type": "object", "additionalProperties": True}
@@ -48,6 +51,8 @@ def document_error_responses(result, generator, request, public):
             paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
             if "{" in path or paginated:  # DRF answers a page out of range with 404
                 responses.setdefault("404", _response("Not found.", "Error"))
+            if "{" in path:  # a value its URL pattern does not match (/widgets/1.5/)
+                responses["404"].setdefault("content", {}).setdefault("text/html", ERROR_PAGE)
             filtered = any(p.get("in") == "query" and p.get("name") not in PAGING
                            for p in operation.get("parameters", []))
             if "requestBody" in operation or filtered:  # django-filter rejects bad values

@@ -25,7 +25,6 @@ def test_probes_answer_any_host(client):
 def test_other_paths_still_check_the_host(client):
     response = client.get("/api/schema/", HTTP_HOST="10.1.2.3:8000")
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bad request."}
 
 
 def test_probes_refuse_writes(client):

@@ -116,7 +116,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # (the header's "Log out" is the monolith's), so both must accept the same token.
 CSRF_COOKIE_NAME = env("DJANGO_CSRF_COOKIE_NAME", default="csrftoken")
 CSRF_COOKIE_HTTPONLY = env.bool("DJANGO_CSRF_COOKIE_HTTPONLY", default=False)
-CSRF_FAILURE_VIEW = "ops.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # LOGGING: one JSON object per line on stdout, each carrying the request id.
