@@ -10,6 +10,8 @@ returns a model (a ``MODEL_GETTER``: taiga's ``get_user_model_safe()``, in a ser
 ``Meta``) would be a call to the monolith while the module loads. Each is written as the model,
 so the codemods after this one read the model's name (``Meta.model = User``: a
 RemoteModelSerializer). The plan mirrors every model such a lookup names (plan/lookups.py).
+Any other read of ``settings.AUTH_USER_MODEL`` becomes the monolith's label: taiga's user
+timeline looks its content type up by it, and the service's own (``auth.User``) has none.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class ModelLookups(ExtractionCodemod):
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return "get_model" in source or "get_user_model" in source or any(
+        return ("get_model" in source or "get_user_model" in source
+                or "AUTH_USER_MODEL" in source) or any(
             n.name in source for m in boundary.mirrors for n in m.names
             if n.handling == Handling.MODEL_GETTER)
 
@@ -56,6 +59,7 @@ class ModelLookups(ExtractionCodemod):
         self._bound = {found.value for found in m.findall(node, m.Name())
                        if isinstance(found, cst.Name)}
         self._imported: dict[str, str] = {}  # local name -> the dotted name it binds
+        self._looked_up_args: set[cst.BaseExpression] = set()  # replaced with their call
         self._remote = {n.target.lower(): (mirror.module, n.name)
                         for mirror in self.boundary.mirrors
                         if self.boundary.mirror_of(mirror.module) is mirror
@@ -68,6 +72,23 @@ class ModelLookups(ExtractionCodemod):
             name = dotted(alias.name)
             local = dotted(alias.asname.name) if alias.asname else name
             self._imported[local] = f"{dotted(node.module)}.{name}"
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
+                        ) -> cst.BaseExpression:
+        """``settings.AUTH_USER_MODEL`` -> the monolith's label, as a string (a registry
+        lookup of it is the remote model instead: leave_Call replaces the whole call)."""
+        label = self.boundary.user_model
+        if not label or self._resolve(original) != USER_SETTING:
+            return updated
+        RemoveImportsVisitor.remove_unused_import(self.context, "django.conf", "settings")
+        if original not in self._looked_up_args:
+            self.report(original, f"settings.AUTH_USER_MODEL -> {label!r}, the monolith's user "
+                        "model (the service's own is Django's)")
+        return cst.SimpleString(f'"{label}"')
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._resolve(node.func) in REGISTRY_LOOKUPS:
+            self._looked_up_args.update(a.value for a in node.args)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         called = self._resolve(original.func)

@@ -127,3 +127,30 @@ def test_a_remote_model_imported_already_is_reused():
         def again():
             return Owner, Owner
         """)
+
+
+def test_other_reads_of_the_user_setting_are_the_monolith_s_label():
+    # taiga's user timeline: ContentType.objects.get_by_natural_key(*AUTH_USER_MODEL.split("."))
+    text, rewrites = transformed("""\
+        from django.conf import settings
+        from django.contrib.contenttypes.models import ContentType
+
+
+        class UserTimeline:
+            content_type = settings.AUTH_USER_MODEL.lower()
+
+            def get_content_type(self):
+                return ContentType.objects.get_by_natural_key(*self.content_type.split("."))
+        """, module="orders.api")
+    assert text == textwrap.dedent("""\
+        from django.contrib.contenttypes.models import ContentType
+
+
+        class UserTimeline:
+            content_type = "accounts.User".lower()
+
+            def get_content_type(self):
+                return ContentType.objects.get_by_natural_key(*self.content_type.split("."))
+        """)
+    assert rewrites == ["6 settings.AUTH_USER_MODEL -> 'accounts.User', the monolith's user "
+                        "model (the service's own is Django's)"]
