@@ -10,8 +10,9 @@ literal keeping its quotes, comments and layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import libcst as cst
 
@@ -32,6 +33,7 @@ class Decision:
 # (the name, the value it is declared with: itself in a list, the dict's value) -> decision
 Decide = Callable[[str, cst.BaseExpression], Decision | None]
 Report = Callable[[cst.CSTNode, Decision], None]
+E = TypeVar("E", cst.BaseElement, cst.BaseDictElement)
 
 
 def rewrite_entries(node: cst.BaseExpression, decide: Decide, report: Report,
@@ -49,22 +51,15 @@ def rewrite_entries(node: cst.BaseExpression, decide: Decide, report: Report,
             changed |= inner is not value
             kept.append(element.with_changes(value=inner))
             continue
-        entry = string_value(value)
-        decision = decide(entry, value) if entry is not None else None
-        if decision is None:
+        change = _change(element, string_value(value), value, decide, report)
+        changed |= change is not None
+        if change is None:
             kept.append(element)
-            continue
-        report(element, decision)
-        if decision.new == entry:
-            kept.append(element)
-            continue
-        changed = True
-        if decision.new is not None:
-            kept.append(element.with_changes(value=_renamed(value, decision.new)))
+        elif change.new is not None:
+            kept.append(element.with_changes(value=_renamed(value, change.new)))
     if not changed:
         return node
-    if kept and kept[-1] is not node.elements[-1]:
-        kept[-1] = kept[-1].with_changes(comma=node.elements[-1].comma)
+    kept = _closed(kept, node.elements)
     if isinstance(node, cst.Tuple) and len(kept) == 1 and node.lpar:
         kept[0] = kept[0].with_changes(comma=cst.Comma())  # ("a",) stays a tuple
     return node.with_changes(elements=kept)
@@ -79,23 +74,34 @@ def rewrite_keys(node: cst.BaseExpression, decide: Decide, report: Report,
     kept: list[cst.BaseDictElement] = []
     changed = False
     for element in node.elements:
-        entry = string_value(element.key) if isinstance(element, cst.DictElement) else None
-        decision = decide(entry, element.value) if entry is not None else None
-        if decision is None or not isinstance(element, cst.DictElement):
+        if not isinstance(element, cst.DictElement):
             kept.append(element)
             continue
-        report(element, decision)
-        if decision.new == entry:
+        change = _change(element, string_value(element.key), element.value, decide, report)
+        changed |= change is not None
+        if change is None:
             kept.append(element)
-            continue
-        changed = True
-        if decision.new is not None:
-            kept.append(element.with_changes(key=_renamed(element.key, decision.new)))
-    if not changed:
-        return node
-    if kept and kept[-1] is not node.elements[-1]:
-        kept[-1] = kept[-1].with_changes(comma=node.elements[-1].comma)
-    return node.with_changes(elements=kept)
+        elif change.new is not None:
+            kept.append(element.with_changes(key=_renamed(element.key, change.new)))
+    return node.with_changes(elements=_closed(kept, node.elements)) if changed else node
+
+
+def _change(element: cst.CSTNode, entry: str | None, value: cst.BaseExpression,
+            decide: Decide, report: Report) -> Decision | None:
+    """The decision on the name ``entry`` (reported at ``element``) when it renames or drops
+    it; None when the element stays as written (no name, passed over, or kept)."""
+    decision = decide(entry, value) if entry is not None else None
+    if decision is None:
+        return None
+    report(element, decision)
+    return None if decision.new == entry else decision
+
+
+def _closed(kept: list[E], before: Sequence[E]) -> list[E]:
+    """``kept`` ending with the comma the literal's last element had (or had not)."""
+    if kept and kept[-1] is not before[-1]:
+        kept[-1] = kept[-1].with_changes(comma=before[-1].comma)
+    return kept
 
 
 def _renamed(like: cst.BaseExpression, text: str) -> cst.SimpleString:
