@@ -48,6 +48,7 @@ class CrossImports:
         self.dependencies: list[CrossDependency] = []
         self.kernel: set[str] = set()  # the kernel modules the moved code needs, copied
         self._verdicts: dict[str, bool] = {}  # whether a module can be kernel
+        self._imports: dict[str, list[str]] = {}  # a decided module -> its staying imports
         self.mirrors: dict[str, dict[str, MirrorName]] = {}
         # carried module -> (its path, the first use that needs it)
         self.carried: dict[str, tuple[str, Location]] = {}
@@ -310,7 +311,7 @@ class CrossImports:
         model. Modules importing each other in a cycle are kernel together; deciding on the
         whole closure keeps the verdict independent of the order modules are met in (set
         order: two runs of the same extraction once copied different kernels)."""
-        imports: dict[str, list[str]] = {}
+        imports: dict[str, list[str]] = {}  # what this decision walks (decided ones: leaves)
         failed: list[str] = []
         pending = [module]
         while pending:
@@ -326,7 +327,7 @@ class CrossImports:
                     m.location.path == path and not m.abstract for m in self.scope.graph.models):
                 failed.append(current)
             else:
-                imports[current] = self._staying_imports(path, current)
+                imports[current] = self._imports[current] = self._staying_imports(path, current)
                 pending += imports[current]
         importers: dict[str, list[str]] = {}
         for importer, imported in imports.items():
@@ -357,7 +358,7 @@ class CrossImports:
             if current in self.kernel or path is None:
                 continue
             self.kernel.add(current)
-            pending += self._staying_imports(path, current)
+            pending += self._imports[current]  # every kernel module was decided on them
             self._named_kernel(path, current)
 
     def _named_kernel(self, path: str, module: str) -> list[tuple[str, Location]]:
