@@ -13,11 +13,18 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from runtime_test_pairs.models import Bookmark
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer, RemoteError
-from decompose_remote.models import RemoteGenericRelation, RemoteModel, model_getter
+from decompose_remote.models import (
+    RemoteGenericRelation,
+    RemoteModel,
+    model_getter,
+    ordered_where,
+    pks_where,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
 
@@ -132,6 +139,30 @@ def test_a_join_between_allowlisted_models_runs_and_orders_as_in_the_monolith(us
     assert [row.username for row in added.order_by("logentry__object_id")] == ["bob", "alice"]
     assert [row.username for row in added.order_by("-logentry__object_id")] == ["alice", "bob"]
     assert users.objects.exclude(logentry__user__username="bob").get().username == "alice"
+
+
+def test_the_service_s_rows_filter_and_order_through_a_join_the_monolith_runs(users):
+    # taiga's UserProjectSettings.objects.filter(project__memberships__user=u)
+    #     .order_by("project__memberships__user_order"), project now an id column
+    alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
+    kind = ContentType.objects.get_for_model(Group)
+    for user, object_id, flag in ((alice, "2", ADDITION), (bob, "1", ADDITION),
+                                  (bob, "3", CHANGE)):
+        LogEntry.objects.create(user=user, content_type=kind, object_id=object_id,
+                                object_repr=user.username, action_flag=flag)
+    for owner, url in ((bob, "b1"), (alice, "a1"), (bob, "b2"), (alice, "a2")):
+        Bookmark.objects.create(owner_id=owner.pk, url=url)
+    added = Bookmark.objects.filter(owner_id__in=pks_where(
+        "auth.User", logentry__action_flag=ADDITION))
+    assert added.count() == 4
+    ordered = ordered_where(added, "owner_id", "auth.User", "logentry__object_id",
+                            logentry__action_flag=ADDITION)
+    assert [b.owner_id for b in ordered] == [bob.pk, bob.pk, alice.pk, alice.pk]
+    # the join's row, not every row: bob's CHANGE entry ("3") would rank him last
+    backwards = ordered_where(added, "owner_id", "auth.User", "-logentry__object_id",
+                              logentry__action_flag=ADDITION)
+    assert [b.owner_id for b in backwards] == [alice.pk, alice.pk, bob.pk, bob.pk]
+    assert [b.url for b in backwards.filter(url__endswith="2")] == ["a2", "b2"]
 
 
 @pytest.mark.parametrize(("query", "refused"), [
