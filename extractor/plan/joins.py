@@ -64,11 +64,11 @@ def resolve(scope: Scope, start: str, names: list[str]) -> Join | None:
     columns: list[tuple[str, str]] = []
     label, reverse = start, False
     for name in names:
+        if columns and name in QUERY_LOOKUPS:  # on a key: compared with its column
+            break
         model = scope.graph.model(label)
         if model is None or model.app in scope.moved_labels or model.app not in scope.own_labels:
             return None
-        if columns and name in QUERY_LOOKUPS:
-            break
         forward = next((r for r in model.relations if r.field == name), None)
         back = None if forward else _reverse(scope.graph, label, name)
         if forward is not None:
