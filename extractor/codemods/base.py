@@ -121,6 +121,9 @@ class Boundary:
     remote_generics: tuple[RemoteGeneric, ...] = ()
     # The monolith has no DRF: the moved code's ModelSerializers are those of its own fork.
     drf_fork: bool = False
+    # (monolith model, path) of the joins its bridge runs for the moved code (plan/joins.py):
+    # ("projects.Project", "memberships__user")
+    joins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}

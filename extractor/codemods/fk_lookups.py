@@ -7,9 +7,12 @@
 remote model (``order__user_id=5``, ``product__price__gte=10``) asks the monolith which rows
 match: ``order_id__in=pks_where("orders.Order", user_id=5)``, a join the service can no longer
 make itself (several such lookups on one relation in one call are one question, asked with all of
-them). A many-to-many kept as pairs is looked up through them: ``executions=e`` becomes
-``executions_pairs__testexecution_id=pk_of(e)``. Deeper traversals, and lookups through a relation
-that several targets share a name with, are reported as errors and left as written.
+them). A deeper lookup the monolith's bridge runs as a join of allowlisted models (plan/joins.py)
+is asked the same way: ``project__memberships__user=u`` becomes
+``project_id__in=pks_where("projects.Project", memberships__user=u)``. A many-to-many kept as
+pairs is looked up through them: ``executions=e`` becomes
+``executions_pairs__testexecution_id=pk_of(e)``. Other deeper traversals, and lookups through a
+relation that several targets share a name with, are reported as errors and left as written.
 """
 
 from __future__ import annotations
@@ -112,9 +115,21 @@ class ForeignKeyLookups(ExtractionCodemod):
 
     def _one_step_target(self, field: str, rest: str) -> str | None:
         """The remote model ``field__rest`` reaches when ``rest`` is one of its fields with at
-        most a plain lookup (what the bridge runs); None when that is not certain."""
-        name, _, lookup = rest.partition("__")
-        if not name.isidentifier() or (lookup and lookup not in QUERY_LOOKUPS):
-            return None
+        most a plain lookup, or a join of its bridge's (what the bridge runs); None when that
+        is not certain."""
         targets = {r.target for r in self.boundary.replaced if r.field == field}
-        return targets.pop() if len(targets) == 1 else None
+        if len(targets) != 1:
+            return None
+        target = targets.pop()
+        name, _, lookup = rest.partition("__")
+        if (target, lookup_path(rest)) in self.boundary.joins or (
+                name.isidentifier() and (not lookup or lookup in QUERY_LOOKUPS)):
+            return target
+        return None
+
+
+def lookup_path(key: str) -> str:
+    """The fields a lookup names, without its final lookup: ``memberships__user__in`` ->
+    ``memberships__user``."""
+    path, _, last = key.rpartition("__")
+    return path if path and last in QUERY_LOOKUPS else key

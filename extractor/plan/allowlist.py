@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from decompose.model import AllowedModel, ExtractionPlan, Handling, MirrorName, Model, RelationKind
 from extractor.bridge import Allowlist, ModelAccess
+from extractor.plan.joins import Join
 from extractor.plan.scope import Scope
 from extractor.plan.source import Source
 
@@ -22,10 +23,11 @@ MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db
 
 
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
-            template_attributes: frozenset[str] = frozenset()
+            template_attributes: frozenset[str] = frozenset(), joins: Iterable[Join] = ()
             ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...]]:
     """The remote functions, and per remote model what may be read and called (by moved code,
-    or by moved templates: ``{{ shipment.tracking_url }}`` reads a property)."""
+    or by moved templates: ``{{ shipment.tracking_url }}`` reads a property); a model only
+    ``joins`` pass through gives the columns they read, and nothing else."""
     source = scope.source
     functions = tuple(sorted({n.target for n in names if n.handling == Handling.REMOTE_FUNCTION}))
     attributes, chains = _attribute_calls(
@@ -44,6 +46,13 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
         used = chains.get(labels.get(model.label, ""), set())
         found.append(AllowedModel(model.label, _exposed_fields(model), tuple(methods),
                                   tuple(sorted(used & managers))))
+    read: dict[str, set[str]] = {}
+    for join in joins:
+        for label, column in join.columns:
+            read.setdefault(label, set()).add(column)
+    listed = {m.label for m in found}
+    found += [AllowedModel(label, tuple(sorted(read[label])))
+              for label in sorted(read) if label not in listed]
     return functions, tuple(found)
 
 

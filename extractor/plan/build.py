@@ -33,6 +33,7 @@ from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
+from extractor.plan.joins import joins
 from extractor.plan.lookups import remote_user, staying_lookups
 from extractor.plan.middleware import (
     carried_middleware,
@@ -216,11 +217,14 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
             where, label, Handling.REMOTE_MODEL, "looked up in the app registry or as the "
             "user model, whose app the service has not: the mirror's remote model"))
     mirrors = imports.mirror_modules()
+    joined = joins(scope, python, {n.name: n.target for n in imports.mirrored_names()
+                                   if n.handling == Handling.REMOTE_MODEL}, replaced)
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
-        remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork)
+        remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
+        frozenset((j.model, j.path) for j in joined))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
-                                                needs.attributes)
+                                                needs.attributes, joined)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
     # the monolith's middleware shaping the moved views' responses and its static files

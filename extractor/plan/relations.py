@@ -217,7 +217,7 @@ def _many_to_many_refusal(scope: Scope, model: Model, relation: Relation, edge: 
     """What to change for a many-to-many through an explicit model. One of the moved app
     holds the pairs already (its key to the target becomes an id column): the field can go.
     One of an app that stays keeps the pairs in the monolith, where the service can neither
-    read them (the bridge answers lookups on a model's own fields only) nor write them; a
+    read them as its relation nor write them; a
     generic one (taggit's, keyed by content type and object id) holds every model's pairs,
     so a many-to-many of the moved app's own, whose table the service keeps, is the way out."""
     moved = " ".join(sorted(scope.moved_labels))

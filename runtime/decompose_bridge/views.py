@@ -2,9 +2,10 @@
 
 Every read and call is checked against ``allowlist.py`` before anything is imported, loaded or
 run; a refusal is a 403 naming what was refused, so a missing allowlist entry is found at once.
-Lookups in queries may only name allowlisted fields (no ``__`` traversal into other models), so a
-service cannot probe columns it was not given; the lookups inside a ``Q`` object are checked
-the same way, by the same function, as keyword ones.
+Lookups in queries may only name allowlisted fields, and traverse relations only between
+allowlisted models through allowlisted keys (``memberships__user``), so a service cannot probe
+columns it was not given; the lookups inside a ``Q`` object, and orderings, are checked the
+same way, by the same walk, as keyword ones.
 """
 
 import json
@@ -330,20 +331,84 @@ def _q_lookups(condition: models.Q) -> Iterator[str]:
 
 
 def _check_lookups(model: type[models.Model], fields: set[str], keys: Iterable[str]) -> None:
-    # A foreign key is allowed by its column: ``user=<ref>`` when ``user_id`` is allowlisted.
-    allowed = fields | {"pk"} | {f.name for f in model._meta.concrete_fields
-                                 if f.attname in fields}
     for key in keys:
-        name, _, lookup = key.partition("__")
-        if name not in allowed or (lookup and lookup not in QUERY_LOOKUPS):
+        names = key.split("__")
+        walked, last = _walk(model, fields, names)
+        lookup = names[walked:]
+        if not walked or _reverse(last) or len(lookup) > 1 or (
+                lookup and lookup[0] not in QUERY_LOOKUPS):
             raise Refused(f"lookup {key!r} on {model._meta.label} is not allowed "
-                          "(allowlisted fields and simple lookups only)")
+                          "(allowlisted fields, keys between allowlisted models and simple "
+                          "lookups only)")
 
 
 def _check_ordering(model: type[models.Model], fields: set[str], args: list[Any]) -> None:
     for item in args:
-        if not isinstance(item, str) or item.lstrip("-") not in fields | {"pk"}:
+        names = item.lstrip("-").split("__") if isinstance(item, str) else []
+        walked, last = _walk(model, fields, names)
+        # A column: ordering by a relation would follow the other model's Meta.ordering.
+        if not names or walked != len(names) or _joined(last, names[-1]) is not None:
             raise Refused(f"ordering by {item!r} on {model._meta.label} is not allowed")
+
+
+def _walk(model: type[models.Model], fields: set[str], names: list[str]
+          ) -> tuple[int, Any]:
+    """How many leading ``names`` are a path of allowlisted fields (0: refused), and the
+    field the path ends on.
+
+    A foreign key is allowed by its column (``user=<ref>`` when ``user_id`` is allowlisted),
+    and a path may go on through it, or back through another model's key to this one
+    (``memberships__user``: ``Membership.project_id``), into a model allowlisted too: such a
+    join reads only columns the services may read anyway. As in Django, the first name that
+    is no field of the model reached starts the lookup.
+    """
+    access = allowlist.models()
+    readable, last = fields | {"pk"}, None
+    for position, name in enumerate(names):
+        field = _field(model, name)
+        if field is None:  # the lookup
+            return position, last
+        if not _readable(field, name, readable):
+            return 0, None
+        last, joined = field, _joined(field, name)
+        if joined is None:
+            return position + 1, last
+        if joined._meta.label not in access:  # only a lookup may follow
+            after = names[position + 1:]
+            return (0, None) if after and _field(joined, after[0]) else (position + 1, last)
+        model, readable = joined, set(access[joined._meta.label]["fields"])
+    return len(names), last
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    if name == "pk":
+        return model._meta.pk
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _reverse(field: Any) -> bool:
+    """Another model's key to this one (``memberships``), seen from this one."""
+    return isinstance(field, models.ForeignObjectRel)
+
+
+def _readable(field: Any, name: str, readable: set[str]) -> bool:
+    """A column (or key) the allowlist gives, or a reverse key whose column it gives."""
+    if _reverse(field):
+        access = allowlist.models().get(field.related_model._meta.label)
+        return not field.many_to_many and access is not None and (
+            field.field.attname in access["fields"])
+    return name in readable or getattr(field, "attname", None) in readable
+
+
+def _joined(field: Any, name: str) -> type[models.Model] | None:
+    """The model a path goes on into through ``field`` (None for a column, or a key named
+    by its column: ``user_id``)."""
+    if field is None or not field.is_relation or name == getattr(field, "attname", None):
+        return None
+    return cast(type[models.Model], field.related_model)
 
 
 def _query(body: Mapping[str, Any]) -> JsonResponse:

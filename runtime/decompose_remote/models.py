@@ -458,6 +458,31 @@ def pks_where(label: str, **lookups: Any) -> list[Any]:
     return [row.pk for row in RemoteModel(label).objects.filter(**lookups)]
 
 
+def ordered_where(rows: models.QuerySet[Any], column: str, label: str, ordering: str,
+                  **lookups: Any) -> models.QuerySet[Any]:
+    """``rows`` ordered by what the monolith's ``label`` rows their ``column`` keys order by:
+    what an ordering that traversed a relation out of the service becomes
+    (``.filter(project__memberships__user=u).order_by("project__memberships__user_order")``
+    -> ``ordered_where(rows, "project_id", "projects.Project", "memberships__user_order",
+    memberships__user=u)``). The monolith orders exactly the rows' keys, filtered by
+    ``lookups``: the conditions the query joined that relation on, which Django's
+    ``order_by`` reuses, so a key ranks by the matching row of a many-valued relation (the
+    same user's membership), not by every one. The rows keep their place in the queryset
+    (an alias, so later filters and slices still apply); a key the monolith does not answer
+    ranks last. Asked at once, as ``pks_where``; no keys are ranked while the OpenAPI schema
+    is generated."""
+    from decompose_remote.schema import GENERATING  # imports DRF's settings: not at load time
+
+    keys = [] if GENERATING.get() else sorted(
+        {key for key in rows.values_list(column, flat=True) if key is not None})
+    ranked = [row.pk for row in RemoteModel(label).objects.filter(
+        pk__in=keys, **lookups).order_by(ordering)] if keys else []
+    place = models.Case(*(models.When(**{column: key}, then=models.Value(rank))
+                          for rank, key in enumerate(ranked)),
+                        default=models.Value(len(ranked)), output_field=models.IntegerField())
+    return rows.alias(decompose_place=place).order_by("decompose_place")
+
+
 class RemoteReverse:
     """A reverse relation from a model that stays in the monolith (``order.shipments``): the
     monolith's rows pointing at this one, asked of it when used (``.all()``, ``.filter()``,

@@ -31,6 +31,7 @@ REMOTE_MANY_TO_MANY = RuntimeName("decompose_remote.many", "RemoteManyToMany")
 PK_OF = RuntimeName("decompose_remote.models", "pk_of")
 PKS_OF = RuntimeName("decompose_remote.models", "pks_of")
 PKS_WHERE = RuntimeName("decompose_remote.models", "pks_where")
+ORDERED_WHERE = RuntimeName("decompose_remote.models", "ordered_where")
 MODEL_GETTER = RuntimeName("decompose_remote.models", "model_getter")
 REMOTE_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers", "RemoteModelSerializer")
 ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
@@ -43,9 +44,9 @@ REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwa
 FORK_EXCEPTION_HANDLER = RuntimeName("decompose_remote.drf_fork", "exception_handler")
 
 ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_MANY_TO_MANY, PK_OF,
-       PKS_OF, PKS_WHERE, MODEL_GETTER, REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER,
-       ID_COLUMN_PRIMARY_KEY_FIELD, FORK_ID_COLUMN_KEY, COMPENSATE_ON_ERROR,
-       REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER)
+       PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER, REMOTE_MODEL_SERIALIZER,
+       ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD, FORK_ID_COLUMN_KEY,
+       COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER)
 
 # The module decompose generates at the monolith's root for the bridge app to read (the setting
 # DECOMPOSE_BRIDGE_ALLOWLIST may name another).

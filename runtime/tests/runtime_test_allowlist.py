@@ -3,7 +3,8 @@
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
                         "chains": []},
-          "admin.LogEntry": {"fields": ["id", "content_type_id", "object_id", "object_repr"],
+          "admin.LogEntry": {"fields": ["action_flag", "content_type_id", "id", "object_id",
+                                        "object_repr", "user_id"],
                              "methods": [], "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

@@ -9,15 +9,22 @@ import logging
 import pytest
 import urllib3
 import urllib3.connection
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from runtime_test_pairs.models import Bookmark
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.errors import BadMonolithAnswer, RemoteError
-from decompose_remote.models import RemoteGenericRelation, RemoteModel, model_getter
+from decompose_remote.models import (
+    RemoteGenericRelation,
+    RemoteModel,
+    model_getter,
+    ordered_where,
+    pks_where,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_orders")]
 
@@ -114,6 +121,71 @@ def _leaves(condition: Q) -> list[tuple[str, object]]:
         found += _leaves(child) if isinstance(child, Q) else [child]
     return [leaf for leaf in found if leaf[0].split("__")[0] not in ("username", "id")
             or leaf[0] == "username__regex"]
+
+
+def test_a_join_between_allowlisted_models_runs_and_orders_as_in_the_monolith(users):
+    # taiga's Project.objects.filter(Q(owner=u) | Q(memberships__user=u)), with
+    # Membership.project_id and user_id allowlisted: here User <- LogEntry.user_id
+    alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
+    kind = ContentType.objects.get_for_model(Group)
+    for user, object_id, flag in ((alice, "2", ADDITION), (bob, "1", ADDITION),
+                                  (bob, "3", CHANGE)):
+        LogEntry.objects.create(user=user, content_type=kind, object_id=object_id,
+                                object_repr=user.username, action_flag=flag)
+    assert [row.username for row in users.objects.filter(
+        Q(username="nobody") | Q(logentry__action_flag=CHANGE))] == ["bob"]
+    # order_by reuses the join filter() made: each user once, by the entry that matched
+    added = users.objects.filter(logentry__action_flag=ADDITION)
+    assert [row.username for row in added.order_by("logentry__object_id")] == ["bob", "alice"]
+    assert [row.username for row in added.order_by("-logentry__object_id")] == ["alice", "bob"]
+    assert users.objects.exclude(logentry__user__username="bob").get().username == "alice"
+
+
+def test_the_service_s_rows_filter_and_order_through_a_join_the_monolith_runs(users):
+    # taiga's UserProjectSettings.objects.filter(project__memberships__user=u)
+    #     .order_by("project__memberships__user_order"), project now an id column
+    alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
+    kind = ContentType.objects.get_for_model(Group)
+    for user, object_id, flag in ((alice, "2", ADDITION), (bob, "1", ADDITION),
+                                  (bob, "3", CHANGE)):
+        LogEntry.objects.create(user=user, content_type=kind, object_id=object_id,
+                                object_repr=user.username, action_flag=flag)
+    for owner, url in ((bob, "b1"), (alice, "a1"), (bob, "b2"), (alice, "a2")):
+        Bookmark.objects.create(owner_id=owner.pk, url=url)
+    added = Bookmark.objects.filter(owner_id__in=pks_where(
+        "auth.User", logentry__action_flag=ADDITION))
+    assert added.count() == 4
+    ordered = ordered_where(added, "owner_id", "auth.User", "logentry__object_id",
+                            logentry__action_flag=ADDITION)
+    assert [b.owner_id for b in ordered] == [bob.pk, bob.pk, alice.pk, alice.pk]
+    # the join's row, not every row: bob's CHANGE entry ("3") would rank him last
+    backwards = ordered_where(added, "owner_id", "auth.User", "-logentry__object_id",
+                              logentry__action_flag=ADDITION)
+    assert [b.owner_id for b in backwards] == [alice.pk, alice.pk, bob.pk, bob.pk]
+    assert [b.url for b in backwards.filter(url__endswith="2")] == ["a2", "b2"]
+
+
+@pytest.mark.parametrize(("query", "refused"), [
+    (lambda users: users.objects.filter(logentry__change_message="x"),
+     "lookup 'logentry__change_message' on auth.User"),  # a column not allowlisted
+    (lambda users: users.objects.filter(logentry__content_type__model="group"),
+     "lookup 'logentry__content_type__model' on auth.User"),  # a model not allowlisted
+    (lambda users: users.objects.filter(groups__name="staff"),
+     "lookup 'groups__name' on auth.User"),  # a many-to-many: no allowlisted key
+    (lambda users: users.objects.filter(logentry__in=[1]),
+     "lookup 'logentry__in' on auth.User"),  # the entries' keys, not allowlisted as such
+    (lambda users: users.objects.filter(logentry__object_id__regex="1"),
+     "lookup 'logentry__object_id__regex' on auth.User"),
+    (lambda users: users.objects.order_by("logentry__change_message"),
+     "ordering by 'logentry__change_message' on auth.User"),
+    (lambda users: users.objects.order_by("logentry__user"),  # follows User's Meta.ordering
+     "ordering by 'logentry__user' on auth.User"),
+])
+def test_a_join_leaving_the_allowlist_is_refused_naming_the_lookup(users, caplog, query,
+                                                                   refused):
+    with caplog.at_level(logging.ERROR), pytest.raises(BadMonolithAnswer):
+        query(users).count()
+    assert caplog.records[-1].status == 403 and refused in caplog.records[-1].body
 
 
 def test_a_q_given_as_a_lookup_value_is_refused(users):

@@ -1,7 +1,9 @@
 import textwrap
+from dataclasses import replace
 
 from decompose.model import Level
-from tests.extractor.codemods.tools import run
+from extractor.codemods import transform
+from tests.extractor.codemods.tools import BOUNDARY, run
 
 SOURCE = """\
     from django.db import models
@@ -24,11 +26,17 @@ def test_lookups_joining_across_a_remote_model_s_relations_are_reported_not_rewr
     assert text.endswith(body)  # only the import is the mirror's
     assert [(r.location.line, r.level, r.message) for r in rewrites
             if r.codemod == "remote_lookups"] == [
-        (6, Level.ERROR, "lookup 'members__user' on the monolith's Product joins across "
-         "'members': its bridge answers lookups on the model's own fields only and refuses this "
-         "one (a 403, when the view runs); ask a remote function for these rows, or filter on "
-         "ids"),
-        (7, Level.ERROR, "lookup 'category__name' on the monolith's Product joins across "
-         "'category': its bridge answers lookups on the model's own fields only and refuses "
-         "this one (a 403, when the view runs); ask a remote function for these rows, or filter "
-         "on ids")]
+        (line, Level.ERROR, f"lookup {key!r} on the monolith's Product joins across {field!r}, "
+         "which its bridge refuses (a 403, when the view runs): it joins only through foreign "
+         "keys between models of the monolith's own apps the service reads; ask a remote "
+         "function for these rows, or filter on ids")
+        for line, key, field in ((6, "members__user", "members"),
+                                 (7, "category__name", "category"))]
+
+
+def test_a_join_the_bridge_runs_is_left_to_it():
+    # the plan found Product.members -> Member.user keys it allowlists (plan/joins.py)
+    joined = replace(BOUNDARY, joins=frozenset({("catalog.Product", "members__user")}))
+    outcome = transform(textwrap.dedent(SOURCE), "orders/views.py", "orders.views", joined)
+    assert [(r.location.line, r.message.partition(" on ")[0]) for r in outcome.rewrites
+            if r.codemod == "remote_lookups"] == [(7, "lookup 'category__name'")]
