@@ -9,6 +9,8 @@ third-party) with at least one concrete model and at least one URL routed to its
 models no model of another of the project's apps points to (no inbound foreign key, one-to-one
 or many-to-many), and that does not hold the user model. Those are the apps the proposal would
 move first; extracting any other drags its dependants' foreign keys across the boundary.
+``--app`` narrows the apps to those named, and takes an app that is no leaf when named (a
+views-only app such as pretalx's ``api``, whose models all stay).
 
 For each service written, on one throwaway PostgreSQL cluster (a database per step):
 1. the service's environment is built from its own lock (``uv sync --locked``), and its suite
@@ -38,6 +40,7 @@ decompose runs here from ``.venv-corpora/x-<name>``: a venv that sees the projec
     python benchmarks/extract_corpus.py --only sample_monolith --monolith-tests full
     python benchmarks/extract_corpus.py --only kiwi --suite-time         # the full suite's time
     python benchmarks/extract_corpus.py --only taiga --monolith-only     # its recipe, no service
+    python benchmarks/extract_corpus.py --only pretalx --app api         # an app that is no leaf
 """
 
 from __future__ import annotations
@@ -335,6 +338,17 @@ def leaf_apps(graph: dict) -> list[str]:
                   and model["app"] in own}
     user_app = graph.get("user_model", "auth.User").split(".")[0]
     return sorted((own & with_models & routed) - pointed_to - {user_app})
+
+
+def chosen_apps(recipe: Recipe, graph: dict, only_apps: list[str] | None) -> list[str]:
+    """The recipe's apps or the leaf apps; ``--app`` narrows them, or names an app of the
+    project that is no leaf (one that others point to, or a views-only app) to extract it
+    all the same."""
+    default = list(recipe.apps) or leaf_apps(graph)
+    if not only_apps:
+        return default
+    own = {app["label"] for app in graph["apps"] if not app["external"]}
+    return [app for app in dict.fromkeys(only_apps) if app in default or app in own]
 
 
 def site_packages(python: Path) -> str:
@@ -644,8 +658,7 @@ def project_attempts(monolith: Monolith, work: Path,
     project = monolith.project
     decompose = extraction_environment(project, monolith.python)
     graph = analyze(project, monolith.checkout / project.root, monolith.python, decompose)
-    apps = [app for app in monolith.recipe.apps or leaf_apps(graph)
-            if not only_apps or app in only_apps]
+    apps = chosen_apps(monolith.recipe, graph, only_apps)
     if not apps:
         yield Attempt(project.name, "-", "no leaf app with models and routed views",
                       monolith="-")
@@ -720,7 +733,7 @@ def monolith_only(monolith: Monolith, work: Path, only_apps: list[str] | None) -
     project, recipe = monolith.project, monolith.recipe
     graph = analyze(project, monolith.checkout / project.root, monolith.python,
                     extraction_environment(project, monolith.python))
-    apps = [app for app in recipe.apps or leaf_apps(graph) if not only_apps or app in only_apps]
+    apps = chosen_apps(recipe, graph, only_apps)
     selections = [selection_for(monolith, app) for app in apps]
     together = () if not all(selections) else tuple(dict.fromkeys(
         test for selection in selections for test in selection))
@@ -768,7 +781,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", action="append", help="project name (repeatable)")
-    parser.add_argument("--app", action="append", help="only this app (repeatable)")
+    parser.add_argument("--app", action="append",
+                        help="only this app (repeatable); an app that is no leaf is taken too")
     parser.add_argument("--keep", type=Path, help="work here and leave the copies and services")
     parser.add_argument("--interpreter", action="append", default=[], metavar="X.Y=PATH",
                         help="the Python X.Y a project needs, when pythonX.Y is not on PATH")

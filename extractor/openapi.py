@@ -62,7 +62,7 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
     (the service keeps the moved files' paths); a module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
-    else the last line of the traceback."""
+    else the last line of the traceback, at the deepest line of the service's code it ran."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
@@ -94,12 +94,22 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             path=frame.group(1) if frame else "pyproject.toml",
             line=int(frame.group(2)) if frame else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"
+    # The deepest frame in a file of the service (they all are written by decompose).
+    deepest = next((f for f in map(_FRAME.match, reversed(lines))
+                    if f and not f.group(1).startswith("/")), None)
+    if deepest is None:
+        return OpenApiError(f"manage.py spectacular failed in the service's environment: "
+                            f"{reason}", path=OPENAPI_FILE)
+    service_path, service_line = deepest.group(1), int(deepest.group(2))
     if reason.startswith(("SyntaxError:", "IndentationError:")):
-        frames = [f for f in map(_FRAME.match, lines) if f and not f.group(1).startswith("/")]
-        if frames:  # a file of the service (they all are written by decompose)
-            return OpenApiError(
-                f"the service's copy is not valid Python ({reason}) at this line of the "
-                "service: a rewrite of decompose produced it; report it with that line",
-                path=frames[-1].group(1), line=int(frames[-1].group(2)))
-    return OpenApiError(f"manage.py spectacular failed in the service's environment: {reason}",
-                        path=OPENAPI_FILE)
+        return OpenApiError(
+            f"the service's copy is not valid Python ({reason}) at this line of the "
+            "service: a rewrite of decompose produced it; report it with that line",
+            path=service_path, line=service_line)
+    # A remote model's ``_meta`` is a namespace of its label, names and key only.
+    remote = ("; a remote model stands in for the monolith's model here, and a class that "
+              "reads its fields (a FilterSet, ModelForm or ModelSerializer with it as "
+              "Meta.model) cannot be built from it; extract the model's app too, or keep "
+              "this code in the monolith" if "'types.SimpleNamespace' object" in reason else "")
+    return OpenApiError(f"manage.py spectacular failed in the service's environment: "
+                        f"{reason}{remote}", path=service_path, line=service_line)

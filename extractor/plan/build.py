@@ -194,9 +194,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     # The monolith's context processors and error views of apps that stay, named by string:
     # copied as kernel modules where they can be.
     names = template_names(settings)
-    for processor in names.context_processors:
-        imports.use_kernel(processor.rpartition(".")[0],
-                           names.location or Location(patch.settings, 1))
+    for module in [p.rpartition(".")[0] for p in names.context_processors] + list(
+            names.builtins):  # a builtin names a template library's module
+        imports.use_kernel(module, names.location or Location(patch.settings, 1))
     handlers = error_handlers(scope.source, patch.urlconf)
     for handler in handlers:
         imports.use_kernel(handler.view.rpartition(".")[0], Location(patch.urlconf, handler.line))
@@ -258,8 +258,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     signals = plan_signals(scope, imports.stand_in_signals())
     copied_modules = {scope.source.module_of(f.source) for f in kernel + carried_files}
     packages = [a.name for a in moved] + ["django", *third_party_apps]
-    options = template_options(names, lambda dotted: _importable(
-        dotted.rpartition(".")[0], packages, copied_modules))
+    options = template_options(names, lambda module: _importable(
+        module, packages, copied_modules))
     notes += tuple(Rewrite(options.location or Location(patch.settings, 1), "plan", (
         f"the monolith's template option {name} is of an app that stays: the moved pages "
         "render without it"), Level.WARNING) for name in options.left)

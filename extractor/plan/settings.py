@@ -376,12 +376,14 @@ def template_options(names: TemplateNames, importable: Callable[[str], bool]
                      ) -> TemplateOptions:
     """What pretalx's moved pages rendered with: ``locale_context`` of its moved ``common``
     app gave them ``html_locale``, its ``components`` builtins their ``{% alert %}`` tags;
-    ``importable`` says whether the service has a dotted name's module."""
+    ``importable`` says whether the service has a module: a processor's (its dotted name
+    less the function), a builtin itself (a template library's module)."""
+    usable = {p: importable(p.rpartition(".")[0]) for p in names.context_processors}
+    usable.update((b, importable(b)) for b in names.builtins)
     return TemplateOptions(
-        tuple(p for p in names.context_processors if importable(p)),
-        tuple(b for b in names.builtins if importable(b)),
-        tuple(name for name in names.context_processors + names.builtins
-              if not importable(name)), names.location)
+        tuple(p for p in names.context_processors if usable[p]),
+        tuple(b for b in names.builtins if usable[b]),
+        tuple(name for name, found in usable.items() if not found), names.location)
 
 
 # Django's default: names as they are, no manifest.

@@ -380,3 +380,40 @@ def test_the_monolith_context_processors_and_builtins_the_service_has_render_its
         "print(page.render({}, request=RequestFactory().get('/')))")], cwd=service, env=env,
         capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "3.00 EUR en-us", done.stderr
+
+
+def test_a_builtin_library_of_an_app_that_stays_is_copied_when_model_free(tmp_path: Path):
+    # pretalx's api: TEMPLATES builtins name pretalx.common.templatetags.components, of
+    # common that stays, which no moved module imports; its package came along for another
+    # library (here stamps), so the service named a module it did not have and failed to start
+    templates = ('TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",'
+                 ' "DIRS": [], "OPTIONS": {"builtins": ["audit.templatetags.badges", '
+                 '"audit.templatetags.trail"]}}]\n')
+    library = ("from django import template\n\nregister = template.Library()\n\n\n"
+               "@register.simple_tag\ndef {name}():\n    return '{name}'\n")
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\n" + templates),
+        "audit/templatetags/__init__.py": ("", ""),
+        "audit/templatetags/badges.py": ("", library.format(name="badge")),
+        "audit/templatetags/trail.py": ("", "from audit.models import *  # noqa: F403\n"
+                                            + library.format(name="trail")),
+        "audit/templatetags/stamps.py": ("", library.format(name="stamp")),
+        "billing/totals.py": ("", "from audit.templatetags import stamps  # noqa: F401\n"),
+    })
+    service = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["billing", "--project", str(shop), "--out",
+                                          str(service)])
+    assert result.exit_code == 0, result.output
+    assert (service / "audit" / "templatetags" / "badges.py").is_file()
+    assert not (service / "audit" / "templatetags" / "trail.py").exists()
+    report = (service / "EXTRACTION.md").read_text()
+    assert ("the monolith's template option audit.templatetags.trail is of an app that "
+            "stays: the moved pages render without it") in report
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(service),
+               DATABASE_URL="postgres://u@127.0.0.1:9/none")
+    done = subprocess.run([sys.executable, "-c", (
+        "import django; django.setup()\nfrom django.template import engines\n"
+        "print(engines['django'].from_string('{% badge %}').render({}))")], cwd=service,
+        env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "badge", done.stderr

@@ -55,3 +55,22 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
     error = _failure(result, tmp_path)
     assert str(error).startswith("shop/views.py: drf-spectacular cannot document the moved "
                                  "code: Error [download_file]: unable to guess serializer")
+
+
+def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
+    """pretalx's api: a FilterSet of the monolith's Feedback reads its fields at import."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("from shop import filters\n")
+    (tmp_path / "shop/filters.py").write_text(
+        "from decompose_remote.models import RemoteModel\n\n"
+        'Feedback = RemoteModel("submission.Feedback")\n'
+        'FIELD = Feedback._meta.get_field("rating")\n')
+    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    error = _failure(result, tmp_path)
+    assert str(error) == (
+        "shop/filters.py:4: manage.py spectacular failed in the service's environment: "
+        "AttributeError: 'types.SimpleNamespace' object has no attribute 'get_field'; a remote "
+        "model stands in for the monolith's model here, and a class that reads its fields "
+        "(a FilterSet, ModelForm or ModelSerializer with it as Meta.model) cannot be built "
+        "from it; extract the model's app too, or keep this code in the monolith")
