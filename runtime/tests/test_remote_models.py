@@ -123,15 +123,22 @@ def _leaves(condition: Q) -> list[tuple[str, object]]:
             or leaf[0] == "username__regex"]
 
 
-def test_a_join_between_allowlisted_models_runs_and_orders_as_in_the_monolith(users):
-    # taiga's Project.objects.filter(Q(owner=u) | Q(memberships__user=u)), with
-    # Membership.project_id and user_id allowlisted: here User <- LogEntry.user_id
+def _log_entries() -> tuple[User, User]:
+    """alice's entry on object 2 (an addition), bob's on 1 (an addition) and 3 (a change):
+    the rows a join from User to LogEntry reads."""
     alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
     kind = ContentType.objects.get_for_model(Group)
     for user, object_id, flag in ((alice, "2", ADDITION), (bob, "1", ADDITION),
                                   (bob, "3", CHANGE)):
         LogEntry.objects.create(user=user, content_type=kind, object_id=object_id,
                                 object_repr=user.username, action_flag=flag)
+    return alice, bob
+
+
+def test_a_join_between_allowlisted_models_runs_and_orders_as_in_the_monolith(users):
+    # taiga's Project.objects.filter(Q(owner=u) | Q(memberships__user=u)), with
+    # Membership.project_id and user_id allowlisted: here User <- LogEntry.user_id
+    _log_entries()
     assert [row.username for row in users.objects.filter(
         Q(username="nobody") | Q(logentry__action_flag=CHANGE))] == ["bob"]
     # order_by reuses the join filter() made: each user once, by the entry that matched
@@ -144,12 +151,7 @@ def test_a_join_between_allowlisted_models_runs_and_orders_as_in_the_monolith(us
 def test_the_service_s_rows_filter_and_order_through_a_join_the_monolith_runs(users):
     # taiga's UserProjectSettings.objects.filter(project__memberships__user=u)
     #     .order_by("project__memberships__user_order"), project now an id column
-    alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
-    kind = ContentType.objects.get_for_model(Group)
-    for user, object_id, flag in ((alice, "2", ADDITION), (bob, "1", ADDITION),
-                                  (bob, "3", CHANGE)):
-        LogEntry.objects.create(user=user, content_type=kind, object_id=object_id,
-                                object_repr=user.username, action_flag=flag)
+    alice, bob = _log_entries()
     for owner, url in ((bob, "b1"), (alice, "a1"), (bob, "b2"), (alice, "a2")):
         Bookmark.objects.create(owner_id=owner.pk, url=url)
     added = Bookmark.objects.filter(owner_id__in=pks_where(
