@@ -22,28 +22,34 @@ def test_a_model_named_where_model_class_is_called_is_mirrored_and_allowlisted(t
     root = analysed_copy("content_type_views", tmp_path / "monolith")
     plan = build_plan(build_graph(root, use_cache=False), root, ["feed"])
     # accounts.Team's content type is read too, but in a file that never calls model_class()
-    assert plan.record.dependencies == (CrossDependency(
-        Location("feed/views.py", 15), "accounts.Badge", Handling.REMOTE_MODEL,
-        "its content type is named where ContentType.model_class() is called: the mirror's "
-        "remote model answers it"),)
+    note = ("its content type is named where ContentType.model_class() is called: the "
+            "mirror's remote model answers it")
+    assert plan.record.dependencies == (
+        CrossDependency(Location("feed/views.py", 27), "accounts.Badge", Handling.REMOTE_MODEL,
+                        note),
+        # settings.AUTH_USER_MODEL, the user model staying in the monolith
+        CrossDependency(Location("feed/views.py", 31), "accounts.User", Handling.REMOTE_MODEL,
+                        note))
     [accounts] = plan.record.mirrors
-    assert (accounts.module, accounts.names) == (
-        "accounts.models", (MirrorName("Badge", Handling.REMOTE_MODEL, "accounts.Badge"),))
+    assert (accounts.module, accounts.names) == ("accounts.models", (
+        MirrorName("Badge", Handling.REMOTE_MODEL, "accounts.Badge"),
+        MirrorName("User", Handling.REMOTE_MODEL, "accounts.User")))
     assert [(m.label, m.fields) for m in plan.record.allowed_models] == [
-        ("accounts.Badge", ("id", "name"))]
-
+        ("accounts.Badge", ("id", "name")), ("accounts.User", ("id", "last_login", "username"))]
 
 BOOTED = """
 import django
 django.setup()
 from django.contrib.contenttypes.models import ContentType
 from decompose_remote.models import decode_object
-from monolith.accounts.models import Badge
-from feed import services
+from monolith.accounts.models import Badge, User
+from feed import services, views
 
 badge_type = ContentType.objects.create(app_label="accounts", model="badge")  # the monolith's
 rows = ContentType.objects.count()
 print(ContentType.objects.get_by_natural_key("accounts", "badge").model_class() is Badge,
+      ContentType(app_label="accounts", model="user").model_class() is User,
+      views.UserFeed.content_type,
       ContentType(app_label="accounts", model="team").model_class())
 gold = decode_object({"$model": "accounts.Badge", "pk": 400, "fields": {"name": "gold"}})
 where = str(services.entries_about(gold).query).partition(" WHERE ")[2]
@@ -68,6 +74,6 @@ def test_the_service_answers_model_class_and_content_types_with_the_remote_model
         run = subprocess.run([sys.executable, *args], cwd=out, env=env, capture_output=True,
                              text=True, timeout=120)
         assert run.returncode == 0, run.stderr
-    assert run.stdout == ("True None\n"
+    assert run.stdout == ("True True accounts.user None\n"
                           '("feed_entry"."content_type_id" = <badge> AND '
                           '"feed_entry"."object_id" = 400) True True\n')
