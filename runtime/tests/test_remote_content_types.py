@@ -29,12 +29,16 @@ def test_a_remote_model_s_content_type_is_the_row_of_its_natural_key():
     assert ContentType.objects.count() == rows
 
 
-def test_a_remote_row_s_class_names_its_model_but_the_row_has_no_meta(users):
+def test_a_remote_row_and_its_class_name_its_model_but_the_row_has_no_meta(users):
     # taiga's timeline: ContentType.objects.get_for_model(obj.__class__), obj a monolith user
     alice = users.objects.get(username="alice")
+    user_type = ContentType.objects.get_for_model(User)
     assert (type(alice).__name__, alice.__class__) == ("User", users.row_class)
-    assert ContentType.objects.get_for_model(alice.__class__) == (
-        ContentType.objects.get_for_model(User))
+    assert ContentType.objects.get_for_model(alice.__class__) == user_type
+    # an instance, as Django takes one
+    assert ContentType.objects.get_for_model(alice) == user_type
+    assert ContentType.objects.get_for_models(alice, Group) == {
+        alice: user_type, Group: ContentType.objects.get_for_model(Group)}
     assert not hasattr(alice, "_meta")
     assert codec.encode(alice) == {"$model": "auth.User", "pk": alice.pk}
 
