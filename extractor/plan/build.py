@@ -34,7 +34,7 @@ from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
 from extractor.plan.imports import TASK_QUEUE_STUB, CrossImports
 from extractor.plan.joins import joins
-from extractor.plan.lookups import remote_user, staying_lookups
+from extractor.plan.lookups import content_type_lookups, remote_user, staying_lookups
 from extractor.plan.middleware import (
     carried_middleware,
     middleware_packages,
@@ -216,6 +216,11 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         imports.dependencies.append(CrossDependency(
             where, label, Handling.REMOTE_MODEL, "looked up in the app registry or as the "
             "user model, whose app the service has not: the mirror's remote model"))
+    for where, label in content_type_lookups(scope, [path for path, _ in python]):
+        imports.mirror_model(label)
+        imports.dependencies.append(CrossDependency(
+            where, label, Handling.REMOTE_MODEL, "its content type is named where "
+            "ContentType.model_class() is called: the mirror's remote model answers it"))
     mirrors = imports.mirror_modules()
     joined = joins(scope, python, {n.name: n.target for n in imports.mirrored_names()
                                    if n.handling == Handling.REMOTE_MODEL}, replaced)

@@ -31,6 +31,8 @@ from extractor.codemods.model_lookups import (
 from extractor.plan.names import resolver
 from extractor.plan.scope import Scope
 
+MODEL_CLASS = "model_class"  # ContentType.model_class(): the model of a content type
+
 
 def staying_models(scope: Scope) -> dict[str, str]:
     """The concrete models of the project's apps that stay, by lowercased label (Django
@@ -143,6 +145,41 @@ def staying_lookups(scope: Scope, paths: Iterable[str]) -> list[tuple[Location, 
         for node in ast.walk(tree or ast.Module([], [])):
             if isinstance(node, ast.Call) and (label := lookups.label(node)) and (
                     label.lower() in staying):
+                found.append((Location(path, node.lineno), staying[label.lower()]))
+    return found
+
+
+def content_type_lookups(scope: Scope, paths: Iterable[str]) -> list[tuple[Location, str]]:
+    """The models that stay whose content type a file calling ``.model_class()`` names: a
+    label as a string (taiga's timeline views: ``content_type = "projects.project"``, split
+    and passed to ``get_by_natural_key``), a natural key as two (``get_by_natural_key(
+    "projects", "project")``), or the user setting when the user model stays (``content_type
+    = settings.AUTH_USER_MODEL.lower()``). ``model_class()`` is a registry lookup the service
+    answers with the mirror's remote model (decompose_remote.content_types), and which content
+    type reaches it is not known statically: each model the file names so is mirrored, so the
+    bridge serves it."""
+    staying = staying_models(scope)
+    user = remote_user(scope)
+    found = []
+    for path in paths:
+        tree = scope.source.tree(path) or ast.Module([], [])
+        if not any(isinstance(n, ast.Attribute) and n.attr == MODEL_CLASS
+                   for n in ast.walk(tree)):
+            continue
+        resolve = resolver(scope, path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and user and resolve(node) == USER_SETTING:
+                found.append((Location(path, node.lineno), user))
+                continue
+            if isinstance(node, ast.Constant):
+                texts = [node.value]
+            elif isinstance(node, ast.Call) and len(node.args) == 2:
+                texts = [getattr(a, "value", None) for a in node.args]
+            else:
+                continue
+            strings = [t for t in texts if isinstance(t, str)]
+            label = literal_label(strings) if len(strings) == len(texts) else None
+            if label and label.lower() in staying:
                 found.append((Location(path, node.lineno), staying[label.lower()]))
     return found
 

@@ -1,13 +1,27 @@
-"""``django.contrib.admin`` as the service installs it: ``admin.site`` is the service's site.
+"""decompose_remote's app, and ``django.contrib.admin`` as the service installs it.
 
-Installed as ``decompose_remote.apps.ServiceAdminConfig`` in place of ``django.contrib.admin``,
-as Django's docs do for a custom default site. The module imports Django's AdminConfig under
-its module name so that it is not a second AppConfig candidate for ``decompose_remote`` itself.
+``RemoteConfig`` is decompose_remote's own (the only candidate Django finds here without a
+``default = False``): its ``ready()`` lets the contenttypes framework answer the monolith's
+models (``content_types``). ``ServiceAdminConfig`` is installed as
+``decompose_remote.apps.ServiceAdminConfig`` in place of ``django.contrib.admin``, as Django's
+docs do for a custom default site. The module imports Django's AdminConfig under its module
+name so that it is not a second AppConfig candidate for ``decompose_remote`` itself.
 """
 
+from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
 
 
+class RemoteConfig(AppConfig):
+    name = "decompose_remote"
+
+    def ready(self) -> None:
+        if apps.is_installed("django.contrib.contenttypes"):
+            from decompose_remote import content_types  # imports DRF's settings
+
+            content_types.install()
+
+
 class ServiceAdminConfig(admin_apps.AdminConfig):
-    default = False  # decompose_remote keeps its plain AppConfig
+    default = False  # decompose_remote keeps RemoteConfig
     default_site = "decompose_remote.admin.ServiceAdminSite"

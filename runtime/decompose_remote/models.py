@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import camel_case_to_spaces
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
@@ -54,6 +55,11 @@ def _mirror(name: str) -> dict[str, dict[str, str]]:
 
 def _field_types() -> dict[str, dict[str, str]]:
     return _mirror("FIELDS")
+
+
+def mirrored_labels() -> tuple[str, ...]:
+    """The monolith models the service mirrors (those the bridge serves it)."""
+    return tuple(_field_types())
 
 
 def _relations() -> dict[str, dict[str, str]]:
@@ -141,6 +147,7 @@ class RemoteModel:
     _meta: SimpleNamespace  # what Django and DRF read of a model class: label, names, pk
     DoesNotExist: type[RemoteError]
     MultipleObjectsReturned: type[RemoteError]
+    row_class: type[RemoteObject]  # the class of its rows (``type(row).__name__`` is ``name``)
 
     def __new__(cls, label: str) -> RemoteModel:
         # One instance per label, so every mirror module shares one DoesNotExist class.
@@ -152,8 +159,15 @@ class RemoteModel:
         model = super().__new__(cls)
         model.label = label
         model.__name__ = model.__qualname__ = name
-        model._meta = SimpleNamespace(label=label, app_label=app_label, object_name=name,
-                                      model_name=name.lower(), pk=_remote_pk())
+        # concrete_model: what ContentType.objects.get_for_model() reads the natural key of;
+        # the verbose names are Django's defaults (the monolith's own are not mirrored), read
+        # by ContentType.name and str(content_type).
+        model._meta = SimpleNamespace(
+            label=label, app_label=app_label, object_name=name, model_name=name.lower(),
+            pk=_remote_pk(), concrete_model=model, verbose_name=camel_case_to_spaces(name),
+            app_config=SimpleNamespace(label=app_label, verbose_name=app_label.title()))
+        model.row_class = cast(type[RemoteObject], _RowClass(name, (RemoteObject,), {
+            "__module__": __name__, "__qualname__": name, "_model": model}))
         model.DoesNotExist = type("DoesNotExist", (RemoteError, ObjectDoesNotExist),
                                   {"__module__": __name__, "__qualname__": f"{name}.DoesNotExist"})
         model.MultipleObjectsReturned = type(
@@ -264,8 +278,23 @@ def _typed_property(schema: OpenApiTypes | dict[str, str]) -> property:
     return property(value)
 
 
-class RemoteObject:
-    """A monolith row: its allowlisted fields as attributes, its methods called remotely."""
+class _RowClass(type):
+    """The class of a remote model's rows. ``type(row)._meta`` is its model's, so a row's class
+    passed where Django takes a model class names the monolith's model (taiga's timeline:
+    ``ContentType.objects.get_for_model(obj.__class__)``). A property of the metaclass, so rows
+    themselves have no ``_meta``: nothing takes one for a local model instance (the codec, a
+    local relation's lookup)."""
+
+    _model: RemoteModel
+
+    @property
+    def _meta(cls) -> SimpleNamespace:
+        return cls._model._meta
+
+
+class RemoteObject(metaclass=_RowClass):
+    """A monolith row: its allowlisted fields as attributes, its methods called remotely. Rows
+    are instances of their model's ``row_class``, a subclass named like the model."""
 
     # Set through __dict__: attribute writes are refused (see __setattr__).
     _model: RemoteModel
@@ -290,6 +319,10 @@ class RemoteObject:
 
     def __decompose_ref__(self) -> tuple[str, Any]:
         return self._model.label, self._pk
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled by its model's label: the row class is made at run time, not importable."""
+        return _row, (self._model, self._pk, self._fields, self._representation, self._text)
 
     def __getattr__(self, name: str) -> Any:
         """A field; the row a foreign key points at (``shipment.carrier``, read from the
@@ -337,13 +370,19 @@ class _RemoteMethod:
         return codec.decode(answer.get("result"), decode_object)
 
 
+def _row(model: RemoteModel, pk: Any, fields: Mapping[str, Any],
+         representation: Mapping[str, Any], text: str) -> RemoteObject:
+    """A row of ``model``, an instance of its row class."""
+    return model.row_class(model, pk, fields, representation, text)
+
+
 def decode_object(data: Mapping[str, Any]) -> Any:
     """codec hook: a ``$model`` object from the monolith becomes a RemoteObject."""
     model = RemoteModel(data[codec.MODEL_TAG])
     fields = {name: codec.decode(value, decode_object)
               for name, value in data.get("fields", {}).items()}
-    return RemoteObject(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
-                        data.get("str", ""))
+    return _row(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
+                data.get("str", ""))
 
 
 # One recorded call: method name, positional and keyword arguments.

@@ -27,6 +27,7 @@ class RuntimeName:
 REMOTE_RELATION = RuntimeName("decompose_remote.models", "RemoteRelation")
 REMOTE_REVERSE = RuntimeName("decompose_remote.models", "RemoteReverse")
 REMOTE_GENERIC_RELATION = RuntimeName("decompose_remote.models", "RemoteGenericRelation")
+REMOTE_OBJECT = RuntimeName("decompose_remote.models", "RemoteObject")
 REMOTE_MANY_TO_MANY = RuntimeName("decompose_remote.many", "RemoteManyToMany")
 PK_OF = RuntimeName("decompose_remote.models", "pk_of")
 PKS_OF = RuntimeName("decompose_remote.models", "pks_of")
@@ -43,9 +44,10 @@ COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_o
 REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
 FORK_EXCEPTION_HANDLER = RuntimeName("decompose_remote.drf_fork", "exception_handler")
 
-ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_MANY_TO_MANY, PK_OF,
-       PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER, REMOTE_MODEL_SERIALIZER,
-       ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD, FORK_ID_COLUMN_KEY,
+ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_OBJECT,
+       REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER,
+       REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD,
+       FORK_ID_COLUMN_KEY,
        COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER)
 
 # The module decompose generates at the monolith's root for the bridge app to read (the setting

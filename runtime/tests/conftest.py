@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+from decompose_remote import models as remote_models
 from decompose_remote.client import get_client
 from decompose_remote.models import RemoteModel
 from decompose_remote.testing import ThrowawayKeys, throwaway_keys
@@ -42,6 +43,15 @@ def users(live_server, settings: LazySettings,
     User.objects.bulk_create([User(username="alice"), User(username="bob")])
     yield RemoteModel("auth.User")
     get_client.cache_clear()
+
+
+@pytest.fixture
+def mirror(monkeypatch) -> Iterator[None]:
+    """The service's generated mirror tables (runtime_test_mirror stands for ``monolith``)."""
+    monkeypatch.setattr(remote_models, "MIRROR_PACKAGE", "runtime_test_mirror")
+    remote_models._mirror.cache_clear()
+    yield
+    remote_models._mirror.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth.models import User
 from runtime_test_pairs.models import Bookmark, Profile
 
-from decompose_remote import models as remote_models
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.models import RemoteModel
@@ -18,15 +17,6 @@ from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("bridge_knows_orders")]
-
-
-@pytest.fixture
-def mirror(monkeypatch) -> Iterator[None]:
-    """The service's generated mirror tables (runtime_test_mirror stands for ``monolith``)."""
-    monkeypatch.setattr(remote_models, "MIRROR_PACKAGE", "runtime_test_mirror")
-    remote_models._mirror.cache_clear()
-    yield
-    remote_models._mirror.cache_clear()
 
 
 @pytest.fixture
