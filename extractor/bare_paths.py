@@ -48,10 +48,10 @@ def children_only(service: Path, python: Path, prefixes: Sequence[str]) -> tuple
                                 capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise DecomposeError(f"cannot ask the service which paths it routes: {exc}",
-                           path=URLCONF) from None
+                             path=URLCONF) from None
     lines = result.stdout.strip().splitlines()
     if result.returncode or not lines:
         reason = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
         raise DecomposeError(f"cannot ask the service which paths it routes: {reason}",
-                           path=URLCONF)
+                             path=URLCONF)
     return tuple(sorted(json.loads(lines[-1])))
