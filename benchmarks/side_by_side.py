@@ -110,15 +110,19 @@ def moved_get_paths(service: Path, graph: Path) -> list[str]:
     """The service's GET operations (its openapi.yaml), and the paths without parameters of
     its mounts (extraction.json ``routes``: server-rendered pages, the admin) and of the moved
     apps' routes as the monolith's URLconf writes them (``graph``: a router built with
-    ``trailing_slash=False`` lists at ``/api/wiki``, and ``/api/wiki/`` is no page at all)."""
+    ``trailing_slash=False`` lists at ``/api/wiki``, and ``/api/wiki/`` is no page at all).
+    A prefix the service serves only below (``children_only_routes``: a viewset without a list
+    route) is asked neither way: the proxy leaves both paths where they were."""
     schema = yaml.safe_load((service / "openapi.yaml").read_text()) or {}
     paths = {path for path, operations in (schema.get("paths") or {}).items()
              if "get" in operations}
     record = json.loads((service / "extraction.json").read_text())
+    below = {route.rstrip("/") for route in record.get("children_only_routes", [])}
     urls = json.loads(graph.read_text()).get("urls", [])
     slashless = {url["prefix"] for url in urls if url["app"] in record.get("apps", [])
-                 and not url.get("regex") and not url["prefix"].endswith("/")}
-    routes = {route for route in record.get("routes", []) if route.rstrip("/") not in slashless}
+                 and not url.get("regex") and not url["prefix"].endswith("/")} - below
+    routes = {route for route in record.get("routes", [])
+              if route.rstrip("/") not in slashless | below}
     return sorted(paths | {path for path in routes | slashless
                            if "<" not in path and "(" not in path})
 

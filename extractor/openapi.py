@@ -37,20 +37,26 @@ def generate_openapi(service: Path, python: Path) -> str:
     """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
     ``python`` (the service's environment); like every management command that does not opt
     out, it runs Django's system checks (``manage.py check``) first and stops on an error."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
-    env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
-               PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in
     command = [str(python), "manage.py", "spectacular", "--validate", "--fail-on-warn"]
     try:
-        result = subprocess.run(command, cwd=service, env=env, capture_output=True, text=True,
-                                timeout=TIMEOUT, check=False)
+        result = subprocess.run(command, cwd=service, env=schema_environment(),
+                                capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise OpenApiError(f"cannot run drf-spectacular on the service: {exc}",
                            path=service / OPENAPI_FILE) from None
     if result.returncode:
         raise _failure(result, service)
     return result.stdout
+
+
+def schema_environment() -> dict[str, str]:
+    """The environment the service is booted in at extraction: its test settings, a database
+    URL that is parsed and never connected to, nothing of the host's or decompose's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES)}
+    env.update(DJANGO_SETTINGS_MODULE=SCHEMA_SETTINGS, DATABASE_URL=SCHEMA_DATABASE_URL,
+               PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)  # nothing of decompose's environment leaks in
+    return env
 
 
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")

@@ -17,6 +17,7 @@ from decompose.model import CopiedImport, ExtractionPlan, Handling, MirrorModule
 from decompose.paths import EXTRACTION_FILE, MIRROR_PACKAGE, PATCH_FILE
 from decompose.serialize import atomic_directory, dumps
 from decompose_runtime.names import MODEL_GETTER
+from extractor.bare_paths import children_only
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
 from extractor.lock import lock
@@ -27,6 +28,7 @@ from extractor.plan import Plan
 from extractor.plan.data_migrations import DATA_INIT
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.plan.relations import LocalReverse
+from extractor.plan.routes import registered_prefixes
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration, stale_locks
 from extractor.runtime import SERVICE_PACKAGES, runtime_source_files, vendored_files
@@ -68,7 +70,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
     The service depends on decompose-runtime (a pinned range, locked from its copy under
     ``vendor/``), or with ``vendor_runtime`` carries the packages it imports from it. The
     lock is written, then the service is checked and its schema generated in an environment
-    built from that lock."""
+    built from that lock, where its URLconf is also asked which router prefixes it serves
+    only below (the record's ``children_only_routes``)."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(out)
@@ -99,20 +102,24 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                        plan.remote_relations, plan.local_reverses)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
-        declarations = [c.path for c in extraction.changes if is_declaration(c.path)]
-        write_file(staging / REPORT_FILE, render_report(plan, extraction.record, declarations,
-                                                        stale_locks(root, declarations)))
         if extraction.record.signals:
             write_file(staging / FORWARDING_FILE, render_forwarding(
                 extraction.record.service,
                 plan_forwards(extraction.record.service, extraction.record.signals)))
-        write_file(staging / EXTRACTION_FILE, dumps(extraction.record))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
         lock(staging, interpreter(plan.environment, plan.python.version))
-        schema = generate_openapi(staging, service_python(
-            staging, plan.environment, version=plan.python.version))
+        python = service_python(staging, plan.environment, version=plan.python.version)
+        schema = generate_openapi(staging, python)
         write_file(staging / OPENAPI_FILE, schema)
         write_file(staging / MONOLITH_OPENAPI_FILE, schema)
+        registered = [p for p in registered_prefixes(plan.spec.routed_views)
+                      if p in extraction.record.routes]
+        record = replace(extraction.record,
+                         children_only_routes=children_only(staging, python, registered))
+        declarations = [c.path for c in extraction.changes if is_declaration(c.path)]
+        write_file(staging / REPORT_FILE, render_report(plan, record, declarations,
+                                                        stale_locks(root, declarations)))
+        write_file(staging / EXTRACTION_FILE, dumps(record))
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
     return written

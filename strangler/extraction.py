@@ -31,5 +31,6 @@ def served_routes(project: Path, services: Iterable[str]) -> dict[str, Served]:
         record = load_record(project, name)
         if record is not None:
             found[name] = Served(record.routes,
-                                 tuple((k.prefix, k.reason) for k in record.kept_routes))
+                                 tuple((k.prefix, k.reason) for k in record.kept_routes),
+                                 record.children_only_routes)
     return found

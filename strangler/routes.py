@@ -56,11 +56,14 @@ class PathRule:
 
 @dataclass(frozen=True)
 class Served:
-    """What a service's extraction record says: the prefixes it serves (``routes``) and its
-    apps' prefixes it leaves to the monolith (``kept_routes``, each with the reason)."""
+    """What a service's extraction record says: the prefixes it serves (``routes``), its
+    apps' prefixes it leaves to the monolith (``kept_routes``, each with the reason), and the
+    prefixes it serves only below (``children_only_routes``: its URLconf routes neither the
+    prefix nor it without its slash)."""
 
     prefixes: tuple[str, ...]
     kept: tuple[tuple[str, str], ...] = ()  # (prefix, reason)
+    children_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,9 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
     claimed: dict[tuple[MatchKind, str], PathRule] = {}
     owned_prefixes: list[str] = []
     kept = [PathRule(MatchKind.PREFIX, path, MONOLITH) for path in reserved]
-    # path, regex, owner, source, and whether an extraction record names the path itself
-    candidates: list[tuple[str, bool, str, str, bool]] = []
+    # path, regex, owner, source, whether an extraction record names the path itself, and
+    # whether the owner answers the path itself (else only what lies under it)
+    candidates: list[tuple[str, bool, str, str, bool, bool]] = []
     for route in urls:
         owner = owner_of_app.get(route.app or "")
         if owner is None:
@@ -107,20 +111,22 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
                             f"(not in its extraction.json routes); it stays on the monolith")
             continue
         if owner not in served:
-            candidates.append((route.prefix, route.regex, owner, str(route.location), False))
+            candidates.append((route.prefix, route.regex, owner, str(route.location), False,
+                               True))
     for owner, record in served.items():
         sources = {_with_leading_slash(r.prefix): str(r.location) for r in urls
                    if owner_of_app.get(r.app or "") == owner}
         candidates += [(p, False, owner, sources.get(p) or sources.get(p.rstrip("/"),
-                                                                  EXTRACTION_FILE), True)
+                                                                  EXTRACTION_FILE), True,
+                        p not in record.children_only)
                        for p in record.prefixes]
         for prefix, reason in record.kept:
             source = sources.get(prefix, EXTRACTION_FILE)
             kept.append(PathRule(MatchKind.PREFIX, prefix, MONOLITH, source))
             warnings.append(f"{source}: {prefix} stays on the monolith (kept by the {owner} "
                             f"extraction: {reason})")
-    for prefix, regex, owner, source, named in candidates:
-        for rule in _rules_for(prefix, regex, owner, source, warnings):
+    for prefix, regex, owner, source, named, bare in candidates:
+        for rule in _rules_for(prefix, regex, owner, source, warnings, bare=bare):
             if rule.kind is not MatchKind.REGEX and _reserved(rule.path, reserved, named):
                 warnings.append(f"{rule.source}: {rule.path} stays on the monolith (reserved)")
                 continue
@@ -138,9 +144,39 @@ def compute_ownership(urls: Sequence[UrlRoute], services: Mapping[str, Sequence[
         path = _with_leading_slash(route.prefix)
         if "<" not in path and any(path.startswith(p) and path != p for p in owned_prefixes):
             kept += _plain_rules(path, MONOLITH, str(route.location))
+    for prefix, bare_owner in _bare_owners(served, claimed, kept):
+        source = claimed[(MatchKind.PREFIX, prefix)].source
+        for path in (prefix, prefix.rstrip("/")):
+            rule = PathRule(MatchKind.EXACT, path, bare_owner, source)
+            if bare_owner == MONOLITH:
+                kept.append(rule)
+            else:
+                claimed.setdefault((rule.kind, rule.path), rule)
     rules = {(r.kind, r.path): r for r in kept}
     rules.update(claimed)  # a reserved path a service claims exactly was refused above
     return Ownership(tuple(sorted(rules.values())), tuple(sorted(set(warnings))))
+
+
+def _bare_owners(served: Mapping[str, Served], claimed: Mapping[tuple[MatchKind, str], PathRule],
+                 kept: Sequence[PathRule]) -> list[tuple[str, str]]:
+    """(prefix, who answers it) for each prefix a service claims only below. The monolith
+    routes it elsewhere, with its slash and without (``/issues/custom-attributes-values/`` is
+    the ``issues`` viewset's detail ``issues/<pk>/``, or ``issues/<pk>`` with the optional
+    slash of taiga's router), so both go to the owner of the longest other prefix holding
+    it, the monolith if none, by exact rules: the slash-less one too, or nginx would redirect
+    it to the slashed one (as it does for a prefix location's path without its slash)."""
+    found = []
+    for owner, record in sorted(served.items()):
+        for prefix in record.children_only:
+            below = claimed.get((MatchKind.PREFIX, prefix))
+            if below is None or below.owner != owner:
+                continue
+            holders = [r for r in [*claimed.values(), *kept] if r.kind is MatchKind.PREFIX
+                       and r.path != prefix and prefix.startswith(r.path)]
+            holder = max(holders, key=lambda r: len(r.path)).owner if holders else MONOLITH
+            if holder != owner:
+                found.append((prefix, holder))
+    return found
 
 
 def _reserved(path: str, reserved: Sequence[str], named: bool) -> bool:
@@ -171,7 +207,7 @@ def _monolith_rules(route: UrlRoute) -> list[PathRule]:
 
 
 def _rules_for(prefix: str, regex: bool, owner: str, source: str,
-               warnings: list[str]) -> list[PathRule]:
+               warnings: list[str], *, bare: bool = True) -> list[PathRule]:
     if regex:
         return [PathRule(MatchKind.REGEX, anchored_regex(prefix), owner, source)]
     path = _with_leading_slash(prefix)
@@ -180,17 +216,19 @@ def _rules_for(prefix: str, regex: bool, owner: str, source: str,
     if path == "/":
         warnings.append(f"{source}: the site root is routed as an exact path only")
         return [PathRule(MatchKind.EXACT, "/", owner, source)]
-    return _plain_rules(path, owner, source)
+    return _plain_rules(path, owner, source, bare=bare)
 
 
-def _plain_rules(path: str, owner: str, source: str) -> list[PathRule]:
+def _plain_rules(path: str, owner: str, source: str, *, bare: bool = True) -> list[PathRule]:
     """A path without converters: what lies under it, and its slash-less form. For a slashed
     path the slash-less form must reach the same side, which redirects it (APPEND_SLASH); a
     slash-less path (a router built with ``trailing_slash=False``: ``/api/wiki``, with its
-    detail routes ``/api/wiki/1``) is itself, never ``/api/wiki-links``."""
+    detail routes ``/api/wiki/1``) is itself, never ``/api/wiki-links``. Not ``bare``: what
+    lies under it only (the owner routes neither form; ``_bare_owners`` places the slashed
+    one)."""
     under = path if path.endswith("/") else f"{path}/"
-    return [PathRule(MatchKind.PREFIX, under, owner, source),
-            PathRule(MatchKind.EXACT, path.rstrip("/"), owner, source)]
+    below = PathRule(MatchKind.PREFIX, under, owner, source)
+    return [below, PathRule(MatchKind.EXACT, path.rstrip("/"), owner, source)] if bare else [below]
 
 
 def _with_leading_slash(path: str) -> str:

@@ -241,6 +241,11 @@ class ExtractionPlan:
     unforwarded: tuple[UnforwardedReceiver, ...] = ()
     # The monolith's settings the service reads from the environment (its deployment sets them).
     environment_settings: tuple[EnvironmentSetting, ...] = ()
+    # Prefixes of ``routes`` the service serves only below: its URLconf routes neither the
+    # prefix itself nor it without its slash (a router registration whose viewset has no list
+    # route, taiga's ``issues/custom-attributes-values``), while the monolith may (another
+    # viewset's detail route, ``issues/<pk>``). The proxy leaves those two paths where they were.
+    children_only_routes: tuple[str, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -250,7 +255,8 @@ class ExtractionPlan:
         put(self, "mounts", tuple(sorted(set(self.mounts))))
         for name in ("files", "rewrites", "dependencies", "inbound", "transactions", "mirrors",
                      "allowed_functions", "allowed_models", "requirements", "kept_routes",
-                     "signals", "unforwarded", "environment_settings"):
+                     "signals", "unforwarded", "environment_settings",
+                     "children_only_routes"):
             put(self, name, tuple(sorted(set(getattr(self, name)))))
         put(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))
 

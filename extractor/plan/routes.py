@@ -68,7 +68,7 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
               + "; ".join(template_problems))
     kept = tuple(sorted(KeptRoute("/" + m.prefix, m.urlconf, reason) for m in mounts - served))
     prefixes = {static_prefix("/" + m.prefix) for m in served} | set(_admin_pages(scope))
-    prefixes |= {static_prefix(f"/{v.prefix}{v.pattern}".rstrip("/") + "/") for v in views}
+    prefixes |= {view_prefix(v) for v in views}
     return Routes(tuple(sorted(served)), tuple(sorted(views)), tuple(sorted(prefixes)), kept,
                   tuple(sorted(routers)))
 
@@ -145,6 +145,18 @@ def _mount_prefix(path: str, pattern: str) -> str:
         if suffix and path.endswith(suffix):
             return path[: len(path) - len(suffix)]
     return path
+
+
+def view_prefix(view: RoutedView) -> str:
+    """The prefix the proxy sends to the service for a view it routes itself: a viewset's
+    registered prefix with its slash (``/api/v1/issues/custom-attributes-values/``)."""
+    return static_prefix(f"/{view.prefix}{view.pattern}".rstrip("/") + "/")
+
+
+def registered_prefixes(views: Iterable[RoutedView]) -> tuple[str, ...]:
+    """The prefixes of router registrations among ``views``: the ones whose bare path the
+    service may not route (a viewset without a list route), asked of it once it is written."""
+    return tuple(sorted({view_prefix(v) for v in views if v.viewset}))
 
 
 def static_prefix(path: str) -> str:

@@ -132,10 +132,12 @@ def cookie_regex(value: str) -> str:
 
 
 def kept_on_monolith(plan: ProxyPlan, service: ServicePlan) -> tuple[PathRule, ...]:
-    """Monolith paths inside the service's prefixes: they must win inside this route too."""
+    """Monolith paths inside the service's prefixes: they must win inside this route too
+    (a prefix's own path exactly, when the service serves only what lies under it)."""
     prefixes = [r.path for r in service.rules if r.kind is MatchKind.PREFIX]
     return tuple(r for r in plan.monolith_rules if r.kind is not MatchKind.REGEX
-                 and any(r.path.startswith(p) and r.path != p for p in prefixes))
+                 and any(r.path.startswith(p) and (r.path != p or r.kind is MatchKind.EXACT)
+                         for p in prefixes))
 
 
 def route_rules(plan: ProxyPlan, service: ServicePlan, *,

@@ -86,9 +86,9 @@ def test_the_root_urlconfs_handlers_are_read_as_dotted_paths(tmp_path: Path):
     shop = analysed_copy("tuple_shop", tmp_path / "shop", EDITS)
     source = Source(shop, (), ".")
     assert error_handlers(source, "config/urls.py") == (
-        ErrorHandler("handler400", "billing.views.bad_request", 21),
-        ErrorHandler("handler403", "kernel.errors.forbidden", 22),
-        ErrorHandler("handler500", "audit.views.server_error", 23))
+        ErrorHandler("handler400", "billing.views.bad_request", 22),
+        ErrorHandler("handler403", "kernel.errors.forbidden", 23),
+        ErrorHandler("handler500", "audit.views.server_error", 24))
     assert error_handlers(source, "notes/views.py") == ()
 
 

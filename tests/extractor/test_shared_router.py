@@ -47,14 +47,34 @@ def resolves(service: Path, *paths: str) -> str:
 
 
 def test_the_shared_router_is_split_per_app(services: Path):
-    assert routes(services / "notes") == ["/api/v1/notes/", "/boards/"]
+    assert routes(services / "notes") == ["/api/v1/invoices/notes/", "/api/v1/notes/",
+                                          "/boards/"]
     assert resolves(services / "notes", "/api/v1/notes/", "/api/v1/notes/3/",
                     "/api/v1/invoices/", "/boards/kanban/notes/") == (
         "/api/v1/notes/ NoteViewSet\n/api/v1/notes/3/ NoteViewSet\n/api/v1/invoices/ 404\n"
         "/boards/kanban/notes/ notes_by_slug\n")
     urls = (services / "notes" / "config" / "urls.py").read_text()
     assert 'router_1.register("notes", NoteViewSet, basename="note")\n' in urls
-    assert "from notes.views import NoteViewSet, notes_by_slug\n" in urls
+    assert "from notes.views import InvoiceNoteViewSet, NoteViewSet, notes_by_slug\n" in urls
+
+
+def test_a_registration_without_a_list_route_is_served_only_below_its_prefix(services: Path):
+    # InvoiceNoteViewSet retrieves only: the service routes /api/v1/invoices/notes/3/ but
+    # neither /api/v1/invoices/notes/ nor /api/v1/invoices/notes, which the monolith gives to
+    # InvoiceViewSet's detail route; NoteViewSet lists, so /api/v1/notes/ is the service's.
+    record = json.loads((services / "notes" / "extraction.json").read_text())
+    assert record["children_only_routes"] == ["/api/v1/invoices/notes/"]
+    assert resolves(services / "notes", "/api/v1/invoices/notes/3/", "/api/v1/invoices/notes/",
+                    "/api/v1/invoices/notes") == (
+        "/api/v1/invoices/notes/3/ InvoiceNoteViewSet\n/api/v1/invoices/notes/ 404\n"
+        "/api/v1/invoices/notes 404\n")
+    report = (services / "notes" / "EXTRACTION.md").read_text()
+    assert ("- `/api/v1/invoices/notes/` (only what lies under it: the service routes neither "
+            "`/api/v1/invoices/notes/` nor `/api/v1/invoices/notes`, which stay where they "
+            "were)\n- `/api/v1/notes/`\n") in report
+    # Prefixes that are not router registrations (a plain view's, the pages') are not asked.
+    assert json.loads((services / "pages" / "extraction.json").read_text())[
+        "children_only_routes"] == []
 
 
 def test_routes_override_what_the_proxy_sends(services: Path):
@@ -113,4 +133,5 @@ def test_patterns_built_from_the_urlconfs_constants_are_read(tmp_path: Path, cap
                              "path(API, include(router.urls))")
                     .replace('path("boards/<str:slug>', 'path(f"{BOARDS}<str:slug>'))
     main(["extract", "notes", "--project", str(shop), "--dry-run"])
-    assert capsys.readouterr().out.splitlines()[1] == "routes: /api/v1/notes/, /boards/"
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "routes: /api/v1/invoices/notes/, /api/v1/notes/, /boards/")

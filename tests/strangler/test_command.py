@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 from click.testing import CliRunner
@@ -5,6 +6,7 @@ from click.testing import CliRunner
 from decompose.model import ExtractionPlan, KeptRoute, ProjectGraph
 from decompose.serialize import write_json_atomic
 from strangler.command import proxy, route
+from strangler.extraction import load_record
 from tests.strangler.sample import SAMPLE_URLS
 
 NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
@@ -159,6 +161,20 @@ def test_an_extraction_record_of_another_version_is_refused(tmp_path):
     assert result.exit_code != 0
     assert "schema_version 99 is not supported" in str(result.exception)
     assert not (root / "decompose.toml").exists()
+
+
+def test_a_record_written_before_children_only_routes_is_read_as_serving_its_bare_paths(
+        tmp_path):
+    root = project(tmp_path / "shop")
+    extraction_record(root, ("/api/orders/",))
+    record = tmp_path / "services" / "orders" / "extraction.json"
+    data = json.loads(record.read_text())
+    del data["children_only_routes"]
+    record.write_text(json.dumps(data))
+    assert load_record(root, "orders").children_only_routes == ()
+    run(route, "orders", "--percent", "10", "--project", root)
+    listed = run(route, "--list", "--project", root).output
+    assert "  exact  /api/orders   config/urls.py:10\n" in listed.split("monolith - ")[0]
 
 
 def test_listen_given_to_a_kubernetes_target_is_named_as_unused(tmp_path):

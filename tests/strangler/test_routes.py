@@ -152,3 +152,55 @@ def test_an_extraction_record_may_claim_its_apps_admin_pages_but_not_the_admin()
     # Found in a URLconf but not named by a record, an admin path stays reserved.
     found = compute_ownership(urls, {"svc": ["orders"]})
     assert found.for_owner("svc") == ()
+
+
+def test_a_prefix_served_only_below_leaves_its_bare_paths_to_the_monolith():
+    # taiga: a retrieve-only viewset at issues/custom-attributes-values on a router with
+    # trailing_slash=False; the monolith's issues viewset answers both bare paths (issues/<pk>)
+    values = Location("taiga/routers.py", 119)
+    urls = [UrlRoute("/api/v1/issues/custom-attributes-values", "custom_attributes", values),
+            UrlRoute("/api/v1/issue-custom-attributes", "custom_attributes", values),
+            UrlRoute("/api/v1/issues", "issues", Location("taiga/routers.py", 208))]
+    served = Served(("/api/v1/issue-custom-attributes/",
+                     "/api/v1/issues/custom-attributes-values/"),
+                    children_only=("/api/v1/issues/custom-attributes-values/",))
+    ownership = compute_ownership(urls, {"attrs": ["custom_attributes"]},
+                                  served={"attrs": served})
+    assert ownership.for_owner("attrs") == (
+        PathRule(MatchKind.EXACT, "/api/v1/issue-custom-attributes", "attrs",
+                 "taiga/routers.py:119"),
+        PathRule(MatchKind.PREFIX, "/api/v1/issue-custom-attributes/", "attrs",
+                 "taiga/routers.py:119"),
+        PathRule(MatchKind.PREFIX, "/api/v1/issues/custom-attributes-values/", "attrs",
+                 "taiga/routers.py:119"))
+    assert ownership.for_owner(MONOLITH) == (
+        PathRule(MatchKind.EXACT, "/api/v1/issues/custom-attributes-values", MONOLITH,
+                 "taiga/routers.py:119"),
+        PathRule(MatchKind.EXACT, "/api/v1/issues/custom-attributes-values/", MONOLITH,
+                 "taiga/routers.py:119"),
+        *(PathRule(MatchKind.PREFIX, p, MONOLITH) for p in sorted(RESERVED_PREFIXES)))
+    assert ownership.warnings == ()
+    # First-match targets test the monolith's exact path before the service's prefix.
+    order = [(r.kind, r.path) for r in ownership.first_match_order()]
+    assert order.index((MatchKind.EXACT, "/api/v1/issues/custom-attributes-values/")) < \
+        order.index((MatchKind.PREFIX, "/api/v1/issues/custom-attributes-values/"))
+
+
+def test_a_bare_path_goes_to_the_service_owning_the_prefix_around_it():
+    # issues moved too, to its own service: the bare paths are its detail routes
+    values = Location("taiga/routers.py", 119)
+    urls = [UrlRoute("/api/v1/issues/custom-attributes-values", "custom_attributes", values),
+            UrlRoute("/api/v1/issues", "issues", Location("taiga/routers.py", 208))]
+    served = {"attrs": Served(("/api/v1/issues/custom-attributes-values/",),
+                              children_only=("/api/v1/issues/custom-attributes-values/",)),
+              "issues": Served(("/api/v1/issues/",))}
+    ownership = compute_ownership(urls, {"attrs": ["custom_attributes"], "issues": ["issues"]},
+                                  served=served)
+    assert {(r.kind, r.path) for r in ownership.for_owner("issues")} == {
+        (MatchKind.EXACT, "/api/v1/issues"), (MatchKind.PREFIX, "/api/v1/issues/"),
+        (MatchKind.EXACT, "/api/v1/issues/custom-attributes-values"),
+        (MatchKind.EXACT, "/api/v1/issues/custom-attributes-values/")}
+    assert {(r.kind, r.path) for r in ownership.for_owner("attrs")} == {
+        (MatchKind.PREFIX, "/api/v1/issues/custom-attributes-values/")}
+    assert ownership.for_owner(MONOLITH) == tuple(
+        PathRule(MatchKind.PREFIX, p, MONOLITH) for p in sorted(RESERVED_PREFIXES))
