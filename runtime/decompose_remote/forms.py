@@ -25,7 +25,7 @@ from django.forms.models import (
 )
 from django.utils.text import capfirst
 
-from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation
+from decompose_remote.models import RemoteModel, RemoteRelation
 
 
 class RemoteChoiceIterator(ModelChoiceIterator):
@@ -46,7 +46,9 @@ class RemoteModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = RemoteChoiceIterator
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, RemoteObject):
+        """A monolith row, or the token's user (``initial={"reporter": request.user}``), is
+        its key, as a model instance is in Django."""
+        if callable(getattr(value, "__decompose_ref__", None)):
             return value.pk
         return super().prepare_value(value)
 
@@ -67,7 +69,8 @@ class RemoteModelFormMetaclass(ModelFormMetaclass):
                 ) -> RemoteModelFormMetaclass:
         meta = attrs["Meta"] if "Meta" in attrs else next(
             (base.Meta for base in bases if hasattr(base, "Meta")), None)
-        built = _built_fields(ModelFormOptions(meta), attrs, bases)
+        opts: ModelFormOptions[Any] = ModelFormOptions(meta)
+        built = _built_fields(opts, attrs, bases)
         new_class: Any = super().__new__(mcs, name, bases, {**built, **attrs})
         # Not declared: a subclass builds its own from its own Meta, as Django would.
         new_class.declared_fields = {key: field for key, field in
@@ -78,7 +81,7 @@ class RemoteModelFormMetaclass(ModelFormMetaclass):
         return new_class  # type: ignore[no-any-return]
 
 
-def _built_fields(opts: ModelFormOptions, attrs: Mapping[str, Any], bases: tuple[type, ...],
+def _built_fields(opts: ModelFormOptions[Any], attrs: Mapping[str, Any], bases: tuple[type, ...],
                   ) -> dict[str, RemoteModelChoiceField]:
     if opts.model is None:
         return {}
@@ -86,11 +89,11 @@ def _built_fields(opts: ModelFormOptions, attrs: Mapping[str, Any], bases: tuple
         key for base in bases for key in getattr(base, "declared_fields", {})}
     return {name: _choice_field(opts, name, relation)
             for name, relation in remote_keys(opts.model).items()
-            if (opts.fields in (None, ALL_FIELDS) or name in opts.fields)
+            if (opts.fields is None or opts.fields == ALL_FIELDS or name in opts.fields)
             and name not in (opts.exclude or ()) and name not in declared}
 
 
-def _choice_field(opts: ModelFormOptions, name: str, relation: RemoteRelation,
+def _choice_field(opts: ModelFormOptions[Any], name: str, relation: RemoteRelation,
                   ) -> RemoteModelChoiceField:
     """What ``ForeignKey.formfield()`` made, from the id column (``blank``) and ``Meta``."""
     assert opts.model is not None
@@ -104,7 +107,8 @@ def _choice_field(opts: ModelFormOptions, name: str, relation: RemoteRelation,
         given = getattr(opts, option) or {}
         if name in given:
             kwargs[key] = given[name]
-    return RemoteModelChoiceField(queryset=RemoteModel(relation.label).objects.all(), **kwargs)
+    rows: Any = RemoteModel(relation.label).objects.all()  # what the field reads of a QuerySet
+    return RemoteModelChoiceField(queryset=rows, **kwargs)
 
 
 def _in_place(fields: dict[str, Any], model: type, built: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,4 +145,4 @@ class RemoteModelForm(forms.ModelForm, metaclass=RemoteModelFormMetaclass):  # t
         model validation, which know only the model's fields."""
         for name in self._edited_keys().keys() & self.cleaned_data.keys():
             setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's, not in its stubs

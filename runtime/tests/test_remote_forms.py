@@ -9,6 +9,7 @@ import pytest
 from django import forms
 from runtime_test_pairs.models import Bookmark
 
+from decompose_remote.auth import TokenUser
 from decompose_remote.forms import RemoteModelChoiceField, RemoteModelForm
 from decompose_remote.models import RemoteModel
 
@@ -84,3 +85,13 @@ def test_a_narrowed_queryset_is_what_the_monolith_checks(users):
     form.fields["owner"].queryset = RemoteModel("auth.User").objects.filter(username="bob")
     assert not form.is_valid()
     assert [label for _, label in form.fields["owner"].choices] == ["---------", "bob"]
+
+
+def test_a_row_or_the_tokens_user_given_as_initial_selects_its_key(users):
+    alice, bob = (users.objects.get(username=name) for name in ("alice", "bob"))
+    form = BookmarkForm(initial={"owner": bob})
+    assert form["owner"].value() == bob.pk
+    assert f'<option value="{bob.pk}" selected>bob</option>' in str(form["owner"])
+    # Kiwi's New view: initial={"reporter": request.user}
+    me = TokenUser({"sub": str(alice.pk), "username": "alice", "user_model": "auth.User"})
+    assert BookmarkForm(initial={"owner": me})["owner"].value() == alice.pk
