@@ -25,6 +25,7 @@ from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
     ReplacedRelation,
+    assigned_name,
     dotted,
     register,
 )
@@ -100,7 +101,9 @@ class ModelForms(ExtractionCodemod):
         if not keys or name not in self._forms:
             return updated
         self._remote.add(name)
-        self.report(original, f"{name} derives from RemoteModelForm: {_edited(keys)}")
+        declared = {assigned_name(statement) for statement in original.body.body}
+        self.report(original, f"{name} derives from RemoteModelForm: "
+                    f"{_edited(keys, frozenset(n for n in declared if n))}")
         self.import_runtime(REMOTE_MODEL_FORM)
         remote = cst.Name(REMOTE_MODEL_FORM.name)
         for position, base in enumerate(original.bases):
@@ -180,9 +183,12 @@ def _keys(relations: dict[str, ReplacedRelation]) -> list[ReplacedRelation]:
     return [relation for relation in relations.values() if not relation.many]
 
 
-def _edited(keys: list[ReplacedRelation]) -> str:
-    return ", ".join(f"{relation.field!r} is a choice of the monolith's {relation.target} rows "
-                     f"saved into {relation.field}_id" for relation in keys)
+def _edited(keys: list[ReplacedRelation], declared: frozenset[str] = frozenset()) -> str:
+    """What the form does with each key: a choice of rows, or its own field's value, saved."""
+    return ", ".join(
+        (f"its own field {key.field!r} is saved into {key.field}_id" if key.field in declared
+         else f"{key.field!r} is a choice of the monolith's {key.target} rows saved into "
+         f"{key.field}_id") for key in keys)
 
 
 def _decide(option: str, name: str, form: _Form) -> Decision | None:

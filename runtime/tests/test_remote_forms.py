@@ -36,6 +36,14 @@ class UrlOnlyForm(BookmarkForm):
         fields = ["url"]
 
 
+class OwnerNumberForm(RemoteModelForm):
+    owner = forms.IntegerField()  # the form's own field for the key, as Django allows
+
+    class Meta:
+        model = Bookmark
+        fields = ["owner", "url"]
+
+
 def test_the_key_keeps_its_name_and_place_as_a_choice_of_the_monolith_rows():
     assert list(BookmarkForm.base_fields) == ["owner", "url"]
     assert list(AllBookmarkForm.base_fields) == ["owner", "url"]  # not owner_id
@@ -95,3 +103,11 @@ def test_a_row_or_the_tokens_user_given_as_initial_selects_its_key(users):
     # Kiwi's New view: initial={"reporter": request.user}
     me = TokenUser({"sub": str(alice.pk), "username": "alice", "user_model": "auth.User"})
     assert BookmarkForm(initial={"owner": me})["owner"].value() == alice.pk
+
+
+def test_a_field_the_form_declares_for_the_key_is_kept_read_and_saved_into_the_column():
+    assert type(OwnerNumberForm.base_fields["owner"]) is forms.IntegerField
+    assert OwnerNumberForm(instance=Bookmark(owner_id=5))["owner"].value() == 5
+    form = OwnerNumberForm({"owner": "7", "url": "https://b.example"})
+    assert form.is_valid(), form.errors
+    assert form.save(commit=False).owner_id == 7

@@ -156,12 +156,14 @@ def test_the_forms_own_references_and_its_subclasses_are_kept():
             "accounts.User rows saved into user_id")]
 
 
-def test_a_project_model_form_base_is_kept_before_remote_model_form():
-    check_transformed("""\
+def test_a_project_model_form_base_is_kept_before_remote_model_form_and_own_fields_too():
+    rewrites = check_transformed("""\
         from shop.forms import ShopModelForm
 
 
         class OrderLineForm(ShopModelForm):
+            product = ProductCodeField()
+
             class Meta:
                 model = OrderLine
                 fields = ["product", "quantity"]
@@ -171,10 +173,15 @@ def test_a_project_model_form_base_is_kept_before_remote_model_form():
 
 
         class OrderLineForm(ShopModelForm, RemoteModelForm):
+            product = ProductCodeField()
+
             class Meta:
                 model = OrderLine
                 fields = ["product", "quantity"]
         """, module="orders.forms")
+    assert [r.message for r in rewrites] == [
+        "OrderLineForm derives from RemoteModelForm: its own field 'product' is saved into "
+        "product_id"]
 
 
 def test_the_factories_get_a_remote_model_form_unless_the_project_gives_its_own():
