@@ -7,13 +7,14 @@ runtime's ``RemoteModelForm`` instead of ``ModelForm`` (the factories get ``form
 ``group`` stays a field of that name, a choice of the monolith's rows listed through the bridge,
 cleaned to the row and saved into ``group_id``, so the templates, views and tests that read
 ``form.group``, ``cleaned_data["group"]`` or post ``group`` keep working, and every ``Meta``
-option naming it stays. A ``field_classes`` entry for it (a ``ModelChoiceField`` over the
-monolith's rows, which the service cannot query) is dropped; a many-to-many kept as pairs is
-no field of the form (an error when ``fields`` names it).
+option naming it stays; a many-to-many kept as pairs stays a multiple choice of the rows,
+saved as pairs. A ``field_classes`` entry for either (a model choice field over the monolith's
+rows, which the service cannot query) is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -28,6 +29,7 @@ from extractor.codemods.base import (
     assigned_name,
     dotted,
     register,
+    string_value,
 )
 from extractor.codemods.field_names import (
     Decision,
@@ -39,6 +41,7 @@ from extractor.codemods.field_names import (
 )
 
 LISTS = frozenset({"fields", "exclude", "localized_fields"})
+NAMED = ("fields", "exclude")  # what decides the relations a form edits
 KEYED = frozenset({"widgets", "labels", "help_texts", "error_messages", "field_classes"})
 # factory -> position of its model argument (its form argument is the next one)
 FACTORIES = {"modelform_factory": 0, "modelformset_factory": 0, "inlineformset_factory": 1}
@@ -51,6 +54,14 @@ class _Form:
 
     name: str
     relations: dict[str, ReplacedRelation] = field(default_factory=dict)
+    named: dict[str, frozenset[str]] = field(default_factory=dict)  # Meta's fields, exclude
+
+    def edited(self, relations: Iterable[ReplacedRelation]) -> list[ReplacedRelation]:
+        """Those of ``relations`` the form has a field for, as far as its literal ``fields``
+        and ``exclude`` say."""
+        fields, exclude = self.named.get("fields"), self.named.get("exclude", frozenset())
+        return [relation for relation in relations if relation.field not in exclude
+                and (fields is None or relation.field in fields)]
 
 
 @register
@@ -92,18 +103,20 @@ class ModelForms(ExtractionCodemod):
         self._classes.append(_Form(name, relations))
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-        self._classes.pop()
+        form = self._classes.pop()
         name = original.name.value
         if any(dotted(b.value) in self._remote for b in original.bases):
             self._remote.add(name)  # a RemoteModelForm already
             return updated
-        keys = _keys(self._relations(self._models.get(name, frozenset())))
-        if not keys or name not in self._forms:
+        # its own Meta decides (a subclass of a form of the file naming the relation too)
+        relations = form.edited(form.relations.values()) if (
+            name in self._models or form.named) else []
+        if not relations:
             return updated
         self._remote.add(name)
         declared = {assigned_name(statement) for statement in original.body.body}
         self.report(original, f"{name} derives from RemoteModelForm: "
-                    f"{_edited(keys, frozenset(n for n in declared if n))}")
+                    f"{_edited(relations, frozenset(n for n in declared if n))}")
         self.import_runtime(REMOTE_MODEL_FORM)
         remote = cst.Name(REMOTE_MODEL_FORM.name)
         for position, base in enumerate(original.bases):
@@ -126,7 +139,10 @@ class ModelForms(ExtractionCodemod):
         if (len(self._classes) < 2 or self._classes[-1].name != "Meta"
                 or not self._classes[-2].relations):
             return updated
-        value = self._option(option, original.value, self._classes[-2])
+        form = self._classes[-2]
+        if option in NAMED and (names := _literal_names(original.value)) is not None:
+            form.named[option] = names
+        value = self._option(option, original.value, form)
         return updated if value is original.value else updated.with_changes(value=value)
 
     def _option(self, option: str, node: cst.BaseExpression, form: _Form,
@@ -155,17 +171,19 @@ class ModelForms(ExtractionCodemod):
                                     ) if model is not None else {}
         if not relations:
             return updated
-        form = _Form(dotted(original.func), relations)
+        form = _Form(dotted(original.func), relations, {
+            option: names for option in NAMED if option in keywords
+            and (names := _literal_names(keywords[option])) is not None})
         args = [new.with_changes(value=value) if before.keyword and (value := self._option(
             before.keyword.value, before.value, form)) is not before.value else new
             for before, new in zip(original.args, updated.args, strict=True)]
-        keys = _keys(relations)
+        edited = form.edited(relations.values())
         given = keywords.get("form", positional[position + 1] if len(positional) > position + 1
                              else None)
-        if not keys or (given is not None
-                        and dotted(given).rpartition(".")[2] != MODEL_FORM):
+        if not edited or (given is not None
+                          and dotted(given).rpartition(".")[2] != MODEL_FORM):
             return updated.with_changes(args=args)  # the project's form class decides
-        self.report(original, f"{factory}(..., form=RemoteModelForm): {_edited(keys)}")
+        self.report(original, f"{factory}(..., form=RemoteModelForm): {_edited(edited)}")
         self.import_runtime(REMOTE_MODEL_FORM)
         remote = cst.Name(REMOTE_MODEL_FORM.name)
         if given is None:
@@ -178,30 +196,35 @@ class ModelForms(ExtractionCodemod):
                                               original.args, args, strict=True)])
 
 
-def _keys(relations: dict[str, ReplacedRelation]) -> list[ReplacedRelation]:
-    """The foreign keys among ``relations``: what a RemoteModelForm edits."""
-    return [relation for relation in relations.values() if not relation.many]
+def _literal_names(node: cst.BaseExpression) -> frozenset[str] | None:
+    """The names a literal list or tuple holds; None for anything else (``"__all__"``)."""
+    if not isinstance(node, cst.List | cst.Tuple):
+        return None
+    return frozenset(name for element in node.elements if (name := string_value(element.value)))
 
 
-def _edited(keys: list[ReplacedRelation], declared: frozenset[str] = frozenset()) -> str:
-    """What the form does with each key: a choice of rows, or its own field's value, saved."""
-    return ", ".join(
-        (f"its own field {key.field!r} is saved into {key.field}_id" if key.field in declared
-         else f"{key.field!r} is a choice of the monolith's {key.target} rows saved into "
-         f"{key.field}_id") for key in keys)
+def _edited(relations: Iterable[ReplacedRelation], declared: frozenset[str] = frozenset(),
+            ) -> str:
+    """What the form does with each relation: a choice of rows, or its own field's value,
+    saved into the id column (the pairs)."""
+    return ", ".join(_saved(relation, relation.field in declared) for relation in relations)
+
+
+def _saved(relation: ReplacedRelation, declared: bool) -> str:
+    into = (f"as pairs in {relation.through.name}" if relation.through
+            else f"into {relation.field}_id")
+    if declared:
+        return f"its own field {relation.field!r} is saved {into}"
+    choice = "a multiple choice" if relation.many else "a choice"
+    return (f"{relation.field!r} is {choice} of the monolith's {relation.target} rows saved "
+            f"{into}")
 
 
 def _decide(option: str, name: str, form: _Form) -> Decision | None:
     relation = form.relations.get(name)
-    if relation is None:
+    if relation is None or option != "field_classes":
         return None
-    if relation.through is not None:
-        level = Level.ERROR if option == "fields" else Level.INFO
-        return Decision(None, level, f"{option} {name!r} removed: the many-to-many to "
-                        f"{relation.target} is a RemoteManyToMany over {relation.through.name} "
-                        "now, which model forms cannot edit")
-    if option == "field_classes":
-        return Decision(None, Level.WARNING, f"field_classes {name!r} removed: {name} is a "
-                        f"RemoteModelChoiceField of the monolith's {relation.target} rows, "
-                        "which a model choice field class cannot query")
-    return None
+    kind = "RemoteModelMultipleChoiceField" if relation.many else "RemoteModelChoiceField"
+    return Decision(None, Level.WARNING, f"field_classes {name!r} removed: {name} is a {kind} "
+                    f"of the monolith's {relation.target} rows, which a model choice field "
+                    "class cannot query")

@@ -1,16 +1,21 @@
-"""A ModelForm of a moved model naming a foreign key that became an id column
-(decompose_remote.forms), for real: the choices are the monolith's ``auth.User`` rows read
-through the bridge that pytest-django's live server runs, and the form renders, validates and
-saves as Django's own ModelForm does for a ``ForeignKey``."""
+"""A ModelForm of a moved model naming a foreign key that became an id column, or a
+many-to-many kept as pairs (decompose_remote.forms), for real: the choices are the monolith's
+``auth.User`` rows read through the bridge that pytest-django's live server runs, and the form
+renders, validates and saves as Django's own ModelForm does for a ``ForeignKey`` (a
+``ManyToManyField``)."""
 
 from __future__ import annotations
 
 import pytest
 from django import forms
-from runtime_test_pairs.models import Bookmark
+from runtime_test_pairs.models import Bookmark, Watchlist, Watchlist_users
 
 from decompose_remote.auth import TokenUser
-from decompose_remote.forms import RemoteModelChoiceField, RemoteModelForm
+from decompose_remote.forms import (
+    RemoteModelChoiceField,
+    RemoteModelForm,
+    RemoteModelMultipleChoiceField,
+)
 from decompose_remote.models import RemoteModel
 
 pytestmark = [pytest.mark.django_db(transaction=True),
@@ -111,3 +116,40 @@ def test_a_field_the_form_declares_for_the_key_is_kept_read_and_saved_into_the_c
     form = OwnerNumberForm({"owner": "7", "url": "https://b.example"})
     assert form.is_valid(), form.errors
     assert form.save(commit=False).owner_id == 7
+
+
+class WatchlistForm(RemoteModelForm):
+    class Meta:
+        model = Watchlist
+        fields = "__all__"
+
+
+def test_a_many_to_many_is_a_multiple_choice_of_the_rows_initial_from_the_pairs(users):
+    alice, bob = (users.objects.get(username=name) for name in ("alice", "bob"))
+    assert list(WatchlistForm.base_fields) == ["name", "users"]
+    assert isinstance(WatchlistForm.base_fields["users"], RemoteModelMultipleChoiceField)
+    assert WatchlistForm.base_fields["users"].required  # the field had no blank=True
+    watchlist = Watchlist.objects.create(name="release")
+    watchlist.users.add(bob)
+    form = WatchlistForm(instance=watchlist)
+    assert form["users"].value() == [bob.pk]
+    assert str(form["users"]) == (
+        '<select name="users" required id="id_users" multiple>\n'
+        f'  <option value="{alice.pk}">alice</option>\n\n'
+        f'  <option value="{bob.pk}" selected>bob</option>\n\n'
+        '</select>')
+
+
+def test_the_posted_keys_are_checked_and_saved_as_pairs(users):
+    alice, bob = (users.objects.get(username=name) for name in ("alice", "bob"))
+    watchlist = Watchlist.objects.create(name="release")
+    watchlist.users.add(bob)
+    form = WatchlistForm({"name": "release", "users": [str(alice.pk)]}, instance=watchlist)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert list(Watchlist_users.objects.values_list("user_id", flat=True)) == [alice.pk]
+    for posted, message in ((["abc"], "“abc” is not a valid value."),
+                            (["999"], "Select a valid choice. 999 is not one of the available "
+                                      "choices.")):
+        form = WatchlistForm({"name": "release", "users": posted}, instance=watchlist)
+        assert form.errors == {"users": [message]}, posted

@@ -80,7 +80,7 @@ def test_a_model_form_derives_from_remote_model_form_keeping_every_meta_option()
                         "monolith's accounts.User rows saved into user_id")]
 
 
-def test_field_classes_and_many_to_manys_are_dropped_a_bare_model_form_import_too():
+def test_field_classes_entries_are_dropped_many_to_manys_kept_a_bare_import_too():
     rewrites = check_transformed("""\
         from django.forms import ModelForm
 
@@ -88,9 +88,9 @@ def test_field_classes_and_many_to_manys_are_dropped_a_bare_model_form_import_to
         class OrderForm(ModelForm):
             class Meta:
                 model = Order
-                exclude = ["tags"]
+                exclude = ["status"]
                 widgets = {"user": Select(attrs={"class": "big"}), "tags": CheckboxSelectMultiple}
-                field_classes = {"user": UserChoiceField}
+                field_classes = {"user": UserChoiceField, "tags": TagsField}
         """, """\
         from decompose_remote.forms import RemoteModelForm
 
@@ -98,18 +98,35 @@ def test_field_classes_and_many_to_manys_are_dropped_a_bare_model_form_import_to
         class OrderForm(RemoteModelForm):
             class Meta:
                 model = Order
-                exclude = []
-                widgets = {"user": Select(attrs={"class": "big"})}
+                exclude = ["status"]
+                widgets = {"user": Select(attrs={"class": "big"}), "tags": CheckboxSelectMultiple}
                 field_classes = {}
         """, module="orders.forms")
-    assert [(r.location.line, r.level) for r in rewrites] == [
-        (4, Level.INFO), (7, Level.INFO), (8, Level.INFO), (9, Level.WARNING)]
-    assert rewrites[3].message == ("field_classes 'user' removed: user is a "
-                                   "RemoteModelChoiceField of the monolith's accounts.User "
-                                   "rows, which a model choice field class cannot query")
-    assert rewrites[1].message == ("exclude 'tags' removed: the many-to-many to catalog.Tag is "
-                                   "a RemoteManyToMany over Order_tags now, which model forms "
-                                   "cannot edit")
+    assert [(r.location.line, r.level, r.message) for r in rewrites] == [
+        (4, Level.INFO, "OrderForm derives from RemoteModelForm: 'user' is a choice of the "
+                        "monolith's accounts.User rows saved into user_id, 'tags' is a multiple "
+                        "choice of the monolith's catalog.Tag rows saved as pairs in Order_tags"),
+        (9, Level.WARNING, "field_classes 'tags' removed: tags is a "
+                           "RemoteModelMultipleChoiceField of the monolith's catalog.Tag rows, "
+                           "which a model choice field class cannot query"),
+        (9, Level.WARNING, "field_classes 'user' removed: user is a RemoteModelChoiceField of "
+                           "the monolith's accounts.User rows, which a model choice field class "
+                           "cannot query")]
+
+
+def test_a_form_naming_no_relation_stays_a_model_form():
+    check_noop("""\
+        class OrderStatusForm(forms.ModelForm):
+            class Meta:
+                model = Order
+                fields = ["status"]
+
+
+        class OrderNoteForm(forms.ModelForm):
+            class Meta:
+                model = Order
+                exclude = ["user", "tags"]
+        """, module="orders.forms")
 
 
 def test_the_forms_own_references_and_its_subclasses_are_kept():
@@ -188,7 +205,7 @@ def test_the_factories_get_a_remote_model_form_unless_the_project_gives_its_own(
     rewrites = check_transformed("""\
         from orders.models import Order, OrderLine
 
-        OrderForm = modelform_factory(Order, fields=["status", "user", "tags"])
+        OrderForm = modelform_factory(Order, fields=["status", "user"])
         Lines = forms.inlineformset_factory(
             Order, OrderLine, fields=("product", "quantity"),
             widgets={"product": forms.HiddenInput})
@@ -205,10 +222,15 @@ def test_the_factories_get_a_remote_model_form_unless_the_project_gives_its_own(
             widgets={"product": forms.HiddenInput}, form=RemoteModelForm)
         Others = modelformset_factory(OrderLine, form=RemoteModelForm, fields=["product"])
         Mine = modelformset_factory(OrderLine, form=LineForm, fields=["product"])
-        Orders = modelformset_factory(Order, fields=["status"], form=RemoteModelForm)
+        Orders = modelformset_factory(Order, fields=["status"])
         """, module="orders.views")
-    assert [(r.location.line, r.level) for r in rewrites] == [
-        (3, Level.ERROR), (3, Level.INFO), (4, Level.INFO), (7, Level.INFO), (9, Level.INFO)]
+    assert [(r.location.line, r.message) for r in rewrites] == [
+        (3, "modelform_factory(..., form=RemoteModelForm): 'user' is a choice of the monolith's "
+            "accounts.User rows saved into user_id"),
+        (4, "inlineformset_factory(..., form=RemoteModelForm): 'product' is a choice of the "
+            "monolith's catalog.Product rows saved into product_id"),
+        (7, "modelformset_factory(..., form=RemoteModelForm): 'product' is a choice of the "
+            "monolith's catalog.Product rows saved into product_id")]
 
 
 def test_a_model_form_of_an_admin_module_is_this_codemods_not_admin_options():
