@@ -36,13 +36,10 @@ from extractor.codemods.field_names import (
     model_classes,
     model_labels,
     model_names,
-    rewrite_entries,
     rewrite_keys,
 )
 
-LISTS = frozenset({"fields", "exclude", "localized_fields"})
 NAMED = ("fields", "exclude")  # what decides the relations a form edits
-KEYED = frozenset({"widgets", "labels", "help_texts", "error_messages", "field_classes"})
 # factory -> position of its model argument (its form argument is the next one)
 FACTORIES = {"modelform_factory": 0, "modelformset_factory": 0, "inlineformset_factory": 1}
 MODEL_FORM = "ModelForm"
@@ -147,13 +144,10 @@ class ModelForms(ExtractionCodemod):
 
     def _option(self, option: str, node: cst.BaseExpression, form: _Form,
                 ) -> cst.BaseExpression:
-        if option in LISTS:
-            return rewrite_entries(node, lambda name, _: _decide(option, name, form),
-                                   self._report)
-        if option in KEYED:
-            return rewrite_keys(node, lambda name, _: _decide(option, name, form),
-                                self._report)
-        return node
+        """``field_classes`` without the relations' entries; every other option as it is."""
+        if option != "field_classes":
+            return node
+        return rewrite_keys(node, lambda name, _: _dropped(name, form), self._report)
 
     def _report(self, node: cst.CSTNode, decision: Decision) -> None:
         self.report(node, decision.message, decision.level)
@@ -220,9 +214,9 @@ def _saved(relation: ReplacedRelation, declared: bool) -> str:
             f"{into}")
 
 
-def _decide(option: str, name: str, form: _Form) -> Decision | None:
+def _dropped(name: str, form: _Form) -> Decision | None:
     relation = form.relations.get(name)
-    if relation is None or option != "field_classes":
+    if relation is None:
         return None
     kind = "RemoteModelMultipleChoiceField" if relation.many else "RemoteModelChoiceField"
     return Decision(None, Level.WARNING, f"field_classes {name!r} removed: {name} is a {kind} "
