@@ -40,7 +40,7 @@ class InviteLinkForm(RemoteModelForm):
 
     class Meta:
         model = InviteLink
-        fields = ("email", "group", "team", "valid_until")
+        fields = ("email", "group", "team", "valid_until", "teams")
         widgets = {"group": forms.RadioSelect, "team": forms.HiddenInput}
         labels = {"group": "Group"}
         field_classes = {}
@@ -57,7 +57,8 @@ PROBE = textwrap.dedent("""
     from invites.forms import InviteFormSet, InviteLinkForm
     from invites.models import InviteLink
     form = InviteLinkForm(instance=InviteLink(group_id=3))
-    print({name: type(f).__name__ for name, f in form.fields.items()})
+    print({name: type(f).__name__ for name, f in form.fields.items()},
+          form.fields["teams"].required)
     print(form["group"].value(), form["team"].value(), form.fields["group"].label,
           type(form.fields["group"].widget).__name__, form.fields["team"].widget.input_type,
           form.fields["group"].help_text, form.fields["team"].queryset.model)
@@ -79,7 +80,8 @@ def test_a_model_form_keeps_its_relation_fields_and_the_service_checks(tmp_path:
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout == (
         "{'email': 'EmailField', 'group': 'RemoteModelChoiceField', "
-        "'team': 'RemoteModelChoiceField', 'valid_until': 'DateField'}\n"
+        "'team': 'RemoteModelChoiceField', 'valid_until': 'DateField', "
+        "'teams': 'RemoteModelMultipleChoiceField'} False\n"
         "3 None Group RadioSelect hidden Who the invited user becomes. "
         "<RemoteModel teams.Team>\n"
         "{'group': [{'message': 'This field is required.', 'code': 'required'}]}\n"
@@ -96,7 +98,9 @@ def test_a_model_form_keeps_its_relation_fields_and_the_service_checks(tmp_path:
     notes = (out / "EXTRACTION.md").read_text()
     assert ("- `invites/forms.py:12` [model_forms] InviteLinkForm derives from RemoteModelForm: "
             "'group' is a choice of the monolith's auth.Group rows saved into group_id, 'team' "
-            "is a choice of the monolith's teams.Team rows saved into team_id\n") in notes
+            "is a choice of the monolith's teams.Team rows saved into team_id, 'teams' is a "
+            "multiple choice of the monolith's teams.Team rows saved as pairs in "
+            "InviteLink_teams\n") in notes
     assert ("- `invites/forms.py:29` [model_forms, **warning**] field_classes 'team' removed: "
             "team is a RemoteModelChoiceField of the monolith's teams.Team rows, which a model "
             "choice field class cannot query\n") in notes
