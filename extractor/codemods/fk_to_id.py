@@ -100,6 +100,10 @@ class ForeignKeyToId(ExtractionCodemod):
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
         self.import_runtime(REMOTE_MANY_TO_MANY)
         app = relation.model.partition(".")[0]
+        call = statement.body[0].value  # type: ignore[attr-defined]
+        # blank for the forms, as the key's column keeps it (a ModelForm's field stays optional)
+        blank = next((f", blank={cst.Module([]).code_for_node(arg.value)}" for arg in call.args
+                      if arg.keyword and arg.keyword.value == "blank"), "")
         self.report(before, f"{relation.model}.{relation.field}: many-to-many to "
                     f"{relation.target} -> RemoteManyToMany over {through.name} (the pairs "
                     f"kept in {through.db_table}, {through.column} = models."
@@ -108,7 +112,7 @@ class ForeignKeyToId(ExtractionCodemod):
             targets=[cst.AssignTarget(cst.Name(relation.field))],
             value=cst.parse_expression(
                 f'RemoteManyToMany("{relation.target}", "{app}.{through.name}", '
-                f'"{through.source}", "{through.column}")'))])
+                f'"{through.source}", "{through.column}"{blank})'))])
 
     def leave_SimpleString(self, original: cst.SimpleString,
                            updated: cst.SimpleString) -> cst.SimpleString:

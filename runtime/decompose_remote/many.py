@@ -23,10 +23,13 @@ PK_NAMES = frozenset({"pk", "id"})
 
 class RemoteManyToMany:
     """Declared on the moved model in place of the field: ``RemoteManyToMany(target label,
-    through label, the through model's key to this model, its id column of the target)``."""
+    through label, the through model's key to this model, its id column of the target)``;
+    ``blank`` as the field had it (a ModelForm's field of it is optional)."""
 
-    def __init__(self, label: str, through: str, source: str, column: str) -> None:
+    def __init__(self, label: str, through: str, source: str, column: str,
+                 blank: bool = False) -> None:
         self.label, self.through_label, self.source, self.column = label, through, source, column
+        self.blank = blank
 
     @property
     def through(self) -> type[models.Model]:

@@ -42,13 +42,15 @@ ID_COLUMN_PRIMARY_KEY_FIELD = RuntimeName("decompose_remote.serializers",
 FORK_ID_COLUMN_KEY = RuntimeName("decompose_remote.drf_fork", "id_column_key")
 COMPENSATE_ON_ERROR = RuntimeName("decompose_remote.transactions", "compensate_on_error")
 REMOTE_AWARE_FILTER_BACKEND = RuntimeName("decompose_remote.filters", "RemoteAwareFilterBackend")
+REMOTE_MODEL_FORM = RuntimeName("decompose_remote.forms", "RemoteModelForm")
 FORK_EXCEPTION_HANDLER = RuntimeName("decompose_remote.drf_fork", "exception_handler")
 
 ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_OBJECT,
        REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER,
        REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD,
        FORK_ID_COLUMN_KEY,
-       COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER)
+       COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER,
+       REMOTE_MODEL_FORM)
 
 # The module decompose generates at the monolith's root for the bridge app to read (the setting
 # DECOMPOSE_BRIDGE_ALLOWLIST may name another).

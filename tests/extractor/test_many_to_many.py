@@ -34,7 +34,8 @@ def test_each_many_to_many_keeps_its_table_as_pairs_with_the_targets_key_type(se
         "    summary = models.CharField(max_length=200)\n"
         '    executions = RemoteManyToMany("tracker.Execution", "bugs.Bug_executions", "bug", '
         '"execution_id")\n'
-        '    labels = RemoteManyToMany("labels.Label", "bugs.Bug_labels", "bug", "label_id")\n'
+        '    labels = RemoteManyToMany("labels.Label", "bugs.Bug_labels", "bug", "label_id", '
+        'blank=True)\n'
         '    watchers = RemoteManyToMany("auth.User", "bugs.Bug_watchers", "bug", "user_id")\n')
     assert ("class Bug_executions(models.Model):\n"
             "    bug = models.ForeignKey(\n"

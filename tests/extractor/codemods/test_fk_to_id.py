@@ -1,5 +1,5 @@
 from decompose.model import Level
-from tests.extractor.codemods.tools import check_noop, check_transformed
+from tests.extractor.codemods.tools import check_noop, check_transformed, run
 
 
 def test_local_relation_is_kept():
@@ -78,6 +78,15 @@ def test_db_column_null_and_blank_are_kept_and_bigint_follows_the_target_key():
     assert all(r.level == Level.INFO for r in rewrites)
 
 
+def test_a_many_to_many_out_keeps_blank_for_the_forms():
+    text, _ = run("""\
+        class Order(models.Model):
+            tags = models.ManyToManyField("catalog.Tag", blank=True, related_name="orders")
+        """)
+    assert ('    tags = RemoteManyToMany("catalog.Tag", "orders.Order_tags", "order", "tag_id", '
+            "blank=True)\n") in text
+
+
 def test_a_many_to_many_out_keeps_its_table_as_a_through_model_with_an_id_column():
     rewrites = check_transformed("""\
         from django.db import models
@@ -86,7 +95,7 @@ def test_a_many_to_many_out_keeps_its_table_as_a_through_model_with_an_id_column
 
 
         class Order(models.Model):
-            tags = models.ManyToManyField(Tag, blank=True)
+            tags = models.ManyToManyField(Tag)
 
             class Meta:
                 db_table = "orders_order"

@@ -38,7 +38,7 @@ def test_serializers_filtersets_plain_forms_and_forms_of_other_models_are_kept()
         """, module="orders.forms")
 
 
-def test_meta_options_name_the_id_column_keeping_quotes_comments_and_layout():
+def test_a_model_form_derives_from_remote_model_form_keeping_every_meta_option():
     rewrites = check_transformed("""\
         from django import forms
 
@@ -60,57 +60,77 @@ def test_meta_options_name_the_id_column_keeping_quotes_comments_and_layout():
         from django import forms
 
         from orders.models import Order
+        from decompose_remote.forms import RemoteModelForm
 
 
-        class OrderForm(forms.ModelForm):
+        class OrderForm(RemoteModelForm):
             class Meta:
                 model = Order
-                fields = ('status', 'user_id')  # who pays
-                widgets = {"user_id": forms.HiddenInput(), "status": forms.RadioSelect}
+                fields = ('status', 'user')  # who pays
+                widgets = {"user": forms.HiddenInput(), "status": forms.RadioSelect}
                 labels = {
-                    "user_id": "Customer",
+                    "user": "Customer",
                     "status": "State",
                 }
-                help_texts = {"user_id": "The customer's number."}
-                localized_fields = ["user_id"]
+                help_texts = {"user": "The customer's number."}
+                localized_fields = ["user"]
         """, module="orders.forms")
     assert [(r.location.line, r.level, r.message) for r in rewrites] == [
-        (9, Level.WARNING, "fields 'user' -> 'user_id': the form edits the id of the "
-                           "accounts.User row as a number named 'user_id' (it was a choice of "
-                           "the rows), not checked against the monolith's rows"),
-        (10, Level.INFO, "widgets 'user' -> 'user_id'"),
-        (12, Level.INFO, "labels 'user' -> 'user_id'"),
-        (15, Level.INFO, "help_texts 'user' -> 'user_id'"),
-        (16, Level.INFO, "localized_fields 'user' -> 'user_id'")]
+        (6, Level.INFO, "OrderForm derives from RemoteModelForm: 'user' is a choice of the "
+                        "monolith's accounts.User rows saved into user_id")]
 
 
-def test_choice_widgets_field_classes_and_many_to_manys_are_dropped():
+def test_field_classes_entries_are_dropped_many_to_manys_kept_a_bare_import_too():
     rewrites = check_transformed("""\
+        from django.forms import ModelForm
+
+
         class OrderForm(ModelForm):
             class Meta:
                 model = Order
-                exclude = ["tags"]
+                exclude = ["status"]
                 widgets = {"user": Select(attrs={"class": "big"}), "tags": CheckboxSelectMultiple}
-                field_classes = {"user": UserChoiceField}
+                field_classes = {"user": UserChoiceField, "tags": TagsField}
         """, """\
-        class OrderForm(ModelForm):
+        from decompose_remote.forms import RemoteModelForm
+
+
+        class OrderForm(RemoteModelForm):
             class Meta:
                 model = Order
-                exclude = []
-                widgets = {}
+                exclude = ["status"]
+                widgets = {"user": Select(attrs={"class": "big"}), "tags": CheckboxSelectMultiple}
                 field_classes = {}
         """, module="orders.forms")
-    assert [(r.location.line, r.level) for r in rewrites] == [
-        (4, Level.INFO), (5, Level.INFO), (5, Level.WARNING), (6, Level.WARNING)]
-    assert rewrites[2].message == ("widgets 'user' removed: user_id is edited as a number, by "
-                                   "the form field Django makes for the id column")
-    assert rewrites[0].message == ("exclude 'tags' removed: the many-to-many to catalog.Tag is "
-                                   "a RemoteManyToMany over Order_tags now, which model forms "
-                                   "cannot edit")
+    assert [(r.location.line, r.level, r.message) for r in rewrites] == [
+        (4, Level.INFO, "OrderForm derives from RemoteModelForm: 'user' is a choice of the "
+                        "monolith's accounts.User rows saved into user_id, 'tags' is a multiple "
+                        "choice of the monolith's catalog.Tag rows saved as pairs in Order_tags"),
+        (9, Level.WARNING, "field_classes 'tags' removed: tags is a "
+                           "RemoteModelMultipleChoiceField of the monolith's catalog.Tag rows, "
+                           "which a model choice field class cannot query"),
+        (9, Level.WARNING, "field_classes 'user' removed: user is a RemoteModelChoiceField of "
+                           "the monolith's accounts.User rows, which a model choice field class "
+                           "cannot query")]
 
 
-def test_the_forms_own_references_follow_in_it_and_its_subclasses():
-    rewrites = check_transformed("""\
+def test_a_form_naming_no_relation_stays_a_model_form():
+    check_noop("""\
+        class OrderStatusForm(forms.ModelForm):
+            class Meta:
+                model = Order
+                fields = ["status"]
+
+
+        class OrderNoteForm(forms.ModelForm):
+            class Meta:
+                model = Order
+                exclude = ["user", "tags"]
+        """, module="orders.forms")
+
+
+def test_the_forms_own_references_and_its_subclasses_are_kept():
+    text, rewrites = run("""\
         class OrderForm(forms.ModelForm):
             def clean_user(self):
                 return self.cleaned_data['user']
@@ -131,77 +151,86 @@ def test_the_forms_own_references_follow_in_it_and_its_subclasses():
                 if cleaned_data.get("user") is None:
                     self.add_error("user", "Who?")
                 return cleaned_data
-        """, """\
-        class OrderForm(forms.ModelForm):
-            def clean_user_id(self):
-                return self.cleaned_data['user_id']
-
-            class Meta:
-                model = Order
-                fields = ["user_id"]
 
 
-        class StaffOrderForm(OrderForm):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self.fields["user_id"].required = False
-                self.initial.setdefault("user_id", 1)
-
-            def clean(self):
-                cleaned_data = super().clean()
-                if cleaned_data.get("user_id") is None:
-                    self.add_error("user_id", "Who?")
-                return cleaned_data
-        """, module="orders.forms")
-    assert [(r.location.line, r.level, r.message) for r in rewrites if r.location.line != 7] == [
-        (2, Level.WARNING, "clean_user -> clean_user_id: it cleans the id of the accounts.User "
-                           "row, not the row"),
-        (3, Level.WARNING, "self.cleaned_data['user'] -> self.cleaned_data['user_id']: it holds "
-                           "the id of the accounts.User row, not the row"),
-        (13, Level.INFO, "self.fields['user'] -> self.fields['user_id']"),
-        (14, Level.WARNING, "self.initial.setdefault('user', ...) -> self.initial.setdefault("
-                            "'user_id', ...): it holds the id of the accounts.User row, not the "
-                            "row"),
-        (18, Level.WARNING, "cleaned_data.get('user', ...) -> cleaned_data.get('user_id', ...): "
-                            "it holds the id of the accounts.User row, not the row"),
-        (19, Level.INFO, "self.add_error('user', ...) -> self.add_error('user_id', ...)")]
+        class BigOrderForm(StaffOrderForm):
+            class Meta(OrderForm.Meta):
+                fields = ["user", "status"]
 
 
-def test_a_field_the_form_declares_itself_keeps_its_name_and_is_reported_unsaved():
-    text, rewrites = run("""\
-        class OrderLineForm(forms.ModelForm):
+        class OrderLineForm(StaffOrderForm):
             product = forms.CharField()
-
-            def clean_product(self):
-                return self.cleaned_data["product"]
 
             class Meta:
                 model = OrderLine
                 fields = ["product", "quantity"]
         """, module="orders.forms")
-    assert 'fields = ["product", "quantity"]' in text and "clean_product(" in text
-    assert [(r.location.line, r.level, r.message) for r in rewrites] == [
-        (9, Level.WARNING, "fields 'product': the form's own field 'product' names no model "
-                           "field any more (the column is product_id), so saving the form "
-                           "does not set it")]
+    assert "class OrderForm(RemoteModelForm):" in text
+    assert "self.cleaned_data['user']" in text and 'self.add_error("user", "Who?")' in text
+    # a subclass derives from RemoteModelForm already, whatever its Meta names
+    assert [(r.location.line, r.message) for r in rewrites] == [
+        (1, "OrderForm derives from RemoteModelForm: 'user' is a choice of the monolith's "
+            "accounts.User rows saved into user_id")]
 
 
-def test_the_factories_keyword_arguments_follow_their_model():
-    check_transformed("""\
+def test_a_project_model_form_base_is_kept_before_remote_model_form_and_own_fields_too():
+    rewrites = check_transformed("""\
+        from shop.forms import ShopModelForm
+
+
+        class OrderLineForm(ShopModelForm):
+            product = ProductCodeField()
+
+            class Meta:
+                model = OrderLine
+                fields = ["product", "quantity"]
+        """, """\
+        from shop.forms import ShopModelForm
+        from decompose_remote.forms import RemoteModelForm
+
+
+        class OrderLineForm(ShopModelForm, RemoteModelForm):
+            product = ProductCodeField()
+
+            class Meta:
+                model = OrderLine
+                fields = ["product", "quantity"]
+        """, module="orders.forms")
+    assert [r.message for r in rewrites] == [
+        "OrderLineForm derives from RemoteModelForm: its own field 'product' is saved into "
+        "product_id"]
+
+
+def test_the_factories_get_a_remote_model_form_unless_the_project_gives_its_own():
+    rewrites = check_transformed("""\
         from orders.models import Order, OrderLine
 
         OrderForm = modelform_factory(Order, fields=["status", "user"])
-        Lines = forms.inlineformset_factory(Order, OrderLine, fields=("product", "quantity"),
-                                            widgets={"product": forms.HiddenInput})
-        Others = modelformset_factory(OrderLine, fields=["user"])
+        Lines = forms.inlineformset_factory(
+            Order, OrderLine, fields=("product", "quantity"),
+            widgets={"product": forms.HiddenInput})
+        Others = modelformset_factory(OrderLine, form=forms.ModelForm, fields=["product"])
+        Mine = modelformset_factory(OrderLine, form=LineForm, fields=["product"])
+        Orders = modelformset_factory(Order, fields=["status"])
         """, """\
         from orders.models import Order, OrderLine
+        from decompose_remote.forms import RemoteModelForm
 
-        OrderForm = modelform_factory(Order, fields=["status", "user_id"])
-        Lines = forms.inlineformset_factory(Order, OrderLine, fields=("product_id", "quantity"),
-                                            widgets={"product_id": forms.HiddenInput})
-        Others = modelformset_factory(OrderLine, fields=["user"])
+        OrderForm = modelform_factory(Order, fields=["status", "user"], form=RemoteModelForm)
+        Lines = forms.inlineformset_factory(
+            Order, OrderLine, fields=("product", "quantity"),
+            widgets={"product": forms.HiddenInput}, form=RemoteModelForm)
+        Others = modelformset_factory(OrderLine, form=RemoteModelForm, fields=["product"])
+        Mine = modelformset_factory(OrderLine, form=LineForm, fields=["product"])
+        Orders = modelformset_factory(Order, fields=["status"])
         """, module="orders.views")
+    assert [(r.location.line, r.message) for r in rewrites] == [
+        (3, "modelform_factory(..., form=RemoteModelForm): 'user' is a choice of the monolith's "
+            "accounts.User rows saved into user_id"),
+        (4, "inlineformset_factory(..., form=RemoteModelForm): 'product' is a choice of the "
+            "monolith's catalog.Product rows saved into product_id"),
+        (7, "modelformset_factory(..., form=RemoteModelForm): 'product' is a choice of the "
+            "monolith's catalog.Product rows saved into product_id")]
 
 
 def test_a_model_form_of_an_admin_module_is_this_codemods_not_admin_options():
@@ -218,6 +247,6 @@ def test_a_model_form_of_an_admin_module_is_this_codemods_not_admin_options():
             form = OrderForm
             raw_id_fields = ["user"]
         """, module="orders.admin")
-    assert 'fields = ["user_id"]' in text and 'widgets = {"user_id": forms.TextInput}' in text
+    assert 'fields = ["user"]' in text and "class OrderForm(RemoteModelForm):" in text
     assert [(r.location.line, r.codemod) for r in rewrites] == [
-        (4, "model_forms"), (5, "model_forms"), (11, "admin_options")]
+        (1, "model_forms"), (11, "admin_options")]
