@@ -10,6 +10,7 @@ come from one.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -34,18 +35,31 @@ def uv(*args: str, cwd: Path, env: dict[str, str] | None = None,
                           env={**os.environ, "UV_NO_PROGRESS": "1", **(env or {})})
 
 
-def lock(service: Path, python: str) -> None:
+def lock(service: Path, python: str, previous: Path | None = None) -> None:
     """Write ``service/uv.lock`` with ``python`` (the monolith's: a distribution built to read
     its metadata is built there, never with an interpreter uv would download); a resolution
-    failure is one line naming what conflicts."""
-    try:
-        done = uv("lock", "--quiet", "--python", python, cwd=service,
-                  env={"UV_PYTHON_DOWNLOADS": "never"})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise LockError(f"cannot run uv lock: {exc}", path=LOCK_FILE) from None
+    failure is one line naming what conflicts. ``previous``, the lock of the service this one
+    replaces, is where uv starts from: it keeps the versions that still satisfy pyproject.toml,
+    as ``uv lock`` does in a project, so extracting again upgrades nothing behind the team's
+    back (``uv lock --upgrade`` does that) and gives the same lock whatever the index has
+    published since. A previous lock uv cannot read is left aside."""
+    if previous is not None and previous.is_file():
+        shutil.copyfile(previous, service / LOCK_FILE)
+        if _run_lock(service, python).returncode == 0:
+            return
+        (service / LOCK_FILE).unlink(missing_ok=True)
+    done = _run_lock(service, python)
     if done.returncode:
         raise LockError("uv lock cannot resolve the service's dependencies (pyproject.toml, at "
                         f"the monolith's pins): {_reason(done.stderr)}", path=LOCK_FILE)
+
+
+def _run_lock(service: Path, python: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return uv("lock", "--quiet", "--python", python, cwd=service,
+                  env={"UV_PYTHON_DOWNLOADS": "never"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise LockError(f"cannot run uv lock: {exc}", path=LOCK_FILE) from None
 
 
 def _reason(stderr: str) -> str:

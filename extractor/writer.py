@@ -20,7 +20,7 @@ from decompose_runtime.names import MODEL_GETTER
 from extractor.bare_paths import children_only
 from extractor.codemods import FileOutcome, transform
 from extractor.events import FORWARDING_FILE, plan_forwards, render_forwarding
-from extractor.lock import lock
+from extractor.lock import LOCK_FILE, lock
 from extractor.mirror_imports import import_block
 from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
@@ -107,7 +107,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 extraction.record.service,
                 plan_forwards(extraction.record.service, extraction.record.signals)))
         write_file(staging / PATCH_FILE, render_patch(extraction.changes))
-        lock(staging, interpreter(plan.environment, plan.python.version))
+        lock(staging, interpreter(plan.environment, plan.python.version),
+             previous=out / LOCK_FILE)
         python = service_python(staging, plan.environment, version=plan.python.version)
         schema = generate_openapi(staging, python)
         write_file(staging / OPENAPI_FILE, schema)
