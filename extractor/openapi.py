@@ -82,10 +82,11 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             f"drf-spectacular cannot document the moved code: {what.split('. ')[0]}{more}; "
             "give the view a serializer_class or @extend_schema in the monolith and extract "
             "again", path=path or None, line=int(line) if line.isdigit() else None)
+    # The deepest frame in a file of the service (they all are written by decompose).
+    deepest = next((f for f in map(_FRAME.match, reversed(lines))
+                    if f and not f.group(1).startswith("/")), None)
     missing = next((m.group(1) for m in map(_MISSING.match, lines) if m), None)
     if missing:
-        frames = [f for f in map(_FRAME.match, lines) if f and not f.group(1).startswith("/")]
-        frame = frames[-1] if frames else None
         uncopied = (service / missing.split(".")[0]).is_dir()  # a package of the monolith's
         return OpenApiError(
             f"the service imports {missing!r}, " + (
@@ -97,12 +98,9 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
                 "which none of its dependencies installs (pyproject.toml, locked in uv.lock): "
                 "add its distribution to the monolith's requirements or the service's "
                 "dependencies"),
-            path=frame.group(1) if frame else "pyproject.toml",
-            line=int(frame.group(2)) if frame else None)
+            path=deepest.group(1) if deepest else "pyproject.toml",
+            line=int(deepest.group(2)) if deepest else None)
     reason = lines[-1] if lines else f"exit {result.returncode}"
-    # The deepest frame in a file of the service (they all are written by decompose).
-    deepest = next((f for f in map(_FRAME.match, reversed(lines))
-                    if f and not f.group(1).startswith("/")), None)
     if deepest is None:
         return OpenApiError(f"manage.py spectacular failed in the service's environment: "
                             f"{reason}", path=OPENAPI_FILE)
