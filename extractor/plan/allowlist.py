@@ -2,7 +2,8 @@
 
 Only what the moved code demonstrably uses is allowed: the remote functions it imports, the
 fields of the remote models, the model methods it calls and the queryset methods it chains on
-their ``.objects``. Everything else stays closed.
+their ``.objects``; what the kernel's copies it runs call and read, by name (see ``allowed``).
+Everything else stays closed.
 """
 
 from __future__ import annotations
