@@ -99,7 +99,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
-                       plan.remote_relations, plan.local_reverses)
+                       plan.remote_relations, plan.local_reverses, plan.boundary.user_model)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         if extraction.record.signals:
@@ -183,7 +183,8 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...]) -> None:
+                   reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
+                   user_model: str) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -197,5 +198,5 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
         write_file(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
-        "mirror_root.py.j2").render(field_types=field_types,
-                                    remote_relations=remote_relations, reverses=reverses))
+        "mirror_root.py.j2").render(field_types=field_types, remote_relations=remote_relations,
+                                    reverses=reverses, user_model=user_model))

@@ -211,11 +211,20 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         scope, frozenset(f.source for f in kernel + carried_files))
     files += kernel + carried_files + list(needs.copies) + test_copies
     python += python_modules(scope, carried_files)
+    # The kernel's copies are the service's code too: what they import must be installed there.
+    kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
     for where, label in staying_lookups(scope, [path for path, _ in python]):
         imports.mirror_model(label)
         imports.dependencies.append(CrossDependency(
             where, label, Handling.REMOTE_MODEL, "looked up in the app registry or as the "
             "user model, whose app the service has not: the mirror's remote model"))
+    for where, label in staying_lookups(scope, [path for path, _ in kernel_python],
+                                        by_label_only=True):
+        imports.mirror_model(label)
+        imports.dependencies.append(CrossDependency(
+            where, label, Handling.REMOTE_MODEL, "looked up in the app registry by a kernel "
+            "copy, whose app the service has not: its registry answers the mirror's remote "
+            "model"))
     for where, label in content_type_lookups(scope, [path for path, _ in python]):
         imports.mirror_model(label)
         imports.dependencies.append(CrossDependency(
@@ -229,9 +238,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
     allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
-                                                needs.attributes, joined)
-    # The kernel's copies are the service's code too: what they import must be installed there.
-    kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
+                                                needs.attributes, joined, kernel_python)
     # the monolith's middleware shaping the moved views' responses and its static files
     # storage, where the service can run them: their packages are its dependencies
     def runnable(module: str) -> bool:

@@ -133,11 +133,14 @@ class LookupReader:
             isinstance(node, ast.Name) and node.id in bound.labels)
 
 
-def staying_lookups(scope: Scope, paths: Iterable[str]) -> list[tuple[Location, str]]:
+def staying_lookups(scope: Scope, paths: Iterable[str], by_label_only: bool = False
+                    ) -> list[tuple[Location, str]]:
     """Each lookup of a model that stays in the files at ``paths``, with its label as the
-    graph spells it."""
+    graph spells it; ``by_label_only``: only registry lookups naming it by string (a kernel
+    copy, run as written: its lookups of the user model answer the service's own, which the
+    service's registry answers before any mirrored one)."""
     staying = staying_models(scope)
-    user = remote_user(scope)
+    user = "" if by_label_only else remote_user(scope)
     found = []
     for path in paths:
         tree = scope.source.tree(path)

@@ -12,7 +12,8 @@ here, so moved code keeps its shape (``from monolith.catalog.models import Produ
 - ``auth``: the monolith's RS256 access tokens verified statelessly (DRF and middleware);
 - ``admin`` / ``apps``: the moved apps' Django admin for the monolith's staff (token users);
 - ``schema``: OpenAPI generation that never asks the monolith for rows;
-- ``content_types``: Django's ContentType answering for remote models (installed in ``ready()``);
+- ``registry`` / ``content_types``: Django's app registry and ContentType answering for remote
+  models (installed in ``ready()``);
 - ``client``: the HTTP client (timeouts, retries on idempotent calls only, service JWT);
 - ``decompose_runtime.codec``: the JSON codec it shares with the monolith's bridge.
 """

@@ -1,8 +1,8 @@
 """decompose_remote's app, and ``django.contrib.admin`` as the service installs it.
 
 ``RemoteConfig`` is decompose_remote's own (the only candidate Django finds here without a
-``default = False``): its ``ready()`` lets the contenttypes framework answer the monolith's
-models (``content_types``). ``ServiceAdminConfig`` is installed as
+``default = False``): its ``ready()`` lets the app registry (``registry``) and the contenttypes
+framework (``content_types``) answer the monolith's models. ``ServiceAdminConfig`` is installed as
 ``decompose_remote.apps.ServiceAdminConfig`` in place of ``django.contrib.admin``, as Django's
 docs do for a custom default site. The module imports Django's AdminConfig under its module
 name so that it is not a second AppConfig candidate for ``decompose_remote`` itself.
@@ -16,6 +16,9 @@ class RemoteConfig(AppConfig):
     name = "decompose_remote"
 
     def ready(self) -> None:
+        from decompose_remote import registry
+
+        registry.install()
         if apps.is_installed("django.contrib.contenttypes"):
             from decompose_remote import content_types  # imports DRF's settings
 

@@ -20,17 +20,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from decompose_remote.models import RemoteModel, RemoteObject, mirrored_labels
-
-
-def remote_model(app_label: str, model: str) -> RemoteModel | None:
-    """The RemoteModel of the content type ``app_label``/``model`` (its natural key: the model
-    name in lower case) when the service mirrors it."""
-    for label in mirrored_labels():
-        label_app, _, name = label.partition(".")
-        if (label_app, name.lower()) == (app_label, model):
-            return RemoteModel(label)
-    return None
+from decompose_remote.models import RemoteObject, remote_model
 
 
 def _class_of(model: Any) -> Any:

@@ -62,6 +62,22 @@ def mirrored_labels() -> tuple[str, ...]:
     return tuple(_field_types())
 
 
+def remote_model(app_label: str, model: str) -> RemoteModel | None:
+    """The RemoteModel of ``app_label``/``model`` (the model name in any case, as Django's
+    registry and content types match it) when the service mirrors it."""
+    for label in mirrored_labels():
+        label_app, _, name = label.partition(".")
+        if (label_app, name.lower()) == (app_label, model.lower()):
+            return RemoteModel(label)
+    return None
+
+
+def user_model() -> str:
+    """The monolith's user model when the service mirrors it (the mirror's USER_MODEL), or ""."""
+    value: Any = _mirror("USER_MODEL")
+    return value if isinstance(value, str) else ""
+
+
 def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
@@ -70,6 +86,9 @@ def _reverses() -> dict[str, dict[str, list[Any]]]:
     return _mirror("REVERSES")  # type: ignore[return-value]
 
 
+# What Django's AbstractBaseUser answers for every stored user, so for every row of the
+# monolith's user model: taiga's permission checks ask ``user.is_anonymous`` of a remote row.
+STORED_USER = {"is_authenticated": True, "is_anonymous": False}
 NOT_LOCAL: Any = object()
 
 
@@ -325,13 +344,16 @@ class RemoteObject(metaclass=_RowClass):
         return _row, (self._model, self._pk, self._fields, self._representation, self._text)
 
     def __getattr__(self, name: str) -> Any:
-        """A field; the row a foreign key points at (``shipment.carrier``, read from the
+        """A field; what Django's user model answers for any stored user (a row of the
+        monolith's); the row a foreign key points at (``shipment.carrier``, read from the
         monolith); else a method (or property) the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
             return fields[name]
         if name.startswith("_"):
             raise AttributeError(name)
+        if name in STORED_USER and self._model.label == user_model():
+            return STORED_USER[name]
         target = _relations().get(self._model.label, {}).get(name)
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]

@@ -10,6 +10,8 @@ FIELDS: dict[str, dict[str, str]] = {
 
 RELATIONS: dict[str, dict[str, str]] = {}
 
+USER_MODEL = "auth.User"
+
 REVERSES = {
     "auth.User": {
         "bookmarks": ["runtime_test_pairs.Bookmark", "owner_id", False],

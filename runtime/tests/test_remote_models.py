@@ -21,6 +21,7 @@ from decompose_remote.errors import BadMonolithAnswer, RemoteError
 from decompose_remote.models import (
     RemoteGenericRelation,
     RemoteModel,
+    decode_object,
     model_getter,
     ordered_where,
     pks_where,
@@ -43,6 +44,19 @@ def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
     assert isinstance(TokenUser({"sub": "7", "user_model": "auth.user"}), users)
     assert not isinstance(TokenUser({"sub": "7", "user_model": "users.User"}), users)
     assert not isinstance(alice.pk, users)
+
+
+def test_a_row_of_the_monolith_s_user_model_is_a_stored_user_as_django_answers(users, mirror):
+    # taiga's permissions/services.py asks it of a remote row: ``if user.is_anonymous``
+    alice = users.objects.get(username="alice")
+    real = User.objects.get(username="alice")
+    assert (alice.is_authenticated, alice.is_anonymous) == (
+        real.is_authenticated, real.is_anonymous) == (True, False)
+
+
+def test_a_row_of_another_model_answers_no_user_attribute_locally(mirror):
+    entry = decode_object({"$model": "admin.LogEntry", "pk": 1, "fields": {"user_id": 1}})
+    assert not isinstance(entry.is_authenticated, bool)  # the monolith is asked, if called
 
 
 def test_a_model_getter_answers_the_remote_model_without_asking_the_monolith(users, settings):
