@@ -67,7 +67,12 @@ sys.path.insert(0, str(REPO))
 import psycopg  # noqa: E402
 
 from benchmarks.corpus import PROJECTS, VENVS, Project, environment, export, pip_install  # noqa: E402
-from benchmarks.monolith_suite import SuiteRun, run_suite  # noqa: E402
+from benchmarks.monolith_suite import (  # noqa: E402
+    SuiteChange,
+    SuiteRun,
+    compare,
+    run_suite,
+)
 from benchmarks.monolith_values import (  # noqa: E402
     READ_SETTINGS,
     service_values,
@@ -276,7 +281,24 @@ class Checks:
     @property
     def suites_equal(self) -> bool:
         return (self.before is not None and self.after is not None
-                and self.before.counts is not None and self.before.counts == self.after.counts)
+                and self.before.counts is not None and self.before.counts == self.after.counts
+                and (self.change is None or self.change.unchanged))
+
+    @property
+    def change(self) -> SuiteChange | None:
+        """Test by test, when both runs recorded outcomes (pytest)."""
+        return compare(self.before, self.after) if self.before and self.after else None
+
+    @property
+    def suite_verdict(self) -> str:
+        """"equal"; "unchanged" when the counts differ only by added tests that pass (every
+        test of the checkout gives the same result); else "DIFFERENT" with what changed."""
+        if self.suites_equal:
+            return "equal"
+        change = self.change
+        if change is not None and change.unchanged:
+            return f"unchanged: {change}"
+        return f"DIFFERENT: {change}" if change is not None else "DIFFERENT"
 
     @property
     def serves_all(self) -> bool:
@@ -682,7 +704,7 @@ def row_cells(row: Attempt) -> list[str]:
     before, after = checks.before, checks.after
     suite = "-" if before is None else (
         f"{before.selection}: {before} → {after if after else '-'}"
-        + (" (equal)" if checks.suites_equal else " (DIFFERENT)" if after else ""))
+        + (f" ({checks.suite_verdict})" if after else ""))
     routes = str(checks.routes) if checks.routes else checks.stopped
     return [row.project, row.app, row.outcome, row.monolith, checks.suite, suite, routes]
 
@@ -693,7 +715,10 @@ def summary(title: str, rows: list[Attempt]) -> list[str]:
     lines = [f"{title}: attempts {len([row for row in rows if row.app != '-'])}, services "
              f"written {len(written)}, their suites green "
              f"{sum(row.checks.suite_green for row in written)}, monolith suite equal before "
-             f"and after {sum(row.checks.suites_equal for row in written)}, serving all their "
+             f"and after {sum(row.checks.suites_equal for row in written)}, unchanged test by "
+             f"test with only passing tests added "
+             f"{sum(row.checks.suite_verdict.startswith('unchanged') for row in written)}"
+             f", serving all their "
              f"moved GET routes like the monolith {sum(row.checks.serves_all for row in written)}"
              f", refusals {sum(row.outcome.startswith(('refused', 'traceback')) for row in rows)}"]
     for row in written:
