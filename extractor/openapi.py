@@ -63,6 +63,12 @@ _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
 
+# How a class built from a remote model fails on a field it lacks: its own FieldDoesNotExist,
+# django-filter's Meta.fields check, DRF's ModelSerializer.
+REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
+                        "must not contain non-model field names", "is not valid for model")
+
+
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths); a module the service's environment lacks,
@@ -110,10 +116,11 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             f"the service's copy is not valid Python ({reason}) at this line of the "
             "service: a rewrite of decompose produced it; report it with that line",
             path=service_path, line=service_line)
-    # A remote model's ``_meta`` is a namespace of its label, names and key only.
-    remote = ("; a remote model stands in for the monolith's model here, and a class that "
-              "reads its fields (a FilterSet, ModelForm or ModelSerializer with it as "
-              "Meta.model) cannot be built from it; extract the model's app too, or keep "
-              "this code in the monolith" if "'types.SimpleNamespace' object" in reason else "")
+    # A remote model's ``_meta`` has the fields the bridge serves: its columns and keys.
+    remote = ("; a remote model stands in for the monolith's model here, with only the fields "
+              "the bridge serves this service (its columns and keys: no many-to-many, reverse "
+              "relation or property), which a FilterSet, ModelForm or ModelSerializer with it "
+              "as Meta.model names; keep this code in the monolith, or extract the model's "
+              "app too" if any(sign in reason for sign in REMOTE_FIELD_MISSING) else "")
     return OpenApiError(f"manage.py spectacular failed in the service's environment: "
                         f"{reason}{remote}", path=service_path, line=service_line)

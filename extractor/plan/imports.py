@@ -21,7 +21,6 @@ from collections.abc import Callable
 from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
 from decompose.modules import absolute_module
-from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
 from extractor.plan.constants import CopiedConstant, copy_constant
 from extractor.plan.lookups import LookupReader, remote_user, staying_models
 from extractor.plan.scope import Scope
@@ -155,33 +154,6 @@ class CrossImports:
                           if path not in self._scanned]:
             for path in pending:
                 self.scan(path)
-                self._refuse_model_forms(path)
-
-    def _refuse_model_forms(self, path: str) -> None:
-        """A class of a carried module built from a remote model's ``_meta`` (a ModelForm, a
-        FilterSet: ``Meta.model = User``) fails at import in the service; a ModelSerializer
-        is rewritten instead (codemods/remote_serializers.py)."""
-        tree = self.source.tree(path)
-        if tree is None:
-            return
-        module = self.source.module_of(path)
-        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-        remote = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                mirror = self.mirrors.get(absolute_module(package, node.module, node.level), {})
-                remote.update({a.asname or a.name: mirror[a.name].target for a in node.names
-                               if a.name in mirror
-                               and mirror[a.name].handling == Handling.REMOTE_MODEL})
-        for node in tree.body:
-            label = _meta_model(node, remote)
-            if isinstance(node, ast.ClassDef) and label and not any(
-                    ast.unparse(base) in MODEL_SERIALIZERS for base in node.bases):
-                bases = ", ".join(ast.unparse(base) for base in node.bases)
-                self.dependencies.append(CrossDependency(
-                    Location(path, node.lineno), f"{module}.{node.name}", Handling.ERROR,
-                    f"a class ({bases}) built from the model {label} that stays (its "
-                    "Meta.model), which a remote model cannot stand in for"))
 
     def carried_files(self) -> list[FileCopy]:
         return sorted(FileCopy(path, path, CARRIED) for path, _ in self.carried.values())
@@ -441,17 +413,6 @@ class CrossImports:
                                     f"defined beside the model {beside.label}")
         self._carry(module, path)
         return Handling.CARRIED, f"{module}.{name}"
-
-
-def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:
-    """The remote model label a class names as its ``Meta.model``, if one."""
-    for inner in node.body if isinstance(node, ast.ClassDef) else ():
-        if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
-            for statement in inner.body:
-                if (isinstance(statement, ast.Assign) and _assigns(statement, "model")
-                        and isinstance(statement.value, ast.Name)):
-                    return remote.get(statement.value.id)
-    return None
 
 
 def _reader(tree: ast.Module, bound: dict[str, str]) -> Attributes:

@@ -187,6 +187,11 @@ class RemoteModel:
         ref = getattr(value, "__decompose_ref__", None)
         return callable(ref) and str(ref()[0]).lower() == self.label.lower()
 
+    def __subclasscheck__(self, other: Any) -> bool:
+        """``issubclass(queryset.model, filterset.Meta.model)`` (django-filter's backend
+        checks it): the model itself, or its rows' class."""
+        return other is self or other is self.row_class
+
     @property
     def objects(self) -> RemoteQuerySet:
         return RemoteQuerySet(self)

@@ -58,19 +58,21 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
 
 
 def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
-    """pretalx's api: a FilterSet of the monolith's Feedback reads its fields at import."""
+    """A FilterSet of the monolith's Feedback naming a field the bridge does not serve."""
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop/__init__.py").write_text("from shop import filters\n")
     (tmp_path / "shop/filters.py").write_text(
         "from decompose_remote.models import RemoteModel\n\n"
         'Feedback = RemoteModel("submission.Feedback")\n'
-        'FIELD = Feedback._meta.get_field("rating")\n')
+        'FIELD = Feedback._meta.get_field("speakers")\n')
     result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
                             capture_output=True, text=True, check=False)
     error = _failure(result, tmp_path)
     assert str(error) == (
         "shop/filters.py:4: manage.py spectacular failed in the service's environment: "
-        "AttributeError: 'types.SimpleNamespace' object has no attribute 'get_field'; a remote "
-        "model stands in for the monolith's model here, and a class that reads its fields "
-        "(a FilterSet, ModelForm or ModelSerializer with it as Meta.model) cannot be built "
-        "from it; extract the model's app too, or keep this code in the monolith")
+        "django.core.exceptions.FieldDoesNotExist: Feedback has no field named 'speakers' "
+        "among those the monolith's bridge serves this service; a remote model stands in for "
+        "the monolith's model here, with only the fields the bridge serves this service (its "
+        "columns and keys: no many-to-many, reverse relation or property), which a FilterSet, "
+        "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
+        "monolith, or extract the model's app too")
