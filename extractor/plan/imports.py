@@ -220,12 +220,26 @@ class CrossImports:
         import app``) is a stub instead: the service runs no worker, and the celery module is
         not the service's. Above a carried module, an ``__init__`` that is not kernel is an
         empty package: re-exporting the package's every module (pretalx's forms package)
-        would carry them all, and the mirrors re-export from the defining modules anyway."""
+        would carry them all, and the mirrors re-export from the defining modules anyway.
+        Deciding an ``__init__`` may make more modules kernel (the package's imports, pretalx's
+        ``common/forms/forms.py``): they are walked in turn, until none is new."""
         copies: set[str] = set()
         stubs: set[str] = set()
         empty: set[str] = set()
         carried = {path for path, _ in self.carried.values()}
-        for module in [*sorted(self.kernel), *self.carried]:
+        walked: set[str] = set()
+        while pending := [m for m in [*sorted(self.kernel), *self.carried] if m not in walked]:
+            walked.update(pending)
+            self._package_files(pending, carried, copies, stubs, empty)
+        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
+                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
+                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
+
+    def _package_files(self, modules: list[str], carried: set[str], copies: set[str],
+                       stubs: set[str], empty: set[str]) -> None:
+        """Sort ``modules`` and the package ``__init__`` files above them into ``copies``,
+        ``stubs`` and ``empty`` (see kernel_files)."""
+        for module in modules:
             path = self.source.path_of(module)
             if path is None:
                 continue
@@ -243,9 +257,6 @@ class CrossImports:
                     empty.add(init)
                 else:
                     copies.add(init)
-        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
-                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
-                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
 
     def _wires_task_queue(self, init: str, package: str) -> bool:
         """Whether the package ``__init__`` imports a module of the project that imports
