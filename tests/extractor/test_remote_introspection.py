@@ -61,6 +61,11 @@ FORM = textwrap.dedent("""
         valid.save()
     except Exception as error:
         print(type(error).__name__, str(error).split(":")[0])
+    from monolith.talks.models import Feedback
+    row = Feedback.objects.filter(rating=3).first()
+    edit = FeedbackForm({"talk": row.talk_id, "rating": 1, "review": "Changed"}, instance=row)
+    print(FeedbackForm(instance=row).initial["review"], edit.is_valid(), edit.instance.review,
+          row.review)
 """)
 
 
@@ -71,6 +76,10 @@ def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Pa
     assert result.exit_code == 0, result.output
     mirror = (out / "monolith" / "__init__.py").read_text()
     assert mirror[mirror.index("DECLARED = {"):].split("\n\n")[0] + "\n" == DECLARED
+    assert ("class FeedbackForm(RemoteModelForm):\n" in (out / "api/forms.py").read_text())
+    assert ("- `api/forms.py:6` [model_forms] FeedbackForm derives from RemoteModelForm: a form "
+            "of the monolith's Feedback, whose rows it edits as drafts (rendered and validated "
+            "here, saved only in the monolith)\n") in (out / "EXTRACTION.md").read_text()
     schema = (out / "openapi.yaml").read_text()  # the filters and fields typed from them
     assert "      - in: query\n        name: talk\n        schema:\n          type: integer\n" in (
         schema)
@@ -123,7 +132,8 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
                                    "invalid_choice\n"
                                    "True Keynote\n"
                                    "RemoteError talks.Feedback rows are read-only in this "
-                                   "service\n")
+                                   "service\n"
+                                   "Loved it True Changed Loved it\n")
         finally:
             stop(service)
     finally:
