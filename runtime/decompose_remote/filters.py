@@ -33,9 +33,12 @@ from decompose_remote.models import (
 )
 
 
-def remote_relations(model: type) -> dict[str, tuple[str, str]]:
+def remote_relations(model: Any) -> dict[str, tuple[str, str]]:
     """Per remote relation name, (the monolith model's label, the lookup of its id column):
-    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs."""
+    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs; none for a
+    monolith model (a RemoteModel: its keys are fields of its ``_meta``)."""
+    if isinstance(model, RemoteModel):
+        return {}
     return {name: (value.label, value.attname if isinstance(value, RemoteRelation)
                    else value.lookup)
             for klass in reversed(model.__mro__) for name, value in vars(klass).items()

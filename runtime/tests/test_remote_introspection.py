@@ -5,6 +5,7 @@ describes them (runtime_test_mirror)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import django_filters
@@ -16,6 +17,7 @@ from rest_framework import serializers
 
 from decompose_remote.drafts import RemoteDraft
 from decompose_remote.errors import RemoteError
+from decompose_remote.filters import RemoteAwareFilterBackend
 from decompose_remote.forms import RemoteModelChoiceField, RemoteModelForm
 from decompose_remote.models import RemoteModel
 
@@ -71,6 +73,15 @@ def test_a_filterset_of_a_remote_model_filters_through_the_bridge(entries: Remot
         "third"]
     unknown = EntryFilter({"user": 999})
     assert not unknown.is_valid() and "user" in unknown.errors
+
+
+def test_the_filter_backend_builds_filterset_fields_of_a_remote_model(entries: RemoteModel):
+    """pretalx's views name ``filterset_fields`` of a queryset of the monolith's rows."""
+    rows = entries.objects.all()
+    view = SimpleNamespace(filterset_fields=["object_repr", "action_flag"])
+    filterset = RemoteAwareFilterBackend().get_filterset_class(view, rows)
+    assert [e.object_repr for e in filterset({"action_flag": 2}, queryset=rows).qs] == [
+        "second"]
 
 
 class EntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
