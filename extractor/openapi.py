@@ -59,6 +59,7 @@ def schema_environment() -> dict[str, str]:
     return env
 
 
+TRACEBACK = "Traceback (most recent call last):"
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
@@ -71,14 +72,16 @@ REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
 
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
-    (the service keeps the moved files' paths); a module the service's environment lacks,
+    (the service keeps the moved files' paths), unless it then crashed (the crash is what
+    stopped it: pretalx's api warned of one view, then failed on a serializer's field); a
+    module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
     else the last line of the traceback, at the deepest line of the service's code it ran."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
-    if problems:
+    if problems and TRACEBACK not in lines:
         where, _, what = problems[0].partition(": ")
         path, _, line = where.rpartition(":")
         if not line.isdigit():  # a function view (``@api_view``): its file, without a line

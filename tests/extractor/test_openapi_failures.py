@@ -76,3 +76,41 @@ def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_pa
         "columns and keys: no many-to-many, reverse relation or property), which a FilterSet, "
         "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
         "monolith, or extract the model's app too")
+
+
+_CRASHING_VIEWS = _VIEWS + """
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import generics, serializers
+
+
+class AccessCodeSerializer(serializers.Serializer):
+    def get_fields(self):
+        raise ImproperlyConfigured("Field name `tracks` is not valid for model `AccessCode`.")
+
+
+class AccessCodes(generics.ListAPIView):
+    serializer_class = AccessCodeSerializer
+"""
+
+
+def test_a_crash_after_a_view_the_schema_cannot_document_is_what_is_named(tmp_path: Path):
+    """pretalx's api: drf-spectacular passed over its RootView, then crashed on a
+    ModelSerializer of a remote model naming a many-to-many the bridge does not serve."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("")
+    (tmp_path / "shop/settings.py").write_text(_SETTINGS)
+    (tmp_path / "shop/views.py").write_text(_CRASHING_VIEWS)
+    (tmp_path / "shop/urls.py").write_text(
+        "from django.urls import path\n\nfrom shop.views import AccessCodes, download_file\n\n"
+        'urlpatterns = [path("files/<int:file_id>/", download_file),\n'
+        '               path("later/codes/", AccessCodes.as_view())]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
+         "--settings", "shop.settings", "--pythonpath", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert "Error [download_file]" in result.stderr
+    assert str(_failure(result, tmp_path)).startswith(
+        "shop/views.py:16: manage.py spectacular failed in the service's environment: "
+        "django.core.exceptions.ImproperlyConfigured: Field name `tracks` is not valid for "
+        "model `AccessCode`.; a remote model stands in for the monolith's model here")
