@@ -11,10 +11,11 @@ extraction error instead of a vague schema.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from decompose.errors import DecomposeError
 
@@ -60,6 +61,7 @@ def schema_environment() -> dict[str, str]:
 
 
 TRACEBACK = "Traceback (most recent call last):"
+_NAMED_CLASS = re.compile(r" in `([\w.]+)`\.$")
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
@@ -125,5 +127,24 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
               "relation or property), which a FilterSet, ModelForm or ModelSerializer with it "
               "as Meta.model names; keep this code in the monolith, or extract the model's "
               "app too" if any(sign in reason for sign in REMOTE_FIELD_MISSING) else "")
+    if remote and (named := _named_class(service, reason)) is not None:
+        service_path, service_line = named  # DRF's message names the serializer class
     return OpenApiError(f"manage.py spectacular failed in the service's environment: "
                         f"{reason}{remote}", path=service_path, line=service_line)
+
+
+def _named_class(service: Path, reason: str) -> tuple[str, int] | None:
+    """Where the service defines the class DRF names (``... in `pkg.mod.Serializer`.``): a
+    serializer is built by drf-spectacular, so no frame of the service's code is on the
+    traceback (its deepest is manage.py)."""
+    found = _NAMED_CLASS.search(reason)
+    if found is None:
+        return None
+    module, _, name = found.group(1).rpartition(".")
+    path = PurePosixPath(*module.split(".")).with_suffix(".py")
+    try:
+        tree = ast.parse((service / path).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return next(((path.as_posix(), node.lineno) for node in tree.body
+                 if isinstance(node, ast.ClassDef) and node.name == name), None)
