@@ -496,7 +496,10 @@ class RemoteQuerySet:
         return len(self._evaluated())
 
     def __bool__(self) -> bool:
-        return bool(self._evaluated())
+        """Whether any row matches; ``Model.objects`` itself (no call recorded) is true without
+        asking, as a Django manager is (drf-spectacular tests a relation's queryset so while
+        it writes the schema, with no monolith to ask)."""
+        return True if not self.chain and not self.empty else bool(self._evaluated())
 
     def __getitem__(self, index: int | slice) -> Any:
         return self._evaluated()[index]
