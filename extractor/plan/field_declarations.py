@@ -10,6 +10,7 @@ else the one of its OpenAPI type; the options given as literals (``max_length=20
 from __future__ import annotations
 
 import ast
+import pprint
 from collections.abc import Iterator
 
 from decompose.model import AllowedModel, Model, ProjectGraph, RelationKind
@@ -39,6 +40,8 @@ TRANSLATED = frozenset({"_", "gettext", "gettext_lazy", "pgettext_lazy", "ugette
 KEYS = (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)
 
 Declared = tuple[str, str, str]  # field name, Django class, options as a Python literal
+# The options' width: what the service's line length (100) leaves them, indented 12.
+OPTIONS_WIDTH = 88
 
 
 def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
@@ -72,7 +75,7 @@ def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
             klass = _django_class(field.type, kind)
             options = {k: v for k, v in options.items() if k in COMMON_OPTIONS
                        or klass in CLASS_OPTIONS.get(k, ())}
-        found.append((field.name, klass, repr(dict(sorted(options.items())))))
+        found.append((field.name, klass, pprint.pformat(options, width=OPTIONS_WIDTH)))
     return tuple(found)
 
 

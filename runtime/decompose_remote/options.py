@@ -142,8 +142,11 @@ class RemoteOptions:
         target = given.pop("to", None)
         field: models.Field[Any, Any]
         if target is not None:
-            key = RemoteOneToOneField if klass == "OneToOneField" else RemoteForeignKey
-            field = key(type(self.model)(target), on_delete=models.DO_NOTHING,
+            local = _local_model(target)
+            key: type[models.ForeignKey[Any, Any]] = (
+                (models.OneToOneField if local else RemoteOneToOneField)
+                if klass == "OneToOneField" else (models.ForeignKey if local else RemoteForeignKey))
+            field = key(local or type(self.model)(target), on_delete=models.DO_NOTHING,
                         db_constraint=False, **given)
         else:
             field = getattr(models, klass)(**given)
@@ -151,3 +154,19 @@ class RemoteOptions:
         field.model = self.model
         self._made[name] = field
         return field
+
+
+def _local_model(label: str) -> type[models.Model] | None:
+    """The service's own model ``label`` (a moved model a monolith row points at: a
+    ``CouponRedemption.order`` to the moved ``Order``); None for one the bridge serves."""
+    from django.apps import apps  # registered while the service's models load
+
+    from decompose_remote.models import mirrored_labels  # which imports this module
+
+    if label in mirrored_labels():
+        return None
+    app_label, _, name = label.partition(".")
+    try:
+        return apps.get_registered_model(app_label, name)
+    except LookupError:
+        return None

@@ -20,6 +20,9 @@ DECLARED = {
     "admin.LogEntry": {
         "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
         "user": ["ForeignKey", {"to": "auth.User", "verbose_name": "user"}],
+        # the service's own model (no FIELDS of it): a moved model a monolith row points at
+        "content_type": ["ForeignKey", {"blank": True, "null": True,
+                                        "to": "contenttypes.ContentType"}],
         "object_repr": ["CharField", {"max_length": 200, "verbose_name": "object repr"}],
         "action_flag": ["PositiveSmallIntegerField", {
             "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]],

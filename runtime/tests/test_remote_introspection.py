@@ -41,12 +41,17 @@ def entries(users: RemoteModel) -> RemoteModel:
 
 def test_a_remote_models_meta_holds_the_fields_the_bridge_serves():
     meta = RemoteModel("admin.LogEntry")._meta
-    assert [f.name for f in meta.fields] == ["id", "user", "object_repr", "action_flag"]
+    from django.contrib.contenttypes.models import ContentType
+
+    assert [f.name for f in meta.fields] == ["id", "user", "content_type", "object_repr",
+                                             "action_flag"]
     assert meta.pk is meta.get_field("id") and isinstance(meta.pk, models.AutoField)
     key = meta.get_field("user_id")
     assert key is meta.get_field("user") and key.attname == "user_id"
     assert key.remote_field.model is RemoteModel("auth.User") and key.model is meta.model
     assert key.target_field is RemoteModel("auth.User")._meta.pk
+    local = meta.get_field("content_type")
+    assert local.remote_field.model is ContentType and type(local) is models.ForeignKey
     assert RemoteModel("auth.User")._meta.get_field("username").max_length == 150
     assert meta.get_field("action_flag").choices == [(1, "Addition"), (2, "Change"),
                                                      (3, "Deletion")]

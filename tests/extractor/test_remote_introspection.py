@@ -1,7 +1,8 @@
 """A views-only app whose FilterSet, ModelSerializers and ModelForm are built from models that
 stay (tests/fixtures/remote_introspection, pretalx's ``api``): the mirror declares the remote
-models' fields as the monolith writes them, and the service, served beside the patched
-monolith, lists the monolith's feedback filtered and rendered exactly as the monolith does."""
+models' fields as the monolith writes them (an entry too long for the service's lines spread
+over several), and the service, served beside the patched monolith, lists the monolith's
+feedback filtered and rendered exactly as the monolith does."""
 
 from __future__ import annotations
 
@@ -25,15 +26,21 @@ DECLARED = {
     "talks.Feedback": {
         "id": ["BigAutoField", {'primary_key': True}],
         "talk": ["ForeignKey", {'to': 'talks.Talk'}],
-        "rating": ["PositiveSmallIntegerField", {'blank': True, 'choices': [(1, 'Poor'), \
-(2, 'Fine'), (3, 'Great')], 'null': True}],
+        "rating": [
+            "PositiveSmallIntegerField",
+            {'blank': True, 'choices': [(1, 'Poor'), (2, 'Fine'), (3, 'Great')], 'null': True},
+        ],
         "review": ["TextField", {'help_text': 'What the attendee thought'}],
     },
     "talks.Talk": {
         "id": ["BigAutoField", {'primary_key': True}],
         "title": ["CharField", {'max_length': 200, 'verbose_name': 'Title'}],
-        "state": ["CharField", {'choices': [('draft', 'Draft'), ('accepted', 'Accepted')], \
-'default': 'draft', 'max_length': 20}],
+        "state": [
+            "CharField",
+            {'choices': [('draft', 'Draft'), ('accepted', 'Accepted')],
+             'default': 'draft',
+             'max_length': 20},
+        ],
     },
 }
 """
