@@ -192,7 +192,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     needs, error_notes = error_templates(scope, needs, ERROR_TEMPLATES)
     notes += error_notes
     for library in needs.libraries:
-        imports.use(library.module, ["register"], library.loaded_at)
+        imports.use_library(library.module, library.loaded_at)
     patch = patch_targets(settings, scope.source)
     # The monolith's context processors and error views of apps that stay, named by string:
     # copied as kernel modules where they can be.

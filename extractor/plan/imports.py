@@ -116,6 +116,28 @@ class CrossImports:
                                                  "copied under the same module path"))
         return True
 
+    def use_library(self, module: str, where: Location) -> None:
+        """A template library of an app that stays, which a moved template loads by its
+        module path (``{% load form_media %}``): copied as kernel when it is one, else carried
+        (its imports planned like the moved code's), since its tags are registered on its
+        ``register`` as the module runs, which no mirror can stand in for (pretalx's
+        ``form_media`` imports the forms widgets, which import a staying model)."""
+        path = self.source.path_of(module)
+        if not self._stays(module) or path is None or self._is_kernel(module):
+            self.use(module, ["register"], where)
+            return
+        beside = next((m for m in self.scope.graph.models
+                       if m.location.path == path and not m.abstract), None)
+        if beside is not None:
+            self.dependencies.append(CrossDependency(
+                where, module, Handling.ERROR, f"a template library defined beside the model "
+                f"{beside.label}"))
+            return
+        self._needed_at = where
+        self._carry(module, path)
+        self.dependencies.append(CrossDependency(where, module, Handling.CARRIED,
+                                                 "a template library, copied with its imports"))
+
     def _use_whole(self, module: str, read: tuple[str, ...] | None, where: Location) -> None:
         """A module imported whole: its mirror provides the attributes the file reads."""
         if read is None:
