@@ -37,7 +37,7 @@ DECLARED = {
         "title": ["CharField", {'max_length': 200, 'verbose_name': 'Title'}],
         "state": [
             "CharField",
-            {'choices': [('draft', 'Draft'), ('accepted', 'Accepted')],
+            {'choices': [('draft', 'Draft'), ('accepted', 'Accepted'), ('withdrawn', 'Withdrawn')],
              'default': 'draft',
              'max_length': 20},
         ],
