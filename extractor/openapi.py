@@ -67,9 +67,10 @@ _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
 
 # How a class built from a remote model fails on a field it lacks: its own FieldDoesNotExist,
-# django-filter's Meta.fields check, DRF's ModelSerializer.
+# django-filter's Meta.fields check, DRF's ModelSerializer, Django's ModelForm.
 REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
-                        "must not contain non-model field names", "is not valid for model")
+                        "must not contain non-model field names", "is not valid for model",
+                        "Unknown field(s) (")
 
 
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:

@@ -57,6 +57,22 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
                                  "code: Error [download_file]: unable to guess serializer")
 
 
+def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path: Path):
+    """pretalx's cfp: ``QuestionOrgaForm`` names ``tracks`` of the monolith's Question."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("from shop import forms\n")
+    (tmp_path / "shop/forms.py").write_text(
+        "from django.core.exceptions import FieldError\n\n"
+        'raise FieldError("Unknown field(s) (tracks) specified for Question")\n')
+    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert str(_failure(result, tmp_path)).startswith(
+        "shop/forms.py:3: manage.py spectacular failed in the service's environment: "
+        "django.core.exceptions.FieldError: Unknown field(s) (tracks) specified for Question; "
+        "a remote model stands in for the monolith's model here, with only the fields the "
+        "bridge serves this service (its columns and keys: no many-to-many")
+
+
 def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
     """A FilterSet of the monolith's Feedback naming a field the bridge does not serve."""
     (tmp_path / "shop").mkdir()
