@@ -14,6 +14,7 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
+from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -71,9 +72,13 @@ def _reverses() -> dict[str, dict[str, list[Any]]]:
 
 
 def _declared(label: str) -> Declared:
-    """The Django field class and options of each field of ``label`` the bridge serves."""
+    """The Django field class and options of each field of ``label`` the bridge serves (one
+    empty table for a model the mirror does not declare, so its fields are built once)."""
     declared: dict[str, Declared] = _mirror("DECLARED")  # type: ignore[assignment]
-    return declared.get(label, {})
+    return declared.get(label, _UNDECLARED)
+
+
+_UNDECLARED: Declared = MappingProxyType({})
 
 
 NOT_LOCAL: Any = object()

@@ -58,6 +58,8 @@ def test_a_remote_models_meta_holds_the_fields_the_bridge_serves():
     with pytest.raises(FieldDoesNotExist, match="LogEntry has no field named 'change_message'"):
         meta.get_field("change_message")  # not allowlisted
     assert (meta.abstract, meta.many_to_many, meta.related_objects) == (False, (), ())
+    undeclared = RemoteModel("catalog.Product")._meta  # in FIELDS, not in DECLARED
+    assert undeclared.fields == (undeclared.pk,) and undeclared.pk is undeclared.pk
     # Like a Django manager, true without a query (no monolith answers here)
     assert key.remote_field.model._default_manager and not meta.default_manager.none()
 
