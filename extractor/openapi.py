@@ -11,10 +11,11 @@ extraction error instead of a vague schema.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from decompose.errors import DecomposeError
 
@@ -59,20 +60,31 @@ def schema_environment() -> dict[str, str]:
     return env
 
 
+TRACEBACK = "Traceback (most recent call last):"
+_NAMED_CLASS = re.compile(r" in `([\w.]+)`\.$")
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
 
 
+# How a class built from a remote model fails on a field it lacks: its own FieldDoesNotExist,
+# django-filter's Meta.fields check, DRF's ModelSerializer, Django's ModelForm.
+REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
+                        "must not contain non-model field names", "is not valid for model",
+                        "Unknown field(s) (")
+
+
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
-    (the service keeps the moved files' paths); a module the service's environment lacks,
+    (the service keeps the moved files' paths), unless it then crashed (the crash is what
+    stopped it: pretalx's api warned of one view, then failed on a serializer's field); a
+    module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
     else the last line of the traceback, at the deepest line of the service's code it ran."""
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
-    if problems:
+    if problems and TRACEBACK not in lines:
         where, _, what = problems[0].partition(": ")
         path, _, line = where.rpartition(":")
         if not line.isdigit():  # a function view (``@api_view``): its file, without a line
@@ -110,10 +122,30 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             f"the service's copy is not valid Python ({reason}) at this line of the "
             "service: a rewrite of decompose produced it; report it with that line",
             path=service_path, line=service_line)
-    # A remote model's ``_meta`` is a namespace of its label, names and key only.
-    remote = ("; a remote model stands in for the monolith's model here, and a class that "
-              "reads its fields (a FilterSet, ModelForm or ModelSerializer with it as "
-              "Meta.model) cannot be built from it; extract the model's app too, or keep "
-              "this code in the monolith" if "'types.SimpleNamespace' object" in reason else "")
+    # A remote model's ``_meta`` has the fields the bridge serves: its columns and keys.
+    remote = ("; a remote model stands in for the monolith's model here, with only the fields "
+              "the bridge serves this service (its columns and keys: no many-to-many, reverse "
+              "relation or property), which a FilterSet, ModelForm or ModelSerializer with it "
+              "as Meta.model names; keep this code in the monolith, or extract the model's "
+              "app too" if any(sign in reason for sign in REMOTE_FIELD_MISSING) else "")
+    if remote and (named := _named_class(service, reason)) is not None:
+        service_path, service_line = named  # DRF's message names the serializer class
     return OpenApiError(f"manage.py spectacular failed in the service's environment: "
                         f"{reason}{remote}", path=service_path, line=service_line)
+
+
+def _named_class(service: Path, reason: str) -> tuple[str, int] | None:
+    """Where the service defines the class DRF names (``... in `pkg.mod.Serializer`.``): a
+    serializer is built by drf-spectacular, so no frame of the service's code is on the
+    traceback (its deepest is manage.py)."""
+    found = _NAMED_CLASS.search(reason)
+    if found is None:
+        return None
+    module, _, name = found.group(1).rpartition(".")
+    path = PurePosixPath(*module.split(".")).with_suffix(".py")
+    try:
+        tree = ast.parse((service / path).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return next(((path.as_posix(), node.lineno) for node in tree.body
+                 if isinstance(node, ast.ClassDef) and node.name == name), None)

@@ -26,6 +26,7 @@ from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.plan.data_migrations import DATA_INIT
+from extractor.plan.field_declarations import Declared
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
 from extractor.plan.relations import LocalReverse
 from extractor.plan.routes import registered_prefixes
@@ -99,7 +100,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
-                       plan.remote_relations, plan.local_reverses, plan.boundary.user_model)
+                       plan.declared_fields, plan.remote_relations, plan.local_reverses,
+                       plan.boundary.user_model)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         if extraction.record.signals:
@@ -182,6 +184,7 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
 
 def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                   declared: tuple[tuple[str, tuple[Declared, ...]], ...],
                    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
                    user_model: str) -> None:
@@ -198,5 +201,6 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
         write_file(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
-        "mirror_root.py.j2").render(field_types=field_types, remote_relations=remote_relations,
-                                    reverses=reverses, user_model=user_model))
+        "mirror_root.py.j2").render(field_types=field_types, declared=declared,
+                                    remote_relations=remote_relations, reverses=reverses,
+                                    user_model=user_model))

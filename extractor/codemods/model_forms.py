@@ -10,6 +10,11 @@ cleaned to the row and saved into ``group_id``, so the templates, views and test
 option naming it stays; a many-to-many kept as pairs stays a multiple choice of the rows,
 saved as pairs. A ``field_classes`` entry for either (a model choice field over the monolith's
 rows, which the service cannot query) is dropped.
+
+A ModelForm of a model that stays (``Meta.model`` a remote model: pretalx's forms of its
+``SpeakerProfile``) derives from ``RemoteModelForm`` too: Django's would fail on a monolith row
+given as ``instance`` (it has no ``_meta``); this one edits it as a draft, rendered and
+validated in the service, saved only in the monolith.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
-from decompose.model import Level
+from decompose.model import Handling, Level
 from decompose_runtime.names import REMOTE_MODEL_FORM
 from extractor.codemods.base import (
     Boundary,
@@ -29,6 +34,7 @@ from extractor.codemods.base import (
     assigned_name,
     dotted,
     register,
+    remote_imports,
     string_value,
 )
 from extractor.codemods.field_names import (
@@ -70,7 +76,8 @@ class ModelForms(ExtractionCodemod):
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return bool(boundary.replaced) and ("Form" in source or "formset_factory" in source)
+        return MODEL_FORM in source or (
+            bool(boundary.replaced) and ("Form" in source or "formset_factory" in source))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,10 +86,13 @@ class ModelForms(ExtractionCodemod):
         self._remote: set[str] = set()  # those deriving from RemoteModelForm
         self._models: dict[str, frozenset[str]] = {}
         self._names: dict[str, str] = {}
+        self._staying: set[str] = set()  # names of remote models
 
     def visit_Module(self, node: cst.Module) -> None:
         self._models = model_classes(node, self.boundary)
         self._names = model_names(node, self.boundary)
+        self._staying = {name for name, (_, kind) in remote_imports(node, self.boundary).items()
+                         if kind == Handling.REMOTE_MODEL}
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         name = node.name.value
@@ -108,12 +118,16 @@ class ModelForms(ExtractionCodemod):
         # its own Meta decides (a subclass of a form of the file naming the relation too)
         relations = form.edited(form.relations.values()) if (
             name in self._models or form.named) else []
-        if not relations:
+        staying = _meta_model(original) if any(
+            dotted(b.value).rpartition(".")[2] == MODEL_FORM for b in original.bases) else None
+        if staying not in self._staying and not relations:
             return updated
         self._remote.add(name)
         declared = {assigned_name(statement) for statement in original.body.body}
-        self.report(original, f"{name} derives from RemoteModelForm: "
-                    f"{_edited(relations, frozenset(n for n in declared if n))}")
+        self.report(original, f"{name} derives from RemoteModelForm: " + (
+            _edited(relations, frozenset(n for n in declared if n)) if relations else
+            f"a form of the monolith's {staying}, whose rows it edits as drafts (rendered and "
+            "validated here, saved only in the monolith)"))
         self.import_runtime(REMOTE_MODEL_FORM)
         remote = cst.Name(REMOTE_MODEL_FORM.name)
         for position, base in enumerate(original.bases):
@@ -188,6 +202,17 @@ class ModelForms(ExtractionCodemod):
         return updated.with_changes(args=[arg.with_changes(value=remote) if before.value is given
                                           else arg for before, arg in zip(
                                               original.args, args, strict=True)])
+
+
+def _meta_model(node: cst.ClassDef) -> str | None:
+    """The name a class's ``Meta.model`` is assigned, as written."""
+    for inner in node.body.body:
+        if isinstance(inner, cst.ClassDef) and inner.name.value == "Meta":
+            for line in inner.body.body:
+                if assigned_name(line) == "model" and isinstance(line, cst.SimpleStatementLine):
+                    assign = line.body[0]
+                    return dotted(assign.value) if isinstance(assign, cst.Assign) else None
+    return None
 
 
 def _literal_names(node: cst.BaseExpression) -> frozenset[str] | None:

@@ -29,6 +29,7 @@ from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.error_pages import ERROR_TEMPLATES, error_handlers
+from extractor.plan.field_declarations import Declared, declared_fields
 from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
@@ -103,6 +104,8 @@ class Plan:
     patch: PatchTarget  # where the monolith patch installs the bridge
     # per remote model label, the OpenAPI type (an OpenApiTypes name) of each exposed field
     field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # per remote model label, the Django field class and literal options of each exposed field
+    declared_fields: tuple[tuple[str, tuple[Declared, ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
     remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
@@ -189,7 +192,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     needs, error_notes = error_templates(scope, needs, ERROR_TEMPLATES)
     notes += error_notes
     for library in needs.libraries:
-        imports.use(library.module, ["register"], library.loaded_at)
+        imports.use_library(library.module, library.loaded_at)
     patch = patch_targets(settings, scope.source)
     # The monolith's context processors and error views of apps that stay, named by string:
     # copied as kernel modules where they can be.
@@ -333,6 +336,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
+                tuple((m.label, declared_fields(graph, scope.source, m))
+                      for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 local_reverses(scope, replaced), dependencies, environment, python_version)
 

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from decompose.errors import CannotExtract
 from decompose.model import CrossDependency, FileCopy, Handling, Location, MirrorModule, MirrorName
 from decompose.modules import absolute_module
-from extractor.codemods.remote_serializers import MODEL_SERIALIZERS
 from extractor.plan.constants import CopiedConstant, copy_constant
 from extractor.plan.lookups import LookupReader, remote_user, staying_models
 from extractor.plan.scope import Scope
@@ -117,6 +116,28 @@ class CrossImports:
                                                  "copied under the same module path"))
         return True
 
+    def use_library(self, module: str, where: Location) -> None:
+        """A template library of an app that stays, which a moved template loads by its
+        module path (``{% load form_media %}``): copied as kernel when it is one, else carried
+        (its imports planned like the moved code's), since its tags are registered on its
+        ``register`` as the module runs, which no mirror can stand in for (pretalx's
+        ``form_media`` imports the forms widgets, which import a staying model)."""
+        path = self.source.path_of(module)
+        if not self._stays(module) or path is None or self._is_kernel(module):
+            self.use(module, ["register"], where)
+            return
+        beside = next((m for m in self.scope.graph.models
+                       if m.location.path == path and not m.abstract), None)
+        if beside is not None:
+            self.dependencies.append(CrossDependency(
+                where, module, Handling.ERROR, f"a template library defined beside the model "
+                f"{beside.label}"))
+            return
+        self._needed_at = where
+        self._carry(module, path)
+        self.dependencies.append(CrossDependency(where, module, Handling.CARRIED,
+                                                 "a template library, copied with its imports"))
+
     def _use_whole(self, module: str, read: tuple[str, ...] | None, where: Location) -> None:
         """A module imported whole: its mirror provides the attributes the file reads."""
         if read is None:
@@ -155,33 +176,6 @@ class CrossImports:
                           if path not in self._scanned]:
             for path in pending:
                 self.scan(path)
-                self._refuse_model_forms(path)
-
-    def _refuse_model_forms(self, path: str) -> None:
-        """A class of a carried module built from a remote model's ``_meta`` (a ModelForm, a
-        FilterSet: ``Meta.model = User``) fails at import in the service; a ModelSerializer
-        is rewritten instead (codemods/remote_serializers.py)."""
-        tree = self.source.tree(path)
-        if tree is None:
-            return
-        module = self.source.module_of(path)
-        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-        remote = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                mirror = self.mirrors.get(absolute_module(package, node.module, node.level), {})
-                remote.update({a.asname or a.name: mirror[a.name].target for a in node.names
-                               if a.name in mirror
-                               and mirror[a.name].handling == Handling.REMOTE_MODEL})
-        for node in tree.body:
-            label = _meta_model(node, remote)
-            if isinstance(node, ast.ClassDef) and label and not any(
-                    ast.unparse(base) in MODEL_SERIALIZERS for base in node.bases):
-                bases = ", ".join(ast.unparse(base) for base in node.bases)
-                self.dependencies.append(CrossDependency(
-                    Location(path, node.lineno), f"{module}.{node.name}", Handling.ERROR,
-                    f"a class ({bases}) built from the model {label} that stays (its "
-                    "Meta.model), which a remote model cannot stand in for"))
 
     def carried_files(self) -> list[FileCopy]:
         return sorted(FileCopy(path, path, CARRIED) for path, _ in self.carried.values())
@@ -248,12 +242,26 @@ class CrossImports:
         import app``) is a stub instead: the service runs no worker, and the celery module is
         not the service's. Above a carried module, an ``__init__`` that is not kernel is an
         empty package: re-exporting the package's every module (pretalx's forms package)
-        would carry them all, and the mirrors re-export from the defining modules anyway."""
+        would carry them all, and the mirrors re-export from the defining modules anyway.
+        Deciding an ``__init__`` may make more modules kernel (the package's imports, pretalx's
+        ``common/forms/forms.py``): they are walked in turn, until none is new."""
         copies: set[str] = set()
         stubs: set[str] = set()
         empty: set[str] = set()
         carried = {path for path, _ in self.carried.values()}
-        for module in [*sorted(self.kernel), *self.carried]:
+        walked: set[str] = set()
+        while pending := [m for m in [*sorted(self.kernel), *self.carried] if m not in walked]:
+            walked.update(pending)
+            self._package_files(pending, carried, copies, stubs, empty)
+        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
+                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
+                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
+
+    def _package_files(self, modules: list[str], carried: set[str], copies: set[str],
+                       stubs: set[str], empty: set[str]) -> None:
+        """Sort ``modules`` and the package ``__init__`` files above them into ``copies``,
+        ``stubs`` and ``empty`` (see kernel_files)."""
+        for module in modules:
             path = self.source.path_of(module)
             if path is None:
                 continue
@@ -271,9 +279,6 @@ class CrossImports:
                     empty.add(init)
                 else:
                     copies.add(init)
-        return sorted([FileCopy(p, p, "kernel") for p in copies - stubs - empty]
-                      + [FileCopy(p, p, TASK_QUEUE_STUB) for p in stubs]
-                      + [FileCopy(p, p, EMPTY_PACKAGE) for p in empty - stubs])
 
     def _wires_task_queue(self, init: str, package: str) -> bool:
         """Whether the package ``__init__`` imports a module of the project that imports
@@ -441,17 +446,6 @@ class CrossImports:
                                     f"defined beside the model {beside.label}")
         self._carry(module, path)
         return Handling.CARRIED, f"{module}.{name}"
-
-
-def _meta_model(node: ast.stmt, remote: dict[str, str]) -> str | None:
-    """The remote model label a class names as its ``Meta.model``, if one."""
-    for inner in node.body if isinstance(node, ast.ClassDef) else ():
-        if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
-            for statement in inner.body:
-                if (isinstance(statement, ast.Assign) and _assigns(statement, "model")
-                        and isinstance(statement.value, ast.Name)):
-                    return remote.get(statement.value.id)
-    return None
 
 
 def _reader(tree: ast.Module, bound: dict[str, str]) -> Attributes:

@@ -126,11 +126,25 @@ def settings_read_installed(folders: Iterable[Path]) -> set[str]:
     return names
 
 
+# Django's functions that read a setting themselves: naming one reads it (pretalx's password
+# field calls get_default_password_validators() for its minimum length).
+IMPLICIT_READS = dict.fromkeys((
+    "get_default_password_validators", "validate_password", "password_changed",
+    "password_validators_help_texts", "password_validators_help_text_html"),
+    "AUTH_PASSWORD_VALIDATORS")
+
+
 def _settings_read(tree: ast.Module) -> set[str]:
     """``settings.NAME``, and ``getattr(settings, "NAME", default)``: how a module reads a
-    setting the project may leave unset."""
+    setting the project may leave unset; and the settings Django's functions it names read
+    (IMPLICIT_READS)."""
     names = set()
     for node in ast.walk(tree):
+        named = node.id if isinstance(node, ast.Name) else (
+            node.attr if isinstance(node, ast.Attribute) else "")
+        if named in IMPLICIT_READS:
+            names.add(IMPLICIT_READS[named])
+            continue
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             name = node.attr if node.value.id == "settings" else ""
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)

@@ -40,7 +40,8 @@ PROVIDED_LIBRARIES = frozenset({"static", "i18n", "l10n", "tz", "cache", "admin_
 
 @dataclass(frozen=True)
 class Library:
-    """A ``{% load name %}`` library of an app that stays: copied as a kernel module."""
+    """A ``{% load name %}`` library of an app that stays: copied as a kernel module, or
+    carried when it imports what stays (CrossImports.use_library)."""
 
     name: str
     module: str

@@ -6,10 +6,15 @@ build a filter for. This backend declares those names as filters on the id colum
 (``?executions=5``) filters on the id column of its pairs. Like the monolith's
 ``ModelChoiceFilter``, each filter first asks the monolith for the row (one fetch, remembered for
 the rest of the request), so an unknown or malformed id is answered with the same 400.
+
+A FilterSet of a model that stays (``Meta.model`` a RemoteModel) filters its RemoteQuerySet:
+each filter records its lookup, and the bridge runs them (refusing what its allowlist does not
+give). ``install()``, run by this app's ``ready()``, lets django-filter take that queryset.
 """
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 import django_filters
@@ -19,12 +24,21 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django_filters.rest_framework import DjangoFilterBackend
 
 from decompose_remote.many import RemoteManyToMany
-from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation, pk_of
+from decompose_remote.models import (
+    RemoteModel,
+    RemoteObject,
+    RemoteQuerySet,
+    RemoteRelation,
+    pk_of,
+)
 
 
-def remote_relations(model: type) -> dict[str, tuple[str, str]]:
+def remote_relations(model: Any) -> dict[str, tuple[str, str]]:
     """Per remote relation name, (the monolith model's label, the lookup of its id column):
-    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs."""
+    ``product_id``, or ``executions_pairs__testexecution_id`` through the pairs; none for a
+    monolith model (a RemoteModel: its keys are fields of its ``_meta``)."""
+    if isinstance(model, RemoteModel):
+        return {}
     return {name: (value.label, value.attname if isinstance(value, RemoteRelation)
                    else value.lookup)
             for klass in reversed(model.__mro__) for name, value in vars(klass).items()
@@ -83,3 +97,22 @@ class RemoteAwareFilterBackend(DjangoFilterBackend):
         # Declared names stay in Meta.fields so errors keep the monolith's field order.
         meta = type("Meta", (), {"model": queryset.model, "fields": names})
         return type("AutoFilterSet", (self.filterset_base,), {**declared, "Meta": meta})
+
+
+def install() -> None:
+    """Let ``FilterSet.filter_queryset`` filter a RemoteQuerySet, which django-filter's own
+    refuses (it asserts each filter returned a Django QuerySet); other querysets as before."""
+    django_filter_queryset: Any = django_filters.FilterSet.filter_queryset
+    if getattr(django_filter_queryset, "filters_remote_rows", False):
+        return
+
+    @wraps(django_filter_queryset)
+    def filter_queryset(self: Any, queryset: Any) -> Any:
+        if not isinstance(queryset, RemoteQuerySet):
+            return django_filter_queryset(self, queryset)
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    filter_queryset.filters_remote_rows = True  # type: ignore[attr-defined]
+    django_filters.FilterSet.filter_queryset = filter_queryset  # type: ignore[method-assign]

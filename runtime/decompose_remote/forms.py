@@ -25,8 +25,9 @@ from django.forms.models import (
 )
 from django.utils.text import capfirst
 
+from decompose_remote.drafts import RemoteDraft
 from decompose_remote.many import RemoteManyToMany
-from decompose_remote.models import RemoteModel, RemoteRelation
+from decompose_remote.models import RemoteModel, RemoteObject, RemoteRelation
 
 Relation = RemoteRelation | RemoteManyToMany
 
@@ -77,8 +78,11 @@ class RemoteModelMultipleChoiceField(
         return super()._check_values(value)  # type: ignore[misc]  # Django's, not in stubs
 
 
-def remote_relations(model: type) -> dict[str, Relation]:
-    """The model's relations out of the service, by name (``product``, ``tags``)."""
+def remote_relations(model: Any) -> dict[str, Relation]:
+    """The model's relations out of the service, by name (``product``, ``tags``); none for
+    a monolith model (a RemoteModel: its keys are fields of its ``_meta``)."""
+    if isinstance(model, RemoteModel):
+        return {}
     return {name: value for klass in reversed(model.__mro__)
             for name, value in vars(klass).items() if isinstance(value, Relation)}
 
@@ -154,9 +158,14 @@ def _in_place(fields: dict[str, Any], model: type, built: Mapping[str, Any]) -> 
 
 class RemoteModelForm(forms.ModelForm, metaclass=RemoteModelFormMetaclass):  # type: ignore[type-arg]
     """``ModelForm`` whose remote relations are edited as choices of the monolith's rows:
-    initial from the id column (the pairs), the chosen rows saved into it (them)."""
+    initial from the id column (the pairs), the chosen rows saved into it (them). Of a monolith
+    model (``Meta.model`` a RemoteModel), a row given as ``instance`` is edited as a draft
+    (decompose_remote.drafts): rendered and validated, never saved."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if isinstance(kwargs.get("instance"), RemoteObject):
+            row = kwargs["instance"]
+            kwargs["instance"] = RemoteDraft(row._model, row, {})
         super().__init__(*args, **kwargs)
         for name, relation in self._edited().items():
             if isinstance(relation, RemoteRelation):

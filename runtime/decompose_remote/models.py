@@ -14,20 +14,20 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
-from types import SimpleNamespace
+from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import quote
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils.text import camel_case_to_spaces
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
 
 from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError, register
+from decompose_remote.options import Declared, RemoteOptions
 from decompose_runtime import codec
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
@@ -40,7 +40,8 @@ _MODELS: dict[str, RemoteModel] = {}
 FETCH_MAX_ROWS = 1000
 FETCH_MAX_QUERY = 3000
 # The generated mirror package: its FIELDS give the OpenAPI type of each remote field, its
-# RELATIONS the model each remote foreign key points at.
+# DECLARED the Django field each is declared as, its RELATIONS the model each remote foreign
+# key points at.
 MIRROR_PACKAGE = "monolith"
 
 
@@ -89,6 +90,18 @@ def _reverses() -> dict[str, dict[str, list[Any]]]:
 # What Django's AbstractBaseUser answers for every stored user, so for every row of the
 # monolith's user model: taiga's permission checks ask ``user.is_anonymous`` of a remote row.
 STORED_USER = {"is_authenticated": True, "is_anonymous": False}
+
+
+def _declared(label: str) -> Declared:
+    """The Django field class and options of each field of ``label`` the bridge serves (one
+    empty table for a model the mirror does not declare, so its fields are built once)."""
+    declared: dict[str, Declared] = _mirror("DECLARED")  # type: ignore[assignment]
+    return declared.get(label, _UNDECLARED)
+
+
+_UNDECLARED: Declared = MappingProxyType({})
+
+
 NOT_LOCAL: Any = object()
 
 
@@ -150,20 +163,13 @@ def _one_to_one(model_label: str) -> tuple[Any, type[Exception]]:
     return model, type("RelatedObjectDoesNotExist", (model.DoesNotExist, AttributeError), {})
 
 
-def _remote_pk() -> models.BigAutoField[int, int]:
-    """An integer primary key, as schema generators (drf-spectacular) inspect ``_meta.pk``."""
-    field: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
-    field.set_attributes_from_name("id")
-    return field
-
-
 class RemoteModel:
     """Stands for the monolith model ``label`` ("catalog.Product") in moved code."""
 
     label: str
     __name__: str
     __qualname__: str
-    _meta: SimpleNamespace  # what Django and DRF read of a model class: label, names, pk
+    _meta: RemoteOptions  # what Django, DRF and django-filter read of a model class
     DoesNotExist: type[RemoteError]
     MultipleObjectsReturned: type[RemoteError]
     row_class: type[RemoteObject]  # the class of its rows (``type(row).__name__`` is ``name``)
@@ -178,13 +184,7 @@ class RemoteModel:
         model = super().__new__(cls)
         model.label = label
         model.__name__ = model.__qualname__ = name
-        # concrete_model: what ContentType.objects.get_for_model() reads the natural key of;
-        # the verbose names are Django's defaults (the monolith's own are not mirrored), read
-        # by ContentType.name and str(content_type).
-        model._meta = SimpleNamespace(
-            label=label, app_label=app_label, object_name=name, model_name=name.lower(),
-            pk=_remote_pk(), concrete_model=model, verbose_name=camel_case_to_spaces(name),
-            app_config=SimpleNamespace(label=app_label, verbose_name=app_label.title()))
+        model._meta = RemoteOptions(model, lambda: _declared(label))
         model.row_class = cast(type[RemoteObject], _RowClass(name, (RemoteObject,), {
             "__module__": __name__, "__qualname__": name, "_model": model}))
         model.DoesNotExist = type("DoesNotExist", (RemoteError, ObjectDoesNotExist),
@@ -213,9 +213,25 @@ class RemoteModel:
         ref = getattr(value, "__decompose_ref__", None)
         return callable(ref) and str(ref()[0]).lower() == self.label.lower()
 
+    def __subclasscheck__(self, other: Any) -> bool:
+        """``issubclass(queryset.model, filterset.Meta.model)`` (django-filter's backend
+        checks it): the model itself, or its rows' class."""
+        return other is self or other is self.row_class
+
     @property
     def objects(self) -> RemoteQuerySet:
         return RemoteQuerySet(self)
+
+    # What Django, DRF and django-filter take a model's rows from (a ForeignKey's choices, a
+    # UniqueValidator's queryset, a FilterSet's default queryset).
+    _default_manager = _base_manager = objects
+
+    def __call__(self, **values: Any) -> Any:
+        """``Feedback(talk=talk, review="...")``: an unsaved row (a ModelForm makes one),
+        validated here; saving it is refused, as the bridge writes nothing."""
+        from decompose_remote.drafts import RemoteDraft  # drafts reads rows of this module
+
+        return RemoteDraft(self, None, values)
 
     def field_type(self, name: str) -> OpenApiTypes | dict[str, str]:
         """How the monolith's API types this field (ANY when the mirror does not say)."""
@@ -307,7 +323,7 @@ class _RowClass(type):
     _model: RemoteModel
 
     @property
-    def _meta(cls) -> SimpleNamespace:
+    def _meta(cls) -> RemoteOptions:
         return cls._model._meta
 
 
@@ -330,6 +346,12 @@ class RemoteObject(metaclass=_RowClass):
     @property
     def pk(self) -> Any:
         return self._pk
+
+    def serializable_value(self, name: str) -> Any:
+        """A field's value, a key's by its column (``talk`` -> ``talk_id``), as Django's
+        ``Model.serializable_value`` (DRF renders a primary key relation with it)."""
+        fields = self.__dict__["_fields"]
+        return fields[f"{name}_id"] if f"{name}_id" in fields else getattr(self, name)
 
     @property
     def representation(self) -> dict[str, Any]:
@@ -447,6 +469,24 @@ class RemoteQuerySet:
     def none(self) -> RemoteQuerySet:
         return RemoteQuerySet(self.model, self.chain, empty=True)
 
+    def using(self, alias: str | None) -> RemoteQuerySet:
+        """The monolith answers from its own database, whichever alias the caller names."""
+        return self
+
+    def complex_filter(self, condition: Any) -> RemoteQuerySet:
+        """A ForeignKey's ``limit_choices_to`` (a dict or a Q), as Django applies it."""
+        if isinstance(condition, models.Q):
+            return self.filter(condition)  # type: ignore[no-any-return]
+        return self.filter(**condition) if condition else self
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise RemoteError(f"{self.model.label} rows are read-only in this service: the "
+                          "monolith's bridge writes nothing, so create, change or delete them "
+                          "in the monolith (keep this code there)")
+
+    create = get_or_create = update_or_create = update = delete = _read_only
+    bulk_create = bulk_update = _read_only
+
     def _run(self, terminal: Step | None) -> Any:
         steps = [*self.chain, terminal] if terminal else list(self.chain)
         body = {"op": "query", "model": self.model.label,
@@ -485,7 +525,10 @@ class RemoteQuerySet:
         return len(self._evaluated())
 
     def __bool__(self) -> bool:
-        return bool(self._evaluated())
+        """Whether any row matches; ``Model.objects`` itself (no call recorded) is true without
+        asking, as a Django manager is (drf-spectacular tests a relation's queryset so while
+        it writes the schema, with no monolith to ask)."""
+        return True if not self.chain and not self.empty else bool(self._evaluated())
 
     def __getitem__(self, index: int | slice) -> Any:
         return self._evaluated()[index]

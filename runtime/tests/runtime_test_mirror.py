@@ -8,7 +8,29 @@ FIELDS: dict[str, dict[str, str]] = {
     "catalog.Product": {"id": "INT", "name": "STR"},
 }
 
-RELATIONS: dict[str, dict[str, str]] = {}
+# As decompose reads them from django.contrib.auth's and django.contrib.admin's declarations.
+DECLARED = {
+    "auth.User": {
+        "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
+        "username": ["CharField", {"max_length": 150, "unique": True,
+                                   "verbose_name": "username"}],
+        "first_name": ["CharField", {"blank": True, "max_length": 150,
+                                     "verbose_name": "first name"}],
+    },
+    "admin.LogEntry": {
+        "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
+        "user": ["ForeignKey", {"to": "auth.User", "verbose_name": "user"}],
+        # the service's own model (no FIELDS of it): a moved model a monolith row points at
+        "content_type": ["ForeignKey", {"blank": True, "null": True,
+                                        "to": "contenttypes.ContentType"}],
+        "object_repr": ["CharField", {"max_length": 200, "verbose_name": "object repr"}],
+        "action_flag": ["PositiveSmallIntegerField", {
+            "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]],
+            "verbose_name": "action flag"}],
+    },
+}
+
+RELATIONS = {"admin.LogEntry": {"user": "auth.User"}}
 
 USER_MODEL = "auth.User"
 

@@ -27,7 +27,13 @@ from decompose.model import (
 from decompose.serialize import read_json
 from extractor.command import extract
 from extractor.plan import build_plan
-from extractor.plan.settings import CHECK_PLACEHOLDER, carried_settings, environment_text
+from extractor.plan.settings import (
+    CHECK_PLACEHOLDER,
+    carried_settings,
+    environment_text,
+    settings_read_by,
+)
+from extractor.plan.source import Source
 from extractor.render import render_service
 from extractor.spec import CarriedSetting
 from extractor.writer import render_report
@@ -418,3 +424,19 @@ def _rendered(service: Path, template: str) -> str:
         env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def test_a_django_function_that_reads_a_setting_carries_it(tmp_path: Path):
+    """pretalx's password field asks ``get_default_password_validators()`` for the minimum
+    length: the service needs the monolith's AUTH_PASSWORD_VALIDATORS (Django's default is
+    none, and its ``max()`` of them failed)."""
+    (tmp_path / "fields.py").write_text(
+        "from django.contrib.auth import password_validation\n"
+        "from django.contrib.auth.password_validation import validate_password\n\n"
+        "VALIDATORS = [validate_password]\n\n\n"
+        "def strictest():\n"
+        "    return max(password_validation.get_default_password_validators())\n")
+    (tmp_path / "plain.py").write_text("from django.conf import settings\n\nX = settings.DEBUG\n")
+    source = Source(tmp_path, (), "")
+    assert settings_read_by(source, ["fields.py"]) == {"AUTH_PASSWORD_VALIDATORS"}
+    assert settings_read_by(source, ["plain.py"]) == {"DEBUG"}

@@ -57,20 +57,80 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
                                  "code: Error [download_file]: unable to guess serializer")
 
 
+def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path: Path):
+    """pretalx's cfp: ``QuestionOrgaForm`` names ``tracks`` of the monolith's Question."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("from shop import forms\n")
+    (tmp_path / "shop/forms.py").write_text(
+        "from django.core.exceptions import FieldError\n\n"
+        'raise FieldError("Unknown field(s) (tracks) specified for Question")\n')
+    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert str(_failure(result, tmp_path)).startswith(
+        "shop/forms.py:3: manage.py spectacular failed in the service's environment: "
+        "django.core.exceptions.FieldError: Unknown field(s) (tracks) specified for Question; "
+        "a remote model stands in for the monolith's model here, with only the fields the "
+        "bridge serves this service (its columns and keys: no many-to-many")
+
+
 def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
-    """pretalx's api: a FilterSet of the monolith's Feedback reads its fields at import."""
+    """A FilterSet of the monolith's Feedback naming a field the bridge does not serve."""
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop/__init__.py").write_text("from shop import filters\n")
     (tmp_path / "shop/filters.py").write_text(
         "from decompose_remote.models import RemoteModel\n\n"
         'Feedback = RemoteModel("submission.Feedback")\n'
-        'FIELD = Feedback._meta.get_field("rating")\n')
+        'FIELD = Feedback._meta.get_field("speakers")\n')
     result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
                             capture_output=True, text=True, check=False)
     error = _failure(result, tmp_path)
     assert str(error) == (
         "shop/filters.py:4: manage.py spectacular failed in the service's environment: "
-        "AttributeError: 'types.SimpleNamespace' object has no attribute 'get_field'; a remote "
-        "model stands in for the monolith's model here, and a class that reads its fields "
-        "(a FilterSet, ModelForm or ModelSerializer with it as Meta.model) cannot be built "
-        "from it; extract the model's app too, or keep this code in the monolith")
+        "django.core.exceptions.FieldDoesNotExist: Feedback has no field named 'speakers' "
+        "among those the monolith's bridge serves this service; a remote model stands in for "
+        "the monolith's model here, with only the fields the bridge serves this service (its "
+        "columns and keys: no many-to-many, reverse relation or property), which a FilterSet, "
+        "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
+        "monolith, or extract the model's app too")
+
+
+_CRASHING_VIEWS = _VIEWS + """
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import generics, serializers
+
+
+class AccessCodeSerializer(serializers.Serializer):
+    def get_fields(self):
+        raise ImproperlyConfigured("Field name `tracks` is not valid for model `AccessCode` "
+                                   "in `shop.views.AccessCodeSerializer`.")
+
+
+class AccessCodes(generics.ListAPIView):
+    serializer_class = AccessCodeSerializer
+"""
+
+
+def test_a_crash_after_a_view_the_schema_cannot_document_is_what_is_named(tmp_path: Path):
+    """pretalx's api: drf-spectacular passed over its RootView, then crashed on a
+    ModelSerializer of a remote model naming a many-to-many the bridge does not serve: named at
+    the class DRF names (no frame of the service's code is on the traceback of a serializer
+    drf-spectacular builds)."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/__init__.py").write_text("")
+    (tmp_path / "shop/settings.py").write_text(_SETTINGS)
+    (tmp_path / "shop/views.py").write_text(_CRASHING_VIEWS)
+    (tmp_path / "shop/urls.py").write_text(
+        "from django.urls import path\n\nfrom shop.views import AccessCodes, download_file\n\n"
+        'urlpatterns = [path("files/<int:file_id>/", download_file),\n'
+        '               path("later/codes/", AccessCodes.as_view())]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
+         "--settings", "shop.settings", "--pythonpath", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert "Error [download_file]" in result.stderr
+    assert str(_failure(result, tmp_path)).startswith(
+        "shop/views.py:14: manage.py spectacular failed in the service's environment: "
+        "django.core.exceptions.ImproperlyConfigured: Field name `tracks` is not valid for "
+        "model `AccessCode` in `shop.views.AccessCodeSerializer`.; a remote model stands in "
+        "for the monolith's model here")

@@ -131,6 +131,26 @@ def test_pages_whose_templates_cannot_be_provided_stay_on_the_monolith(tmp_path)
     assert not any(f.kind == "template" for f in record.files)
 
 
+def test_a_template_library_importing_a_model_that_stays_is_carried(tmp_path):
+    """pretalx's ``form_media`` imports its forms widgets, which import a staying model: a
+    template library loads by its module path, its tags registered as it runs, so the
+    service gets the module (its imports planned like the moved code's), not a mirror."""
+    shop = tmp_path / "shop"
+    shutil.copytree(MONOLITH, shop, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    money = shop / "core" / "templatetags" / "money.py"
+    money.write_text(money.read_text().replace(
+        "from core.money import format_money\n",
+        "from catalog.models import Product\nfrom core.money import format_money\n\n"
+        "PRODUCT = Product\n"))
+    plan = build_plan(build_graph(shop, use_cache=False), shop, ["orders"])
+    kinds = {f.source: f.kind for f in plan.record.files}
+    assert kinds["core/templatetags/money.py"] == "carried"
+    assert plan.spec.template_libraries == (("money", "core.templatetags.money"),)
+    assert {(d.target, d.handling) for d in plan.record.dependencies
+            if d.location.path == "orders/templates/orders/order_list.html"} >= {
+        ("core.templatetags.money", Handling.CARRIED)}
+
+
 def test_an_unreadable_template_keeps_the_pages_on_the_monolith(tmp_path):
     shop = tmp_path / "shop"
     shutil.copytree(MONOLITH, shop, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))

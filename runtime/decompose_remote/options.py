@@ -1,0 +1,172 @@
+"""The ``_meta`` of a remote model: what Django, DRF and django-filter read of a model class.
+
+A FilterSet (``Meta.model = Feedback``), a ModelSerializer or a ModelForm of a model that stays
+in the monolith is built from its fields: ``get_field(name)``, ``fields``, ``pk``... Each field
+the bridge serves is a real Django field here, built from the mirror's ``DECLARED`` table (the
+class and the literal options the monolith declares it with); a foreign key points at its
+target's remote model, so ``remote_field.model._default_manager`` asks the bridge. Nothing here
+reads a table: the fields only describe, validate and convert values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.text import camel_case_to_spaces
+
+# Per field name: [Django field class, options], as the mirror's DECLARED holds them.
+Declared = Mapping[str, list[Any]]
+
+
+class RemoteForeignKey(models.ForeignKey):  # type: ignore[type-arg]
+    """A key between monolith models: its form field lists the monolith's rows."""
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        from decompose_remote.forms import RemoteModelChoiceField  # forms imports models
+
+        return super().formfield(**{"form_class": RemoteModelChoiceField, **kwargs})
+
+
+class RemoteOneToOneField(models.OneToOneField, RemoteForeignKey):  # type: ignore[type-arg]
+    """A one-to-one between monolith models (its form field as a key's)."""
+
+
+class RemoteOptions:
+    """``Model._meta`` of a remote model: its names, and its fields once first read."""
+
+    abstract = proxy = auto_created = managed = False
+    swapped = None
+    # The monolith's own ordering applies: the bridge runs the query with its managers.
+    ordering: list[str] = []
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    constraints: list[Any] = []
+    private_fields: tuple[models.Field[Any, Any], ...] = ()
+    many_to_many: tuple[models.Field[Any, Any], ...] = ()
+    related_objects: tuple[Any, ...] = ()
+
+    def __init__(self, model: Any, declared: Callable[[], Declared]) -> None:
+        """``model`` is the RemoteModel; ``declared`` reads its fields from the mirror (only
+        when first needed: mirrors are imported while the service's models load)."""
+        self.model = self.concrete_model = model
+        self.label = model.label
+        self.label_lower = self.label.lower()
+        self.app_label, _, self.object_name = self.label.partition(".")
+        self.model_name = self.object_name.lower()
+        # Django's defaults (the monolith's own are not mirrored), read by ContentType.name.
+        self.verbose_name = self.verbose_name_raw = camel_case_to_spaces(self.object_name)
+        self.verbose_name_plural = f"{self.verbose_name}s"
+        self.app_config = SimpleNamespace(label=self.app_label,
+                                          verbose_name=self.app_label.title())
+        self.parents: dict[Any, Any] = {}
+        self._declared = declared
+        self._read: Declared | None = None  # the table the fields below were built from
+        self._made: dict[str, models.Field[Any, Any]] = {}
+        self._pk: models.Field[Any, Any] | None = None
+        self._fields: tuple[models.Field[Any, Any], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<RemoteOptions for {self.label}>"
+
+    @property
+    def default_manager(self) -> Any:
+        return self.model.objects
+
+    base_manager = default_manager
+
+    def _table(self) -> Declared:
+        """The mirror's fields of this model; built again if the mirror changed (tests)."""
+        declared = self._declared()
+        if declared is not self._read:
+            self._read, self._made, self._pk, self._fields = declared, {}, None, ()
+        return declared
+
+    @property
+    def pk(self) -> models.Field[Any, Any]:
+        """The declared primary key, else an integer ``id`` (what schema generators and
+        foreign keys to this model read); built alone, so keys between two remote models
+        pointing at each other build."""
+        declared = self._table()
+        if self._pk is None:
+            name = next((n for n, (_, options) in declared.items()
+                         if options.get("primary_key")), None)
+            self._pk = self._field("id", "BigAutoField", {"primary_key": True}) if (
+                name is None) else self._field(name, *declared[name])
+        return self._pk
+
+    @property
+    def fields(self) -> tuple[models.Field[Any, Any], ...]:
+        """The fields the bridge serves, in the monolith's order (the key first if unlisted)."""
+        pk, declared = self.pk, self._table()
+        if not self._fields:
+            made = [self._field(name, *declared[name]) for name in declared]
+            self._fields = tuple(made) if pk in made else (pk, *made)
+        return self._fields
+
+    @property
+    def concrete_fields(self) -> tuple[models.Field[Any, Any], ...]:
+        return self.fields
+
+    local_fields = local_concrete_fields = concrete_fields
+
+    def get_fields(self, include_parents: bool = True,
+                   include_hidden: bool = False) -> tuple[models.Field[Any, Any], ...]:
+        return self.fields
+
+    def get_field(self, name: str) -> models.Field[Any, Any]:
+        """A field by its name or its column's (``talk`` or ``talk_id``), as Django finds
+        one; FieldDoesNotExist for any field the bridge does not serve."""
+        found = next((f for f in self.fields if name in (f.name, f.attname)), None)
+        if found is None:
+            raise FieldDoesNotExist(
+                f"{self.object_name} has no field named '{name}' among those the monolith's "
+                "bridge serves this service")
+        return found
+
+    def get_parent_list(self) -> list[Any]:
+        return []
+
+    @property
+    def total_unique_constraints(self) -> list[Any]:
+        return []
+
+    def _field(self, name: str, klass: str, options: Mapping[str, Any]
+               ) -> models.Field[Any, Any]:
+        """The field ``name``, built once."""
+        if name in self._made:
+            return self._made[name]
+        given = dict(options)
+        target = given.pop("to", None)
+        field: models.Field[Any, Any]
+        if target is not None:
+            local = _local_model(target)
+            key: type[models.ForeignKey[Any, Any]] = (
+                (models.OneToOneField if local else RemoteOneToOneField)
+                if klass == "OneToOneField" else (models.ForeignKey if local else RemoteForeignKey))
+            field = key(local or type(self.model)(target), on_delete=models.DO_NOTHING,
+                        db_constraint=False, **given)
+        else:
+            field = getattr(models, klass)(**given)
+        field.set_attributes_from_name(name)
+        field.model = self.model
+        self._made[name] = field
+        return field
+
+
+def _local_model(label: str) -> type[models.Model] | None:
+    """The service's own model ``label`` (a moved model a monolith row points at: a
+    ``CouponRedemption.order`` to the moved ``Order``); None for one the bridge serves."""
+    from django.apps import apps  # registered while the service's models load
+
+    from decompose_remote.models import mirrored_labels  # which imports this module
+
+    if label in mirrored_labels():
+        return None
+    app_label, _, name = label.partition(".")
+    try:
+        return apps.get_registered_model(app_label, name)
+    except LookupError:
+        return None

@@ -1,0 +1,147 @@
+"""A views-only app whose FilterSet, ModelSerializers and ModelForm are built from models that
+stay (tests/fixtures/remote_introspection, pretalx's ``api``): the mirror declares the remote
+models' fields as the monolith writes them (an entry too long for the service's lines spread
+over several), and the service, served beside the patched monolith, lists the monolith's
+feedback filtered and rendered exactly as the monolith does."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.extractor.projects import analysed_copy
+from tests.extractor.test_extract_command import invoke
+from tests.support.gunicorn import start_gunicorn
+from tests.support.http import request
+from tests.support.keys import key_pair
+from tests.support.processes import clean_env, completed, stop
+
+DECLARED = """\
+DECLARED = {
+    "talks.Feedback": {
+        "id": ["BigAutoField", {'primary_key': True}],
+        "talk": ["ForeignKey", {'to': 'talks.Talk'}],
+        "rating": [
+            "PositiveSmallIntegerField",
+            {'blank': True, 'choices': [(1, 'Poor'), (2, 'Fine'), (3, 'Great')], 'null': True},
+        ],
+        "review": ["TextField", {'help_text': 'What the attendee thought'}],
+    },
+    "talks.Talk": {
+        "id": ["BigAutoField", {'primary_key': True}],
+        "title": ["CharField", {'max_length': 200, 'verbose_name': 'Title'}],
+        "state": [
+            "CharField",
+            {'choices': [('draft', 'Draft'), ('accepted', 'Accepted'), ('withdrawn', 'Withdrawn')],
+             'default': 'draft',
+             'max_length': 20},
+        ],
+    },
+}
+"""
+SEED = """
+from talks.models import Feedback, Talk
+keynote = Talk.objects.create(title="Keynote", state="accepted")
+lightning = Talk.objects.create(title="Lightning")
+Feedback.objects.create(talk=keynote, rating=3, review="Loved it")
+Feedback.objects.create(talk=keynote, rating=1, review="Too long")
+Feedback.objects.create(talk=lightning, review="Short")
+print(keynote.pk)
+"""
+PUBLIC = {"Host": "talks.example", "X-Forwarded-Proto": "https"}
+# The service's form of the monolith's Feedback, given the monolith's rows through the bridge.
+FORM = textwrap.dedent("""
+    import django
+    django.setup()
+    from api.forms import FeedbackForm
+    form = FeedbackForm()
+    print([str(label) for _, label in form.fields["talk"].choices])
+    print(FeedbackForm({"talk": 999, "review": "x"}).errors.get_json_data()["talk"][0]["code"])
+    valid = FeedbackForm({"talk": %(talk)s, "rating": 2, "review": "Fine"})
+    print(valid.is_valid(), valid.instance.talk.title)
+    try:
+        valid.save()
+    except Exception as error:
+        print(type(error).__name__, str(error).split(":")[0])
+    from monolith.talks.models import Feedback
+    row = Feedback.objects.filter(rating=3).first()
+    edit = FeedbackForm({"talk": row.talk_id, "rating": 1, "review": "Changed"}, instance=row)
+    print(FeedbackForm(instance=row).initial["review"], edit.is_valid(), edit.instance.review,
+          row.review)
+""")
+
+
+def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Path):
+    root = analysed_copy("remote_introspection", tmp_path / "monolith")
+    out = tmp_path / "service"
+    result = invoke("api", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    mirror = (out / "monolith" / "__init__.py").read_text()
+    assert mirror[mirror.index("DECLARED = {"):].split("\n\n")[0] + "\n" == DECLARED
+    assert ("class FeedbackForm(RemoteModelForm):\n" in (out / "api/forms.py").read_text())
+    assert ("- `api/forms.py:6` [model_forms] FeedbackForm derives from RemoteModelForm: a form "
+            "of the monolith's Feedback, whose rows it edits as drafts (rendered and validated "
+            "here, saved only in the monolith)\n") in (out / "EXTRACTION.md").read_text()
+    schema = (out / "openapi.yaml").read_text()  # the filters and fields typed from them
+    assert "      - in: query\n        name: talk\n        schema:\n          type: integer\n" in (
+        schema)
+    assert "        review:\n          type: string\n          description: What the" in schema
+
+
+@pytest.mark.slow
+def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_path: Path):
+    root = analysed_copy("remote_introspection", tmp_path / "monolith")
+    result = invoke("api", "--project", str(root), "--apply")
+    assert result.exit_code == 0, result.output
+    service_root = tmp_path / "services" / "api"
+    token, service_keys = key_pair(), key_pair()
+    monolith_env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings", DECOMPOSE_TOKEN_PRIVATE_KEY=token.private,
+        DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({"api": service_keys.public}))
+    completed([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v0"], root,
+              monolith_env)
+    talk = completed([sys.executable, "manage.py", "shell", "-c", SEED], root,
+                     monolith_env).stdout.split()[-1]  # after Django 5.2's shell banner
+    monolith_url, monolith = start_gunicorn(
+        root, monolith_env, tmp_path / "monolith.log", "config.wsgi:application",
+        ready=lambda url: request(url + "/api/feedback/", timeout=2))
+    try:
+        service_env = clean_env(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_ALLOWED_HOSTS="talks.example,127.0.0.1,localhost",
+            DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50), MONOLITH_URL=monolith_url,
+            DECOMPOSE_SERVICE_PRIVATE_KEY=service_keys.private,
+            DECOMPOSE_TOKEN_PUBLIC_KEY=token.public,
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"))
+        completed([sys.executable, "manage.py", "migrate", "-v0"], service_root, service_env)
+        service_url, service = start_gunicorn(
+            service_root, service_env, tmp_path / "service.log", "--config", "gunicorn.conf.py",
+            "config.wsgi:application",
+            ready=lambda url: request(url + "/livez", headers=PUBLIC, timeout=2))
+        try:
+            for query in ("", "?rating=3", f"?talk={talk}", f"?talk={talk}&rating=1",
+                          "?talk=999", "?rating=9"):
+                theirs = request(f"{monolith_url}/api/feedback/{query}")
+                ours = request(f"{service_url}/api/feedback/{query}", headers=PUBLIC)
+                assert (ours.status, ours.json()) == (theirs.status, theirs.json()), query
+            assert [row["review"] for row in request(
+                f"{service_url}/api/feedback/?talk={talk}", headers=PUBLIC).json()] == [
+                "Loved it", "Too long"]
+            form = completed([sys.executable, "-c", FORM % {"talk": talk}], service_root,
+                             service_env)
+            assert form.stdout == ("['---------', 'Keynote', 'Lightning']\n"
+                                   "invalid_choice\n"
+                                   "True Keynote\n"
+                                   "RemoteError talks.Feedback rows are read-only in this "
+                                   "service\n"
+                                   "Loved it True Changed Loved it\n")
+        finally:
+            stop(service)
+    finally:
+        stop(monolith)
