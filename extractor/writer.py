@@ -100,8 +100,8 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
-                       plan.declared_fields, plan.remote_relations, plan.local_reverses,
-                       plan.boundary.user_model)
+                       plan.declared_fields, plan.remote_relations, plan.remote_properties,
+                       plan.local_reverses, plan.boundary.user_model)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         if extraction.record.signals:
@@ -186,6 +186,7 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    declared: tuple[tuple[str, tuple[Declared, ...]], ...],
                    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                   properties: tuple[tuple[str, tuple[str, ...]], ...],
                    reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
                    user_model: str) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
@@ -202,5 +203,6 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
         "mirror_root.py.j2").render(field_types=field_types, declared=declared,
-                                    remote_relations=remote_relations, reverses=reverses,
+                                    remote_relations=remote_relations, properties=properties,
+                                    reverses=reverses,
                                     user_model=user_model))

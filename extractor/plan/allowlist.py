@@ -28,8 +28,9 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
             kernel: Iterable[tuple[str, str]] = ()) -> tuple[tuple[str, ...],
                                                              tuple[AllowedModel, ...]]:
     """The remote functions, and per remote model what may be read and called (by moved code,
-    or by moved templates: ``{{ shipment.tracking_url }}`` reads a property); a model only
-    ``joins`` pass through gives the columns they read, and nothing else.
+    or by moved templates: ``{{ shipment.tracking_url }}`` reads a property, and so does
+    ``if shipment.is_late:`` in Python); a model only ``joins`` pass through gives the columns
+    they read, and nothing else.
 
     The ``kernel``'s copies are the service's code too, run as the monolith wrote them (taiga's
     ``permissions/services.py``: ``user.cached_membership_for_project(project)``, then
@@ -55,7 +56,9 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
                 or model.app not in scope.own_labels):
             continue
         called = attributes | (kernel_calls if model.label in labels else set())
-        methods = sorted(_model_methods(source, model) & called)
+        methods = sorted(_model_methods(source, model) & called
+                         | (model_properties(source, model) & reads if model.label in labels
+                            else set()))
         if model.label not in labels and not methods:
             continue
         managers = _manager_methods(source, model)
@@ -124,6 +127,19 @@ def _model_methods(source: Source, model: Model) -> set[str]:
     node = _class_node(source, model)
     return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
             and not n.name.startswith("_") and n.name not in MODEL_API} if node else set()
+
+
+def model_properties(source: Source, model: Model) -> set[str]:
+    """The model's public properties (``@property``, ``@cached_property``): a row read from
+    the monolith answers them with their value, as a local instance would."""
+    node = _class_node(source, model)
+    return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
+            and not n.name.startswith("_") and any(
+                (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute)
+                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else set()
+
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 
 
 def _manager_methods(source: Source, model: Model) -> set[str]:

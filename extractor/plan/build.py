@@ -10,6 +10,7 @@ from typing import Any
 
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import (
+    AllowedModel,
     CrossDependency,
     ExtractionPlan,
     FileCopy,
@@ -23,7 +24,7 @@ from decompose.model import (
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.admin_inlines import remote_inlines
-from extractor.plan.allowlist import allowed, to_allowlist
+from extractor.plan.allowlist import allowed, model_properties, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
@@ -108,6 +109,8 @@ class Plan:
     declared_fields: tuple[tuple[str, tuple[Declared, ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
     remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # per remote model label, the allowlisted properties its rows answer with their value
+    remote_properties: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
     local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
@@ -339,7 +342,21 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                 tuple((m.label, declared_fields(graph, scope.source, m))
                       for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
-                local_reverses(scope, replaced), dependencies, environment, python_version)
+                _properties(scope, allowed_models), local_reverses(scope, replaced),
+                dependencies, environment, python_version)
+
+
+def _properties(scope: Scope, allowed_models: Sequence[AllowedModel]
+                ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per remote model, the allowlisted methods that are properties in the monolith."""
+    found = []
+    for allowed_model in allowed_models:
+        model = scope.graph.model(allowed_model.label)
+        names = set(allowed_model.methods) & model_properties(scope.source, model) if (
+            model is not None) else set()
+        if names:
+            found.append((allowed_model.label, tuple(sorted(names))))
+    return tuple(sorted(found))
 
 
 # What a locale setting may hold to be written into the service's settings as a literal.

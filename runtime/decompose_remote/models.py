@@ -83,6 +83,10 @@ def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
 
+def _properties() -> dict[str, list[str]]:
+    return _mirror("PROPERTIES")  # type: ignore[return-value]
+
+
 def _reverses() -> dict[str, dict[str, list[Any]]]:
     return _mirror("REVERSES")  # type: ignore[return-value]
 
@@ -368,7 +372,8 @@ class RemoteObject(metaclass=_RowClass):
     def __getattr__(self, name: str) -> Any:
         """A field; what Django's user model answers for any stored user (a row of the
         monolith's); the row a foreign key points at (``shipment.carrier``, read from the
-        monolith); else a method (or property) the monolith runs on this row."""
+        monolith); a property's value, read by the monolith (the mirror's PROPERTIES: a stand-in
+        would be true whatever the value); else a method the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
             return fields[name]
@@ -376,6 +381,8 @@ class RemoteObject(metaclass=_RowClass):
             raise AttributeError(name)
         if name in STORED_USER and self._model.label == user_model():
             return STORED_USER[name]
+        if name in _properties().get(self._model.label, ()):
+            return _RemoteMethod(self, name)()
         target = _relations().get(self._model.label, {}).get(name)
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]

@@ -41,14 +41,16 @@ def test_the_kernel_s_lookup_is_mirrored_and_what_it_does_to_rows_allowlisted(tm
         AllowedModel("accounts.User", ("id", "last_login", "username"), ("membership_for",)),
         AllowedModel("teams.Membership", ("is_admin", "role_id", "team_id", "user_id")),
         AllowedModel("teams.Role", ("id", "permissions")),
-        AllowedModel("teams.Team", ("id", "name", "public_permissions")))
+        AllowedModel("teams.Team", ("id", "name", "public_permissions"), ("is_private",)))
     assert plan.remote_relations == (("teams.Membership", (
         ("role", "teams.Role"), ("team", "teams.Team"), ("user", "accounts.User"))),)
     assert plan.boundary.user_model == "accounts.User"
+    # read, not called: the service's rows answer it with its value (a stand-in is true)
+    assert plan.remote_properties == (("teams.Team", ("is_private",)),)
 
 
 # alice administers team a; bob is a member of a whose role views the wiki, and of no team b,
-# whose public may view issues
+# whose public may view issues (``not team.is_private``: a property the monolith answers)
 SEED = """
 from accounts.models import User
 from boards.models import Board
