@@ -139,6 +139,8 @@ class RemoteOptions:
         if name in self._made:
             return self._made[name]
         given = dict(options)
+        if "choices" in given:
+            given["choices"] = _pairs(given["choices"])
         target = given.pop("to", None)
         field: models.Field[Any, Any]
         if target is not None:
@@ -154,6 +156,15 @@ class RemoteOptions:
         field.model = self.model
         self._made[name] = field
         return field
+
+
+def _pairs(choices: Any) -> Any:
+    """The mirror's choices (JSON-like lists) as Django's own declarations give them: pairs,
+    groups of pairs. Django 3.2 keeps a field's choices as given; later versions make pairs."""
+    if not isinstance(choices, list):
+        return choices
+    return [(value, _pairs(label)) if isinstance(label, list) else (value, label)
+            for value, label in choices]
 
 
 def _local_model(label: str) -> type[models.Model] | None:
