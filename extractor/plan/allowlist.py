@@ -117,14 +117,8 @@ def to_allowlist(record: ExtractionPlan) -> Allowlist:
         ModelAccess(m.label, m.fields, m.methods, m.chains) for m in record.allowed_models))
 
 
-def _class_node(source: Source, model: Model) -> ast.ClassDef | None:
-    tree = source.tree(model.location.path)
-    return next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
-                 and n.name == model.name), None) if tree else None
-
-
 def _model_methods(source: Source, model: Model) -> set[str]:
-    node = _class_node(source, model)
+    node = source.class_def(model.location.path, model.name)
     return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
             and not n.name.startswith("_") and n.name not in MODEL_API} if node else set()
 
@@ -132,7 +126,7 @@ def _model_methods(source: Source, model: Model) -> set[str]:
 def model_properties(source: Source, model: Model) -> set[str]:
     """The model's public properties (``@property``, ``@cached_property``): a row read from
     the monolith answers them with their value, as a local instance would."""
-    node = _class_node(source, model)
+    node = source.class_def(model.location.path, model.name)
     return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
             and not n.name.startswith("_") and any(
                 (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute)

@@ -105,9 +105,7 @@ def _declarations(graph: ProjectGraph, source: Source, model: Model
         if current.label in seen:
             continue
         seen.add(current.label)
-        tree = source.tree(current.location.path)
-        node = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
-                     and n.name == current.name), None) if tree else None
+        node = source.class_def(current.location.path, current.name)
         for statement in node.body if node else ():
             if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                     and isinstance(statement.targets[0], ast.Name)

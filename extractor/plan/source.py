@@ -41,6 +41,12 @@ class Source:
         except (OSError, SyntaxError, UnicodeDecodeError):
             return None
 
+    def class_def(self, path: str, name: str) -> ast.ClassDef | None:
+        """The class ``name`` defined in the file (at any depth: the first found)."""
+        tree = self.tree(path)
+        return next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
+                     and n.name == name), None) if tree else None
+
     def require_parsed(self, path: str, grammar: str = RUNNING) -> None:
         """Refuse a moved module Python ``grammar`` (the project's newest) cannot read: the
         codemods would copy it unchanged and the service would fail at import, far from the
