@@ -9,12 +9,17 @@ from pathlib import Path
 from extractor.openapi import _failure
 
 
+def _import_shop(root: Path, module: str, source: str) -> subprocess.CompletedProcess[str]:
+    """Importing a ``shop`` package whose ``__init__`` imports ``module`` (``source``)."""
+    (root / "shop").mkdir()
+    (root / "shop/__init__.py").write_text(f"from shop import {module}\n")
+    (root / "shop" / f"{module}.py").write_text(source)
+    return subprocess.run([sys.executable, "-c", "import shop"], cwd=root,
+                          capture_output=True, text=True, check=False)
+
+
 def test_a_syntax_error_in_the_services_code_names_its_file_and_line(tmp_path: Path):
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop/__init__.py").write_text("from shop import views\n")
-    (tmp_path / "shop/views.py").write_text('x = 1\nrows = pks_where("auth.User", in=users)\n')
-    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    result = _import_shop(tmp_path, "views", 'x = 1\nrows = pks_where("auth.User", in=users)\n')
     error = _failure(result, tmp_path)
     assert str(error) == ("shop/views.py:2: the service's copy is not valid Python (SyntaxError: "
                           "invalid syntax) at this line of the service: a rewrite of decompose "
@@ -39,19 +44,25 @@ def download_file(request, file_id):
 """
 
 
+def _spectacular(root: Path, views: str, urls: str) -> subprocess.CompletedProcess[str]:
+    """drf-spectacular's run, as the extractor makes it, on a ``shop`` project of these views
+    and URLconf."""
+    (root / "shop").mkdir()
+    (root / "shop/__init__.py").write_text("")
+    (root / "shop/settings.py").write_text(_SETTINGS)
+    (root / "shop/views.py").write_text(views)
+    (root / "shop/urls.py").write_text(urls)
+    return subprocess.run(
+        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
+         "--settings", "shop.settings", "--pythonpath", str(root)],
+        cwd=root, capture_output=True, text=True, check=False)
+
+
 def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Path):
     """tandoor's ``@api_view`` ``download_file``: drf-spectacular names no line for it."""
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop/__init__.py").write_text("")
-    (tmp_path / "shop/settings.py").write_text(_SETTINGS)
-    (tmp_path / "shop/views.py").write_text(_VIEWS)
-    (tmp_path / "shop/urls.py").write_text(
+    result = _spectacular(tmp_path, _VIEWS, (
         "from django.urls import path\n\nfrom shop.views import download_file\n\n"
-        'urlpatterns = [path("files/<int:file_id>/", download_file)]\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
-         "--settings", "shop.settings", "--pythonpath", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, check=False)
+        'urlpatterns = [path("files/<int:file_id>/", download_file)]\n'))
     error = _failure(result, tmp_path)
     assert str(error).startswith("shop/views.py: drf-spectacular cannot document the moved "
                                  "code: Error [download_file]: unable to guess serializer")
@@ -59,13 +70,9 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
 
 def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path: Path):
     """pretalx's cfp: ``QuestionOrgaForm`` names ``tracks`` of the monolith's Question."""
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop/__init__.py").write_text("from shop import forms\n")
-    (tmp_path / "shop/forms.py").write_text(
+    result = _import_shop(tmp_path, "forms", (
         "from django.core.exceptions import FieldError\n\n"
-        'raise FieldError("Unknown field(s) (tracks) specified for Question")\n')
-    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+        'raise FieldError("Unknown field(s) (tracks) specified for Question")\n'))
     assert str(_failure(result, tmp_path)).startswith(
         "shop/forms.py:3: manage.py spectacular failed in the service's environment: "
         "django.core.exceptions.FieldError: Unknown field(s) (tracks) specified for Question; "
@@ -75,14 +82,10 @@ def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path:
 
 def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
     """A FilterSet of the monolith's Feedback naming a field the bridge does not serve."""
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop/__init__.py").write_text("from shop import filters\n")
-    (tmp_path / "shop/filters.py").write_text(
+    result = _import_shop(tmp_path, "filters", (
         "from decompose_remote.models import RemoteModel\n\n"
         'Feedback = RemoteModel("submission.Feedback")\n'
-        'FIELD = Feedback._meta.get_field("speakers")\n')
-    result = subprocess.run([sys.executable, "-c", "import shop"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+        'FIELD = Feedback._meta.get_field("speakers")\n'))
     error = _failure(result, tmp_path)
     assert str(error) == (
         "shop/filters.py:4: manage.py spectacular failed in the service's environment: "
@@ -116,18 +119,10 @@ def test_a_crash_after_a_view_the_schema_cannot_document_is_what_is_named(tmp_pa
     ModelSerializer of a remote model naming a many-to-many the bridge does not serve: named at
     the class DRF names (no frame of the service's code is on the traceback of a serializer
     drf-spectacular builds)."""
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop/__init__.py").write_text("")
-    (tmp_path / "shop/settings.py").write_text(_SETTINGS)
-    (tmp_path / "shop/views.py").write_text(_CRASHING_VIEWS)
-    (tmp_path / "shop/urls.py").write_text(
+    result = _spectacular(tmp_path, _CRASHING_VIEWS, (
         "from django.urls import path\n\nfrom shop.views import AccessCodes, download_file\n\n"
         'urlpatterns = [path("files/<int:file_id>/", download_file),\n'
-        '               path("later/codes/", AccessCodes.as_view())]\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "spectacular", "--fail-on-warn",
-         "--settings", "shop.settings", "--pythonpath", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, check=False)
+        '               path("later/codes/", AccessCodes.as_view())]\n'))
     assert "Error [download_file]" in result.stderr
     assert str(_failure(result, tmp_path)).startswith(
         "shop/views.py:14: manage.py spectacular failed in the service's environment: "
