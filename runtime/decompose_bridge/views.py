@@ -8,10 +8,11 @@ columns it was not given; the lookups inside a ``Q`` object, and orderings, are 
 same way, by the same walk, as keyword ones.
 """
 
+import functools
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from django.apps import apps
@@ -24,7 +25,7 @@ from django.core.exceptions import (
 )
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +37,7 @@ from rest_framework.views import APIView
 
 from decompose_bridge import allowlist, exchange_cache, tokens
 from decompose_bridge.s2s import service_only
+from decompose_bridge.scopes import SCOPE_ERRORS, scope_of
 from decompose_runtime import codec
 from decompose_runtime.protocol import ACCESS_TOKEN_HEADER, MAX_ROWS, QUERY_LOOKUPS
 
@@ -214,8 +216,25 @@ def _lookup_error(model: type[models.Model], exc: Exception) -> JsonResponse:
     return JsonResponse({"error": {"type": name, "message": message}}, status=400)
 
 
+def in_service_scope(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Run the view in the django-scopes scope the service's call was made in (400 for a
+    scope that cannot be read: a malformed header, a row that does not exist)."""
+
+    @functools.wraps(view)
+    def scoped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            within = scope_of(request, _decode_model)
+        except (Refused, ValueError, ObjectDoesNotExist) as exc:
+            return JsonResponse({"detail": f"malformed scope: {exc}"}, status=400)
+        with within:
+            return view(request, *args, **kwargs)
+
+    return scoped
+
+
 @require_GET
 @service_only
+@in_service_scope
 def objects(request: HttpRequest, app_label: str, model_name: str) -> JsonResponse:
     """``?pk=1&pk=2&fields=a,b``: those rows (missing ones left out), allowlisted fields only."""
     try:
@@ -239,6 +258,7 @@ def objects(request: HttpRequest, app_label: str, model_name: str) -> JsonRespon
 @csrf_exempt
 @require_POST
 @service_only
+@in_service_scope
 def rpc(request: HttpRequest) -> JsonResponse:
     """One operation: ``call`` a function, run a ``query`` chain, or call a row's ``method``."""
     try:
@@ -451,6 +471,8 @@ def _query(body: Mapping[str, Any]) -> JsonResponse:
     except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError,
             ValidationError) as exc:
         return _lookup_error(model, exc)
+    except SCOPE_ERRORS as exc:  # a scoped manager outside the scope the service is in
+        return _error(exc)
     if isinstance(current, models.Model):
         return JsonResponse({"result": encode_rows([current])[0]})
     return JsonResponse({"result": codec.encode(current)})

@@ -25,11 +25,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from decompose_remote.errors import BadMonolithAnswer, MonolithUnavailable, raise_remote
 from decompose_remote.request_id import REQUEST_ID_HEADER, request_id
+from decompose_remote.scopes import active_scope
 from decompose_remote.shadow import refuse_on_shadow
 from decompose_runtime.protocol import (
     BRIDGE_MOUNT,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SCOPE_HEADER,
     SERVICE_AUDIENCE,
 )
 
@@ -93,11 +95,14 @@ class MonolithClient:
               body: Any = None) -> Any:
         attempts = 1 + (self.retries if idempotent else 0)
         url = f"{self.base_url}/{BRIDGE_MOUNT}{path}"
+        scope = active_scope()  # the monolith runs the call in the service's django-scopes scope
         for attempt in range(1, attempts + 1):
             headers = {"Authorization": f"Bearer {self.service_token()}",
                        "Accept": "application/json", PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
             if (current := request_id.get()) is not None:
                 headers[REQUEST_ID_HEADER] = current
+            if scope is not None:
+                headers[SCOPE_HEADER] = scope
             try:
                 if body is None:
                     response = self.pool.request(method, url, fields=fields, headers=headers)

@@ -17,6 +17,10 @@ SERVICE_AUDIENCE = "monolith"
 # The access token the bridge issues for a user; a gateway forwards it to the service (as this
 # header, or as "Authorization: Bearer"), which verifies it with the monolith's public key.
 ACCESS_TOKEN_HEADER = "X-Decompose-Token"
+# The django-scopes scope a service call was made in (codec-encoded JSON), entered again by the
+# bridge around the call; absent outside any scope. A bridge that predates it runs the call
+# unscoped, which a scoped manager refuses as it would in the monolith: nothing is misread.
+SCOPE_HEADER = "X-Decompose-Scope"
 # Rows one answer may carry: a query matching more is refused, and so is a queryset a monolith
 # function returns (the codec evaluates at most one row more, to know).
 MAX_ROWS = 1000

@@ -1,10 +1,13 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
-FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after"})
+FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after",
+                       "runtime_test_functions.note_texts"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
                         "chains": []},
           "admin.LogEntry": {"fields": ["action_flag", "content_type_id", "id", "object_id",
                                         "object_repr", "user_id"],
-                             "methods": [], "chains": []}}
+                             "methods": [], "chains": []},
+          "runtime_test_scoped.Note": {"fields": ["id", "owner_id", "text"], "methods": [],
+                                       "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

@@ -16,3 +16,10 @@ def users_after(username: str, join: str = "") -> "QuerySet[User]":
     if join:
         User.objects.create(username=join)
     return User.objects.filter(username__gt=username).order_by("username")
+
+
+def note_texts() -> list[str]:
+    """The notes of the scope the call runs in (a scoped manager: none outside a scope)."""
+    from runtime_test_scoped.models import Note
+
+    return sorted(Note.objects.values_list("text", flat=True))
