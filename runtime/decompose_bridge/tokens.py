@@ -11,8 +11,10 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from django.db import models
 
 from decompose_bridge import conf
+from decompose_runtime import codec
 
 ISSUER = "monolith"
 
@@ -22,8 +24,10 @@ def _private_key(pem: str) -> Any:
     return load_pem_private_key(pem.encode(), password=None)
 
 
-def claims_for(user: Any, now: int) -> dict[str, Any]:
-    return {
+def claims_for(user: Any, now: int, auth: Any = None) -> dict[str, Any]:
+    """What the token says of ``user``, and of ``auth``, the ``request.auth`` the monolith's
+    DRF authentication gave (see ``credential``)."""
+    claims = {
         "iss": ISSUER,
         "aud": conf.services(),
         "sub": str(user.pk),
@@ -39,6 +43,30 @@ def claims_for(user: Any, now: int) -> dict[str, Any]:
         "iat": now,
         "exp": now + conf.token_lifetime(),
     }
+    if (named := credential(auth)) is not NOT_NAMED:
+        claims["auth"] = named
+    return claims
+
+
+NOT_NAMED: Any = object()
+# Primary keys the database makes: a row keyed by one is named without revealing a secret.
+_GENERATED_KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def credential(auth: Any) -> Any:
+    """``request.auth`` as the service gets it: None for a session (Django's login carries no
+    credential row), a reference to the credential row the monolith authenticated (pretalx's
+    ``UserApiToken``, whose permissions its API checks on ``request.auth``) when its key is
+    one the database generated; ``NOT_NAMED`` for a row keyed by its secret (DRF's ``Token``,
+    whose key is the API key) or anything else, which the service then sees as the access
+    token itself."""
+    if auth is None:
+        return None
+    meta = getattr(auth, "_meta", None)
+    if isinstance(auth, models.Model) and meta is not None and isinstance(meta.pk,
+                                                                          _GENERATED_KEYS):
+        return codec.model_ref(meta.label, auth.pk)
+    return NOT_NAMED
 
 
 def service_permissions(user: Any) -> list[str]:
@@ -51,7 +79,7 @@ def service_permissions(user: Any) -> list[str]:
                   if perm.partition(".")[0] in labels)
 
 
-def issue(user: Any) -> str:
-    """A signed access token for an authenticated ``user``."""
-    claims = claims_for(user, int(time.time()))
+def issue(user: Any, auth: Any = None) -> str:
+    """A signed access token for an authenticated ``user``, who presented ``auth``."""
+    claims = claims_for(user, int(time.time()), auth)
     return jwt.encode(claims, _private_key(conf.token_private_key()), algorithm="RS256")

@@ -98,7 +98,7 @@ class TokenView(APIView):
         checked_at = time.time()
         if token is None and request.user.is_authenticated:
             try:
-                token = tokens.issue(request.user)
+                token = tokens.issue(request.user, request.auth)
             except ImproperlyConfigured as exc:
                 logger.error("cannot issue access tokens: %s", exc)
                 return Response({"detail": "Access tokens are not configured."}, status=503)

@@ -28,6 +28,7 @@ from django.utils.functional import SimpleLazyObject
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from decompose_runtime import codec
 from decompose_runtime.protocol import ACCESS_TOKEN_HEADER
 
 logger = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class MonolithTokenAuthentication(authentication.BaseAuthentication):
     """DRF authentication: the monolith access token in X-Decompose-Token, else in
     ``Authorization: Bearer <token>``."""
 
-    def authenticate(self, request: Any) -> tuple[TokenUser, str] | None:
+    def authenticate(self, request: Any) -> tuple[TokenUser, Any] | None:
         token: str | None = gateway_token(request)
         if not token:
             header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -181,12 +182,33 @@ class MonolithTokenAuthentication(authentication.BaseAuthentication):
             # that was not exchanged): refused as the monolith refuses a bad token.
             raise exceptions.AuthenticationFailed("Invalid token.")
         try:
-            return verify(token), token
+            user = verify(token)
         except InvalidToken:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
+        return user, monolith_auth(user, token)
 
     def authenticate_header(self, request: Any) -> str:
         return CHALLENGE
+
+
+def monolith_auth(user: TokenUser, token: str) -> Any:
+    """``request.auth`` as the monolith's DRF authentication gave it for the client's
+    credentials (the token's ``auth`` claim): None for a session; the credential row, read
+    from the monolith when first used, when the service mirrors its model (pretalx's API
+    checks ``request.auth.limit_events`` and ``has_endpoint_permission``); else, and from a
+    bridge that does not say, the access token itself."""
+    if "auth" not in user.claims:
+        return token
+    named = user.claims["auth"]
+    if named is None:
+        return None
+    from decompose_remote.models import RemoteModel, mirrored_labels
+
+    label = named.get(codec.MODEL_TAG) if isinstance(named, dict) else None
+    if label not in mirrored_labels():
+        return token
+    pk = codec.decode(named.get("pk"))
+    return SimpleLazyObject(lambda: RemoteModel(label).get_by_pk(pk))
 
 
 def user_from_request(request: HttpRequest) -> TokenUser | AnonymousUser:

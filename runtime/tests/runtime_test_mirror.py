@@ -6,6 +6,7 @@ models are runtime_test_pairs' (``monolith/__init__.py``)."""
 FIELDS: dict[str, dict[str, str]] = {
     "auth.User": {"id": "INT", "username": "STR"},
     "catalog.Product": {"id": "INT", "name": "STR"},
+    "runtime_test_tokens.ApiKey": {"id": "INT", "all_events": "BOOL", "user_id": "INT"},
 }
 
 # As decompose reads them from django.contrib.auth's and django.contrib.admin's declarations.
