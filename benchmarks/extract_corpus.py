@@ -79,6 +79,7 @@ from benchmarks.monolith_values import (  # noqa: E402
     settings_to_read,
 )
 from benchmarks.side_by_side import (  # noqa: E402
+    PROOF_EMAIL,
     PROOF_USER,
     PUBLIC_HOST,
     SIGN_IN,
@@ -125,6 +126,10 @@ class Recipe:
     shell: tuple[str, ...] = ("shell",)  # its manage.py shell (pretalx scopes it by event)
     apps: tuple[str, ...] = ()  # extract these instead of the leaf apps (the control project)
     pages: tuple[tuple[str, str], ...] = ()  # (app, GET path) a signed-in superuser gets 200 on
+    # (app, shell code printing an Authorization header value for the signed-in superuser):
+    # its routes are asked with those credentials instead of the session, on both sides (the
+    # service's token exchanged for them), as a client of an API taking tokens only asks them
+    api_credentials: tuple[tuple[str, str], ...] = ()
     database_sql: tuple[str, ...] = ()  # run once on the cluster (roles the settings name)
     suite_timeout: int = 1800
     redis: bool = False  # served with a throwaway Redis ({redis_url}): its cache and sessions
@@ -183,7 +188,14 @@ RECIPES = {
         seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
               ("create_test_event",)), wsgi="pretalx.wsgi:application",
         shell=("shell", "--unsafe-disable-scopes"),
-        pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),)),
+        pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),),
+        api_credentials=(("api", "\n".join((  # its API takes its own tokens only
+            "from pretalx.person.models import User, UserApiToken",
+            "from pretalx.person.models.auth_token import ENDPOINTS, READ_PERMISSIONS",
+            f"user = User.objects.get(email={PROOF_EMAIL!r})",
+            "token = UserApiToken.objects.create(user=user, name='decompose', all_events=True,"
+            " endpoints={name: list(READ_PERMISSIONS) for name in ENDPOINTS})",
+            "print('Token ' + token.token)"))),)),
     "kiwi": Recipe(
         ("manage.py", "test", "--noinput", "--settings=tcms.settings.test"),
         subset=("tcms.{app}",), test_install=("-r", "{src}/requirements/postgres.txt"),
@@ -229,7 +241,7 @@ RECIPES = {
                   "from tests.factories import (ApplicationTokenFactory, MembershipFactory,",
                   "    StorageEntryFactory, WebhookLogFactory)",
                   "user = get_user_model().objects.create_superuser(",
-                  f"    username='{PROOF_USER}', email='proof@example.com', password='-')",
+                  f"    username='{PROOF_USER}', email='{PROOF_EMAIL}', password='-')",
                   "project = Project.objects.order_by('id').first()",
                   "MembershipFactory(user=user, project=project, is_admin=True,",
                   "                  role=project.roles.order_by('id').first())",
@@ -564,10 +576,15 @@ def side_by_side(monolith: Monolith, app: str, root: Path, service: Path, bin_di
         serv = servers.enter_context(gunicorn(
             service_bin / "python", service, service_env, work / "service.log",
             "--config", "gunicorn.conf.py", "config.wsgi:application"))
-        token = service_token(mono, cookie)
+        credentials = {"Cookie": cookie}
+        if code := dict(monolith.recipe.api_credentials).get(app):
+            credentials = {"Authorization": manage(
+                bin_dir / "python", root, monolith_env, *monolith.recipe.shell, "-c",
+                code).strip().splitlines()[-1]}
+        token = service_token(mono, credentials)
         paths = sorted({*moved_get_paths(service, root / "decompose-report" / "graph.json"),
                         *recipe_page(monolith.recipe, app, service)})
-        return compare_routes(mono, serv, paths, {"Cookie": cookie},
+        return compare_routes(mono, serv, paths, credentials,
                               {"Authorization": f"Bearer {token}"}, work / "differing")
 
 

@@ -39,20 +39,21 @@ _CAPTCHA_KEY = re.compile(r'name="captcha_0"[^>]*?value="([^"]+)"')
 # Run by the monolith's ``manage.py shell -c``: a superuser (created once) signed in by Django's
 # test client, whose session cookie the script prints last.
 PROOF_USER = "decompose-proof"  # the superuser signed in (a recipe's seed may make it first)
+PROOF_EMAIL = "proof@example.com"  # its email, its name where the user model signs in by email
 SIGN_IN = """
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 User = get_user_model()
-name = "proof@example.com" if User.USERNAME_FIELD == "email" else "PROOF_USER"
+name = "PROOF_EMAIL" if User.USERNAME_FIELD == "email" else "PROOF_USER"
 user = User._default_manager.filter(**{User.USERNAME_FIELD: name}).first()
 if user is None:
-    fields = {"email": "proof@example.com", User.USERNAME_FIELD: name}
+    fields = {"email": "PROOF_EMAIL", User.USERNAME_FIELD: name}
     user = User._default_manager.create_superuser(password="decompose-proof", **fields)
 client = Client()
 client.force_login(user)
 print(settings.SESSION_COOKIE_NAME + "=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
-""".replace("PROOF_USER", PROOF_USER)
+""".replace("PROOF_USER", PROOF_USER).replace("PROOF_EMAIL", PROOF_EMAIL)
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,10 @@ def _one_line_error(message: str) -> NoReturn:
     raise RuntimeError(" ".join([lines[0], *lines[1:][-1:]])[:300])
 
 
-def service_token(monolith: Server, session_cookie: str) -> str:
-    """The service access token the monolith's bridge gives for this session."""
-    reply = monolith.get("/_decompose/token", {"Cookie": session_cookie})
+def service_token(monolith: Server, credentials: dict[str, str]) -> str:
+    """The service access token the monolith's bridge gives for these credentials (a session
+    cookie, or the monolith API's own ``Authorization``), as the gateway exchanges them."""
+    reply = monolith.get("/_decompose/token", credentials)
     token = reply.headers.get("x-decompose-token")
     if reply.status != 200 or not token:
         raise RuntimeError(f"/_decompose/token answered {reply.status} without a token: "
