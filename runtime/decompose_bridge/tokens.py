@@ -38,6 +38,8 @@ def claims_for(user: Any, now: int, auth: Any = None) -> dict[str, Any]:
         # The admin offers "Change password" (a page the monolith keeps) only for these users.
         "usable_password": bool(getattr(user, "has_usable_password", lambda: False)()),
         "perms": service_permissions(user),
+        # The apps those are listed for: a service asks the monolith about any other.
+        "perm_apps": sorted(conf.service_app_labels()),
         # Lets a service pass the user back to monolith functions as a row reference.
         "user_model": user._meta.label,
         "iat": now,

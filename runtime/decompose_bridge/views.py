@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     FieldDoesNotExist,
     ImproperlyConfigured,
@@ -478,4 +479,26 @@ def _query(body: Mapping[str, Any]) -> JsonResponse:
     return JsonResponse({"result": codec.encode(current)})
 
 
-_OPERATIONS = {"call": _call, "query": _query, "method": _method}
+def _permission(body: Mapping[str, Any]) -> JsonResponse:
+    """``user.has_perm(perm, obj)`` as the monolith's authentication backends decide it
+    (Django's permission tables, django-rules' predicates): the service's user is the
+    token's, whose object permissions only the monolith can tell."""
+    perm = body.get("perm")
+    if not isinstance(perm, str):
+        raise Refused("perm must be a permission name", status=400)
+    try:
+        user: Any = get_user_model()._base_manager.get(pk=codec.decode(body.get("user")))
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        raise Refused("unknown user", status=400) from None
+    try:
+        obj = codec.decode(body.get("object"), _decode_model)
+    except ObjectDoesNotExist:
+        raise Refused("the object does not exist", status=400) from None
+    try:
+        return JsonResponse({"result": bool(user.has_perm(perm, obj))})
+    except Exception as exc:  # a backend's predicate failing: the monolith's error
+        logger.info("permission check raised", exc_info=True, extra={"perm": perm})
+        return _error(exc)
+
+
+_OPERATIONS = {"call": _call, "query": _query, "method": _method, "permission": _permission}

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 
 from decompose_remote import models as remote_models
+from decompose_remote.auth import MonolithTokenAuthentication, TokenUser
 from decompose_remote.client import get_client
 from decompose_remote.models import RemoteModel
 from decompose_remote.testing import ThrowawayKeys, throwaway_keys
@@ -43,6 +45,34 @@ def users(live_server, settings: LazySettings,
     User.objects.bulk_create([User(username="alice"), User(username="bob")])
     yield RemoteModel("auth.User")
     get_client.cache_clear()
+
+
+@pytest.fixture
+def gateway(users: RemoteModel, settings: LazySettings
+            ) -> Callable[..., tuple[TokenUser, Any]]:
+    """``request.user`` and ``request.auth`` in the service for a client's monolith
+    credentials (headers), exchanged at the bridge's token endpoint as a gateway does."""
+    from django.core.cache import caches
+    from django.test import Client, RequestFactory
+    from rest_framework.request import Request
+    from runtime_test_headers import environ
+
+    keys = throwaway_keys()
+    settings.DECOMPOSE_TOKEN_PRIVATE_KEY = keys.token_private
+    settings.DECOMPOSE_TOKEN_PUBLIC_KEY = keys.token_public
+    settings.DECOMPOSE_SERVICES = "orders"
+    caches["default"].clear()
+
+    def seen(**headers: str) -> tuple[TokenUser, Any]:
+        answer = Client().get("/_decompose/token", **environ(headers))
+        assert answer.status_code == 200
+        token = answer.headers["X-Decompose-Token"]
+        request = RequestFactory().get("/api/orders/", **environ({"X-Decompose-Token": token}))
+        found = MonolithTokenAuthentication().authenticate(Request(request))
+        assert found is not None
+        return found
+
+    return seen
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": [
     "rest_framework.authentication.TokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
     "runtime_test_tokens.authentication.ApiKeyAuthentication"]}
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend",
+                           "runtime_test_scoped.backends.OwnerBackend"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 DECOMPOSE_BRIDGE_ALLOWLIST = "runtime_test_allowlist"
 DECOMPOSE_SERVICE_NAME = "orders"
