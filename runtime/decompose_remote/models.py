@@ -28,6 +28,7 @@ from rest_framework.settings import api_settings
 from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError, register
 from decompose_remote.options import Declared, RemoteOptions
+from decompose_remote.row_many import RowManyManager
 from decompose_runtime import codec
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
@@ -237,7 +238,7 @@ class RemoteModel:
 
         return RemoteDraft(self, None, values)
 
-    def field_type(self, name: str) -> OpenApiTypes | dict[str, str]:
+    def field_type(self, name: str) -> OpenApiTypes | dict[str, Any]:
         """How the monolith's API types this field (ANY when the mirror does not say)."""
         return _schema(_field_types().get(self.label, {}).get(name, "ANY"))
 
@@ -302,14 +303,22 @@ def _url_sized(pks: list[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _schema(kind: str) -> OpenApiTypes | dict[str, str]:
-    """An OpenApiTypes name as DRF renders it: decimals are strings unless configured not to."""
+def _schema(kind: str) -> OpenApiTypes | dict[str, Any]:
+    """An OpenApiTypes name as DRF renders it: decimals are strings unless configured not to;
+    ``INT[]`` a list (a many-to-many's keys)."""
+    if kind.endswith("[]"):
+        # reads DRF's settings when imported: not while the service's models load
+        from drf_spectacular.plumbing import build_array_type, build_basic_type
+
+        item = _schema(kind.removesuffix("[]"))
+        return build_array_type((item if isinstance(item, dict) else build_basic_type(item))
+                                or {})
     if kind == "DECIMAL" and api_settings.COERCE_DECIMAL_TO_STRING:
         return {"type": "string", "format": "decimal"}
     return OpenApiTypes[kind]
 
 
-def _typed_property(schema: OpenApiTypes | dict[str, str]) -> property:
+def _typed_property(schema: OpenApiTypes | dict[str, Any]) -> property:
     @extend_schema_field(schema)
     def value(self: Any) -> Any:
         raise NotImplementedError  # only read by schema generators
@@ -370,13 +379,16 @@ class RemoteObject(metaclass=_RowClass):
         return _row, (self._model, self._pk, self._fields, self._representation, self._text)
 
     def __getattr__(self, name: str) -> Any:
-        """A field; what Django's user model answers for any stored user (a row of the
-        monolith's); the row a foreign key points at (``shipment.carrier``, read from the
-        monolith); a property's value, read by the monolith (the mirror's PROPERTIES: a stand-in
-        would be true whatever the value); else a method the monolith runs on this row."""
+        """A field (a many-to-many as a read-only manager over the keys sent: row_many);
+        what Django's user model answers for any stored user (a row of the monolith's); the
+        row a foreign key points at (``shipment.carrier``, read from the monolith); a
+        property's value, read by the monolith (the mirror's PROPERTIES: a stand-in would be
+        true whatever the value); else a method the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
-            return fields[name]
+            many = many_field(self._model, name)
+            return fields[name] if many is None else RowManyManager(
+                self._model.label, many, fields[name])
         if name.startswith("_"):
             raise AttributeError(name)
         if name in STORED_USER and self._model.label == user_model():
@@ -419,6 +431,13 @@ class _RemoteMethod:
             "op": "method", "object": codec.encode(self.obj), "name": self.name,
             "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
         return codec.decode(answer.get("result"), decode_object)
+
+
+def many_field(model: RemoteModel, name: str) -> Any:
+    """The many-to-many field ``name`` of ``model`` (None for any other name)."""
+    if _declared(model.label).get(name, ("",))[0] != "ManyToManyField":
+        return None
+    return model._meta.get_field(name)
 
 
 def _row(model: RemoteModel, pk: Any, fields: Mapping[str, Any],

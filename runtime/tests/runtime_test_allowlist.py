@@ -1,8 +1,9 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after"})
-MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
+MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
+          "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},
           "admin.LogEntry": {"fields": ["action_flag", "content_type_id", "id", "object_id",
                                         "object_repr", "user_id"],
                              "methods": [], "chains": []}}

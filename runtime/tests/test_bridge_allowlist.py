@@ -11,7 +11,7 @@ from decompose_bridge import allowlist, conf
 def test_the_generated_module_is_what_the_bridge_allows():
     assert allowlist.functions() == frozenset({"runtime_test_functions.total",
                                                "runtime_test_functions.users_after"})
-    assert set(allowlist.models()) == {"auth.User", "admin.LogEntry"}
+    assert set(allowlist.models()) == {"auth.User", "auth.Group", "admin.LogEntry"}
     assert conf.services() == ["orders"] and conf.service_app_labels() == frozenset({"orders"})
 
 
