@@ -243,8 +243,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
-    allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
-                                                needs.attributes, joined, kernel_python)
+    allowed_functions, allowed_models, many_notes = allowed(
+        scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python)
+    notes += many_notes
     # the monolith's middleware shaping the moved views' responses and its static files
     # storage, where the service can run them: their packages are its dependencies
     def runnable(module: str) -> bool:
