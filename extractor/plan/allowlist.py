@@ -80,7 +80,7 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
             continue
         called = attributes | (kernel_calls if model.label in labels else set())
         methods = sorted(_model_methods(source, model) & called
-                         | (model_properties(source, model) & (reads | named)
+                         | (model_properties(source, model).keys() & (reads | named)
                             if model.label in labels else set()))
         if model.label not in labels and not methods:
             continue
@@ -204,17 +204,25 @@ def _model_methods(source: Source, model: Model) -> set[str]:
             and not n.name.startswith("_") and n.name not in MODEL_API} if node else set()
 
 
-def model_properties(source: Source, model: Model) -> set[str]:
+def model_properties(source: Source, model: Model) -> dict[str, str]:
     """The model's public properties (``@property``, ``@cached_property``): a row read from
-    the monolith answers them with their value, as a local instance would."""
+    the monolith answers them with their value, as a local instance would; each with the
+    OpenAPI type its return annotation names (``-> int``: "INT"; "ANY" when it names none
+    of those), which documents it where a ModelSerializer names it."""
     node = source.class_def(model.location.path, model.name)
-    return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
+    return {n.name: _RETURNS.get(ast.unparse(n.returns).rpartition(".")[2] if n.returns
+                                 else "", "ANY")
+            for n in node.body if isinstance(n, ast.FunctionDef)
             and not n.name.startswith("_") and any(
                 (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute)
-                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else set()
+                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else {}
 
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+# Return annotations by their last name, as drf-spectacular types them.
+_RETURNS = {"int": "INT", "float": "FLOAT", "Decimal": "DECIMAL", "bool": "BOOL", "str": "STR",
+            "datetime": "DATETIME", "date": "DATE", "time": "TIME", "timedelta": "DURATION",
+            "UUID": "UUID", "dict": "OBJECT"}
 
 
 def _manager_methods(source: Source, model: Model) -> set[str]:

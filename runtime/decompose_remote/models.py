@@ -84,8 +84,10 @@ def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
 
-def _properties() -> dict[str, list[str]]:
-    return _mirror("PROPERTIES")  # type: ignore[return-value]
+def _properties() -> dict[str, dict[str, str]]:
+    """Per model, its properties the service reads and the OpenAPI type each returns (a list
+    of names, untyped, in mirrors written before the types)."""
+    return _mirror("PROPERTIES")
 
 
 def _reverses() -> dict[str, dict[str, list[Any]]]:
@@ -204,6 +206,17 @@ class RemoteModel:
 
     def __repr__(self) -> str:
         return f"<RemoteModel {self.label}>"
+
+    def __getattr__(self, name: str) -> Any:
+        """A property the mirror lists (PROPERTIES), as a model class has it: DRF builds a
+        read-only field for a name in a ModelSerializer's ``fields`` that the model has
+        (``hasattr(model, "duration")``), documented with the type the property returns; each
+        row answers it with its value."""
+        properties = _properties().get(self.__dict__.get("label", ""), {})
+        if not name.startswith("_") and name in properties:
+            kind = properties[name] if isinstance(properties, dict) else "ANY"
+            return _typed_property(_schema(kind))
+        raise AttributeError(f"{self!r} has no attribute {name!r}")
 
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return RemoteModel, (self.label,)

@@ -56,10 +56,10 @@ DECLARED = {
 }
 """
 # The bridge's allowlist: the many-to-many by its name, its target with its key (str() and
-# the key are all the service's code shows of a track).
+# the key are all the service's code shows of a track); the property a serializer names.
 ALLOWED = """+    "talks.Talk": {
 +        "fields": ["id", "state", "title", "tracks"],
-+        "methods": [],
++        "methods": ["headline"],
 +        "chains": [],
 +    },
 +    "talks.Track": {
@@ -112,6 +112,8 @@ def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Pa
     assert mirror[mirror.index("DECLARED = {"):].split("\n\n")[0] + "\n" == DECLARED
     assert '        "tracks": "INT[]",\n    },\n    "talks.Track": {\n' in mirror
     assert ALLOWED in (out / "monolith.patch").read_text()
+    assert ('PROPERTIES = {\n    "talks.Talk": {\n        "headline": "STR",\n    },\n}\n'
+            in mirror)
     assert ("class FeedbackForm(RemoteModelForm):\n" in (out / "api/forms.py").read_text())
     assert ("- `api/forms.py:6` [model_forms] FeedbackForm derives from RemoteModelForm: a form "
             "of the monolith's Feedback, whose rows it edits as drafts (rendered and validated "
@@ -163,6 +165,7 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
             keynote = request(f"{service_url}/api/feedback/?talk={talk}", headers=PUBLIC).json()
             assert [row["review"] for row in keynote] == ["Loved it", "Too long"]
             assert keynote[0]["talk"]["tracks"][0] == int(track)  # Alpha before Zeta
+            assert keynote[0]["talk"]["headline"] == "KEYNOTE"
             form = completed([sys.executable, "-c", FORM % {"talk": talk}], service_root,
                              service_env)
             assert form.stdout == ("['---------', 'Keynote', 'Lightning']\n"
@@ -198,7 +201,7 @@ def test_a_generic_many_to_many_is_not_sent_and_is_noted(tmp_path: Path):
                             '                                    related_name="talks")\n'
                             '    labels = models.ManyToManyField("talks.Label", '
                             'through="talks.Labelled")\n' + GENERIC),
-        "api/serializers.py": ('"tracks"]', '"tracks", "labels"]')})
+        "api/serializers.py": ('"headline"]', '"headline", "labels"]')})
     plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
     talk = next(m for m in plan.record.allowed_models if m.label == "talks.Talk")
     assert talk.fields == ("id", "title", "state", "tracks")
