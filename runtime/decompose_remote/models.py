@@ -11,7 +11,7 @@ whole QuerySet API; anything else fails loudly rather than silently doing less.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from functools import cache
 from types import MappingProxyType
@@ -277,7 +277,8 @@ class RemoteModel:
         return found
 
     def get_by_pk(self, pk: Any) -> RemoteObject:
-        """One row by primary key, remembered for the rest of the request."""
+        """One row by primary key, remembered for the rest of the request (under the key as
+        given: ``"05"`` finds row 5, as the monolith converts it)."""
         cache = _request_cache.get()
         key = (self.label, str(pk))
         if cache is not None and key in cache:
@@ -288,6 +289,25 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+    def get_many(self, pks: Sequence[Any]) -> list[RemoteObject]:
+        """The rows with these primary keys as the monolith writes them (the keys of a row's
+        many-to-many), in their order (missing ones left out): those this request fetched
+        already from its cache, the others in one call, remembered for the rest of the
+        request."""
+        cache = _request_cache.get()
+        known = {} if cache is None else cache
+        missing = list(dict.fromkeys(pk for pk in pks if (self.label, str(pk)) not in known))
+        fetched = {(self.label, str(row.pk)): row for row in self.fetch(missing)} if (
+            missing) else {}
+        known.update(fetched)
+        return [known[(self.label, str(pk))] for pk in pks if (self.label, str(pk)) in known]
+
+    def with_keys(self, pks: Sequence[Any]) -> RemoteQuerySet:
+        """The rows with these primary keys, in their order: a queryset whose evaluation
+        reads them as ``get_many`` does (a row's many-to-many: the keys the bridge sent with
+        the row), and whose further steps ask the monolith (``filter(pk__in=...)``...)."""
+        return _KeyedRows(self, list(pks)) if pks else self.objects.none()
 
 
 def model_getter(label: str) -> Callable[..., RemoteModel]:
@@ -575,6 +595,28 @@ class RemoteQuerySet:
     def __repr__(self) -> str:
         steps = ".".join(name + "()" for name, _, _ in self.chain)
         return f"<RemoteQuerySet {self.model.label}.objects.{steps or 'all()'}>"
+
+
+class _KeyedRows(RemoteQuerySet):
+    """``RemoteModel.with_keys``: evaluated from the keys, counted by them without a call."""
+
+    def __init__(self, model: RemoteModel, pks: list[Any]) -> None:
+        super().__init__(model, (("filter", (), {"pk__in": pks}),))
+        self.pks = pks
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RemoteQuerySet:
+        return _KeyedRows(self.model, self.pks)
+
+    def _evaluated(self) -> list[RemoteObject]:
+        if self._result is None:
+            self._result = self.model.get_many(self.pks)
+        return self._result
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def exists(self) -> bool:
+        return bool(self.pks)
 
 
 def pk_of(value: Any) -> Any:

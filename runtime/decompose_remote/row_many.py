@@ -3,10 +3,10 @@
 The bridge sends such a field with the row as its target's keys, in the order the monolith
 gives them, so ``count()``, ``exists()`` and ``values_list("pk", flat=True)`` are answered
 from those keys, and ``all()`` (``filter()``, ``order_by()``, ``get()``...) asks for the
-target's rows with one query (``pk__in``): the monolith's rows through its bridge, or the
-service's own when the target moved. Unlike ``RemoteManyToMany`` (a moved model's pairs, kept
-by the service), these pairs are the monolith's: writing them is refused, as the bridge
-writes nothing.
+target's rows with one query (``pk__in``): the monolith's rows through its bridge (those the
+request read already from its cache), or the service's own when the target moved. Unlike
+``RemoteManyToMany`` (a moved model's pairs, kept by the service), these pairs are the
+monolith's: writing them is refused, as the bridge writes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ class RowManyManager:
         self.model = field.related_model
 
     def all(self) -> Any:
+        """The target's rows: the monolith's read as ``RemoteModel.with_keys`` reads them
+        (those the request has already, the others in one call), the service's own with one
+        query."""
+        from decompose_remote.models import RemoteModel  # which imports this module
+
+        if isinstance(self.model, RemoteModel):
+            return self.model.with_keys(self.keys)
         rows = self.model._default_manager
         return rows.filter(pk__in=self.keys) if self.keys else rows.none()
 

@@ -10,6 +10,8 @@ import django_filters
 import pytest
 from django import forms
 from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.test import RequestFactory
 from rest_framework import serializers
 from rest_framework.utils import model_meta
 
@@ -17,7 +19,7 @@ from decompose_bridge.views import encode_rows
 from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError
 from decompose_remote.forms import RemoteModelForm, RemoteModelMultipleChoiceField
-from decompose_remote.models import RemoteModel
+from decompose_remote.models import RemoteModel, RequestCacheMiddleware
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("bridge_knows_orders", "mirror")]
@@ -63,6 +65,27 @@ def test_a_rows_field_reads_the_keys_it_was_sent_and_asks_for_rows_once(grouped,
     assert alice.groups.values_list("pk", flat=True) == ordered
     bob_draft = RemoteModel("auth.User")(username="carol")
     assert bob_draft.groups.count() == 0 and not bob_draft.groups.exists()
+
+
+def test_the_rows_a_request_has_read_are_not_asked_again(grouped, settings):
+    """A page of rows sharing their targets (talks in the same track) asks for each once."""
+    from django.contrib.auth.models import User
+
+    User.objects.get(username="bob").groups.add(grouped["staff"])
+    users = RemoteModel("auth.User")
+    alice, bob = users.objects.get(username="alice"), users.objects.get(username="bob")
+    read = []
+
+    def page(request: Any) -> HttpResponse:
+        read.append([g.name for g in alice.groups.all()])
+        settings.MONOLITH_URL = "http://127.0.0.1:9"  # nothing answers from here on
+        get_client.cache_clear()
+        read.append([g.name for g in bob.groups.all()])
+        return HttpResponse()
+
+    RequestCacheMiddleware(page)(RequestFactory().get("/"))
+    assert read == [[g.name for g in User.objects.get(username="alice").groups.all()],
+                    ["staff"]]
 
 
 def test_writing_the_pairs_is_refused(grouped):
