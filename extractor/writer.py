@@ -186,7 +186,7 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    declared: tuple[tuple[str, tuple[Declared, ...]], ...],
                    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   properties: tuple[tuple[str, tuple[str, ...]], ...],
+                   properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
                    user_model: str) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)

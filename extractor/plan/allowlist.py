@@ -4,16 +4,34 @@ Only what the moved code demonstrably uses is allowed: the remote functions it i
 fields of the remote models, the model methods it calls and the queryset methods it chains on
 their ``.objects``; what the kernel's copies it runs call and read, by name (see ``allowed``).
 Everything else stays closed.
+
+A many-to-many of a model that stays is allowlisted under its own name (its rows send the
+target's keys) when the service's code names it: read as an attribute (``code.tracks``),
+or given as text or a keyword (``fields = ["tracks"]``, ``filter(tracks__in=...)``), or
+taken in by a ``Meta`` whose ``fields`` are ``"__all__"`` of a model of that name. A static
+over-approximation: a name used for something else opens that field too, never more.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
-from decompose.model import AllowedModel, ExtractionPlan, Handling, MirrorName, Model, RelationKind
+from decompose.model import (
+    AllowedModel,
+    ExtractionPlan,
+    Handling,
+    Level,
+    MirrorName,
+    Model,
+    Relation,
+    RelationKind,
+    Rewrite,
+)
 from extractor.bridge import Allowlist, ModelAccess
 from extractor.plan.joins import Join
+from extractor.plan.relations import generic_pairs
 from extractor.plan.scope import Scope
 from extractor.plan.source import Source
 
@@ -25,8 +43,8 @@ MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db
 
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
             template_attributes: frozenset[str] = frozenset(), joins: Iterable[Join] = (),
-            kernel: Iterable[tuple[str, str]] = ()) -> tuple[tuple[str, ...],
-                                                             tuple[AllowedModel, ...]]:
+            kernel: Iterable[tuple[str, str]] = ()
+            ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...], tuple[Rewrite, ...]]:
     """The remote functions, and per remote model what may be read and called (by moved code,
     or by moved templates: ``{{ shipment.tracking_url }}`` reads a property, and so does
     ``if shipment.is_late:`` in Python); a model only ``joins`` pass through gives the columns
@@ -39,7 +57,9 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     model: a kernel holds whole libraries, a DRF fork, whose calls would open models the
     service never reaches); a model only joins pass through gives the fields the service's
     code reads by name too, and so does the model of a foreign key read by name from a model
-    listed here, one the service does not mirror (``membership.role``).
+    listed here, one the service does not mirror (``membership.role``). A many-to-many the
+    code names (see the module) is followed the same way to its target, whose rows the
+    service then lists; a generic one (taggit's) is not, and is noted where it is declared.
     """
     source = scope.source
     kernel = list(kernel)
@@ -49,6 +69,9 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     attributes |= template_attributes
     kernel_calls, _ = _attribute_calls(source, kernel, set())
     reads = _attribute_reads(source, [*python, *kernel])
+    named, whole = _named(source, python)
+    used = Used(frozenset(reads), frozenset(reads | named | template_attributes), frozenset(whole),
+                _servable(scope))
     labels = {n.target: n.name for n in names if n.handling == Handling.REMOTE_MODEL}
     found = []
     for model in scope.graph.models:
@@ -57,28 +80,81 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
             continue
         called = attributes | (kernel_calls if model.label in labels else set())
         methods = sorted(_model_methods(source, model) & called
-                         | (model_properties(source, model) & reads if model.label in labels
-                            else set()))
+                         | (model_properties(source, model).keys() & (reads | named)
+                            if model.label in labels else set()))
         if model.label not in labels and not methods:
             continue
         managers = _manager_methods(source, model)
-        used = chains.get(labels.get(model.label, ""), set())
-        found.append(AllowedModel(model.label, _exposed_fields(model), tuple(methods),
-                                  tuple(sorted(used & managers))))
+        chained = chains.get(labels.get(model.label, ""), set())
+        found.append(AllowedModel(model.label, _exposed_fields(model, used.many(scope, model)),
+                                  tuple(methods), tuple(sorted(chained & managers))))
     read: dict[str, set[str]] = {}
     for join in joins:
         for label, column in join.columns:
             read.setdefault(label, set()).add(column)
     listed = {m.label for m in found}
     found += [AllowedModel(label, tuple(sorted(read[label] | _read_fields(
-        scope.graph.model(label), reads)))) for label in sorted(read) if label not in listed]
-    return functions, (*found, *_followed(scope, found, reads))
+        scope, scope.graph.model(label), used)))) for label in sorted(read)
+        if label not in listed]
+    found += _followed(scope, found, used)
+    return functions, tuple(found), _generic_notes(scope, found, used)
 
 
-def _followed(scope: Scope, found: list[AllowedModel], reads: set[str]) -> list[AllowedModel]:
+@dataclass(frozen=True)
+class Used:
+    """The attributes the service's code reads (``reads``), the names it uses in any way
+    (``names``), the model names a ``Meta`` takes every field of (``whole``), and the models
+    whose rows the service can have (``servable``)."""
+
+    reads: frozenset[str]
+    names: frozenset[str]
+    whole: frozenset[str]
+    servable: frozenset[str]
+
+    def named(self, model: Model, relation: Relation) -> bool:
+        return relation.field in self.names or model.name in self.whole
+
+    def many(self, scope: Scope, model: Model) -> set[str]:
+        """The model's many-to-many fields named, whose target's rows the service can have
+        (the monolith's, or its own) and whose pairs are the model's own (not generic)."""
+        return {r.field for r in model.relations if r.kind == RelationKind.MANY_TO_MANY
+                and r.target in self.servable and self.named(model, r)
+                and not generic_pairs(scope.graph, model, r)}
+
+
+def _servable(scope: Scope) -> frozenset[str]:
+    """The models whose rows the service can have: those of the project that stay (through
+    the bridge) and the moved ones (its own)."""
+    return frozenset(m.label for m in scope.graph.models if not m.abstract and (
+        m.app in scope.moved_labels or m.app in scope.own_labels))
+
+
+def _generic_notes(scope: Scope, found: Iterable[AllowedModel], used: Used
+                   ) -> tuple[Rewrite, ...]:
+    """A generic many-to-many (taggit's) of a listed model that the service's code names:
+    its pairs hold every model's, which the bridge does not send; the service's rows have
+    none of it."""
+    notes = []
+    for allowed_model in found:
+        model = scope.graph.model(allowed_model.label)
+        if model is None:
+            continue
+        for relation in model.relations:
+            if (relation.kind == RelationKind.MANY_TO_MANY and used.named(model, relation)
+                    and generic_pairs(scope.graph, model, relation)):
+                notes.append(Rewrite(relation.location, "plan", (
+                    f"{model.label}.{relation.field} is a generic many-to-many (through "
+                    f"{relation.through}, every model's pairs): the bridge does not send it, "
+                    "so the service's code cannot read it from the monolith's rows"),
+                    Level.WARNING))
+    return tuple(notes)
+
+
+def _followed(scope: Scope, found: list[AllowedModel], used: Used) -> list[AllowedModel]:
     """The models of the foreign keys the service's code reads by name from the rows of the
-    ``found`` models (``membership.role``), not listed yet, with the fields it reads by name
-    from them; then those of their keys, in turn."""
+    ``found`` models (``membership.role``), and of the many-to-many fields they send, not
+    listed yet, with the fields it reads by name from them; then those of their keys, in
+    turn."""
     staying = {m.label: m for m in scope.graph.models if m.app in scope.own_labels
                and m.app not in scope.moved_labels and not m.abstract}
     listed = {m.label for m in found}
@@ -89,23 +165,28 @@ def _followed(scope: Scope, found: list[AllowedModel], reads: set[str]) -> list[
         model = staying.get(allowed_model.label)
         for relation in model.relations if model else ():
             target = staying.get(relation.target or "")
-            if (target is None or target.label in listed or relation.field not in reads
-                    or f"{relation.field}_id" not in allowed_model.fields
-                    or relation.kind not in (RelationKind.FOREIGN_KEY,
-                                             RelationKind.ONE_TO_ONE)):
+            key = (relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)
+                   and relation.field in used.reads
+                   and f"{relation.field}_id" in allowed_model.fields)
+            many = (relation.kind == RelationKind.MANY_TO_MANY
+                    and relation.field in allowed_model.fields)
+            if target is None or target.label in listed or not (key or many):
                 continue
             listed.add(target.label)
             followed.append(AllowedModel(target.label, tuple(sorted(
-                _read_fields(target, reads) | {_primary_key(target)}))))
+                _read_fields(scope, target, used) | {_primary_key(target)}))))
             pending.append(followed[-1])
     return sorted(followed)
 
 
-def _read_fields(model: Model | None, reads: set[str]) -> set[str]:
+def _read_fields(scope: Scope, model: Model | None, used: Used) -> set[str]:
     """The model's exposed fields the service's code reads by name (a foreign key's column
-    when the relation is read)."""
-    return {name for name in _exposed_fields(model)
-            if name in reads or name.removesuffix("_id") in reads} if model else set()
+    when the relation is read), and the many-to-many fields it names."""
+    if model is None:
+        return set()
+    many = used.many(scope, model)
+    return {name for name in _exposed_fields(model, many)
+            if name in used.reads or name.removesuffix("_id") in used.reads} | many
 
 
 def _primary_key(model: Model) -> str:
@@ -123,17 +204,25 @@ def _model_methods(source: Source, model: Model) -> set[str]:
             and not n.name.startswith("_") and n.name not in MODEL_API} if node else set()
 
 
-def model_properties(source: Source, model: Model) -> set[str]:
+def model_properties(source: Source, model: Model) -> dict[str, str]:
     """The model's public properties (``@property``, ``@cached_property``): a row read from
-    the monolith answers them with their value, as a local instance would."""
+    the monolith answers them with their value, as a local instance would; each with the
+    OpenAPI type its return annotation names (``-> int``: "INT"; "ANY" when it names none
+    of those), which documents it where a ModelSerializer names it."""
     node = source.class_def(model.location.path, model.name)
-    return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
+    return {n.name: _RETURNS.get(ast.unparse(n.returns).rpartition(".")[2] if n.returns
+                                 else "", "ANY")
+            for n in node.body if isinstance(n, ast.FunctionDef)
             and not n.name.startswith("_") and any(
                 (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute)
-                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else set()
+                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else {}
 
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+# Return annotations by their last name, as drf-spectacular types them.
+_RETURNS = {"int": "INT", "float": "FLOAT", "Decimal": "DECIMAL", "bool": "BOOL", "str": "STR",
+            "datetime": "DATETIME", "date": "DATE", "time": "TIME", "timedelta": "DURATION",
+            "UUID": "UUID", "dict": "OBJECT"}
 
 
 def _manager_methods(source: Source, model: Model) -> set[str]:
@@ -182,8 +271,32 @@ def _attribute_reads(source: Source, python: Iterable[tuple[str, str]]) -> set[s
     return reads
 
 
-def _exposed_fields(model: Model) -> tuple[str, ...]:
-    """The model's columns as the bridge sends them: foreign keys as ``<name>_id``."""
+def _named(source: Source, python: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    """The names these files give as text or keywords (each part of a lookup:
+    ``"talk__tracks__in"`` -> ``talk``, ``tracks``, ``in``), and the model names their
+    ``Meta`` classes take every field of (``model = Question``, ``fields = "__all__"``)."""
+    named: set[str] = set()
+    whole: set[str] = set()
+    for path, _ in python:
+        tree = source.tree(path)
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                named.update(node.value.lstrip("-").split("__"))
+            elif isinstance(node, ast.keyword) and node.arg:
+                named.update(node.arg.split("__"))
+            elif isinstance(node, ast.ClassDef) and node.name == "Meta":
+                given = {t.id: s.value for s in node.body if isinstance(s, ast.Assign)
+                         for t in s.targets if isinstance(t, ast.Name)}
+                model, fields = given.get("model"), given.get("fields")
+                if (isinstance(fields, ast.Constant) and fields.value == "__all__"
+                        and isinstance(model, ast.Name | ast.Attribute)):
+                    whole.add(model.id if isinstance(model, ast.Name) else model.attr)
+    return {name for name in named if name.isidentifier()}, whole
+
+
+def _exposed_fields(model: Model, many: Collection[str] = ()) -> tuple[str, ...]:
+    """The model's columns as the bridge sends them: foreign keys as ``<name>_id``; the
+    ``many`` many-to-many fields by their name (the target's keys)."""
     relations = {r.field: r for r in model.relations}
     fields = []
     for field in model.fields:
@@ -195,4 +308,6 @@ def _exposed_fields(model: Model) -> tuple[str, ...]:
                 fields.append(field.name)
         elif relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE):
             fields.append(f"{field.name}_id")
+        elif field.name in many:
+            fields.append(field.name)
     return tuple(fields)

@@ -109,8 +109,9 @@ class Plan:
     declared_fields: tuple[tuple[str, tuple[Declared, ...]], ...] = ()
     # per remote model label, (foreign key, target label) between remote models
     remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    # per remote model label, the allowlisted properties its rows answer with their value
-    remote_properties: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # per remote model label, the allowlisted properties its rows answer with their value,
+    # each with the OpenAPI type of its return annotation
+    remote_properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
     local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
@@ -243,8 +244,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
-    allowed_functions, allowed_models = allowed(scope, python, imports.mirrored_names(),
-                                                needs.attributes, joined, kernel_python)
+    allowed_functions, allowed_models, many_notes = allowed(
+        scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python)
+    notes += many_notes
     # the monolith's middleware shaping the moved views' responses and its static files
     # storage, where the service can run them: their packages are its dependencies
     def runnable(module: str) -> bool:
@@ -347,15 +349,16 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
 
 
 def _properties(scope: Scope, allowed_models: Sequence[AllowedModel]
-                ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Per remote model, the allowlisted methods that are properties in the monolith."""
+                ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Per remote model, the allowlisted methods that are properties in the monolith, with
+    the OpenAPI type of what they return."""
     found = []
     for allowed_model in allowed_models:
         model = scope.graph.model(allowed_model.label)
-        names = set(allowed_model.methods) & model_properties(scope.source, model) if (
-            model is not None) else set()
+        types = model_properties(scope.source, model) if model is not None else {}
+        names = set(allowed_model.methods) & types.keys()
         if names:
-            found.append((allowed_model.label, tuple(sorted(names))))
+            found.append((allowed_model.label, tuple((n, types[n]) for n in sorted(names))))
     return tuple(sorted(found))
 
 

@@ -6,7 +6,7 @@ class, or the built-in one a custom field is named after (``I18nCharField`` -> `
 else the one of its OpenAPI type; the options given as literals (``max_length=200``,
 ``blank=True``, ``verbose_name=_("Title")``), and ``choices=Variant.choices`` of a Django
 ``TextChoices``/``IntegerChoices`` class whose members are literals (pretalx's
-``QuestionVariant``); for a foreign key, the model it points at.
+``QuestionVariant``); for a foreign key or a many-to-many, the model it points at.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ OPTIONS_WIDTH = 88
 def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
                     ) -> tuple[Declared, ...]:
     """(name, Django class, options) for each field ``allowed`` exposes, a key by its
-    relation's name with ``to`` its target."""
+    relation's name with ``to`` its target (a many-to-many too)."""
     model = graph.model(allowed.label)
     if model is None:
         return ()
@@ -58,10 +58,12 @@ def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
     for name, call, path in _declarations(graph, source, model):
         calls.setdefault(name, (call, path))
     relations = {r.field: r for r in model.relations if r.kind in KEYS}
+    many = {r.field: r for r in model.relations if r.kind == RelationKind.MANY_TO_MANY}
     declared = {f.name: f for f in model.fields}
     found = []
     for name, kind in field_types(graph, allowed):
-        relation = relations.get(name.removesuffix("_id")) if name.endswith("_id") else None
+        relation = relations.get(name.removesuffix("_id")) if name.endswith("_id") else (
+            many.get(name))
         field = declared.get(relation.field if relation else name)
         if field is None:
             continue

@@ -227,9 +227,7 @@ def _many_to_many_refusal(scope: Scope, model: Model, relation: Relation, edge: 
         return (f"{edge}: a many-to-many has no id-column rewrite; remove the field and query "
                 f"{through} (its key to {target} becomes an id column)")
     extract = f"extract {app} with it (decompose extract {moved} {app})"
-    through_model = scope.graph.model(through)
-    if through_model is not None and not any(r.target == model.label
-                                             for r in through_model.relations):
+    if generic_pairs(scope.graph, model, relation):
         return (f"{edge}: a many-to-many through {through}, a model that stays and holds the "
                 "pairs of every model by content type (a generic through); the service can "
                 f"neither read nor write them there: declare {model.name}.{relation.field} as "
@@ -237,6 +235,14 @@ def _many_to_many_refusal(scope: Scope, model: Model, relation: Relation, edge: 
                 f"from {name} by a data migration), which decompose keeps in the service, or "
                 f"{extract}")
     return f"{edge}: a many-to-many through {through}, a model that stays; {extract}"
+
+
+def generic_pairs(graph: ProjectGraph, model: Model, relation: Relation) -> bool:
+    """Whether a many-to-many's pairs are generic: taggit's manager, or a through model
+    with no key to ``model`` (it holds every model's pairs, keyed by content type)."""
+    through = graph.model(relation.through) if relation.through else None
+    return relation.type.rpartition(".")[2].endswith("TaggableManager") or (
+        through is not None and not any(r.target == model.label for r in through.relations))
 
 
 def _key_type(scope: Scope, label: str, default_auto_field: str | None) -> str | None:

@@ -135,7 +135,11 @@ def _value(instance: models.Model, name: str) -> Any:
     except FieldDoesNotExist:
         return getattr(instance, name)
     # A foreign key travels as its id, never as the related row's fields; a file as its name
-    # in storage, what its column holds (taiga's Project.logo, often empty), never its bytes.
+    # in storage, what its column holds (taiga's Project.logo, often empty), never its bytes;
+    # a many-to-many as its target's keys, in the order the monolith gives its rows (read
+    # from what encode_rows prefetched).
+    if field.many_to_many:
+        return [row.pk for row in getattr(instance, name).all()]
     value = getattr(instance, getattr(field, "attname", name))
     return value.name if isinstance(value, FieldFile) else value
 
@@ -154,7 +158,8 @@ def _serializer(model: type[models.Model], fields: tuple[str, ...]) -> type:
 
 
 def encode_rows(rows: list[models.Model], fields: tuple[str, ...] | None = None) -> list[Any]:
-    """Allowlisted rows with their allowlisted fields: raw values, DRF rendering and str()."""
+    """Allowlisted rows with their allowlisted fields: raw values, DRF rendering and str().
+    The many-to-many fields are read once per model for all its rows (prefetched)."""
     encoded = []
     by_model: dict[type[models.Model], list[models.Model]] = {}
     for row in rows:
@@ -162,6 +167,8 @@ def encode_rows(rows: list[models.Model], fields: tuple[str, ...] | None = None)
     rendered: dict[int, Any] = {}
     for model, group in by_model.items():
         names = fields or tuple(allowlist.models()[model._meta.label]["fields"])
+        many = {f.name for f in model._meta.many_to_many}
+        models.prefetch_related_objects(group, *(name for name in names if name in many))
         data = _serializer(model, names)(group, many=True).data
         rendered.update((id(row), dict(item)) for row, item in zip(group, data, strict=True))
     for row in rows:
@@ -426,8 +433,9 @@ def _readable(field: Any, name: str, readable: set[str]) -> bool:
 
 def _joined(field: Any, name: str) -> type[models.Model] | None:
     """The model a path goes on into through ``field`` (None for a column, or a key named
-    by its column: ``user_id``)."""
-    if field is None or not field.is_relation or name == getattr(field, "attname", None):
+    by its column: ``user_id``; a many-to-many's name is no column)."""
+    if field is None or not field.is_relation or (
+            name == getattr(field, "attname", None) and not field.many_to_many):
         return None
     return cast(type[models.Model], field.related_model)
 

@@ -4,8 +4,9 @@ Django's ModelForm reads ``instance._meta``, sets the cleaned values on the inst
 validates it (``full_clean``, ``validate_unique``) before saving. Rows read from the monolith
 (RemoteObject) have no ``_meta`` of their own and refuse writes, so a form works on a draft: the
 row's values (none for ``Feedback()``), changed locally, checked with the model's fields (type,
-length, choices, null and blank; a key's row and a unique value asked of the bridge). The
-monolith's own ``clean()`` is not run here, and saving is refused: the bridge writes nothing.
+length, choices, null and blank; a key's row and a unique value asked of the bridge). A
+many-to-many reads as the row's (none for a new row). The monolith's own ``clean()`` is not
+run here, and saving is refused: the bridge writes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.db.models.base import ModelState
 from django.utils.text import capfirst
 
 from decompose_remote.errors import RemoteError
-from decompose_remote.models import RemoteModel, RemoteObject, pk_of
+from decompose_remote.models import RemoteModel, RemoteObject, many_field, pk_of
+from decompose_remote.row_many import RowManyManager
 
 
 class RemoteDraft:
@@ -41,10 +43,19 @@ class RemoteDraft:
     def pk(self) -> Any:
         return self._row.pk if self._row is not None else None
 
+    def _is_pk_set(self) -> bool:
+        """Django 5.2's test of a saved instance (``model_to_dict`` of a many-to-many)."""
+        return self.pk is not None
+
     def __getattr__(self, name: str) -> Any:
-        """A field's value (None while unset); a key's row; else the row's (its methods)."""
+        """A field's value (None while unset); a key's row; a many-to-many's manager, the
+        row's or an empty one; else the row's (its methods)."""
         if name.startswith("_"):
             raise AttributeError(name)
+        row, many = self.__dict__["_row"], many_field(self._model, name)
+        if many is not None:
+            return getattr(row, name) if row is not None else RowManyManager(
+                self._model.label, many, [])
         values, related = self.__dict__["_values"], self.__dict__["_related"]
         if name in values:
             return values[name]
@@ -58,7 +69,6 @@ class RemoteDraft:
             return related[name]
         if field is not None:
             return None
-        row = self.__dict__["_row"]
         if row is None:
             raise AttributeError(f"an unsaved {self._model.label} has no {name!r}")
         return getattr(row, name)

@@ -60,15 +60,19 @@ class RemoteModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class RemoteModelMultipleChoiceField(
         forms.ModelMultipleChoiceField, RemoteModelChoiceField):  # type: ignore[type-arg]
     """``ModelMultipleChoiceField`` over a monolith model's rows: the posted keys are checked
-    in one call (``queryset.filter(pk__in=...)``); one the pairs' id column cannot hold is
-    refused first with Django's message naming it, as the monolith's own query would fail."""
+    in one call (``queryset.filter(pk__in=...)``); one the pairs' id column (the rows'
+    primary key, for a monolith model's own many-to-many) cannot hold is refused first with
+    Django's message naming it, as the monolith's own query would fail."""
 
-    def __init__(self, queryset: Any, *, pairs: RemoteManyToMany, **kwargs: Any) -> None:
+    def __init__(self, queryset: Any, *, pairs: RemoteManyToMany | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(queryset, **kwargs)
         self.pairs = pairs
 
     def _check_values(self, value: Iterable[Any]) -> Any:
-        column: Any = self.pairs.through._meta.get_field(self.pairs.column)
+        rows: Any = self.queryset
+        column: Any = (self.pairs.through._meta.get_field(self.pairs.column) if self.pairs
+                       else rows.model._meta.pk)
         for pk in value if isinstance(value, list | tuple) else ():
             try:
                 column.to_python(pk)

@@ -11,7 +11,7 @@ whole QuerySet API; anything else fails loudly rather than silently doing less.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from functools import cache
 from types import MappingProxyType
@@ -28,6 +28,7 @@ from rest_framework.settings import api_settings
 from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError, register
 from decompose_remote.options import Declared, RemoteOptions
+from decompose_remote.row_many import RowManyManager
 from decompose_runtime import codec
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
@@ -83,8 +84,10 @@ def _relations() -> dict[str, dict[str, str]]:
     return _mirror("RELATIONS")
 
 
-def _properties() -> dict[str, list[str]]:
-    return _mirror("PROPERTIES")  # type: ignore[return-value]
+def _properties() -> dict[str, dict[str, str]]:
+    """Per model, its properties the service reads and the OpenAPI type each returns (a list
+    of names, untyped, in mirrors written before the types)."""
+    return _mirror("PROPERTIES")
 
 
 def _reverses() -> dict[str, dict[str, list[Any]]]:
@@ -204,6 +207,17 @@ class RemoteModel:
     def __repr__(self) -> str:
         return f"<RemoteModel {self.label}>"
 
+    def __getattr__(self, name: str) -> Any:
+        """A property the mirror lists (PROPERTIES), as a model class has it: DRF builds a
+        read-only field for a name in a ModelSerializer's ``fields`` that the model has
+        (``hasattr(model, "duration")``), documented with the type the property returns; each
+        row answers it with its value."""
+        properties = _properties().get(self.__dict__.get("label", ""), {})
+        if not name.startswith("_") and name in properties:
+            kind = properties[name] if isinstance(properties, dict) else "ANY"
+            return _typed_property(_schema(kind))
+        raise AttributeError(f"{self!r} has no attribute {name!r}")
+
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return RemoteModel, (self.label,)
 
@@ -237,7 +251,7 @@ class RemoteModel:
 
         return RemoteDraft(self, None, values)
 
-    def field_type(self, name: str) -> OpenApiTypes | dict[str, str]:
+    def field_type(self, name: str) -> OpenApiTypes | dict[str, Any]:
         """How the monolith's API types this field (ANY when the mirror does not say)."""
         return _schema(_field_types().get(self.label, {}).get(name, "ANY"))
 
@@ -263,7 +277,8 @@ class RemoteModel:
         return found
 
     def get_by_pk(self, pk: Any) -> RemoteObject:
-        """One row by primary key, remembered for the rest of the request."""
+        """One row by primary key, remembered for the rest of the request (under the key as
+        given: ``"05"`` finds row 5, as the monolith converts it)."""
         cache = _request_cache.get()
         key = (self.label, str(pk))
         if cache is not None and key in cache:
@@ -274,6 +289,25 @@ class RemoteModel:
         if cache is not None:
             cache[key] = found[0]
         return found[0]
+
+    def get_many(self, pks: Sequence[Any]) -> list[RemoteObject]:
+        """The rows with these primary keys as the monolith writes them (the keys of a row's
+        many-to-many), in their order (missing ones left out): those this request fetched
+        already from its cache, the others in one call, remembered for the rest of the
+        request."""
+        cache = _request_cache.get()
+        known = {} if cache is None else cache
+        missing = list(dict.fromkeys(pk for pk in pks if (self.label, str(pk)) not in known))
+        fetched = {(self.label, str(row.pk)): row for row in self.fetch(missing)} if (
+            missing) else {}
+        known.update(fetched)
+        return [known[(self.label, str(pk))] for pk in pks if (self.label, str(pk)) in known]
+
+    def with_keys(self, pks: Sequence[Any]) -> RemoteQuerySet:
+        """The rows with these primary keys, in their order: a queryset whose evaluation
+        reads them as ``get_many`` does (a row's many-to-many: the keys the bridge sent with
+        the row), and whose further steps ask the monolith (``filter(pk__in=...)``...)."""
+        return _KeyedRows(self, list(pks)) if pks else self.objects.none()
 
 
 def model_getter(label: str) -> Callable[..., RemoteModel]:
@@ -302,14 +336,22 @@ def _url_sized(pks: list[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _schema(kind: str) -> OpenApiTypes | dict[str, str]:
-    """An OpenApiTypes name as DRF renders it: decimals are strings unless configured not to."""
+def _schema(kind: str) -> OpenApiTypes | dict[str, Any]:
+    """An OpenApiTypes name as DRF renders it: decimals are strings unless configured not to;
+    ``INT[]`` a list (a many-to-many's keys)."""
+    if kind.endswith("[]"):
+        # reads DRF's settings when imported: not while the service's models load
+        from drf_spectacular.plumbing import build_array_type, build_basic_type
+
+        item = _schema(kind.removesuffix("[]"))
+        return build_array_type((item if isinstance(item, dict) else build_basic_type(item))
+                                or {})
     if kind == "DECIMAL" and api_settings.COERCE_DECIMAL_TO_STRING:
         return {"type": "string", "format": "decimal"}
     return OpenApiTypes[kind]
 
 
-def _typed_property(schema: OpenApiTypes | dict[str, str]) -> property:
+def _typed_property(schema: OpenApiTypes | dict[str, Any]) -> property:
     @extend_schema_field(schema)
     def value(self: Any) -> Any:
         raise NotImplementedError  # only read by schema generators
@@ -370,13 +412,16 @@ class RemoteObject(metaclass=_RowClass):
         return _row, (self._model, self._pk, self._fields, self._representation, self._text)
 
     def __getattr__(self, name: str) -> Any:
-        """A field; what Django's user model answers for any stored user (a row of the
-        monolith's); the row a foreign key points at (``shipment.carrier``, read from the
-        monolith); a property's value, read by the monolith (the mirror's PROPERTIES: a stand-in
-        would be true whatever the value); else a method the monolith runs on this row."""
+        """A field (a many-to-many as a read-only manager over the keys sent: row_many);
+        what Django's user model answers for any stored user (a row of the monolith's); the
+        row a foreign key points at (``shipment.carrier``, read from the monolith); a
+        property's value, read by the monolith (the mirror's PROPERTIES: a stand-in would be
+        true whatever the value); else a method the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
-            return fields[name]
+            many = many_field(self._model, name)
+            return fields[name] if many is None else RowManyManager(
+                self._model.label, many, fields[name])
         if name.startswith("_"):
             raise AttributeError(name)
         if name in STORED_USER and self._model.label == user_model():
@@ -419,6 +464,13 @@ class _RemoteMethod:
             "op": "method", "object": codec.encode(self.obj), "name": self.name,
             "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
         return codec.decode(answer.get("result"), decode_object)
+
+
+def many_field(model: RemoteModel, name: str) -> Any:
+    """The many-to-many field ``name`` of ``model`` (None for any other name)."""
+    if _declared(model.label).get(name, ("",))[0] != "ManyToManyField":
+        return None
+    return model._meta.get_field(name)
 
 
 def _row(model: RemoteModel, pk: Any, fields: Mapping[str, Any],
@@ -543,6 +595,28 @@ class RemoteQuerySet:
     def __repr__(self) -> str:
         steps = ".".join(name + "()" for name, _, _ in self.chain)
         return f"<RemoteQuerySet {self.model.label}.objects.{steps or 'all()'}>"
+
+
+class _KeyedRows(RemoteQuerySet):
+    """``RemoteModel.with_keys``: evaluated from the keys, counted by them without a call."""
+
+    def __init__(self, model: RemoteModel, pks: list[Any]) -> None:
+        super().__init__(model, (("filter", (), {"pk__in": pks}),))
+        self.pks = pks
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RemoteQuerySet:
+        return _KeyedRows(self.model, self.pks)
+
+    def _evaluated(self) -> list[RemoteObject]:
+        if self._result is None:
+            self._result = self.model.get_many(self.pks)
+        return self._result
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def exists(self) -> bool:
+        return bool(self.pks)
 
 
 def pk_of(value: Any) -> Any:

@@ -4,8 +4,10 @@ A FilterSet (``Meta.model = Feedback``), a ModelSerializer or a ModelForm of a m
 in the monolith is built from its fields: ``get_field(name)``, ``fields``, ``pk``... Each field
 the bridge serves is a real Django field here, built from the mirror's ``DECLARED`` table (the
 class and the literal options the monolith declares it with); a foreign key points at its
-target's remote model, so ``remote_field.model._default_manager`` asks the bridge. Nothing here
-reads a table: the fields only describe, validate and convert values.
+target's remote model, so ``remote_field.model._default_manager`` asks the bridge; a
+many-to-many is in ``many_to_many``, as Django lists one (its form field a multiple choice of
+the target's rows). Nothing here reads a table: the fields only describe, validate and convert
+values.
 """
 
 from __future__ import annotations
@@ -35,6 +37,31 @@ class RemoteOneToOneField(models.OneToOneField, RemoteForeignKey):  # type: igno
     """A one-to-one between monolith models (its form field as a key's)."""
 
 
+class _Pairs:
+    """The through model of a remote many-to-many as DRF reads it: one Django made (the
+    monolith's pairs table), so the field is a plain many-to-many, not one through a model."""
+
+    _meta = SimpleNamespace(auto_created=True)
+
+
+class RemoteManyToManyField(models.ManyToManyField):  # type: ignore[type-arg]
+    """A many-to-many of a monolith model: its pairs stay there (a ``_Pairs`` through), its
+    form field lists the target's rows through the bridge (the service's own rows when the
+    target moved)."""
+
+    def __init__(self, to: Any, **kwargs: Any) -> None:
+        super().__init__(to, **kwargs)
+        self.remote_field.through = _Pairs  # type: ignore[assignment]  # not a model here
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        from decompose_remote.forms import RemoteModelMultipleChoiceField
+        from decompose_remote.models import RemoteModel  # which imports this module
+
+        if isinstance(self.remote_field.model, RemoteModel):
+            kwargs = {"form_class": RemoteModelMultipleChoiceField, **kwargs}
+        return super().formfield(**kwargs)
+
+
 class RemoteOptions:
     """``Model._meta`` of a remote model: its names, and its fields once first read."""
 
@@ -45,7 +72,6 @@ class RemoteOptions:
     unique_together: tuple[tuple[str, ...], ...] = ()
     constraints: list[Any] = []
     private_fields: tuple[models.Field[Any, Any], ...] = ()
-    many_to_many: tuple[models.Field[Any, Any], ...] = ()
     related_objects: tuple[Any, ...] = ()
 
     def __init__(self, model: Any, declared: Callable[[], Declared]) -> None:
@@ -67,6 +93,7 @@ class RemoteOptions:
         self._made: dict[str, models.Field[Any, Any]] = {}
         self._pk: models.Field[Any, Any] | None = None
         self._fields: tuple[models.Field[Any, Any], ...] = ()
+        self._many: tuple[models.Field[Any, Any], ...] = ()
 
     def __repr__(self) -> str:
         return f"<RemoteOptions for {self.label}>"
@@ -81,7 +108,8 @@ class RemoteOptions:
         """The mirror's fields of this model; built again if the mirror changed (tests)."""
         declared = self._declared()
         if declared is not self._read:
-            self._read, self._made, self._pk, self._fields = declared, {}, None, ()
+            self._read, self._made, self._pk = declared, {}, None
+            self._fields = self._many = ()
         return declared
 
     @property
@@ -97,14 +125,28 @@ class RemoteOptions:
                 name is None) else self._field(name, *declared[name])
         return self._pk
 
-    @property
-    def fields(self) -> tuple[models.Field[Any, Any], ...]:
-        """The fields the bridge serves, in the monolith's order (the key first if unlisted)."""
+    def _built(self) -> tuple[tuple[models.Field[Any, Any], ...],
+                              tuple[models.Field[Any, Any], ...]]:
+        """The fields, then the many-to-many fields, built together (in the monolith's
+        order, so sorting them by creation, as Django's forms do, keeps it)."""
         pk, declared = self.pk, self._table()
         if not self._fields:
             made = [self._field(name, *declared[name]) for name in declared]
-            self._fields = tuple(made) if pk in made else (pk, *made)
-        return self._fields
+            columns = [f for f in made if not f.many_to_many]
+            self._fields = tuple(columns) if pk in columns else (pk, *columns)
+            self._many = tuple(f for f in made if f.many_to_many)
+        return self._fields, self._many
+
+    @property
+    def fields(self) -> tuple[models.Field[Any, Any], ...]:
+        """The fields the bridge serves, in the monolith's order (the key first if unlisted),
+        its many-to-many fields left out (as Django leaves them out)."""
+        return self._built()[0]
+
+    @property
+    def many_to_many(self) -> tuple[models.Field[Any, Any], ...]:
+        """The many-to-many fields the bridge serves (their rows send the target's keys)."""
+        return self._built()[1]
 
     @property
     def concrete_fields(self) -> tuple[models.Field[Any, Any], ...]:
@@ -114,12 +156,12 @@ class RemoteOptions:
 
     def get_fields(self, include_parents: bool = True,
                    include_hidden: bool = False) -> tuple[models.Field[Any, Any], ...]:
-        return self.fields
+        return (*self.fields, *self.many_to_many)
 
     def get_field(self, name: str) -> models.Field[Any, Any]:
         """A field by its name or its column's (``talk`` or ``talk_id``), as Django finds
         one; FieldDoesNotExist for any field the bridge does not serve."""
-        found = next((f for f in self.fields if name in (f.name, f.attname)), None)
+        found = next((f for f in self.get_fields() if name in (f.name, f.attname)), None)
         if found is None:
             raise FieldDoesNotExist(
                 f"{self.object_name} has no field named '{name}' among those the monolith's "
@@ -143,7 +185,10 @@ class RemoteOptions:
             given["choices"] = _pairs(given["choices"])
         target = given.pop("to", None)
         field: models.Field[Any, Any]
-        if target is not None:
+        if target is not None and klass == "ManyToManyField":
+            field = RemoteManyToManyField(_local_model(target) or type(self.model)(target),
+                                          **given)
+        elif target is not None:
             local = _local_model(target)
             key: type[models.ForeignKey[Any, Any]] = (
                 (models.OneToOneField if local else RemoteOneToOneField)

@@ -2,8 +2,9 @@
 
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after",
                        "runtime_test_functions.note_texts"})
-MODELS = {"auth.User": {"fields": ["first_name", "id", "username"], "methods": [],
+MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
+          "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},
           "admin.LogEntry": {"fields": ["action_flag", "content_type_id", "id", "object_id",
                                         "object_repr", "user_id"],
                              "methods": [], "chains": []},

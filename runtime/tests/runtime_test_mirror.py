@@ -4,7 +4,8 @@ models are runtime_test_pairs' (``monolith/__init__.py``)."""
 # auth.User is installed here too (the monolith's side of this project); catalog.Product is a
 # monolith model this project does not install, as a service does not install the monolith's.
 FIELDS: dict[str, dict[str, str]] = {
-    "auth.User": {"id": "INT", "username": "STR"},
+    "auth.User": {"id": "INT", "username": "STR", "groups": "INT[]"},
+    "auth.Group": {"id": "INT", "name": "STR"},
     "catalog.Product": {"id": "INT", "name": "STR"},
     "runtime_test_tokens.ApiKey": {"id": "INT", "all_events": "BOOL", "user_id": "INT"},
 }
@@ -17,6 +18,12 @@ DECLARED = {
                                    "verbose_name": "username"}],
         "first_name": ["CharField", {"blank": True, "max_length": 150,
                                      "verbose_name": "first name"}],
+        "groups": ["ManyToManyField", {"blank": True, "to": "auth.Group",
+                                       "verbose_name": "groups"}],
+    },
+    "auth.Group": {
+        "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
+        "name": ["CharField", {"max_length": 150, "unique": True, "verbose_name": "name"}],
     },
     "admin.LogEntry": {
         "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],

@@ -12,8 +12,8 @@ def test_the_generated_module_is_what_the_bridge_allows():
     assert allowlist.functions() == frozenset({"runtime_test_functions.total",
                                                "runtime_test_functions.users_after",
                                                "runtime_test_functions.note_texts"})
-    assert set(allowlist.models()) == {"auth.User", "admin.LogEntry", "runtime_test_scoped.Note",
-                                       "runtime_test_tokens.ApiKey"}
+    assert set(allowlist.models()) == {"auth.User", "auth.Group", "admin.LogEntry",
+                                       "runtime_test_scoped.Note", "runtime_test_tokens.ApiKey"}
     assert conf.services() == ["orders"] and conf.service_app_labels() == frozenset({"orders"})
 
 

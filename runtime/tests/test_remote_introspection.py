@@ -114,7 +114,7 @@ def test_a_model_serializer_of_a_remote_model_renders_its_rows(entries: RemoteMo
                 for e in LogEntry.objects.filter(object_repr__in=["first", "third"])
                 .order_by("object_repr")]
     assert EntrySerializer(rows, many=True).data == expected
-    assert list(UserSerializer().fields) == ["id", "username", "first_name"]
+    assert list(UserSerializer().fields) == ["id", "username", "first_name", "groups"]
 
 
 def test_a_model_serializer_of_a_remote_model_validates_and_refuses_to_save(

@@ -20,11 +20,13 @@ from tests.extractor.projects import analysed_copy
 def test_the_joins_are_allowlisted_column_by_column_and_run_by_the_bridge(tmp_path: Path):
     root = analysed_copy("member_joins", tmp_path / "monolith")
     plan = build_plan(build_graph(root, use_cache=False), root, ["prefs"])
-    # Project is the moved code's (all its columns); Membership only the joins' keys and order
+    # Project is the moved code's (all its columns, and the many-to-many its lookup names,
+    # whose target's keys it sends); Membership only the joins' keys and order
     assert [(m.label, m.fields) for m in plan.record.allowed_models] == [(
         m.label, m.fields) for m in plan.allowlist.models] == [
         ("projects.Membership", ("project_id", "user_id", "user_order")),
-        ("projects.Project", ("id", "name", "owner_id"))]
+        ("projects.Project", ("id", "name", "owner_id", "tags")),
+        ("projects.Tag", ("id",))]
     assert plan.boundary.joins == frozenset({("projects.Project", "memberships__user"),
                                              ("projects.Project", "memberships__user_order")})
     views = (root / "prefs" / "views.py").read_text()

@@ -46,7 +46,7 @@ def test_the_kernel_s_lookup_is_mirrored_and_what_it_does_to_rows_allowlisted(tm
         ("role", "teams.Role"), ("team", "teams.Team"), ("user", "accounts.User"))),)
     assert plan.boundary.user_model == "accounts.User"
     # read, not called: the service's rows answer it with its value (a stand-in is true)
-    assert plan.remote_properties == (("teams.Team", ("is_private",)),)
+    assert plan.remote_properties == (("teams.Team", (("is_private", "ANY"),)),)  # unannotated
 
 
 # alice administers team a; bob is a member of a whose role views the wiki, and of no team b,

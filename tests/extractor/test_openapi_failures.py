@@ -68,8 +68,9 @@ def test_a_function_view_the_schema_cannot_document_names_its_file(tmp_path: Pat
                                  "code: Error [download_file]: unable to guess serializer")
 
 
-def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path: Path):
-    """pretalx's cfp: ``QuestionOrgaForm`` names ``tracks`` of the monolith's Question."""
+def test_a_model_form_of_a_remote_model_naming_an_unserved_field_says_why(tmp_path: Path):
+    """pretalx's cfp: ``QuestionOrgaForm`` named ``tracks`` of the monolith's Question, a
+    many-to-many the bridge did not serve."""
     result = _import_shop(tmp_path, "forms", (
         "from django.core.exceptions import FieldError\n\n"
         'raise FieldError("Unknown field(s) (tracks) specified for Question")\n'))
@@ -77,7 +78,7 @@ def test_a_model_form_of_a_remote_model_naming_a_many_to_many_says_why(tmp_path:
         "shop/forms.py:3: manage.py spectacular failed in the service's environment: "
         "django.core.exceptions.FieldError: Unknown field(s) (tracks) specified for Question; "
         "a remote model stands in for the monolith's model here, with only the fields the "
-        "bridge serves this service (its columns and keys: no many-to-many")
+        "bridge serves this service (its columns and keys, and the many-to-many fields")
 
 
 def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_path: Path):
@@ -92,9 +93,9 @@ def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_pa
         "django.core.exceptions.FieldDoesNotExist: Feedback has no field named 'speakers' "
         "among those the monolith's bridge serves this service; a remote model stands in for "
         "the monolith's model here, with only the fields the bridge serves this service (its "
-        "columns and keys: no many-to-many, reverse relation or property), which a FilterSet, "
-        "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
-        "monolith, or extract the model's app too")
+        "columns and keys, and the many-to-many fields and properties the service's code "
+        "names: no reverse relation), which a FilterSet, ModelForm or ModelSerializer with it "
+        "as Meta.model names; keep this code in the monolith, or extract the model's app too")
 
 
 _CRASHING_VIEWS = _VIEWS + """

@@ -1,8 +1,9 @@
 """A views-only app whose FilterSet, ModelSerializers and ModelForm are built from models that
 stay (tests/fixtures/remote_introspection, pretalx's ``api``): the mirror declares the remote
 models' fields as the monolith writes them (an entry too long for the service's lines spread
-over several), and the service, served beside the patched monolith, lists the monolith's
-feedback filtered and rendered exactly as the monolith does."""
+over several; the many-to-many a serializer names, with its target), and the service, served
+beside the patched monolith, lists the monolith's feedback filtered (across the many-to-many
+too) and rendered exactly as the monolith does (the tracks' keys in the monolith's order)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.pipeline import build_graph
+from decompose.model import Level
+from extractor.plan import build_plan
 from tests.extractor.projects import analysed_copy
 from tests.extractor.test_extract_command import invoke
 from tests.support.gunicorn import start_gunicorn
@@ -41,17 +45,40 @@ DECLARED = {
              'default': 'draft',
              'max_length': 20},
         ],
+        "tracks": [
+            "ManyToManyField",
+            {'blank': True, 'to': 'talks.Track', 'verbose_name': 'Tracks'},
+        ],
+    },
+    "talks.Track": {
+        "id": ["BigAutoField", {'primary_key': True}],
     },
 }
 """
+# The bridge's allowlist: the many-to-many by its name, its target with its key (str() and
+# the key are all the service's code shows of a track); the property a serializer names.
+ALLOWED = """+    "talks.Talk": {
++        "fields": ["id", "state", "title", "tracks"],
++        "methods": ["headline"],
++        "chains": [],
++    },
++    "talks.Track": {
++        "fields": ["id"],
++        "methods": [],
++        "chains": [],
++    },
+"""
 SEED = """
-from talks.models import Feedback, Talk
+from talks.models import Feedback, Talk, Track
+zeta, alpha = Track.objects.create(name="Zeta"), Track.objects.create(name="Alpha")
 keynote = Talk.objects.create(title="Keynote", state="accepted")
+keynote.tracks.add(zeta, alpha)
 lightning = Talk.objects.create(title="Lightning")
+lightning.tracks.add(zeta)
 Feedback.objects.create(talk=keynote, rating=3, review="Loved it")
 Feedback.objects.create(talk=keynote, rating=1, review="Too long")
 Feedback.objects.create(talk=lightning, review="Short")
-print(keynote.pk)
+print(alpha.pk, keynote.pk)
 """
 PUBLIC = {"Host": "talks.example", "X-Forwarded-Proto": "https"}
 # The service's form of the monolith's Feedback, given the monolith's rows through the bridge.
@@ -83,6 +110,10 @@ def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Pa
     assert result.exit_code == 0, result.output
     mirror = (out / "monolith" / "__init__.py").read_text()
     assert mirror[mirror.index("DECLARED = {"):].split("\n\n")[0] + "\n" == DECLARED
+    assert '        "tracks": "INT[]",\n    },\n    "talks.Track": {\n' in mirror
+    assert ALLOWED in (out / "monolith.patch").read_text()
+    assert ('PROPERTIES = {\n    "talks.Talk": {\n        "headline": "STR",\n    },\n}\n'
+            in mirror)
     assert ("class FeedbackForm(RemoteModelForm):\n" in (out / "api/forms.py").read_text())
     assert ("- `api/forms.py:6` [model_forms] FeedbackForm derives from RemoteModelForm: a form "
             "of the monolith's Feedback, whose rows it edits as drafts (rendered and validated "
@@ -105,8 +136,8 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
         DECOMPOSE_SERVICE_PUBLIC_KEYS=json.dumps({"api": service_keys.public}))
     completed([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v0"], root,
               monolith_env)
-    talk = completed([sys.executable, "manage.py", "shell", "-c", SEED], root,
-                     monolith_env).stdout.split()[-1]  # after Django 5.2's shell banner
+    track, talk = completed([sys.executable, "manage.py", "shell", "-c", SEED], root,
+                            monolith_env).stdout.split()[-2:]  # after Django 5.2's banner
     monolith_url, monolith = start_gunicorn(
         root, monolith_env, tmp_path / "monolith.log", "config.wsgi:application",
         ready=lambda url: request(url + "/api/feedback/", timeout=2))
@@ -126,13 +157,15 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
             ready=lambda url: request(url + "/livez", headers=PUBLIC, timeout=2))
         try:
             for query in ("", "?rating=3", f"?talk={talk}", f"?talk={talk}&rating=1",
-                          "?talk=999", "?rating=9"):
+                          "?talk=999", "?rating=9", f"?talk__tracks={track}",
+                          f"?talk__tracks={track}&talk__tracks=999"):
                 theirs = request(f"{monolith_url}/api/feedback/{query}")
                 ours = request(f"{service_url}/api/feedback/{query}", headers=PUBLIC)
                 assert (ours.status, ours.json()) == (theirs.status, theirs.json()), query
-            assert [row["review"] for row in request(
-                f"{service_url}/api/feedback/?talk={talk}", headers=PUBLIC).json()] == [
-                "Loved it", "Too long"]
+            keynote = request(f"{service_url}/api/feedback/?talk={talk}", headers=PUBLIC).json()
+            assert [row["review"] for row in keynote] == ["Loved it", "Too long"]
+            assert keynote[0]["talk"]["tracks"][0] == int(track)  # Alpha before Zeta
+            assert keynote[0]["talk"]["headline"] == "KEYNOTE"
             form = completed([sys.executable, "-c", FORM % {"talk": talk}], service_root,
                              service_env)
             assert form.stdout == ("['---------', 'Keynote', 'Lightning']\n"
@@ -145,3 +178,35 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
             stop(service)
     finally:
         stop(monolith)
+
+
+GENERIC = """
+
+class Label(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Labelled(models.Model):
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    label = models.ForeignKey(Label, on_delete=models.CASCADE)
+"""
+
+
+def test_a_generic_many_to_many_is_not_sent_and_is_noted(tmp_path: Path):
+    """Its pairs (a through keyed by content type) hold every model's: the bridge sends no
+    such field, and the plan says so where it is declared."""
+    root = analysed_copy("remote_introspection", tmp_path / "monolith", {
+        "talks/models.py": ('                                    related_name="talks")\n',
+                            '                                    related_name="talks")\n'
+                            '    labels = models.ManyToManyField("talks.Label", '
+                            'through="talks.Labelled")\n' + GENERIC),
+        "api/serializers.py": ('"headline"]', '"headline", "labels"]')})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
+    talk = next(m for m in plan.record.allowed_models if m.label == "talks.Talk")
+    assert talk.fields == ("id", "title", "state", "tracks")
+    assert [(r.location.path, r.location.line, r.level, r.message)
+            for r in plan.record.rewrites if "labels" in r.message] == [
+        ("talks/models.py", 22, Level.WARNING, "talks.Talk.labels is a generic many-to-many "
+         "(through talks.Labelled, every model's pairs): the bridge does not send it, so the "
+         "service's code cannot read it from the monolith's rows")]
