@@ -271,6 +271,12 @@ class ServiceSpec:
                      for p in prefixes)
 
     @property
+    def reads_command_line(self) -> bool:
+        """Whether a carried setting tests the command line (``sys.argv``), so the settings
+        import ``sys``."""
+        return any("sys.argv" in setting.source for setting in self.monolith_settings)
+
+    @property
     def includes(self) -> bool:
         """Whether the root URLconf includes another (a moved urlconf, a router, a namespace
         of monolith pages), so imports ``include``."""

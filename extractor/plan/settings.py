@@ -1,7 +1,10 @@
 """What of the monolith's settings the service carries over, and where the patch edits them.
 
 Everything here comes from the settings facts of ``graph.json`` (the analyzer's evaluator):
-the extractor never evaluates the monolith's settings itself.
+the extractor never evaluates the monolith's settings itself. It reads their source for one
+thing the facts cannot say: a setting assigned under a test of the command line
+(``if "spectacular" in sys.argv:``), whose static value is the one of the commands that skip
+the branch, is computed the same way in the service (see ``_command_line``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import ast
 import json
 import pprint
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,21 +163,72 @@ def _settings_read(tree: ast.Module) -> set[str]:
 
 
 def carried_settings(facts: SettingsFacts, names: set[str],
-                     django_defaults: Mapping[str, object] | None = None
-                     ) -> tuple[CarriedSetting, ...]:
+                     django_defaults: Mapping[str, object] | None = None,
+                     source: Source | None = None) -> tuple[CarriedSetting, ...]:
     """The monolith's own settings among ``names`` as the service sets them: the evaluated
-    value; an environment read as the same read with the monolith's default; a setting not
-    evaluated statically as an environment variable the service requires, read as the type
-    its expression gives (``setting_readers``) or Django's default has, whose test
-    placeholder is Django's own default when it is one of Django's settings."""
+    value, or the same test of the command line (read in ``source``); an environment read as
+    the same read with the monolith's default; a setting not evaluated statically as an
+    environment variable the service requires, read as the type its expression gives
+    (``setting_readers``) or Django's default has, whose test placeholder is Django's own
+    default when it is one of Django's settings."""
     defaults = django_defaults or {}
     found = []
     for name in sorted(names - SERVICE_OWNED):
         setting = facts.value(name)
-        if setting is not None:
-            found.append(_carried(setting, defaults.get(name, _NO_DEFAULT),
-                                  _setting_reader(facts, defaults)))
+        if setting is None:
+            continue
+        command_line = _command_line(source, setting) if source else None
+        found.append(CarriedSetting(name, command_line)
+                     if command_line else _carried(setting, defaults.get(name, _NO_DEFAULT),
+                                                   _setting_reader(facts, defaults)))
     return tuple(found)
+
+
+def _command_line(source: Source, setting: SettingValue) -> str | None:
+    """``<literal> if <test> else <value>`` (``<test>`` for True/False) when the setting's
+    value was last assigned a literal in the body of an ``if`` that tests the command line
+    alone (``sys.argv``):
+    pretalx turns drf-spectacular on for ``manage.py spectacular`` only (``LOAD_SPECTACULAR``;
+    without it its API's schema decorators are stubs), and the static value is the one of the
+    commands that skip the branch, so the service's schema run would document nothing."""
+    where = setting.location
+    if where is None or setting.opaque:
+        return None
+    tree = source.tree(where.path)
+    for node in ast.walk(tree) if tree else ():
+        if not isinstance(node, ast.If) or not _tests_command_line(node.test):
+            continue
+        for statement in _run_in(node.body):
+            if (isinstance(statement, ast.Assign) and statement.lineno == where.line
+                    and isinstance(statement.value, ast.Constant) and any(
+                        isinstance(t, ast.Name) and t.id == setting.name
+                        for t in statement.targets)):
+                test, value = ast.unparse(node.test), statement.value.value
+                flips = isinstance(value, bool) and isinstance(setting.value, bool)
+                if flips and value != setting.value:  # ruff's SIM210/SIM211 otherwise
+                    return test if value is True else f"not ({test})"
+                return f"{value!r} if {test} else {_source(setting.value)}"
+    return None
+
+
+def _tests_command_line(test: ast.expr) -> bool:
+    """Whether the expression reads nothing but ``sys.argv`` and literals."""
+    names = [n for n in ast.walk(test) if isinstance(n, ast.Name)]
+    argv = [n for n in ast.walk(test) if isinstance(n, ast.Attribute) and n.attr == "argv"
+            and isinstance(n.value, ast.Name) and n.value.id == "sys"]
+    return bool(argv) and len(names) == len(argv) and not any(
+        isinstance(n, ast.Call | ast.Lambda | ast.NamedExpr) for n in ast.walk(test))
+
+
+def _run_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements a block runs, through ``with`` and ``try`` blocks (pretalx's
+    ``with suppress(ImportError):``), not into nested conditions or definitions."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.With):
+            yield from _run_in(statement.body)
+        elif isinstance(statement, ast.Try):
+            yield from _run_in([*statement.body, *statement.orelse, *statement.finalbody])
 
 
 def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object]

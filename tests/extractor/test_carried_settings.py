@@ -440,3 +440,39 @@ def test_a_django_function_that_reads_a_setting_carries_it(tmp_path: Path):
     source = Source(tmp_path, (), "")
     assert settings_read_by(source, ["fields.py"]) == {"AUTH_PASSWORD_VALIDATORS"}
     assert settings_read_by(source, ["plain.py"]) == {"DEBUG"}
+
+
+def test_a_setting_the_command_line_turns_on_is_computed_alike_in_the_service(tmp_path: Path):
+    """pretalx turns drf-spectacular on for ``manage.py spectacular`` only; the static value
+    is the one of the commands that skip the branch (False), so the service's schema run
+    documented nothing: its documentation decorators were pretalx's no-op stubs."""
+    settings = ("USE_TZ = True\n", "USE_TZ = True\n\nimport sys  # noqa: E402\n"
+                "from contextlib import suppress  # noqa: E402\n\n"
+                "LOAD_DOCS = False\n"
+                'if "spectacular" in sys.argv:\n'
+                "    with suppress(ImportError):\n"
+                "        import drf_spectacular  # noqa: F401\n\n"
+                "        LOAD_DOCS = True\n"
+                "SERVED = False\n"
+                "if sys.argv and int(sys.argv[0] or 0):  # a call: not the command line alone\n"
+                "    SERVED = True\n")
+    reads = ("\n\nfrom django.conf import settings  # noqa: E402\n\n"
+             "DOCUMENTED = settings.LOAD_DOCS, settings.SERVED\n")
+    _, plan = extracted(tmp_path, settings, reads)
+    carried = {c.name: c.source for c in plan.spec.monolith_settings}
+    assert carried == {"LOAD_DOCS": "'spectacular' in sys.argv",
+                       "SERVED": "False"}
+    service = tmp_path / "service"
+    render_service(plan.spec, service)
+    base = (service / "config" / "settings" / "base.py").read_text()
+    assert "\nimport sys\nfrom pathlib import Path\n" in base
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache",
+                           "config/settings/base.py"], cwd=service, capture_output=True,
+                          text=True, check=False)
+    assert ruff.returncode == 0, ruff.stdout
+    for argv, documented in ((["manage.py", "spectacular"], True), (["gunicorn"], False)):
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.argv = sys.argv[1:]; "
+             "from config.settings import base; print(base.LOAD_DOCS)", *argv],
+            cwd=service, capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == str(documented)
