@@ -101,7 +101,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.chmod(FILE_MODE)
         _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
                        plan.declared_fields, plan.remote_relations, plan.remote_properties,
-                       plan.local_reverses, plan.boundary.user_model)
+                       plan.local_reverses, plan.rules_models, plan.boundary.user_model)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         if extraction.record.signals:
@@ -188,7 +188,7 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
                    remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                    reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
-                   user_model: str) -> None:
+                   rules_models: tuple[str, ...], user_model: str) -> None:
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -204,5 +204,5 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
         "mirror_root.py.j2").render(field_types=field_types, declared=declared,
                                     remote_relations=remote_relations, properties=properties,
-                                    reverses=reverses,
+                                    reverses=reverses, rules_models=rules_models,
                                     user_model=user_model))

@@ -42,6 +42,7 @@ from extractor.plan.middleware import (
     middleware_packages,
     response_middleware,
 )
+from extractor.plan.model_mixins import rules_models
 from extractor.plan.movable import check_movable
 from extractor.plan.pins import (
     ServiceRequirement,
@@ -114,6 +115,8 @@ class Plan:
     remote_properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
     local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
+    # the remote models django-rules' model mixin gives ``get_perm`` (model_mixins)
+    rules_models: tuple[str, ...] = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
     dependencies: tuple[ServiceRequirement, ...] = ()
     environment: MonolithEnvironment = field(default_factory=MonolithEnvironment)
@@ -345,6 +348,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                       for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),
+                rules_models(scope, (m.label for m in allowed_models)),
                 dependencies, environment, python_version)
 
 

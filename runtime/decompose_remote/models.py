@@ -90,6 +90,10 @@ def _properties() -> dict[str, dict[str, str]]:
     return _mirror("PROPERTIES")
 
 
+def _rules_models() -> list[str]:
+    return _mirror("RULES_MODELS")  # type: ignore[return-value]
+
+
 def _reverses() -> dict[str, dict[str, list[Any]]]:
     return _mirror("REVERSES")  # type: ignore[return-value]
 
@@ -211,12 +215,20 @@ class RemoteModel:
         """A property the mirror lists (PROPERTIES), as a model class has it: DRF builds a
         read-only field for a name in a ModelSerializer's ``fields`` that the model has
         (``hasattr(model, "duration")``), documented with the type the property returns; each
-        row answers it with its value."""
-        properties = _properties().get(self.__dict__.get("label", ""), {})
+        row answers it with its value. django-rules' ``get_perm`` of a model built on its
+        mixin (RULES_MODELS)."""
+        label = self.__dict__.get("label", "")
+        properties = _properties().get(label, {})
         if not name.startswith("_") and name in properties:
             kind = properties[name] if isinstance(properties, dict) else "ANY"
             return _typed_property(_schema(kind))
+        if name == "get_perm" and label in _rules_models():
+            return self._rules_permission
         raise AttributeError(f"{self!r} has no attribute {name!r}")
+
+    def _rules_permission(self, perm_type: str) -> str:
+        """django-rules' ``RulesModelMixin.get_perm``: ``"schedule.list_room"``."""
+        return f"{self._meta.app_label}.{perm_type}_{self._meta.model_name}"
 
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return RemoteModel, (self.label,)

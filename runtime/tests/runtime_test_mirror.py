@@ -48,3 +48,6 @@ REVERSES = {
         "profile": ["runtime_test_pairs.Profile", "user_id", True],
     },
 }
+
+# Built on django-rules' RulesModelMixin in the monolith: get_perm names its permissions.
+RULES_MODELS = ["catalog.Product"]

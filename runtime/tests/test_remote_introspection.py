@@ -64,6 +64,12 @@ def test_a_remote_models_meta_holds_the_fields_the_bridge_serves():
     assert key.remote_field.model._default_manager and not meta.default_manager.none()
 
 
+def test_a_model_on_django_rules_names_its_permissions_as_django_rules_does():
+    """pretalx's API: ``view.queryset.model.get_perm("list")``, asked of no monolith."""
+    assert RemoteModel("catalog.Product").get_perm("list") == "catalog.list_product"
+    assert not hasattr(RemoteModel("auth.User"), "get_perm")  # not built on django-rules
+
+
 def test_a_filterset_of_a_remote_model_filters_through_the_bridge(entries: RemoteModel):
     from django.contrib.auth.models import User
 

@@ -210,3 +210,24 @@ def test_a_generic_many_to_many_is_not_sent_and_is_noted(tmp_path: Path):
         ("talks/models.py", 22, Level.WARNING, "talks.Talk.labels is a generic many-to-many "
          "(through talks.Labelled, every model's pairs): the bridge does not send it, so the "
          "service's code cannot read it from the monolith's rows")]
+
+
+def test_a_model_on_django_rules_mixin_names_its_permissions_in_the_service(tmp_path: Path):
+    """pretalx's API asks ``view.queryset.model.get_perm(action)`` of models that stay, built
+    on django-rules' RulesModelMixin directly or through an abstract base of another module:
+    the mirror lists them, and their remote models answer as django-rules does."""
+    root = analysed_copy("remote_introspection", tmp_path / "monolith", {
+        "talks/models.py": ("from talks.enums import TalkState\n",
+                            "from talks.enums import TalkState\n"
+                            "from talks.rules_base import RulesBase\n"
+                            "from rules.contrib.models import RulesModelMixin as Rules\n")})
+    (root / "talks" / "rules_base.py").write_text(
+        "from django.db import models\nfrom rules.contrib.models import RulesModelBase\n\n\n"
+        "class RulesBase(models.Model, metaclass=RulesModelBase):\n"
+        "    class Meta:\n        abstract = True\n")
+    models = root / "talks" / "models.py"
+    models.write_text(models.read_text()
+                      .replace("class Track(models.Model):", "class Track(Rules, models.Model):")
+                      .replace("class Talk(models.Model):", "class Talk(RulesBase):"))
+    plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
+    assert plan.rules_models == ("talks.Talk", "talks.Track")  # not talks.Feedback
