@@ -47,11 +47,13 @@ class Schema:
 
 
 def generate_openapi(service: Path, python: Path, *, allow_warnings: bool = False) -> Schema:
-    """The service's schema as ``manage.py spectacular`` prints it, run by ``python`` (the
+    """The service's schema as ``manage.py spectacular`` writes it, run by ``python`` (the
     service's environment); like every management command that does not opt out, it runs
     Django's system checks (``manage.py check``) first and stops on an error. A warning is an
     error unless ``allow_warnings``; a crash or an invalid schema always is."""
-    command = [str(python), "manage.py", "spectacular", "--validate"]
+    # Into a file, not from stdout: the moved code may print when imported (tandoor's
+    # django-vite: "Running django-vite in production mode").
+    command = [str(python), "manage.py", "spectacular", "--validate", "--file", OPENAPI_FILE]
     if not allow_warnings:
         command.append("--fail-on-warn")
     try:
@@ -62,8 +64,8 @@ def generate_openapi(service: Path, python: Path, *, allow_warnings: bool = Fals
                            path=service / OPENAPI_FILE) from None
     if result.returncode:
         raise _failure(result, service)
-    return Schema(result.stdout, tuple(sorted(p.string for p in _problems(_lines(result,
-                                                                                 service)))))
+    return Schema((service / OPENAPI_FILE).read_text(encoding="utf-8"),
+                  tuple(sorted(p.string for p in _problems(_lines(result, service)))))
 
 
 def schema_environment() -> dict[str, str]:

@@ -1,7 +1,10 @@
-"""A monolith whose own code drf-spectacular warns about (tandoor's ``@api_view``s without a
+"""The service's openapi.yaml as extraction makes it, on tests/fixtures/tuple_shop's pages app.
+
+A monolith whose own code drf-spectacular warns about (tandoor's ``@api_view``s without a
 schema): refused by default with the way out named; ``--schema-warnings allow`` writes the
 service with the warnings listed, and the service's own schema checks run without
-``--fail-on-warn``, naming them (tests/fixtures/tuple_shop, its pages view made such a view)."""
+``--fail-on-warn``, naming them. Moved code that prints when imported (tandoor's django-vite)
+leaves the schema alone."""
 
 from __future__ import annotations
 
@@ -99,3 +102,13 @@ def test_the_service_with_an_allowed_warning_passes_its_own_suite(allowed: tuple
                               env=clean_env(DATABASE_URL=url, PYTHONPATH=str(service)))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "tests/test_openapi.py::test_committed_schema_is_current PASSED" in done.stdout
+
+
+def test_moved_code_printing_when_imported_leaves_the_schema_alone(tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {"pages/views.py": (
+        "from pages.models import Page\n", "from pages.models import Page\n\n"
+        'print("Running django-vite in production mode (no HMR)")\n')})
+    out = tmp_path / "pages"
+    result = CliRunner().invoke(extract, ["pages", "--project", str(shop), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "openapi.yaml").read_text().startswith("openapi: 3.0.3\n")
