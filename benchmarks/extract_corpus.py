@@ -612,8 +612,13 @@ def prove(monolith: Monolith, app: str, root: Path, service: Path,
 def attempt(monolith: Monolith, app: str, work: Path, decompose: Path,
             before_runs: dict[tuple[str, ...], SuiteRun]) -> Attempt:
     project = monolith.project
-    copy = work / app / "src"
+    # The patched copy's path holds no more than the checkout's (``work/app/src`` links to
+    # it): a suite may read its working folder's path, and tandoor's test data is found one
+    # way when the path holds "cookbook" (run from cookbook/tests), another from the root.
+    copy = work / "patched" / str(len(list(work.glob("patched/*"))) + 1)
     shutil.copytree(monolith.checkout, copy, symlinks=True)
+    (work / app).mkdir(parents=True, exist_ok=True)
+    (work / app / "src").symlink_to(copy)
     root = copy / project.root
     service = work / app / "service"
     given = monolith.recipe.extract_args
