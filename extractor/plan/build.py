@@ -300,7 +300,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         scope.source, [f.source for f in files if f.source.endswith(".py")])
         | settings_read_installed(installed_folders) - defaults.keys()
         | settings_read_in_templates(scope.source, options.context_processors, [
-            f.source for f in files if "templates/" in f.source]), defaults)
+            f.source for f in files if "templates/" in f.source]), defaults, scope.source.tree)
     signs = signing_use(scope.source, [path for path, _ in python + kernel_python])
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
