@@ -39,13 +39,14 @@ def moved_tests(scope: Scope, copied: frozenset[str] = frozenset(),
         tests = scope.source.test_files(app.path or "")
         for path in tests:
             copies.append(FileCopy(path, path, "test"))
-            imported = {module for loaded in _loaded_with(scope, path, set(tests))
-                        for module in scope.source.imports(
-                            loaded, scope.source.module_of(loaded))}
+            test = path.rpartition("/")[2].startswith("test")  # a module pytest runs
+            loaded = _loaded_with(scope, path, set(tests)) if test else [path]
+            imported = {module for file in loaded
+                        for module in scope.source.imports(file, scope.source.module_of(file))}
             stayed = sorted({module for module in imported if _stays(scope, module, copied)})
             missing = sorted({module.split(".")[0] for module in imported
                               if scope.source.path_of(module) is None
-                              and not installed(module)})
+                              and not installed(module)}) if test else []
             fixtures = _outside_fixtures(scope.source.tree(path))
             why = "; ".join(
                 ([f"imports {', '.join(stayed)} (the monolith's, not the service's)"]
@@ -59,7 +60,7 @@ def moved_tests(scope: Scope, copied: frozenset[str] = frozenset(),
                 notes.append(Rewrite(Location(path, 1), "tests", (
                     f"copied, not run by the service's suite: {why}; rewrite it against the "
                     "service before adding it to testpaths"), Level.WARNING))
-            elif path.rpartition("/")[2].startswith("test"):
+            elif test:
                 runnable.append(path)
     return copies, tuple(runnable), tuple(notes)
 
