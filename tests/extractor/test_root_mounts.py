@@ -23,3 +23,44 @@ def test_a_catch_all_and_file_like_paths_keep_the_urlconf_mounted_at_the_root(
     assert plan.spec.routed_views == (
         RoutedView("", "manifest.json", "pages.views.manifest", "manifest", False),)
     assert plan.record.routes == ("/", "/manifest.json/")
+
+
+ROUTER_URLS = """\
+from django.urls import include, path
+
+from pages import views
+from pages.api import PageViewSet
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+router.register(r"page", PageViewSet)
+
+urlpatterns = [
+    path("api/", include((router.urls, "api"))),
+    path("<path:resource>", views.index, name="frontend"),
+]
+"""
+ROUTER_VIEWS = """\
+from rest_framework import viewsets
+
+from pages.models import Page
+from pages.views import PageSerializer
+
+
+class PageViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Page.objects.all()
+    serializer_class = PageSerializer
+"""
+
+
+def test_a_router_the_urlconf_includes_itself_adds_no_mount(tmp_path: Path):
+    """tandoor's cookbook/urls.py registers its viewsets on a router it includes itself
+    (``path('api/', include((router.urls, 'api')))``): the service includes that URLconf
+    once, at the root, not again at api/ (it served its API at /api/api/ too, where the
+    catch-all answered first)."""
+    shop = analysed_copy("catchall_routes", tmp_path / "shop", {
+        "pages/urls.py": ("", ROUTER_URLS), "pages/api.py": ("", ROUTER_VIEWS)})
+    graph = read_json(shop / "decompose-report" / "graph.json", ProjectGraph,
+                      schema_version=GRAPH_SCHEMA_VERSION)
+    plan = build_plan(graph, shop, ["pages"])
+    assert plan.record.mounts == (Mount("", "pages.urls"),)
