@@ -271,7 +271,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     test_copies, test_paths, test_notes = moved_tests(
         scope, frozenset(f.source for f in kernel + carried_files),
-        environment.installs((*(d.requirement for d in dependencies), *TEST_REQUIREMENTS)))
+        installed=environment.installs((*(d.requirement for d in dependencies),
+                                        *TEST_REQUIREMENTS)))
     files += test_copies
     data = data_migrations(scope, {*scope.moved_labels, *(
         a.label for a in graph.apps if a.name in installed)}) if test_paths else DataMigrations()

@@ -22,8 +22,7 @@ KNOWN_FIXTURES = frozenset({
     "django_capture_on_commit_callbacks"})
 
 
-def moved_tests(scope: Scope, copied: frozenset[str] = frozenset(),
-                installed: Callable[[str], bool] = lambda module: True,
+def moved_tests(scope: Scope, copied: frozenset[str], *, installed: Callable[[str], bool]
                 ) -> tuple[list[FileCopy], tuple[str, ...], tuple[Rewrite, ...]]:
     """The copies, the test modules the service's suite runs, and a note for each one it does
     not: a test that imports an app staying in the monolith reads that app's tables or code,
