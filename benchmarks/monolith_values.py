@@ -10,6 +10,7 @@ cannot be given as it is, or is given with a loss, is reported, never silently d
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,14 @@ def settings_to_read(service: Path) -> list[str]:
     return sorted({item["setting"] for item in _record(service)} | set(DEPLOYED_AS_THE_MONOLITH))
 
 
+def _literal(source: str) -> tuple[object, bool]:
+    """The Python literal ``source`` (a default in extraction.json), and whether it is one."""
+    try:
+        return ast.literal_eval(source), True
+    except (ValueError, SyntaxError):
+        return None, False
+
+
 def service_values(service: Path, shell_output: str) -> ServiceValues:
     """Each of the service's environment settings with the value the monolith printed
     (``READ_SETTINGS``'s last line), as the text its reader parses."""
@@ -96,9 +105,12 @@ def service_values(service: Path, shell_output: str) -> ServiceValues:
         if "error" in read:
             reported.append(f"{name}: not read from the monolith: {read['error']}")
             continue
-        if read["value"] is None and item["default"] == "None":
-            continue  # unset, the service's default is the monolith's None
         value = read["value"]
+        if not item["required"] and _literal(item["default"]) == (value, True):
+            # unset like the monolith's own environment: the service's default is its value
+            # (the monolith's settings, when copied, read the variable their own way:
+            # tandoor's bool(int(os.getenv('SOCIAL_DEFAULT_ACCESS', False))) fails on "false")
+            continue
         try:
             variables[item["variable"]] = environment_text(value, reader)
         except ValueError as exc:

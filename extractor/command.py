@@ -55,9 +55,16 @@ from extractor.writer import REPORT_FILE, run_codemods, write_service
 @click.option("--vendor-runtime", is_flag=True,
               help="Copy the decompose-runtime packages into the service and the monolith "
                    "instead of requiring them (for teams without a package index).")
+@click.option("--schema-warnings", type=click.Choice(["refuse", "allow"]), default="refuse",
+              show_default=True,
+              help="What drf-spectacular's warnings on the moved code do (a view it cannot "
+                   "document, a serializer method without a type): refuse the extraction, or "
+                   "allow them, listed in EXTRACTION.md and on stderr, the service's schema "
+                   "checks then run without --fail-on-warn.")
 def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path | None,
             name: str | None, dry_run: bool, force: bool, apply_patch: bool,
-            served: tuple[str, ...], monolith_image: str, vendor_runtime: bool) -> None:
+            served: tuple[str, ...], monolith_image: str, vendor_runtime: bool,
+            schema_warnings: str) -> None:
     """Move APPS into a standalone DRF service sharing the monolith's database.
 
     Writes the service (its dependencies at the monolith's pins, locked in uv.lock, its schema
@@ -88,8 +95,12 @@ def extract(apps: tuple[str, ...], project: Path, graph: Path | None, out: Path 
         click.echo(describe(record, target), nl=False)
         return
     written = write_service(plan, extraction, project, target, force=force,
-                            vendor_runtime=vendor_runtime)
-    click.echo(f"wrote {len(written)} files to {target}")
+                            vendor_runtime=vendor_runtime,
+                            allow_schema_warnings=schema_warnings == "allow")
+    click.echo(f"wrote {len(written.files)} files to {target}")
+    for warning in written.schema_warnings:
+        click.echo(f"warning: {warning} (allowed: see {REPORT_FILE})",
+                   err=True)
     if apply_patch:
         apply_changes(project, extraction.changes)
         click.echo(f"applied {PATCH_FILE} to {project} ({len(extraction.changes)} files)")

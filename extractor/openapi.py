@@ -6,7 +6,9 @@ of the service's own environment (``extractor.service_env``: what its lock decla
 decompose's interpreter) with its test settings and throwaway keys, on the PostgreSQL engine
 production uses (integer ranges differ per engine) but without connecting to any database.
 Django's system checks run first; ``--validate --fail-on-warn`` makes an undocumented field an
-extraction error instead of a vague schema.
+extraction error instead of a vague schema, unless the team allows the warnings its monolith
+already has (``extract --schema-warnings allow``): then they are returned, one line each, for
+EXTRACTION.md and the service's own schema checks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ast
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from decompose.errors import DecomposeError
@@ -34,11 +37,25 @@ class OpenApiError(DecomposeError):
     """drf-spectacular could not produce a valid, warning-free schema for the service."""
 
 
-def generate_openapi(service: Path, python: Path) -> str:
-    """The service's OpenAPI document (YAML) as ``manage.py spectacular`` prints it, run by
-    ``python`` (the service's environment); like every management command that does not opt
-    out, it runs Django's system checks (``manage.py check``) first and stops on an error."""
-    command = [str(python), "manage.py", "spectacular", "--validate", "--fail-on-warn"]
+@dataclass(frozen=True)
+class Schema:
+    """The service's OpenAPI document (YAML) and the warnings drf-spectacular gave making it
+    (only when allowed), each ``path:line: Warning [view]: message`` at the moved code's path."""
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def generate_openapi(service: Path, python: Path, *, allow_warnings: bool = False) -> Schema:
+    """The service's schema as ``manage.py spectacular`` writes it, run by ``python`` (the
+    service's environment); like every management command that does not opt out, it runs
+    Django's system checks (``manage.py check``) first and stops on an error. A warning is an
+    error unless ``allow_warnings``; a crash or an invalid schema always is."""
+    # Into a file, not from stdout: the moved code may print when imported (tandoor's
+    # django-vite: "Running django-vite in production mode").
+    command = [str(python), "manage.py", "spectacular", "--validate", "--file", OPENAPI_FILE]
+    if not allow_warnings:
+        command.append("--fail-on-warn")
     try:
         result = subprocess.run(command, cwd=service, env=schema_environment(),
                                 capture_output=True, text=True, timeout=TIMEOUT, check=False)
@@ -47,7 +64,8 @@ def generate_openapi(service: Path, python: Path) -> str:
                            path=service / OPENAPI_FILE) from None
     if result.returncode:
         raise _failure(result, service)
-    return result.stdout
+    return Schema((service / OPENAPI_FILE).read_text(encoding="utf-8"),
+                  tuple(sorted(p.string for p in _problems(_lines(result, service)))))
 
 
 def schema_environment() -> dict[str, str]:
@@ -60,7 +78,13 @@ def schema_environment() -> dict[str, str]:
     return env
 
 
-TRACEBACK = "Traceback (most recent call last):"
+# drf-spectacular's one line per warning or error: ``[where: ]Warning|Error[ [view > ...]]: ``
+# (its summary's "Warnings: 3" and Python's "UserWarning: ..." are not).
+_PROBLEM = re.compile(r"^(?:(?P<where>\S+): )?(?P<what>(?:Warning|Error)(?: \[[^\]]*\])?: .*)$")
+# What --fail-on-warn stops with once every warning is printed (a crash has a traceback, an
+# invalid schema its own message: then the warnings printed before are not why it failed).
+FAILED_ON_WARNINGS = "Failing as requested due to warnings"
+SCHEMA_WARNINGS_OPTION = "--schema-warnings allow"
 _NAMED_CLASS = re.compile(r" in `([\w.]+)`\.$")
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']+)'")
 _FRAME = re.compile(r'^File "([^"]+)", line (\d+)')
@@ -75,17 +99,17 @@ REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
 
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
-    (the service keeps the moved files' paths), unless it then crashed (the crash is what
-    stopped it: pretalx's api warned of one view, then failed on a serializer's field); a
+    (the service keeps the moved files' paths), when --fail-on-warn stopped it (not when it
+    crashed after warning: pretalx's api warned of one view, then failed on a serializer's
+    field; nor when the schema it made is invalid, the warnings allowed); a
     module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
     else the last line of the traceback, at the deepest line of the service's code it ran."""
-    lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
-             if line.strip()]
-    problems = [line for line in lines if "Warning [" in line or "Error [" in line]
-    if problems and TRACEBACK not in lines:
-        where, _, what = problems[0].partition(": ")
+    lines = _lines(result, service)
+    problems = _problems(lines)
+    if problems and FAILED_ON_WARNINGS in result.stderr:
+        where, what = problems[0]["where"] or "", problems[0]["what"]
         path, _, line = where.rpartition(":")
         if not line.isdigit():  # a function view (``@api_view``): its file, without a line
             path, line = where, ""
@@ -93,7 +117,8 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
         return OpenApiError(
             f"drf-spectacular cannot document the moved code: {what.split('. ')[0]}{more}; "
             "give the view a serializer_class or @extend_schema in the monolith and extract "
-            "again", path=path or None, line=int(line) if line.isdigit() else None)
+            f"again, or extract with {SCHEMA_WARNINGS_OPTION} to list them in EXTRACTION.md",
+            path=path or None, line=int(line) if line.isdigit() else None)
     # The deepest frame in a file of the service (they all are written by decompose).
     deepest = next((f for f in map(_FRAME.match, reversed(lines))
                     if f and not f.group(1).startswith("/")), None)
@@ -134,6 +159,16 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
         service_path, service_line = named  # DRF's message names the serializer class
     return OpenApiError(f"manage.py spectacular failed in the service's environment: "
                         f"{reason}{remote}", path=service_path, line=service_line)
+
+
+def _lines(result: subprocess.CompletedProcess[str], service: Path) -> list[str]:
+    """stderr's non-blank lines, paths in the service relative to it (the monolith's paths)."""
+    return [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
+            if line.strip()]
+
+
+def _problems(lines: list[str]) -> list[re.Match[str]]:
+    return [found for found in map(_PROBLEM.match, lines) if found]
 
 
 def _named_class(service: Path, reason: str) -> tuple[str, int] | None:

@@ -38,6 +38,14 @@ SKELETON_REQUIREMENTS = (
     # decompose_remote's HTTP client to the monolith (pooled connections, explicit timeouts).
     "urllib3>=2.2,<3",
 )
+# The service's ``test`` extra: what its own suite runs with (the moved tests need no more).
+TEST_REQUIREMENTS = (
+    "pytest>=8,<10",
+    "pytest-django>=4.9,<5",
+    "schemathesis>=4,<5",
+    "hypothesis>=6.100,<7",
+    "ruff>=0.6",
+)
 # Top-level packages the skeleton itself ships; a moved app must not shadow them.
 RESERVED_PACKAGES = frozenset({"config", "ops", "tests"})
 
@@ -192,6 +200,7 @@ class ServiceSpec:
     verbatim: tuple[str, ...] = ()
     # The service's dependencies: the skeleton's and those apps', at the monolith's pins.
     dependencies: tuple[str, ...] = SKELETON_REQUIREMENTS
+    test_dependencies: tuple[str, ...] = TEST_REQUIREMENTS
     admin_prefix: str = "admin/"  # where the monolith mounts Django's admin; the service's too
     # What moved server-rendered pages need: {% load %} libraries of apps that stay (name,
     # module), the monolith's pages they link to per URL namespace ("" for none: (path, name)),
@@ -222,6 +231,10 @@ class ServiceSpec:
     python_version: str = "3.11"
     # The pip requirement on decompose-runtime; "" when the runtime is vendored into the service.
     runtime_requirement: str = runtime_requirement()
+    # drf-spectacular's warnings on the moved code, allowed at extraction (extract
+    # --schema-warnings allow): the service's schema checks run without --fail-on-warn and say
+    # why, naming them. Known once the schema is made, so the skeleton is rendered again.
+    schema_warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _DNS_LABEL.match(self.name) or len(self.name) > _MAX_NAME:

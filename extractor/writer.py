@@ -43,6 +43,15 @@ _STUBS = {TASK_QUEUE_STUB: "task_queue_stub.py.j2", EMPTY_PACKAGE: "empty_packag
 
 
 @dataclass(frozen=True)
+class Written:
+    """What ``write_service`` wrote: the service's files (relative paths) and the schema
+    warnings allowed in it, for the command to print."""
+
+    files: list[str]
+    schema_warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Extraction:
     """A plan with its codemods run: the final record, the moved files, the monolith change."""
 
@@ -65,25 +74,27 @@ def run_codemods(plan: Plan, root: Path, *, vendor_runtime: bool = False) -> Ext
 
 
 def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
-                  force: bool = False, vendor_runtime: bool = False) -> list[str]:
+                  force: bool = False, vendor_runtime: bool = False,
+                  allow_schema_warnings: bool = False) -> Written:
     """Write the service into ``out``; refuse a non-empty ``out`` unless ``force``.
 
     The service depends on decompose-runtime (a pinned range, locked from its copy under
     ``vendor/``), or with ``vendor_runtime`` carries the packages it imports from it. The
     lock is written, then the service is checked and its schema generated in an environment
-    built from that lock, where its URLconf is also asked which router prefixes it serves
-    only below (the record's ``children_only_routes``)."""
+    built from that lock (drf-spectacular's warnings refused unless ``allow_schema_warnings``),
+    where its URLconf is also asked which router prefixes it serves only below (the record's
+    ``children_only_routes``)."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(out)
+    spec = replace(plan.spec, runtime_requirement="") if vendor_runtime else plan.spec
     with atomic_directory(out, replace=True) as staging:
         staging.chmod(DIR_MODE)  # mkdtemp's 0700 would hide the service from its users
+        render_service(spec, staging)
         if vendor_runtime:
-            render_service(replace(plan.spec, runtime_requirement=""), staging)
             for name, text in vendored_files(SERVICE_PACKAGES).items():
                 write_file(staging / name, text)
         else:
-            render_service(plan.spec, staging)
             for name, text in runtime_source_files().items():
                 write_file(staging / name, text)
         transformed = {o.path: o.text for o in extraction.outcomes}
@@ -112,33 +123,38 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
         lock(staging, interpreter(plan.environment, plan.python.version),
              previous=out / LOCK_FILE)
         python = service_python(staging, plan.environment, version=plan.python.version)
-        schema = generate_openapi(staging, python)
-        write_file(staging / OPENAPI_FILE, schema)
-        write_file(staging / MONOLITH_OPENAPI_FILE, schema)
+        schema = generate_openapi(staging, python, allow_warnings=allow_schema_warnings)
+        if schema.warnings:  # the skeleton's schema checks name them: rendered again
+            render_service(replace(spec, schema_warnings=schema.warnings), staging)
+        write_file(staging / OPENAPI_FILE, schema.text)
+        write_file(staging / MONOLITH_OPENAPI_FILE, schema.text)
         registered = [p for p in registered_prefixes(plan.spec.routed_views)
                       if p in extraction.record.routes]
         record = replace(extraction.record,
                          children_only_routes=children_only(staging, python, registered))
         declarations = [c.path for c in extraction.changes if is_declaration(c.path)]
         write_file(staging / REPORT_FILE, render_report(plan, record, declarations,
-                                                        stale_locks(root, declarations)))
+                                                        stale_locks(root, declarations),
+                                                        schema.warnings))
         write_file(staging / EXTRACTION_FILE, dumps(record))
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
                          if p.is_file())
-    return written
+    return Written(written, schema.warnings)
 
 
 def render_report(plan: Plan, record: ExtractionPlan, dependency_files: list[str],
-                  locks: Sequence[tuple[str, str]] = ()) -> str:
+                  locks: Sequence[tuple[str, str]] = (),
+                  schema_warnings: Sequence[str] = ()) -> str:
     """EXTRACTION.md: every decision of ``record``, for the humans who review the service;
     ``dependency_files`` are the monolith's files the patch declares the bridge's needs in,
-    ``locks`` the lock files that leaves stale, each with the command renewing it."""
+    ``locks`` the lock files that leaves stale, each with the command renewing it,
+    ``schema_warnings`` drf-spectacular's warnings the team allowed."""
     return make_environment(EXTRACTION_TEMPLATES).get_template("EXTRACTION.md.j2").render(
         plan=record, admin_prefix=plan.spec.admin_prefix, admin_skins=plan.spec.admin_skins,
         settings=plan.spec.monolith_settings, shared_secret_key=plan.spec.shared_secret_key,
         static_storage=plan.spec.static_storage,
         dependencies=plan.dependencies, dependency_files=dependency_files, locks=locks,
-        python=plan.python)
+        python=plan.python, schema_warnings=schema_warnings)
 
 
 @dataclass(frozen=True)

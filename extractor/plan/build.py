@@ -91,7 +91,14 @@ from extractor.plan.templates import (
 from extractor.plan.tests import moved_tests
 from extractor.plan.third_party import admin_skins, third_party
 from extractor.runtime import runtime_dependencies, runtime_django, runtime_python
-from extractor.spec import SKELETON_APPS, SKELETON_REQUIREMENTS, ServiceApp, ServiceSpec, UrlMount
+from extractor.spec import (
+    SKELETON_APPS,
+    SKELETON_REQUIREMENTS,
+    TEST_REQUIREMENTS,
+    ServiceApp,
+    ServiceSpec,
+    UrlMount,
+)
 
 
 @dataclass(frozen=True)
@@ -217,9 +224,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         "imports the monolith's Celery app for its side effect: written as a stub, the "
         "service runs no worker"), Level.WARNING) for f in kernel if f.kind == TASK_QUEUE_STUB)
     carried_files = imports.carried_files()
-    test_copies, test_paths, test_notes = moved_tests(
-        scope, frozenset(f.source for f in kernel + carried_files))
-    files += kernel + carried_files + list(needs.copies) + test_copies
+    files += kernel + carried_files + list(needs.copies)
     python += python_modules(scope, carried_files)
     # The kernel's copies are the service's code too: what they import must be installed there.
     kernel_python = python_modules(scope, [f for f in kernel if f.kind == "kernel"])
@@ -267,11 +272,16 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted})
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     installed = {*SKELETON_APPS, *third_party_apps}
+    dependencies = service_requirements(
+        pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
+    test_copies, test_paths, test_notes = moved_tests(
+        scope, frozenset(f.source for f in kernel + carried_files),
+        installed=environment.installs((*(d.requirement for d in dependencies),
+                                        *TEST_REQUIREMENTS)))
+    files += test_copies
     data = data_migrations(scope, {*scope.moved_labels, *(
         a.label for a in graph.apps if a.name in installed)}) if test_paths else DataMigrations()
     files += data.copies
-    dependencies = service_requirements(
-        pins, SKELETON_REQUIREMENTS + libraries + runtime_dependencies())
     refuse_import_time_calls(scope, [path for path, _ in python], {
         f"{m.module}.{n.name}": n.target for m in mirrors for n in m.names
         if n.handling == Handling.REMOTE_FUNCTION})

@@ -12,6 +12,7 @@ import ast
 import functools
 import importlib.metadata
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,19 @@ class MonolithEnvironment:
                 found.add(needed)
                 pending.append(needed)
         return frozenset(found)
+
+    def installs(self, requirements: Iterable[str]) -> Callable[[str], bool]:
+        """Whether an environment made from ``requirements`` has top-level module ``module``,
+        as far as this one tells: the distribution providing it here is one of them or one
+        they require. A module no distribution here provides (the standard library's, the
+        project's own) counts as there."""
+        wanted = {distribution(r) for r in requirements}
+        present = wanted | {needed for name in wanted for needed in self.requires(name)}
+
+        def has(module: str) -> bool:
+            provider = self.distribution_of(module)
+            return provider is None or distribution(provider[0]) in present
+        return has
 
 
 def monolith_environment(graph: ProjectGraph) -> MonolithEnvironment:

@@ -62,6 +62,8 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
                                  else pattern, route.view, name or route.name or "", register,
                                  view_call, router))
         else:
+            if register:  # its router's urls, included by this urlconf below a path of its own
+                prefix = _mount_prefix(prefix, _router_include(tree, call) or "")
             mounts.add(Mount(prefix.lstrip("/"), urlconf))
     served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
     reason = ("server-rendered pages whose templates need what the service cannot provide: "
@@ -111,6 +113,22 @@ def _router(tree: ast.Module | None, call: ast.Call, module: str) -> Router:
         return Router(arguments=arguments, name_keyword=keyword)
     owner, _, name = dotted.rpartition(".")
     return Router(owner, name, arguments, keyword)
+
+
+def _router_include(tree: ast.Module | None, call: ast.Call) -> str | None:
+    """The pattern of the ``path()`` of the module that includes the ``urls`` of the router
+    ``call`` registers on (tandoor's ``path('api/', include((router.urls, 'api')))``, in the
+    urlconf the router is built in): None when the module does not include them itself."""
+    router = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(router, ast.Name) or tree is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.args) > 1 and any(
+                isinstance(n, ast.Attribute) and n.attr == "urls"
+                and isinstance(n.value, ast.Name) and n.value.id == router.id
+                for n in ast.walk(node.args[1])):
+            return _first_string(node, tree)
+    return None
 
 
 def _imported_name(tree: ast.Module, node: ast.expr, module: str) -> str | None:

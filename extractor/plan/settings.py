@@ -21,7 +21,7 @@ from decompose.errors import DecomposeError
 from decompose.model import EnvironmentSetting, Location, SettingForm, SettingsFacts, SettingValue
 from decompose_runtime.names import FORK_EXCEPTION_HANDLER, REMOTE_AWARE_FILTER_BACKEND
 from extractor.plan.environment import parse_installed
-from extractor.plan.setting_readers import READERS, expression_reader
+from extractor.plan.setting_readers import READERS, expression_reader, function_readers
 from extractor.plan.source import Source
 from extractor.spec import CarriedSetting
 
@@ -169,18 +169,22 @@ def carried_settings(facts: SettingsFacts, names: set[str],
     value, or the same test of the command line (read in ``source``); an environment read as
     the same read with the monolith's default; a setting not evaluated statically as an
     environment variable the service requires, read as the type its expression gives
-    (``setting_readers``) or Django's default has, whose test placeholder is Django's own
+    (``setting_readers``; a helper function of the settings files, parsed from ``source``,
+    by what it returns) or Django's default has, whose test placeholder is Django's own
     default when it is one of Django's settings."""
     defaults = django_defaults or {}
+    chosen = [setting for setting in map(facts.value, sorted(names - SERVICE_OWNED))
+              if setting is not None]
+    functions = {name: reader for path in sorted({s.location.path for s in chosen
+                                                   if s.location})
+                 if source is not None and (tree := source.tree(path)) is not None
+                 for name, reader in function_readers(tree).items()}
     found = []
-    for name in sorted(names - SERVICE_OWNED):
-        setting = facts.value(name)
-        if setting is None:
-            continue
+    for setting in chosen:
         command_line = _command_line(source, setting) if source else None
-        found.append(CarriedSetting(name, command_line)
-                     if command_line else _carried(setting, defaults.get(name, _NO_DEFAULT),
-                                                   _setting_reader(facts, defaults)))
+        found.append(CarriedSetting(setting.name, command_line) if command_line else _carried(
+            setting, defaults.get(setting.name, _NO_DEFAULT),
+            _setting_reader(facts, defaults, functions), functions))
     return tuple(found)
 
 
@@ -231,8 +235,8 @@ def _run_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _run_in([*statement.body, *statement.orelse, *statement.finalbody])
 
 
-def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object]
-                    ) -> Callable[[str], str]:
+def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object],
+                    functions: Mapping[str, str]) -> Callable[[str], str]:
     """The reader of a setting an expression names (``VITE_DEV_MODE = DEBUG``): its value's
     type, its own expression's, else Django's default's; "" when unknown."""
     seen: set[str] = set()
@@ -243,7 +247,7 @@ def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object]
             return READERS.get(type(setting.value), "")
         if setting is not None and setting.expression and name not in seen:
             seen.add(name)
-            found = expression_reader(setting.expression, reader)
+            found = expression_reader(setting.expression, reader, functions)
             if found:
                 return found
         default = defaults.get(name)
@@ -252,7 +256,8 @@ def _setting_reader(facts: SettingsFacts, defaults: Mapping[str, object]
 
 
 def _carried(setting: SettingValue, django_default: object,
-             setting_reader: Callable[[str], str]) -> CarriedSetting:
+             setting_reader: Callable[[str], str], functions: Mapping[str, str]
+             ) -> CarriedSetting:
     where = str(setting.location or "its settings")
     expression = setting.expression or ""
     if setting.opaque:
@@ -261,7 +266,7 @@ def _carried(setting: SettingValue, django_default: object,
             return CarriedSetting(setting.name, f'env("{variable}", default=None)', variable,
                                   "None", where, expression, reader="env")
         if django_default is _NO_DEFAULT:
-            reader = expression_reader(expression, setting_reader) or "env"
+            reader = expression_reader(expression, setting_reader, functions) or "env"
             placeholder = _PLACEHOLDERS.get(reader, CHECK_PLACEHOLDER)
         else:  # one of Django's settings: read as its type, Django's default in the tests
             reader = READERS.get(type(django_default), "env")

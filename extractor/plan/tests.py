@@ -1,9 +1,12 @@
 """The moved apps' own tests: copied into the service as written, and run there when they
-need nothing that stays in the monolith; the others are listed with what they import."""
+need nothing that stays in the monolith and no library the service does not install; the
+others are listed with what they import."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from decompose.model import FileCopy, Level, Location, Rewrite
 from extractor.plan.scope import Scope
@@ -19,32 +22,65 @@ KNOWN_FIXTURES = frozenset({
     "django_capture_on_commit_callbacks"})
 
 
-def moved_tests(scope: Scope, copied: frozenset[str] = frozenset()
+def moved_tests(scope: Scope, copied: frozenset[str], *, installed: Callable[[str], bool]
                 ) -> tuple[list[FileCopy], tuple[str, ...], tuple[Rewrite, ...]]:
     """The copies, the test modules the service's suite runs, and a note for each one it does
     not: a test that imports an app staying in the monolith reads that app's tables or code,
     which the service has no access to until the test is rewritten against its remote models;
     one importing a module of the project outside the apps that the service does not copy
-    (``copied``: paths; kiwi's ``tcms.tests`` factories) would not even import."""
+    (``copied``: paths; kiwi's ``tcms.tests`` factories) would not even import, nor one
+    importing a library the service does not install (not ``installed``: tandoor's
+    pytest-factoryboy). What the test loads counts as its own imports: the ``conftest.py``
+    files pytest imports before it (its folder's and those above it) and the moved test
+    modules those import in turn (its factories)."""
     copies, runnable, notes = [], [], []
     for app in scope.moved:
-        for path in scope.source.test_files(app.path or ""):
+        tests = scope.source.test_files(app.path or "")
+        for path in tests:
             copies.append(FileCopy(path, path, "test"))
-            stayed = sorted({module for module in scope.source.imports(
-                path, scope.source.module_of(path)) if _stays(scope, module, copied)})
+            test = path.rpartition("/")[2].startswith("test")  # a module pytest runs
+            loaded = _loaded_with(scope, path, set(tests)) if test else [path]
+            imported = {module for file in loaded
+                        for module in scope.source.imports(file, scope.source.module_of(file))}
+            stayed = sorted({module for module in imported if _stays(scope, module, copied)})
+            missing = sorted({module.split(".")[0] for module in imported
+                              if scope.source.path_of(module) is None
+                              and not installed(module)}) if test else []
             fixtures = _outside_fixtures(scope.source.tree(path))
             why = "; ".join(
                 ([f"imports {', '.join(stayed)} (the monolith's, not the service's)"]
                  if stayed else [])
+                + ([f"imports {', '.join(missing)}, which the service does not install "
+                    f"(add {'them' if len(missing) > 1 else 'it'} to its test dependencies)"]
+                   if missing else [])
                 + ([f"uses fixtures of the monolith's conftest: {', '.join(fixtures)}"]
                    if fixtures else []))
             if why:
                 notes.append(Rewrite(Location(path, 1), "tests", (
                     f"copied, not run by the service's suite: {why}; rewrite it against the "
                     "service before adding it to testpaths"), Level.WARNING))
-            elif path.rpartition("/")[2].startswith("test"):
+            elif test:
                 runnable.append(path)
     return copies, tuple(runnable), tuple(notes)
+
+
+def _loaded_with(scope: Scope, path: str, tests: set[str]) -> list[str]:
+    """``path``, the moved ``conftest.py`` files above it, and the moved test modules these
+    import, transitively."""
+    folders = PurePosixPath(path).parents
+    pending = [path] + [c for c in (f"{f}/conftest.py" if str(f) != "." else "conftest.py"
+                                    for f in folders) if c in tests]
+    loaded: list[str] = []
+    while pending:
+        current = pending.pop(0)
+        if current in loaded:
+            continue
+        loaded.append(current)
+        for module in sorted(scope.source.imports(current, scope.source.module_of(current))):
+            found = scope.source.path_of(module)
+            if found in tests:
+                pending.append(found)
+    return loaded
 
 
 def _stays(scope: Scope, module: str, copied: frozenset[str]) -> bool:

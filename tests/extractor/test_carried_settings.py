@@ -279,6 +279,51 @@ def test_a_django_list_setting_of_texts_with_commas_is_read_as_json():
         "env.json", global_settings.DATE_INPUT_FORMATS)  # "%b %d, %Y": env.list splits it
 
 
+TANDOOR_SETTINGS = """\
+import os
+
+
+def extract_comma_list(env_key, default=None):
+    if os.getenv(env_key):
+        return [item.strip() for item in os.getenv(env_key).split(',')]
+    else:
+        if default:
+            return [default]
+        else:
+            return []
+
+
+def either(key):
+    if key:
+        return []
+    return os.getenv(key)
+
+
+LOCAL_STORAGE_PATHS = extract_comma_list('LOCAL_STORAGE_PATHS', os.path.join(MEDIA, 'local'))
+MIXED = either('MIXED')
+"""
+
+
+def test_a_setting_a_helper_of_the_settings_computes_is_read_as_what_it_returns(
+        tmp_path: Path):
+    """tandoor's LOCAL_STORAGE_PATHS: its own extract_comma_list returns a list each way (a
+    str reader gave the service text, iterated a character at a time); a helper whose returns
+    disagree says nothing."""
+    def opaque(name: str, expression: str) -> SettingValue:
+        return SettingValue(name, Location("recipes/settings.py", 20), opaque=True,
+                            expression=expression)
+    facts = SettingsFacts(".", values=(
+        opaque("LOCAL_STORAGE_PATHS", "extract_comma_list('LOCAL_STORAGE_PATHS', "
+                                      "os.path.join(MEDIA, 'local'))"),
+        opaque("MIXED", "either('MIXED')")))
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "settings.py").write_text(TANDOOR_SETTINGS)
+    carried = carried_settings(facts, {"LOCAL_STORAGE_PATHS", "MIXED"}, {},
+                               Source(tmp_path, (), "."))
+    assert [(c.name, c.source) for c in carried] == [
+        ("LOCAL_STORAGE_PATHS", 'env.list("LOCAL_STORAGE_PATHS")'), ("MIXED", 'env("MIXED")')]
+
+
 def test_pretalxs_computed_settings_are_read_as_the_types_they_compute():
     def opaque(name: str, expression: str) -> SettingValue:
         return SettingValue(name, Location("pretalx/settings.py", 1), opaque=True,

@@ -63,3 +63,23 @@ def test_a_test_importing_a_project_module_the_service_does_not_copy_is_listed(
                 "billing/tests/test_pages.py:1", "copied, not run by the service's suite: "
                 "imports testing (the monolith's, not the service's); rewrite it against the "
                 "service before adding it to testpaths")]
+
+
+def test_a_test_whose_conftest_needs_a_library_the_service_lacks_is_listed(tmp_path: Path):
+    """tandoor's cookbook/tests/conftest.py imports pytest-factoryboy, its factories
+    factory-boy: pytest loads the conftest before any test below it, and the service's
+    environment has neither (here libcst and networkx: decompose's, not the service's)."""
+    plan = plan_for(tmp_path, "billing", {
+        "billing/tests/conftest.py": ("", "import libcst  # noqa: F401\nimport pytest  # noqa: "
+                                      "F401\nfrom rest_framework import status  # noqa: F401\n"
+                                      "\nfrom billing.tests.factories import make  # noqa: "
+                                      "F401\n"),
+        "billing/tests/factories.py": ("", "import networkx\n\n\ndef make():\n"
+                                       "    return networkx.Graph()\n")})
+    assert plan.spec.test_paths == ()
+    assert [(str(r.location), r.message) for r in plan.record.rewrites
+            if r.codemod == "tests" and r.location.path.endswith("test_invoices.py")] == [(
+                "billing/tests/test_invoices.py:1", "copied, not run by the service's suite: "
+                "imports libcst, networkx, which the service does not install (add them to its "
+                "test dependencies); rewrite it against the service before adding it to "
+                "testpaths")]

@@ -7,8 +7,8 @@ from django.test import Client, override_settings
 pytestmark = pytest.mark.django_db
 
 
-def test_unknown_path_is_a_404(client):
-    assert client.get("/no/such/page/").status_code == 404
+def test_unknown_path_is_a_404(client, unrouted_path):
+    assert client.get(unrouted_path).status_code == 404
 
 
 @override_settings(ROOT_URLCONF="tests.urls")

@@ -33,9 +33,9 @@ def test_probes_refuse_writes(client):
     assert response["Allow"] == "GET, HEAD"
 
 
-def test_metrics_count_requests_by_route(client):
+def test_metrics_count_requests_by_route(client, unrouted_path):
     client.get("/livez")
-    client.get("/no/such/path/")
+    client.get(unrouted_path)
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")

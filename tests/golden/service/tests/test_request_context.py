@@ -28,8 +28,8 @@ def test_request_id_that_could_forge_log_lines_is_replaced(client):
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
-def test_errors_carry_the_request_id_too(client):
-    response = client.get("/no/such/page/", HTTP_X_REQUEST_ID="trace-404")
+def test_errors_carry_the_request_id_too(client, unrouted_path):
+    response = client.get(unrouted_path, HTTP_X_REQUEST_ID="trace-404")
     assert response.status_code == 404
     assert response["X-Request-ID"] == "trace-404"
 
