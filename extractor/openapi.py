@@ -123,12 +123,13 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             "service: a rewrite of decompose produced it; report it with that line",
             path=service_path, line=service_line)
     # A remote model's ``_meta`` has the fields the bridge serves: its columns and keys, and
-    # the many-to-many fields and properties the service's code names.
+    # the many-to-many fields, properties and reverse accessors the service's code names.
     remote = ("; a remote model stands in for the monolith's model here, with only the fields "
               "the bridge serves this service (its columns and keys, and the many-to-many "
-              "fields and properties the service's code names: no reverse relation), which a "
-              "FilterSet, ModelForm or ModelSerializer with it as Meta.model names; keep this "
-              "code in the monolith, or extract the model's app too"
+              "fields, properties and reverse accessors of keys that the service's code names: "
+              "no reverse many-to-many), which a FilterSet, ModelForm or ModelSerializer with "
+              "it as Meta.model names; keep this code in the monolith, or extract the model's "
+              "app too"
               if any(sign in reason for sign in REMOTE_FIELD_MISSING) else "")
     if remote and (named := _named_class(service, reason)) is not None:
         service_path, service_line = named  # DRF's message names the serializer class

@@ -24,7 +24,7 @@ from decompose.model import (
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.admin_inlines import remote_inlines
-from extractor.plan.allowlist import allowed, model_properties, to_allowlist
+from extractor.plan.allowlist import RelatedReverses, allowed, model_properties, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
@@ -114,6 +114,8 @@ class Plan:
     remote_properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
     local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
+    # per remote model label, the reverse accessors other remote models' keys give it
+    related_objects: RelatedReverses = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
     dependencies: tuple[ServiceRequirement, ...] = ()
     environment: MonolithEnvironment = field(default_factory=MonolithEnvironment)
@@ -244,7 +246,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
-    allowed_functions, allowed_models, many_notes = allowed(
+    allowed_functions, allowed_models, many_notes, related_objects = allowed(
         scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python)
     notes += many_notes
     # the monolith's middleware shaping the moved views' responses and its static files
@@ -345,7 +347,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                       for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),
-                dependencies, environment, python_version)
+                related_objects, dependencies, environment, python_version)
 
 
 def _properties(scope: Scope, allowed_models: Sequence[AllowedModel]

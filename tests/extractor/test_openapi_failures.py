@@ -93,9 +93,10 @@ def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_pa
         "django.core.exceptions.FieldDoesNotExist: Feedback has no field named 'speakers' "
         "among those the monolith's bridge serves this service; a remote model stands in for "
         "the monolith's model here, with only the fields the bridge serves this service (its "
-        "columns and keys, and the many-to-many fields and properties the service's code "
-        "names: no reverse relation), which a FilterSet, ModelForm or ModelSerializer with it "
-        "as Meta.model names; keep this code in the monolith, or extract the model's app too")
+        "columns and keys, and the many-to-many fields, properties and reverse accessors of "
+        "keys that the service's code names: no reverse many-to-many), which a FilterSet, "
+        "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
+        "monolith, or extract the model's app too")
 
 
 _CRASHING_VIEWS = _VIEWS + """
