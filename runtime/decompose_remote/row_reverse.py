@@ -14,6 +14,7 @@ rows instead: ``local_reverse``.)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -37,6 +38,11 @@ class RowReverseManager:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.all(), name)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The rows of ``all()``: a nested serializer (``many=True``) calls ``all()`` only on
+        a Django manager, and iterates anything else."""
+        return iter(self.all())
 
     def _read_only(self, *args: Any, **kwargs: Any) -> Any:
         raise RemoteError(

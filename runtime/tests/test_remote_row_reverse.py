@@ -132,3 +132,29 @@ def test_a_model_serializer_renders_them_as_the_monoliths_does(logged):
     ours = LoggedUserSerializer(data=posted)
     assert not ours.is_valid() and not theirs.is_valid()
     assert ours.errors == theirs.errors
+
+
+def test_a_nested_serializer_lists_them_as_the_monoliths_does(logged):
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.models import User
+
+    def users_with_logs(model: Any, logs: Any) -> Any:
+        class Logs(serializers.ModelSerializer):  # type: ignore[type-arg]
+            class Meta:
+                fields = ["id", "object_repr", "action_flag"]
+
+        Logs.Meta.model = logs
+
+        class Users(serializers.ModelSerializer):  # type: ignore[type-arg]
+            logentry_set = Logs(many=True, read_only=True)
+
+            class Meta:
+                fields = ["username", "logentry_set"]
+
+        Users.Meta.model = model
+        return Users
+
+    ours = users_with_logs(RemoteModel("auth.User"), RemoteModel("admin.LogEntry"))
+    theirs = users_with_logs(User, LogEntry)
+    assert ours(RemoteModel("auth.User").objects.order_by("username"), many=True).data == (
+        theirs(User.objects.order_by("username"), many=True).data)
