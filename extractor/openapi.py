@@ -76,7 +76,9 @@ REMOTE_FIELD_MISSING = ("among those the monolith's bridge serves",
 def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApiError:
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths), unless it then crashed (the crash is what
-    stopped it: pretalx's api warned of one view, then failed on a serializer's field); a
+    stopped it: pretalx's api warned of one view, then failed on a serializer's field); the
+    first warning of the whole schema, naming no view (an operationId two paths share, an
+    enum's name), in ``openapi.yaml``; a
     module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
@@ -84,6 +86,12 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
     lines = [line.strip().replace(f"{service}/", "") for line in result.stderr.splitlines()
              if line.strip()]
     problems = [line for line in lines if "Warning [" in line or "Error [" in line]
+    unplaced = [line.partition(": ")[2] for line in lines
+                if line.startswith(("Warning: ", "Error: "))]
+    if unplaced and not problems and TRACEBACK not in lines:  # of the whole schema
+        more = f" (and {len(unplaced) - 1} more)" if len(unplaced) > 1 else ""
+        return OpenApiError(f"drf-spectacular warns of the service's schema, at no view: "
+                            f"{unplaced[0]}{more}", path=OPENAPI_FILE)
     if problems and TRACEBACK not in lines:
         where, _, what = problems[0].partition(": ")
         path, _, line = where.rpartition(":")

@@ -131,3 +131,28 @@ def test_a_crash_after_a_view_the_schema_cannot_document_is_what_is_named(tmp_pa
         "django.core.exceptions.ImproperlyConfigured: Field name `tracks` is not valid for "
         "model `AccessCode` in `shop.views.AccessCodeSerializer`.; a remote model stands in "
         "for the monolith's model here")
+
+
+_TWIN_VIEWS = _VIEWS + """
+
+from drf_spectacular.utils import extend_schema
+
+
+@extend_schema(operation_id="File upload", request=None, responses=None)
+@api_view(["POST"])
+def upload(request):
+    return Response({})
+"""
+
+
+def test_a_warning_of_the_whole_schema_is_named_with_the_schema(tmp_path: Path):
+    """pretalx's api mounted three times (its URLconf includes its event router inside
+    itself): drf-spectacular warns that the paths share the operationId "File upload", at no
+    view; that warning is the refusal, not the command's last line."""
+    result = _spectacular(tmp_path, _TWIN_VIEWS, (
+        "from django.urls import path\n\nfrom shop.views import upload\n\n"
+        'urlpatterns = [path("upload/", upload), path("events/<slug:event>/upload/", upload)]\n'))
+    assert str(_failure(result, tmp_path)) == (
+        "openapi.yaml: drf-spectacular warns of the service's schema, at no view: operationId "
+        "\"File upload\" has collisions [('/events/{event}/upload/', 'post'), ('/upload/', "
+        "'post')]. resolving with numeral suffixes.")
