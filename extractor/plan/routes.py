@@ -61,8 +61,9 @@ def routes(scope: Scope, template_problems: tuple[str, ...] = ()) -> Routes:
             views.add(RoutedView(prefix.lstrip("/"), pattern.rstrip("/") if register
                                  else pattern, route.view, name or route.name or "", register,
                                  view_call, router))
-        else:
-            mounts.add(Mount(prefix.lstrip("/"), urlconf))
+        else:  # where the urlconf is mounted, above a router it includes itself
+            mounts.add(Mount(_mount_prefix(route.prefix, _included_at(tree, call) + pattern)
+                             .lstrip("/") if register else prefix.lstrip("/"), urlconf))
     served = {m for m in mounts if not template_problems or _serves_json(scope, m.urlconf)}
     reason = ("server-rendered pages whose templates need what the service cannot provide: "
               + "; ".join(template_problems))
@@ -133,6 +134,23 @@ def _imported_name(tree: ast.Module, node: ast.expr, module: str) -> str | None:
                 found = alias.name if alias.asname else base.id
             return f"{found}.{attribute}" if attribute else found
     return None
+
+
+def _included_at(tree: ast.Module | None, call: ast.Call) -> str:
+    """The path under which the module includes the router ``call`` registers on
+    (``path("events/<slug:event>/", include(event_router.urls))``, pretalx's ``api``): its
+    routes are the module's, mounted where the module is; "" for a router the module
+    includes at its root, or not itself."""
+    target = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(target, ast.Name) or tree is None:
+        return ""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and len(node.args) > 1
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                and isinstance(node.args[1], ast.Call) and ast.unparse(node.args[1]) == (
+                    f"include({target.id}.urls)")):
+            return node.args[0].value
+    return ""
 
 
 def _mount_prefix(path: str, pattern: str) -> str:
