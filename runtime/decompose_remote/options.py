@@ -222,7 +222,6 @@ class RemoteOptions:
         self._made[name] = field
         return field
 
-
     def _accessor(self, target: str, name: str) -> str | None:
         """The accessor the mirror's RELATED_OBJECTS gives this model's key ``name`` on
         ``target``, as its ``related_name`` where Django's default (``answer_set``, ``answer``
