@@ -101,14 +101,22 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
     """One line: the first view drf-spectacular cannot document, at its path in the monolith
     (the service keeps the moved files' paths), when --fail-on-warn stopped it (not when it
     crashed after warning: pretalx's api warned of one view, then failed on a serializer's
-    field; nor when the schema it made is invalid, the warnings allowed); a
+    field; nor when the schema it made is invalid, the warnings allowed); the first warning of
+    the whole schema, naming no view (an operationId two paths share, an enum's name), in
+    ``openapi.yaml``; a
     module the service's environment lacks,
     where the service's code imports it (or a module of the monolith the service did not copy,
     imported by a string plan/dotted.py could not resolve);
     else the last line of the traceback, at the deepest line of the service's code it ran."""
     lines = _lines(result, service)
     problems = _problems(lines)
-    if problems and FAILED_ON_WARNINGS in result.stderr:
+    placed = [p for p in problems if p["where"] or p["what"].startswith(("Warning [", "Error ["))]
+    if problems and not placed and FAILED_ON_WARNINGS in result.stderr:  # the whole schema's
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return OpenApiError(f"drf-spectacular warns of the service's schema, at no view: "
+                            f"{problems[0]['what'].partition(': ')[2]}{more}", path=OPENAPI_FILE)
+    if placed and FAILED_ON_WARNINGS in result.stderr:
+        problems = placed
         where, what = problems[0]["where"] or "", problems[0]["what"]
         path, _, line = where.rpartition(":")
         if not line.isdigit():  # a function view (``@api_view``): its file, without a line
@@ -148,12 +156,13 @@ def _failure(result: subprocess.CompletedProcess[str], service: Path) -> OpenApi
             "service: a rewrite of decompose produced it; report it with that line",
             path=service_path, line=service_line)
     # A remote model's ``_meta`` has the fields the bridge serves: its columns and keys, and
-    # the many-to-many fields and properties the service's code names.
+    # the many-to-many fields, properties and reverse accessors the service's code names.
     remote = ("; a remote model stands in for the monolith's model here, with only the fields "
               "the bridge serves this service (its columns and keys, and the many-to-many "
-              "fields and properties the service's code names: no reverse relation), which a "
-              "FilterSet, ModelForm or ModelSerializer with it as Meta.model names; keep this "
-              "code in the monolith, or extract the model's app too"
+              "fields, properties and reverse accessors of keys that the service's code names: "
+              "no reverse many-to-many), which a FilterSet, ModelForm or ModelSerializer with "
+              "it as Meta.model names; keep this code in the monolith, or extract the model's "
+              "app too"
               if any(sign in reason for sign in REMOTE_FIELD_MISSING) else "")
     if remote and (named := _named_class(service, reason)) is not None:
         service_path, service_line = named  # DRF's message names the serializer class

@@ -220,6 +220,9 @@ class ServiceSpec:
     # The monolith's static files storage where not Django's plain one (a manifest storage's
     # hashed names), read with the monolith's collected manifest: "" for the plain one.
     static_storage: str = ""
+    # The monolith's drf-spectacular ENUM_NAME_OVERRIDES the service can import (component
+    # name, dotted path of its choices), so its schema names the enums as the monolith's does.
+    enum_name_overrides: tuple[tuple[str, str], ...] = ()
     # Where the moved code signs with SECRET_KEY ("path:line"): the service runs with the
     # monolith's, so each side verifies what the other signs; "" for a key of its own.
     shared_secret_key: str = ""

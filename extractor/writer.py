@@ -26,9 +26,7 @@ from extractor.monolith_patch import FileChange, monolith_changes, render_patch
 from extractor.openapi import MONOLITH_OPENAPI_FILE, OPENAPI_FILE, generate_openapi
 from extractor.plan import Plan
 from extractor.plan.data_migrations import DATA_INIT
-from extractor.plan.field_declarations import Declared
 from extractor.plan.imports import EMPTY_PACKAGE, TASK_QUEUE_STUB
-from extractor.plan.relations import LocalReverse
 from extractor.plan.routes import registered_prefixes
 from extractor.render import DIR_MODE, FILE_MODE, make_environment, render_service, write_file
 from extractor.requirements_files import is_declaration, stale_locks
@@ -110,9 +108,7 @@ def write_service(plan: Plan, extraction: Extraction, root: Path, out: Path, *,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / copy.source, target)
                 target.chmod(FILE_MODE)
-        _write_mirrors(staging, extraction.record.mirrors, plan.field_types,
-                       plan.declared_fields, plan.remote_relations, plan.remote_properties,
-                       plan.local_reverses, plan.rules_models, plan.boundary.user_model)
+        _write_mirrors(staging, extraction.record.mirrors, plan)
         write_file(staging / "conftest.py", env.get_template("conftest.py.j2").render(
             apps=extraction.record.apps, data_migrations=plan.spec.data_migrations))
         if extraction.record.signals:
@@ -198,13 +194,8 @@ def _mirror_view(mirror: MirrorModule) -> _MirrorView:
                        tuple(s.source for s in statements))
 
 
-def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
-                   field_types: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   declared: tuple[tuple[str, tuple[Declared, ...]], ...],
-                   remote_relations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                   reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...],
-                   rules_models: tuple[str, ...], user_model: str) -> None:
+def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...], plan: Plan) -> None:
+    """The mirror modules, and the package's root: the plan's tables of the remote models."""
     env = make_environment(EXTRACTION_TEMPLATES)
     modules = {m.module for m in mirrors}
     packages = {".".join(m.split(".")[:i]) for m in modules for i in range(1, len(m.split(".")))}
@@ -218,7 +209,10 @@ def _write_mirrors(staging: Path, mirrors: tuple[MirrorModule, ...],
         write_file(staging / PurePosixPath(MIRROR_PACKAGE, *name.split(".")) / "__init__.py",
                package)
     write_file(staging / MIRROR_PACKAGE / "__init__.py", env.get_template(
-        "mirror_root.py.j2").render(field_types=field_types, declared=declared,
-                                    remote_relations=remote_relations, properties=properties,
-                                    reverses=reverses, rules_models=rules_models,
-                                    user_model=user_model))
+        "mirror_root.py.j2").render(field_types=plan.field_types, declared=plan.declared_fields,
+                                    remote_relations=plan.remote_relations,
+                                    properties=plan.remote_properties,
+                                    reverses=plan.local_reverses,
+                                    related_objects=plan.related_objects,
+                                    rules_models=plan.rules_models,
+                                    user_model=plan.boundary.user_model))

@@ -8,15 +8,19 @@ Everything else stays closed.
 A many-to-many of a model that stays is allowlisted under its own name (its rows send the
 target's keys) when the service's code names it: read as an attribute (``code.tracks``),
 or given as text or a keyword (``fields = ["tracks"]``, ``filter(tracks__in=...)``), or
-taken in by a ``Meta`` whose ``fields`` are ``"__all__"`` of a model of that name. A static
-over-approximation: a name used for something else opens that field too, never more.
+taken in by a ``Meta`` whose ``fields`` are ``"__all__"`` of a model of that name. So is the
+reverse accessor another staying model's key gives a listed one (``Answer.review`` gives
+``Review`` its ``answers``) when read or named (not by ``"__all__"``, which takes no reverse
+relation in): the related model is listed with the key's column, and the mirror told the
+accessor. A static over-approximation: a name used for something else opens that field too,
+never more.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from decompose.model import (
     AllowedModel,
@@ -31,7 +35,7 @@ from decompose.model import (
 )
 from extractor.bridge import Allowlist, ModelAccess
 from extractor.plan.joins import Join
-from extractor.plan.relations import generic_pairs
+from extractor.plan.relations import generic_pairs, reverse_name
 from extractor.plan.scope import Scope
 from extractor.plan.source import Source
 
@@ -41,14 +45,31 @@ MODEL_API = frozenset({"save", "delete", "clean", "full_clean", "refresh_from_db
                        "get_absolute_url", "natural_key"})
 
 
+@dataclass(frozen=True, order=True)
+class RelatedReverse:
+    """A reverse accessor another staying model's key gives a listed one, both mirrored:
+    the monolith's rows of ``model`` whose ``field`` holds the row's key."""
+
+    name: str  # "answers"
+    model: str  # the related model, "submission.Answer"
+    field: str  # its key, "review" (sent as its column, "review_id")
+    one: bool  # a one-to-one: the one row, not a manager
+
+
+# Per listed model label, the reverse accessors the mirror tells the service.
+RelatedReverses = tuple[tuple[str, tuple[RelatedReverse, ...]], ...]
+
+
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
             template_attributes: frozenset[str] = frozenset(), joins: Iterable[Join] = (),
             kernel: Iterable[tuple[str, str]] = ()
-            ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...], tuple[Rewrite, ...]]:
+            ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...], tuple[Rewrite, ...],
+                       RelatedReverses]:
     """The remote functions, and per remote model what may be read and called (by moved code,
     or by moved templates: ``{{ shipment.tracking_url }}`` reads a property, and so does
     ``if shipment.is_late:`` in Python); a model only ``joins`` pass through gives the columns
-    they read, and nothing else.
+    they read, and nothing else; then the reverse accessors between listed models the code
+    names (see the module).
 
     The ``kernel``'s copies are the service's code too, run as the monolith wrote them (taiga's
     ``permissions/services.py``: ``user.cached_membership_for_project(project)``, then
@@ -96,8 +117,8 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     found += [AllowedModel(label, tuple(sorted(read[label] | _read_fields(
         scope, scope.graph.model(label), used)))) for label in sorted(read)
         if label not in listed]
-    found += _followed(scope, found, used)
-    return functions, tuple(found), _generic_notes(scope, found, used)
+    found, reverses = _followed(scope, found, used)
+    return functions, tuple(found), _generic_notes(scope, found, used), reverses
 
 
 @dataclass(frozen=True)
@@ -150,18 +171,27 @@ def _generic_notes(scope: Scope, found: Iterable[AllowedModel], used: Used
     return tuple(notes)
 
 
-def _followed(scope: Scope, found: list[AllowedModel], used: Used) -> list[AllowedModel]:
-    """The models of the foreign keys the service's code reads by name from the rows of the
-    ``found`` models (``membership.role``), and of the many-to-many fields they send, not
-    listed yet, with the fields it reads by name from them; then those of their keys, in
-    turn."""
+def _followed(scope: Scope, found: list[AllowedModel], used: Used
+              ) -> tuple[list[AllowedModel], RelatedReverses]:
+    """``found``, then the models of the foreign keys the service's code reads by name from
+    the rows of the listed models (``membership.role``), and of the many-to-many fields they
+    send, not listed yet, with the fields it reads by name from them; then those of their
+    keys, in turn. And the staying models whose key to a listed model gives it an accessor
+    the code reads or names (``review.answers``), listed with that key's column, with those
+    accessors."""
     staying = {m.label: m for m in scope.graph.models if m.app in scope.own_labels
                and m.app not in scope.moved_labels and not m.abstract}
-    listed = {m.label for m in found}
-    followed: list[AllowedModel] = []
-    pending = list(found)
+    keys_to: dict[str, list[tuple[Model, Relation]]] = {}
+    for source in staying.values():
+        for relation in source.relations:
+            if (relation.kind in (RelationKind.FOREIGN_KEY, RelationKind.ONE_TO_ONE)
+                    and relation.target in staying and not relation.parent_link):
+                keys_to.setdefault(relation.target, []).append((source, relation))
+    listed = {m.label: m for m in found}
+    reverses: dict[str, list[RelatedReverse]] = {}
+    pending = [m.label for m in found]
     while pending:
-        allowed_model = pending.pop(0)
+        allowed_model = listed[pending.pop(0)]
         model = staying.get(allowed_model.label)
         for relation in model.relations if model else ():
             target = staying.get(relation.target or "")
@@ -172,11 +202,27 @@ def _followed(scope: Scope, found: list[AllowedModel], used: Used) -> list[Allow
                     and relation.field in allowed_model.fields)
             if target is None or target.label in listed or not (key or many):
                 continue
-            listed.add(target.label)
-            followed.append(AllowedModel(target.label, tuple(sorted(
-                _read_fields(scope, target, used) | {_primary_key(target)}))))
-            pending.append(followed[-1])
-    return sorted(followed)
+            listed[target.label] = AllowedModel(target.label, tuple(sorted(
+                _read_fields(scope, target, used) | {_primary_key(target)})))
+            pending.append(target.label)
+        for source, relation in keys_to.get(allowed_model.label, ()):
+            name = reverse_name(source, relation)
+            if not name or name not in used.names:
+                continue
+            column = f"{relation.field}_id"
+            known = listed.get(source.label)
+            if known is None:
+                listed[source.label] = AllowedModel(source.label, tuple(sorted(
+                    _read_fields(scope, source, used) | {_primary_key(source), column})))
+                pending.append(source.label)
+            elif column not in known.fields:
+                listed[source.label] = replace(known, fields=(*known.fields, column))
+            reverses.setdefault(allowed_model.label, []).append(RelatedReverse(
+                name, source.label, relation.field, relation.kind == RelationKind.ONE_TO_ONE))
+    first = {m.label for m in found}
+    return ([listed[m.label] for m in found]
+            + sorted(m for label, m in listed.items() if label not in first),
+            tuple((label, tuple(sorted(reverses[label]))) for label in sorted(reverses)))
 
 
 def _read_fields(scope: Scope, model: Model | None, used: Used) -> set[str]:

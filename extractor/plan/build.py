@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from decompose.model import (
 from extractor.bridge import Allowlist
 from extractor.codemods.base import Boundary
 from extractor.plan.admin_inlines import remote_inlines
-from extractor.plan.allowlist import allowed, model_properties, to_allowlist
+from extractor.plan.allowlist import RelatedReverses, allowed, model_properties, to_allowlist
 from extractor.plan.couplings import inbound, split_transactions
 from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
@@ -65,6 +66,7 @@ from extractor.plan.scope import Scope
 from extractor.plan.settings import (
     PatchTarget,
     carried_settings,
+    enum_name_overrides,
     environment_record,
     negotiates_language,
     patch_targets,
@@ -122,6 +124,8 @@ class Plan:
     remote_properties: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # per monolith model label, the reverse accessors moved models' id columns gave it
     local_reverses: tuple[tuple[str, tuple[LocalReverse, ...]], ...] = ()
+    # per remote model label, the reverse accessors other remote models' keys give it
+    related_objects: RelatedReverses = ()
     # the remote models django-rules' model mixin gives ``get_perm`` (model_mixins)
     rules_models: tuple[str, ...] = ()
     # the service's dependencies, each with the monolith file that pins it ("" for none)
@@ -252,7 +256,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
-    allowed_functions, allowed_models, many_notes = allowed(
+    allowed_functions, allowed_models, many_notes, related_objects = allowed(
         scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python)
     notes += many_notes
     # the monolith's middleware shaping the moved views' responses and its static files
@@ -296,6 +300,15 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     notes += tuple(Rewrite(options.location or Location(patch.settings, 1), "plan", (
         f"the monolith's template option {name} is of an app that stays: the moved pages "
         "render without it"), Level.WARNING) for name in options.left)
+    enums = [(name, path) for name, path in enum_name_overrides(settings)
+             if _importable(_defining_module(scope.source, path), packages, copied_modules)]
+    declared = settings.value("SPECTACULAR_SETTINGS")
+    where = (declared.entry("ENUM_NAME_OVERRIDES") if declared else None) or Location(
+        patch.settings, 1)
+    notes += tuple(Rewrite(where, "plan", (
+        f"the monolith's ENUM_NAME_OVERRIDES entry {name} names {path}, which the service "
+        "cannot import: its schema names that enum as drf-spectacular guesses"), Level.WARNING)
+        for name, path in enum_name_overrides(settings) if (name, path) not in enums)
     served_handlers = [h for h in handlers if _importable(
         h.view.rpartition(".")[0], packages, copied_modules)]
     notes += tuple(Rewrite(Location(patch.urlconf, h.line), "plan", (
@@ -348,6 +361,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         login_url=_text(settings.known("LOGIN_URL")),
         login_redirect_url=_text(settings.known("LOGIN_REDIRECT_URL")),
         static_url=_static_url(settings), static_storage=storage,
+        enum_name_overrides=tuple(enums),
         monolith_settings=carried, shared_secret_key=str(signs or ""),
         default_auto_field=auto if isinstance(auto, str) else ServiceSpec.default_auto_field,
         **_locale(settings),
@@ -358,7 +372,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
                       for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),
-                rules_models(scope, (m.label for m in allowed_models)),
+                related_objects, rules_models(scope, (m.label for m in allowed_models)),
                 dependencies, environment, python_version)
 
 
@@ -409,6 +423,25 @@ def _static_url(settings: SettingsFacts) -> str:
     ``http://localhost:8000/static/``)."""
     value = settings.known("STATIC_URL")
     return value if isinstance(value, str) and _SAFE_URL.fullmatch(value) else "/static/"
+
+
+def _defining_module(source: Source, dotted: str) -> str:
+    """The module of the project a dotted path reaches into (``notes.enums`` of
+    ``notes.enums.Priority.choices``: its longest leading part that is one), "" when that
+    module defines or imports no such name (``Priority``); else its first part (an installed
+    package's)."""
+    parts = dotted.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        path = source.path_of(".".join(parts[:end]))
+        tree = source.tree(path) if path else None
+        if path is None:
+            continue
+        names = {n.name for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef)} | {
+            t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+            if isinstance(t, ast.Name)} | {a.asname or a.name for n in tree.body if isinstance(
+                n, ast.Import | ast.ImportFrom) for a in n.names} if tree else set()
+        return ".".join(parts[:end]) if parts[end] in names else ""
+    return parts[0]
 
 
 def _importable(module: str, packages: Sequence[str], copied: set[str]) -> bool:

@@ -483,6 +483,18 @@ def static_storage(facts: SettingsFacts, installed: Callable[[str], bool]) -> st
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 
 
+def enum_name_overrides(facts: SettingsFacts) -> tuple[tuple[str, str], ...]:
+    """The monolith's drf-spectacular ``ENUM_NAME_OVERRIDES`` given as dotted paths (component
+    name, path of a choices set: pretalx's ``SubmissionStateEnum``): without them the moved
+    serializers' enums are named as drf-spectacular guesses, which it warns of where two
+    choice sets share a field's name."""
+    settings = facts.known("SPECTACULAR_SETTINGS")
+    overrides = settings.get("ENUM_NAME_OVERRIDES") if isinstance(settings, dict) else None
+    return tuple(sorted((name, path) for name, path in overrides.items()
+                        if isinstance(name, str) and isinstance(path, str)
+                        and _DOTTED.fullmatch(path))) if isinstance(overrides, dict) else ()
+
+
 def negotiates_language(facts: SettingsFacts) -> bool:
     """Whether the monolith picks each request's language (Django's LocaleMiddleware: the
     language cookie, Accept-Language, else the LANGUAGES variant of LANGUAGE_CODE): kiwi's

@@ -29,6 +29,7 @@ from decompose_remote.client import get_client
 from decompose_remote.errors import RemoteError, register
 from decompose_remote.options import Declared, RemoteOptions
 from decompose_remote.row_many import RowManyManager
+from decompose_remote.row_reverse import reverse_of
 from decompose_runtime import codec
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
@@ -98,6 +99,13 @@ def _reverses() -> dict[str, dict[str, list[Any]]]:
     return _mirror("REVERSES")  # type: ignore[return-value]
 
 
+def related_keys(label: str) -> dict[str, list[Any]]:
+    """The other monolith models' keys to ``label`` whose reverse accessors the service
+    names (the mirror's RELATED_OBJECTS): accessor: [related model, its key, one-to-one]."""
+    related: dict[str, dict[str, list[Any]]] = _mirror("RELATED_OBJECTS")  # type: ignore[assignment]
+    return related.get(label, {})
+
+
 # What Django's AbstractBaseUser answers for every stored user, so for every row of the
 # monolith's user model: taiga's permission checks ask ``user.is_anonymous`` of a remote row.
 STORED_USER = {"is_authenticated": True, "is_anonymous": False}
@@ -133,6 +141,18 @@ def local_reverse(label: str, name: str, pk: Any) -> Any:
         return model._default_manager.get(**{column: pk})
     except model.DoesNotExist:
         raise missing(f"{label} {pk} has no {name}.") from None
+
+
+def reverse_accessor(label: str, name: str, pk: Any) -> Any:
+    """``name`` on the monolith row ``label`` ``pk`` when it is a reverse accessor the
+    service serves: another monolith model's rows keyed to it (``review.answers``: the
+    mirror's RELATED_OBJECTS, row_reverse), or the service's rows of a moved model's key
+    (``local_reverse``); ``NOT_LOCAL`` for any other name."""
+    related = related_keys(label).get(name)
+    if related is None:
+        return local_reverse(label, name, pk)
+    model, field, one = related
+    return reverse_of(label, name, RemoteModel(model), field, one, pk)
 
 
 @cache
@@ -428,7 +448,9 @@ class RemoteObject(metaclass=_RowClass):
         what Django's user model answers for any stored user (a row of the monolith's); the
         row a foreign key points at (``shipment.carrier``, read from the monolith); a
         property's value, read by the monolith (the mirror's PROPERTIES: a stand-in would be
-        true whatever the value); else a method the monolith runs on this row."""
+        true whatever the value); another monolith model's rows keyed to this one
+        (``review.answers``: row_reverse), or a moved model's (``local_reverse``); else a
+        method the monolith runs on this row."""
         fields = self.__dict__.get("_fields", {})
         if name in fields:
             many = many_field(self._model, name)
@@ -444,7 +466,7 @@ class RemoteObject(metaclass=_RowClass):
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]
             return None if pk is None else RemoteModel(target).get_by_pk(pk)
-        reverse = local_reverse(self._model.label, name, self._pk)
+        reverse = reverse_accessor(self._model.label, name, self._pk)
         return _RemoteMethod(self, name) if reverse is NOT_LOCAL else reverse
 
     def __setattr__(self, name: str, value: Any) -> None:

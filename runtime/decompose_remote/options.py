@@ -6,8 +6,11 @@ the bridge serves is a real Django field here, built from the mirror's ``DECLARE
 class and the literal options the monolith declares it with); a foreign key points at its
 target's remote model, so ``remote_field.model._default_manager`` asks the bridge; a
 many-to-many is in ``many_to_many``, as Django lists one (its form field a multiple choice of
-the target's rows). Nothing here reads a table: the fields only describe, validate and convert
-values.
+the target's rows); another monolith model's key to this one that the service names (the
+mirror's RELATED_OBJECTS: ``Answer.review`` gives ``Review`` its ``answers``) is in
+``related_objects``, as the key's ``remote_field``, so a ModelSerializer naming ``answers``
+builds its field of the related rows' keys. Nothing here reads a table: the fields only
+describe, validate and convert values.
 """
 
 from __future__ import annotations
@@ -72,7 +75,6 @@ class RemoteOptions:
     unique_together: tuple[tuple[str, ...], ...] = ()
     constraints: list[Any] = []
     private_fields: tuple[models.Field[Any, Any], ...] = ()
-    related_objects: tuple[Any, ...] = ()
 
     def __init__(self, model: Any, declared: Callable[[], Declared]) -> None:
         """``model`` is the RemoteModel; ``declared`` reads its fields from the mirror (only
@@ -149,19 +151,35 @@ class RemoteOptions:
         return self._built()[1]
 
     @property
+    def related_objects(self) -> tuple[Any, ...]:
+        """The other monolith models' keys to this one whose accessors the service names,
+        as Django lists them: each key's ``remote_field`` (a ManyToOneRel, a OneToOneRel),
+        the key built on the related remote model's ``_meta``, so its ``related_model`` and
+        ``get_accessor_name()`` are what DRF's ModelSerializer reads."""
+        from decompose_remote.models import related_keys  # which imports this module
+
+        return tuple(type(self.model)(model)._meta.get_field(field).remote_field
+                     for model, field, _ in related_keys(self.label).values())
+
+    @property
     def concrete_fields(self) -> tuple[models.Field[Any, Any], ...]:
         return self.fields
 
     local_fields = local_concrete_fields = concrete_fields
 
     def get_fields(self, include_parents: bool = True,
-                   include_hidden: bool = False) -> tuple[models.Field[Any, Any], ...]:
-        return (*self.fields, *self.many_to_many)
+                   include_hidden: bool = False) -> tuple[Any, ...]:
+        """The fields, the many-to-many fields, then the reverse relations, as Django lists
+        them all."""
+        return (*self.fields, *self.many_to_many, *self.related_objects)
 
-    def get_field(self, name: str) -> models.Field[Any, Any]:
-        """A field by its name or its column's (``talk`` or ``talk_id``), as Django finds
-        one; FieldDoesNotExist for any field the bridge does not serve."""
-        found = next((f for f in self.get_fields() if name in (f.name, f.attname)), None)
+    def get_field(self, name: str) -> Any:
+        """A field by its name or its column's (``talk`` or ``talk_id``), or a reverse
+        relation by its query name (``answers``), as Django finds one; FieldDoesNotExist
+        for any the bridge does not serve."""
+        found = next((f for f in (*self.fields, *self.many_to_many)
+                      if name in (f.name, f.attname)), None) or next(
+            (r for r in self.related_objects if r.name == name), None)
         if found is None:
             raise FieldDoesNotExist(
                 f"{self.object_name} has no field named '{name}' among those the monolith's "
@@ -194,13 +212,25 @@ class RemoteOptions:
                 (models.OneToOneField if local else RemoteOneToOneField)
                 if klass == "OneToOneField" else (models.ForeignKey if local else RemoteForeignKey))
             field = key(local or type(self.model)(target), on_delete=models.DO_NOTHING,
-                        db_constraint=False, **given)
+                        db_constraint=False, related_name=self._accessor(target, name),
+                        **given)
+            field.opts = self  # as a model class gives its keys: their reverse's query name
         else:
             field = getattr(models, klass)(**given)
         field.set_attributes_from_name(name)
         field.model = self.model
         self._made[name] = field
         return field
+
+    def _accessor(self, target: str, name: str) -> str | None:
+        """The accessor the mirror's RELATED_OBJECTS gives this model's key ``name`` on
+        ``target``, as its ``related_name`` where Django's default (``answer_set``, ``answer``
+        for a one-to-one) is not it; None otherwise."""
+        from decompose_remote.models import related_keys  # which imports this module
+
+        return next((accessor for accessor, (model, field, one) in related_keys(target).items()
+                     if (model, field) == (self.label, name)
+                     and accessor != self.model_name + ("" if one else "_set")), None)
 
 
 def _pairs(choices: Any) -> Any:

@@ -11,7 +11,7 @@ monolith's: writing them is refused, as the bridge writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from decompose_remote.errors import RemoteError
@@ -45,6 +45,11 @@ class RowManyManager:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.all(), name)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The rows of ``all()``: a nested serializer (``many=True``) calls ``all()`` only on
+        a Django manager, and iterates anything else."""
+        return iter(self.all())
 
     def count(self) -> int:
         return len(self.keys)

@@ -12,6 +12,8 @@ MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "m
                                        "chains": []},
           # not its key: the secret stays in the monolith
           "runtime_test_tokens.ApiKey": {"fields": ["all_events", "id", "user_id"],
-                                         "methods": [], "chains": []}}
+                                         "methods": [], "chains": []},
+          "runtime_test_tokens.KeyUsage": {"fields": ["api_key_id", "calls", "id"],
+                                           "methods": [], "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

@@ -36,9 +36,21 @@ DECLARED = {
             "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]],
             "verbose_name": "action flag"}],
     },
+    "runtime_test_tokens.KeyUsage": {
+        "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
+        "api_key": ["OneToOneField", {"to": "runtime_test_tokens.ApiKey"}],
+        "calls": ["PositiveIntegerField", {"default": 0}],
+    },
 }
 
 RELATIONS = {"admin.LogEntry": {"user": "auth.User"}}
+
+# The reverse accessors between two monolith models the service names: LogEntry.user gives
+# auth.User its ``logentry_set`` (Django's default name), KeyUsage.api_key its ApiKey ``usage``.
+RELATED_OBJECTS = {
+    "auth.User": {"logentry_set": ["admin.LogEntry", "user", False]},
+    "runtime_test_tokens.ApiKey": {"usage": ["runtime_test_tokens.KeyUsage", "api_key", True]},
+}
 
 USER_MODEL = "auth.User"
 

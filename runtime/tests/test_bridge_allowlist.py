@@ -13,7 +13,8 @@ def test_the_generated_module_is_what_the_bridge_allows():
                                                "runtime_test_functions.users_after",
                                                "runtime_test_functions.note_texts"})
     assert set(allowlist.models()) == {"auth.User", "auth.Group", "admin.LogEntry",
-                                       "runtime_test_scoped.Note", "runtime_test_tokens.ApiKey"}
+                                       "runtime_test_scoped.Note", "runtime_test_tokens.ApiKey",
+                                       "runtime_test_tokens.KeyUsage"}
     assert conf.services() == ["orders"] and conf.service_app_labels() == frozenset({"orders"})
 
 

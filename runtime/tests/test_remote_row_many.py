@@ -140,6 +140,31 @@ def test_a_model_serializer_renders_it_as_the_monoliths_does(grouped):
     assert not posted.is_valid() and "groups" in posted.errors
 
 
+def test_a_nested_serializer_lists_the_target_rows(grouped):
+    from django.contrib.auth.models import Group, User
+
+    def users_with_groups(model: Any, groups: Any) -> Any:
+        class Groups(serializers.ModelSerializer):  # type: ignore[type-arg]
+            class Meta:
+                fields = ["id", "name"]
+
+        Groups.Meta.model = groups
+
+        class Users(serializers.ModelSerializer):  # type: ignore[type-arg]
+            groups = Groups(many=True, read_only=True)
+
+            class Meta:
+                fields = ["username", "groups"]
+
+        Users.Meta.model = model
+        return Users
+
+    ours = users_with_groups(RemoteModel("auth.User"), RemoteModel("auth.Group"))
+    theirs = users_with_groups(User, Group)
+    assert ours(RemoteModel("auth.User").objects.order_by("username"), many=True).data == (
+        theirs(User.objects.order_by("username"), many=True).data)
+
+
 def test_a_model_form_lists_the_target_rows_and_validates_the_keys(grouped):
     class UserForm(forms.ModelForm):  # type: ignore[type-arg]  # Django's own
         class Meta:

@@ -96,9 +96,10 @@ def test_a_class_built_from_a_remote_model_names_its_line_and_the_way_out(tmp_pa
         "django.core.exceptions.FieldDoesNotExist: Feedback has no field named 'speakers' "
         "among those the monolith's bridge serves this service; a remote model stands in for "
         "the monolith's model here, with only the fields the bridge serves this service (its "
-        "columns and keys, and the many-to-many fields and properties the service's code "
-        "names: no reverse relation), which a FilterSet, ModelForm or ModelSerializer with it "
-        "as Meta.model names; keep this code in the monolith, or extract the model's app too")
+        "columns and keys, and the many-to-many fields, properties and reverse accessors of "
+        "keys that the service's code names: no reverse many-to-many), which a FilterSet, "
+        "ModelForm or ModelSerializer with it as Meta.model names; keep this code in the "
+        "monolith, or extract the model's app too")
 
 
 _CRASHING_VIEWS = _VIEWS + """
@@ -137,3 +138,28 @@ def test_a_crash_after_a_view_the_schema_cannot_document_is_what_is_named(tmp_pa
         "django.core.exceptions.ImproperlyConfigured: Field name `tracks` is not valid for "
         "model `AccessCode` in `shop.views.AccessCodeSerializer`.; a remote model stands in "
         "for the monolith's model here")
+
+
+_TWIN_VIEWS = _VIEWS + """
+
+from drf_spectacular.utils import extend_schema
+
+
+@extend_schema(operation_id="File upload", request=None, responses=None)
+@api_view(["POST"])
+def upload(request):
+    return Response({})
+"""
+
+
+def test_a_warning_of_the_whole_schema_is_named_with_the_schema(tmp_path: Path):
+    """pretalx's api mounted three times (its URLconf includes its event router inside
+    itself): drf-spectacular warns that the paths share the operationId "File upload", at no
+    view; that warning is the refusal, not the command's last line."""
+    result = _spectacular(tmp_path, _TWIN_VIEWS, (
+        "from django.urls import path\n\nfrom shop.views import upload\n\n"
+        'urlpatterns = [path("upload/", upload), path("events/<slug:event>/upload/", upload)]\n'))
+    assert str(_failure(result, tmp_path)) == (
+        "openapi.yaml: drf-spectacular warns of the service's schema, at no view: operationId "
+        "\"File upload\" has collisions [('/events/{event}/upload/', 'post'), ('/upload/', "
+        "'post')]. resolving with numeral suffixes.")

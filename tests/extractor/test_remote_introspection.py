@@ -3,7 +3,8 @@ stay (tests/fixtures/remote_introspection, pretalx's ``api``): the mirror declar
 models' fields as the monolith writes them (an entry too long for the service's lines spread
 over several; the many-to-many a serializer names, with its target), and the service, served
 beside the patched monolith, lists the monolith's feedback filtered (across the many-to-many
-too) and rendered exactly as the monolith does (the tracks' keys in the monolith's order)."""
+too) and rendered exactly as the monolith does (the tracks' keys in the monolith's order, the
+keys of the reverse accessors the serializer names: another mirrored model's, a one-to-one's)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from analyzer.pipeline import build_graph
 from decompose.model import Level
 from extractor.plan import build_plan
+from extractor.plan.allowlist import RelatedReverse
 from tests.extractor.projects import analysed_copy
 from tests.extractor.test_extract_command import invoke
 from tests.support.gunicorn import start_gunicorn
@@ -50,14 +52,42 @@ DECLARED = {
             {'blank': True, 'to': 'talks.Track', 'verbose_name': 'Tracks'},
         ],
     },
+    "talks.Slot": {
+        "id": ["BigAutoField", {'primary_key': True}],
+        "talk": ["OneToOneField", {'to': 'talks.Talk'}],
+    },
     "talks.Track": {
         "id": ["BigAutoField", {'primary_key': True}],
     },
 }
 """
+# The reverse accessors the TalkSerializer names: Feedback's key (Feedback is mirrored for
+# itself), Slot's one-to-one (Slot mirrored for it, with its key's column only).
+RELATED_OBJECTS = """\
+RELATED_OBJECTS = {
+    "talks.Talk": {
+        "feedback": [
+            "talks.Feedback",
+            "talk",
+            False,
+        ],
+        "slot": [
+            "talks.Slot",
+            "talk",
+            True,
+        ],
+    },
+}
+"""
 # The bridge's allowlist: the many-to-many by its name, its target with its key (str() and
-# the key are all the service's code shows of a track); the property a serializer names.
-ALLOWED = """+    "talks.Talk": {
+# the key are all the service's code shows of a track); the property a serializer names; the
+# model of a reverse one-to-one with its key and that key's column.
+ALLOWED = """+    "talks.Slot": {
++        "fields": ["id", "talk_id"],
++        "methods": [],
++        "chains": [],
++    },
++    "talks.Talk": {
 +        "fields": ["id", "state", "title", "tracks"],
 +        "methods": ["headline"],
 +        "chains": [],
@@ -69,7 +99,7 @@ ALLOWED = """+    "talks.Talk": {
 +    },
 """
 SEED = """
-from talks.models import Feedback, Talk, Track
+from talks.models import Feedback, Slot, Talk, Track
 zeta, alpha = Track.objects.create(name="Zeta"), Track.objects.create(name="Alpha")
 keynote = Talk.objects.create(title="Keynote", state="accepted")
 keynote.tracks.add(zeta, alpha)
@@ -78,6 +108,7 @@ lightning.tracks.add(zeta)
 Feedback.objects.create(talk=keynote, rating=3, review="Loved it")
 Feedback.objects.create(talk=keynote, rating=1, review="Too long")
 Feedback.objects.create(talk=lightning, review="Short")
+Slot.objects.create(talk=keynote, room="Main hall")
 print(alpha.pk, keynote.pk)
 """
 PUBLIC = {"Host": "talks.example", "X-Forwarded-Proto": "https"}
@@ -110,10 +141,12 @@ def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Pa
     assert result.exit_code == 0, result.output
     mirror = (out / "monolith" / "__init__.py").read_text()
     assert mirror[mirror.index("DECLARED = {"):].split("\n\n")[0] + "\n" == DECLARED
-    assert '        "tracks": "INT[]",\n    },\n    "talks.Track": {\n' in mirror
+    assert '        "tracks": "INT[]",\n    },\n    "talks.Slot": {\n' in mirror
     assert ALLOWED in (out / "monolith.patch").read_text()
     assert ('PROPERTIES = {\n    "talks.Talk": {\n        "headline": "STR",\n    },\n}\n'
             in mirror)
+    assert mirror[mirror.index("RELATED_OBJECTS = {"):] == (
+        RELATED_OBJECTS + "\nRULES_MODELS = [\n]\n")  # none built on django-rules here
     assert ("class FeedbackForm(RemoteModelForm):\n" in (out / "api/forms.py").read_text())
     assert ("- `api/forms.py:6` [model_forms] FeedbackForm derives from RemoteModelForm: a form "
             "of the monolith's Feedback, whose rows it edits as drafts (rendered and validated "
@@ -122,6 +155,8 @@ def test_the_mirror_declares_each_remote_field_as_the_monolith_does(tmp_path: Pa
     assert "      - in: query\n        name: talk\n        schema:\n          type: integer\n" in (
         schema)
     assert "        review:\n          type: string\n          description: What the" in schema
+    assert ("        feedback:\n          type: array\n          items:\n            type: "
+            "integer\n        slot:\n          type: integer\n") in schema  # as the monolith's
 
 
 @pytest.mark.slow
@@ -166,6 +201,9 @@ def test_the_service_lists_the_monolith_rows_filtered_as_the_monolith_does(tmp_p
             assert [row["review"] for row in keynote] == ["Loved it", "Too long"]
             assert keynote[0]["talk"]["tracks"][0] == int(track)  # Alpha before Zeta
             assert keynote[0]["talk"]["headline"] == "KEYNOTE"
+            assert len(keynote[0]["talk"]["feedback"]) == 2 and keynote[0]["talk"]["slot"]
+            every = request(f"{service_url}/api/feedback/", headers=PUBLIC).json()
+            assert [row["talk"]["slot"] for row in every if row["review"] == "Short"] == [None]
             form = completed([sys.executable, "-c", FORM % {"talk": talk}], service_root,
                              service_env)
             assert form.stdout == ("['---------', 'Keynote', 'Lightning']\n"
@@ -201,7 +239,7 @@ def test_a_generic_many_to_many_is_not_sent_and_is_noted(tmp_path: Path):
                             '                                    related_name="talks")\n'
                             '    labels = models.ManyToManyField("talks.Label", '
                             'through="talks.Labelled")\n' + GENERIC),
-        "api/serializers.py": ('"headline"]', '"headline", "labels"]')})
+        "api/serializers.py": ('"slot"]', '"slot", "labels"]')})
     plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
     talk = next(m for m in plan.record.allowed_models if m.label == "talks.Talk")
     assert talk.fields == ("id", "title", "state", "tracks")
@@ -231,3 +269,29 @@ def test_a_model_on_django_rules_mixin_names_its_permissions_in_the_service(tmp_
                       .replace("class Talk(models.Model):", "class Talk(RulesBase):"))
     plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
     assert plan.rules_models == ("talks.Talk", "talks.Track")  # not talks.Feedback
+
+
+def test_a_reverse_accessor_the_code_does_not_name_is_not_served(tmp_path: Path):
+    root = analysed_copy("remote_introspection", tmp_path / "monolith", {
+        "api/serializers.py": (', "feedback", "slot"]', "]")})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
+    assert plan.related_objects == ()
+    assert "talks.Slot" not in [m.label for m in plan.record.allowed_models]
+
+
+def test_the_related_model_listed_without_the_keys_column_is_given_it(tmp_path: Path):
+    """Track is listed for Talk.tracks with its key only; a key of Track's to Talk whose
+    accessor the serializer names adds that key's column."""
+    root = analysed_copy("remote_introspection", tmp_path / "monolith", {
+        "talks/models.py": ('    name = models.CharField(max_length=100)\n',
+                            '    name = models.CharField(max_length=100)\n'
+                            '    lead = models.ForeignKey("talks.Talk", null=True, '
+                            'on_delete=models.SET_NULL, related_name="led_tracks")\n'),
+        "api/serializers.py": ('"slot"]', '"slot", "led_tracks"]')})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
+    track = next(m for m in plan.record.allowed_models if m.label == "talks.Track")
+    assert track.fields == ("id", "lead_id")
+    assert plan.related_objects == (("talks.Talk", (
+        RelatedReverse("feedback", "talks.Feedback", "talk", False),
+        RelatedReverse("led_tracks", "talks.Track", "lead", False),
+        RelatedReverse("slot", "talks.Slot", "talk", True))),)

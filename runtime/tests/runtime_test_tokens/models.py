@@ -12,3 +12,14 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"key of {self.user_id}"
+
+
+class KeyUsage(models.Model):
+    """How often a key was used: a one-to-one between two monolith models (the key's reverse
+    accessor ``usage``)."""
+
+    api_key = models.OneToOneField(ApiKey, on_delete=models.CASCADE, related_name="usage")
+    calls = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.calls} calls"
