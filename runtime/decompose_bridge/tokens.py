@@ -64,10 +64,8 @@ def credential(auth: Any) -> Any:
     token itself."""
     if auth is None:
         return None
-    meta = getattr(auth, "_meta", None)
-    if isinstance(auth, models.Model) and meta is not None and isinstance(meta.pk,
-                                                                          _GENERATED_KEYS):
-        return codec.model_ref(meta.label, auth.pk)
+    if isinstance(auth, models.Model) and isinstance(auth._meta.pk, _GENERATED_KEYS):
+        return codec.model_ref(auth._meta.label, auth.pk)
     return NOT_NAMED
 
 

@@ -142,7 +142,6 @@ class TokenUser:
         return self.username
 
 
-@functools.cache
 def _remote_model() -> type:
     from decompose_remote.models import RemoteModel  # which imports the client, not this
 
@@ -160,6 +159,7 @@ def monolith_permission(user: TokenUser, perm: str, obj: Any) -> bool:
     return bool(answer.get("result"))
 
 
+@functools.cache
 def _public_key(pem: str) -> Any:
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
