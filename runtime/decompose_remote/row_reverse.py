@@ -14,44 +14,26 @@ rows instead: ``local_reverse``.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from decompose_remote.errors import RemoteError
+from decompose_remote.row_many import ReadOnlyRows
 
 
-class RowReverseManager:
-    """``row.<accessor>``: the related model's rows whose ``field`` holds the row's key."""
+class RowReverseManager(ReadOnlyRows):
+    """``row.<accessor>``: the related model's rows whose ``field`` holds the row's key
+    (``count()``, ``exists()``... on them too)."""
 
     def __init__(self, owner: str, name: str, model: Any, field: str, pk: Any) -> None:
         """``owner`` is the row's model label, ``name`` the accessor, ``model`` the related
         RemoteModel, ``field`` its key to the row's model, ``pk`` the row's key."""
         self.owner, self.name, self.model, self.field, self.pk = owner, name, model, field, pk
+        self.accessor = f"{owner}.{name}"
 
     def all(self) -> Any:
         return self.model.objects.filter(**{self.field: self.pk})
 
-    def __getattr__(self, name: str) -> Any:
-        """``filter()``, ``order_by()``, ``count()``, ``exists()``, ``get()``...: on the rows
-        of ``all()``."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.all(), name)
-
-    def __iter__(self) -> Iterator[Any]:
-        """The rows of ``all()``: a nested serializer (``many=True``) calls ``all()`` only on
-        a Django manager, and iterates anything else."""
-        return iter(self.all())
-
-    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
-        raise RemoteError(
-            f"{self.owner}.{self.name} is read-only in this service: its rows stay in the "
-            "monolith, whose bridge writes nothing, so change them in the monolith (keep this "
-            "code there)")
-
-    add = remove = set = clear = create = get_or_create = update_or_create = _read_only
-    update = delete = bulk_create = _read_only
+    update = delete = bulk_create = ReadOnlyRows._read_only
 
     def __repr__(self) -> str:
         return (f"<RowReverseManager {self.owner}.{self.name} -> "
