@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from decompose_remote.client import get_client
-from decompose_remote.models import decode_object
+from decompose_remote.models import decode
 from decompose_runtime import codec
 
 
@@ -20,7 +20,7 @@ def call(target: str, *args: Any, **kwargs: Any) -> Any:
     answer = get_client().post("rpc", {"op": "call", "target": target,
                                        "args": codec.encode(list(args)),
                                        "kwargs": codec.encode(kwargs)}, idempotent=False)
-    return codec.decode(answer.get("result"), decode_object)
+    return decode(answer.get("result"))
 
 
 def remote_function(target: str) -> Callable[..., Any]:

@@ -305,7 +305,7 @@ class RemoteModel:
             if fields:
                 query.append(("fields", ",".join(fields)))
             answer = get_client().get(f"objects/{app_label}/{name}/", query)
-            found += [codec.decode(item, decode_object) for item in answer.get("objects", [])]
+            found += [decode(item) for item in answer.get("objects", [])]
         return found
 
     def get_by_pk(self, pk: Any) -> RemoteObject:
@@ -497,7 +497,7 @@ class _RemoteMethod:
         answer = get_client().post("rpc", {
             "op": "method", "object": codec.encode(self.obj), "name": self.name,
             "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
-        return codec.decode(answer.get("result"), decode_object)
+        return decode(answer.get("result"))
 
 
 def many_field(model: RemoteModel, name: str) -> Any:
@@ -513,13 +513,35 @@ def _row(model: RemoteModel, pk: Any, fields: Mapping[str, Any],
     return model.row_class(model, pk, fields, representation, text)
 
 
+def decode(data: Any) -> Any:
+    """A value the bridge answered, as the service reads it: monolith rows as RemoteObjects,
+    a QuerySet's rows as an evaluated QuerySet refined through ``requery``."""
+    return codec.decode(data, decode_object, requery)
+
+
 def decode_object(data: Mapping[str, Any]) -> Any:
     """codec hook: a ``$model`` object from the monolith becomes a RemoteObject."""
     model = RemoteModel(data[codec.MODEL_TAG])
-    fields = {name: codec.decode(value, decode_object)
-              for name, value in data.get("fields", {}).items()}
+    fields = {name: decode(value) for name, value in data.get("fields", {}).items()}
     return _row(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
                 data.get("str", ""))
+
+
+def requery(label: str) -> Any:
+    """codec hook: the rows of ``label`` as the service queries them, where a QuerySet a
+    monolith function returned goes on (``events_for_user(user).order_by(...)``): the
+    monolith's model it mirrors through the bridge, its own (a moved model) locally; None
+    for any other model, whose evaluated rows refuse new queries."""
+    from django.apps import apps  # the service's models load with the app registry
+
+    app_label, _, name = label.partition(".")
+    remote = remote_model(app_label, name)
+    if remote is not None:
+        return remote.objects
+    try:
+        return apps.get_model(label)._default_manager
+    except (LookupError, ValueError):
+        return None
 
 
 # One recorded call: method name, positional and keyword arguments.
@@ -586,7 +608,7 @@ class RemoteQuerySet:
                 "chain": [[name, codec.encode(list(args)), codec.encode(kwargs)]
                           for name, args, kwargs in steps]}
         answer = get_client().post("rpc", body, idempotent=True)
-        return codec.decode(answer.get("result"), decode_object)
+        return decode(answer.get("result"))
 
     def get(self, *args: Any, **kwargs: Any) -> RemoteObject:
         if self.empty:

@@ -17,9 +17,10 @@ monolith adds allowlisted fields); by default only their label and primary key t
 enough for the other side to load the row from the shared database.
 
 A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
-other side) and is read there as an evaluated one (``evaluated.py``). A ``Q`` object travels
-as its tree; ``decode`` refuses it anywhere, since only a query's filter may read one, with
-``decode_q``, where the bridge checks every lookup inside it as it checks keyword lookups (a
+other side) and is read there as an evaluated one (``evaluated.py``), whose further calls the
+decoding side may run as a query of the same rows (``decode``'s ``requery``). A ``Q`` object
+travels as its tree; ``decode`` refuses it anywhere, since only a query's filter may read one,
+with ``decode_q``, where the bridge checks every lookup inside it as it checks keyword lookups (a
 ``Q`` passed as a value would be an expression naming any column).
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from decompose_runtime.evaluated import EvaluatedQuerySet
+from decompose_runtime.evaluated import EvaluatedQuerySet, Requery
 from decompose_runtime.protocol import MAX_ROWS
 
 MODEL_TAG = "$model"
@@ -134,12 +135,13 @@ _SCALARS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def decode(data: Any, model: ModelDecoder | None = None) -> Any:
-    """The value ``encode`` was given; ``model`` turns ``$model`` objects into instances."""
+def decode(data: Any, model: ModelDecoder | None = None, requery: Requery | None = None) -> Any:
+    """The value ``encode`` was given; ``model`` turns ``$model`` objects into instances,
+    ``requery`` gives the query a ``$queryset``'s refinements run as (evaluated.py)."""
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
-        return [decode(item, model) for item in data]
+        return [decode(item, model, requery) for item in data]
     if not isinstance(data, dict):
         raise CodecError(f"not JSON data: {type(data).__name__}")
     if MODEL_TAG in data:
@@ -150,7 +152,7 @@ def decode(data: Any, model: ModelDecoder | None = None) -> Any:
         return model(data)
     tags = [key for key in data if key.startswith("$")]
     if not tags:
-        return {key: decode(item, model) for key, item in data.items()}
+        return {key: decode(item, model, requery) for key, item in data.items()}
     if len(data) != 1:
         raise CodecError(f"a tagged value has exactly one key, got {sorted(data)}")
     tag, payload = tags[0], data[tags[0]]
@@ -162,17 +164,19 @@ def decode(data: Any, model: ModelDecoder | None = None) -> Any:
         except (ValueError, decimal.InvalidOperation) as exc:
             raise CodecError(f"bad {tag} value {payload!r}") from exc
     if tag == "$tuple" and isinstance(payload, list):
-        return tuple(decode(item, model) for item in payload)
+        return tuple(decode(item, model, requery) for item in payload)
     if tag == QUERYSET_TAG and isinstance(payload, dict) and isinstance(
             payload.get("model"), str) and isinstance(payload.get("rows"), list):
         return EvaluatedQuerySet(payload["model"],
-                                 [decode(row, model) for row in payload["rows"]])
+                                 [decode(row, model, requery) for row in payload["rows"]],
+                                 requery)
     if tag == Q_TAG:
         raise CodecError("a $q (Q object) is read only as an argument of filter(), exclude() "
                          "or get()")
     if tag == "$dict" and isinstance(payload, list):
         try:
-            return {_hashable(decode(key, model)): decode(item, model) for key, item in payload}
+            return {_hashable(decode(key, model, requery)): decode(item, model, requery)
+                    for key, item in payload}
         except (TypeError, ValueError) as exc:
             raise CodecError("a $dict is a list of [key, value] pairs") from exc
     raise CodecError(f"unknown tag {tag!r}")

@@ -1,7 +1,8 @@
 """The allowlist module decompose would generate, for the bridge under test."""
 
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after",
-                       "runtime_test_functions.note_texts"})
+                       "runtime_test_functions.note_texts", "runtime_test_functions.user_values",
+                       "runtime_test_functions.bookmarks_of"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
           "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},

@@ -1,6 +1,7 @@
 """Monolith functions the bridge under test may call."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -10,12 +11,12 @@ def total(prices: list[Decimal], quantity: int) -> Decimal:
     return sum(prices, Decimal(0)) * quantity
 
 
-def users_after(username: str, join: str = "") -> "QuerySet[User]":
+def users_after(username: str, join: str = "", order: str = "username") -> "QuerySet[User]":
     """A queryset, as taiga's get_history_queryset_by_model_instance returns one; ``join``
     adds a user first, so a refused answer shows whether the call was undone."""
     if join:
         User.objects.create(username=join)
-    return User.objects.filter(username__gt=username).order_by("username")
+    return User.objects.filter(username__gt=username).order_by(order)
 
 
 def note_texts() -> list[str]:
@@ -23,3 +24,17 @@ def note_texts() -> list[str]:
     from runtime_test_scoped.models import Note
 
     return sorted(Note.objects.values_list("text", flat=True))
+
+
+def user_values() -> "QuerySet[User, dict[str, Any]]":
+    """A values() queryset: its rows are dicts, no model rows."""
+    return User.objects.values("username").order_by("username")
+
+
+def bookmarks_of(owner_id: int) -> "QuerySet[Any]":
+    """Rows of a moved model (runtime_test_pairs is the service's), as a monolith function
+    sharing the database may still return them."""
+    from runtime_test_pairs.models import Bookmark
+
+    return Bookmark.objects.filter(owner_id=owner_id).order_by("url")
+

@@ -156,3 +156,4 @@ def test_bad_q_encodings_are_refused(data, message):
 def test_a_queryset_sent_is_read_back_as_its_rows():
     rows = codec.decode({"$queryset": {"model": "auth.User", "rows": [{"$decimal": "1"}, 2]}})
     assert isinstance(rows, EvaluatedQuerySet) and list(rows) == [Decimal(1), 2]
+
