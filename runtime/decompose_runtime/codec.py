@@ -9,12 +9,15 @@ cannot carry what Django code passes around, so such values are tagged objects w
     {"$model": "catalog.Product", "pk": 5, "fields": {...}, "repr": {...}}
     {"$queryset": {"model": "history.HistoryEntry", "rows": [...]}}
     {"$q": {"connector": "OR", "negated": false, "children": [["owner_id", 5], {"$q": ...}]}}
+    {"$anonymous_user": true}
 
 A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
 ``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
 (generators included) become lists. Model instances are written by a side-specific hook (the
 monolith adds allowlisted fields); by default only their label and primary key travel, which is
-enough for the other side to load the row from the shared database.
+enough for the other side to load the row from the shared database. Django's AnonymousUser
+(``request.user`` passed to a monolith function, pretalx's ``events_for_user(user)``) is a
+marker, read back as a new ``AnonymousUser()``: it has no row, and all its instances are alike.
 
 A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
 other side) and is read there as an evaluated one (``evaluated.py``), whose further calls the
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -40,6 +44,7 @@ from decompose_runtime.protocol import MAX_ROWS
 MODEL_TAG = "$model"
 Q_TAG = "$q"
 QUERYSET_TAG = "$queryset"
+ANONYMOUS_USER_TAG = "$anonymous_user"
 # Django 4.1 added XOR; a bridge on an older Django refuses it as an unknown connector.
 _CONNECTORS = frozenset(filter(None, (Q.AND, Q.OR, getattr(Q, "XOR", None))))
 ModelEncoder = Callable[[Any], dict[str, Any]]
@@ -97,11 +102,20 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
         if model is not None and getattr(value, "_meta", None) is not None:
             return model(value)
         return model_ref(*ref)
+    if _is_anonymous_user(value):
+        return {ANONYMOUS_USER_TAG: True}
     if isinstance(value, (bytes, bytearray, memoryview)):
         raise CodecError(f"cannot encode binary data ({type(value).__name__})")
     if isinstance(value, Iterable):
         return [encode(item, model) for item in value]
     raise CodecError(f"cannot encode a {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _is_anonymous_user(value: Any) -> bool:
+    """Django's AnonymousUser (a subclass too). Its module defines models, so it is not
+    imported here: an AnonymousUser exists only once Django has loaded it."""
+    anonymous = getattr(sys.modules.get("django.contrib.auth.models"), "AnonymousUser", None)
+    return anonymous is not None and isinstance(value, anonymous)
 
 
 def _encode_q(value: Q, model: ModelEncoder | None) -> dict[str, Any]:
@@ -170,6 +184,12 @@ def decode(data: Any, model: ModelDecoder | None = None, requery: Requery | None
         return EvaluatedQuerySet(payload["model"],
                                  [decode(row, model, requery) for row in payload["rows"]],
                                  requery)
+    if tag == ANONYMOUS_USER_TAG:
+        if payload is not True:
+            raise CodecError(f"{tag} is true (a marker)")
+        from django.contrib.auth.models import AnonymousUser  # once the app registry is ready
+
+        return AnonymousUser()
     if tag == Q_TAG:
         raise CodecError("a $q (Q object) is read only as an argument of filter(), exclude() "
                          "or get()")

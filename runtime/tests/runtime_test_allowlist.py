@@ -2,7 +2,7 @@
 
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after",
                        "runtime_test_functions.note_texts", "runtime_test_functions.user_values",
-                       "runtime_test_functions.bookmarks_of"})
+                       "runtime_test_functions.bookmarks_of", "runtime_test_functions.who"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
           "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 
@@ -38,3 +38,7 @@ def bookmarks_of(owner_id: int) -> "QuerySet[Any]":
 
     return Bookmark.objects.filter(owner_id=owner_id).order_by("url")
 
+
+def who(user: AnonymousUser | User) -> tuple[str, bool, AnonymousUser | User]:
+    """What the monolith received for ``user``, and the user itself sent back."""
+    return type(user).__qualname__, user.is_anonymous, user

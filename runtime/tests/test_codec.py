@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Q
 from rest_framework import serializers
 
@@ -157,3 +157,19 @@ def test_a_queryset_sent_is_read_back_as_its_rows():
     rows = codec.decode({"$queryset": {"model": "auth.User", "rows": [{"$decimal": "1"}, 2]}})
     assert isinstance(rows, EvaluatedQuerySet) and list(rows) == [Decimal(1), 2]
 
+
+class Visitor(AnonymousUser):
+    """A project's own anonymous user class (a subclass of Django's)."""
+
+
+@pytest.mark.parametrize("user", [AnonymousUser(), Visitor()])
+def test_an_anonymous_user_travels_as_a_marker_and_is_read_as_a_new_one(user):
+    assert codec.encode({"user": user}) == {"user": {"$anonymous_user": True}}
+    decoded = codec.decode(codec.encode([user]))[0]
+    assert type(decoded) is AnonymousUser and decoded is not user
+    assert (decoded.is_authenticated, decoded.is_anonymous, decoded.pk) == (False, True, None)
+
+
+def test_a_bad_anonymous_user_marker_is_refused():
+    with pytest.raises(codec.CodecError, match="anonymous_user is true"):
+        codec.decode({"$anonymous_user": {"pk": 1}})

@@ -1,14 +1,14 @@
 """Monolith functions called from the service (decompose_remote.functions) through the real
 bridge: a QuerySet one returns arrives as its rows, read as an evaluated QuerySet whose
 refinements run as a query of those rows (the monolith's, through the bridge, for a model the
-service mirrors; a moved model's locally)."""
+service mirrors; a moved model's locally); an AnonymousUser crosses as one."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import NotSupportedError
 from django.db.models import QuerySet
 from runtime_test_pairs.models import Bookmark
@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bridge_knows_order
 users_after = remote_function("runtime_test_functions.users_after")
 user_values = remote_function("runtime_test_functions.user_values")
 bookmarks_of = remote_function("runtime_test_functions.bookmarks_of")
+who = remote_function("runtime_test_functions.who")
 
 
 def test_a_returned_queryset_reads_as_an_evaluated_one(users):
@@ -129,6 +130,12 @@ def test_a_query_on_rows_that_are_no_model_rows_is_refused(users):
     assert list(rows) == [{"username": "alice"}, {"username": "bob"}]
     with pytest.raises(NotSupportedError, match=r"filter\(\) would run a new query"):
         rows.filter(username="bob")
+
+
+def test_an_anonymous_user_crosses_the_bridge_both_ways(users):
+    # pretalx's events_for_user(request.user) for a visitor
+    kind, anonymous, user = who(AnonymousUser())
+    assert (kind, anonymous, type(user)) == ("AnonymousUser", True, AnonymousUser)
 
 
 def test_a_queryset_over_the_row_cap_is_refused_and_the_call_undone(users, monkeypatch):
