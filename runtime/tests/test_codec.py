@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Q
+from django.utils.functional import SimpleLazyObject
 from rest_framework import serializers
 
 from decompose_runtime import codec
@@ -162,7 +163,8 @@ class Visitor(AnonymousUser):
     """A project's own anonymous user class (a subclass of Django's)."""
 
 
-@pytest.mark.parametrize("user", [AnonymousUser(), Visitor()])
+# Django's AuthenticationMiddleware sets request.user to a SimpleLazyObject
+@pytest.mark.parametrize("user", [AnonymousUser(), Visitor(), SimpleLazyObject(AnonymousUser)])
 def test_an_anonymous_user_travels_as_a_marker_and_is_read_as_a_new_one(user):
     assert codec.encode({"user": user}) == {"user": {"$anonymous_user": True}}
     decoded = codec.decode(codec.encode([user]))[0]
