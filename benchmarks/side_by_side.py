@@ -155,6 +155,12 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
     return RouteComparison(tuple(equal), tuple(different), tuple(not_asked))
 
 
+# A parameter the listed rows have no field of is filled with the first of these they have: a
+# viewset's ``lookup_url_kwarg`` names the parameter (pretalx's ``{event}``), its
+# ``lookup_field`` the field (``slug``).
+LOOKUP_FIELDS = ("slug", "code", "id")
+
+
 def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str | None:
     """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists."""
     match = re.search(r"\{(\w+)\}", template)
@@ -169,7 +175,9 @@ def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str |
     if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
         return None
     name = match.group(1)
-    value = rows[0].get(name, rows[0].get("id") if name in ("pk", "id") else None)
+    row = rows[0]
+    value = row.get(name, row.get("id") if name in ("pk", "id") else next(
+        (row[field] for field in LOOKUP_FIELDS if row.get(field) is not None), None))
     if value is None:
         return None
     return _concrete(template[:match.start()] + str(value) + template[match.end():],

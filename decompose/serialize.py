@@ -163,15 +163,19 @@ def read_json(path: Path, cls: type[T], *, schema_version: int,
 def atomic_directory(final: Path, *, replace: bool = False) -> Iterator[Path]:
     """Yield a temp folder beside ``final``; on success it replaces ``final`` in one rename.
 
-    On any error the temp folder is removed and ``final`` is left as it was.
+    On any error the temp folder is removed and ``final`` is left as it was, and so are the
+    folders above it: those made for it are removed again (a refused extraction leaves no
+    empty ``services/``).
     """
     final = final.resolve()
+    made = [parent for parent in final.parents if not parent.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     try:
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(made)
         raise
     old = None
     if final.exists():
@@ -183,3 +187,12 @@ def atomic_directory(final: Path, *, replace: bool = False) -> Iterator[Path]:
     staging.rename(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

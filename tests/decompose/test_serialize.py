@@ -114,6 +114,15 @@ def test_atomic_directory_keeps_old_output_when_generation_fails(tmp_path):
     assert [p.name for p in final.iterdir()] == ["kept.txt"]
 
 
+def test_atomic_directory_removes_the_folders_it_made_when_generation_fails(tmp_path):
+    (tmp_path / "kept").mkdir()
+    final = tmp_path / "services" / "nested" / "orders"
+    with pytest.raises(RuntimeError), atomic_directory(final) as staging:
+        (staging / "half.txt").write_text("half")
+        raise RuntimeError("boom")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["kept"]
+
+
 def test_atomic_directory_replaces_only_when_asked(tmp_path):
     final = tmp_path / "service"
     with atomic_directory(final) as staging:
