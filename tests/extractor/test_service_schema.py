@@ -4,7 +4,8 @@ A monolith whose own code drf-spectacular warns about (tandoor's ``@api_view``s 
 schema): refused by default with the way out named; ``--schema-warnings allow`` writes the
 service with the warnings listed, and the service's own schema checks run without
 ``--fail-on-warn``, naming them. Moved code that prints when imported (tandoor's django-vite)
-leaves the schema alone."""
+leaves the schema alone. Documentation that settings switch on from the command line
+(pretalx's ``LOAD_SPECTACULAR``) is on when the service's test generates its schema too."""
 
 from __future__ import annotations
 
@@ -37,6 +38,37 @@ WARNING = ("pages/views.py: Error [page_titles]: unable to guess serializer. Thi
            "fallback handling for APIViews. Consider using GenericAPIView as view base class, "
            "if view is under your control. Either way you may want to add a serializer_class "
            "(or method). Ignoring view for now.")
+
+# pretalx: its documentation decorators are real only when the command line runs spectacular
+# (pretalx/settings.py sets LOAD_SPECTACULAR under `if "spectacular" in sys.argv:`).
+ARGV_SETTINGS = ('SECRET_KEY = "fixture"', '''import sys
+
+SECRET_KEY = "fixture"
+LOAD_SPECTACULAR = False
+if "spectacular" in sys.argv:
+    LOAD_SPECTACULAR = True''')
+DOCUMENTED_VIEWS = '''\
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from pages.models import Page
+
+if settings.LOAD_SPECTACULAR:
+    documented = extend_schema(responses=inline_serializer(
+        "PageTitles", {"titles": serializers.ListField(child=serializers.CharField())}))
+else:
+    def documented(view):
+        return view
+
+
+@documented
+@api_view(["GET"])
+def page_titles(request):
+    return Response({"titles": list(Page.objects.values_list("title", flat=True))})
+'''
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +144,21 @@ def test_moved_code_printing_when_imported_leaves_the_schema_alone(tmp_path: Pat
     result = CliRunner().invoke(extract, ["pages", "--project", str(shop), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "openapi.yaml").read_text().startswith("openapi: 3.0.3\n")
+
+
+@pytest.mark.postgres
+def test_documentation_switched_on_by_the_command_line_is_on_in_the_services_test(
+        tmp_path: Path):
+    shop = analysed_copy("tuple_shop", tmp_path / "shop", {
+        "pages/views.py": ("", DOCUMENTED_VIEWS), "config/settings.py": ARGV_SETTINGS})
+    out = tmp_path / "service"
+    result = CliRunner().invoke(extract, ["pages", "--project", str(shop), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "PageTitles" in (out / "openapi.yaml").read_text()
+    with temporary_postgres("pages") as url:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+                               "tests/test_openapi.py"],
+                              cwd=out, capture_output=True, text=True, timeout=600,
+                              env=clean_env(DATABASE_URL=url, PYTHONPATH=str(out)))
+    assert "tests/test_openapi.py::test_committed_schema_is_current PASSED" in done.stdout, (
+        done.stdout[-3000:] + done.stderr[-2000:])
