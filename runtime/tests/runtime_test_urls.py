@@ -15,5 +15,12 @@ def create_user(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=201)
 
 
+def tenant_page(request: HttpRequest, tenant: str) -> HttpResponse:
+    """A monolith page whose ``tenant`` kwarg runtime_test_tenants' middleware reads."""
+    return HttpResponse(tenant)
+
+
 urlpatterns = [path(BRIDGE_MOUNT, include("decompose_bridge.urls")),
-               path("test/users/", create_user)]
+               path("test/users/", create_user),
+               path("tenants/<str:tenant>/notes/", tenant_page),
+               path("private/tenants/<str:tenant>/notes/", tenant_page)]

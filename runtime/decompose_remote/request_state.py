@@ -1,0 +1,85 @@
+"""The request state the monolith's own middleware sets, applied to the service's request.
+
+The service does not run the project's middleware that stays with the monolith (its queries
+are the monolith's), yet the moved views read what it sets: pretalx's ``request.event``. The
+setting ``DECOMPOSE_REQUEST_STATE`` (written by decompose: middleware entry -> the attributes
+the moved code reads) names it; once per request the bridge runs those entries for this
+request (decompose_bridge.request_state), and this middleware either gives the client the
+answer they made themselves (a redirect, a 404), or sets the attributes (a row arrives as a
+remote row), enters the django-scopes scope they entered, and adds the headers they added
+to the view's response.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import HttpRequest, HttpResponse
+
+from decompose_remote.client import get_client
+from decompose_remote.models import decode_object
+from decompose_runtime import codec
+from decompose_runtime.protocol import REQUEST_STATE_META
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class RequestStateMiddleware:
+    """After the token's user is known (MonolithTokenMiddleware): one bridge call per
+    request; not used at all when the setting names no middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.entries: dict[str, list[str]] = dict(getattr(settings, "DECOMPOSE_REQUEST_STATE",
+                                                          {}))
+        if not self.entries:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        answer = get_client().post("rpc", self.asked(request),
+                                   idempotent=request.method in _SAFE_METHODS)
+        if "answer" in answer:
+            return relayed(answer["answer"])
+        state = answer["state"]
+        for name, value in codec.decode(state["attributes"], decode_object).items():
+            setattr(request, name, value)
+        with entered(codec.decode(state["scope"], decode_object)):
+            response = self.get_response(request)
+        for name, value in state["headers"]:
+            if name not in response:  # the view's own header stands, as in the monolith
+                response[name] = value
+        return response
+
+    def asked(self, request: HttpRequest) -> dict[str, Any]:
+        user = request.user
+        return {
+            "op": "request_state", "middleware": list(self.entries),
+            "attributes": sorted({name for names in self.entries.values() for name in names}),
+            "user": codec.encode(user.pk) if user.is_authenticated else None,
+            "method": request.method, "path": request.path_info,
+            "query": request.META.get("QUERY_STRING", ""), "secure": request.is_secure(),
+            "headers": {name: request.META[name] for name in REQUEST_STATE_META
+                        if name in request.META}}
+
+
+def entered(dimensions: dict[str, Any] | None) -> contextlib.AbstractContextManager[Any]:
+    """The monolith's scope (its dimensions as remote rows), or none."""
+    if not dimensions:
+        return contextlib.nullcontext()
+    from django_scopes import scope  # installed where the monolith's middleware scopes
+
+    within: contextlib.AbstractContextManager[Any] = scope(**dimensions)
+    return within
+
+
+def relayed(answer: dict[str, Any]) -> HttpResponse:
+    """The monolith middleware's own answer, as it gave it."""
+    response = HttpResponse(base64.b64decode(answer["body"]), status=answer["status"])
+    for name, value in answer["headers"]:
+        response[name] = value
+    return response
