@@ -7,7 +7,9 @@ the moved code reads) names it; once per request the bridge runs those entries f
 request (decompose_bridge.request_state), and this middleware either gives the client the
 answer they made themselves (a redirect, a 404), or sets the attributes (a row arrives as a
 remote row), enters the django-scopes scope they entered, and adds the headers they added
-to the view's response.
+to the view's response. It does so for the moved views only (``DECOMPOSE_REQUEST_STATE_VIEWS``
+names their packages; every routed view when unset): the service's own pages (its schema,
+admin, error pages) and paths it does not route answer without the monolith, as before.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
+from rest_framework.exceptions import APIException
 
 from decompose_remote.client import get_client
 from decompose_remote.models import decode_object
@@ -38,11 +42,17 @@ class RequestStateMiddleware:
                                                           {}))
         if not self.entries:
             raise MiddlewareNotUsed
+        self.packages = tuple(getattr(settings, "DECOMPOSE_REQUEST_STATE_VIEWS", ()))
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        answer = get_client().post("rpc", self.asked(request),
-                                   idempotent=request.method in _SAFE_METHODS)
+        if not self.for_moved_view(request):
+            return self.get_response(request)
+        try:
+            answer = get_client().post("rpc", self.asked(request),
+                                       idempotent=request.method in _SAFE_METHODS)
+        except APIException as exc:  # unreachable (503) or a nonsense answer (502), as DRF's
+            return JsonResponse({"detail": str(exc.detail)}, status=exc.status_code)
         if "answer" in answer:
             return relayed(answer["answer"])
         state = answer["state"]
@@ -54,6 +64,17 @@ class RequestStateMiddleware:
             if name not in response:  # the view's own header stands, as in the monolith
                 response[name] = value
         return response
+
+    def for_moved_view(self, request: HttpRequest) -> bool:
+        """Whether the request's path routes to a view of the moved code."""
+        try:
+            view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+        except Resolver404:
+            return False
+        owner = getattr(view, "cls", None) or getattr(view, "view_class", None) or view
+        module = str(getattr(owner, "__module__", ""))
+        return not self.packages or any(
+            module == package or module.startswith(f"{package}.") for package in self.packages)
 
     def asked(self, request: HttpRequest) -> dict[str, Any]:
         user = request.user

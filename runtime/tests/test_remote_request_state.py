@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from decompose_remote.auth import TokenUser
-from decompose_remote.errors import BadMonolithAnswer
+from decompose_remote.client import get_client
 from decompose_remote.models import RemoteModel
 from decompose_remote.request_state import RequestStateMiddleware
 
@@ -31,6 +31,7 @@ def service(users: RemoteModel, settings) -> Callable[..., HttpResponse]:
 
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, LOGIN, TENANT]  # the monolith's
     settings.DECOMPOSE_REQUEST_STATE = {TENANT: ["tenant"], LOGIN: []}  # the service's
+    settings.DECOMPOSE_REQUEST_STATE_VIEWS = ["runtime_test_urls"]  # where its views are
     Group.objects.create(name="acme")
     for owner in User.objects.all():
         Note.objects.create(owner=owner, text=owner.username)
@@ -43,7 +44,7 @@ def service(users: RemoteModel, settings) -> Callable[..., HttpResponse]:
     def get(path: str, user: str | None = None, view: Callable[..., HttpResponse] = moved_view,
             **headers: str) -> HttpResponse:
         request = RequestFactory().get(path, headers=headers)
-        request.user = TokenUser({"sub": str(users.objects.get(username=user).pk)}) if (
+        request.user = TokenUser({"sub": str(User.objects.get(username=user).pk)}) if (
             user) else AnonymousUser()
         return RequestStateMiddleware(view)(request)
 
@@ -83,9 +84,30 @@ def test_the_host_the_client_asked_for_is_the_one_the_middleware_sees(service, s
 
 def test_middleware_the_monolith_does_not_run_is_refused(service, settings, caplog):
     settings.DECOMPOSE_REQUEST_STATE = {"runtime_test_tenants.Unknown": ["tenant"]}
-    with pytest.raises(BadMonolithAnswer):
-        service("/tenants/acme/notes/", user="alice")
+    answer = service("/tenants/acme/notes/", user="alice")
+    assert (answer.status_code, answer.content) == (
+        502, b'{"detail": "The monolith gave an invalid answer."}')
     refused = [r for r in caplog.records if r.getMessage() == "monolith refused a bridge call"]
     assert [(r.status, r.body) for r in refused] == [  # type: ignore[attr-defined]
         (403, '{"detail": "middleware [\'runtime_test_tenants.Unknown\'] is not in the '
               'monolith\'s MIDDLEWARE"}')]
+
+
+def test_without_the_monolith_a_moved_view_is_the_documented_503(service, settings):
+    settings.MONOLITH_URL = "http://127.0.0.1:9"  # "discard": refused at once
+    get_client.cache_clear()
+    answer = service("/tenants/acme/notes/", user="alice")
+    assert (answer.status_code, answer.content) == (
+        503, b'{"detail": "The monolith is unavailable; try again later."}')
+
+
+def test_the_services_own_views_and_unrouted_paths_do_without_the_monolith(service, settings):
+    settings.MONOLITH_URL = "http://127.0.0.1:9"
+    get_client.cache_clear()
+
+    def own_view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(str(hasattr(request, "tenant")))
+
+    assert service("/nowhere/", user="alice", view=own_view).content == b"False"
+    settings.DECOMPOSE_REQUEST_STATE_VIEWS = ["elsewhere"]
+    assert service("/tenants/acme/notes/", user="alice", view=own_view).content == b"False"

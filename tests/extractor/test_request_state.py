@@ -47,7 +47,9 @@ def test_the_service_settings_and_extraction_md_name_it(tmp_path: Path):
             "(DECOMPOSE_REQUEST_STATE).\n"
             '    "decompose_remote.request_state.RequestStateMiddleware",\n') in settings
     assert ('DECOMPOSE_REQUEST_STATE = {\n'
-            f'    "{TENANT}": ["tenant"],\n}}\n') in settings
+            f'    "{TENANT}": ["tenant"],\n}}\n'
+            "# For the moved views only: the service's own pages need none of it.\n"
+            'DECOMPOSE_REQUEST_STATE_VIEWS = [\n    "notes",\n]\n') in settings
     assert ("- `tenants.middleware.TenantMiddleware` (`tenants/middleware/tenant.py:7`): "
             "`request.tenant`, first read at `notes/views.py:19`\n") in (
         out / "EXTRACTION.md").read_text()
