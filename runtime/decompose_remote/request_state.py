@@ -66,15 +66,17 @@ class RequestStateMiddleware:
         return response
 
     def for_moved_view(self, request: HttpRequest) -> bool:
-        """Whether the request's path routes to a view of the moved code."""
+        """Whether the request's path routes to a view of the moved code that handles its
+        method (any other answers its 405 without the monolith)."""
         try:
             view = resolve(request.path_info, getattr(request, "urlconf", None)).func
         except Resolver404:
             return False
         owner = getattr(view, "cls", None) or getattr(view, "view_class", None) or view
         module = str(getattr(owner, "__module__", ""))
-        return not self.packages or any(
-            module == package or module.startswith(f"{package}.") for package in self.packages)
+        return (not self.packages or any(module == package or module.startswith(f"{package}.")
+                                         for package in self.packages)) and _handles(
+            view, owner, str(request.method).lower())
 
     def asked(self, request: HttpRequest) -> dict[str, Any]:
         user = request.user
@@ -86,6 +88,18 @@ class RequestStateMiddleware:
             "query": request.META.get("QUERY_STRING", ""), "secure": request.is_secure(),
             "headers": {name: request.META[name] for name in REQUEST_STATE_META
                         if name in request.META}}
+
+
+def _handles(view: Any, owner: Any, method: str) -> bool:
+    """Whether the view answers ``method`` with more than a 405: a DRF viewset by its
+    actions (OPTIONS always), a class-based view by its handlers, a function always."""
+    actions = getattr(view, "actions", None)
+    if isinstance(actions, dict):
+        return method in actions or (method == "head" and "get" in actions) or (
+            method == "options")
+    if isinstance(owner, type):
+        return method in getattr(owner, "http_method_names", ()) and hasattr(owner, method)
+    return True
 
 
 def entered(dimensions: dict[str, Any] | None) -> contextlib.AbstractContextManager[Any]:

@@ -42,8 +42,8 @@ def service(users: RemoteModel, settings) -> Callable[..., HttpResponse]:
         return HttpResponse(seen)
 
     def get(path: str, user: str | None = None, view: Callable[..., HttpResponse] = moved_view,
-            **headers: str) -> HttpResponse:
-        request = RequestFactory().get(path, headers=headers)
+            method: str = "GET", **headers: str) -> HttpResponse:
+        request = RequestFactory().generic(method, path, headers=headers)
         request.user = TokenUser({"sub": str(User.objects.get(username=user).pk)}) if (
             user) else AnonymousUser()
         return RequestStateMiddleware(view)(request)
@@ -109,5 +109,9 @@ def test_the_services_own_views_and_unrouted_paths_do_without_the_monolith(servi
         return HttpResponse(str(hasattr(request, "tenant")))
 
     assert service("/nowhere/", user="alice", view=own_view).content == b"False"
+    # a method the routed view refuses: its 405, whatever the monolith's middleware would set
+    assert service("/tenants/acme/report/", user="alice", view=own_view, method="POST"
+                   ).content == b"False"
+    assert service("/tenants/acme/report/", user="alice", view=own_view).status_code == 503
     settings.DECOMPOSE_REQUEST_STATE_VIEWS = ["elsewhere"]
     assert service("/tenants/acme/notes/", user="alice", view=own_view).content == b"False"
