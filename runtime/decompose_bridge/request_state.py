@@ -108,9 +108,18 @@ def run(body: Mapping[str, Any], user: Any, encode_model: codec.ModelEncoder
     if response is not terminal.response:
         return {"answer": relayed(response)}
     return {"state": {
-        "attributes": codec.encode(terminal.attributes, encode_model),
-        "scope": codec.encode(terminal.scope, encode_model),
+        "attributes": {name: _encoded(f"request.{name}", value, encode_model)
+                       for name, value in terminal.attributes.items()},
+        "scope": _encoded("the scope", terminal.scope, encode_model),
         "headers": terminal.added_headers()}}
+
+
+def _encoded(what: str, value: Any, encode_model: codec.ModelEncoder) -> Any:
+    """``value`` encoded; a ``CodecError`` naming ``what`` could not travel."""
+    try:
+        return codec.encode(value, encode_model)
+    except codec.CodecError as exc:
+        raise codec.CodecError(f"{what}: {exc}") from None
 
 
 def relayed(response: HttpResponseBase) -> dict[str, Any]:

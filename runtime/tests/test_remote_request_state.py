@@ -115,3 +115,11 @@ def test_the_services_own_views_and_unrouted_paths_do_without_the_monolith(servi
     assert service("/tenants/acme/report/", user="alice", view=own_view).status_code == 503
     settings.DECOMPOSE_REQUEST_STATE_VIEWS = ["elsewhere"]
     assert service("/tenants/acme/notes/", user="alice", view=own_view).content == b"False"
+
+
+def test_an_attribute_that_cannot_travel_is_the_monoliths_error_naming_it(service, settings):
+    from decompose_remote.errors import RemoteError
+
+    settings.DECOMPOSE_REQUEST_STATE = {TENANT: ["tenant", "tenant_host", "get_host"]}
+    with pytest.raises(RemoteError, match=r"^request\.get_host: cannot encode a builtins\.method"):
+        service("/tenants/acme/notes/", user="alice")
