@@ -156,7 +156,8 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
 
 
 def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str | None:
-    """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists."""
+    """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists (its
+    ``slug``, else its ``id``, for a parameter it has no field of that name for)."""
     match = re.search(r"\{(\w+)\}", template)
     if match is None:
         return template
@@ -168,8 +169,11 @@ def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str |
     rows = body.get("results") if isinstance(body, dict) else body
     if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
         return None
-    name = match.group(1)
-    value = rows[0].get(name, rows[0].get("id") if name in ("pk", "id") else None)
+    # the row's own field of that name (``code`` for ``{code__iexact}``), else its lookup:
+    # ``{event}`` of /api/events/{event}/ is the slug of the row /api/events/ lists
+    name = match.group(1).partition("__")[0]
+    keys = [name, "id"] if name in ("pk", "id") else [name, "slug", "id"]
+    value = next((rows[0][key] for key in keys if rows[0].get(key) is not None), None)
     if value is None:
         return None
     return _concrete(template[:match.start()] + str(value) + template[match.end():],
