@@ -43,15 +43,19 @@ class Terminal:
         self.own_headers = dict(self.response.items())
         self.attributes: dict[str, Any] = {}
         self.scope: dict[str, Any] | None = None
+        self.reached = False
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        self.reached = True
         self.attributes = {name: getattr(request, name) for name in self.names
                            if hasattr(request, name)}
         self.scope = active_dimensions()
         return self.response
 
-    def added_headers(self) -> list[list[str]]:
-        return [[name, value] for name, value in self.response.items()
+    def added_headers(self, response: HttpResponseBase) -> list[list[str]]:
+        """The headers the middleware gave the view's answer (``response``: it, or what
+        they made of it)."""
+        return [[name, value] for name, value in response.items()
                 if self.own_headers.get(name) != value]
 
 
@@ -97,6 +101,7 @@ def run(body: Mapping[str, Any], user: Any, encode_model: codec.ModelEncoder
     wanted = body.get("middleware")
     names = body.get("attributes")
     if not isinstance(wanted, list) or not isinstance(names, list) or not all(
+            isinstance(name, str) for name in wanted) or not all(
             isinstance(name, str) and name.isidentifier() for name in names):
         raise ValueError("middleware and attributes must be lists of names")
     unknown = sorted(set(wanted) - set(settings.MIDDLEWARE))
@@ -105,13 +110,13 @@ def run(body: Mapping[str, Any], user: Any, encode_model: codec.ModelEncoder
     terminal = Terminal(names)
     response = chain([e for e in settings.MIDDLEWARE if e in wanted], terminal)(
         monolith_request(body, user))
-    if response is not terminal.response:
+    if not terminal.reached:  # a middleware answered itself (a redirect, a 404)
         return {"answer": relayed(response)}
     return {"state": {
         "attributes": {name: _encoded(f"request.{name}", value, encode_model)
                        for name, value in terminal.attributes.items()},
         "scope": _encoded("the scope", terminal.scope, encode_model),
-        "headers": terminal.added_headers()}}
+        "headers": terminal.added_headers(response)}}
 
 
 def _encoded(what: str, value: Any, encode_model: codec.ModelEncoder) -> Any:
