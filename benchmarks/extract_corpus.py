@@ -189,6 +189,11 @@ RECIPES = {
                    ("PRETALX_SITE_URL", f"https://{PUBLIC_HOST}"),
                    ("PRETALX_REDIS", "{redis_url}")), redis=True,  # its cache and sessions
         seed=(("rebuild", "--npm-install", "--silent"),  # its static build, as deployed
+              # create_test_event builds nothing without an administrator, whom it makes a
+              # member of the event's team: the signed-in user, so its API lists the event
+              ("shell", "--unsafe-disable-scopes", "-c",
+               "from pretalx.person.models import User\n"
+               f"User.objects.create_superuser(password='-', email={PROOF_EMAIL!r})"),
               ("create_test_event",)), wsgi="pretalx.wsgi:application",
         shell=("shell", "--unsafe-disable-scopes"),
         pages=(("common", "/redirect/?url=https%3A%2F%2Fexample.org%2F"),),

@@ -155,14 +155,9 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
     return RouteComparison(tuple(equal), tuple(different), tuple(not_asked))
 
 
-# A parameter the listed rows have no field of is filled with the first of these they have: a
-# viewset's ``lookup_url_kwarg`` names the parameter (pretalx's ``{event}``), its
-# ``lookup_field`` the field (``slug``).
-LOOKUP_FIELDS = ("slug", "code", "id")
-
-
 def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str | None:
-    """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists."""
+    """``/api/orders/{id}/`` with the ``id`` of the first row ``/api/orders/`` lists (its
+    ``slug``, ``code`` or ``id``, for a parameter it has no field of that name for)."""
     match = re.search(r"\{(\w+)\}", template)
     if match is None:
         return template
@@ -174,10 +169,11 @@ def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str |
     rows = body.get("results") if isinstance(body, dict) else body
     if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
         return None
-    name = match.group(1)
-    row = rows[0]
-    value = row.get(name, row.get("id") if name in ("pk", "id") else next(
-        (row[field] for field in LOOKUP_FIELDS if row.get(field) is not None), None))
+    # the row's own field of that name (``code`` for ``{code__iexact}``), else its lookup:
+    # ``{event}`` of /api/events/{event}/ is the slug of the row /api/events/ lists
+    name = match.group(1).partition("__")[0]
+    keys = [name, "id"] if name in ("pk", "id") else [name, "slug", "code", "id"]
+    value = next((rows[0][key] for key in keys if rows[0].get(key) is not None), None)
     if value is None:
         return None
     return _concrete(template[:match.start()] + str(value) + template[match.end():],

@@ -191,6 +191,9 @@ class ServiceSpec:
     # responses ("django_minify_html.middleware.MinifyHtmlMiddleware"), and that of those apps
     # ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
+    # The monolith's own middleware the bridge runs for each request, in its order, with the
+    # request attributes the moved code reads of what it sets (extractor.plan.request_state).
+    request_state: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rest_framework: tuple[tuple[str, str], ...] = ()  # REST_FRAMEWORK key, Python literal
     # The exception handler of the monolith's own DRF fork, for the fork's views (taiga's).
     fork_exception_handler: str = ""

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # what checkers see; _EXPORTS must name the same (a test chec
         MirrorModule,
         MirrorName,
         Mount,
+        RequestState,
         Rewrite,
         SignalReceiver,
         SplitTransaction,
@@ -92,7 +93,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EXTRACTION_SCHEMA_VERSION", "AllowedModel", "CopiedImport", "CopiedStatement",
         "CrossDependency", "EnvironmentSetting", "ExtractionPlan",
         "FileCopy", "ForwardedSignal", "Handling", "InboundCoupling", "KeptRoute", "Level",
-        "MirrorModule", "MirrorName", "Mount", "Rewrite", "SignalReceiver", "SplitTransaction",
+        "MirrorModule", "MirrorName", "Mount", "RequestState", "Rewrite", "SignalReceiver",
+        "SplitTransaction",
         "UnforwardedReceiver",
     ),
     "graph": (

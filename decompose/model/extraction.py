@@ -194,6 +194,20 @@ class UnforwardedReceiver:
 
 
 @dataclass(frozen=True, order=True)
+class RequestState:
+    """A MIDDLEWARE entry of the project's own that stays with the monolith and sets request
+    attributes the moved code reads (pretalx's ``EventMiddleware``: ``request.event``). The
+    service asks the bridge to run it for each request, one call more per request, and sets
+    them (decompose_remote.request_state). ``location``: the entry's class; ``read_at``: where
+    the moved code first reads one of ``attributes``."""
+
+    middleware: str
+    attributes: tuple[str, ...]
+    location: Location
+    read_at: Location
+
+
+@dataclass(frozen=True, order=True)
 class EnvironmentSetting:
     """A setting of the monolith the service reads from an environment variable: whoever
     deploys the service (and the corpus benchmark) gives it the monolith's value, written as
@@ -246,6 +260,9 @@ class ExtractionPlan:
     # route, taiga's ``issues/custom-attributes-values``), while the monolith may (another
     # viewset's detail route, ``issues/<pk>``). The proxy leaves those two paths where they were.
     children_only_routes: tuple[str, ...] = ()
+    # The monolith's own middleware the bridge runs for each of the service's requests, in
+    # the monolith's order: the request state the moved code reads.
+    request_state: tuple[RequestState, ...] = ()
     schema_version: int = field(default=EXTRACTION_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:

@@ -61,6 +61,7 @@ from extractor.plan.relations import (
     replaced_relations,
     reverse_accessors,
 )
+from extractor.plan.request_state import request_state
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
 from extractor.plan.scope import Scope
 from extractor.plan.settings import (
@@ -321,6 +322,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         | settings_read_in_templates(scope.source, options.context_processors, [
             f.source for f in files if "templates/" in f.source]), defaults, scope.source)
     signs = signing_use(scope.source, [path for path, _ in python + kernel_python])
+    state = request_state(scope, settings, [path for path, _ in python + kernel_python])
     record = ExtractionPlan(
         service=service, apps=tuple(scope.moved_labels), routes=prefixes, mounts=mounts,
         files=tuple(files), rewrites=notes + test_notes + data.notes,
@@ -333,7 +335,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         monolith_urlconf=scope.source.module_of(patch.urlconf), kept_routes=kept,
         signals=signals.forwarded, unforwarded=signals.unforwarded,
         environment_settings=environment_record(carried) + (
-            (shared_secret_key(settings, signs),) if signs else ()))
+            (shared_secret_key(settings, signs),) if signs else ()), request_state=state)
     spec = ServiceSpec(
         name=service,
         apps=tuple(ServiceApp(a.label, a.name) for a in moved),
@@ -343,6 +345,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         third_party_apps=record.third_party_apps, admin_skins=skins,
         middleware=carried_middleware(settings, response, record.third_party_apps),
         locale_middleware=negotiates_language(settings),
+        request_state=tuple((s.middleware, s.attributes) for s in state),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
         drf_fork=drf.fork,

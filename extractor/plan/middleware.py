@@ -13,8 +13,9 @@ in the monolith's order after its own:
 
 The rest is the monolith's concern and stays with it: sessions and authentication (the
 service's user is the token's), static files (the proxy keeps ``/static/`` on the monolith),
-debugging toolbars, and the project's own middleware (its request state: pretalx's event and
-session handling). Django's ``LocaleMiddleware`` is the skeleton's choice
+debugging toolbars, and the project's own middleware: its sessions, and its request state
+(pretalx's event), which the bridge computes for the service where the moved code reads it
+(extractor.plan.request_state). Django's ``LocaleMiddleware`` is the skeleton's choice
 (``settings.negotiates_language``).
 """
 
@@ -43,7 +44,7 @@ def response_middleware(facts: SettingsFacts, installed: Callable[[str], bool]
                         ) -> tuple[str, ...]:
     """The monolith's MIDDLEWARE entries of ``RESPONSE`` whose module ``installed`` says
     the monolith's environment has, in its order."""
-    return tuple(entry for entry in _entries(facts)
+    return tuple(entry for entry in middleware_entries(facts)
                  if entry in RESPONSE and installed(entry.rpartition(".")[0]))
 
 
@@ -65,11 +66,12 @@ def carried_middleware(facts: SettingsFacts, response: Iterable[str], apps: Iter
     """The monolith's MIDDLEWARE entries the service runs: ``response`` (above) and those of
     the third-party ``apps`` the service installs, in the monolith's order."""
     kept, apps = set(response), tuple(apps)
-    return tuple(entry for entry in _entries(facts)
+    return tuple(entry for entry in middleware_entries(facts)
                  if entry in kept or any(entry.startswith(f"{app}.") for app in apps))
 
 
-def _entries(facts: SettingsFacts) -> list[str]:
+def middleware_entries(facts: SettingsFacts) -> list[str]:
+    """The monolith's MIDDLEWARE entries, in its order, as far as they are known."""
     found = facts.known("MIDDLEWARE")
     return [entry for entry in found if isinstance(entry, str)] if isinstance(
         found, list | tuple) else []

@@ -19,9 +19,9 @@ from django.http import HttpRequest
 from decompose_runtime import codec
 
 try:
-    from django_scopes import ScopeError, scope
+    from django_scopes import ScopeError, get_scope, scope
 except ImportError:  # a monolith without django-scopes has no scoped manager to satisfy
-    ScopeError = scope = None
+    ScopeError = get_scope = scope = None
 
 SCOPE_META = "HTTP_X_DECOMPOSE_SCOPE"  # protocol.SCOPE_HEADER, as Django's META names it
 # What a scoped manager raises outside its scope: answered as the monolith's error, not a 500.
@@ -40,3 +40,10 @@ def scope_of(request: HttpRequest, decode_model: Callable[[Mapping[str, Any]], A
         raise ValueError("the scope must be an object of dimensions")
     within: contextlib.AbstractContextManager[Any] = scope(**dimensions)
     return within
+
+
+def active_dimensions() -> dict[str, Any] | None:
+    """The scope the monolith's code is in (its dimensions, ``_enabled`` included), None
+    outside any: what a service enters around its view (decompose_bridge.request_state)."""
+    current = get_scope() if get_scope is not None else None
+    return dict(current) if current else None

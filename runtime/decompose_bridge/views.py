@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import (
     FieldDoesNotExist,
     ImproperlyConfigured,
@@ -36,7 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decompose_bridge import allowlist, exchange_cache, tokens
+from decompose_bridge import allowlist, exchange_cache, request_state, tokens
 from decompose_bridge.s2s import service_only
 from decompose_bridge.scopes import SCOPE_ERRORS, scope_of
 from decompose_runtime import codec
@@ -487,6 +488,14 @@ def _query(body: Mapping[str, Any]) -> JsonResponse:
     return JsonResponse({"result": codec.encode(current)})
 
 
+def _user(body: Mapping[str, Any]) -> Any:
+    """The monolith's row of the service's user (``body["user"]``, its pk)."""
+    try:
+        return get_user_model()._base_manager.get(pk=codec.decode(body.get("user")))
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        raise Refused("unknown user", status=400) from None
+
+
 def _permission(body: Mapping[str, Any]) -> JsonResponse:
     """``user.has_perm(perm, obj)`` as the monolith's authentication backends decide it
     (Django's permission tables, django-rules' predicates): the service's user is the
@@ -494,10 +503,7 @@ def _permission(body: Mapping[str, Any]) -> JsonResponse:
     perm = body.get("perm")
     if not isinstance(perm, str):
         raise Refused("perm must be a permission name", status=400)
-    try:
-        user: Any = get_user_model()._base_manager.get(pk=codec.decode(body.get("user")))
-    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
-        raise Refused("unknown user", status=400) from None
+    user = _user(body)
     try:
         obj = codec.decode(body.get("object"), _decode_model)
     except ObjectDoesNotExist:
@@ -509,4 +515,17 @@ def _permission(body: Mapping[str, Any]) -> JsonResponse:
         return _error(exc)
 
 
-_OPERATIONS = {"call": _call, "query": _query, "method": _method, "permission": _permission}
+def _request_state(body: Mapping[str, Any]) -> JsonResponse:
+    """What the monolith's own middleware named in ``body`` makes of the service's request,
+    for its user (None: anonymous): see request_state."""
+    user = AnonymousUser() if body.get("user") is None else _user(body)
+    try:
+        return JsonResponse(request_state.run(body, user, _encode_model))
+    except request_state.NotRun as exc:
+        raise Refused(str(exc)) from None
+    except codec.CodecError as exc:
+        return _error(exc)
+
+
+_OPERATIONS = {"call": _call, "query": _query, "method": _method, "permission": _permission,
+               "request_state": _request_state}

@@ -34,3 +34,8 @@ QUERY_LOOKUPS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte", "i
 def compatible(version: str) -> bool:
     """Whether the bridge speaks ``version`` (the header's text) as this side does."""
     return version.strip() == str(PROTOCOL_VERSION)
+# What of a client's request the ``request_state`` operation passes on to the monolith's
+# middleware (as Django's META names it): the host it was asked for and its language. Cookies
+# and credentials never travel; the user is the access token's.
+REQUEST_STATE_META = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO",
+                      "HTTP_ACCEPT_LANGUAGE")
