@@ -34,6 +34,7 @@ from decompose.model import (
     Rewrite,
 )
 from extractor.bridge import Allowlist, ModelAccess
+from extractor.plan.external_models import ExternalModel
 from extractor.plan.joins import Join
 from extractor.plan.relations import generic_pairs, reverse_name
 from extractor.plan.scope import Scope
@@ -62,7 +63,7 @@ RelatedReverses = tuple[tuple[str, tuple[RelatedReverse, ...]], ...]
 
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
             template_attributes: frozenset[str] = frozenset(), joins: Iterable[Join] = (),
-            kernel: Iterable[tuple[str, str]] = ()
+            kernel: Iterable[tuple[str, str]] = (), external: Iterable[ExternalModel] = ()
             ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...], tuple[Rewrite, ...],
                        RelatedReverses]:
     """The remote functions, and per remote model what may be read and called (by moved code,
@@ -113,6 +114,12 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     for join in joins:
         for label, column in join.columns:
             read.setdefault(label, set()).add(column)
+    for installed in external:  # the monolith's models of other packages (auth.Group)
+        if installed.model.label in labels:
+            found.append(AllowedModel(installed.model.label,
+                                      tuple(sorted(_exposed_fields(installed.model))),
+                                      tuple(sorted((installed.methods - MODEL_API)
+                                                   & (attributes | kernel_calls)))))
     listed = {m.label for m in found}
     found += [AllowedModel(label, tuple(sorted(read[label] | _read_fields(
         scope, scope.graph.model(label), used)))) for label in sorted(read)

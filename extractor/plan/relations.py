@@ -27,7 +27,7 @@ from extractor.codemods.base import (
     ReplacedRelation,
     ThroughTable,
 )
-from extractor.plan.external_keys import external_key
+from extractor.plan.external_models import external_key
 from extractor.plan.scope import Scope
 
 
