@@ -42,6 +42,7 @@ from extractor.plan.lookups import content_type_lookups, remote_user, staying_lo
 from extractor.plan.middleware import (
     carried_middleware,
     middleware_packages,
+    moved_middleware,
     response_middleware,
 )
 from extractor.plan.model_mixins import rules_models
@@ -348,7 +349,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         data_migrations=data.modules,
         third_party_apps=record.third_party_apps, admin_skins=skins,
-        middleware=carried_middleware(settings, response, record.third_party_apps),
+        middleware=carried_middleware(settings, (*response, *moved_middleware(settings, moved)),
+                                      record.third_party_apps),
         locale_middleware=negotiates_language(settings),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
