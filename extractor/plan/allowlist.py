@@ -3,7 +3,9 @@
 Only what the moved code demonstrably uses is allowed: the remote functions it imports, the
 fields of the remote models, the model methods it calls and the queryset methods it chains on
 their ``.objects``; what the kernel's copies it runs call and read, by name (see ``allowed``).
-Everything else stays closed.
+Everything else stays closed. A model of another package the moved code reads (``auth.Group``,
+the target of Tandoor's ``UserSpace.groups``) is listed the same way, its fields and methods
+read from its installed source (``external_models``).
 
 A many-to-many of a model that stays is allowlisted under its own name (its rows send the
 target's keys) when the service's code names it: read as an attribute (``code.tracks``),
