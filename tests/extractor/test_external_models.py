@@ -174,3 +174,27 @@ def test_a_generic_through_that_stays_asks_for_a_many_to_many_of_the_app(tmp_pat
                               "auth.Group in the monolith (its own table, filled from Tagged by "
                               "a data migration), which decompose keeps in the service, or "
                               "extract notes with it (decompose extract billing notes)\n")
+
+
+ADDED = '''from django.contrib import auth
+
+
+def owner_label(self):
+    return self.username
+
+
+auth.models.User.add_to_class("owner_label", owner_label)
+
+
+def label(invoice):
+    return invoice.owner.owner_label()
+'''
+
+
+def test_a_method_the_moved_code_gives_an_installed_model_is_allowlisted(tmp_path: Path):
+    # Tandoor's auth.models.User.add_to_class('get_user_display_name', ...): the monolith's
+    # rows have it, and the service calls it on them.
+    root = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/labels.py": ("", ADDED)})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["billing"])
+    assert [(m.label, m.methods) for m in plan.record.allowed_models] == [
+        ("auth.User", ("owner_label",))]
