@@ -273,6 +273,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         return environment.distribution_of(module) is not None
 
     response = response_middleware(settings, runnable)
+    own_middleware = moved_middleware(settings, moved)  # the moved apps' request state
     storage = static_storage(settings, runnable)
     # the settings of the skins' and that middleware's packages (not Django's: the service's
     # to set) are carried: django-csp's CONTENT_SECURITY_POLICY makes its header
@@ -349,8 +350,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         data_migrations=data.modules,
         third_party_apps=record.third_party_apps, admin_skins=skins,
-        middleware=carried_middleware(settings, (*response, *moved_middleware(settings, moved)),
+        middleware=carried_middleware(settings, (*response, *own_middleware),
                                       record.third_party_apps),
+        moved_middleware=own_middleware,
         locale_middleware=negotiates_language(settings),
         rest_framework=record.rest_framework,
         fork_exception_handler=drf.fork_exception_handler,
