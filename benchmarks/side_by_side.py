@@ -18,6 +18,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -141,8 +142,10 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
         if path is None:
             not_asked.append(f"{template}: no row to fill its parameters from")
             continue
+        asked = datetime.now(UTC)
         mono, serv = monolith.get(path, monolith_headers), service.get(path, service_headers)
-        if mono.status == serv.status and _normalised(mono) == _normalised(serv):
+        window = (asked, datetime.now(UTC))
+        if mono.status == serv.status and normalised(mono, window) == normalised(serv, window):
             equal.append(path)
         else:
             evidence.mkdir(parents=True, exist_ok=True)
@@ -151,7 +154,7 @@ def compare_routes(monolith: Server, service: Server, paths: list[str],
                     reply.body)
             different.append(f"{path}: monolith {mono.status}, service {serv.status}"
                              + ("" if mono.status != serv.status else
-                                f", first difference: {_first_difference(mono, serv)}"))
+                                f", first difference: {_first_difference(mono, serv, window)}"))
     return RouteComparison(tuple(equal), tuple(different), tuple(not_asked))
 
 
@@ -180,26 +183,34 @@ def _concrete(template: str, monolith: Server, headers: dict[str, str]) -> str |
                      monolith, headers)
 
 
-def _first_difference(monolith: Reply, service: Reply) -> str:
+def _first_difference(monolith: Reply, service: Reply, window: Window) -> str:
     """The first line one side has and the other not (of the normalised bodies)."""
-    for line in difflib.unified_diff(_lines(monolith), _lines(service), lineterm="", n=0):
+    for line in difflib.unified_diff(_lines(monolith, window), _lines(service, window),
+                                     lineterm="", n=0):
         if line[:1] in "+-" and line[:3] not in ("+++", "---") and line[1:].strip():
             side = "monolith" if line[0] == "-" else "service"
             return f"only the {side} has {line[1:].strip()[:120]!r}"
     return "whitespace"
 
 
-def _lines(reply: Reply) -> list[str]:
-    value = _normalised(reply)
+def _lines(reply: Reply, window: Window) -> list[str]:
+    value = normalised(reply, window)
     text = value if isinstance(value, str) else json.dumps(value, indent=1, sort_keys=True)
     return text.splitlines()
 
 
-def _normalised(reply: Reply) -> object:
-    """JSON with absolute URLs made relative and lists in a canonical order; other bodies with
-    their per-render CSRF tokens and captcha keys blanked."""
+# When a route was asked: from before the monolith's request to after the service's reply.
+Window = tuple[datetime, datetime]
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+
+
+def normalised(reply: Reply, window: Window) -> object:
+    """JSON with absolute URLs made relative, the time of the answer blanked (a moment of
+    ``window``: Tandoor's pages say when they were made, ``"timestamp"``; a row's times,
+    made before, stay) and lists in a canonical order; other bodies with their per-render
+    CSRF tokens and captcha keys blanked."""
     try:
-        return _canonical(reply.json())
+        return _canonical(reply.json(), window)
     except ValueError:
         text = _CSRF_VALUE.sub(r"\1\2", reply.body.decode(errors="replace"))
         for key in set(_CAPTCHA_KEY.findall(text)):
@@ -207,12 +218,23 @@ def _normalised(reply: Reply) -> object:
         return text
 
 
-def _canonical(value: object) -> object:
+def _canonical(value: object, window: Window) -> object:
     if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
+        return {key: _canonical(item, window) for key, item in value.items()}
     if isinstance(value, list):
-        return sorted((_canonical(item) for item in value), key=lambda item: json.dumps(
+        return sorted((_canonical(item, window) for item in value), key=lambda item: json.dumps(
             item, sort_keys=True, default=str))
     if isinstance(value, str):
-        return _ABSOLUTE_URL.sub("", value)
+        return "<when answered>" if _answered_at(value, window) else _ABSOLUTE_URL.sub("", value)
     return value
+
+
+def _answered_at(value: str, window: Window) -> bool:
+    """Whether ``value`` is a time with its zone within ``window``."""
+    if not _TIMESTAMP.match(value):
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and window[0] <= moment <= window[1]

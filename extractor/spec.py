@@ -191,6 +191,9 @@ class ServiceSpec:
     # responses ("django_minify_html.middleware.MinifyHtmlMiddleware"), and that of those apps
     # ("allauth.account.middleware.AccountMiddleware").
     middleware: tuple[str, ...] = ()
+    # Those of them that are the moved apps' (Tandoor's ScopeMiddleware): the skeleton's own
+    # tests of the token's user run without them, which need the project's data.
+    moved_middleware: tuple[str, ...] = ()
     # The monolith's own middleware the bridge runs for each request, in its order, with the
     # request attributes the moved code reads of what it sets (extractor.plan.request_state).
     request_state: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -273,7 +276,8 @@ class ServiceSpec:
         object.__setattr__(self, "mounts", tuple(self.mounts))
         object.__setattr__(self, "routes", tuple(sorted(set(self.routes))))
         object.__setattr__(self, "monolith_url", self.monolith_url.rstrip("/"))
-        for module in (*self.third_party_apps, *self.admin_skins, *self.middleware):
+        for module in (*self.third_party_apps, *self.admin_skins, *self.middleware,
+                       *self.moved_middleware):
             if not _MODULE.match(module):
                 raise SpecError(f"module {module!r} is not a dotted Python path")
         object.__setattr__(self, "third_party_apps", tuple(sorted(set(self.third_party_apps))))

@@ -8,6 +8,7 @@ each change as a ``Rewrite`` at the line of its input. Modules register their cl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -127,6 +128,12 @@ class Boundary:
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}
+
+    def hop(self, labels: Collection[str], name: str) -> set[str]:
+        """The moved models a relation (or reverse one) named ``name`` of those ``labels``
+        leads to: one step of a lookup's path between moved models."""
+        return {target for model in self.models if model.label in labels
+                for hop, target in model.hops if hop == name}
 
     @property
     def replaced_names(self) -> frozenset[str]:

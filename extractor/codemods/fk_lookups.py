@@ -11,7 +11,9 @@ them). A deeper lookup the monolith's bridge runs as a join of allowlisted model
 is asked the same way: ``project__memberships__user=u`` becomes
 ``project_id__in=pks_where("projects.Project", memberships__user=u)``. A many-to-many kept as
 pairs is looked up through them: ``executions=e`` becomes
-``executions_pairs__testexecution_id=pk_of(e)``. Other deeper traversals, and lookups through a
+``executions_pairs__testexecution_id=pk_of(e)``. The service's own relations followed first keep
+their path: ``step__recipe__created_by=u`` becomes ``step__recipe__created_by_id=pk_of(u)``
+(Tandoor's ingredients of recipes a user made). Other deeper traversals, and lookups through a
 relation that several targets share a name with, are reported as errors and left as written.
 """
 
@@ -63,11 +65,11 @@ class ForeignKeyLookups(ExtractionCodemod):
             return updated
         replaced = self.boundary.replaced_names
         args: list[cst.Arg] = []
-        asked: dict[str, int] = {}  # field -> index in args of its pks_where question
+        asked: dict[str, int] = {}  # column -> index in args of its pks_where question
         for arg in updated.args:
             key = arg.keyword.value if arg.keyword else ""
-            field, _, rest = key.partition("__")
-            columns = {r.lookup for r in self.boundary.replaced if r.field == field}
+            prefix, field, rest = _split(key, self.boundary)
+            columns = {prefix + r.lookup for r in self.boundary.replaced if r.field == field}
             if field not in replaced:
                 args.append(arg)
             elif len(columns) > 1:
@@ -94,12 +96,12 @@ class ForeignKeyLookups(ExtractionCodemod):
                 self.report(original, f"{key}=... -> {column}__in=pks_where({target!r}, "
                             f"{rest}=...): the monolith finds the matching rows")
                 condition = cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL)
-                if field in asked:  # one row matching every lookup: one question
-                    question = cast(cst.Call, args[asked[field]].value)
-                    args[asked[field]] = args[asked[field]].with_changes(
+                if column in asked:  # one row matching every lookup: one question
+                    question = cast(cst.Call, args[asked[column]].value)
+                    args[asked[column]] = args[asked[column]].with_changes(
                         value=question.with_changes(args=[*question.args, condition]))
                     continue
-                asked[field] = len(args)
+                asked[column] = len(args)
                 args.append(arg.with_changes(
                     keyword=cst.Name(f"{column}__in"),
                     value=cst.Call(cst.Name("pks_where"), args=[
@@ -126,6 +128,22 @@ class ForeignKeyLookups(ExtractionCodemod):
                 name.isidentifier() and (not lookup or lookup in QUERY_LOOKUPS)):
             return target
         return None
+
+
+def _split(key: str, boundary: Boundary) -> tuple[str, str, str]:
+    """``key`` as the service's own relations it follows first (with their ``__``), from any
+    moved model, the relation to the monolith the model they reach has, and what follows:
+    ``step__recipe__created_by__in`` -> ``("step__recipe__", "created_by", "in")``;
+    ``("", first part, rest)`` when it follows none first."""
+    parts = key.split("__")
+    reached = {m.label for m in boundary.models}  # the queryset's model: any moved one
+    for at, part in enumerate(parts):
+        if at and any(part in boundary.replaced_on(label) for label in reached):
+            return "".join(f"{p}__" for p in parts[:at]), part, "__".join(parts[at + 1:])
+        reached = boundary.hop(reached, part)
+        if not reached:
+            break
+    return "", parts[0], "__".join(parts[1:])
 
 
 def lookup_path(key: str) -> str:

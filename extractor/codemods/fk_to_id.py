@@ -75,8 +75,11 @@ class ForeignKeyToId(ExtractionCodemod):
         kwargs = {arg.keyword.value: arg for arg in call.args if arg.keyword}
         if "db_column" in kwargs:
             column = string_value(kwargs["db_column"].value) or column
-        # null for the column, blank for the forms (a ModelForm's field stays optional)
-        extra = {name: kwargs[name].value for name in ("null", "blank") if name in kwargs}
+        # null for the column, blank for the forms (a ModelForm's field stays optional), and a
+        # key that is the row's own (Tandoor's ``user = AutoOneToOneField(User, primary_key=
+        # True)``: without it Django would read an ``id`` the table has not)
+        extra = {name: kwargs[name].value for name in ("null", "blank", "primary_key", "unique")
+                 if name in kwargs}
         AddImportsVisitor.add_needed_import(self.context, "django.db", "models")
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, before)
         self.import_runtime(REMOTE_RELATION)
@@ -151,7 +154,8 @@ def _id_column(relation: ReplacedRelation, column: str,
         name, _, value = relation.column_args.partition("=")
         args.append(_kw(name, cst.parse_expression(value)))
     args += [_kw(name, value) for name, value in extra.items()]
-    args.append(_kw("db_index", cst.Name("True")))
+    if "primary_key" not in extra:  # a primary key has its index
+        args.append(_kw("db_index", cst.Name("True")))
     return cst.Call(cst.parse_expression(f"models.{relation.column_type}"), args=args)
 
 

@@ -73,8 +73,7 @@ class PruneRelated(ExtractionCodemod):
                             "that stays in the monolith; it does not exist in the service",
                             Level.ERROR)
                 return kept
-            current = {target for label in current if label in models
-                       for name, target in models[label].hops if name == segment}
+            current = self.boundary.hop(current, segment)
             if not current:
                 return path
         return path

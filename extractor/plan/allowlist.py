@@ -3,7 +3,9 @@
 Only what the moved code demonstrably uses is allowed: the remote functions it imports, the
 fields of the remote models, the model methods it calls and the queryset methods it chains on
 their ``.objects``; what the kernel's copies it runs call and read, by name (see ``allowed``).
-Everything else stays closed.
+Everything else stays closed. A model of another package the moved code reads (``auth.Group``,
+the target of Tandoor's ``UserSpace.groups``) is listed the same way, its fields and methods
+read from its installed source (``external_models``).
 
 A many-to-many of a model that stays is allowlisted under its own name (its rows send the
 target's keys) when the service's code names it: read as an attribute (``code.tracks``),
@@ -34,6 +36,7 @@ from decompose.model import (
     Rewrite,
 )
 from extractor.bridge import Allowlist, ModelAccess
+from extractor.plan.external_models import ExternalModel
 from extractor.plan.joins import Join
 from extractor.plan.relations import generic_pairs, reverse_name
 from extractor.plan.scope import Scope
@@ -62,7 +65,7 @@ RelatedReverses = tuple[tuple[str, tuple[RelatedReverse, ...]], ...]
 
 def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[MirrorName],
             template_attributes: frozenset[str] = frozenset(), joins: Iterable[Join] = (),
-            kernel: Iterable[tuple[str, str]] = ()
+            kernel: Iterable[tuple[str, str]] = (), external: Iterable[ExternalModel] = ()
             ) -> tuple[tuple[str, ...], tuple[AllowedModel, ...], tuple[Rewrite, ...],
                        RelatedReverses]:
     """The remote functions, and per remote model what may be read and called (by moved code,
@@ -113,6 +116,14 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     for join in joins:
         for label, column in join.columns:
             read.setdefault(label, set()).add(column)
+    added = _added_methods(source, python)
+    for installed in external:  # the monolith's models of other packages (auth.Group)
+        model = installed.model
+        if model.label in labels:
+            given = installed.methods | added.get(model.name, set())
+            found.append(AllowedModel(model.label, tuple(sorted(_exposed_fields(model))),
+                                      tuple(sorted((given - MODEL_API)
+                                                   & (attributes | kernel_calls)))))
     listed = {m.label for m in found}
     found += [AllowedModel(label, tuple(sorted(read[label] | _read_fields(
         scope, scope.graph.model(label), used)))) for label in sorted(read)
@@ -300,6 +311,25 @@ def _attribute_calls(source: Source, python: Iterable[tuple[str, str]], models: 
                 if isinstance(root, ast.Name) and root.id in models:
                     chains.setdefault(root.id, set()).add(node.func.attr)
     return attributes, chains
+
+
+def _added_methods(source: Source, python: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Per class name, the methods these files give it: Tandoor's ``auth.models.User.
+    add_to_class('get_user_display_name', get_user_display_name)``, which the monolith runs
+    too (its rows of another package's model have them)."""
+    added: dict[str, set[str]] = {}
+    for path, _ in python:
+        tree = source.tree(path)
+        for node in ast.walk(tree) if tree else ():
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "add_to_class" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                owner = node.func.value
+                name = owner.attr if isinstance(owner, ast.Attribute) else (
+                    owner.id if isinstance(owner, ast.Name) else "")
+                added.setdefault(name, set()).add(node.args[0].value)
+    return added
 
 
 def _attribute_reads(source: Source, python: Iterable[tuple[str, str]]) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.error_pages import ERROR_TEMPLATES, error_handlers
+from extractor.plan.external_models import installed_models
 from extractor.plan.field_declarations import Declared, declared_fields
 from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
@@ -41,6 +42,7 @@ from extractor.plan.lookups import content_type_lookups, remote_user, staying_lo
 from extractor.plan.middleware import (
     carried_middleware,
     middleware_packages,
+    moved_middleware,
     response_middleware,
 )
 from extractor.plan.model_mixins import rules_models
@@ -257,8 +259,14 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
         frozenset((j.model, j.path) for j in joined))
+    external = installed_models(graph.apps, (
+        n.target for n in imports.mirrored_names() if n.handling == Handling.REMOTE_MODEL),
+        auto if isinstance(auto, str) else None)
     allowed_functions, allowed_models, many_notes, related_objects = allowed(
-        scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python)
+        scope, python, imports.mirrored_names(), needs.attributes, joined, kernel_python,
+        external)
+    # the installed models listed are typed as the project's own are
+    typed = replace(graph, models=(*graph.models, *(m.model for m in external)))
     notes += many_notes
     # the monolith's middleware shaping the moved views' responses and its static files
     # storage, where the service can run them: their packages are its dependencies
@@ -266,6 +274,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         return environment.distribution_of(module) is not None
 
     response = response_middleware(settings, runnable)
+    own_middleware = moved_middleware(settings, moved)  # the moved apps' request state
     storage = static_storage(settings, runnable)
     # the settings of the skins' and that middleware's packages (not Django's: the service's
     # to set) are carried: django-csp's CONTENT_SECURITY_POLICY makes its header
@@ -343,7 +352,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         routes=record.routes, routed_views=routed.views, test_paths=test_paths,
         data_migrations=data.modules,
         third_party_apps=record.third_party_apps, admin_skins=skins,
-        middleware=carried_middleware(settings, response, record.third_party_apps),
+        middleware=carried_middleware(settings, (*response, *own_middleware),
+                                      record.third_party_apps),
+        moved_middleware=own_middleware,
         locale_middleware=negotiates_language(settings),
         request_state=tuple((s.middleware, s.attributes) for s in state),
         rest_framework=record.rest_framework,
@@ -370,8 +381,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         **_locale(settings),
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
-                tuple((m.label, field_types(graph, m)) for m in allowed_models),
-                tuple((m.label, declared_fields(graph, scope.source, m))
+                tuple((m.label, field_types(typed, m)) for m in allowed_models),
+                tuple((m.label, declared_fields(typed, scope.source, m))
                       for m in allowed_models),
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),

@@ -9,13 +9,18 @@ in the monolith's order after its own:
   minifier, a compressor, a security header), where the monolith's environment has their
   package: it becomes a dependency of the service, pinned as the monolith pins it;
 - those of the third-party apps the service installs (django-allauth refuses to start without
-  its ``AccountMiddleware``).
+  its ``AccountMiddleware``);
+- those whose module is moved code (Tandoor's ``cookbook.helper.scope_middleware``, which sets
+  ``request.space`` from the moved ``UserSpace`` rows every moved view reads): the service
+  has that code, and its models are the service's own. After the token's user, which they
+  may read.
 
 The rest is the monolith's concern and stays with it: sessions and authentication (the
 service's user is the token's), static files (the proxy keeps ``/static/`` on the monolith),
-debugging toolbars, and the project's own middleware: its sessions, and its request state
-(pretalx's event), which the bridge computes for the service where the moved code reads it
-(extractor.plan.request_state). Django's ``LocaleMiddleware`` is the skeleton's choice
+debugging toolbars, and the middleware of the project's apps that stay: their sessions, and
+their request state (pretalx's event), which the bridge computes for the service where the
+moved code reads it (extractor.plan.request_state). Django's ``LocaleMiddleware`` is the
+skeleton's choice
 (``settings.negotiates_language``).
 """
 
@@ -24,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from decompose.model import SettingsFacts
+from decompose.model import App, SettingsFacts
 from extractor.plan.environment import MonolithEnvironment
 
 # Middleware that changes what the moved views answer, by dotted path: what it does.
@@ -61,11 +66,20 @@ def middleware_packages(entries: Iterable[str], environment: MonolithEnvironment
     return folders
 
 
-def carried_middleware(facts: SettingsFacts, response: Iterable[str], apps: Iterable[str]
+def moved_middleware(facts: SettingsFacts, moved: Iterable[App]) -> tuple[str, ...]:
+    """The monolith's MIDDLEWARE entries whose module is in the ``moved`` apps, in its
+    order."""
+    names = tuple(app.name for app in moved)
+    return tuple(entry for entry in middleware_entries(facts) if any(
+        entry.startswith(f"{name}.") for name in names))
+
+
+def carried_middleware(facts: SettingsFacts, kept: Iterable[str], apps: Iterable[str]
                        ) -> tuple[str, ...]:
-    """The monolith's MIDDLEWARE entries the service runs: ``response`` (above) and those of
-    the third-party ``apps`` the service installs, in the monolith's order."""
-    kept, apps = set(response), tuple(apps)
+    """The monolith's MIDDLEWARE entries the service runs: ``kept`` (the response and moved
+    ones above) and those of the third-party ``apps`` the service installs, in the
+    monolith's order."""
+    kept, apps = set(kept), tuple(apps)
     return tuple(entry for entry in middleware_entries(facts)
                  if entry in kept or any(entry.startswith(f"{app}.") for app in apps))
 

@@ -27,7 +27,7 @@ from extractor.codemods.base import (
     ReplacedRelation,
     ThroughTable,
 )
-from extractor.plan.external_keys import external_key
+from extractor.plan.external_models import external_key
 from extractor.plan.scope import Scope
 
 
@@ -74,7 +74,9 @@ def moved_models(scope: Scope) -> tuple[MovedModel, ...]:
                 hops[model.label].append((relation.field, relation.target))
                 reverse = reverse_name(model, relation)
                 if relation.kind != RelationKind.GENERIC_RELATION and reverse:
-                    hops[relation.target].append((reverse, model.label))
+                    # its accessor (step_set) and the name lookups follow it by (step__...)
+                    query = (relation.related_name and reverse) or model.name.lower()
+                    hops[relation.target] += [(reverse, model.label), (query, model.label)]
     return tuple(MovedModel(m.label, scope.source.module_of(m.location.path), m.db_table,
                             m.abstract, tuple(sorted(set(hops[m.label])))) for m in models)
 

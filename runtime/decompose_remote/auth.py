@@ -133,10 +133,13 @@ class TokenUser:
             perm.partition(".")[0] == app_label for perm in self.permissions)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, TokenUser) and other.pk == self.pk
+        """The same user as another token's, or as the monolith's row of it (Tandoor's
+        ``request.space.created_by == request.user``: a remote row of the user model)."""
+        reference = getattr(other, "__decompose_ref__", None)
+        return callable(reference) and reference() == self.__decompose_ref__()
 
     def __hash__(self) -> int:
-        return hash(self.pk)
+        return hash(self.__decompose_ref__())  # as the remote row's
 
     def __str__(self) -> str:
         return self.username

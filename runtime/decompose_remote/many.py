@@ -10,7 +10,7 @@ monolith for the rows those ids name, like ``RemoteReverse`` does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
@@ -96,6 +96,11 @@ class RemoteManyManager:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.all(), name)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The monolith's rows of ``all()``: DRF's ListSerializer iterates what is no Django
+        manager (Tandoor's ``groups = GroupSerializer(many=True)`` of ``UserSpace``)."""
+        return iter(self.all())
 
     def count(self) -> int:
         return self._pairs().count()

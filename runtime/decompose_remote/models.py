@@ -137,8 +137,8 @@ def local_reverse(label: str, name: str, pk: Any) -> Any:
     if not one:
         return _reverse_manager(model_label, column)(pk)
     model, missing = _one_to_one(model_label)
-    try:
-        return model._default_manager.get(**{column: pk})
+    try:  # as Django's reverse one-to-one reads it: past a default manager's filter
+        return model._base_manager.get(**{column: pk})  # (Tandoor's django-scopes manager)
     except model.DoesNotExist:
         raise missing(f"{label} {pk} has no {name}.") from None
 

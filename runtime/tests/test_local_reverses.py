@@ -55,6 +55,12 @@ def test_a_one_to_one_gives_the_row_or_raises_its_does_not_exist(mirror):
     assert not hasattr(token_user(8), "profile")
 
 
+def test_a_one_to_one_is_read_past_the_default_managers_filter(mirror):
+    # as Django's reverse one-to-one descriptor reads it: with the base manager
+    Profile.objects.create(user_id=9, hidden=True)
+    assert token_user(9).profile.hidden is True
+
+
 def test_a_row_read_from_the_monolith_has_them_too(mirror, monolith):
     alice = User.objects.create(username="alice")
     Bookmark.objects.create(owner_id=alice.pk, url="/mine")

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from rest_framework import serializers
 from runtime_test_pairs.models import Watchlist, Watchlist_users
 
 from decompose_remote.client import get_client
@@ -93,6 +94,18 @@ def test_a_serializer_writes_and_renders_the_pairs(people):
     unknown = WatchlistSerializer(data={"name": "x", "users": [999_999]})
     assert not unknown.is_valid()
     assert "users" in unknown.errors
+
+
+class UserNameSerializer(serializers.Serializer):
+    username = serializers.CharField()
+
+
+def test_a_nested_serializer_renders_the_rows_the_pairs_name(people):
+    # Tandoor's UserSpaceSerializer: groups = GroupSerializer(many=True)
+    watchlist = Watchlist.objects.create(name="release")
+    watchlist.users.add(people["alice"], people["bob"])
+    rendered = UserNameSerializer(watchlist.users, many=True).data
+    assert sorted(row["username"] for row in rendered) == ["alice", "bob"]
 
 
 def test_filterset_fields_naming_the_relation_filter_on_the_pairs(people):

@@ -46,6 +46,15 @@ def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
     assert not isinstance(alice.pk, users)
 
 
+def test_the_token_user_is_its_row_read_from_the_monolith(users):
+    # Tandoor's CustomIsSpaceOwner: request.space.created_by == request.user
+    alice, bob = users.objects.get(username="alice"), users.objects.get(username="bob")
+    me = TokenUser({"sub": str(alice.pk), "user_model": "auth.User"})
+    assert (alice == me, me == alice, bob == me, me == bob) == (True, True, False, False)
+    assert hash(me) == hash(alice) and len({me, alice, bob}) == 2
+    assert me == TokenUser({"sub": str(alice.pk), "user_model": "auth.User"})
+
+
 def test_a_row_of_the_monolith_s_user_model_is_a_stored_user_as_django_answers(users, mirror):
     # taiga's permissions/services.py asks it of a remote row: ``if user.is_anonymous``
     alice = users.objects.get(username="alice")

@@ -1,13 +1,16 @@
 """The monolith's middleware that shapes the moved views' responses runs in the service too
 (pretalx's django-minify-html ``MinifyHtmlMiddleware``: its pages were minified in the monolith
-only), where the monolith's environment has its package; its sessions, its own middleware and
-what is not installed stay with it (tests/fixtures/staying_names, edited: a page of ledger,
-Django's ``ConditionalGetMiddleware`` and ``GZipMiddleware`` among others; django-csp's
-``CSPMiddleware``, whose package tests/fixtures/env_csp stands in for, installed from a
-wheel)."""
+only), where the monolith's environment has its package, and so does the middleware of the moved
+apps (Tandoor's ``ScopeMiddleware`` sets the ``request.space`` its views read); its sessions,
+the middleware of its apps that stay and what is not installed stay with it
+(tests/fixtures/staying_names, edited: a page of ledger, Django's ``ConditionalGetMiddleware``
+and ``GZipMiddleware`` among others; django-csp's ``CSPMiddleware``, whose package
+tests/fixtures/env_csp stands in for, installed from a wheel)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,8 @@ from decompose.serialize import write_json_atomic
 from extractor.plan import build_plan
 from tests.extractor.projects import FIXTURES, analysed_copy
 from tests.extractor.test_extract_command import django, invoke
+from tests.support.postgres import temporary_postgres
+from tests.support.processes import clean_env
 from tests.support.wheels import pip_install, wheel_of
 
 PAGE_EDITS = {
@@ -70,14 +75,74 @@ def test_the_monoliths_response_middleware_runs_in_the_service(tmp_path: Path):
     assert ('    "django.contrib.messages.middleware.MessageMiddleware",\n'
             "    # The monolith's, in its order: what shapes the moved views' responses there "
             "(minifiers,\n"
-            "    # compression, security headers) and what the third-party apps installed above "
-            "need.\n"
+            "    # compression, security headers), what the third-party apps installed above "
+            "need, and\n"
+            "    # the moved apps' own (their request state), after the token's user they may "
+            "read.\n"
             '    "django.middleware.http.ConditionalGetMiddleware",\n'
             '    "django.middleware.gzip.GZipMiddleware",\n]\n') in settings
     assert "sessions.middleware" not in settings and "StampMiddleware" not in settings
     page = django(out, "-c", GET, settings="config.settings.test")
     assert page.returncode == 0, page.stderr
     assert page.stdout == "200 gzip True False\n"
+
+
+MOVED_EDITS = {
+    "ledger/pages.py": ("", "from django.http import HttpResponse\n\n\n"
+                            "def about(request):\n"
+                            "    return HttpResponse(request.space)\n"),
+    "ledger/urls.py": PAGE_EDITS["ledger/urls.py"],
+    "ledger/middleware.py": ("", "class SpaceMiddleware:\n"
+                                 "    def __init__(self, get_response):\n"
+                                 "        self.get_response = get_response\n\n"
+                                 "    def __call__(self, request):\n"
+                                 "        if request.user.is_authenticated:  # Tandoor's "
+                                 "needs its groups\n"
+                                 '            raise LookupError("no space for this user")\n'
+                                 "        request.space = (\n"
+                                 '            "invited" if "signup_token" in request.session\n'
+                                 '            else f"user {request.user.is_authenticated}")\n'
+                                 "        return self.get_response(request)\n"),
+    "config/settings.py": ("USE_TZ = True\n", "USE_TZ = True\nMIDDLEWARE = [\n"
+                           '    "django.contrib.sessions.middleware.SessionMiddleware",\n'
+                           '    "django.middleware.gzip.GZipMiddleware",\n'
+                           '    "ledger.middleware.SpaceMiddleware",\n'
+                           '    "config.middleware.StampMiddleware",\n'
+                           '    "django.middleware.http.ConditionalGetMiddleware",\n'
+                           "]\n"),
+    "config/middleware.py": EDITS["config/middleware.py"],
+}
+SPACE = """
+import django
+django.setup()
+from django.test import Client
+reply = Client().get("/api/ledger/about/")
+print(reply.status_code, reply.content.decode(), reply.has_header("X-Stamp"))
+"""
+
+
+@pytest.mark.postgres
+def test_the_moved_apps_middleware_runs_in_the_service_in_the_monoliths_order(
+        tmp_path: Path):
+    root = analysed_copy("staying_names", tmp_path / "monolith", MOVED_EDITS)
+    plan = build_plan(build_graph(root, use_cache=False), root, ["ledger"])
+    assert plan.spec.middleware == ("django.middleware.gzip.GZipMiddleware",
+                                    "ledger.middleware.SpaceMiddleware",
+                                    "django.middleware.http.ConditionalGetMiddleware")
+    assert plan.spec.moved_middleware == ("ledger.middleware.SpaceMiddleware",)
+    out = tmp_path / "service"
+    result = invoke("ledger", "--project", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    # it reads the session, which the service has not: an empty one, and the token's user
+    page = django(out, "-c", SPACE, settings="config.settings.test")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout == "200 user False False\n"
+    # the skeleton's tests of the token's user run on the service's own stack
+    with temporary_postgres("ledger") as url:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "tests/test_auth.py"], cwd=out, capture_output=True, text=True,
+                              timeout=600, env=clean_env(DATABASE_URL=url, PYTHONPATH=str(out)))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 
 def test_without_such_middleware_the_service_runs_its_own_stack(tmp_path: Path):

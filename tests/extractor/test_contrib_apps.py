@@ -65,8 +65,10 @@ def test_apps_whose_models_the_code_imports_are_installed_and_imported_for_real(
     assert ('    "django.contrib.messages.middleware.MessageMiddleware",\n'
             "    # The monolith's, in its order: what shapes the moved views' responses there "
             "(minifiers,\n"
-            "    # compression, security headers) and what the third-party apps installed above "
-            "need.\n"
+            "    # compression, security headers), what the third-party apps installed above "
+            "need, and\n"
+            "    # the moved apps' own (their request state), after the token's user they may "
+            "read.\n"
             '    "django.contrib.sites.middleware.CurrentSiteMiddleware",\n]\n') in settings
     assert "from django.contrib.auth.models import Group\n" in (
         out / "ledger/forms.py").read_text()

@@ -21,9 +21,12 @@ def test_the_joins_are_allowlisted_column_by_column_and_run_by_the_bridge(tmp_pa
     root = analysed_copy("member_joins", tmp_path / "monolith")
     plan = build_plan(build_graph(root, use_cache=False), root, ["prefs"])
     # Project is the moved code's (all its columns, and the many-to-many its lookup names,
-    # whose target's keys it sends); Membership only the joins' keys and order
+    # whose target's keys it sends); Membership only the joins' keys and order; auth.User,
+    # the target of the moved code's keys, every column but the password
     assert [(m.label, m.fields) for m in plan.record.allowed_models] == [(
         m.label, m.fields) for m in plan.allowlist.models] == [
+        ("auth.User", ("date_joined", "email", "first_name", "id", "is_active", "is_staff",
+                       "is_superuser", "last_login", "last_name", "username")),
         ("projects.Membership", ("project_id", "user_id", "user_order")),
         ("projects.Project", ("id", "name", "owner_id", "tags")),
         ("projects.Tag", ("id",))]

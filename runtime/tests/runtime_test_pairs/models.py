@@ -37,11 +37,21 @@ class Bookmark(models.Model):
         return self.url
 
 
+class ShownProfiles(models.Manager["Profile"]):
+    """A default manager that filters (Tandoor's django-scopes managers filter by space)."""
+
+    def get_queryset(self) -> models.QuerySet["Profile"]:
+        return super().get_queryset().filter(hidden=False)
+
+
 class Profile(models.Model):
     """``user = models.OneToOneField("auth.User")`` of a moved model (reverse: ``profile``)."""
 
     user_id = models.IntegerField(db_column="user_id", unique=True)
     user = RemoteRelation("auth.User", "user_id")
+    hidden = models.BooleanField(default=False)
+
+    objects = ShownProfiles()
 
     def __str__(self) -> str:
         return str(self.user_id)

@@ -42,6 +42,33 @@ def test_lookups_comparing_the_relation_with_objects_compare_their_ids():
         "user__exact=... -> user_id=pk_of(...)"]
 
 
+def test_the_services_own_relations_followed_first_keep_their_path():
+    # Tandoor's Q(step__recipe__created_by=request.user) | Q(book__shared=request.user)
+    rewrites = check_transformed("""\
+        mine = Q(order__user=me) | Q(lines__order__tags__in=tags)
+        c = Order.objects.filter(lines__product__price__lte=x)
+        one = Order.objects.get(lines__product__pk=5)
+        """, """\
+        from decompose_remote.models import pk_of, pks_of, pks_where
+
+        mine = Q(order__user_id=pk_of(me)) | Q(lines__order__tags_pairs__tag_id__in=pks_of(tags))
+        c = Order.objects.filter(lines__product_id__in=pks_where("catalog.Product", price__lte=x))
+        one = Order.objects.get(lines__product_id=5)
+        """, module="orders.views")
+    assert [r.message for r in rewrites] == [
+        "lines__order__tags__in=... -> lines__order__tags_pairs__tag_id__in=pks_of(...)",
+        "order__user=... -> order__user_id=pk_of(...)",
+        "lines__product__price__lte=... -> lines__product_id__in=pks_where('catalog.Product', "
+        "price__lte=...): the monolith finds the matching rows",
+        "lines__product__pk -> lines__product_id"]
+
+
+def test_a_path_through_relations_the_service_has_not_is_left_alone():
+    check_noop("""\
+        some = Order.objects.filter(customer__user=me, lines__shipment__user=me)
+        """, module="orders.views")
+
+
 def test_pk_lookups_through_a_replaced_relation_use_the_id_column():
     check_transformed("""\
         mine = Order.objects.filter(user__pk__in=ids)

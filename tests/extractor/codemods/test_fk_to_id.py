@@ -78,6 +78,34 @@ def test_db_column_null_and_blank_are_kept_and_bigint_follows_the_target_key():
     assert all(r.level == Level.INFO for r in rewrites)
 
 
+def test_a_one_to_one_that_is_the_primary_key_stays_the_primary_key():
+    # Tandoor's SearchPreference: ``user = AutoOneToOneField(User, primary_key=True)``; the
+    # table has no ``id``, which Django would otherwise read.
+    check_transformed("""\
+        from django.db import models
+
+
+        class Order(models.Model):
+            user = models.OneToOneField("accounts.User", models.CASCADE, primary_key=True)
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """, """\
+        from django.db import models
+        from decompose_remote.models import RemoteRelation
+
+
+        class Order(models.Model):
+            user_id = models.BigIntegerField(db_column="user_id", primary_key=True)
+            user = RemoteRelation("accounts.User", "user_id")
+
+            class Meta:
+                db_table = "orders_order"
+                managed = False
+        """)
+
+
 def test_a_many_to_many_out_keeps_blank_for_the_forms():
     text, _ = run("""\
         class Order(models.Model):

@@ -19,11 +19,24 @@ ERROR_PAGE = {"schema": {"type": "string"}}
 VALIDATION_ERROR = {"type": "object", "additionalProperties": True}
 
 
-def _response(description: str, component: str) -> dict:
+def _response(description: str, component: str, rendered: list | None = None) -> dict:
+    """An error response: JSON, or the media types the operation renders when it renders no
+    JSON (DRF renders an error with the view's own renderers: Tandoor's iCal export answers
+    a missing token in text/calendar)."""
+    if rendered:
+        return {"description": description,
+                "content": {media: {"schema": {"type": "string"}} for media in rendered}}
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
     }
+
+
+def _rendered(responses: dict) -> list:
+    """The media types of the operation's success responses when none is JSON, else []."""
+    media = sorted({media for status, response in responses.items() if str(status)[:1] == "2"
+                    for media in response.get("content", {})})
+    return [] if not media or any("json" in m for m in media) else media
 
 
 def _require_visible_text(schema: dict) -> None:
@@ -48,20 +61,25 @@ def document_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            rendered = _rendered(responses)
             paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
             if "{" in path or paginated:  # DRF answers a page out of range with 404
-                responses.setdefault("404", _response("Not found.", "Error"))
+                responses.setdefault("404", _response("Not found.", "Error", rendered))
             if "{" in path:  # a value its URL pattern does not match (/widgets/1.5/)
                 responses["404"].setdefault("content", {}).setdefault("text/html", ERROR_PAGE)
             filtered = any(p.get("in") == "query" and p.get("name") not in PAGING
                            for p in operation.get("parameters", []))
             if "requestBody" in operation or filtered:  # django-filter rejects bad values
-                responses.setdefault("400", _response("Invalid request.", "ValidationError"))
+                responses.setdefault(
+                    "400", _response("Invalid request.", "ValidationError", rendered))
             if operation.get("security"):
-                responses.setdefault("401", _response("Missing or invalid credentials.", "Error"))
+                responses.setdefault(
+                    "401", _response("Missing or invalid credentials.", "Error", rendered))
             if method.lower() not in SAFE_METHODS:
-                responses.setdefault("403", _response("Not allowed.", "Error"))
+                responses.setdefault("403", _response("Not allowed.", "Error", rendered))
             # Rows, functions and filter choices owned by the monolith are asked of it.
-            responses.setdefault("502", _response("The monolith's answer was unusable.", "Error"))
-            responses.setdefault("503", _response("The monolith cannot be reached.", "Error"))
+            responses.setdefault(
+                "502", _response("The monolith's answer was unusable.", "Error", rendered))
+            responses.setdefault(
+                "503", _response("The monolith cannot be reached.", "Error", rendered))
     return result

@@ -68,12 +68,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Monolith rows fetched during a request are reused until it ends.
     "decompose_remote.models.RequestCacheMiddleware",
+    # request.session: empty and read-only (the monolith keeps the sessions).
+    "decompose_remote.sessions.EmptySessionMiddleware",
     # request.user for plain Django views, from the monolith-issued access token.
     "decompose_remote.auth.MonolithTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 # The admin wants SessionMiddleware for its login and messages: the login is the monolith's,
-# and messages are kept in a cookie (MESSAGE_STORAGE); the service has no sessions.
+# and messages are kept in a cookie (MESSAGE_STORAGE); the service has no sessions (its
+# request.session is always empty).
 SILENCED_SYSTEM_CHECKS = ["admin.E410"]
 MESSAGE_STORAGE = "decompose_remote.admin.ServiceMessageStorage"
 

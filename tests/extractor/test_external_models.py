@@ -1,5 +1,6 @@
 """Relations to models outside the project become id columns of the target's real key type,
-read from the installed source; one no id column can hold is refused, never dropped."""
+read from the installed source; one no id column can hold is refused, never dropped. The
+installed models the moved code reads are allowlisted field by field, as the project's own."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.pipeline import build_graph
 from decompose.cli import main
 from decompose.model import App
-from extractor.plan.external_keys import ExternalKey, external_key
+from extractor.plan import build_plan
+from extractor.plan.external_models import ExternalKey, external_key, external_model
 from tests.extractor.projects import FIXTURES, analysed_copy
 
 TOKENS = App("tokens", "vendor.tokens", str(FIXTURES / "external_keys" / "vendor" / "tokens"),
@@ -32,6 +35,27 @@ def test_auth_user_key_is_the_installed_django_auto_field():
     auth = App("auth", "django.contrib.auth", str(Path(django.contrib.auth.__file__).parent),
                external=True)
     assert external_key(auth, "User", None) == ExternalKey("AutoField", "id")
+
+
+def test_an_installed_model_is_read_with_its_bases_fields_and_methods():
+    found = external_model(TOKENS, "Token", None)
+    assert found is not None
+    assert [(f.name, f.type, f.primary_key) for f in found.model.fields] == [
+        ("key", "models.UUIDField", True), ("label", "models.CharField", False)]
+    assert found.model.relations == () and found.methods == frozenset()
+    assert external_model(TOKENS, "Missing", None) is None
+
+
+def test_the_installed_models_the_moved_code_reads_are_allowlisted(tmp_path: Path):
+    # Tandoor's UserSpace.groups: a many-to-many to auth.Group, whose rows the service reads.
+    root = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/models.py": (
+        "    total =", '    watchers = models.ManyToManyField("auth.Group")\n    total =')})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["billing"])
+    assert [(m.label, m.fields, m.methods) for m in plan.record.allowed_models] == [
+        ("auth.Group", ("id", "name"), ()),
+        ("auth.User", ("date_joined", "email", "first_name", "id", "is_active", "is_staff",
+                       "is_superuser", "last_login", "last_name", "username"), ())]
+    assert dict(plan.field_types)["auth.Group"] == (("id", "INT"), ("name", "STR"))
 
 
 @pytest.fixture
@@ -150,3 +174,27 @@ def test_a_generic_through_that_stays_asks_for_a_many_to_many_of_the_app(tmp_pat
                               "auth.Group in the monolith (its own table, filled from Tagged by "
                               "a data migration), which decompose keeps in the service, or "
                               "extract notes with it (decompose extract billing notes)\n")
+
+
+ADDED = '''from django.contrib import auth
+
+
+def owner_label(self):
+    return self.username
+
+
+auth.models.User.add_to_class("owner_label", owner_label)
+
+
+def label(invoice):
+    return invoice.owner.owner_label()
+'''
+
+
+def test_a_method_the_moved_code_gives_an_installed_model_is_allowlisted(tmp_path: Path):
+    # Tandoor's auth.models.User.add_to_class('get_user_display_name', ...): the monolith's
+    # rows have it, and the service calls it on them.
+    root = analysed_copy("tuple_shop", tmp_path / "shop", {"billing/labels.py": ("", ADDED)})
+    plan = build_plan(build_graph(root, use_cache=False), root, ["billing"])
+    assert [(m.label, m.methods) for m in plan.record.allowed_models] == [
+        ("auth.User", ("owner_label",))]
