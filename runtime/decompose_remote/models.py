@@ -18,7 +18,11 @@ from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import quote
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+)
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -522,9 +526,26 @@ def decode(data: Any) -> Any:
 def decode_object(data: Mapping[str, Any]) -> Any:
     """codec hook: a ``$model`` object from the monolith becomes a RemoteObject."""
     model = RemoteModel(data[codec.MODEL_TAG])
-    fields = {name: decode(value) for name, value in data.get("fields", {}).items()}
+    fields = {name: _field_value(model, name, value)
+              for name, value in data.get("fields", {}).items()}
     return _row(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
                 data.get("str", ""))
+
+
+def _field_value(model: RemoteModel, name: str, data: Any) -> Any:
+    """A row's field as the service reads it; one sent as its field's text (a ``$db``: a
+    LazyI18nString of pretalx's ``Event.name``) rebuilt by the mirror's declaration of the
+    field, as Django's deserializers rebuild a value (``to_python``), so moved code sees the
+    class the monolith's code sees when the mirror declares the field with its own class."""
+    sent = codec.db_text(data)
+    if sent is None:
+        return decode(data)
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise codec.CodecError(f"{model.label}.{name} holds a {sent[0]} the service does not "
+                               "declare (the mirror's DECLARED)") from None
+    return field.to_python(sent[1])
 
 
 def requery(label: str) -> Any:
