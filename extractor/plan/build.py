@@ -31,7 +31,7 @@ from extractor.plan.data_migrations import DataMigrations, data_migrations
 from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.error_pages import ERROR_TEMPLATES, error_handlers
-from extractor.plan.field_declarations import Declared, declared_fields
+from extractor.plan.field_declarations import Declared, declarations
 from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
@@ -265,6 +265,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     def runnable(module: str) -> bool:
         return environment.distribution_of(module) is not None
 
+    # the remote models' fields; a package's field class among them is imported there
+    remote_fields = declarations(scope, allowed_models, runnable)
+    notes += remote_fields.notes
     response = response_middleware(settings, runnable)
     storage = static_storage(settings, runnable)
     # the settings of the skins' and that middleware's packages (not Django's: the service's
@@ -274,7 +277,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         middleware_packages(response, environment)
     third_party_apps, libraries = third_party(
         scope, python + kernel_python, drf.settings, environment, (*needs.apps, *skins),
-        {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted})
+        {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted}
+        | remote_fields.modules())
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     installed = {*SKELETON_APPS, *third_party_apps}
     dependencies = service_requirements(
@@ -371,8 +375,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(graph, m)) for m in allowed_models),
-                tuple((m.label, declared_fields(graph, scope.source, m))
-                      for m in allowed_models),
+                remote_fields.fields,
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),
                 related_objects, rules_models(scope, (m.label for m in allowed_models)),
