@@ -147,9 +147,10 @@ def _value(instance: models.Model, name: str) -> Any:
 
 def _encoded_field(row: models.Model, name: str) -> Any:
     """A field's value encoded; one of a class the codec does not know (pretalx's
-    ``Event.name``, a LazyI18nString) as its field's text, for the service to rebuild with
-    its declaration of the field (codec: ``$db``). Anything else that cannot travel (a
-    property's value) is the codec's error naming its class."""
+    ``Event.name``, a LazyI18nString) as its database value, for the service to rebuild
+    with its declaration of the field (codec: ``$db``). Anything else that cannot travel (a
+    property's value, a database value of no JSON type) is the codec's error naming its
+    class."""
     value = _value(row, name)
     try:
         return codec.encode(value, _encode_model)
@@ -157,7 +158,7 @@ def _encoded_field(row: models.Model, name: str) -> Any:
         field = next((f for f in row._meta.concrete_fields if f.name == name), None)
         if field is None or field.is_relation:
             raise
-        return codec.db_field(type(field), field.value_to_string(row))
+        return codec.db_field(type(field), field.get_prep_value(value))
 
 
 _SERIALIZERS: dict[tuple[type[models.Model], tuple[str, ...]], type] = {}

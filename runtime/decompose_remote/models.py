@@ -23,7 +23,7 @@ from django.core.exceptions import (
     MultipleObjectsReturned,
     ObjectDoesNotExist,
 )
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -533,11 +533,11 @@ def decode_object(data: Mapping[str, Any]) -> Any:
 
 
 def _field_value(model: RemoteModel, name: str, data: Any) -> Any:
-    """A row's field as the service reads it; one sent as its field's text (a ``$db``: a
-    LazyI18nString of pretalx's ``Event.name``) rebuilt by the mirror's declaration of the
-    field, as Django's deserializers rebuild a value (``to_python``), so moved code sees the
+    """A row's field as the service reads it; one sent as its database value (a ``$db``:
+    pretalx's ``Event.name``) rebuilt by the mirror's declaration of the field as Django
+    rebuilds a value it reads (``from_db_value``, else ``to_python``), so moved code sees the
     class the monolith's code sees when the mirror declares the field with its own class."""
-    sent = codec.db_text(data)
+    sent = codec.db_value(data)
     if sent is None:
         return decode(data)
     try:
@@ -545,6 +545,8 @@ def _field_value(model: RemoteModel, name: str, data: Any) -> Any:
     except FieldDoesNotExist:
         raise codec.CodecError(f"{model.label}.{name} holds a {sent[0]} the service does not "
                                "declare (the mirror's DECLARED)") from None
+    if hasattr(field, "from_db_value"):
+        return field.from_db_value(sent[1], None, connection)
     return field.to_python(sent[1])
 
 

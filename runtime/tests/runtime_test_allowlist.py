@@ -18,7 +18,7 @@ MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "m
                                          "methods": [], "chains": []},
           "runtime_test_tokens.KeyUsage": {"fields": ["api_key_id", "calls", "id"],
                                            "methods": [], "chains": []},
-          "runtime_test_i18n.Conference": {"fields": ["id", "name", "slug"],
+          "runtime_test_i18n.Conference": {"fields": ["id", "name", "slug", "tagline"],
                                            "methods": [], "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

@@ -1,7 +1,8 @@
 """A monolith row whose field holds an object of a custom field class (pretalx's
 ``Event.name``, django-i18nfield's LazyI18nString; here runtime_test_i18n's ``Translated``),
-read through the real bridge: the field travels as its text and the service rebuilds it with
-the mirror's declaration of the field, so moved code reads the monolith's class."""
+read through the real bridge: the field travels as its database value and the service
+rebuilds it with the mirror's declaration of the field, so moved code reads the monolith's
+class (a NULL column's too: ``Translated(None)``, as a LazyI18nString of None)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ NAMES = {"djangocon": {"de": "DjangoCon (de)", "en": "DjangoCon"},
 
 @pytest.fixture
 def remote_conferences(users: RemoteModel) -> RemoteModel:
-    Conference.objects.bulk_create([Conference(slug=slug, name=Translated(name))
-                                    for slug, name in NAMES.items()])
+    Conference.objects.bulk_create([
+        Conference(slug=slug, name=Translated(name), tagline=Translated(
+            {"en": f"{name['en']}, the conference"} if slug == "pycon" else None))
+        for slug, name in NAMES.items()])
     return RemoteModel("runtime_test_i18n.Conference")
 
 
@@ -35,7 +38,10 @@ def test_a_remote_rows_custom_field_is_the_monoliths_class(remote_conferences):
     assert isinstance(remote_conferences._meta.get_field("name"), TranslatedField)
     assert isinstance(row.name, Translated) and row.name.data == NAMES["pycon"]
     assert str(row) == "PyCon"
-    assert row.name == Conference.objects.get(slug="pycon").name
+    monolith = Conference.objects.get(slug="pycon")
+    assert (row.name, row.tagline) == (monolith.name, monolith.tagline)
+    assert remote_conferences.objects.get(slug="djangocon").tagline == Translated(None) == (
+        Conference.objects.get(slug="djangocon").tagline)
 
 
 def test_the_rows_a_monolith_function_returns_hold_the_same_class(remote_conferences):
@@ -72,10 +78,13 @@ def test_a_value_with_no_field_to_travel_as_is_the_codecs_error_naming_its_class
         conference_name("pycon")
 
 
-def test_a_field_text_outside_a_row_or_of_an_undeclared_field_is_refused(mirror):
-    text = codec.db_field(TranslatedField, '{"en": "PyCon"}')
+def test_a_field_database_value_outside_a_row_or_of_an_undeclared_field_is_refused(mirror):
+    sent = codec.db_field(TranslatedField, '{"en": "PyCon"}')
+    with pytest.raises(codec.CodecError, match="has a field"):
+        decode({"$model": "runtime_test_i18n.Conference", "pk": 1,
+                "fields": {"name": {"$db": {"value": "{}"}}}})
     with pytest.raises(codec.CodecError, match="read only as a field of a row"):
-        decode([text])
+        decode([sent])
     with pytest.raises(codec.CodecError, match=r"runtime_test_i18n\.fields\.TranslatedField the "
                        r"service does not declare"):
-        decode({"$model": "runtime_test_i18n.Conference", "pk": 1, "fields": {"title": text}})
+        decode({"$model": "runtime_test_i18n.Conference", "pk": 1, "fields": {"title": sent}})

@@ -8,6 +8,7 @@ from runtime_test_i18n.fields import TranslatedField
 class Conference(models.Model):
     slug = models.SlugField()
     name = TranslatedField()
+    tagline = TranslatedField(null=True)
 
     def __str__(self) -> str:
         return str(self.name)
