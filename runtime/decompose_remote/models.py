@@ -611,6 +611,14 @@ class RemoteQuerySet:
         """The monolith answers from its own database, whichever alias the caller names."""
         return self
 
+    def select_related(self, *args: Any) -> RemoteQuerySet:
+        """The same rows: these only change how Django fetches them, while the bridge sends
+        the served fields and a key's row is read when named (pretalx's views'
+        ``....select_related("event")``, which the allowlist does not list)."""
+        return self
+
+    prefetch_related = only = defer = select_related
+
     def complex_filter(self, condition: Any) -> RemoteQuerySet:
         """A ForeignKey's ``limit_choices_to`` (a dict or a Q), as Django applies it."""
         if isinstance(condition, models.Q):
