@@ -32,7 +32,7 @@ from extractor.plan.django_defaults import django_defaults
 from extractor.plan.environment import MonolithEnvironment, monolith_environment
 from extractor.plan.error_pages import ERROR_TEMPLATES, error_handlers
 from extractor.plan.external_models import installed_models
-from extractor.plan.field_declarations import Declared, declared_fields
+from extractor.plan.field_declarations import Declared, declarations
 from extractor.plan.field_types import field_types
 from extractor.plan.files import admin_apps, app_files
 from extractor.plan.import_time import refuse_import_time_calls
@@ -273,6 +273,9 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     def runnable(module: str) -> bool:
         return environment.distribution_of(module) is not None
 
+    # the remote models' fields; a package's field class among them is imported there
+    remote_fields = declarations(scope, typed, allowed_models, runnable)
+    notes += remote_fields.notes
     response = response_middleware(settings, runnable)
     own_middleware = moved_middleware(settings, moved)  # the moved apps' request state
     storage = static_storage(settings, runnable)
@@ -283,7 +286,8 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         middleware_packages(response, environment)
     third_party_apps, libraries = third_party(
         scope, python + kernel_python, drf.settings, environment, (*needs.apps, *skins),
-        {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted})
+        {dotted.rpartition(".")[0] for dotted in (*response, storage) if dotted}
+        | remote_fields.modules())
     requirements = tuple(r.requirement for r in service_requirements(pins, libraries))
     installed = {*SKELETON_APPS, *third_party_apps}
     dependencies = service_requirements(
@@ -382,8 +386,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
         events=bool(record.signals), python_version=python_version.version)
     return Plan(record, spec, to_allowlist(record), boundary, python, patch,
                 tuple((m.label, field_types(typed, m)) for m in allowed_models),
-                tuple((m.label, declared_fields(typed, scope.source, m))
-                      for m in allowed_models),
+                remote_fields.fields,
                 remote_relations(graph, frozenset(m.label for m in allowed_models)),
                 _properties(scope, allowed_models), local_reverses(scope, replaced),
                 related_objects, rules_models(scope, (m.label for m in allowed_models)),

@@ -2,8 +2,12 @@
 ``_meta`` that FilterSets, ModelSerializers and ModelForms can be built from.
 
 Read statically from the monolith's model classes (and their abstract bases): the Django field
-class, or the built-in one a custom field is named after (``I18nCharField`` -> ``CharField``),
-else the one of its OpenAPI type; the options given as literals (``max_length=200``,
+class; a class of a package the monolith installs by its import path
+(``i18nfield.fields.I18nCharField``: the service installs the package, its rows' values are of
+the monolith's class), with its literal options, when all but Django's common ones (a
+``help_text`` built by a call, left out) are literals; any other class as the
+built-in one it is named after (``DateField`` of the project's own module) or else the one of
+its OpenAPI type, noted when it is a package's; the options given as literals (``max_length=200``,
 ``blank=True``, ``verbose_name=_("Title")``), and ``choices=Variant.choices`` of a Django
 ``TextChoices``/``IntegerChoices`` class whose members are literals (pretalx's
 ``QuestionVariant``); for a foreign key or a many-to-many, the model it points at.
@@ -13,11 +17,22 @@ from __future__ import annotations
 
 import ast
 import pprint
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from decompose.model import AllowedModel, Model, ProjectGraph, RelationKind
+from decompose.model import (
+    AllowedModel,
+    Level,
+    Location,
+    Model,
+    ProjectGraph,
+    RelationKind,
+    Rewrite,
+)
 from decompose.modules import absolute_module
 from extractor.plan.field_types import field_types
+from extractor.plan.names import full_name
+from extractor.plan.scope import Scope
 from extractor.plan.source import Source
 
 # Django's concrete field classes a remote model's field may be built as.
@@ -47,10 +62,37 @@ Declared = tuple[str, str, str]  # field name, Django class, options as a Python
 OPTIONS_WIDTH = 88
 
 
-def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
+@dataclass(frozen=True)
+class Declarations:
+    """The fields of the remote models, and why a package's field class is not kept."""
+
+    fields: tuple[tuple[str, tuple[Declared, ...]], ...]
+    notes: tuple[Rewrite, ...]
+
+    def modules(self) -> frozenset[str]:
+        """The modules of the packages' field classes declared: the service imports them."""
+        return frozenset(klass.rpartition(".")[0] for _, found in self.fields
+                         for _, klass, _ in found if "." in klass)
+
+
+def declarations(scope: Scope, graph: ProjectGraph, allowed: tuple[AllowedModel, ...],
+                 installable: Callable[[str], bool]) -> Declarations:
+    """``declared_fields`` of each model ``allowed``, read in ``graph`` (the project's with
+    the installed models listed); ``installable`` tells a module of a package the monolith
+    installs (the service can install it too)."""
+    notes: list[Rewrite] = []
+    fields = tuple((m.label, declared_fields(scope, graph, m, installable, notes))
+                   for m in allowed)
+    return Declarations(fields, tuple(notes))
+
+
+def declared_fields(scope: Scope, graph: ProjectGraph, allowed: AllowedModel,
+                    installable: Callable[[str], bool], notes: list[Rewrite]
                     ) -> tuple[Declared, ...]:
     """(name, Django class, options) for each field ``allowed`` exposes, a key by its
-    relation's name with ``to`` its target (a many-to-many too)."""
+    relation's name with ``to`` its target (a many-to-many too); a package's class kept as
+    written is by its import path, one that cannot be is noted in ``notes``."""
+    source = scope.source
     model = graph.model(allowed.label)
     if model is None:
         return ()
@@ -81,11 +123,38 @@ def declared_fields(graph: ProjectGraph, source: Source, allowed: AllowedModel
             options = {k: v for k, v in options.items() if k in COMMON_OPTIONS}
             options["to"] = relation.target
         else:
-            klass = _django_class(field.type, kind)
+            klass = _package_class(scope, declaration, installable, notes, model.label,
+                                   field.name) or _django_class(field.type, kind)
             options = {k: v for k, v in options.items() if k in COMMON_OPTIONS
-                       or klass in CLASS_OPTIONS.get(k, ())}
+                       or klass in CLASS_OPTIONS.get(k, ()) or "." in klass}
         found.append((field.name, klass, pprint.pformat(options, width=OPTIONS_WIDTH)))
     return tuple(found)
+
+
+def _package_class(scope: Scope, declaration: tuple[ast.Call, str] | None,
+                   installable: Callable[[str], bool], notes: list[Rewrite], label: str,
+                   name: str) -> str | None:
+    """The import path of a field class of a package the monolith installs (not Django's),
+    when every option of its own it is given is a literal, so the service builds it as the
+    monolith does (Django's common options describe, and may be left out); None for any
+    other class (noted for a package's: its values are its text here)."""
+    if declaration is None:
+        return None
+    call, path = declaration
+    written = full_name(scope, path, call.func)
+    module = written.rpartition(".")[0] if written else ""
+    if module.partition(".")[0] in ("django", "") or scope.source.path_of(module) or (
+            not installable(module)):
+        return None
+    literal = _options(call, positional=True)
+    if len(call.args) <= 1 and all(k.arg in COMMON_OPTIONS or k.arg in literal
+                                   for k in call.keywords):
+        return written
+    notes.append(Rewrite(Location(path, call.lineno), "plan", (
+        f"{label}.{name} is a {written}, declared in the service as the Django field it "
+        "is named after, since not all its own options are literals: its values are the "
+        "field's text there, not the monolith's class"), Level.WARNING))
+    return None
 
 
 def _django_class(written: str, kind: str) -> str:

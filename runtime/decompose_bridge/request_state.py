@@ -2,7 +2,8 @@
 
 A project's middleware (pretalx's ``EventMiddleware``) sets attributes its views read
 (``request.event``), often with queries no bridge operation could run, enters a django-scopes
-scope around the view, adds headers, or answers itself (a redirect, a 404). The service sends
+scope around the view, activates a timezone (the event's), adds headers, or answers itself (a
+redirect, a 404). The service sends
 its request's method, path, query string and the headers those read (``REQUEST_STATE_META``);
 the bridge runs exactly the named entries, in the monolith's order, for the token's user, with
 a terminal handler that records what the view would have seen. Only entries of the monolith's
@@ -22,6 +23,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from decompose_bridge.scopes import active_dimensions
@@ -34,8 +36,8 @@ class NotRun(Exception):
 
 
 class Terminal:
-    """The view's place in the chain: records the named attributes and the active scope,
-    and answers with a response whose added headers are the middleware's."""
+    """The view's place in the chain: records the named attributes, the active scope and
+    timezone, and answers with a response whose added headers are the middleware's."""
 
     def __init__(self, names: Sequence[str]) -> None:
         self.names = tuple(names)
@@ -43,6 +45,7 @@ class Terminal:
         self.own_headers = dict(self.response.items())
         self.attributes: dict[str, Any] = {}
         self.scope: dict[str, Any] | None = None
+        self.timezone = ""
         self.reached = False
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -50,6 +53,7 @@ class Terminal:
         self.attributes = {name: getattr(request, name) for name in self.names
                            if hasattr(request, name)}
         self.scope = active_dimensions()
+        self.timezone = timezone.get_current_timezone_name()
         return self.response
 
     def added_headers(self, response: HttpResponseBase) -> list[list[str]]:
@@ -95,9 +99,9 @@ def monolith_request(body: Mapping[str, Any], user: Any) -> HttpRequest:
 
 def run(body: Mapping[str, Any], user: Any, encode_model: codec.ModelEncoder
         ) -> dict[str, Any]:
-    """The state (attributes, scope, added headers) or the answer of the middleware named in
-    ``body`` for the request it describes; ``ValueError`` for a malformed body, ``NotRun``
-    naming an entry the monolith does not run."""
+    """The state (attributes, scope, timezone, added headers) or the answer of the
+    middleware named in ``body`` for the request it describes; ``ValueError`` for a malformed
+    body, ``NotRun`` naming an entry the monolith does not run."""
     wanted = body.get("middleware")
     names = body.get("attributes")
     if not isinstance(wanted, list) or not isinstance(names, list) or not all(
@@ -116,6 +120,7 @@ def run(body: Mapping[str, Any], user: Any, encode_model: codec.ModelEncoder
         "attributes": {name: _encoded(f"request.{name}", value, encode_model)
                        for name, value in terminal.attributes.items()},
         "scope": _encoded("the scope", terminal.scope, encode_model),
+        "timezone": terminal.timezone,
         "headers": terminal.added_headers(response)}}
 
 

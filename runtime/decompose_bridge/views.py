@@ -145,6 +145,22 @@ def _value(instance: models.Model, name: str) -> Any:
     return value.name if isinstance(value, FieldFile) else value
 
 
+def _encoded_field(row: models.Model, name: str) -> Any:
+    """A field's value encoded; one of a class the codec does not know (pretalx's
+    ``Event.name``, a LazyI18nString) as its database value, for the service to rebuild
+    with its declaration of the field (codec: ``$db``). Anything else that cannot travel (a
+    property's value, a database value of no JSON type) is the codec's error naming its
+    class."""
+    value = _value(row, name)
+    try:
+        return codec.encode(value, _encode_model)
+    except codec.CodecError:
+        field = next((f for f in row._meta.concrete_fields if f.name == name), None)
+        if field is None or field.is_relation:
+            raise
+        return codec.db_field(type(field), field.get_prep_value(value))
+
+
 _SERIALIZERS: dict[tuple[type[models.Model], tuple[str, ...]], type] = {}
 
 
@@ -177,8 +193,7 @@ def encode_rows(rows: list[models.Model], fields: tuple[str, ...] | None = None)
         encoded.append({
             codec.MODEL_TAG: row._meta.label,
             "pk": codec.encode(row.pk),
-            "fields": {name: codec.encode(_value(row, name), _encode_model)
-                       for name in names},
+            "fields": {name: _encoded_field(row, name) for name in names},
             "repr": rendered[id(row)],
             "str": str(row),
         })

@@ -18,8 +18,12 @@ from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import quote
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
-from django.db import models
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+)
+from django.db import connection, models
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -522,9 +526,28 @@ def decode(data: Any) -> Any:
 def decode_object(data: Mapping[str, Any]) -> Any:
     """codec hook: a ``$model`` object from the monolith becomes a RemoteObject."""
     model = RemoteModel(data[codec.MODEL_TAG])
-    fields = {name: decode(value) for name, value in data.get("fields", {}).items()}
+    fields = {name: _field_value(model, name, value)
+              for name, value in data.get("fields", {}).items()}
     return _row(model, codec.decode(data["pk"]), fields, data.get("repr", {}),
                 data.get("str", ""))
+
+
+def _field_value(model: RemoteModel, name: str, data: Any) -> Any:
+    """A row's field as the service reads it; one sent as its database value (a ``$db``:
+    pretalx's ``Event.name``) rebuilt by the mirror's declaration of the field as Django
+    rebuilds a value it reads (``from_db_value``, else ``to_python``), so moved code sees the
+    class the monolith's code sees when the mirror declares the field with its own class."""
+    sent = codec.db_value(data)
+    if sent is None:
+        return decode(data)
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise codec.CodecError(f"{model.label}.{name} holds a {sent[0]} the service does not "
+                               "declare (the mirror's DECLARED)") from None
+    if hasattr(field, "from_db_value"):
+        return field.from_db_value(sent[1], None, connection)
+    return field.to_python(sent[1])
 
 
 def requery(label: str) -> Any:
@@ -587,6 +610,14 @@ class RemoteQuerySet:
     def using(self, alias: str | None) -> RemoteQuerySet:
         """The monolith answers from its own database, whichever alias the caller names."""
         return self
+
+    def select_related(self, *args: Any) -> RemoteQuerySet:
+        """The same rows: these only change how Django fetches them, while the bridge sends
+        the served fields and a key's row is read when named (pretalx's views'
+        ``....select_related("event")``, which the allowlist does not list)."""
+        return self
+
+    prefetch_related = only = defer = select_related
 
     def complex_filter(self, condition: Any) -> RemoteQuerySet:
         """A ForeignKey's ``limit_choices_to`` (a dict or a Q), as Django applies it."""

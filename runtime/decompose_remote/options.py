@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.text import camel_case_to_spaces
 
 # Per field name: [Django field class, options], as the mirror's DECLARED holds them.
@@ -216,7 +217,10 @@ class RemoteOptions:
                         **given)
             field.opts = self  # as a model class gives its keys: their reverse's query name
         else:
-            field = getattr(models, klass)(**given)
+            # Django's own by name; a third-party class by its import path (pretalx's
+            # ``i18nfield.fields.I18nCharField``), imported with the service's packages.
+            field = import_string(klass)(**given) if "." in klass else getattr(
+                models, klass)(**given)
         field.set_attributes_from_name(name)
         field.model = self.model
         self._made[name] = field

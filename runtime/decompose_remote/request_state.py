@@ -6,8 +6,9 @@ setting ``DECOMPOSE_REQUEST_STATE`` (written by decompose: middleware entry -> t
 the moved code reads) names it; once per request the bridge runs those entries for this
 request (decompose_bridge.request_state), and this middleware either gives the client the
 answer they made themselves (a redirect, a 404), or sets the attributes (a row arrives as a
-remote row), enters the django-scopes scope they entered, and adds the headers they added
-to the view's response. It does so for the moved views only (``DECOMPOSE_REQUEST_STATE_VIEWS``
+remote row), enters the django-scopes scope they entered, activates the timezone they left
+active (pretalx's event's: its times render in it), and adds the headers they added to the
+view's response. It does so for the moved views only (``DECOMPOSE_REQUEST_STATE_VIEWS``
 names their packages; every routed view when unset): the service's own pages (its schema,
 admin, error pages) and paths it does not route answer without the monolith, as before.
 """
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from rest_framework.exceptions import APIException
 
 from decompose_remote.client import get_client
@@ -58,7 +60,10 @@ class RequestStateMiddleware:
         state = answer["state"]
         for name, value in codec.decode(state["attributes"], decode_object).items():
             setattr(request, name, value)
-        with entered(codec.decode(state["scope"], decode_object)):
+        zone = state.get("timezone")
+        with entered(codec.decode(state["scope"], decode_object)), (
+                timezone.override(zone) if isinstance(zone, str) and zone
+                else contextlib.nullcontext()):
             response = self.get_response(request)
         for name, value in state["headers"]:
             if name not in response:  # the view's own header stands, as in the monolith

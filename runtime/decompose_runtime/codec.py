@@ -10,6 +10,7 @@ cannot carry what Django code passes around, so such values are tagged objects w
     {"$queryset": {"model": "history.HistoryEntry", "rows": [...]}}
     {"$q": {"connector": "OR", "negated": false, "children": [["owner_id", 5], {"$q": ...}]}}
     {"$anonymous_user": true}
+    {"$db": {"field": "i18nfield.fields.I18nCharField", "value": "{\"en\": \"PyCon\"}"}}
 
 A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
 ``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
@@ -18,6 +19,13 @@ monolith adds allowlisted fields); by default only their label and primary key t
 enough for the other side to load the row from the shared database. Django's AnonymousUser
 (``request.user`` passed to a monolith function, pretalx's ``events_for_user(user)``) is a
 marker, read back as a new ``AnonymousUser()``: it has no row, and all its instances are alike.
+
+A row's field whose value is of a class this codec does not know (django-i18nfield's
+``LazyI18nString``, a money or an encrypted field's object) travels as what its field writes
+to the database (``get_prep_value``, encoded as above), a ``$db`` naming the field's class:
+the other side rebuilds it with its declaration of that field as Django does a value read
+from the database (``from_db_value``, else ``to_python``), so only a row's fields hold one
+(``db_field``); ``decode`` refuses it anywhere else.
 
 A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
 other side) and is read there as an evaluated one (``evaluated.py``), whose further calls the
@@ -45,6 +53,7 @@ MODEL_TAG = "$model"
 Q_TAG = "$q"
 QUERYSET_TAG = "$queryset"
 ANONYMOUS_USER_TAG = "$anonymous_user"
+DB_TAG = "$db"
 # Django 4.1 added XOR; a bridge on an older Django refuses it as an unknown connector.
 _CONNECTORS = frozenset(filter(None, (Q.AND, Q.OR, getattr(Q, "XOR", None))))
 ModelEncoder = Callable[[Any], dict[str, Any]]
@@ -58,6 +67,23 @@ class CodecError(ValueError):
 def model_ref(label: str, pk: Any) -> dict[str, Any]:
     """The smallest encoding of a model row: its label and primary key."""
     return {MODEL_TAG: label, "pk": encode(pk)}
+
+
+def db_field(field_class: type, value: Any) -> dict[str, Any]:
+    """A field's value as its database value (``get_prep_value``), naming the field's class."""
+    return {DB_TAG: {"field": f"{field_class.__module__}.{field_class.__qualname__}",
+                     "value": encode(value)}}
+
+
+def db_value(data: Any) -> tuple[str, Any] | None:
+    """(field class, database value) of a ``$db`` value; None for any other data."""
+    payload = data.get(DB_TAG) if isinstance(data, dict) and len(data) == 1 else None
+    if payload is None:
+        return None
+    if not (isinstance(payload, dict) and isinstance(payload.get("field"), str)
+            and "value" in payload):
+        raise CodecError(f"a {DB_TAG} value has a field (its class) and a value")
+    return payload["field"], decode(payload["value"])
 
 
 def reference_of(value: Any) -> tuple[str, Any] | None:
@@ -193,6 +219,9 @@ def decode(data: Any, model: ModelDecoder | None = None, requery: Requery | None
     if tag == Q_TAG:
         raise CodecError("a $q (Q object) is read only as an argument of filter(), exclude() "
                          "or get()")
+    if tag == DB_TAG:
+        raise CodecError(f"a {DB_TAG} value (a field's database value) is read only as a field "
+                         "of a row")
     if tag == "$dict" and isinstance(payload, list):
         try:
             return {_hashable(decode(key, model, requery)): decode(item, model, requery)

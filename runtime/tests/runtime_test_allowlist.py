@@ -2,7 +2,9 @@
 
 FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.users_after",
                        "runtime_test_functions.note_texts", "runtime_test_functions.user_values",
-                       "runtime_test_functions.bookmarks_of", "runtime_test_functions.who"})
+                       "runtime_test_functions.bookmarks_of", "runtime_test_functions.who",
+                       "runtime_test_functions.conferences",
+                       "runtime_test_functions.conference_name"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
           "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},
@@ -15,6 +17,8 @@ MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "m
           "runtime_test_tokens.ApiKey": {"fields": ["all_events", "id", "user_id"],
                                          "methods": [], "chains": []},
           "runtime_test_tokens.KeyUsage": {"fields": ["api_key_id", "calls", "id"],
+                                           "methods": [], "chains": []},
+          "runtime_test_i18n.Conference": {"fields": ["id", "name", "slug", "tagline"],
                                            "methods": [], "chains": []}}
 SERVICES = ["orders"]
 APP_LABELS = ["orders"]

@@ -42,3 +42,17 @@ def bookmarks_of(owner_id: int) -> "QuerySet[Any]":
 def who(user: AnonymousUser | User) -> tuple[str, bool, AnonymousUser | User]:
     """What the monolith received for ``user``, and the user itself sent back."""
     return type(user).__qualname__, user.is_anonymous, user
+
+
+def conferences() -> "QuerySet[Any]":
+    """Rows whose ``name`` is a custom field's object (runtime_test_i18n)."""
+    from runtime_test_i18n.models import Conference
+
+    return Conference.objects.order_by("slug")
+
+
+def conference_name(slug: str) -> Any:
+    """A custom field's object alone, with no row (hence no field) to travel as."""
+    from runtime_test_i18n.models import Conference
+
+    return Conference.objects.get(slug=slug).name

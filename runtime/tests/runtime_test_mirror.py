@@ -8,6 +8,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "auth.Group": {"id": "INT", "name": "STR"},
     "catalog.Product": {"id": "INT", "name": "STR"},
     "runtime_test_tokens.ApiKey": {"id": "INT", "all_events": "BOOL", "user_id": "INT"},
+    "runtime_test_i18n.Conference": {"id": "INT", "name": "STR", "slug": "STR",
+                                     "tagline": "STR"},
 }
 
 # As decompose reads them from django.contrib.auth's and django.contrib.admin's declarations.
@@ -40,6 +42,13 @@ DECLARED = {
         "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
         "api_key": ["OneToOneField", {"to": "runtime_test_tokens.ApiKey"}],
         "calls": ["PositiveIntegerField", {"default": 0}],
+    },
+    # a third-party field class by its import path, as the service installs its package
+    "runtime_test_i18n.Conference": {
+        "id": ["AutoField", {"primary_key": True, "verbose_name": "ID"}],
+        "slug": ["SlugField", {}],
+        "name": ["runtime_test_i18n.fields.TranslatedField", {}],
+        "tagline": ["runtime_test_i18n.fields.TranslatedField", {"null": True}],
     },
 }
 

@@ -8,8 +8,8 @@ ROOT_URLCONF = "runtime_test_urls"
 INSTALLED_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
                   "django.contrib.messages", "django.contrib.sessions", "rest_framework",
                   "rest_framework.authtoken", "decompose_remote", "runtime_test_pairs",
-                  "runtime_test_scoped", "runtime_test_tokens", "decompose_bridge",
-                  "decompose_runtime.events"]
+                  "runtime_test_scoped", "runtime_test_tokens", "runtime_test_i18n",
+                  "decompose_bridge", "decompose_runtime.events"]
 # The monolith side as a Django shop has it: sessions for browsers, DRF tokens for API clients.
 MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware",
               "django.contrib.auth.middleware.AuthenticationMiddleware"]

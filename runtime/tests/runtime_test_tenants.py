@@ -1,7 +1,7 @@
 """A monolith's own middleware as pretalx's EventMiddleware is one: the request's tenant
 from the URL's ``tenant`` kwarg (404 for an unknown one), its views run in the user's
-django-scopes scope, a header on every answer; and one that sends anonymous clients of
-``/private/`` to the login page."""
+django-scopes scope and the tenant's timezone, a header on every answer; and one that sends
+anonymous clients of ``/private/`` to the login page."""
 
 import contextlib
 from collections.abc import Callable
@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import resolve
+from django.utils import timezone
 from django_scopes import scope
 
 
@@ -22,7 +23,7 @@ class TenantMiddleware:
         request.tenant = get_object_or_404(Group, name=slug) if slug else None
         request.tenant_host = request.get_host()
         with scope(user=request.user) if request.user.is_authenticated else (
-                contextlib.nullcontext()):
+                contextlib.nullcontext()), timezone.override("Pacific/Auckland"):
             response = self.get_response(request)
         if request.tenant is not None:
             response["X-Tenant"] = request.tenant.name

@@ -11,10 +11,12 @@ from decompose_bridge import allowlist, conf
 def test_the_generated_module_is_what_the_bridge_allows():
     assert allowlist.functions() == frozenset({
         f"runtime_test_functions.{name}" for name in (
-            "total", "users_after", "note_texts", "user_values", "bookmarks_of", "who")})
+            "total", "users_after", "note_texts", "user_values", "bookmarks_of", "who",
+            "conferences", "conference_name")})
     assert set(allowlist.models()) == {"auth.User", "auth.Group", "admin.LogEntry",
                                        "runtime_test_scoped.Note", "runtime_test_tokens.ApiKey",
-                                       "runtime_test_tokens.KeyUsage"}
+                                       "runtime_test_tokens.KeyUsage",
+                                       "runtime_test_i18n.Conference"}
     assert conf.services() == ["orders"] and conf.service_app_labels() == frozenset({"orders"})
 
 

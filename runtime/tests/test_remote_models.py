@@ -37,6 +37,15 @@ def test_a_query_runs_in_the_monolith_and_answers_allowlisted_fields(users):
     assert users.objects.count() == 2
 
 
+@pytest.mark.parametrize("method", ["select_related", "prefetch_related", "only", "defer"])
+def test_what_only_changes_how_rows_are_fetched_answers_the_same_rows(users, method):
+    # pretalx's views: MailTemplate.objects.filter(event=...).select_related("event")
+    query = users.objects.filter(username__in=["alice", "bob"])
+    assert getattr(query, method)("username") is query
+    assert [u.username for u in getattr(query, method)("groups").order_by("-username")] == [
+        "bob", "alice"]
+
+
 def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
     # taiga's notifications services: isinstance(user_or_id, get_user_model())
     alice = users.objects.get(username="alice")

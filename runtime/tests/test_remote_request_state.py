@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
@@ -39,6 +40,8 @@ def service(users: RemoteModel, settings) -> Callable[..., HttpResponse]:
 
     def moved_view(request: HttpRequest) -> HttpResponse:
         seen = f"{request.tenant.name}: {[n.text for n in notes.objects.all()]}"
+        if request.GET.get("zone"):
+            seen += f" in {timezone.get_current_timezone_name()}"
         return HttpResponse(seen)
 
     def get(path: str, user: str | None = None, view: Callable[..., HttpResponse] = moved_view,
@@ -56,6 +59,13 @@ def test_the_view_reads_the_row_the_monolith_middleware_set_in_its_scope(service
     # request.tenant is the monolith's Group row; the notes query ran in alice's scope
     assert (answer.status_code, answer.content) == (200, b"acme: ['alice']")
     assert answer["X-Tenant"] == "acme"  # the header the middleware added to the view's answer
+
+
+def test_the_view_runs_in_the_timezone_the_monolith_middleware_activated(service, settings):
+    # pretalx's EventMiddleware activates the event's timezone: its times render in it
+    answer = service("/tenants/acme/notes/?zone=1", user="alice")
+    assert answer.content == b"acme: ['alice'] in Pacific/Auckland"
+    assert timezone.get_current_timezone_name() == settings.TIME_ZONE  # the service's, after
 
 
 def test_a_404_the_middleware_raises_is_the_clients_answer(service):

@@ -295,3 +295,43 @@ def test_the_related_model_listed_without_the_keys_column_is_given_it(tmp_path: 
         RelatedReverse("feedback", "talks.Feedback", "talk", False),
         RelatedReverse("led_tracks", "talks.Track", "lead", False),
         RelatedReverse("slot", "talks.Slot", "talk", True))),)
+
+
+def test_a_field_of_a_packages_class_is_declared_with_it_and_the_package_required(
+        tmp_path: Path):
+    """pretalx's ``Event.name``, django-i18nfield's I18nCharField (here django-extensions'
+    RandomCharField): the mirror declares it by its import path with its literal options (a
+    help text built by a call left out), so the service's rows hold the monolith's class, and
+    the service requires the package; one given an option of its own that is no literal is
+    declared as the Django field it is named after, and noted."""
+    root = analysed_copy("remote_introspection", tmp_path / "monolith", {"talks/enums.py": (
+        '    WITHDRAWN = "withdrawn"\n', '    WITHDRAWN = "withdrawn"\n\n\nLENGTH = 8\n')})
+    models_py = root / "talks/models.py"
+    for old, new in [
+            ("from talks.enums import TalkState\n",
+             "from django_extensions.db.fields import RandomCharField\n\n"
+             "from talks.enums import LENGTH, TalkState\n"),
+            ('    title = models.CharField(_("Title"), max_length=200)\n',
+             '    title = RandomCharField(_("Title"), length=12, lowercase=True,\n'
+             '                            help_text=" ".join(["Its", "title"]))\n'),
+            ('    review = models.TextField(help_text=_("What the attendee thought"))\n',
+             '    review = RandomCharField(length=LENGTH, help_text=_("What the attendee '
+             'thought"))\n')]:
+        assert old in models_py.read_text()
+        models_py.write_text(models_py.read_text().replace(old, new))
+    plan = build_plan(build_graph(root, use_cache=False), root, ["api"])
+    declared = {label: {n: (k, o) for n, k, o in fields}
+                for label, fields in plan.declared_fields}
+    assert declared["talks.Talk"]["title"] == (
+        "django_extensions.db.fields.RandomCharField",
+        "{'length': 12, 'lowercase': True, 'verbose_name': 'Title'}")
+    assert declared["talks.Feedback"]["review"] == (
+        "CharField", "{'help_text': 'What the attendee thought'}")
+    assert any(r.requirement.lower().startswith("django-extensions")
+               for r in plan.dependencies), plan.dependencies
+    assert [(r.location.path, r.location.line, r.level, r.message)
+            for r in plan.record.rewrites if "RandomCharField" in r.message] == [
+        ("talks/models.py", 38, Level.WARNING, "talks.Feedback.review is a "
+         "django_extensions.db.fields.RandomCharField, declared in the service as the Django "
+         "field it is named after, since not all its own options are literals: its values are "
+         "the field's text there, not the monolith's class")]
