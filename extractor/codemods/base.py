@@ -78,6 +78,18 @@ class RemoteAccessor:
 
 
 @dataclass(frozen=True)
+class ReverseKey:
+    """The name a model that stays looks a moved model's key to it up by (``userspace`` of
+    ``cookbook.UserSpace.user``): an id column in the service, so no join the target's
+    queries can make any more."""
+
+    name: str  # its query name, "userspace"
+    model: str  # the moved model, "cookbook.UserSpace"
+    column: str  # its id column, "user_id"
+    target: str  # the model that stays, "auth.User"
+
+
+@dataclass(frozen=True)
 class RemoteGeneric:
     """A ``GenericRelation`` of a moved model to a model that stays (taiga's
     ``WikiPage.attachments``): the monolith's rows whose generic key points at the instance."""
@@ -125,6 +137,8 @@ class Boundary:
     # (monolith model, path) of the joins its bridge runs for the moved code (plan/joins.py):
     # ("projects.Project", "memberships__user")
     joins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    # The query names models that stay had for the moved models' keys now id columns.
+    reverse_keys: tuple[ReverseKey, ...] = ()
 
     def replaced_on(self, model: str) -> dict[str, ReplacedRelation]:
         return {r.field: r for r in self.replaced if r.model == model}

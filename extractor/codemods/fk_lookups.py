@@ -15,6 +15,11 @@ pairs is looked up through them: ``executions=e`` becomes
 their path: ``step__recipe__created_by=u`` becomes ``step__recipe__created_by_id=pk_of(u)``
 (Tandoor's ingredients of recipes a user made). Other deeper traversals, and lookups through a
 relation that several targets share a name with, are reported as errors and left as written.
+
+A model that stays lost the reverse relation of a moved model's key to it (now an id column):
+``User.objects.filter(userspace__space=s)`` (a view's ``self.queryset`` read from its class)
+becomes ``pk__in=UserSpace._base_manager.filter(space=s).values_list("user_id", flat=True)``,
+the service's rows answering which users match.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 from typing import cast
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 
 from decompose.model import Level
 from decompose_runtime.names import PK_OF, PKS_OF, PKS_WHERE
@@ -29,6 +35,7 @@ from decompose_runtime.protocol import QUERY_LOOKUPS
 from extractor.codemods.base import (
     Boundary,
     ExtractionCodemod,
+    assigned_name,
     chain_root,
     register,
     remote_imports,
@@ -52,16 +59,44 @@ class ForeignKeyLookups(ExtractionCodemod):
 
     @classmethod
     def applies(cls, source: str, module: str, boundary: Boundary) -> bool:
-        return any(name in source for name in boundary.replaced_names)
+        return any(name in source for name in boundary.replaced_names) or any(
+            f"{key.name}__" in source for key in boundary.reverse_keys)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._remote = remote_imports(node, self.boundary)
+        self._querysets: list[str] = []  # per enclosing class, its ``queryset``'s model name
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        roots = [chain_root(s.body[0].value) for s in node.body.body
+                 if assigned_name(s) == "queryset" and isinstance(s, cst.SimpleStatementLine)
+                 and isinstance(s.body[0], cst.Assign)]
+        self._querysets.append(roots[0] if roots else "")
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self._querysets.pop()
+        return updated
+
+    def _model_name(self, call: cst.Call) -> str:
+        """The name of the model a query call's chain starts from (a view's
+        ``self.queryset.filter(...)``: its class's ``queryset = User.objects``), else ""."""
+        node: cst.BaseExpression = call
+        while isinstance(node, cst.Call | cst.Attribute | cst.Subscript):
+            inner = node.func if isinstance(node, cst.Call) else node.value
+            if (isinstance(node, cst.Attribute) and node.attr.value == "queryset"
+                    and isinstance(inner, cst.Name) and inner.value == "self"):
+                return self._querysets[-1] if self._querysets else ""
+            node = inner
+        return node.value if isinstance(node, cst.Name) and node.value not in (
+            "self", "Q") else ""
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = updated.func
         method = func.attr.value if isinstance(func, cst.Attribute) else (
             func.value if isinstance(func, cst.Name) else "")
-        if method not in QUERY_METHODS or chain_root(original) in self._remote:
+        if method not in QUERY_METHODS:
+            return updated
+        updated = self._through_reverse_keys(original, updated)
+        if chain_root(original) in self._remote:
             return updated
         replaced = self.boundary.replaced_names
         args: list[cst.Arg] = []
@@ -114,6 +149,72 @@ class ForeignKeyLookups(ExtractionCodemod):
         if asked and len(args) < len(updated.args):  # a merged last lookup: no dangling comma
             args[-1] = args[-1].with_changes(comma=updated.args[-1].comma)
         return updated.with_changes(args=args)
+
+    def _through_reverse_keys(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``userspace__space=s`` on a model that stays (the moved ``UserSpace.user`` is an id
+        column now) becomes ``pk__in=UserSpace._base_manager.filter(space=s).values_list(
+        "user_id", flat=True)``: the rows whose keys the service's own rows hold, read with
+        the base manager as Django's join reads them. Lookups through one name in one call
+        are one related row, as in Django: one question."""
+        model_name = self._model_name(original)
+        if model_name in {m.name for m in self.boundary.models}:  # the service's own relations
+            return updated
+        names = [k.name for k in self.boundary.reverse_keys]
+        keys = {k.name: k for k in self.boundary.reverse_keys
+                if model_name == k.target.partition(".")[2] or (
+                    not model_name and k.name not in self._moved_names
+                    and names.count(k.name) == 1)}  # of an unknown model: one meaning only
+        args: list[cst.Arg | str] = []  # a question stands at its first lookup's place
+        conditions: dict[str, list[cst.Arg]] = {}
+        commas: dict[str, cst.Comma | cst.MaybeSentinel] = {}
+        messages: list[str] = []
+        for arg in updated.args:
+            name, _, rest = (arg.keyword.value if arg.keyword else "").partition("__")
+            if name not in keys or not rest:
+                args.append(arg)
+                continue
+            key = keys[name]
+            messages.append(f"{name}__{rest}=... -> pk__in=<{key.model} rows where {rest}=...>"
+                            f".{key.column}: the service holds the key")
+            if name not in conditions:
+                args.append(name)
+                commas[name] = arg.comma
+            conditions.setdefault(name, []).append(
+                cst.Arg(arg.value, keyword=cst.Name(rest), equal=_EQUAL))
+        if not conditions:
+            return updated
+        if len(conditions) > 1 or any(a.keyword and a.keyword.value == "pk__in"
+                                      for a in updated.args):
+            self.report(original, f"lookups through {', '.join(sorted(conditions))} would be "
+                        "several pk__in arguments of one call: rewrite it by hand", Level.ERROR)
+            return updated
+        for message in messages:
+            self.report(original, message)
+        written: list[cst.Arg] = []
+        for item in args:
+            if isinstance(item, cst.Arg):
+                written.append(item)
+                continue
+            key = keys[item]
+            model = key.model.partition(".")[2]
+            module = next(m.module for m in self.boundary.models if m.label == key.model)
+            if module != self.module_name:
+                AddImportsVisitor.add_needed_import(self.context, module, model)
+            rows = cst.Call(cst.parse_expression(f"{model}._base_manager.filter"),
+                            args=conditions[item])
+            keys_of_rows = cst.Call(cst.Attribute(rows, cst.Name("values_list")), args=[
+                cst.Arg(cst.SimpleString(f'"{key.column}"')),
+                cst.Arg(cst.Name("True"), keyword=cst.Name("flat"), equal=_EQUAL)])
+            written.append(cst.Arg(keys_of_rows, keyword=cst.Name("pk__in"), equal=_EQUAL,
+                                   comma=commas[item]))
+        written[-1] = written[-1].with_changes(comma=updated.args[-1].comma)
+        return updated.with_changes(args=written)
+
+    @property
+    def _moved_names(self) -> frozenset[str]:
+        """The names the moved models' own relations go by, which a lookup of theirs means."""
+        return frozenset({hop for m in self.boundary.models for hop, _ in m.hops}
+                         | self.boundary.replaced_names)
 
     def _one_step_target(self, field: str, rest: str) -> str | None:
         """The remote model ``field__rest`` reaches when ``rest`` is one of its fields with at

@@ -62,6 +62,7 @@ from extractor.plan.relations import (
     remote_relations,
     replaced_relations,
     reverse_accessors,
+    reverse_keys,
 )
 from extractor.plan.request_state import request_state
 from extractor.plan.routes import LOGIN_SETTINGS, admin_prefix, monolith_pages, routes
@@ -258,7 +259,7 @@ def build_plan(graph: ProjectGraph, root: Path, labels: Sequence[str],
     boundary = Boundary(moved_models(scope), replaced, mirrors, lost, accessors, frozenset(
         a.name for a in graph.apps if a.external), remote_user(scope), frozenset(
         remote_inlines(scope, [path for path, _ in python], mirrors)), generics, drf.fork,
-        frozenset((j.model, j.path) for j in joined))
+        frozenset((j.model, j.path) for j in joined), reverse_keys(scope, replaced))
     external = installed_models(graph.apps, (
         n.target for n in imports.mirrored_names() if n.handling == Handling.REMOTE_MODEL),
         auto if isinstance(auto, str) else None)

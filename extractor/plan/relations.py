@@ -25,6 +25,7 @@ from extractor.codemods.base import (
     RemoteAccessor,
     RemoteGeneric,
     ReplacedRelation,
+    ReverseKey,
     ThroughTable,
 )
 from extractor.plan.external_models import external_key
@@ -311,6 +312,24 @@ def local_reverses(scope: Scope, replaced: tuple[ReplacedRelation, ...]
                     name, model.label, f"{relation.field}_id",
                     relation.kind == RelationKind.ONE_TO_ONE))
     return tuple((label, tuple(sorted(found[label]))) for label in sorted(found))
+
+
+def reverse_keys(scope: Scope, replaced: tuple[ReplacedRelation, ...]
+                 ) -> tuple[ReverseKey, ...]:
+    """The query names the moved models' keys (now id columns) gave the models that stay:
+    ``User.objects.filter(userspace__space=s)`` names ``cookbook.UserSpace.user`` (its
+    ``related_name``, else its model's name in lower case, as Django names it)."""
+    columns = {(r.model, r.field) for r in replaced if not r.many}
+    found = set()
+    for model in _moved_models(scope):
+        for relation in model.relations if not model.abstract else ():
+            if (model.label, relation.field) in columns and relation.target:
+                name = (reverse_name(model, relation) if relation.related_name is not None
+                        else model.name.lower())
+                if name:
+                    found.add(ReverseKey(name, model.label, f"{relation.field}_id",
+                                          relation.target))
+    return tuple(sorted(found, key=lambda k: (k.name, k.model, k.column)))
 
 
 def remote_relations(graph: ProjectGraph, labels: frozenset[str]

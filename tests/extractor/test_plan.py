@@ -10,6 +10,7 @@ import pytest
 from analyzer.pipeline import build_graph
 from decompose.errors import CannotExtract, UnknownApp
 from decompose.model import Handling, Level, Location
+from extractor.codemods.base import ReverseKey
 from extractor.plan import build_plan
 from extractor.plan.relations import LocalReverse
 from extractor.spec import CarriedSetting
@@ -170,3 +171,11 @@ def test_the_models_that_stay_keep_the_reverse_accessors_of_the_moved_keys(graph
         ("catalog.Product", (LocalReverse("reviews", "reviews.Review", "product_id", False),)))
     assert build_plan(graph, MONOLITH, ["payments"]).local_reverses == (
         ("orders.Order", (LocalReverse("payment", "payments.Payment", "order_id", True),)),)
+
+
+def test_the_models_that_stay_lose_the_query_names_of_the_moved_keys(graph):
+    # ``User.objects.filter(reviews__rating=5)``: the codemods ask the service's rows instead
+    assert build_plan(graph, MONOLITH, ["reviews"]).boundary.reverse_keys == (
+        ReverseKey("comments", "reviews.Comment", "user_id", "accounts.User"),
+        ReverseKey("reviews", "reviews.Review", "product_id", "catalog.Product"),
+        ReverseKey("reviews", "reviews.Review", "user_id", "accounts.User"))

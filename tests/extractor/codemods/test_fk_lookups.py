@@ -1,5 +1,10 @@
+import textwrap
+from dataclasses import replace
+
 from decompose.model import Level
-from tests.extractor.codemods.tools import check_noop, check_transformed, run
+from extractor.codemods import transform
+from extractor.codemods.base import ReverseKey
+from tests.extractor.codemods.tools import BOUNDARY, check_noop, check_transformed, run
 
 
 def test_id_lookups_are_left_alone():
@@ -125,3 +130,73 @@ def test_a_many_to_many_kept_as_pairs_is_looked_up_through_them():
 def test_traversal_of_a_many_to_many_further_than_one_field_is_an_error():
     _, rewrites = run('Order.objects.filter(tags__group__name="x")\n', module="orders.views")
     assert [r.level for r in rewrites] == [Level.ERROR]
+
+
+def _with_reverse_keys(source: str, module: str = "orders.views") -> tuple[str, list[str]]:
+    boundary = replace(BOUNDARY, reverse_keys=(
+        ReverseKey("order", "orders.Order", "user_id", "accounts.User"),))
+    outcome = transform(textwrap.dedent(source), module.replace(".", "/") + ".py", module,
+                        boundary)
+    return outcome.text, [r.message for r in outcome.rewrites]
+
+
+def test_a_lookup_through_a_moved_models_key_asks_the_services_rows():
+    # Tandoor's UserViewSet: queryset = User.objects; self.queryset.filter(userspace__space=s)
+    text, messages = _with_reverse_keys("""\
+        from accounts.models import User
+
+
+        class UserViewSet(ModelViewSet):
+            queryset = User.objects
+
+            def get_queryset(self):
+                mine = self.queryset.filter(order__status="paid", is_active=True,
+                                            order__total__gte=10)
+                return mine.exclude(order__status="open")
+
+
+        buyers = User.objects.filter(order__lines__product=5)
+        """)
+    rows = 'Order._base_manager.filter({}).values_list("user_id", flat=True)'
+    assert text == textwrap.dedent("""\
+        from accounts.models import User
+        from orders.models import Order
+
+
+        class UserViewSet(ModelViewSet):
+            queryset = User.objects
+
+            def get_queryset(self):
+                mine = self.queryset.filter(pk__in={}, is_active=True)
+                return mine.exclude(order__status="open")
+
+
+        buyers = User.objects.filter(pk__in={})
+        """).format(rows.format('status="paid", total__gte=10'), rows.format("lines__product=5"))
+    assert messages == [
+        "order__status=... -> pk__in=<orders.Order rows where status=...>.user_id: the service "
+        "holds the key",
+        "order__total__gte=... -> pk__in=<orders.Order rows where total__gte=...>.user_id: the "
+        "service holds the key",
+        "order__lines__product=... -> pk__in=<orders.Order rows where lines__product=...>."
+        "user_id: the service holds the key"]
+
+
+def test_a_moved_models_own_relation_of_that_name_is_left_alone():
+    # OrderLine.order is also "order": from a moved model, or a query of unknown model, it is
+    # the service's own relation
+    source = """\
+        lines = OrderLine.objects.filter(order__status="paid")
+        some = Q(order__status="paid")
+        """
+    assert _with_reverse_keys(source) == (textwrap.dedent(source), [])
+
+
+def test_two_questions_in_one_call_are_an_error():
+    source = """\
+        from accounts.models import User
+        both = User.objects.filter(order__status="paid", pk__in=ids)
+        """
+    assert _with_reverse_keys(source) == (textwrap.dedent(source), [
+        "lookups through order would be several pk__in arguments of one call: rewrite it by "
+        "hand"])
