@@ -116,13 +116,12 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
     for join in joins:
         for label, column in join.columns:
             read.setdefault(label, set()).add(column)
-    added = _added_methods(source, python)
     for installed in external:  # the monolith's models of other packages (auth.Group)
+        # a method the moved code gives one (add_to_class) is the service's: not listed
         model = installed.model
         if model.label in labels:
-            given = installed.methods | added.get(model.name, set())
             found.append(AllowedModel(model.label, tuple(sorted(_exposed_fields(model))),
-                                      tuple(sorted((given - MODEL_API)
+                                      tuple(sorted((installed.methods - MODEL_API)
                                                    & (attributes | kernel_calls)))))
     listed = {m.label for m in found}
     found += [AllowedModel(label, tuple(sorted(read[label] | _read_fields(
@@ -311,25 +310,6 @@ def _attribute_calls(source: Source, python: Iterable[tuple[str, str]], models: 
                 if isinstance(root, ast.Name) and root.id in models:
                     chains.setdefault(root.id, set()).add(node.func.attr)
     return attributes, chains
-
-
-def _added_methods(source: Source, python: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    """Per class name, the methods these files give it: Tandoor's ``auth.models.User.
-    add_to_class('get_user_display_name', get_user_display_name)``, which the monolith runs
-    too (its rows of another package's model have them)."""
-    added: dict[str, set[str]] = {}
-    for path, _ in python:
-        tree = source.tree(path)
-        for node in ast.walk(tree) if tree else ():
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "add_to_class" and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                owner = node.func.value
-                name = owner.attr if isinstance(owner, ast.Attribute) else (
-                    owner.id if isinstance(owner, ast.Name) else "")
-                added.setdefault(name, set()).add(node.args[0].value)
-    return added
 
 
 def _attribute_reads(source: Source, python: Iterable[tuple[str, str]]) -> set[str]:

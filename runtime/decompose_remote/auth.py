@@ -69,16 +69,25 @@ class TokenUser:
         """A field of the monolith's user model the token does not carry (pretalx's
         ``is_administrator``, read by its moved context processor): read from the user's row
         through the bridge, once per request (the row is kept on this user), as its allowlist
-        lets the service; or a reverse accessor of a key to the user: a moved model's
+        lets the service; what the moved code gave the user model (add_to_class), run here;
+        or a reverse accessor of a key to the user: a moved model's
         (``storage_entries``: the service's rows), or a monolith model's the mirror lists
         (the monolith's rows, asked of the bridge). Anything else, a method the admin's
         templates probe (``get_short_name``) included, is a missing attribute, as templates
         and ``hasattr`` expect: running it would be a call to the monolith at each use."""
         if name.startswith("_") or name == "claims":
             raise AttributeError(name)
-        from decompose_remote.models import NOT_LOCAL, RemoteModel, reverse_accessor
+        from decompose_remote.models import (
+            NOT_LOCAL,
+            RemoteModel,
+            added_attribute,
+            reverse_accessor,
+        )
 
         label = str(self.claims.get("user_model", "auth.User"))
+        added = added_attribute(label, name, self)  # a method the moved code gave the model
+        if added is not NOT_LOCAL:
+            return added
         reverse = reverse_accessor(label, name, self.pk)  # rows keyed to this user
         if reverse is not NOT_LOCAL:
             return reverse

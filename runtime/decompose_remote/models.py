@@ -346,6 +346,35 @@ class RemoteModel:
         return _KeyedRows(self, list(pks)) if pks else self.objects.none()
 
 
+# What the moved code gives a monolith model with add_to_class, per label: its own code,
+# which the service runs on that model's rows (the token's user included).
+_ADDED: dict[str, dict[str, Any]] = {}
+
+
+def add_to_class(model: Any, name: str, value: Any) -> None:
+    """``model.add_to_class(name, value)`` in moved code (Tandoor's ``auth.models.User.
+    add_to_class('get_active_space', ...)``): the service's own class of an installed model
+    gets it as before, and the monolith's rows of that model here (remote rows, the token's
+    user) have it too, run in the service, where its body finds the moved models (the
+    monolith has them no longer)."""
+    if isinstance(model, RemoteModel):
+        label = model.label
+    else:
+        model.add_to_class(name, value)
+        label = model._meta.label
+    setattr(RemoteModel(label).row_class, name, value)
+    _ADDED.setdefault(label, {})[name] = value
+
+
+def added_attribute(label: str, name: str, row: Any) -> Any:
+    """What the moved code gave ``label`` as ``name``, bound to ``row`` (a method, a
+    property's value) as a class attribute is; NOT_LOCAL when it gave none."""
+    value = _ADDED.get(label, {}).get(name, NOT_LOCAL)
+    if value is NOT_LOCAL or not hasattr(value, "__get__"):
+        return value
+    return value.__get__(row, type(row))
+
+
 def model_getter(label: str) -> Callable[..., RemoteModel]:
     """Stands for a monolith function that only returns the model ``label`` (taiga's
     ``get_user_model_safe()``): answered here, without asking the monolith, so moved code

@@ -34,6 +34,7 @@ PKS_OF = RuntimeName("decompose_remote.models", "pks_of")
 PKS_WHERE = RuntimeName("decompose_remote.models", "pks_where")
 ORDERED_WHERE = RuntimeName("decompose_remote.models", "ordered_where")
 MODEL_GETTER = RuntimeName("decompose_remote.models", "model_getter")
+ADD_TO_CLASS = RuntimeName("decompose_remote.models", "add_to_class")
 REMOTE_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers", "RemoteModelSerializer")
 ID_COLUMN_MODEL_SERIALIZER = RuntimeName("decompose_remote.serializers",
                                          "IdColumnModelSerializer")
@@ -46,7 +47,7 @@ REMOTE_MODEL_FORM = RuntimeName("decompose_remote.forms", "RemoteModelForm")
 FORK_EXCEPTION_HANDLER = RuntimeName("decompose_remote.drf_fork", "exception_handler")
 
 ALL = (REMOTE_RELATION, REMOTE_REVERSE, REMOTE_GENERIC_RELATION, REMOTE_OBJECT,
-       REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER,
+       REMOTE_MANY_TO_MANY, PK_OF, PKS_OF, PKS_WHERE, ORDERED_WHERE, MODEL_GETTER, ADD_TO_CLASS,
        REMOTE_MODEL_SERIALIZER, ID_COLUMN_MODEL_SERIALIZER, ID_COLUMN_PRIMARY_KEY_FIELD,
        FORK_ID_COLUMN_KEY,
        COMPENSATE_ON_ERROR, REMOTE_AWARE_FILTER_BACKEND, FORK_EXCEPTION_HANDLER,

@@ -12,7 +12,7 @@ from runtime_test_pairs.models import Bookmark, Profile
 
 from decompose_remote.auth import TokenUser
 from decompose_remote.client import get_client
-from decompose_remote.models import RemoteModel
+from decompose_remote.models import RemoteModel, add_to_class
 from decompose_remote.testing import ThrowawayKeys
 
 pytestmark = [pytest.mark.django_db(transaction=True),
@@ -75,3 +75,27 @@ def test_other_names_are_still_the_monolith_rows_fields(mirror, monolith):
     assert user.first_name == "Alice"
     with pytest.raises(AttributeError):
         user.storage_entries  # noqa: B018 - no such accessor, no such field
+
+
+def bookmark_urls(self):
+    """Moved code given to the user model (Tandoor's get_active_space): the user's rows of
+    the service."""
+    return sorted(b.url for b in self.bookmarks.all())
+
+
+@pytest.fixture
+def given_method() -> Iterator[None]:
+    add_to_class(User, "bookmark_urls", bookmark_urls)
+    yield
+    del User.bookmark_urls, RemoteModel("auth.User").row_class.bookmark_urls
+
+
+def test_a_method_the_moved_code_gives_the_user_model_runs_in_the_service(
+        mirror, monolith, given_method):
+    # the monolith has no Bookmark: its bridge would not run this; the service runs it on the
+    # token's user, on a row read from the monolith, and on its own class as before
+    alice = User.objects.create(username="alice")
+    Bookmark.objects.create(owner_id=alice.pk, url="/mine")
+    assert token_user(alice.pk).bookmark_urls() == ["/mine"]
+    assert RemoteModel("auth.User").get_by_pk(alice.pk).bookmark_urls() == ["/mine"]
+    assert User.bookmark_urls is bookmark_urls
