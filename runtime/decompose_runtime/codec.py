@@ -29,7 +29,9 @@ from the database (``from_db_value``, else ``to_python``), so only a row's field
 
 A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
 other side) and is read there as an evaluated one (``evaluated.py``), whose further calls the
-decoding side may run as a query of the same rows (``decode``'s ``requery``). A ``Q`` object
+decoding side may run as a query of the same rows (``decode``'s ``requery``); passed back (a
+service giving pretalx's ``speakers_for_user`` what ``submissions_for_user`` answered), it
+travels as those rows again, a QuerySet still. A ``Q`` object
 travels as its tree; ``decode`` refuses it anywhere, since only a query's filter may read one,
 with ``decode_q``, where the bridge checks every lookup inside it as it checks keyword lookups (a
 ``Q`` passed as a value would be an expression naming any column).
@@ -123,6 +125,9 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
         return _encode_q(value, model)
     if isinstance(value, QuerySet):
         return _encode_queryset(value, model)
+    if isinstance(value, EvaluatedQuerySet):  # sent back as the rows it holds
+        return {QUERYSET_TAG: {"model": value.label, "rows": [encode(row, model)
+                                                              for row in value]}}
     ref = reference_of(value)
     if ref is not None:
         if model is not None and getattr(value, "_meta", None) is not None:

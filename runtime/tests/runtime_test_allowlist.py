@@ -4,7 +4,8 @@ FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.u
                        "runtime_test_functions.note_texts", "runtime_test_functions.user_values",
                        "runtime_test_functions.bookmarks_of", "runtime_test_functions.who",
                        "runtime_test_functions.conferences",
-                       "runtime_test_functions.conference_name"})
+                       "runtime_test_functions.conference_name",
+                       "runtime_test_functions.ordered_usernames"})
 MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
                         "chains": []},
           "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},

@@ -157,6 +157,8 @@ def test_bad_q_encodings_are_refused(data, message):
 def test_a_queryset_sent_is_read_back_as_its_rows():
     rows = codec.decode({"$queryset": {"model": "auth.User", "rows": [{"$decimal": "1"}, 2]}})
     assert isinstance(rows, EvaluatedQuerySet) and list(rows) == [Decimal(1), 2]
+    # and sent back as those rows, a QuerySet still (not a list)
+    assert codec.encode(rows[1:]) == {"$queryset": {"model": "auth.User", "rows": [2]}}
 
 
 class Visitor(AnonymousUser):
