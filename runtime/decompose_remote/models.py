@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from functools import cache
-from types import MappingProxyType
+from types import MappingProxyType, MethodType
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -465,13 +465,13 @@ class RemoteObject(metaclass=_RowClass):
         if name in STORED_USER and self._model.label == user_model():
             return STORED_USER[name]
         if name in _properties().get(self._model.label, ()):
-            return _RemoteMethod(self, name)()
+            return _remote_method(self, name)()
         target = _relations().get(self._model.label, {}).get(name)
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]
             return None if pk is None else RemoteModel(target).get_by_pk(pk)
         reverse = reverse_accessor(self._model.label, name, self._pk)
-        return _RemoteMethod(self, name) if reverse is NOT_LOCAL else reverse
+        return _remote_method(self, name) if reverse is NOT_LOCAL else reverse
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._model.label} rows are read-only in this service")
@@ -491,17 +491,19 @@ class RemoteObject(metaclass=_RowClass):
         return f"<{self._model.__name__} (remote): {self._text}>"
 
 
-class _RemoteMethod:
-    """``obj.name(...)``: run the model method in the monolith on the same row (not retried)."""
+def _remote_method(obj: RemoteObject, name: str) -> MethodType:
+    """``obj.name(...)``: run the model method in the monolith on the same row (not retried).
+    A bound method, as the monolith's row gives: DRF calls a field's ``source``
+    (``source="get_duration"``) only when it is a function or a method."""
 
-    def __init__(self, obj: RemoteObject, name: str) -> None:
-        self.obj, self.name = obj, name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def method(row: RemoteObject, *args: Any, **kwargs: Any) -> Any:
         answer = get_client().post("rpc", {
-            "op": "method", "object": codec.encode(self.obj), "name": self.name,
+            "op": "method", "object": codec.encode(row), "name": name,
             "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
         return decode(answer.get("result"))
+
+    method.__name__ = method.__qualname__ = name
+    return MethodType(method, obj)
 
 
 def many_field(model: RemoteModel, name: str) -> Any:

@@ -5,6 +5,7 @@ own client calls it, and the rows are the test database's users."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import urllib3
@@ -13,6 +14,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from rest_framework import serializers
 from runtime_test_pairs.models import Bookmark
 
 from decompose_remote.auth import TokenUser
@@ -53,6 +55,19 @@ def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
     assert isinstance(TokenUser({"sub": "7", "user_model": "auth.user"}), users)
     assert not isinstance(TokenUser({"sub": "7", "user_model": "users.User"}), users)
     assert not isinstance(alice.pk, users)
+
+
+def test_a_method_of_the_row_runs_in_the_monolith_and_is_a_serializer_s_source(users):
+    # pretalx's SubmissionSerializer: IntegerField(source="get_duration"), which DRF calls
+    # only when it is a function or a bound method
+    User.objects.filter(username="alice").update(first_name="Alice", last_name="Liddell")
+    alice = users.objects.get(username="alice")
+    assert alice.get_full_name() == "Alice Liddell"
+
+    class Names(serializers.Serializer[Any]):
+        name = serializers.CharField(source="get_full_name")
+
+    assert Names(alice).data == {"name": "Alice Liddell"}
 
 
 def test_the_token_user_is_its_row_read_from_the_monolith(users):
