@@ -302,13 +302,19 @@ def _manager_methods(source: Source, model: Model) -> set[str]:
 
 def _attribute_calls(source: Source, python: Iterable[tuple[str, str]], models: set[str]
                      ) -> tuple[set[str], dict[str, set[str]]]:
-    """Every ``x.name(...)`` called in moved code, and per remote model name the methods
-    called on its ``.objects`` chains."""
+    """Every ``x.name(...)`` called in moved code, and every name of a DRF field's
+    ``source`` (``IntegerField(source="get_duration")``: DRF calls the method it names);
+    and per remote model name the methods called on its ``.objects`` chains."""
     attributes: set[str] = set()
     chains: dict[str, set[str]] = {}
     for path, _ in python:
         tree = source.tree(path)
         for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Call):
+                attributes.update(part for k in node.keywords if k.arg == "source"
+                                  and isinstance(k.value, ast.Constant)
+                                  and isinstance(k.value.value, str)
+                                  for part in k.value.value.split("."))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 attributes.add(node.func.attr)
                 root = node.func.value
