@@ -35,6 +35,7 @@ from decompose_remote.options import Declared, RemoteOptions
 from decompose_remote.row_many import RowManyManager
 from decompose_remote.row_reverse import reverse_of
 from decompose_runtime import codec
+from decompose_runtime.evaluated import EvaluatedQuerySet
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
 # asks the monolith for that customer once.
@@ -620,6 +621,38 @@ class RemoteQuerySet:
         return self
 
     prefetch_related = only = defer = select_related
+
+    def values_list(self, *fields: str, **options: Any) -> Any:
+        """The fields' values of the rows, read from the rows the bridge sends (pretalx's
+        ``obj.talks.filter(...).values_list("pk", flat=True)``): ``pk``, a field the rows
+        carry, a key by its name (its column); answered as a QuerySet already evaluated, as
+        Django's answers once iterated. Any other (a lookup across a relation, a field the
+        allowlist does not send, ``named=True``) is a query step the monolith's bridge
+        decides on."""
+        flat = options.get("flat", False)
+        columns = [column for name in fields if (column := self._column(name))]
+        if (not fields or len(columns) != len(fields) or set(options) - {"flat"}
+                or (flat and len(fields) != 1)):
+            return self._then("values_list", fields, options)
+        values = [tuple(row.pk if column == "pk" else getattr(row, column)
+                        for column in columns) for row in self._evaluated()]
+        return EvaluatedQuerySet(self.model.label,
+                                 [value[0] for value in values] if flat else values)
+
+    def _column(self, name: str) -> str | None:
+        """The name a row holds ``name``'s value by: ``pk``, a sent field (not a many-to-many's
+        keys), a key's column; None for anything else."""
+        if name == "pk":
+            return name
+        sent = _field_types().get(self.model.label, {})
+        column = next((c for c in (name, f"{name}_id") if c in sent), None)
+        return None if column is None or sent[column].endswith("[]") else column
+
+    def tolist(self) -> list[RemoteObject]:
+        """The rows: DRF's JSON encoder renders a Django QuerySet as its rows, and another
+        iterable only when it answers ``tolist()`` (numpy's arrays), which a recorded step
+        would answer with another RemoteQuerySet, endlessly."""
+        return list(self)
 
     def complex_filter(self, condition: Any) -> RemoteQuerySet:
         """A ForeignKey's ``limit_choices_to`` (a dict or a Q), as Django applies it."""
