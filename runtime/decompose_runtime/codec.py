@@ -12,8 +12,10 @@ cannot carry what Django code passes around, so such values are tagged objects w
     {"$anonymous_user": true}
     {"$db": {"field": "i18nfield.fields.I18nCharField", "value": "{\"en\": \"PyCon\"}"}}
 
-A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
-``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
+A lazy translation (``gettext_lazy``: pretalx's log entries' ``display``) travels as its
+text, in the language active where it is encoded. A dict whose keys are all strings not
+starting with ``$`` stays a dict; any other mapping is a ``$dict`` of pairs, so no user value
+can be mistaken for a tag. Lists and other iterables
 (generators included) become lists. Model instances are written by a side-specific hook (the
 monolith adds allowlisted fields); by default only their label and primary key travel, which is
 enough for the other side to load the row from the shared database. Django's AnonymousUser
@@ -47,6 +49,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 
 from decompose_runtime.evaluated import EvaluatedQuerySet, Requery
 from decompose_runtime.protocol import MAX_ROWS
@@ -104,6 +107,8 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
     """``value`` as JSON-compatible data; ``model`` writes model instances (default: a ref)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, Promise):  # a lazy translation: its text, not its characters
+        return str(value)
     if isinstance(value, decimal.Decimal):
         return {"$decimal": format(value, "f")}
     if isinstance(value, datetime.datetime):
