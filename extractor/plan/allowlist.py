@@ -36,6 +36,7 @@ from decompose.model import (
     Rewrite,
 )
 from extractor.bridge import Allowlist, ModelAccess
+from extractor.plan.class_bases import class_and_bases
 from extractor.plan.external_models import ExternalModel
 from extractor.plan.joins import Join
 from extractor.plan.relations import generic_pairs, reverse_name
@@ -103,8 +104,8 @@ def allowed(scope: Scope, python: Iterable[tuple[str, str]], names: Sequence[Mir
                 or model.app not in scope.own_labels):
             continue
         called = attributes | (kernel_calls if model.label in labels else set())
-        methods = sorted(_model_methods(source, model) & called
-                         | (model_properties(source, model).keys() & (reads | named)
+        methods = sorted(_model_methods(scope, model) & called
+                         | (model_properties(scope, model).keys() & (reads | named)
                             if model.label in labels else set()))
         if model.label not in labels and not methods:
             continue
@@ -254,24 +255,29 @@ def to_allowlist(record: ExtractionPlan) -> Allowlist:
         ModelAccess(m.label, m.fields, m.methods, m.chains) for m in record.allowed_models))
 
 
-def _model_methods(source: Source, model: Model) -> set[str]:
-    node = source.class_def(model.location.path, model.name)
-    return {n.name for n in node.body if isinstance(n, ast.FunctionDef)
-            and not n.name.startswith("_") and n.name not in MODEL_API} if node else set()
-
-
-def model_properties(source: Source, model: Model) -> dict[str, str]:
-    """The model's public properties (``@property``, ``@cached_property``): a row read from
-    the monolith answers them with their value, as a local instance would; each with the
-    OpenAPI type its return annotation names (``-> int``: "INT"; "ANY" when it names none
-    of those), which documents it where a ModelSerializer names it."""
-    node = source.class_def(model.location.path, model.name)
-    return {n.name: _RETURNS.get(ast.unparse(n.returns).rpartition(".")[2] if n.returns
-                                 else "", "ANY")
+def _model_methods(scope: Scope, model: Model) -> set[str]:
+    """The model's public methods, its project bases' included (pretalx's ``LogMixin``)."""
+    return {n.name for node in class_and_bases(scope, model.location.path, model.name)
             for n in node.body if isinstance(n, ast.FunctionDef)
-            and not n.name.startswith("_") and any(
-                (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute)
-                 else "") in _PROPERTY_DECORATORS for d in n.decorator_list)} if node else {}
+            and not n.name.startswith("_") and n.name not in MODEL_API}
+
+
+def model_properties(scope: Scope, model: Model) -> dict[str, str]:
+    """The model's public properties (``@property``, ``@cached_property``), its project
+    bases' included, the nearest winning: a row read from the monolith answers them with
+    their value, as a local instance would; each with the OpenAPI type its return annotation
+    names (``-> int``: "INT"; "ANY" when it names none of those), which documents it where a
+    ModelSerializer names it."""
+    found: dict[str, str] = {}
+    for node in class_and_bases(scope, model.location.path, model.name):
+        for n in node.body:
+            if (isinstance(n, ast.FunctionDef) and not n.name.startswith("_") and any(
+                    (d.id if isinstance(d, ast.Name) else d.attr
+                     if isinstance(d, ast.Attribute) else "") in _PROPERTY_DECORATORS
+                    for d in n.decorator_list)):
+                found.setdefault(n.name, _RETURNS.get(
+                    ast.unparse(n.returns).rpartition(".")[2] if n.returns else "", "ANY"))
+    return found
 
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
@@ -295,13 +301,19 @@ def _manager_methods(source: Source, model: Model) -> set[str]:
 
 def _attribute_calls(source: Source, python: Iterable[tuple[str, str]], models: set[str]
                      ) -> tuple[set[str], dict[str, set[str]]]:
-    """Every ``x.name(...)`` called in moved code, and per remote model name the methods
-    called on its ``.objects`` chains."""
+    """Every ``x.name(...)`` called in moved code, and every name of a DRF field's
+    ``source`` (``IntegerField(source="get_duration")``: DRF calls the method it names);
+    and per remote model name the methods called on its ``.objects`` chains."""
     attributes: set[str] = set()
     chains: dict[str, set[str]] = {}
     for path, _ in python:
         tree = source.tree(path)
         for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Call):
+                attributes.update(part for k in node.keywords if k.arg == "source"
+                                  and isinstance(k.value, ast.Constant)
+                                  and isinstance(k.value.value, str)
+                                  for part in k.value.value.split("."))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 attributes.add(node.func.attr)
                 root = node.func.value

@@ -401,7 +401,7 @@ def _properties(scope: Scope, allowed_models: Sequence[AllowedModel]
     found = []
     for allowed_model in allowed_models:
         model = scope.graph.model(allowed_model.label)
-        types = model_properties(scope.source, model) if model is not None else {}
+        types = model_properties(scope, model) if model is not None else {}
         names = set(allowed_model.methods) & types.keys()
         if names:
             found.append((allowed_model.label, tuple((n, types[n]) for n in sorted(names))))

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from functools import cache
-from types import MappingProxyType
+from types import MappingProxyType, MethodType
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -35,6 +35,7 @@ from decompose_remote.options import Declared, RemoteOptions
 from decompose_remote.row_many import RowManyManager
 from decompose_remote.row_reverse import reverse_of
 from decompose_runtime import codec
+from decompose_runtime.evaluated import EvaluatedQuerySet
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
 # asks the monolith for that customer once.
@@ -494,13 +495,13 @@ class RemoteObject(metaclass=_RowClass):
         if name in STORED_USER and self._model.label == user_model():
             return STORED_USER[name]
         if name in _properties().get(self._model.label, ()):
-            return _RemoteMethod(self, name)()
+            return _remote_method(self, name)()
         target = _relations().get(self._model.label, {}).get(name)
         if target is not None and f"{name}_id" in fields:
             pk = fields[f"{name}_id"]
             return None if pk is None else RemoteModel(target).get_by_pk(pk)
         reverse = reverse_accessor(self._model.label, name, self._pk)
-        return _RemoteMethod(self, name) if reverse is NOT_LOCAL else reverse
+        return _remote_method(self, name) if reverse is NOT_LOCAL else reverse
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._model.label} rows are read-only in this service")
@@ -520,17 +521,19 @@ class RemoteObject(metaclass=_RowClass):
         return f"<{self._model.__name__} (remote): {self._text}>"
 
 
-class _RemoteMethod:
-    """``obj.name(...)``: run the model method in the monolith on the same row (not retried)."""
+def _remote_method(obj: RemoteObject, name: str) -> MethodType:
+    """``obj.name(...)``: run the model method in the monolith on the same row (not retried).
+    A bound method, as the monolith's row gives: DRF calls a field's ``source``
+    (``source="get_duration"``) only when it is a function or a method."""
 
-    def __init__(self, obj: RemoteObject, name: str) -> None:
-        self.obj, self.name = obj, name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def method(row: RemoteObject, *args: Any, **kwargs: Any) -> Any:
         answer = get_client().post("rpc", {
-            "op": "method", "object": codec.encode(self.obj), "name": self.name,
+            "op": "method", "object": codec.encode(row), "name": name,
             "args": codec.encode(list(args)), "kwargs": codec.encode(kwargs)}, idempotent=False)
         return decode(answer.get("result"))
+
+    method.__name__ = method.__qualname__ = name
+    return MethodType(method, obj)
 
 
 def many_field(model: RemoteModel, name: str) -> Any:
@@ -647,6 +650,38 @@ class RemoteQuerySet:
         return self
 
     prefetch_related = only = defer = select_related
+
+    def values_list(self, *fields: str, **options: Any) -> Any:
+        """The fields' values of the rows, read from the rows the bridge sends (pretalx's
+        ``obj.talks.filter(...).values_list("pk", flat=True)``): ``pk``, a field the rows
+        carry, a key by its name (its column); answered as a QuerySet already evaluated, as
+        Django's answers once iterated. Any other (a lookup across a relation, a field the
+        allowlist does not send, ``named=True``) is a query step the monolith's bridge
+        decides on."""
+        flat = options.get("flat", False)
+        columns = [column for name in fields if (column := self._column(name))]
+        if (not fields or len(columns) != len(fields) or set(options) - {"flat"}
+                or (flat and len(fields) != 1)):
+            return self._then("values_list", fields, options)
+        values = [tuple(row.pk if column == "pk" else getattr(row, column)
+                        for column in columns) for row in self._evaluated()]
+        return EvaluatedQuerySet(self.model.label,
+                                 [value[0] for value in values] if flat else values)
+
+    def _column(self, name: str) -> str | None:
+        """The name a row holds ``name``'s value by: ``pk``, a sent field (not a many-to-many's
+        keys), a key's column; None for anything else."""
+        if name == "pk":
+            return name
+        sent = _field_types().get(self.model.label, {})
+        column = next((c for c in (name, f"{name}_id") if c in sent), None)
+        return None if column is None or sent[column].endswith("[]") else column
+
+    def tolist(self) -> list[RemoteObject]:
+        """The rows: DRF's JSON encoder renders a Django QuerySet as its rows, and another
+        iterable only when it answers ``tolist()`` (numpy's arrays), which a recorded step
+        would answer with another RemoteQuerySet, endlessly."""
+        return list(self)
 
     def complex_filter(self, condition: Any) -> RemoteQuerySet:
         """A ForeignKey's ``limit_choices_to`` (a dict or a Q), as Django applies it."""

@@ -12,8 +12,10 @@ cannot carry what Django code passes around, so such values are tagged objects w
     {"$anonymous_user": true}
     {"$db": {"field": "i18nfield.fields.I18nCharField", "value": "{\"en\": \"PyCon\"}"}}
 
-A dict whose keys are all strings not starting with ``$`` stays a dict; any other mapping is a
-``$dict`` of pairs, so no user value can be mistaken for a tag. Lists and other iterables
+A lazy translation (``gettext_lazy``: pretalx's log entries' ``display``) travels as its
+text, in the language active where it is encoded. A dict whose keys are all strings not
+starting with ``$`` stays a dict; any other mapping is a ``$dict`` of pairs, so no user value
+can be mistaken for a tag. Lists and other iterables
 (generators included) become lists. Model instances are written by a side-specific hook (the
 monolith adds allowlisted fields); by default only their label and primary key travel, which is
 enough for the other side to load the row from the shared database. Django's AnonymousUser
@@ -29,7 +31,9 @@ from the database (``from_db_value``, else ``to_python``), so only a row's field
 
 A QuerySet travels as its rows (at most ``MAX_ROWS``: the query itself means nothing to the
 other side) and is read there as an evaluated one (``evaluated.py``), whose further calls the
-decoding side may run as a query of the same rows (``decode``'s ``requery``). A ``Q`` object
+decoding side may run as a query of the same rows (``decode``'s ``requery``); passed back (a
+service giving pretalx's ``speakers_for_user`` what ``submissions_for_user`` answered), it
+travels as those rows again, a QuerySet still. A ``Q`` object
 travels as its tree; ``decode`` refuses it anywhere, since only a query's filter may read one,
 with ``decode_q``, where the bridge checks every lookup inside it as it checks keyword lookups (a
 ``Q`` passed as a value would be an expression naming any column).
@@ -45,6 +49,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 
 from decompose_runtime.evaluated import EvaluatedQuerySet, Requery
 from decompose_runtime.protocol import MAX_ROWS
@@ -102,6 +107,8 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
     """``value`` as JSON-compatible data; ``model`` writes model instances (default: a ref)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, Promise):  # a lazy translation: its text, not its characters
+        return str(value)
     if isinstance(value, decimal.Decimal):
         return {"$decimal": format(value, "f")}
     if isinstance(value, datetime.datetime):
@@ -123,6 +130,9 @@ def encode(value: Any, model: ModelEncoder | None = None) -> Any:
         return _encode_q(value, model)
     if isinstance(value, QuerySet):
         return _encode_queryset(value, model)
+    if isinstance(value, EvaluatedQuerySet):  # sent back as the rows it holds
+        return {QUERYSET_TAG: {"model": value.label, "rows": [encode(row, model)
+                                                              for row in value]}}
     ref = reference_of(value)
     if ref is not None:
         if model is not None and getattr(value, "_meta", None) is not None:

@@ -69,6 +69,11 @@ class EvaluatedQuerySet:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def tolist(self) -> list[Any]:
+        """The rows: DRF's JSON encoder renders a Django QuerySet as its rows, and another
+        iterable only when it answers ``tolist()`` (numpy's arrays)."""
+        return list(self._rows)
+
     def __bool__(self) -> bool:
         return bool(self._rows)
 

@@ -4,9 +4,10 @@ FUNCTIONS = frozenset({"runtime_test_functions.total", "runtime_test_functions.u
                        "runtime_test_functions.note_texts", "runtime_test_functions.user_values",
                        "runtime_test_functions.bookmarks_of", "runtime_test_functions.who",
                        "runtime_test_functions.conferences",
-                       "runtime_test_functions.conference_name"})
-MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"], "methods": [],
-                        "chains": []},
+                       "runtime_test_functions.conference_name",
+                       "runtime_test_functions.ordered_usernames"})
+MODELS = {"auth.User": {"fields": ["first_name", "id", "username", "groups"],
+                        "methods": ["get_full_name"], "chains": []},
           "auth.Group": {"fields": ["id", "name"], "methods": [], "chains": []},
           "admin.LogEntry": {"fields": ["action_flag", "content_type_id", "id", "object_id",
                                         "object_repr", "user_id"],

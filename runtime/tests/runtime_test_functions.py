@@ -56,3 +56,10 @@ def conference_name(slug: str) -> Any:
     from runtime_test_i18n.models import Conference
 
     return Conference.objects.get(slug=slug).name
+
+
+def ordered_usernames(users: "QuerySet[User]", order: str) -> tuple[list[str], int]:
+    """A QuerySet argument refined and matched by the monolith, as pretalx's
+    ``speakers_for_user(..., submissions=...)`` does with ``submissions_for_user``'s."""
+    return ([user.username for user in users.order_by(order)],
+            User.objects.filter(pk__in=users).count())

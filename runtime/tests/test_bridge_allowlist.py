@@ -12,7 +12,7 @@ def test_the_generated_module_is_what_the_bridge_allows():
     assert allowlist.functions() == frozenset({
         f"runtime_test_functions.{name}" for name in (
             "total", "users_after", "note_texts", "user_values", "bookmarks_of", "who",
-            "conferences", "conference_name")})
+            "conferences", "conference_name", "ordered_usernames")})
     assert set(allowlist.models()) == {"auth.User", "auth.Group", "admin.LogEntry",
                                        "runtime_test_scoped.Note", "runtime_test_tokens.ApiKey",
                                        "runtime_test_tokens.KeyUsage",

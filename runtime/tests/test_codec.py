@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, Q
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from decompose_runtime import codec
@@ -57,6 +59,13 @@ def test_nested_values_round_trip():
     value = {"lines": [(5, Decimal("10.00")), (7, Decimal("3.33"))],
              "when": datetime.date(2025, 3, 1)}
     assert codec.decode(codec.encode(value)) == value
+
+
+def test_a_lazy_translation_travels_as_its_text():
+    # pretalx's ActivityLog.display: gettext_lazy(...), once spelt out letter by letter
+    with translation.override("de"):
+        assert codec.encode({"display": gettext_lazy("Yes"), "rows": [gettext_lazy("No")]}) == {
+            "display": "Ja", "rows": ["Nein"]}
 
 
 def test_generators_and_sets_of_pairs_become_lists():
@@ -157,6 +166,8 @@ def test_bad_q_encodings_are_refused(data, message):
 def test_a_queryset_sent_is_read_back_as_its_rows():
     rows = codec.decode({"$queryset": {"model": "auth.User", "rows": [{"$decimal": "1"}, 2]}})
     assert isinstance(rows, EvaluatedQuerySet) and list(rows) == [Decimal(1), 2]
+    # and sent back as those rows, a QuerySet still (not a list)
+    assert codec.encode(rows[1:]) == {"$queryset": {"model": "auth.User", "rows": [2]}}
 
 
 class Visitor(AnonymousUser):

@@ -25,6 +25,7 @@ users_after = remote_function("runtime_test_functions.users_after")
 user_values = remote_function("runtime_test_functions.user_values")
 bookmarks_of = remote_function("runtime_test_functions.bookmarks_of")
 who = remote_function("runtime_test_functions.who")
+ordered_usernames = remote_function("runtime_test_functions.ordered_usernames")
 
 
 def test_a_returned_queryset_reads_as_an_evaluated_one(users):
@@ -61,9 +62,10 @@ def test_a_query_built_on_the_rows_of_a_mirrored_model_asks_the_monolith_for_the
     assert rows.get(username="bob") == rows[1]
     with pytest.raises(users.DoesNotExist):
         rows.get(username="carol")
-    # the bridge's allowlist decides, as for any query of the model
+    # the bridge's allowlist decides, as for any query of the model (a field the rows carry
+    # is read from them: test_remote_models)
     with caplog.at_level(logging.ERROR), pytest.raises(BadMonolithAnswer):
-        list(rows.values_list("username", flat=True))
+        list(rows.values_list("first_name", flat=True))
     assert "auth.User.objects.values_list() is not in the bridge allowlist" in (
         caplog.records[-1].body)
 
@@ -87,6 +89,15 @@ def test_filter_and_exclude_keep_the_rows_they_match_in_the_rows_order(users):
 def test_what_only_changes_how_rows_are_fetched_answers_the_same_rows(users, method):
     rows = users_after("")
     assert getattr(rows, method)("username") is rows
+
+
+def test_a_returned_queryset_passed_back_is_a_queryset_of_its_rows_in_the_monolith(users):
+    # pretalx's api: speakers_for_user(..., submissions=submissions_for_user(...)), which
+    # orders them and matches against them
+    rows = users_after("", order="-username")
+    User.objects.create(username="carol")  # matched by the function's query now, not a row
+    assert ordered_usernames(rows, "username") == (["alice", "bob"], 2)
+    assert ordered_usernames(rows[1:], "-username") == (["alice"], 1)
 
 
 def test_a_query_built_on_the_rows_of_a_moved_model_runs_locally(users):

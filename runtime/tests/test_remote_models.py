@@ -4,7 +4,9 @@ own client calls it, and the rows are the test database's users."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import pytest
 import urllib3
@@ -13,6 +15,8 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from runtime_test_pairs.models import Bookmark
 
 from decompose_remote.auth import TokenUser
@@ -53,6 +57,35 @@ def test_its_rows_and_the_token_user_of_its_model_are_instances(users):
     assert isinstance(TokenUser({"sub": "7", "user_model": "auth.user"}), users)
     assert not isinstance(TokenUser({"sub": "7", "user_model": "users.User"}), users)
     assert not isinstance(alice.pk, users)
+
+
+def test_a_method_of_the_row_runs_in_the_monolith_and_is_a_serializer_s_source(users):
+    # pretalx's SubmissionSerializer: IntegerField(source="get_duration"), which DRF calls
+    # only when it is a function or a bound method
+    User.objects.filter(username="alice").update(first_name="Alice", last_name="Liddell")
+    alice = users.objects.get(username="alice")
+    assert alice.get_full_name() == "Alice Liddell"
+
+    class Names(serializers.Serializer[Any]):
+        name = serializers.CharField(source="get_full_name")
+
+    assert Names(alice).data == {"name": "Alice Liddell"}
+
+
+@pytest.mark.usefixtures("mirror")
+def test_values_of_fields_the_rows_carry_are_read_from_them_and_render_as_json(users):
+    # pretalx's ScheduleSerializer.get_slots: obj.talks.filter(...).values_list("pk",
+    # flat=True), returned to DRF, whose JSON encoder renders it
+    query = users.objects.order_by("username")
+    pks = [User.objects.get(username=name).pk for name in ("alice", "bob")]
+    assert list(query.values_list("username", flat=True)) == ["alice", "bob"]
+    assert list(query.values_list("pk", "username")) == [(pks[0], "alice"), (pks[1], "bob")]
+    assert query.values_list("pk", flat=True).count() == 2
+    assert json.loads(JSONRenderer().render({"slots": query.values_list("pk", flat=True)})) == {
+        "slots": pks}
+    assert list(query.none().values_list("pk", flat=True)) == []
+    # a query's rows reaching the encoder are its rows, not a step recorded without end
+    assert [row.username for row in query.tolist()] == ["alice", "bob"]
 
 
 def test_the_token_user_is_its_row_read_from_the_monolith(users):
