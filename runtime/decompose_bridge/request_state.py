@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase  # not re-exported by django.http before 4.0
 from django.utils import timezone
 from django.utils.module_loading import import_string
 

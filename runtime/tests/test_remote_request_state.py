@@ -46,7 +46,9 @@ def service(users: RemoteModel, settings) -> Callable[..., HttpResponse]:
 
     def get(path: str, user: str | None = None, view: Callable[..., HttpResponse] = moved_view,
             method: str = "GET", **headers: str) -> HttpResponse:
-        request = RequestFactory().generic(method, path, headers=headers)
+        meta = {f"HTTP_{name.upper().replace('-', '_')}": value  # headers= is Django 4.2's
+                for name, value in headers.items()}
+        request = RequestFactory().generic(method, path, **meta)
         request.user = TokenUser({"sub": str(User.objects.get(username=user).pk)}) if (
             user) else AnonymousUser()
         return RequestStateMiddleware(view)(request)
