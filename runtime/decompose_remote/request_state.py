@@ -28,7 +28,7 @@ from django.utils import timezone
 from rest_framework.exceptions import APIException
 
 from decompose_remote.client import get_client
-from decompose_remote.models import decode_object
+from decompose_remote.models import decode
 from decompose_runtime import codec
 from decompose_runtime.protocol import REQUEST_STATE_META
 
@@ -58,10 +58,10 @@ class RequestStateMiddleware:
         if "answer" in answer:
             return relayed(answer["answer"])
         state = answer["state"]
-        for name, value in codec.decode(state["attributes"], decode_object).items():
+        for name, value in decode(state["attributes"]).items():
             setattr(request, name, value)
         zone = state.get("timezone")
-        with entered(codec.decode(state["scope"], decode_object)), (
+        with entered(decode(state["scope"])), (
                 timezone.override(zone) if isinstance(zone, str) and zone
                 else contextlib.nullcontext()):
             response = self.get_response(request)
