@@ -41,6 +41,7 @@ from decompose_bridge import allowlist, exchange_cache, request_state, tokens
 from decompose_bridge.s2s import service_only
 from decompose_bridge.scopes import SCOPE_ERRORS, scope_of
 from decompose_runtime import codec
+from decompose_runtime.evaluated import installed_rows
 from decompose_runtime.protocol import ACCESS_TOKEN_HEADER, MAX_ROWS, QUERY_LOOKUPS
 
 logger = logging.getLogger(__name__)
@@ -299,18 +300,10 @@ def rpc(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"detail": f"malformed request: {exc}"}, status=400)
 
 
-def _requery(label: str) -> Any:
-    """codec hook: the monolith's rows of ``label``, where monolith code goes on refining a
-    QuerySet's rows a service sent back as an argument (``submissions.order_by("code")``)."""
-    try:
-        return apps.get_model(label)._default_manager
-    except (LookupError, ValueError):
-        return None
-
-
 def _arguments(body: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-    args = codec.decode(body.get("args", []), _decode_model, _requery)
-    kwargs = codec.decode(body.get("kwargs", {}), _decode_model, _requery)
+    # a QuerySet's rows a service sends back are refined as the monolith's own rows
+    args = codec.decode(body.get("args", []), _decode_model, installed_rows)
+    kwargs = codec.decode(body.get("kwargs", {}), _decode_model, installed_rows)
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         raise Refused("args must be a list and kwargs an object", status=400)
     return args, kwargs

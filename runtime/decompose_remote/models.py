@@ -35,7 +35,7 @@ from decompose_remote.options import Declared, RemoteOptions
 from decompose_remote.row_many import RowManyManager
 from decompose_remote.row_reverse import reverse_of
 from decompose_runtime import codec
-from decompose_runtime.evaluated import EvaluatedQuerySet
+from decompose_runtime.evaluated import EvaluatedQuerySet, installed_rows
 
 # Objects fetched during the current request, by (label, pk): a page of orders of one customer
 # asks the monolith for that customer once.
@@ -587,16 +587,9 @@ def requery(label: str) -> Any:
     monolith function returned goes on (``events_for_user(user).order_by(...)``): the
     monolith's model it mirrors through the bridge, its own (a moved model) locally; None
     for any other model, whose evaluated rows refuse new queries."""
-    from django.apps import apps  # the service's models load with the app registry
-
     app_label, _, name = label.partition(".")
     remote = remote_model(app_label, name)
-    if remote is not None:
-        return remote.objects
-    try:
-        return apps.get_model(label)._default_manager
-    except (LookupError, ValueError):
-        return None
+    return remote.objects if remote is not None else installed_rows(label)
 
 
 # One recorded call: method name, positional and keyword arguments.

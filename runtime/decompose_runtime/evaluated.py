@@ -39,6 +39,16 @@ _SAME_ROWS = frozenset({"select_related", "prefetch_related", "only", "defer", "
 _SUBSETS = frozenset({"filter", "exclude"})
 
 
+
+def installed_rows(label: str) -> Any:
+    """``requery`` for a model this side installs: its default manager; None for any other."""
+    from django.apps import apps  # the models load with the app registry
+
+    try:
+        return apps.get_model(label)._default_manager
+    except (LookupError, ValueError):
+        return None
+
 class EvaluatedQuerySet:
     """The rows of a ``label`` ("history.HistoryEntry") QuerySet evaluated on the other side;
     ``requery`` gives the query their refinements run as (None: refinements are refused)."""
